@@ -1,0 +1,107 @@
+# manyi — GNU make, pkg-config for every library that ships a .pc file.
+#
+#   make run     install what is missing, build, serve on 127.0.0.1:$(PORT)
+#   make test    install what is missing, build, run every test
+#   make asan    the whole suite under AddressSanitizer + UBSan
+#
+# Build output goes to $(BUILD) (default build/) and $(BIN) (default bin/).
+
+BUILD ?= build
+BIN   ?= bin
+PORT  ?= 8080
+CC    ?= cc
+
+CFLAGS  ?= -O2 -g
+# Kept out of CFLAGS so a command-line CFLAGS cannot drop them.
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
+STD      = -std=c11 -D_GNU_SOURCE
+PKGS     = fcgi sqlite3 gsl libcjson libsodium libqrencode xlsxwriter
+# libreadstat and libcsv ship no pkg-config file in Debian 12.
+EXTRA_LIBS = -lreadstat -lcsv -lpthread -lm
+SAN     ?=
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS        = $(PKG_LIBS) $(EXTRA_LIBS)
+
+LIB_SRC  := $(wildcard src/*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_SRC  := $(wildcard src/cli/*.c)
+CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all deps build run test unit asan fuzz clean format
+.DEFAULT_GOAL := all
+
+all: $(BIN)/manyi $(BIN)/manyi-fcgi $(UNIT_BIN) $(FUZZ_BIN)
+
+build: all
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj/cli
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/cli/%.o: src/cli/%.c $(wildcard include/*.h) | $(BUILD)/obj/cli
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libmanyi.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/manyi: $(CLI_OBJ) $(BUILD)/libmanyi.a | $(BIN)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmanyi.a $(LIBS)
+
+$(BIN)/manyi-fcgi: cgi/manyi-fcgi.c $(BUILD)/libmanyi.a $(wildcard include/*.h) | $(BIN)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libmanyi.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmanyi.a $(wildcard include/*.h) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(ALL_LDFLAGS) -o $@ $< \
+		$(BUILD)/libmanyi.a $(LIBS) $(shell pkg-config --libs cmocka)
+
+# Fuzz drivers are libFuzzer shims; here they are linked with a small main
+# that replays a corpus, so the corpora run as ordinary regression tests.
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmanyi.a | $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmanyi.a $(LIBS)
+
+$(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
+	mkdir -p $@
+
+run: deps all
+	@PORT=$(PORT) BIN=$(BIN) tools/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) BIN=$(BIN) tests/run.sh
+
+unit: all
+	@BUILD=$(BUILD) BIN=$(BIN) ONLY=unit tests/run.sh
+
+asan: deps
+	@$(MAKE) --no-print-directory SAN=1 BUILD=build/asan BIN=build/asan/bin CFLAGS="-O1 -g" test
+
+# Real coverage-guided fuzzing with clang's libFuzzer (not part of make test):
+#   make fuzz FUZZER=fuzz_form SECONDS=60
+FUZZER ?= fuzz_form
+SECONDS ?= 60
+fuzz:
+	mkdir -p build/libfuzzer
+	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS) \
+		-o build/libfuzzer/$(FUZZER) tests/fuzz/$(FUZZER).c $(LIB_SRC) $(LIBS)
+	build/libfuzzer/$(FUZZER) -max_total_time=$(SECONDS) tests/fuzz/corpus/$(FUZZER:fuzz_%=%)
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) cgi/*.c include/*.h tests/unit/*.c tests/fuzz/*.c
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,58 @@
+/*
+ * html — every byte of HTML manyi sends.  Text goes only through
+ * html_escape(); markup comes only from string literals in this module.
+ *
+ * Pages are mobile first, work without JavaScript, and are accessible:
+ * each question is a fieldset with a legend, every control has a label,
+ * errors are tied to their fields with aria-describedby and listed in a
+ * summary at the top.  Styles live in www/assets/manyi.css.
+ */
+#ifndef MANYI_HTML_H
+#define MANYI_HTML_H
+
+#include <stdbool.h>
+
+#include "survey.h"
+#include "util.h"
+
+/* Append s with & < > " ' escaped. NULL appends nothing. */
+void html_escape(struct sbuf *out, const char *s);
+
+/* A registry entry offered in a select (agency or domain). */
+struct html_choice {
+	const char *code;
+	const char *name[LANG__MAX];
+};
+
+/* Everything the form page shows; all pointers borrowed. */
+struct form_view {
+	const struct survey *survey;
+	enum lang lang;
+	const char *action;           /* form action, e.g. "/s/enforcement-enterprise" */
+	const char *csrf;             /* value of the hidden _csrf field */
+	const char *token;            /* invitation token (hidden _t) or NULL */
+	const char *context;          /* encounter context line, already localised, or NULL */
+	bool ask_context;             /* show agency and domain selects (_agency, _domain) */
+	const struct html_choice *agencies;
+	size_t nagencies;
+	const struct html_choice *domains;
+	size_t ndomains;
+	const struct pairs *values;   /* entered values to keep (incl. _agency/_domain), or NULL */
+	const struct answer_errors *errors; /* or NULL; item "_agency"/"_domain"/NULL for context/form */
+	const char *notice;           /* a form-level message (already localised), or NULL */
+};
+
+/* A whole form page (<!doctype html> ...). */
+void html_form_page(struct sbuf *out, const struct form_view *v);
+
+/* The thank-you page after a stored answer. */
+void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l);
+
+/*
+ * A simple page with a heading and one paragraph (404, 409 used token,
+ * expired link, 500 ...), both already localised; survey may be NULL.
+ */
+void html_message_page(struct sbuf *out, enum lang l, const char *title,
+                       const char *message);
+
+#endif

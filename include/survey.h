@@ -1,0 +1,205 @@
+/*
+ * survey — survey definitions (surveys/*.json, CONTRACT §2) and the answers
+ * given to them.
+ *
+ * survey_parse() turns a definition's JSON text into a checked, immutable
+ * struct survey, or names the file, the item and the rule it broke.
+ *
+ * Answers reach manyi from three places — the HTML form, the JSON API and
+ * CSV imports — and all three are validated by the one function
+ * answers_check(): each source first reduces what it received to a list of
+ * (item id, string value) pairs (struct pairs), then answers_check() applies
+ * every rule of the definition and reports one error per offending item.
+ *
+ * Value conventions in pairs:
+ *   scale   one value, "1".."points", or "na" when the item allows it
+ *   choice  one value, an option value
+ *   multi   one pair per selected option (repeat the key)
+ *   text    one value, any valid UTF-8 up to max_length code points
+ * An empty string counts as "not answered".
+ */
+#ifndef MANYI_SURVEY_H
+#define MANYI_SURVEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum lang { LANG_ZH, LANG_EN, LANG__MAX };
+
+/* "zh" / "en". */
+const char *lang_code(enum lang l);
+/* Parse "zh"/"en" (also "zh-CN", "en-US" style prefixes); false otherwise. */
+bool lang_parse(const char *s, enum lang *out);
+
+/* A text in every language; all members non-NULL in a parsed survey. */
+struct i18n {
+	char *s[LANG__MAX];
+};
+
+enum item_type { ITEM_SCALE, ITEM_CHOICE, ITEM_MULTI, ITEM_TEXT, ITEM__MAX };
+
+enum audience { AUDIENCE_ENTERPRISE, AUDIENCE_PUBLIC, AUDIENCE__MAX };
+
+#define SURVEY_MAX_POINTS 11
+#define SURVEY_MAX_ITEMS 200
+#define SURVEY_MAX_OPTIONS 64
+#define SURVEY_TEXT_DEFAULT_MAX 2000
+#define SURVEY_TEXT_LIMIT 20000
+
+struct option {
+	char *value;      /* [a-z0-9_-]{1,64}, unique within the item */
+	struct i18n text;
+};
+
+struct item {
+	char *id;              /* [a-z][a-z0-9_]{0,63}, unique */
+	enum item_type type;
+	struct i18n text;
+	bool required;         /* default false */
+	bool allow_na;         /* scale only; default false */
+	double index_weight;   /* scale only; >= 0; default 0 */
+	struct option *options;/* choice and multi: 1..SURVEY_MAX_OPTIONS */
+	size_t noptions;
+	size_t max_length;     /* text only, in code points; default 2000 */
+};
+
+struct survey {
+	char *id;                  /* [a-z0-9-]{1,64} */
+	int version;               /* >= 1, as declared in the file */
+	enum audience audience;
+	struct i18n title;
+	struct i18n intro;
+	int points;                /* 2..SURVEY_MAX_POINTS */
+	bool satisfied[SURVEY_MAX_POINTS + 1]; /* satisfied[v] for v in 1..points */
+	char **labels[LANG__MAX];  /* labels[lang][0..points-1] */
+	struct item *items;
+	size_t nitems;
+	char *canonical;           /* the definition as compact JSON */
+};
+
+enum survey_err {
+	SURVEY_OK,
+	SURVEY_ERR_SYNTAX,   /* not JSON */
+	SURVEY_ERR_RULE,     /* JSON, but breaks a rule of CONTRACT §2 */
+	SURVEY_ERR_IO,       /* survey_load_file() could not read the file */
+	SURVEY_ERR__MAX
+};
+
+const char *survey_strerror(enum survey_err e);
+
+/*
+ * Parse and check a definition.  name (borrowed) is used in messages,
+ * usually the file name.  On success *out is a new survey (caller frees
+ * with survey_free()).  On failure *out is NULL and msg (capacity msglen)
+ * holds one line such as
+ *   surveys/x.json: item "legality": index_weight must be a number >= 0
+ */
+enum survey_err survey_parse(const char *name, const char *json, size_t len,
+                             struct survey **out, char *msg, size_t msglen);
+/* Read a file and survey_parse() it. */
+enum survey_err survey_load_file(const char *path, struct survey **out,
+                                 char *msg, size_t msglen);
+/* Accepts NULL. */
+void survey_free(struct survey *s);
+
+/* The item with this id, or NULL. Borrowed from s. */
+const struct item *survey_item(const struct survey *s, const char *id);
+/* Index of the option with this value in it, or -1. */
+int item_option(const struct item *it, const char *value);
+const char *item_type_name(enum item_type t);
+const char *audience_name(enum audience a);
+
+/* (key, value) pairs; both strings owned by the list. */
+struct pair {
+	char *key;
+	char *value;
+};
+
+struct pairs {
+	struct pair *v;
+	size_t n;
+	size_t cap;
+};
+
+void pairs_init(struct pairs *p);
+void pairs_free(struct pairs *p);
+/* Append copies of key and value (value may hold n bytes, NUL added). */
+void pairs_add(struct pairs *p, const char *key, const char *value);
+void pairs_addn(struct pairs *p, const char *key, const char *value, size_t n);
+/* First value for key, or NULL. Borrowed. */
+const char *pairs_get(const struct pairs *p, const char *key);
+
+/* One item's answer after checking. */
+struct answer {
+	bool present;        /* false: not answered (missing) */
+	bool na;             /* scale: "not applicable" (present, value missing) */
+	int scale;           /* scale: 1..points */
+	int choice;          /* choice: option index */
+	unsigned long long multi; /* multi: bit i set = option i chosen */
+	char *text;          /* text: the answer, owned */
+};
+
+/* Answers to one survey, one per item in definition order. */
+struct answers {
+	const struct survey *survey; /* borrowed */
+	struct answer *a;            /* nitems entries */
+};
+
+enum answer_err {
+	ANSWER_OK,
+	ANSWER_REQUIRED,        /* a required item was not answered */
+	ANSWER_NOT_INTEGER,     /* scale value is not a whole number */
+	ANSWER_OUT_OF_RANGE,    /* scale value outside 1..points */
+	ANSWER_NA_NOT_ALLOWED,  /* "na" given to an item without allow_na */
+	ANSWER_UNKNOWN_OPTION,  /* choice/multi value that is not an option */
+	ANSWER_TOO_LONG,        /* text longer than max_length code points */
+	ANSWER_BAD_UTF8,        /* bytes that are not UTF-8 */
+	ANSWER_CONTROL_CHARS,   /* control characters in text */
+	ANSWER_UNKNOWN_ITEM,    /* a key that is no item of the survey */
+	ANSWER_MULTIPLE_VALUES, /* several values for a scale/choice/text item */
+	ANSWER_DUPLICATE_OPTION,/* the same multi option twice */
+	ANSWER_WRONG_TYPE,      /* JSON value of the wrong type (set by callers) */
+	ANSWER_EMPTY,           /* nothing answered at all */
+	ANSWER__MAX
+};
+
+/* A stable machine code, e.g. "out_of_range". */
+const char *answer_err_code(enum answer_err e);
+/* A sentence for a person, in the given language. */
+const char *answer_err_message(enum answer_err e, enum lang l);
+
+/*
+ * One error.  item is borrowed: from the survey for its items, from the
+ * input pairs for unknown keys (valid while they live), a string literal
+ * for form control fields ("_agency", "_domain"), or NULL for the whole form.
+ */
+struct answer_error {
+	const char *item;
+	enum answer_err code;
+};
+
+#define ANSWER_ERRORS_MAX (SURVEY_MAX_ITEMS + 1)
+
+struct answer_errors {
+	struct answer_error v[ANSWER_ERRORS_MAX];
+	size_t n;
+};
+
+/*
+ * Check pairs against survey s.  Keys not naming an item give
+ * ANSWER_UNKNOWN_ITEM unless ignore_unknown is set (the HTML form
+ * carries its own control fields).  Fills *out (free with answers_free())
+ * whatever happens, so that a form can be re-rendered; returns true when
+ * errs->n == 0.  A survey answered with nothing at all is ANSWER_EMPTY.
+ */
+bool answers_check(const struct survey *s, const struct pairs *in,
+                   bool ignore_unknown, struct answers *out,
+                   struct answer_errors *errs);
+void answers_free(struct answers *a);
+/* Add an error unless the item already has one. */
+void answer_errors_add(struct answer_errors *e, const char *item,
+                       enum answer_err code);
+/* The error for an item, or ANSWER_OK. */
+enum answer_err answer_errors_for(const struct answer_errors *e, const char *item);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * util — small things every module needs: allocation that cannot fail,
+ * a growable byte buffer, UTF-8 checks and a few string helpers.
+ *
+ * Allocation wrappers abort the process on out-of-memory, so callers never
+ * test for NULL.  Every size a client controls must be capped by the caller
+ * before it reaches these functions.
+ */
+#ifndef MANYI_UTIL_H
+#define MANYI_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Like malloc/calloc/realloc/strdup, but abort on failure. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Copy of the first n bytes of s, NUL-terminated. Caller frees. */
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string. Caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A growable buffer of bytes, always NUL-terminated after sbuf_init().
+ * The struct is owned by the caller; sbuf_free() releases the bytes.
+ */
+struct sbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+void sbuf_init(struct sbuf *b);
+void sbuf_free(struct sbuf *b);
+void sbuf_reset(struct sbuf *b);
+void sbuf_add(struct sbuf *b, const void *p, size_t n);
+void sbuf_adds(struct sbuf *b, const char *s);
+void sbuf_addc(struct sbuf *b, char c);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
+/* Hand the bytes to the caller (who frees them) and reset b. */
+char *sbuf_detach(struct sbuf *b);
+
+/* True when the n bytes at s are well-formed UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF). */
+bool utf8_valid(const char *s, size_t n);
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s, size_t n);
+/* True when s (valid UTF-8) contains a C0 control other than TAB/LF/CR,
+ * DEL, or a C1 control. */
+bool utf8_has_controls(const char *s, size_t n);
+
+/* True when s matches the item id rule [a-z][a-z0-9_]{0,63}. */
+bool ident_valid(const char *s);
+/* True when s matches [a-z0-9-]{1,64} (survey ids). */
+bool slug_valid(const char *s);
+/* True when s matches [A-Za-z0-9_.-]{1,64} (registry codes). */
+bool code_valid(const char *s);
+
+/* Parse a whole decimal integer in [min, max]; false on any junk. */
+bool parse_long(const char *s, long min, long max, long *out);
+
+/* Base64url without padding, from libsodium. Caller frees. */
+char *b64url_encode(const unsigned char *p, size_t n);
+/* Decode into out (capacity cap); returns decoded length or -1. */
+long b64url_decode(const char *s, unsigned char *out, size_t cap);
+
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void time_now_iso(char *buf, size_t n);
+
+#endif
