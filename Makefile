@@ -92,13 +92,17 @@ asan: deps
 
 # Real coverage-guided fuzzing with clang's libFuzzer (not part of make test):
 #   make fuzz FUZZER=fuzz_form SECONDS=60
+# New inputs go to build/libfuzzer/corpus-NAME, crashes to build/libfuzzer/;
+# copy a crash into tests/fuzz/corpus/NAME/ once it is fixed.
 FUZZER ?= fuzz_form
 SECONDS ?= 60
 fuzz:
 	mkdir -p build/libfuzzer
 	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS) \
 		-o build/libfuzzer/$(FUZZER) tests/fuzz/$(FUZZER).c $(LIB_SRC) $(LIBS)
-	build/libfuzzer/$(FUZZER) -max_total_time=$(SECONDS) tests/fuzz/corpus/$(FUZZER:fuzz_%=%)
+	mkdir -p build/libfuzzer/corpus-$(FUZZER)
+	build/libfuzzer/$(FUZZER) -max_total_time=$(SECONDS) -artifact_prefix=build/libfuzzer/ \
+		build/libfuzzer/corpus-$(FUZZER) tests/fuzz/corpus/$(FUZZER:fuzz_%=%)
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) cgi/*.c include/*.h tests/unit/*.c tests/fuzz/*.c

@@ -1,5 +1,5 @@
 /*
- * survey — survey definitions (surveys/*.json, CONTRACT §2) and the answers
+ * survey — survey definitions (the JSON files in surveys/, CONTRACT §2) and the answers
  * given to them.
  *
  * survey_parse() turns a definition's JSON text into a checked, immutable

@@ -1,0 +1,184 @@
+/*
+ * manyi-fcgi — the FastCGI application nginx talks to.
+ *
+ *   manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--foreground]
+ *
+ * Opens the listening socket, then supervises a worker process that serves
+ * requests with N threads (fcgi.h).  A worker that dies is started again
+ * (the socket stays open, so nginx's connections wait rather than fail).
+ * SIGINT or SIGTERM stops cleanly: requests in flight are finished first.
+ * --foreground serves in this process without a supervisor.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fcgi.h"
+
+#define EXIT_NO_WORKERS 3
+
+static void *signal_thread(void *arg)
+{
+	sigset_t *set = arg;
+	int sig;
+	while (sigwait(set, &sig) == 0) {
+		if (sig == SIGINT || sig == SIGTERM) {
+			fcgi_stop();
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The worker: threads serve until a stop signal; exit status for the parent. */
+static int run_workers(int fd, const char *db, int threads)
+{
+	sigset_t set;
+	pthread_t st;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
+		return 1;
+	int rc = fcgi_serve(fd, db, threads);
+	if (rc != 0)
+		return EXIT_NO_WORKERS;
+	pthread_join(st, NULL);
+	return 0;
+}
+
+static pid_t spawn(int fd, const char *db, int threads)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		_exit(run_workers(fd, db, threads));
+	}
+	return pid;
+}
+
+/* Keep one worker process alive until told to stop. */
+static int supervise(int fd, const char *db, int threads)
+{
+	sigset_t set;
+	int sig, backoff = 1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	pid_t child = spawn(fd, db, threads);
+	if (child < 0) {
+		perror("manyi-fcgi: fork");
+		return 1;
+	}
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGINT || sig == SIGTERM) {
+			int status;
+			kill(child, SIGTERM);
+			while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+				;
+			return 0;
+		}
+		/* SIGCHLD */
+		int status;
+		pid_t p = waitpid(child, &status, WNOHANG);
+		if (p != child)
+			continue;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NO_WORKERS) {
+			fprintf(stderr, "manyi-fcgi: no worker could start; giving up\n");
+			return 1;
+		}
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "manyi-fcgi: worker %d killed by signal %d; restarting\n",
+			        (int)child, WTERMSIG(status));
+		else
+			fprintf(stderr, "manyi-fcgi: worker %d exited with status %d; restarting\n",
+			        (int)child, WEXITSTATUS(status));
+		sleep((unsigned)backoff);
+		if (backoff < 8)
+			backoff *= 2;
+		if ((child = spawn(fd, db, threads)) < 0) {
+			perror("manyi-fcgi: fork");
+			return 1;
+		}
+	}
+}
+
+static void usage(void)
+{
+	fputs("usage: manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--foreground]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	const char *db = getenv("MANYI_DB");
+	const char *sock = "var/manyi.sock";
+	int threads = 4;
+	bool foreground = false;
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"socket", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 't'},
+		{"foreground", no_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 's': sock = optarg; break;
+		case 't':
+			threads = atoi(optarg);
+			if (threads < 1 || threads > 64)
+				usage();
+			break;
+		case 'f': foreground = true; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (db == NULL || *db == '\0')
+		db = "var/manyi.db";
+	if (sodium_init() < 0) {
+		fputs("manyi-fcgi: libsodium failed to start\n", stderr);
+		return 1;
+	}
+	if (access(db, R_OK | W_OK) != 0) {
+		fprintf(stderr, "manyi-fcgi: %s: %s (run `manyi init` first)\n", db, strerror(errno));
+		return 1;
+	}
+	if (sock[0] != ':')
+		unlink(sock);
+	int fd = fcgi_listen(sock, 256);
+	if (fd < 0) {
+		fprintf(stderr, "manyi-fcgi: cannot listen on %s\n", sock);
+		return 1;
+	}
+	if (sock[0] != ':')
+		chmod(sock, 0660);
+	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads\n", db, sock, threads);
+	int rc = foreground ? run_workers(fd, db, threads) : supervise(fd, db, threads);
+	if (sock[0] != ':')
+		unlink(sock);
+	fprintf(stderr, "manyi-fcgi: stopped\n");
+	return rc;
+}

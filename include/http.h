@@ -1,0 +1,75 @@
+/*
+ * http — a request and a response as the application sees them, apart
+ * from how they travel (FastCGI in production, memory in unit tests).
+ *
+ * The FastCGI glue (fcgi.h) fills a struct http_request from the CGI
+ * parameters nginx passes and writes a struct http_response back; the
+ * application (app.h) never sees libfcgi.
+ */
+#ifndef MANYI_HTTP_H
+#define MANYI_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct cJSON;
+
+/* Everything borrowed; strings are never NULL (empty when absent). */
+struct http_request {
+	const char *method;        /* "GET", "POST", ... */
+	const char *path;          /* the path without the query, not decoded */
+	const char *query;         /* after '?', not decoded */
+	const char *content_type;
+	const char *cookie;
+	const char *authorization;
+	const char *accept_language;
+	const char *remote_addr;
+	bool https;
+	long content_length;       /* -1 when not given */
+	/* Read up to n body bytes into buf: bytes read, 0 at the end, -1 on error. */
+	long (*read)(void *ctx, char *buf, size_t n);
+	void *read_ctx;
+};
+
+struct http_response {
+	int status;
+	const char *content_type;  /* a literal, e.g. "text/html; charset=utf-8" */
+	struct sbuf headers;       /* extra "Name: value\r\n" lines */
+	struct sbuf body;
+};
+
+void http_response_init(struct http_response *r);
+void http_response_free(struct http_response *r);
+/* Add a header; name and value must hold no CR or LF (aborts otherwise). */
+void http_header(struct http_response *r, const char *name, const char *value);
+
+/*
+ * Read the whole body into out (caller-initialised), refusing more than cap
+ * bytes before reading when Content-Length says so, and while reading
+ * otherwise.  Returns 0, or the HTTP status to answer: 413 too large,
+ * 400 truncated or unreadable.
+ */
+int http_read_body(const struct http_request *req, size_t cap, struct sbuf *out);
+
+/* The reason phrase of a status ("Not Found"). */
+const char *http_reason(int status);
+
+/* Set a JSON body (takes ownership of and frees root) and the status. */
+void http_json(struct http_response *r, int status, struct cJSON *root);
+/*
+ * The error shape of CONTRACT §4: {"error": {"code": ..., "message": ...}}.
+ * detail, when not NULL, is added to the error object under "fields" (takes
+ * ownership).
+ */
+void http_json_error(struct http_response *r, int status, const char *code,
+                     const char *message, struct cJSON *fields);
+
+/*
+ * Decode the query parameter name into out (capacity n). False when absent,
+ * malformed, or too long.
+ */
+bool http_query_get(const char *query, const char *name, char *out, size_t n);
+
+#endif

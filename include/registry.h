@@ -1,0 +1,30 @@
+/*
+ * registry — importing the registry of enforcement domains and agencies
+ * from CSV (CONTRACT §2: code,name_zh,name_en).
+ *
+ * An import is atomic: it runs in one transaction, and the first bad row
+ * (bad code, empty name, a code twice in the file, malformed CSV) stops it
+ * with "FILE:LINE: reason" and stores nothing.  Codes already registered
+ * get the file's names.
+ */
+#ifndef MANYI_REGISTRY_H
+#define MANYI_REGISTRY_H
+
+#include <stddef.h>
+
+#include "store.h"
+
+struct import_result {
+	size_t rows;      /* data rows read */
+	size_t created;   /* new codes */
+	size_t updated;   /* codes already there */
+};
+
+/*
+ * Import path (name is used in messages) into the registry table of kind k.
+ * Returns 0, or -1 with msg set to "FILE:LINE: reason" (nothing stored).
+ */
+int registry_import(struct store *s, enum registry_kind k, const char *path,
+                    struct import_result *res, char *msg, size_t msglen);
+
+#endif

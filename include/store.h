@@ -1,0 +1,131 @@
+/*
+ * store — the SQLite database: schema and its numbered migrations, and every
+ * SQL statement manyi runs (one table, indexed by enum stmt, each prepared
+ * once per connection on first use).
+ *
+ * One struct store is one connection; use one per thread.  The database
+ * runs in WAL mode with synchronous=FULL, so a transaction that returned
+ * from store_commit() survives a crash of the process and a power loss.
+ * Writes that belong together run in one BEGIN IMMEDIATE transaction.
+ *
+ * Answers are stored one row per (response, item) — one per chosen option
+ * for multi items — so a survey with many items needs no schema change.
+ */
+#ifndef MANYI_STORE_H
+#define MANYI_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "survey.h"
+
+struct store;
+struct sqlite3_stmt;
+
+enum store_err {
+	STORE_OK,
+	STORE_ERR_OPEN,       /* cannot open or create the file */
+	STORE_ERR_SCHEMA,     /* the file is not a manyi database, or is newer */
+	STORE_ERR_BUSY,       /* locked by another writer past the timeout */
+	STORE_ERR_CONSTRAINT, /* a uniqueness or foreign key rule */
+	STORE_ERR_NOTFOUND,
+	STORE_ERR_SQL,        /* anything else; store_errmsg() has SQLite's text */
+	STORE_ERR__MAX
+};
+
+const char *store_strerror(enum store_err e);
+/* SQLite's last message for this connection (for logs, never for clients). */
+const char *store_errmsg(const struct store *s);
+
+/*
+ * Open (creating if missing when create is set) and bring the schema up to
+ * date.  On failure *out is NULL and msg holds the reason.  Caller closes
+ * with store_close().
+ */
+enum store_err store_open(const char *path, bool create, struct store **out,
+                          char *msg, size_t msglen);
+/* Finalize every statement and close.  Accepts NULL. */
+void store_close(struct store *s);
+/* The schema version of an open store (number of migrations applied). */
+int store_schema_version(struct store *s);
+/* True when the database answers a trivial query. */
+bool store_ping(struct store *s);
+
+enum store_err store_begin(struct store *s);    /* BEGIN IMMEDIATE */
+enum store_err store_commit(struct store *s);
+void store_rollback(struct store *s);           /* no-op outside a transaction */
+
+/*
+ * The server's secret (32 random bytes, made on first use and kept in the
+ * database) for signing CSRF tokens.
+ */
+enum store_err store_secret(struct store *s, unsigned char key[32]);
+
+/* Registry tables. */
+enum registry_kind { REGISTRY_DOMAIN, REGISTRY_AGENCY, REGISTRY__MAX };
+
+const char *registry_kind_name(enum registry_kind k); /* "domain" / "agency" */
+
+struct registry_entry {
+	char *code;
+	char *name[LANG__MAX];
+};
+
+struct registry_list {
+	struct registry_entry *v;
+	size_t n;
+};
+
+/* Insert or update one entry; *created tells which (may be NULL). */
+enum store_err store_registry_put(struct store *s, enum registry_kind k,
+                                  const char *code, const char *name_zh,
+                                  const char *name_en, bool *created);
+bool store_registry_exists(struct store *s, enum registry_kind k, const char *code);
+/* All entries ordered by code; caller frees with registry_list_free(). */
+enum store_err store_registry_list(struct store *s, enum registry_kind k,
+                                   struct registry_list *out);
+void registry_list_free(struct registry_list *l);
+
+/*
+ * Register a parsed definition.  When a stored version of the same survey
+ * has the same canonical text, nothing changes and *created is false;
+ * otherwise a new version max(declared, latest stored + 1) is stored.
+ * *version receives the stored version either way.
+ */
+enum store_err store_survey_put(struct store *s, const struct survey *sv,
+                                int *version, bool *created);
+/*
+ * The latest stored version of survey id: its number and definition text
+ * (caller frees).  STORE_ERR_NOTFOUND when there is none.
+ */
+enum store_err store_survey_latest(struct store *s, const char *id,
+                                   int *version, char **definition);
+
+/* The latest stored version of survey id, or 0 when there is none. */
+int store_survey_version(struct store *s, const char *id);
+
+/* What is known about a response besides its answers. */
+struct response_meta {
+	const char *survey;      /* survey id */
+	int survey_version;
+	const char *channel;     /* web, qr, api, phone, paper, kiosk */
+	const char *encounter;   /* encounter id or NULL (public channel) */
+	const char *agency;      /* agency code */
+	const char *domain;      /* domain code */
+	const char *size;        /* enterprise size or NULL */
+	const char *submitted_at;/* ISO 8601; NULL = now */
+};
+
+/*
+ * Store one response and its answers inside the caller's transaction (or
+ * its own when none is open).  On success public_id (capacity >= 32)
+ * holds the response's opaque id.
+ */
+enum store_err store_response_add(struct store *s, const struct response_meta *m,
+                                  const struct answers *a, char *public_id,
+                                  size_t idlen);
+/* Number of responses stored for a survey (all versions). */
+long store_response_count(struct store *s, const char *survey);
+
+#endif

@@ -1,0 +1,575 @@
+/* store — see include/store.h. */
+#include "store.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/*
+ * The schema, one migration per entry; PRAGMA user_version counts how many
+ * have been applied.  Never edit a released migration: add one.
+ */
+static const char *const migrations[] = {
+	/* 1: registry, surveys, responses, answers */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value BLOB NOT NULL"
+	");"
+	"CREATE TABLE domain ("
+	"  code TEXT PRIMARY KEY,"
+	"  name_zh TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL"
+	");"
+	"CREATE TABLE agency ("
+	"  code TEXT PRIMARY KEY,"
+	"  name_zh TEXT NOT NULL,"
+	"  name_en TEXT NOT NULL"
+	");"
+	"CREATE TABLE survey ("
+	"  id TEXT NOT NULL,"
+	"  version INTEGER NOT NULL CHECK (version >= 1),"
+	"  definition TEXT NOT NULL,"
+	"  loaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  PRIMARY KEY (id, version)"
+	");"
+	"CREATE TABLE response ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  survey_id TEXT NOT NULL,"
+	"  survey_version INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  encounter_id TEXT,"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  domain TEXT NOT NULL REFERENCES domain(code),"
+	"  size TEXT,"
+	"  submitted_at TEXT NOT NULL,"
+	"  stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  FOREIGN KEY (survey_id, survey_version) REFERENCES survey(id, version)"
+	");"
+	"CREATE INDEX response_survey ON response(survey_id, agency, domain);"
+	"CREATE TABLE answer ("
+	"  response_id INTEGER NOT NULL REFERENCES response(id) ON DELETE CASCADE,"
+	"  item TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  num INTEGER,"
+	"  text TEXT,"
+	"  na INTEGER NOT NULL DEFAULT 0 CHECK (na IN (0, 1)),"
+	"  PRIMARY KEY (response_id, item, seq)"
+	") WITHOUT ROWID;",
+};
+
+enum stmt {
+	STMT_META_GET,
+	STMT_META_PUT,
+	STMT_DOMAIN_EXISTS,
+	STMT_AGENCY_EXISTS,
+	STMT_DOMAIN_UPSERT,
+	STMT_AGENCY_UPSERT,
+	STMT_DOMAIN_LIST,
+	STMT_AGENCY_LIST,
+	STMT_SURVEY_FIND,
+	STMT_SURVEY_MAXVER,
+	STMT_SURVEY_INSERT,
+	STMT_SURVEY_LATEST,
+	STMT_RESPONSE_INSERT,
+	STMT_ANSWER_INSERT,
+	STMT_RESPONSE_COUNT,
+	STMT__MAX
+};
+
+static const char *const sql[STMT__MAX] = {
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
+	[STMT_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
+	[STMT_DOMAIN_EXISTS] = "SELECT 1 FROM domain WHERE code = ?",
+	[STMT_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?",
+	[STMT_DOMAIN_UPSERT] = "INSERT INTO domain (code, name_zh, name_en) VALUES (?, ?, ?) "
+	                       "ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, "
+	                       "name_en = excluded.name_en",
+	[STMT_AGENCY_UPSERT] = "INSERT INTO agency (code, name_zh, name_en) VALUES (?, ?, ?) "
+	                       "ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, "
+	                       "name_en = excluded.name_en",
+	[STMT_DOMAIN_LIST] = "SELECT code, name_zh, name_en FROM domain ORDER BY code",
+	[STMT_AGENCY_LIST] = "SELECT code, name_zh, name_en FROM agency ORDER BY code",
+	[STMT_SURVEY_FIND] = "SELECT version FROM survey WHERE id = ? AND definition = ? "
+	                     "ORDER BY version DESC LIMIT 1",
+	[STMT_SURVEY_MAXVER] = "SELECT coalesce(max(version), 0) FROM survey WHERE id = ?",
+	[STMT_SURVEY_INSERT] = "INSERT INTO survey (id, version, definition) VALUES (?, ?, ?)",
+	[STMT_SURVEY_LATEST] = "SELECT version, definition FROM survey WHERE id = ? "
+	                       "ORDER BY version DESC LIMIT 1",
+	[STMT_RESPONSE_INSERT] = "INSERT INTO response (public_id, survey_id, survey_version, "
+	                         "channel, encounter_id, agency, domain, size, submitted_at) "
+	                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_ANSWER_INSERT] = "INSERT INTO answer (response_id, item, seq, num, text, na) "
+	                       "VALUES (?, ?, ?, ?, ?, ?)",
+	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM response WHERE survey_id = ?",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[STMT__MAX];
+};
+
+static const char *const store_errors[STORE_ERR__MAX] = {
+	[STORE_OK] = "ok",
+	[STORE_ERR_OPEN] = "cannot open the database",
+	[STORE_ERR_SCHEMA] = "not a manyi database, or made by a newer manyi",
+	[STORE_ERR_BUSY] = "the database is busy",
+	[STORE_ERR_CONSTRAINT] = "a database rule was broken",
+	[STORE_ERR_NOTFOUND] = "not found",
+	[STORE_ERR_SQL] = "database error",
+};
+
+const char *store_strerror(enum store_err e)
+{
+	return e < STORE_ERR__MAX ? store_errors[e] : "unknown error";
+}
+
+const char *store_errmsg(const struct store *s)
+{
+	return s && s->db ? sqlite3_errmsg(s->db) : "no database";
+}
+
+/* Map an SQLite result code to a store error. */
+static enum store_err map_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_ERR_BUSY;
+	case SQLITE_CONSTRAINT:
+		return STORE_ERR_CONSTRAINT;
+	default:
+		return STORE_ERR_SQL;
+	}
+}
+
+/* The prepared statement for id, reset and with bindings cleared. */
+static sqlite3_stmt *stmt_get(struct store *s, enum stmt id)
+{
+	sqlite3_stmt *st = s->stmt[id];
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &s->stmt[id], NULL) != SQLITE_OK) {
+			/* SQL text is ours: a failure here is a programming error. */
+			fprintf(stderr, "manyi: cannot prepare statement %d: %s\n", (int)id,
+			        sqlite3_errmsg(s->db));
+			abort();
+		}
+		st = s->stmt[id];
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+/* Bind text, or NULL when s is NULL. */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Run a statement that returns no rows. */
+static enum store_err step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+	if (rc == SQLITE_ROW)
+		e = STORE_OK;
+	sqlite3_reset(st);
+	return e;
+}
+
+static enum store_err exec(struct store *s, const char *text)
+{
+	return map_rc(sqlite3_exec(s->db, text, NULL, NULL, NULL));
+}
+
+int store_schema_version(struct store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Apply the migrations not yet applied, each in its own transaction. */
+static enum store_err migrate(struct store *s, char *msg, size_t msglen)
+{
+	enum store_err e = store_begin(s);
+	if (e != STORE_OK) {
+		snprintf(msg, msglen, "cannot lock the database: %s", store_errmsg(s));
+		return e;
+	}
+	int have = store_schema_version(s);
+	int want = (int)ARRAY_SIZE(migrations);
+	if (have < 0 || have > want) {
+		snprintf(msg, msglen, "schema version %d is newer than this manyi (%d)", have, want);
+		store_rollback(s);
+		return STORE_ERR_SCHEMA;
+	}
+	for (int i = have; i < want; i++) {
+		char pragma[64];
+		if ((e = exec(s, migrations[i])) != STORE_OK) {
+			snprintf(msg, msglen, "migration %d failed: %s", i + 1, store_errmsg(s));
+			store_rollback(s);
+			return e;
+		}
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+		if ((e = exec(s, pragma)) != STORE_OK) {
+			store_rollback(s);
+			return e;
+		}
+	}
+	if ((e = store_commit(s)) != STORE_OK)
+		snprintf(msg, msglen, "cannot commit the schema: %s", store_errmsg(s));
+	return e;
+}
+
+enum store_err store_open(const char *path, bool create, struct store **out,
+                          char *msg, size_t msglen)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	enum store_err e = STORE_ERR_OPEN;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		snprintf(msg, msglen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	/* WAL + FULL: a committed transaction is on disk before commit returns. */
+	if (exec(s, "PRAGMA journal_mode = WAL") != STORE_OK ||
+	    exec(s, "PRAGMA synchronous = FULL") != STORE_OK ||
+	    exec(s, "PRAGMA foreign_keys = ON") != STORE_OK) {
+		snprintf(msg, msglen, "%s: %s", path, sqlite3_errmsg(s->db));
+		e = sqlite3_errcode(s->db) == SQLITE_NOTADB ? STORE_ERR_SCHEMA : STORE_ERR_OPEN;
+		goto fail;
+	}
+	if ((e = migrate(s, msg, msglen)) != STORE_OK)
+		goto fail;
+	*out = s;
+	return STORE_OK;
+fail:
+	store_close(s);
+	return e;
+}
+
+void store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(s->stmt[i]);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+bool store_ping(struct store *s)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_META_GET);
+	bind_text(st, 1, "ping");
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+enum store_err store_begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+enum store_err store_commit(struct store *s)
+{
+	return exec(s, "COMMIT");
+}
+
+void store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK");
+}
+
+enum store_err store_secret(struct store *s, unsigned char key[32])
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_META_GET);
+	bind_text(st, 1, "csrf_secret");
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+		memcpy(key, sqlite3_column_blob(st, 0), 32);
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return map_rc(rc);
+
+	/* First use: make one.  A racing writer may win; then read theirs. */
+	randombytes_buf(key, 32);
+	st = stmt_get(s, STMT_META_PUT);
+	bind_text(st, 1, "csrf_secret");
+	sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
+	enum store_err e = step_done(st);
+	if (e == STORE_ERR_CONSTRAINT)
+		return store_secret(s, key);
+	return e;
+}
+
+const char *registry_kind_name(enum registry_kind k)
+{
+	return k == REGISTRY_DOMAIN ? "domain" : "agency";
+}
+
+enum store_err store_registry_put(struct store *s, enum registry_kind k,
+                                  const char *code, const char *name_zh,
+                                  const char *name_en, bool *created)
+{
+	if (created != NULL)
+		*created = !store_registry_exists(s, k, code);
+	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_UPSERT : STMT_AGENCY_UPSERT);
+	bind_text(st, 1, code);
+	bind_text(st, 2, name_zh);
+	bind_text(st, 3, name_en);
+	return step_done(st);
+}
+
+bool store_registry_exists(struct store *s, enum registry_kind k, const char *code)
+{
+	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_EXISTS : STMT_AGENCY_EXISTS);
+	bind_text(st, 1, code);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+enum store_err store_registry_list(struct store *s, enum registry_kind k,
+                                   struct registry_list *out)
+{
+	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_LIST : STMT_AGENCY_LIST);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		struct registry_entry *r = &out->v[out->n++];
+		r->code = xstrdup((const char *)sqlite3_column_text(st, 0));
+		r->name[LANG_ZH] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		r->name[LANG_EN] = xstrdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		registry_list_free(out);
+		return map_rc(rc);
+	}
+	return STORE_OK;
+}
+
+void registry_list_free(struct registry_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].code);
+		for (int j = 0; j < LANG__MAX; j++)
+			free(l->v[i].name[j]);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+enum store_err store_survey_put(struct store *s, const struct survey *sv,
+                                int *version, bool *created)
+{
+	enum store_err e;
+	sqlite3_stmt *st;
+	bool own = sqlite3_get_autocommit(s->db);
+
+	*created = false;
+	if (own && (e = store_begin(s)) != STORE_OK)
+		return e;
+
+	st = stmt_get(s, STMT_SURVEY_FIND);
+	bind_text(st, 1, sv->id);
+	bind_text(st, 2, sv->canonical);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		e = STORE_OK;
+		goto done;
+	}
+	sqlite3_reset(st);
+
+	st = stmt_get(s, STMT_SURVEY_MAXVER);
+	bind_text(st, 1, sv->id);
+	int latest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	*version = sv->version > latest ? sv->version : latest + 1;
+
+	st = stmt_get(s, STMT_SURVEY_INSERT);
+	bind_text(st, 1, sv->id);
+	sqlite3_bind_int(st, 2, *version);
+	bind_text(st, 3, sv->canonical);
+	if ((e = step_done(st)) == STORE_OK)
+		*created = true;
+done:
+	if (own) {
+		if (e == STORE_OK)
+			e = store_commit(s);
+		if (e != STORE_OK)
+			store_rollback(s);
+	}
+	return e;
+}
+
+int store_survey_version(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_MAXVER);
+	bind_text(st, 1, id);
+	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return v;
+}
+
+enum store_err store_survey_latest(struct store *s, const char *id,
+                                   int *version, char **definition)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_LATEST);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err e;
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		*definition = xstrdup((const char *)sqlite3_column_text(st, 1));
+		e = STORE_OK;
+	} else {
+		e = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+/* Insert one answer row. */
+static enum store_err answer_row(struct store *s, sqlite3_int64 rid, const char *item,
+                                 int seq, const int *num, const char *text, bool na)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ANSWER_INSERT);
+	sqlite3_bind_int64(st, 1, rid);
+	bind_text(st, 2, item);
+	sqlite3_bind_int(st, 3, seq);
+	if (num != NULL)
+		sqlite3_bind_int(st, 4, *num);
+	else
+		sqlite3_bind_null(st, 4);
+	bind_text(st, 5, text);
+	sqlite3_bind_int(st, 6, na ? 1 : 0);
+	return step_done(st);
+}
+
+/* Insert the rows of every answered item of response rid. */
+static enum store_err answer_rows(struct store *s, sqlite3_int64 rid, const struct answers *a)
+{
+	const struct survey *sv = a->survey;
+	enum store_err e = STORE_OK;
+
+	for (size_t i = 0; i < sv->nitems && e == STORE_OK; i++) {
+		const struct item *it = &sv->items[i];
+		const struct answer *an = &a->a[i];
+		if (!an->present)
+			continue;
+		switch (it->type) {
+		case ITEM_SCALE:
+			e = answer_row(s, rid, it->id, 0, an->na ? NULL : &an->scale, NULL, an->na);
+			break;
+		case ITEM_CHOICE:
+			e = answer_row(s, rid, it->id, 0, NULL, it->options[an->choice].value, false);
+			break;
+		case ITEM_MULTI: {
+			int seq = 0;
+			for (size_t j = 0; j < it->noptions && e == STORE_OK; j++)
+				if (an->multi & (1ULL << j))
+					e = answer_row(s, rid, it->id, seq++, NULL, it->options[j].value, false);
+			if (seq == 0 && e == STORE_OK) /* answered "none of these" */
+				e = answer_row(s, rid, it->id, 0, NULL, NULL, false);
+			break;
+		}
+		case ITEM_TEXT:
+			e = answer_row(s, rid, it->id, 0, NULL, an->text, false);
+			break;
+		case ITEM__MAX:
+			break;
+		}
+	}
+	return e;
+}
+
+enum store_err store_response_add(struct store *s, const struct response_meta *m,
+                                  const struct answers *a, char *public_id,
+                                  size_t idlen)
+{
+	unsigned char raw[16];
+	char now[32];
+	char *pid;
+	enum store_err e;
+	bool own = sqlite3_get_autocommit(s->db);
+
+	randombytes_buf(raw, sizeof raw);
+	pid = b64url_encode(raw, sizeof raw);
+	time_now_iso(now, sizeof now);
+
+	if (own && (e = store_begin(s)) != STORE_OK)
+		goto out;
+	sqlite3_stmt *st = stmt_get(s, STMT_RESPONSE_INSERT);
+	bind_text(st, 1, pid);
+	bind_text(st, 2, m->survey);
+	sqlite3_bind_int(st, 3, m->survey_version);
+	bind_text(st, 4, m->channel);
+	bind_text(st, 5, m->encounter);
+	bind_text(st, 6, m->agency);
+	bind_text(st, 7, m->domain);
+	bind_text(st, 8, m->size);
+	bind_text(st, 9, m->submitted_at ? m->submitted_at : now);
+	if ((e = step_done(st)) == STORE_OK)
+		e = answer_rows(s, sqlite3_last_insert_rowid(s->db), a);
+	if (own) {
+		if (e == STORE_OK)
+			e = store_commit(s);
+		if (e != STORE_OK)
+			store_rollback(s);
+	}
+	if (e == STORE_OK)
+		snprintf(public_id, idlen, "%s", pid);
+out:
+	free(pid);
+	return e;
+}
+
+long store_response_count(struct store *s, const char *survey)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_RESPONSE_COUNT);
+	bind_text(st, 1, survey);
+	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	return n;
+}

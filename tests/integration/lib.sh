@@ -1,0 +1,85 @@
+# Shared by the integration tests: a real stack (nginx → manyi-fcgi →
+# SQLite file) on a free loopback port, curl helpers, TAP output.
+# Source it, call it_start, write checks, end with it_done.
+set -u
+it_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$it_top"
+BIN=${BIN:-bin}
+case "$BIN" in /*) ;; *) BIN=$it_top/$BIN ;; esac
+export BIN
+. "$it_top/tools/stack.sh"
+
+T=$(mktemp -d /tmp/manyi-it.XXXXXX)
+DB=$T/manyi.db
+MANYI="$BIN/manyi --db $DB"
+it_n=0
+it_failed=0
+
+it_cleanup() {
+	stack_stop "$T/var" >/dev/null 2>&1
+	if [ "$it_failed" -eq 0 ]; then rm -rf "$T"; else echo "# state kept in $T"; fi
+}
+trap it_cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+ok() { it_n=$((it_n + 1)); echo "ok $it_n - $1"; }
+not_ok() {
+	it_n=$((it_n + 1)); it_failed=$((it_failed + 1))
+	echo "not ok $it_n - $1"; shift
+	local l; for l in "$@"; do echo "#   $l"; done
+}
+# check DESC COMMAND... : passes when the command succeeds.
+check() {
+	local d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$d"; else not_ok "$d" "command failed: $*"; fi
+}
+# eq DESC ACTUAL EXPECTED
+eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $3" "got:      $2"; fi
+}
+# has DESC FILE-OR-STRING NEEDLE : the body contains the needle (fixed string).
+contains() {
+	if grep -qF -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1" "missing: $3" "in: $(head -c 400 <<<"$2")"; fi
+}
+lacks() {
+	if grep -qF -- "$3" <<<"$2"; then not_ok "$1" "unexpected: $3"; else ok "$1"; fi
+}
+
+# A database with the demo registry and the shipped surveys.
+it_db() {
+	$MANYI init >/dev/null &&
+	$MANYI import domains tools/demo/domains.csv >/dev/null &&
+	$MANYI import agencies tools/demo/agencies.csv >/dev/null &&
+	$MANYI survey load surveys/*.json >/dev/null
+}
+
+it_start() {
+	it_db || { not_ok "set up the database"; exit 1; }
+	PORT=$(free_port)
+	BASE=http://127.0.0.1:$PORT
+	stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+}
+
+# req METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS; cookies kept in $T/jar.
+req() {
+	local m=$1 p=$2; shift 2
+	STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" \
+		-b "$T/jar" -c "$T/jar" "$@" "$BASE$p")
+	BODY=$(cat "$T/body")
+	HEADERS=$(cat "$T/headers")
+}
+
+# json EXPR: evaluate a Python expression on the parsed last BODY as `j`.
+json() {
+	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"
+}
+
+sql() { sqlite3 "$DB" "$1"; }
+
+it_done() {
+	echo "1..$it_n"
+	[ "$it_failed" -eq 0 ]
+}

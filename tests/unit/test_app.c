@@ -1,0 +1,217 @@
+/*
+ * The application in process, without FastCGI: routing, statuses, the
+ * CSRF round trip and the body cap, over a real SQLite file.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "store.h"
+#include "survey.h"
+#include "util.h"
+
+struct mem {
+	const char *p;
+	size_t left;
+};
+
+static long mem_read(void *ctx, char *buf, size_t n)
+{
+	struct mem *m = ctx;
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return (long)n;
+}
+
+static char dbpath[64];
+static struct app *app;
+
+static int setup(void **state)
+{
+	(void)state;
+	struct store *s;
+	struct survey *sv;
+	char msg[512];
+	int v;
+	bool created;
+	snprintf(dbpath, sizeof dbpath, "/tmp/manyi-app-XXXXXX");
+	close(mkstemp(dbpath));
+	unlink(dbpath);
+	if (store_open(dbpath, true, &s, msg, sizeof msg) != STORE_OK)
+		return -1;
+	store_registry_put(s, REGISTRY_AGENCY, "A01", "甲局", "Bureau A", NULL);
+	store_registry_put(s, REGISTRY_DOMAIN, "market", "市场", "Market", NULL);
+	if (survey_load_file("surveys/enforcement-public.json", &sv, msg, sizeof msg) != SURVEY_OK) {
+		fprintf(stderr, "%s\n", msg);
+		return -1;
+	}
+	store_survey_put(s, sv, &v, &created);
+	survey_free(sv);
+	store_close(s);
+	return app_new(dbpath, &app, msg, sizeof msg);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char p[80];
+	app_free(app);
+	unlink(dbpath);
+	snprintf(p, sizeof p, "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+/* Run one request; the caller frees r with http_response_free(). */
+static void run(const char *method, const char *path, const char *query,
+                const char *ctype, const char *cookie, const char *body,
+                struct http_response *r)
+{
+	struct mem m = {body ? body : "", body ? strlen(body) : 0};
+	struct http_request req = {
+		.method = method, .path = path, .query = query ? query : "",
+		.content_type = ctype ? ctype : "", .cookie = cookie ? cookie : "",
+		.authorization = "", .accept_language = "", .remote_addr = "127.0.0.1",
+		.content_length = body ? (long)strlen(body) : -1,
+		.read = mem_read, .read_ctx = &m,
+	};
+	http_response_init(r);
+	app_handle(app, &req, r);
+}
+
+static void healthz(void **state)
+{
+	(void)state;
+	struct http_response r;
+	run("GET", "/healthz", NULL, NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.data, "{\"status\":\"ok\"}\n");
+	assert_non_null(strstr(r.content_type, "charset=utf-8"));
+	http_response_free(&r);
+}
+
+static void routing(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *method, *path;
+		int status;
+	} cases[] = {
+		{"GET", "/nope", 404},
+		{"GET", "/api/v1/nope", 404},
+		{"DELETE", "/healthz", 405},
+		{"GET", "/api/v1/responses", 405},
+		{"PUT", "/s/enforcement-public", 405},
+		{"GET", "/s/no-such", 404},
+		{"GET", "/s/enforcement-public/other", 404},
+		{"GET", "/s/", 404},
+		{"GET", "/s/enforcement-public", 200},
+		{"HEAD", "/s/enforcement-public", 200},
+		{"GET", "/s/enforcement-public/thanks", 200},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct http_response r;
+		run(cases[i].method, cases[i].path, NULL, NULL, NULL, NULL, &r);
+		if (r.status != cases[i].status)
+			fail_msg("%s %s: %d, expected %d", cases[i].method, cases[i].path, r.status,
+			         cases[i].status);
+		if (strcmp(cases[i].method, "HEAD") == 0)
+			assert_int_equal(r.body.len, 0);
+		http_response_free(&r);
+	}
+}
+
+/* The value of the Set-Cookie manyi_csrf in r, copied into out. */
+static void cookie_of(const struct http_response *r, char *out, size_t n)
+{
+	const char *p = strstr(r->headers.data, "manyi_csrf=");
+	assert_non_null(p);
+	p += strlen("manyi_csrf=");
+	size_t len = strcspn(p, ";\r");
+	assert_true(len < n);
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+static void form_round_trip(void **state)
+{
+	(void)state;
+	struct http_response r;
+	char token[128], cookie[160], body[1024];
+	run("GET", "/s/enforcement-public", "lang=en", NULL, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data, "lang=\"en\""));
+	cookie_of(&r, token, sizeof token);
+	assert_non_null(strstr(r.body.data, token));
+	http_response_free(&r);
+
+	snprintf(cookie, sizeof cookie, "other=1; manyi_csrf=%s", token);
+	snprintf(body, sizeof body, "_csrf=%s&_agency=A01&_domain=market&overall=4&legality=5"
+	         "&procedure=4&fairness=4&civility=na&efficiency=4&transparency=4&integrity=4"
+	         "&disruption=4", token);
+	run("POST", "/s/enforcement-public", NULL, "application/x-www-form-urlencoded", cookie, body, &r);
+	assert_int_equal(r.status, 303);
+	assert_non_null(strstr(r.headers.data, "Location: /s/enforcement-public/thanks?lang=zh\r\n"));
+	http_response_free(&r);
+
+	/* The same post without the cookie is refused, values kept. */
+	run("POST", "/s/enforcement-public", NULL, "application/x-www-form-urlencoded", NULL, body, &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body.data, "checked"));
+	http_response_free(&r);
+}
+
+static void json_answers(void **state)
+{
+	(void)state;
+	struct http_response r;
+	const char *good = "{\"survey\":\"enforcement-public\",\"agency\":\"A01\",\"domain\":\"market\","
+	                   "\"answers\":{\"overall\":4,\"legality\":5,\"procedure\":4,\"fairness\":4,"
+	                   "\"civility\":\"na\",\"efficiency\":4,\"transparency\":4,\"integrity\":4,"
+	                   "\"disruption\":4}}";
+	run("POST", "/api/v1/responses", NULL, "application/json; charset=utf-8", NULL, good, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body.data, "{\"id\":\""));
+	http_response_free(&r);
+
+	run("POST", "/api/v1/responses", NULL, "application/json", NULL, "{\"survey\":", &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body.data, "\"error\":{\"code\":\"malformed\""));
+	http_response_free(&r);
+
+	/* Over the cap: refused from Content-Length before reading. */
+	char *big = xmalloc(APP_JSON_MAX + 2);
+	memset(big, ' ', APP_JSON_MAX + 1);
+	big[APP_JSON_MAX + 1] = '\0';
+	run("POST", "/api/v1/responses", NULL, "application/json", NULL, big, &r);
+	assert_int_equal(r.status, 413);
+	http_response_free(&r);
+	free(big);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(healthz),
+		cmocka_unit_test(routing),
+		cmocka_unit_test(form_round_trip),
+		cmocka_unit_test(json_answers),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
