@@ -586,7 +586,7 @@ static void names(void **state)
 static void pairs_basics(void **state)
 {
 	struct pairs p;
-	char key[8];
+	char key[16];
 
 	(void)state;
 	pairs_init(&p);
@@ -870,7 +870,7 @@ static void error_codes(void **state)
 		"duplicate_option", "wrong_type", "empty",
 	};
 	struct answer_errors errs = {.n = 0};
-	char items[ANSWER_ERRORS_MAX + 10][8];
+	char items[ANSWER_ERRORS_MAX + 10][16];
 
 	(void)state;
 	for (int e = 0; e < ANSWER__MAX; e++) {
