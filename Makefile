@@ -16,7 +16,7 @@ CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
 STD      = -std=c11 -D_GNU_SOURCE
-PKGS     = fcgi sqlite3 gsl libcjson libsodium libqrencode xlsxwriter
+PKGS     = fcgi sqlite3 gsl libcjson libsodium libqrencode xlsxwriter zlib
 # libreadstat and libcsv ship no pkg-config file in Debian 12.
 EXTRA_LIBS = -lreadstat -lcsv -lpthread -lm
 SAN     ?=

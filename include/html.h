@@ -55,4 +55,21 @@ void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l);
 void html_message_page(struct sbuf *out, enum lang l, const char *title,
                        const char *message);
 
+/* One printable invitation notice; all borrowed. */
+struct html_notice {
+	const char *agency[LANG__MAX];  /* the agency's name */
+	const char *domain[LANG__MAX];  /* the enforcement domain's name */
+	const char *date;               /* occurred_on */
+	const char *url;                /* the invitation link */
+	const char *qr_svg;             /* an inline <svg> made by qr_svg() */
+};
+
+/*
+ * Printable notices an officer hands over at the scene: each an A6 card
+ * with the agency, the date, "扫码评价本次执法", the QR code and the link
+ * spelled out (Chinese first, English beneath).  One notice prints on A6;
+ * several print four to an A4 page.  Styles: www/assets/notice.css.
+ */
+void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n);
+
 #endif

@@ -128,4 +128,77 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
 /* Number of responses stored for a survey (all versions). */
 long store_response_count(struct store *s, const char *survey);
 
+/* Encounters: the sampling frame (CONTRACT §2 encounters CSV). */
+struct encounter {
+	char id[65];
+	char agency[65];
+	char domain[65];
+	char size[16];          /* large, medium, small, micro, household */
+	char district[129];
+	char occurred_on[11];   /* YYYY-MM-DD */
+	char outcome[16];       /* "" when not given */
+};
+
+/* STORE_ERR_CONSTRAINT for a duplicate id or an unknown agency/domain. */
+enum store_err store_encounter_add(struct store *s, const struct encounter *e);
+/* STORE_ERR_NOTFOUND when there is none. */
+enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e);
+/* Has any response been stored for this encounter (any survey, any channel)? */
+bool store_encounter_answered(struct store *s, const char *id);
+
+/*
+ * Ids of the encounters that have no invitation for survey and no answer,
+ * ordered by id.  Caller frees each id and the array.
+ */
+enum store_err store_encounters_uninvited(struct store *s, const char *survey, char ***ids,
+                                          size_t *n);
+
+/* Invitations: stored only as the hash of their token. Times are Unix seconds. */
+struct invitation {
+	char survey[65];
+	char encounter[65];
+	char channel[16];       /* the channel an answer through it records */
+	long long expires_at;
+	bool used;
+};
+
+enum store_err store_invitation_add(struct store *s, const unsigned char hash[32],
+                                    const char *survey, const char *encounter,
+                                    const char *channel, long long created_at,
+                                    long long expires_at);
+enum store_err store_invitation_get(struct store *s, const unsigned char hash[32],
+                                    struct invitation *inv);
+/* Mark used; STORE_ERR_CONSTRAINT when it already was. */
+enum store_err store_invitation_use(struct store *s, const unsigned char hash[32], long long now);
+
+/* API keys: stored as id + hash of the secret. */
+struct api_key {
+	unsigned char hash[32];
+	char role[16];          /* evaluator | agency */
+	char agency[65];        /* "" for evaluators */
+	bool revoked;
+};
+
+enum store_err store_key_add(struct store *s, const char *id, const unsigned char hash[32],
+                             const char *role, const char *agency);
+enum store_err store_key_get(struct store *s, const char *id, struct api_key *k);
+/* STORE_ERR_NOTFOUND when no such live key. */
+enum store_err store_key_revoke(struct store *s, const char *id);
+
+/* Append to the audit table (which refuses updates and deletes). */
+enum store_err store_audit(struct store *s, const char *actor, const char *action,
+                           const char *object, const char *detail);
+
+/* Throttling state per hashed key (an address, never stored in clear). */
+struct throttle {
+	long long window_start;
+	long long count;
+	long long locked_until;
+};
+
+/* A key never seen reads as all zeros. */
+enum store_err store_throttle_get(struct store *s, const unsigned char key[32], struct throttle *t);
+enum store_err store_throttle_put(struct store *s, const unsigned char key[32],
+                                  const struct throttle *t);
+
 #endif

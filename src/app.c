@@ -8,7 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "csrf.h"
+#include "encounter.h"
+#include "invite.h"
+#include "qr.h"
 #include "form.h"
 #include "html.h"
 #include "store.h"
@@ -46,6 +50,12 @@ enum msg {
 	MSG_CSRF_MISSING,
 	MSG_TOKEN_TITLE,
 	MSG_TOKEN_UNKNOWN,
+	MSG_USED_TITLE,
+	MSG_USED,
+	MSG_EXPIRED_TITLE,
+	MSG_EXPIRED,
+	MSG_SLOW_TITLE,
+	MSG_SLOW,
 	MSG__MAX
 };
 
@@ -73,6 +83,15 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_TOKEN_TITLE] = {"评价链接无效", "This link is not valid"},
 	[MSG_TOKEN_UNKNOWN] = {"该评价链接无效，请核对链接或二维码是否完整。",
 	                       "This survey link is not valid. Please check that the link or QR code is complete."},
+	[MSG_USED_TITLE] = {"本次执法已完成评价", "This encounter has been rated"},
+	[MSG_USED] = {"这次执法活动已经收到评价，每次执法只能评价一次。感谢您的参与！",
+	              "We already have a rating for this encounter; each encounter is rated once. Thank you for taking part!"},
+	[MSG_EXPIRED_TITLE] = {"评价链接已过期", "This link has expired"},
+	[MSG_EXPIRED] = {"该评价链接已超过有效期，无法再提交评价。如有意见，可通过公开渠道反映。",
+	                 "This survey link has passed its expiry date and can no longer be used. "
+	                 "You can still give your view through the public survey."},
+	[MSG_SLOW_TITLE] = {"请稍后再试", "Please try again later"},
+	[MSG_SLOW] = {"尝试次数过多，请稍后再试。", "Too many attempts. Please wait a while and try again."},
 };
 
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
@@ -169,6 +188,110 @@ static void html_page(struct http_response *r, int status, enum lang l,
 	html_message_page(&r->body, l, msgs[title][l], msgs[text][l]);
 }
 
+/* The page for an invitation that cannot be used; returns its status. */
+static int invite_page(struct http_response *r, enum lang l, enum invite_state st)
+{
+	switch (st) {
+	case INVITE_USED:
+	case INVITE_ANSWERED:
+		html_page(r, 409, l, MSG_USED_TITLE, MSG_USED);
+		break;
+	case INVITE_EXPIRED:
+		html_page(r, 410, l, MSG_EXPIRED_TITLE, MSG_EXPIRED);
+		break;
+	default:
+		html_page(r, 404, l, MSG_TOKEN_TITLE, MSG_TOKEN_UNKNOWN);
+		break;
+	}
+	return r->status;
+}
+
+static void retry_after(struct http_response *r, long seconds)
+{
+	char v[32];
+	snprintf(v, sizeof v, "%ld", seconds > 0 ? seconds : 1);
+	http_header(r, "Retry-After", v);
+}
+
+/*
+ * Resolve a token for survey, counting unknown ones against the address.
+ * *throttled is set (and nothing resolved) when the address is locked out.
+ */
+static enum invite_state resolve_token(struct app *a, const struct http_request *req,
+                                       const char *survey, const char *token, time_t now,
+                                       struct invitation *inv, unsigned char hash[32],
+                                       long *throttled)
+{
+	*throttled = 0;
+	if (!throttle_allowed(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
+		return INVITE_UNKNOWN;
+	enum invite_state st = invite_resolve(a->store, survey, token, now, inv, hash);
+	if (st == INVITE_UNKNOWN)
+		throttle_count(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now);
+	return st;
+}
+
+/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
+static char *encounter_context(struct app *a, const struct encounter *e, enum lang l)
+{
+	struct registry_list ag = {0}, dom = {0};
+	const char *an = e->agency, *dn = e->domain;
+	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
+	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	for (size_t i = 0; i < ag.n; i++)
+		if (strcmp(ag.v[i].code, e->agency) == 0)
+			an = ag.v[i].name[l];
+	for (size_t i = 0; i < dom.n; i++)
+		if (strcmp(dom.v[i].code, e->domain) == 0)
+			dn = dom.v[i].name[l];
+	char *out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
+	                      an, dn, e->occurred_on);
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+	return out;
+}
+
+/*
+ * Store an answer in one transaction.  With an invitation (hash not NULL)
+ * the token is marked used and the encounter's agency, domain and size are
+ * recorded; an answer already there for the encounter, by any token or
+ * channel, gives STORE_ERR_CONSTRAINT and stores nothing.
+ */
+static enum store_err store_answer(struct app *a, const struct survey *sv, int version,
+                                   const struct invitation *inv, const unsigned char *hash,
+                                   const char *agency, const char *domain, const char *channel,
+                                   const struct answers *ans, char *public_id, size_t idlen)
+{
+	struct encounter e;
+	struct response_meta m = {
+		.survey = sv->id,
+		.survey_version = version,
+		.channel = channel,
+		.agency = agency,
+		.domain = domain,
+	};
+	enum store_err err = store_begin(a->store);
+	if (err != STORE_OK)
+		return err;
+	if (inv != NULL) {
+		if ((err = store_invitation_use(a->store, hash, (long long)time(NULL))) != STORE_OK ||
+		    (err = store_encounter_get(a->store, inv->encounter, &e)) != STORE_OK)
+			goto fail;
+		m.encounter = e.id;
+		m.agency = e.agency;
+		m.domain = e.domain;
+		m.size = e.size;
+		m.channel = inv->channel;
+	}
+	if ((err = store_response_add(a->store, &m, ans, public_id, idlen)) != STORE_OK ||
+	    (err = store_commit(a->store)) != STORE_OK)
+		goto fail;
+	return STORE_OK;
+fail:
+	store_rollback(a->store);
+	return err;
+}
+
 /* Map a store failure to a page; logs the detail. */
 static int store_failure_page(struct app *a, struct http_response *r, enum lang l,
                               enum store_err e)
@@ -226,6 +349,8 @@ struct form_ctx {
 	const char *survey_id;
 	enum lang lang;
 	bool https;             /* mark the cookie Secure */
+	char token[INVITE_TOKEN_LEN]; /* the invitation, or "" */
+	const char *context;    /* the encounter line shown with an invitation */
 	char action[128];
 	char csrf[CSRF_TOKEN_LEN];
 };
@@ -256,7 +381,9 @@ static int render_form(struct app *a, struct http_response *r, int status,
 		.lang = fc->lang,
 		.action = fc->action,
 		.csrf = fc->csrf,
-		.ask_context = true,
+		.token = fc->token[0] ? fc->token : NULL,
+		.context = fc->context,
+		.ask_context = fc->token[0] == '\0',
 		.agencies = ac,
 		.nagencies = agencies.n,
 		.domains = dc,
@@ -322,12 +449,26 @@ static int h_form_get(struct app *a, const struct http_request *req,
 		html_thanks_page(&r->body, sv, fc.lang);
 		return 200;
 	}
-	if (http_query_get(req->query, "t", token, sizeof token)) {
-		/* Invitations arrive with the encounter registry; none exist yet. */
-		html_page(r, 404, fc.lang, MSG_TOKEN_TITLE, MSG_TOKEN_UNKNOWN);
-		return 404;
-	}
 	fc.survey_id = id;
+	char *context = NULL;
+	if (http_query_get(req->query, "t", token, sizeof token)) {
+		struct invitation inv;
+		unsigned char hash[32];
+		struct encounter e;
+		long wait;
+		enum invite_state st = resolve_token(a, req, id, token, time(NULL), &inv, hash, &wait);
+		if (wait > 0) {
+			html_page(r, 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+			retry_after(r, wait);
+			return 429;
+		}
+		if (st != INVITE_VALID)
+			return invite_page(r, fc.lang, st);
+		if (store_encounter_get(a->store, inv.encounter, &e) != STORE_OK)
+			return invite_page(r, fc.lang, INVITE_UNKNOWN);
+		context = encounter_context(a, &e, fc.lang);
+		snprintf(fc.token, sizeof fc.token, "%.22s", token);
+	}
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
 	/* Keep a still-fresh token so two open tabs do not invalidate each other. */
 	time_t now = time(NULL);
@@ -336,7 +477,10 @@ static int h_form_get(struct app *a, const struct http_request *req,
 		memcpy(fc.csrf, cookie, sizeof cookie);
 	else
 		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
-	return render_form(a, r, 200, sv, &fc, NULL, NULL, NULL);
+	fc.context = context;
+	int status = render_form(a, r, 200, sv, &fc, NULL, NULL, NULL);
+	free(context);
+	return status;
 }
 
 /* Has the content type this media type (ignoring parameters)? */
@@ -387,6 +531,10 @@ static int h_form_post(struct app *a, const struct http_request *req,
 	const char *v;
 	bool thanks;
 	int version, status;
+	struct invitation inv;
+	unsigned char hash[32];
+	bool invited = false;
+	char *context = NULL;
 
 	sbuf_init(&body);
 	pairs_init(&form);
@@ -430,9 +578,23 @@ static int h_form_post(struct app *a, const struct http_request *req,
 	}
 	snprintf(fc.csrf, sizeof fc.csrf, "%s", posted);
 
+	/* An invitation: the encounter gives the context. */
 	if ((v = pairs_get(&form, "_t")) != NULL && *v != '\0') {
-		html_page(r, status = 404, fc.lang, MSG_TOKEN_TITLE, MSG_TOKEN_UNKNOWN);
-		goto done;
+		struct encounter e;
+		long wait;
+		enum invite_state st = resolve_token(a, req, id, v, now, &inv, hash, &wait);
+		if (wait > 0) {
+			html_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+			retry_after(r, wait);
+			goto done;
+		}
+		if (st != INVITE_VALID || store_encounter_get(a->store, inv.encounter, &e) != STORE_OK) {
+			status = invite_page(r, fc.lang, st == INVITE_VALID ? INVITE_UNKNOWN : st);
+			goto done;
+		}
+		invited = true;
+		snprintf(fc.token, sizeof fc.token, "%.22s", v);
+		fc.context = context = encounter_context(a, &e, fc.lang);
 	}
 
 	/* A filled honeypot is a bot: say thanks, store nothing. */
@@ -440,13 +602,20 @@ static int h_form_post(struct app *a, const struct http_request *req,
 		fprintf(stderr, "manyi: honeypot filled on %s; answer dropped\n", id);
 		goto stored;
 	}
+	long wait = 0;
+	if (!invited && !throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
+		html_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+		retry_after(r, wait);
+		goto done;
+	}
 
 	for (size_t i = 0; i < form.n; i++)
 		if (form.v[i].key[0] != '_')
 			pairs_add(&items, form.v[i].key, form.v[i].value);
 	const char *agency = pairs_get(&form, "_agency");
 	const char *domain = pairs_get(&form, "_domain");
-	check_context(a, agency, domain, "_agency", "_domain", &ctx_errs);
+	if (!invited)
+		check_context(a, agency, domain, "_agency", "_domain", &ctx_errs);
 	answers_check(sv, &items, false, &ans, &errs);
 	errors_merge(&ctx_errs, &errs);
 	if (ctx_errs.n > 0) {
@@ -454,18 +623,18 @@ static int h_form_post(struct app *a, const struct http_request *req,
 		goto done;
 	}
 
-	struct response_meta m = {
-		.survey = id,
-		.survey_version = version,
-		.channel = "web",
-		.agency = agency,
-		.domain = domain,
-	};
-	enum store_err e = store_response_add(a->store, &m, &ans, public_id, sizeof public_id);
+	enum store_err e = store_answer(a, sv, version, invited ? &inv : NULL, hash, agency, domain,
+	                                "web", &ans, public_id, sizeof public_id);
+	if (e == STORE_ERR_CONSTRAINT && invited) {
+		status = invite_page(r, fc.lang, INVITE_USED);
+		goto done;
+	}
 	if (e != STORE_OK) {
 		status = store_failure_page(a, r, fc.lang, e);
 		goto done;
 	}
+	if (!invited)
+		throttle_count(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now);
 stored:;
 	char location[160];
 	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", id, lang_code(fc.lang));
@@ -475,6 +644,7 @@ stored:;
 	sbuf_reset(&r->body);
 	html_thanks_page(&r->body, sv, fc.lang);
 done:
+	free(context);
 	answers_free(&ans);
 	pairs_free(&items);
 	pairs_free(&form);
@@ -511,6 +681,9 @@ static int h_api_responses(struct app *a, const struct http_request *req,
 	char msg[256], public_id[64];
 	const struct survey *sv;
 	int version, status;
+	struct invitation inv;
+	unsigned char hash[32];
+	bool invited = false;
 
 	(void)rest;
 	sbuf_init(&body);
@@ -544,15 +717,33 @@ static int h_api_responses(struct app *a, const struct http_request *req,
 		goto done;
 	}
 	if (sub.token != NULL) {
-		cJSON *f = cJSON_CreateArray();
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "field", "token");
-		cJSON_AddStringToObject(o, "code", "unknown_token");
-		cJSON_AddStringToObject(o, "message", "no invitation with this token");
-		cJSON_AddItemToArray(f, o);
-		http_json_error(r, status = 422, "invalid", "unknown token", f);
-		goto done;
+		long wait;
+		enum invite_state st = resolve_token(a, req, sv->id, sub.token, time(NULL), &inv, hash, &wait);
+		if (wait > 0) {
+			http_json_error(r, status = 429, "too_many_attempts",
+			                "too many wrong tokens from this address; try again later", NULL);
+			retry_after(r, wait);
+			goto done;
+		}
+		if (st == INVITE_USED || st == INVITE_ANSWERED) {
+			http_json_error(r, status = 409, "token_used",
+			                "this encounter has already been rated; nothing was stored", NULL);
+			goto done;
+		}
+		if (st != INVITE_VALID) {
+			cJSON *f = cJSON_CreateArray();
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "field", "token");
+			cJSON_AddStringToObject(o, "code", st == INVITE_EXPIRED ? "expired_token" : "unknown_token");
+			cJSON_AddStringToObject(o, "message", st == INVITE_EXPIRED ? "this invitation has expired"
+			                                                           : "no invitation with this token");
+			cJSON_AddItemToArray(f, o);
+			http_json_error(r, status = 422, "invalid", "the token cannot be used", f);
+			goto done;
+		}
+		invited = true;
 	}
+	if (!invited)
 	check_context(a, sub.agency, sub.domain, "agency", "domain", &ctx_errs);
 	submit_answers(sv, &sub, &items, &errs);
 	struct answer_errors check_errs = {.n = 0};
@@ -566,14 +757,13 @@ static int h_api_responses(struct app *a, const struct http_request *req,
 		goto done;
 	}
 
-	struct response_meta m = {
-		.survey = sv->id,
-		.survey_version = version,
-		.channel = "api",
-		.agency = sub.agency,
-		.domain = sub.domain,
-	};
-	enum store_err e = store_response_add(a->store, &m, &ans, public_id, sizeof public_id);
+	enum store_err e = store_answer(a, sv, version, invited ? &inv : NULL, hash, sub.agency,
+	                                sub.domain, "api", &ans, public_id, sizeof public_id);
+	if (e == STORE_ERR_CONSTRAINT && invited) {
+		http_json_error(r, status = 409, "token_used",
+		                "this encounter has already been rated; nothing was stored", NULL);
+		goto done;
+	}
 	if (e != STORE_OK) {
 		status = store_failure_json(a, r, e);
 		goto done;
@@ -587,6 +777,379 @@ done:
 	submission_free(&sub);
 	sbuf_free(&body);
 	return status;
+}
+
+#define APP_ENCOUNTERS_MAX (4 * 1024 * 1024) /* bytes of an encounters array */
+#define APP_ENCOUNTERS_COUNT 10000          /* encounters in one request */
+#define DEFAULT_INVITE_SURVEY "enforcement-enterprise"
+
+/*
+ * Check the Authorization header.  Returns 0 with *p filled, or the status
+ * it answered (401) after writing the JSON error.  Every key use is audited.
+ */
+static int require_key(struct app *a, const struct http_request *req, struct http_response *r,
+                       struct principal *p)
+{
+	enum auth_result ar = auth_check(a->store, req->authorization, p);
+	if (ar != AUTH_OK) {
+		static const char *const why[AUTH__MAX] = {
+			[AUTH_MISSING] = "this route needs Authorization: Bearer KEY",
+			[AUTH_MALFORMED] = "the Authorization header is not Bearer followed by a manyi key",
+			[AUTH_UNKNOWN] = "unknown key",
+			[AUTH_REVOKED] = "this key has been revoked",
+		};
+		http_json_error(r, 401, ar == AUTH_REVOKED ? "revoked_key" : "unauthorized", why[ar], NULL);
+		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
+		return 401;
+	}
+	char action[160];
+	snprintf(action, sizeof action, "%s %.120s", req->method, req->path);
+	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL, NULL);
+	return 0;
+}
+
+/* The survey invitations are minted for: ?survey=, else the enterprise survey. */
+static const struct survey *invite_survey(struct app *a, const struct http_request *req,
+                                          int *version, char *id, size_t n)
+{
+	if (!http_query_get(req->query, "survey", id, n))
+		snprintf(id, n, "%s", DEFAULT_INVITE_SURVEY);
+	return survey_get(a, id, version);
+}
+
+/* A JSON error naming the array index of the bad encounter. */
+static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
+{
+	cJSON *f = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "index", (double)index);
+	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddItemToArray(f, o);
+	char text[600];
+	snprintf(text, sizeof text, "encounter [%zu]: %s; nothing was stored", index, msg);
+	http_json_error(r, status, "invalid", text, f);
+	return status;
+}
+
+/* A string member of o, or NULL; *bad when present but not a string. */
+static const char *member_str(const cJSON *o, const char *name, bool *bad)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (m == NULL || cJSON_IsNull(m))
+		return NULL;
+	if (!cJSON_IsString(m)) {
+		*bad = true;
+		return NULL;
+	}
+	return m->valuestring;
+}
+
+/* POST /api/v1/encounters */
+static int h_api_encounters(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest)
+{
+	struct principal p;
+	struct sbuf body;
+	cJSON *root = NULL, *out = NULL;
+	char sid[72], msg[512];
+	int status, version;
+	const struct survey *sv;
+
+	(void)rest;
+	sbuf_init(&body);
+	if ((status = require_key(a, req, r, &p)) != 0)
+		goto done;
+	if (!media_type_is(req->content_type, "application/json")) {
+		http_json_error(r, status = 415, "unsupported_media_type",
+		                "send the encounters as Content-Type: application/json", NULL);
+		goto done;
+	}
+	if ((sv = invite_survey(a, req, &version, sid, sizeof sid)) == NULL) {
+		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
+		goto done;
+	}
+	if ((status = http_read_body(req, APP_ENCOUNTERS_MAX, &body)) != 0) {
+		http_json_error(r, status, status == 413 ? "too_large" : "bad_request",
+		                status == 413 ? "the body is larger than 4 MiB; send fewer encounters at a time"
+		                              : "the body could not be read in full", NULL);
+		goto done;
+	}
+	/* The buffer is NUL-terminated; cJSON checks nothing trails the array. */
+	if (!utf8_valid(body.data, body.len) || memchr(body.data, '\0', body.len) != NULL ||
+	    (root = cJSON_ParseWithLengthOpts(body.data, body.len + 1, NULL, true)) == NULL ||
+	    !cJSON_IsArray(root)) {
+		http_json_error(r, status = 400, "malformed", "the body must be a JSON array of encounters", NULL);
+		goto done;
+	}
+	int count = cJSON_GetArraySize(root);
+	if (count == 0 || count > APP_ENCOUNTERS_COUNT) {
+		snprintf(msg, sizeof msg, "send 1 to %d encounters at a time", APP_ENCOUNTERS_COUNT);
+		http_json_error(r, status = 422, "invalid", msg, NULL);
+		goto done;
+	}
+	if (store_begin(a->store) != STORE_OK) {
+		status = store_failure_json(a, r, STORE_ERR_BUSY);
+		goto done;
+	}
+	out = cJSON_CreateArray();
+	time_t now = time(NULL);
+	size_t i = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root) {
+		bool bad = false;
+		struct encounter e;
+		if (!cJSON_IsObject(item)) {
+			status = encounter_error(r, 422, i, "not an object");
+			goto rollback;
+		}
+		struct encounter_in in = {
+			.id = member_str(item, "encounter_id", &bad),
+			.agency = member_str(item, "agency", &bad),
+			.domain = member_str(item, "domain", &bad),
+			.size = member_str(item, "size", &bad),
+			.district = member_str(item, "district", &bad),
+			.occurred_on = member_str(item, "occurred_on", &bad),
+			.outcome = member_str(item, "outcome", &bad),
+		};
+		if (bad) {
+			status = encounter_error(r, 422, i, "every member must be a string");
+			goto rollback;
+		}
+		if (p.role == ROLE_AGENCY && in.agency == NULL)
+			in.agency = p.agency;
+		if (p.role == ROLE_AGENCY && strcmp(in.agency, p.agency) != 0) {
+			status = encounter_error(r, 403, i, "an agency key registers only its own agency's encounters");
+			goto rollback;
+		}
+		if (!encounter_parse(&in, &e, msg, sizeof msg) ||
+		    encounter_store(a->store, &e, NULL, msg, sizeof msg) != 0) {
+			status = encounter_error(r, 422, i, msg);
+			goto rollback;
+		}
+		char token[INVITE_TOKEN_LEN], url[512];
+		if (invite_mint(a->store, sv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token) != STORE_OK) {
+			status = store_failure_json(a, r, STORE_ERR_SQL);
+			goto rollback;
+		}
+		invite_url(invite_base_url(), sv->id, token, url, sizeof url);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "encounter_id", e.id);
+		cJSON_AddStringToObject(o, "token", token);
+		cJSON_AddStringToObject(o, "url", url);
+		cJSON_AddItemToArray(out, o);
+		i++;
+	}
+	snprintf(msg, sizeof msg, "%zu encounters", i);
+	if (store_audit(a->store, p.key_id, "register encounters", sid, msg) != STORE_OK ||
+	    store_commit(a->store) != STORE_OK) {
+		status = store_failure_json(a, r, STORE_ERR_SQL);
+		goto rollback;
+	}
+	http_json(r, status = 201, out);
+	out = NULL;
+	goto done;
+rollback:
+	store_rollback(a->store);
+done:
+	cJSON_Delete(out);
+	cJSON_Delete(root);
+	sbuf_free(&body);
+	return status;
+}
+
+/*
+ * Load an encounter the principal may see: 0, or the status answered
+ * (404 unknown, 403 another agency's).
+ */
+static int visible_encounter(struct app *a, const struct principal *p, const char *id,
+                             struct http_response *r, struct encounter *e)
+{
+	if (!code_valid(id) || store_encounter_get(a->store, id, e) != STORE_OK) {
+		http_json_error(r, 404, "not_found", "no encounter with this id", NULL);
+		return 404;
+	}
+	if (p->role == ROLE_AGENCY && strcmp(e->agency, p->agency) != 0) {
+		http_json_error(r, 403, "forbidden", "this encounter belongs to another agency", NULL);
+		return 403;
+	}
+	return 0;
+}
+
+/* Mint a QR invitation for e and fill notice c (strings owned by the caller's lists). */
+static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
+                       char *url, size_t n)
+{
+	char token[INVITE_TOKEN_LEN];
+	if (store_encounter_answered(a->store, e->id))
+		return 409;
+	if (invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, time(NULL), token) != STORE_OK)
+		return 500;
+	invite_url(invite_base_url(), sv->id, token, url, n);
+	return 0;
+}
+
+/* Name of code in list for language l (the code when missing). */
+static const char *name_of(const struct registry_list *list, const char *code, enum lang l)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].code, code) == 0)
+			return list->v[i].name[l];
+	return code;
+}
+
+/*
+ * Notices for ids (n of them): one HTML page, A6 for one, A4 sheets for
+ * several.  All or nothing: an unknown or foreign id fails the request.
+ */
+static int notices(struct app *a, const struct http_request *req, struct http_response *r,
+                   const struct principal *p, char **ids, size_t n)
+{
+	struct registry_list ag = {0}, dom = {0};
+	struct encounter *e = xcalloc(n, sizeof *e);
+	struct html_notice *cards = xcalloc(n, sizeof *cards);
+	char (*urls)[512] = xcalloc(n, sizeof *urls);
+	struct sbuf *svgs = xcalloc(n, sizeof *svgs);
+	char sid[72];
+	int version, status = 0;
+	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+
+	for (size_t i = 0; i < n; i++)
+		sbuf_init(&svgs[i]);
+	if (sv == NULL) {
+		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
+		goto done;
+	}
+	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
+	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	if (store_begin(a->store) != STORE_OK) {
+		status = store_failure_json(a, r, STORE_ERR_BUSY);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((status = visible_encounter(a, p, ids[i], r, &e[i])) != 0)
+			goto rollback;
+		if ((status = mint_notice(a, sv, &e[i], urls[i], sizeof urls[i])) != 0) {
+			if (status == 409)
+				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
+			else
+				store_failure_json(a, r, STORE_ERR_SQL);
+			goto rollback;
+		}
+		qr_svg(urls[i], true, &svgs[i]);
+		for (int l = 0; l < LANG__MAX; l++) {
+			cards[i].agency[l] = name_of(&ag, e[i].agency, (enum lang)l);
+			cards[i].domain[l] = name_of(&dom, e[i].domain, (enum lang)l);
+		}
+		cards[i].date = e[i].occurred_on;
+		cards[i].url = urls[i];
+		cards[i].qr_svg = svgs[i].data;
+	}
+	if (store_commit(a->store) != STORE_OK) {
+		status = store_failure_json(a, r, STORE_ERR_SQL);
+		goto rollback;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_notices_page(&r->body, cards, n);
+	http_header(r, "Cache-Control", "no-store");
+	status = 200;
+	goto done;
+rollback:
+	store_rollback(a->store);
+done:
+	for (size_t i = 0; i < n; i++)
+		sbuf_free(&svgs[i]);
+	free(svgs);
+	free(urls);
+	free(cards);
+	free(e);
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+	return status;
+}
+
+/* GET /api/v1/encounters/{id}/qr.svg | qr.png | notice */
+static int h_api_encounter(struct app *a, const struct http_request *req,
+                           struct http_response *r, const char *rest)
+{
+	struct principal p;
+	struct encounter e;
+	char id[72], url[512];
+	int status, version;
+	const char *slash = strchr(rest, '/');
+
+	if ((status = require_key(a, req, r, &p)) != 0)
+		return status;
+	if (slash == NULL || (size_t)(slash - rest) >= sizeof id) {
+		http_json_error(r, 404, "not_found", "no such route", NULL);
+		return 404;
+	}
+	memcpy(id, rest, (size_t)(slash - rest));
+	id[slash - rest] = '\0';
+	const char *what = slash + 1;
+	bool svg = strcmp(what, "qr.svg") == 0, png = strcmp(what, "qr.png") == 0;
+	if (strcmp(what, "notice") == 0) {
+		char *ids[1] = {id};
+		return notices(a, req, r, &p, ids, 1);
+	}
+	if (!svg && !png) {
+		http_json_error(r, 404, "not_found", "no such route", NULL);
+		return 404;
+	}
+	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
+		return status;
+	char sid[72];
+	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+	if (sv == NULL) {
+		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
+		return 422;
+	}
+	if ((status = mint_notice(a, sv, &e, url, sizeof url)) != 0) {
+		if (status == 409) {
+			http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
+			return 409;
+		}
+		return store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	sbuf_reset(&r->body);
+	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {
+		http_json_error(r, 500, "internal", "cannot make the QR code", NULL);
+		return 500;
+	}
+	r->content_type = svg ? "image/svg+xml; charset=utf-8" : "image/png";
+	http_header(r, "Cache-Control", "no-store");
+	return 200;
+}
+
+/* GET /api/v1/notices?ids=E1,E2,...  printable A4 sheets of notices. */
+static int h_api_notices(struct app *a, const struct http_request *req,
+                         struct http_response *r, const char *rest)
+{
+	struct principal p;
+	char list[8192];
+	char *ids[200];
+	size_t n = 0;
+	int status;
+
+	(void)rest;
+	if ((status = require_key(a, req, r, &p)) != 0)
+		return status;
+	if (!http_query_get(req->query, "ids", list, sizeof list)) {
+		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
+		return 400;
+	}
+	for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		if (n == ARRAY_SIZE(ids)) {
+			http_json_error(r, 400, "bad_request", "at most 200 notices at a time", NULL);
+			return 400;
+		}
+		ids[n++] = t;
+	}
+	if (n == 0) {
+		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
+		return 400;
+	}
+	return notices(a, req, r, &p, ids, n);
 }
 
 typedef int (*handler_fn)(struct app *, const struct http_request *,
@@ -603,6 +1166,9 @@ static const struct route {
 	{"/healthz", false, true, h_healthz, NULL},
 	{"/s/", true, false, h_form_get, h_form_post},
 	{"/api/v1/responses", false, true, NULL, h_api_responses},
+	{"/api/v1/encounters", false, true, NULL, h_api_encounters},
+	{"/api/v1/encounters/", true, true, h_api_encounter, NULL},
+	{"/api/v1/notices", false, true, h_api_notices, NULL},
 };
 
 void app_handle(struct app *a, const struct http_request *req, struct http_response *r)

@@ -734,3 +734,37 @@ void html_message_page(struct sbuf *out, enum lang l, const char *title,
 	sbuf_adds(out, "</p>\n</div>\n");
 	page_close(out, l);
 }
+
+/* See html.h.  The QR code's <svg> comes from qr.c, built from literals and numbers. */
+void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
+{
+	sbuf_adds(out, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>扫码评价本次执法 · Rate this enforcement visit</title>\n"
+	               "<link rel=\"stylesheet\" href=\"/assets/notice.css\">\n</head>\n<body class=\"");
+	sbuf_adds(out, n == 1 ? "a6" : "a4");
+	sbuf_adds(out, "\">\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct html_notice *c = &v[i];
+		sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
+		html_escape(out, c->agency[LANG_ZH]);
+		sbuf_adds(out, "</p>\n<p class=\"meta\">");
+		html_escape(out, c->domain[LANG_ZH]);
+		sbuf_adds(out, " · ");
+		html_escape(out, c->date);
+		sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
+		               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
+		               "<div class=\"qr\">");
+		sbuf_adds(out, c->qr_svg);
+		sbuf_adds(out, "</div>\n<p class=\"url\">");
+		html_escape(out, c->url);
+		sbuf_adds(out, "</p>\n<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
+		               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
+		               "<p class=\"note en\" lang=\"en\">Run by an independent evaluator. "
+		               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n"
+		               "<p class=\"en\" lang=\"en\">");
+		html_escape(out, c->agency[LANG_EN]);
+		sbuf_adds(out, "</p>\n</section>\n");
+	}
+	sbuf_adds(out, "</body>\n</html>\n");
+}

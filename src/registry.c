@@ -158,7 +158,9 @@ int registry_import(struct store *s, enum registry_kind k, const char *path,
 		store_rollback(s);
 		goto out;
 	}
-	if (store_commit(s) != STORE_OK) {
+	char action[32];
+	snprintf(action, sizeof action, "import %s", k == REGISTRY_DOMAIN ? "domains" : "agencies");
+	if (store_audit(s, "cli", action, path, NULL) != STORE_OK || store_commit(s) != STORE_OK) {
 		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
 		store_rollback(s);
 		goto out;

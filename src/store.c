@@ -60,6 +60,57 @@ static const char *const migrations[] = {
 	"  na INTEGER NOT NULL DEFAULT 0 CHECK (na IN (0, 1)),"
 	"  PRIMARY KEY (response_id, item, seq)"
 	") WITHOUT ROWID;",
+
+	/* 2: the encounter registry, invitations, keys, audit, throttling */
+	"CREATE TABLE encounter ("
+	"  id TEXT PRIMARY KEY,"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  domain TEXT NOT NULL REFERENCES domain(code),"
+	"  size TEXT NOT NULL CHECK (size IN ('large','medium','small','micro','household')),"
+	"  district TEXT NOT NULL,"
+	"  occurred_on TEXT NOT NULL,"
+	"  outcome TEXT CHECK (outcome IN ('no_violation','corrected','warning','fined','other')),"
+	"  registered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE INDEX encounter_agency ON encounter(agency, occurred_on);"
+	"CREATE UNIQUE INDEX response_encounter ON response(encounter_id) WHERE encounter_id IS NOT NULL;"
+	"CREATE TABLE invitation ("
+	"  hash BLOB PRIMARY KEY,"
+	"  survey_id TEXT NOT NULL,"
+	"  encounter_id TEXT NOT NULL REFERENCES encounter(id),"
+	"  channel TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE INDEX invitation_encounter ON invitation(encounter_id);"
+	"CREATE TABLE api_key ("
+	"  id TEXT PRIMARY KEY,"
+	"  hash BLOB NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency')),"
+	"  agency TEXT REFERENCES agency(code),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  revoked_at TEXT,"
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL))"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  object TEXT,"
+	"  detail TEXT"
+	");"
+	"CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
+	"CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit "
+	"  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;"
+	"CREATE TABLE throttle ("
+	"  key BLOB PRIMARY KEY,"
+	"  window_start INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;",
 };
 
 enum stmt {
@@ -78,6 +129,20 @@ enum stmt {
 	STMT_RESPONSE_INSERT,
 	STMT_ANSWER_INSERT,
 	STMT_RESPONSE_COUNT,
+	STMT_ENCOUNTER_INSERT,
+	STMT_ENCOUNTER_GET,
+	STMT_ENCOUNTER_ANSWERED,
+	STMT_INVITATION_INSERT,
+	STMT_INVITATION_GET,
+	STMT_INVITATION_USE,
+	STMT_KEY_INSERT,
+	STMT_KEY_GET,
+	STMT_KEY_REVOKE,
+	STMT_AUDIT_INSERT,
+	STMT_THROTTLE_GET,
+	STMT_THROTTLE_PUT,
+	STMT_THROTTLE_PURGE,
+	STMT_ENCOUNTER_UNINVITED,
 	STMT__MAX
 };
 
@@ -106,6 +171,29 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ANSWER_INSERT] = "INSERT INTO answer (response_id, item, seq, num, text, na) "
 	                       "VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM response WHERE survey_id = ?",
+	[STMT_ENCOUNTER_INSERT] = "INSERT INTO encounter (id, agency, domain, size, district, "
+	                          "occurred_on, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[STMT_ENCOUNTER_GET] = "SELECT id, agency, domain, size, district, occurred_on, "
+	                       "coalesce(outcome, '') FROM encounter WHERE id = ?",
+	[STMT_ENCOUNTER_ANSWERED] = "SELECT 1 FROM response WHERE encounter_id = ?",
+	[STMT_INVITATION_INSERT] = "INSERT INTO invitation (hash, survey_id, encounter_id, channel, "
+	                           "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+	[STMT_INVITATION_GET] = "SELECT survey_id, encounter_id, channel, expires_at, "
+	                        "used_at IS NOT NULL FROM invitation WHERE hash = ?",
+	[STMT_INVITATION_USE] = "UPDATE invitation SET used_at = ? WHERE hash = ? AND used_at IS NULL",
+	[STMT_KEY_INSERT] = "INSERT INTO api_key (id, hash, role, agency) VALUES (?, ?, ?, ?)",
+	[STMT_KEY_GET] = "SELECT hash, role, coalesce(agency, ''), revoked_at IS NOT NULL "
+	                 "FROM api_key WHERE id = ?",
+	[STMT_KEY_REVOKE] = "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
+	                    "WHERE id = ? AND revoked_at IS NULL",
+	[STMT_AUDIT_INSERT] = "INSERT INTO audit (actor, action, object, detail) VALUES (?, ?, ?, ?)",
+	[STMT_THROTTLE_GET] = "SELECT window_start, count, locked_until FROM throttle WHERE key = ?",
+	[STMT_THROTTLE_PUT] = "INSERT OR REPLACE INTO throttle (key, window_start, count, locked_until) "
+	                      "VALUES (?, ?, ?, ?)",
+	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.id FROM encounter e WHERE NOT EXISTS "
+	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.id AND i.survey_id = ?) "
+	    "AND NOT EXISTS (SELECT 1 FROM response r WHERE r.encounter_id = e.id) ORDER BY e.id",
+	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
 struct store {
@@ -572,4 +660,205 @@ long store_response_count(struct store *s, const char *survey)
 	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	return n;
+}
+
+/* Copy column i as text into out (capacity n). */
+static void col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
+enum store_err store_encounter_add(struct store *s, const struct encounter *e)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_INSERT);
+	bind_text(st, 1, e->id);
+	bind_text(st, 2, e->agency);
+	bind_text(st, 3, e->domain);
+	bind_text(st, 4, e->size);
+	bind_text(st, 5, e->district);
+	bind_text(st, 6, e->occurred_on);
+	bind_text(st, 7, e->outcome[0] ? e->outcome : NULL);
+	return step_done(st);
+}
+
+enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_GET);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, e->id, sizeof e->id);
+		col_copy(st, 1, e->agency, sizeof e->agency);
+		col_copy(st, 2, e->domain, sizeof e->domain);
+		col_copy(st, 3, e->size, sizeof e->size);
+		col_copy(st, 4, e->district, sizeof e->district);
+		col_copy(st, 5, e->occurred_on, sizeof e->occurred_on);
+		col_copy(st, 6, e->outcome, sizeof e->outcome);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+bool store_encounter_answered(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
+	bind_text(st, 1, id);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+enum store_err store_invitation_add(struct store *s, const unsigned char hash[32],
+                                    const char *survey, const char *encounter,
+                                    const char *channel, long long created_at,
+                                    long long expires_at)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_INSERT);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, encounter);
+	bind_text(st, 4, channel);
+	sqlite3_bind_int64(st, 5, created_at);
+	sqlite3_bind_int64(st, 6, expires_at);
+	return step_done(st);
+}
+
+enum store_err store_invitation_get(struct store *s, const unsigned char hash[32],
+                                    struct invitation *inv)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_GET);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, inv->survey, sizeof inv->survey);
+		col_copy(st, 1, inv->encounter, sizeof inv->encounter);
+		col_copy(st, 2, inv->channel, sizeof inv->channel);
+		inv->expires_at = sqlite3_column_int64(st, 3);
+		inv->used = sqlite3_column_int(st, 4) != 0;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_invitation_use(struct store *s, const unsigned char hash[32], long long now)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_USE);
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) != 1)
+		e = STORE_ERR_CONSTRAINT;
+	return e;
+}
+
+enum store_err store_key_add(struct store *s, const char *id, const unsigned char hash[32],
+                             const char *role, const char *agency)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_INSERT);
+	bind_text(st, 1, id);
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+	bind_text(st, 3, role);
+	bind_text(st, 4, agency);
+	return step_done(st);
+}
+
+enum store_err store_key_get(struct store *s, const char *id, struct api_key *k)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_GET);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == 32)
+			memcpy(k->hash, sqlite3_column_blob(st, 0), 32);
+		else
+			memset(k->hash, 0, 32);
+		col_copy(st, 1, k->role, sizeof k->role);
+		col_copy(st, 2, k->agency, sizeof k->agency);
+		k->revoked = sqlite3_column_int(st, 3) != 0;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_key_revoke(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_REVOKE);
+	bind_text(st, 1, id);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) != 1)
+		e = STORE_ERR_NOTFOUND;
+	return e;
+}
+
+enum store_err store_audit(struct store *s, const char *actor, const char *action,
+                           const char *object, const char *detail)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_AUDIT_INSERT);
+	bind_text(st, 1, actor);
+	bind_text(st, 2, action);
+	bind_text(st, 3, object);
+	bind_text(st, 4, detail);
+	return step_done(st);
+}
+
+enum store_err store_throttle_get(struct store *s, const unsigned char key[32],
+                                  struct throttle *t)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_THROTTLE_GET);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	enum store_err err = STORE_OK;
+	memset(t, 0, sizeof *t);
+	if (rc == SQLITE_ROW) {
+		t->window_start = sqlite3_column_int64(st, 0);
+		t->count = sqlite3_column_int64(st, 1);
+		t->locked_until = sqlite3_column_int64(st, 2);
+	} else if (rc != SQLITE_DONE) {
+		err = map_rc(rc);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_throttle_put(struct store *s, const unsigned char key[32],
+                                  const struct throttle *t)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_THROTTLE_PUT);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t->window_start);
+	sqlite3_bind_int64(st, 3, t->count);
+	sqlite3_bind_int64(st, 4, t->locked_until);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK) {
+		/* Forget addresses idle for a day. */
+		st = stmt_get(s, STMT_THROTTLE_PURGE);
+		sqlite3_bind_int64(st, 1, t->window_start - 86400);
+		sqlite3_bind_int64(st, 2, t->window_start);
+		e = step_done(st);
+	}
+	return e;
+}
+
+enum store_err store_encounters_uninvited(struct store *s, const char *survey, char ***ids,
+                                          size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_UNINVITED);
+	size_t cap = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }

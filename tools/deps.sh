@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential pkg-config clang
       libfcgi-dev libsqlite3-dev sqlite3 libgsl-dev libcjson-dev libcmocka-dev
-      libsodium-dev libqrencode-dev libxlsxwriter-dev libreadstat-dev libcsv-dev
+      libsodium-dev libqrencode-dev libxlsxwriter-dev libreadstat-dev libcsv-dev zlib1g-dev
       nginx curl python3 zbar-tools)
 
 missing=()

@@ -14,7 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "auth.h"
+#include "encounter.h"
+#include "invite.h"
 #include "registry.h"
 #include "store.h"
 #include "survey.h"
@@ -29,6 +34,11 @@ static const char usage_text[] =
 	"  init                                  create or migrate the database\n"
 	"  survey load FILE.json...              validate and register survey definitions\n"
 	"  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
+	"  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	"  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
+	"                                        mint invitations: CSV encounter_id,token,url\n"
+	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
+	"  key revoke KEY_ID                     revoke an API key\n"
 	"\n"
 	"--db defaults to $MANYI_DB, else var/manyi.db.\n";
 
@@ -140,6 +150,267 @@ static int cmd_survey(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_import_encounters(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	struct import_result res;
+	char msg[1024];
+	int rc;
+	if (argc != 1)
+		return usage("import encounters: expected exactly one FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+		fprintf(stderr, "%s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s: %zu encounters imported\n", argv[0], res.rows);
+	}
+	store_close(s);
+	return rc;
+}
+
+/* Value of option name in argv (as "--name VALUE"), or NULL; *bad on a dangling flag. */
+static const char *opt_value(int argc, char **argv, const char *name, bool *bad)
+{
+	const char *v = NULL;
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0) {
+			if (i + 1 >= argc) {
+				*bad = true;
+				return NULL;
+			}
+			v = argv[i + 1];
+		}
+	return v;
+}
+
+static bool opt_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Reject anything that is not one of the known options (and their values). */
+static bool opts_known(int argc, char **argv, const char *const *with_value,
+                       const char *const *flags, char *why, size_t n)
+{
+	for (int i = 0; i < argc; i++) {
+		bool ok = false;
+		for (const char *const *o = with_value; *o && !ok; o++)
+			if (strcmp(argv[i], *o) == 0) {
+				ok = true;
+				i++;
+			}
+		for (const char *const *o = flags; *o && !ok; o++)
+			if (strcmp(argv[i], *o) == 0)
+				ok = true;
+		if (!ok) {
+			snprintf(why, n, "unexpected argument \"%.64s\"", argv[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Print one CSV row of plain (unquoted-safe) fields. */
+static void csv_row(FILE *fp, const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			fputc(',', fp);
+		if (strpbrk(f[i], ",\"\r\n") != NULL) {
+			fputc('"', fp);
+			for (const char *p = f[i]; *p; p++) {
+				if (*p == '"')
+					fputc('"', fp);
+				fputc(*p, fp);
+			}
+			fputc('"', fp);
+		} else {
+			fputs(f[i], fp);
+		}
+	}
+	fputs("\r\n", fp);
+}
+
+static int cmd_invite(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--encounter", "--expires", NULL};
+	static const char *const flags[] = {"--uninvited", NULL};
+	char why[160];
+	bool bad = false;
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage(why);
+	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	const char *enc = opt_value(argc, argv, "--encounter", &bad);
+	const char *exp = opt_value(argc, argv, "--expires", &bad);
+	bool uninvited = opt_flag(argc, argv, "--uninvited");
+	long days = INVITE_DEFAULT_DAYS;
+	if (bad || survey == NULL || (enc == NULL) == !uninvited)
+		return usage("invite: expected --survey ID and either --encounter ID or --uninvited");
+	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
+		return usage("invite: --expires takes a number of days, 1 to 3650");
+
+	struct store *s;
+	int rc;
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (store_survey_version(s, survey) <= 0) {
+		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	if (store_begin(s) != STORE_OK) {
+		fprintf(stderr, "manyi: %s: %s\n", db, store_errmsg(s));
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	time_t now = time(NULL);
+	char *buf = NULL;
+	size_t buflen = 0;
+	size_t minted = 0;
+	/* Rows go to a buffer first: tokens reach stdout only once stored. */
+	FILE *mem = open_memstream(&buf, &buflen);
+	static const char *const head[] = {"encounter_id", "token", "url"};
+	csv_row(mem, head, 3);
+	if (enc != NULL) {
+		struct encounter e;
+		if (store_encounter_get(s, enc, &e) != STORE_OK) {
+			fprintf(stderr, "manyi: unknown encounter \"%s\"\n", enc);
+			rc = EXIT_BAD_INPUT;
+		} else if (store_encounter_answered(s, enc)) {
+			fprintf(stderr, "manyi: encounter \"%s\" has already been rated\n", enc);
+			rc = EXIT_BAD_INPUT;
+		} else {
+			char token[INVITE_TOKEN_LEN], url[512];
+			if (invite_mint(s, survey, enc, "web", (int)days, now, token) != STORE_OK) {
+				fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
+				rc = EXIT_BAD_INPUT;
+			} else {
+				invite_url(invite_base_url(), survey, token, url, sizeof url);
+				const char *row[] = {enc, token, url};
+				csv_row(mem, row, 3);
+				minted++;
+			}
+		}
+	} else {
+		char **ids = NULL;
+		size_t n = 0;
+		if (store_encounters_uninvited(s, survey, &ids, &n) != STORE_OK) {
+			fprintf(stderr, "manyi: %s\n", store_errmsg(s));
+			rc = EXIT_BAD_INPUT;
+		}
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char token[INVITE_TOKEN_LEN], url[512];
+			if (invite_mint(s, survey, ids[i], "web", (int)days, now, token) != STORE_OK) {
+				fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
+				rc = EXIT_BAD_INPUT;
+				break;
+			}
+			invite_url(invite_base_url(), survey, token, url, sizeof url);
+			const char *row[] = {ids[i], token, url};
+			csv_row(mem, row, 3);
+			minted++;
+		}
+		for (size_t i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+	}
+	fclose(mem);
+	if (rc == 0) {
+		char detail[64];
+		snprintf(detail, sizeof detail, "%zu invitations, %ld days", minted, days);
+		if (store_audit(s, "cli", "invite", survey, detail) != STORE_OK || store_commit(s) != STORE_OK) {
+			fprintf(stderr, "manyi: cannot commit: %s\n", store_errmsg(s));
+			rc = EXIT_BAD_INPUT;
+		}
+	}
+	if (rc == 0) {
+		fwrite(buf, 1, buflen, stdout);
+		if (uninvited)
+			fprintf(stderr, "%zu invitations minted\n", minted);
+	} else {
+		store_rollback(s);
+	}
+	free(buf);
+	store_close(s);
+	return rc;
+}
+
+static int cmd_key(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	int rc;
+	char why[160];
+	bool bad = false;
+	if (argc >= 2 && strcmp(argv[0], "revoke") == 0) {
+		if (argc != 2)
+			return usage("key revoke: expected one KEY_ID");
+		if ((rc = open_store(db, false, &s)) != 0)
+			return rc;
+		enum store_err e = store_begin(s);
+		if (e == STORE_OK && (e = store_key_revoke(s, argv[1])) == STORE_OK &&
+		    (e = store_audit(s, "cli", "key revoke", argv[1], NULL)) == STORE_OK)
+			e = store_commit(s);
+		if (e != STORE_OK) {
+			store_rollback(s);
+			fprintf(stderr, "manyi: %s\n", e == STORE_ERR_NOTFOUND ? "no live key with that id"
+			                                                      : store_errmsg(s));
+			rc = EXIT_BAD_INPUT;
+		} else {
+			printf("key %s revoked\n", argv[1]);
+		}
+		store_close(s);
+		return rc;
+	}
+	static const char *const with_value[] = {"--role", "--agency", NULL};
+	static const char *const flags[] = {NULL};
+	if (argc < 1 || strcmp(argv[0], "create") != 0)
+		return usage("key: expected `key create --role evaluator|agency [--agency CODE]` or `key revoke KEY_ID`");
+	if (!opts_known(argc - 1, argv + 1, with_value, flags, why, sizeof why))
+		return usage(why);
+	const char *role = opt_value(argc - 1, argv + 1, "--role", &bad);
+	const char *agency = opt_value(argc - 1, argv + 1, "--agency", &bad);
+	enum role r;
+	if (bad || role == NULL)
+		return usage("key create: --role evaluator|agency is required");
+	if (strcmp(role, "evaluator") == 0)
+		r = ROLE_EVALUATOR;
+	else if (strcmp(role, "agency") == 0)
+		r = ROLE_AGENCY;
+	else
+		return usage("key create: --role must be evaluator or agency");
+	if ((r == ROLE_AGENCY) != (agency != NULL))
+		return usage(r == ROLE_AGENCY ? "key create: an agency key needs --agency CODE"
+		                              : "key create: an evaluator key takes no --agency");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (agency != NULL && !store_registry_exists(s, REGISTRY_AGENCY, agency)) {
+		fprintf(stderr, "manyi: unknown agency \"%s\"\n", agency);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	char key[AUTH_KEY_LEN], id[16];
+	enum store_err e = store_begin(s);
+	if (e == STORE_OK && (e = auth_key_create(s, r, agency, key, id)) == STORE_OK)
+		e = store_commit(s);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		fprintf(stderr, "manyi: cannot store the key: %s\n", store_errmsg(s));
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s\n", key);
+		fprintf(stderr, "key %s (%s%s%s) created; it is shown only now, keep it safe\n", id, role,
+		        agency ? " of " : "", agency ? agency : "");
+	}
+	sodium_memzero(key, sizeof key);
+	store_close(s);
+	return rc;
+}
+
 static int cmd_import(const char *db, int argc, char **argv)
 {
 	enum registry_kind k;
@@ -154,8 +425,10 @@ static int cmd_import(const char *db, int argc, char **argv)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
 		k = REGISTRY_AGENCY;
-	else if (strcmp(argv[0], "encounters") == 0 || strcmp(argv[0], "responses") == 0)
-		return usage("import: encounters and responses are not supported by this version yet");
+	else if (strcmp(argv[0], "encounters") == 0)
+		return cmd_import_encounters(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "responses") == 0)
+		return usage("import: responses are not supported by this version yet");
 	else
 		return usage("import: expected domains, agencies, encounters or responses");
 	if (argc != 2)
@@ -180,6 +453,8 @@ static const struct command {
 	{"init", cmd_init},
 	{"survey", cmd_survey},
 	{"import", cmd_import},
+	{"invite", cmd_invite},
+	{"key", cmd_key},
 };
 
 int main(int argc, char **argv)

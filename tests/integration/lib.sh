@@ -68,7 +68,7 @@ req() {
 	local m=$1 p=$2; shift 2
 	STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" \
 		-b "$T/jar" -c "$T/jar" "$@" "$BASE$p")
-	BODY=$(cat "$T/body")
+	BODY=$(tr -d '\0' <"$T/body")
 	HEADERS=$(cat "$T/headers")
 }
 

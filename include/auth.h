@@ -1,0 +1,72 @@
+/*
+ * auth — API keys and the roles they carry, and throttling by address.
+ *
+ * A key reads "mk_" ID "_" SECRET: ID is 12 base64url characters naming the
+ * key, SECRET 43 base64url characters (32 random bytes).  Only ID and the
+ * BLAKE2b-256 hash of the whole key are stored; a presented key is looked up
+ * by ID and its hash compared in constant time.  Keys are printed once, at
+ * creation, and can be revoked.
+ *
+ * Throttling counts events per client address under a keyed hash of the
+ * address (the address itself is never stored) in fixed windows.
+ */
+#ifndef MANYI_AUTH_H
+#define MANYI_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "store.h"
+
+#define AUTH_KEY_LEN 64     /* "mk_" + 12 + "_" + 43 + NUL, rounded */
+
+enum role { ROLE_EVALUATOR, ROLE_AGENCY, ROLE__MAX };
+
+const char *role_name(enum role r);
+
+/* Who made a request. */
+struct principal {
+	enum role role;
+	char key_id[16];
+	char agency[65];   /* the agency of an agency key, else "" */
+};
+
+/*
+ * Create a key in the open transaction (or its own); the key is written to
+ * key (capacity AUTH_KEY_LEN) and never stored.  agency is required for
+ * ROLE_AGENCY and must be NULL for evaluators.
+ */
+enum store_err auth_key_create(struct store *s, enum role r, const char *agency,
+                               char key[AUTH_KEY_LEN], char id[16]);
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_MISSING,     /* no Authorization header */
+	AUTH_MALFORMED,   /* not "Bearer mk_..." */
+	AUTH_UNKNOWN,     /* no such key, or the secret does not match */
+	AUTH_REVOKED,
+	AUTH__MAX
+};
+
+/* Check an Authorization header value; on AUTH_OK fills *p. */
+enum auth_result auth_check(struct store *s, const char *header, struct principal *p);
+
+/* Throttling: kinds of events counted per address. */
+enum throttle_kind {
+	THROTTLE_BAD_TOKEN,   /* wrong invitation tokens */
+	THROTTLE_PUBLIC,      /* answers without a token (public channel) */
+	THROTTLE__MAX
+};
+
+/*
+ * May addr go on now?  False with *retry_after (seconds) when it is slowed
+ * down or locked out.  secret keys the address hash.
+ */
+bool throttle_allowed(struct store *s, const unsigned char secret[32], enum throttle_kind k,
+                      const char *addr, time_t now, long *retry_after);
+/* Count one event for addr (a wrong token, a public answer). */
+void throttle_count(struct store *s, const unsigned char secret[32], enum throttle_kind k,
+                    const char *addr, time_t now);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * encounter — registering enforcement encounters, the sampling frame
+ * (CONTRACT §2: encounter_id,agency,domain,size,district,occurred_on
+ * [,outcome]) from CSV files and from the API's JSON arrays.
+ *
+ * encounter_parse() is the one validator both use.  Imports are atomic:
+ * the first bad row stops them and nothing is stored.
+ */
+#ifndef MANYI_ENCOUNTER_H
+#define MANYI_ENCOUNTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "registry.h"
+#include "store.h"
+
+/* True when s is a real calendar date written YYYY-MM-DD. */
+bool date_valid(const char *s);
+
+/* The encounter's fields as received; outcome may be NULL or "". */
+struct encounter_in {
+	const char *id;
+	const char *agency;
+	const char *domain;
+	const char *size;
+	const char *district;
+	const char *occurred_on;
+	const char *outcome;
+};
+
+/*
+ * Check the shape of every field (not whether agency/domain exist) and fill
+ * *e.  On failure msg names the field and the rule, e.g.
+ * `size "huge" is not one of large, medium, small, micro, household`.
+ */
+bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *msg, size_t n);
+
+/*
+ * Check the codes against the registry and store e in the open transaction.
+ * restrict_agency, when not NULL, is the only agency allowed (agency keys).
+ * Returns 0, or -1 with msg set ("unknown agency \"X\"", "duplicate
+ * encounter_id \"E1\"", ...).
+ */
+int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
+                    char *msg, size_t n);
+
+/*
+ * Import a CSV file atomically.  progress: print a running count to stderr.
+ * Returns 0, or -1 with msg "FILE:LINE: reason".
+ */
+int encounter_import(struct store *s, const char *path, bool progress,
+                     struct import_result *res, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * invite — one-time invitations minted from an encounter's record.
+ *
+ * A token is 16 bytes (128 bits) from libsodium's generator, written as 22
+ * base64url characters.  Only its BLAKE2b-256 hash is stored, with the
+ * survey, the encounter, the channel an answer through it records (web for
+ * a link, qr for a printed notice, phone for a call list) and an expiry.
+ * Each mint makes a new token; every token of an encounter stays valid
+ * until it expires, but an encounter is answered at most once (a unique
+ * index on response.encounter_id), whatever token or channel is used.
+ */
+#ifndef MANYI_INVITE_H
+#define MANYI_INVITE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "store.h"
+
+#define INVITE_TOKEN_LEN 23       /* 22 characters and NUL */
+#define INVITE_DEFAULT_DAYS 30
+#define INVITE_MAX_DAYS 3650
+
+/*
+ * Mint a token for (survey, encounter) valid for days from now, store its
+ * hash, and write the token into token.  Runs in the caller's transaction
+ * when one is open.
+ */
+enum store_err invite_mint(struct store *s, const char *survey, const char *encounter,
+                           const char *channel, int days, time_t now,
+                           char token[INVITE_TOKEN_LEN]);
+
+enum invite_state {
+	INVITE_VALID,
+	INVITE_UNKNOWN,    /* no such token (or not for this survey) */
+	INVITE_USED,       /* this token was used */
+	INVITE_ANSWERED,   /* the encounter was answered through another token or channel */
+	INVITE_EXPIRED,
+	INVITE__MAX
+};
+
+/*
+ * Look a token up for survey.  On INVITE_VALID (and USED/ANSWERED/EXPIRED)
+ * *inv describes it and hash holds its hash (for invite_use()).
+ */
+enum invite_state invite_resolve(struct store *s, const char *survey, const char *token,
+                                 time_t now, struct invitation *inv, unsigned char hash[32]);
+
+/* "{base}/s/{survey}?t={token}" into out. */
+void invite_url(const char *base, const char *survey, const char *token, char *out, size_t n);
+
+/* The base URL links are made with: $MANYI_BASE_URL, else http://127.0.0.1:8080. */
+const char *invite_base_url(void);
+
+#endif

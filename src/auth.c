@@ -1,0 +1,157 @@
+/* auth — see include/auth.h. */
+#include "auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define ID_CHARS 12
+#define SECRET_CHARS 43
+
+static const char *const role_names[ROLE__MAX] = {"evaluator", "agency"};
+
+const char *role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "?";
+}
+
+static void key_hash(const char *key, unsigned char hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)key, strlen(key), NULL, 0);
+}
+
+enum store_err auth_key_create(struct store *s, enum role r, const char *agency,
+                               char key[AUTH_KEY_LEN], char id[16])
+{
+	unsigned char rid[9], secret[32], hash[32];
+	randombytes_buf(rid, sizeof rid);
+	randombytes_buf(secret, sizeof secret);
+	char *i = b64url_encode(rid, sizeof rid);
+	char *sec = b64url_encode(secret, sizeof secret);
+	snprintf(id, 16, "%s", i);
+	snprintf(key, AUTH_KEY_LEN, "mk_%s_%s", i, sec);
+	key_hash(key, hash);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(sec, strlen(sec));
+	free(i);
+	free(sec);
+	enum store_err e = store_key_add(s, id, hash, role_name(r), agency);
+	if (e == STORE_OK) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "role=%s%s%s", role_name(r), agency ? " agency=" : "",
+		         agency ? agency : "");
+		e = store_audit(s, "cli", "key create", id, detail);
+	}
+	return e;
+}
+
+/* Is c a base64url character? */
+static bool b64c(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_';
+}
+
+enum auth_result auth_check(struct store *s, const char *header, struct principal *p)
+{
+	struct api_key k;
+	unsigned char hash[32];
+	char id[ID_CHARS + 1];
+
+	if (header == NULL || *header == '\0')
+		return AUTH_MISSING;
+	if (strncasecmp(header, "Bearer ", 7) != 0)
+		return AUTH_MALFORMED;
+	const char *key = header + 7;
+	while (*key == ' ')
+		key++;
+	size_t n = strlen(key);
+	if (n != 3 + ID_CHARS + 1 + SECRET_CHARS || strncmp(key, "mk_", 3) != 0 ||
+	    key[3 + ID_CHARS] != '_')
+		return AUTH_MALFORMED;
+	for (size_t i = 3; i < n; i++)
+		if (i != 3 + ID_CHARS && !b64c(key[i]))
+			return AUTH_MALFORMED;
+	memcpy(id, key + 3, ID_CHARS);
+	id[ID_CHARS] = '\0';
+	key_hash(key, hash);
+	if (store_key_get(s, id, &k) != STORE_OK) {
+		/* Same work as a found key, so timing does not tell ids apart. */
+		unsigned char zero[32] = {0};
+		volatile int sink = sodium_memcmp(hash, zero, 32);
+		(void)sink;
+		return AUTH_UNKNOWN;
+	}
+	if (sodium_memcmp(hash, k.hash, 32) != 0)
+		return AUTH_UNKNOWN;
+	if (k.revoked)
+		return AUTH_REVOKED;
+	p->role = strcmp(k.role, "agency") == 0 ? ROLE_AGENCY : ROLE_EVALUATOR;
+	snprintf(p->key_id, sizeof p->key_id, "%s", id);
+	snprintf(p->agency, sizeof p->agency, "%s", k.agency);
+	return AUTH_OK;
+}
+
+/* Policy per kind: window length, free events, then slow down, then lock. */
+static const struct policy {
+	long window;       /* seconds */
+	long free;         /* events before slowing down */
+	long lock_after;   /* events before the lock-out */
+	long lock;         /* seconds locked out */
+} policies[THROTTLE__MAX] = {
+	[THROTTLE_BAD_TOKEN] = {900, 5, 20, 1800},
+	[THROTTLE_PUBLIC] = {3600, 20, 20, 3600},
+};
+
+static void addr_key(const unsigned char secret[32], enum throttle_kind k, const char *addr,
+                     unsigned char out[32])
+{
+	crypto_generichash_state st;
+	unsigned char tag = (unsigned char)k;
+	crypto_generichash_init(&st, secret, 32, 32);
+	crypto_generichash_update(&st, (const unsigned char *)"manyi-throttle", 14);
+	crypto_generichash_update(&st, &tag, 1);
+	crypto_generichash_update(&st, (const unsigned char *)addr, strlen(addr));
+	crypto_generichash_final(&st, out, 32);
+}
+
+bool throttle_allowed(struct store *s, const unsigned char secret[32], enum throttle_kind k,
+                      const char *addr, time_t now, long *retry_after)
+{
+	unsigned char key[32];
+	struct throttle t;
+	addr_key(secret, k, addr, key);
+	if (store_throttle_get(s, key, &t) != STORE_OK)
+		return true; /* never refuse an answer because the counter is busy */
+	if ((long long)now < t.locked_until) {
+		*retry_after = (long)(t.locked_until - (long long)now);
+		return false;
+	}
+	return true;
+}
+
+void throttle_count(struct store *s, const unsigned char secret[32], enum throttle_kind k,
+                    const char *addr, time_t now)
+{
+	const struct policy *p = &policies[k];
+	unsigned char key[32];
+	struct throttle t;
+	addr_key(secret, k, addr, key);
+	if (store_throttle_get(s, key, &t) != STORE_OK)
+		return;
+	if ((long long)now - t.window_start >= p->window) {
+		t.window_start = now;
+		t.count = 0;
+	}
+	t.count++;
+	if (t.count >= p->lock_after)
+		t.locked_until = (long long)now + p->lock;
+	else if (t.count >= p->free) {
+		long long delay = 1LL << (t.count - p->free < 6 ? t.count - p->free : 6);
+		t.locked_until = (long long)now + delay;
+	}
+	store_throttle_put(s, key, &t);
+}

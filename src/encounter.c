@@ -1,0 +1,241 @@
+/* encounter — see include/encounter.h. */
+#include "encounter.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvin.h"
+#include "util.h"
+
+static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
+static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
+
+bool date_valid(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+static bool one_of(const char *v, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v, set[i]) == 0)
+			return true;
+	return false;
+}
+
+bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *msg, size_t n)
+{
+	const char *outcome = in->outcome ? in->outcome : "";
+	memset(e, 0, sizeof *e);
+	if (in->id == NULL || *in->id == '\0') {
+		snprintf(msg, n, "encounter_id is empty");
+		return false;
+	}
+	if (!code_valid(in->id)) {
+		snprintf(msg, n, "encounter_id \"%.64s\" is not 1-64 letters, digits, '_', '.' or '-'", in->id);
+		return false;
+	}
+	if (in->agency == NULL || !code_valid(in->agency)) {
+		snprintf(msg, n, "agency \"%.64s\" is not a registry code", in->agency ? in->agency : "");
+		return false;
+	}
+	if (in->domain == NULL || !code_valid(in->domain)) {
+		snprintf(msg, n, "domain \"%.64s\" is not a registry code", in->domain ? in->domain : "");
+		return false;
+	}
+	if (in->size == NULL || !one_of(in->size, sizes, ARRAY_SIZE(sizes))) {
+		snprintf(msg, n, "size \"%.32s\" is not one of large, medium, small, micro, household",
+		         in->size ? in->size : "");
+		return false;
+	}
+	if (in->district == NULL || *in->district == '\0') {
+		snprintf(msg, n, "district is empty");
+		return false;
+	}
+	size_t dl = strlen(in->district);
+	if (dl >= sizeof e->district || !utf8_valid(in->district, dl) ||
+	    utf8_has_controls(in->district, dl)) {
+		snprintf(msg, n, "district must be at most %zu bytes of text without control characters",
+		         sizeof e->district - 1);
+		return false;
+	}
+	if (in->occurred_on == NULL || !date_valid(in->occurred_on)) {
+		snprintf(msg, n, "occurred_on \"%.32s\" is not a date written YYYY-MM-DD",
+		         in->occurred_on ? in->occurred_on : "");
+		return false;
+	}
+	if (*outcome != '\0' && !one_of(outcome, outcomes, ARRAY_SIZE(outcomes))) {
+		snprintf(msg, n, "outcome \"%.32s\" is not one of no_violation, corrected, warning, fined, other",
+		         outcome);
+		return false;
+	}
+	snprintf(e->id, sizeof e->id, "%s", in->id);
+	snprintf(e->agency, sizeof e->agency, "%s", in->agency);
+	snprintf(e->domain, sizeof e->domain, "%s", in->domain);
+	snprintf(e->size, sizeof e->size, "%s", in->size);
+	snprintf(e->district, sizeof e->district, "%s", in->district);
+	snprintf(e->occurred_on, sizeof e->occurred_on, "%s", in->occurred_on);
+	snprintf(e->outcome, sizeof e->outcome, "%s", outcome);
+	return true;
+}
+
+int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
+                    char *msg, size_t n)
+{
+	if (restrict_agency != NULL && strcmp(e->agency, restrict_agency) != 0) {
+		snprintf(msg, n, "agency \"%s\" is not this key's agency", e->agency);
+		return -1;
+	}
+	if (!store_registry_exists(s, REGISTRY_AGENCY, e->agency)) {
+		snprintf(msg, n, "unknown agency \"%s\"", e->agency);
+		return -1;
+	}
+	if (!store_registry_exists(s, REGISTRY_DOMAIN, e->domain)) {
+		snprintf(msg, n, "unknown domain \"%s\"", e->domain);
+		return -1;
+	}
+	enum store_err err = store_encounter_add(s, e);
+	if (err == STORE_ERR_CONSTRAINT) {
+		snprintf(msg, n, "duplicate encounter_id \"%s\"", e->id);
+		return -1;
+	}
+	if (err != STORE_OK) {
+		snprintf(msg, n, "cannot store encounter \"%s\": %s", e->id, store_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+enum col { C_ID, C_AGENCY, C_DOMAIN, C_SIZE, C_DISTRICT, C_DATE, C_OUTCOME, C__MAX };
+
+static const char *const col_names[C__MAX] = {
+	"encounter_id", "agency", "domain", "size", "district", "occurred_on", "outcome",
+};
+
+struct import_ctx {
+	struct store *store;
+	int col[C__MAX];
+	bool header_done;
+	bool progress;
+	size_t line;
+	struct import_result *res;
+};
+
+static bool check_header(struct import_ctx *c, const struct csvin_row *h, char *msg, size_t n)
+{
+	for (int k = 0; k < C__MAX; k++)
+		c->col[k] = -1;
+	for (size_t j = 0; j < h->n; j++) {
+		int k;
+		for (k = 0; k < C__MAX; k++)
+			if (strcmp(h->field[j], col_names[k]) == 0)
+				break;
+		if (k == C__MAX) {
+			snprintf(msg, n, "unknown column \"%.64s\" (expected encounter_id,agency,domain,"
+			         "size,district,occurred_on and optionally outcome)", h->field[j]);
+			return false;
+		}
+		if (c->col[k] >= 0) {
+			snprintf(msg, n, "column \"%s\" appears twice", col_names[k]);
+			return false;
+		}
+		c->col[k] = (int)j;
+	}
+	for (int k = 0; k < C_OUTCOME; k++)
+		if (c->col[k] < 0) {
+			snprintf(msg, n, "missing column \"%s\"", col_names[k]);
+			return false;
+		}
+	return true;
+}
+
+static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_row *r,
+                       char *msg, size_t n)
+{
+	struct import_ctx *c = ctx;
+	struct encounter e;
+	c->line = r->line;
+	if (!c->header_done) {
+		if (!check_header(c, h, msg, n)) {
+			c->line = h->line;
+			return false;
+		}
+		c->header_done = true;
+	}
+	struct encounter_in in = {
+		.id = r->field[c->col[C_ID]],
+		.agency = r->field[c->col[C_AGENCY]],
+		.domain = r->field[c->col[C_DOMAIN]],
+		.size = r->field[c->col[C_SIZE]],
+		.district = r->field[c->col[C_DISTRICT]],
+		.occurred_on = r->field[c->col[C_DATE]],
+		.outcome = c->col[C_OUTCOME] >= 0 ? r->field[c->col[C_OUTCOME]] : NULL,
+	};
+	if (!encounter_parse(&in, &e, msg, n) || encounter_store(c->store, &e, NULL, msg, n) != 0)
+		return false;
+	c->res->rows++;
+	c->res->created++;
+	if (c->progress && c->res->rows % 10000 == 0)
+		fprintf(stderr, "\r%zu encounters read...", c->res->rows);
+	return true;
+}
+
+int encounter_import(struct store *s, const char *path, bool progress,
+                     struct import_result *res, char *msg, size_t msglen)
+{
+	struct import_ctx c = {.store = s, .progress = progress, .res = res};
+	char reason[512] = "";
+	size_t line = 0;
+	int rc = -1;
+	FILE *fp;
+
+	memset(res, 0, sizeof *res);
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (store_begin(s) != STORE_OK) {
+		snprintf(msg, msglen, "%s: the database is busy: %s", path, store_errmsg(s));
+		goto out;
+	}
+	enum csvin_err e = csvin_read(fp, import_row, &c, &line, reason, sizeof reason);
+	if (progress && res->rows >= 10000)
+		fputc('\n', stderr);
+	if (e == CSVIN_ERR_CALLBACK)
+		line = c.line;
+	if (e == CSVIN_OK && res->rows == 0) {
+		snprintf(reason, sizeof reason, "no data rows after the header");
+		line = 2;
+		e = CSVIN_ERR_EMPTY;
+	}
+	if (e == CSVIN_OK && store_audit(s, "cli", "import encounters", path, NULL) != STORE_OK) {
+		snprintf(reason, sizeof reason, "cannot write the audit record");
+		e = CSVIN_ERR_IO;
+	}
+	if (e != CSVIN_OK) {
+		snprintf(msg, msglen, "%s:%zu: %s", path, line, reason);
+		store_rollback(s);
+		goto out;
+	}
+	if (store_commit(s) != STORE_OK) {
+		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
+		store_rollback(s);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(fp);
+	return rc;
+}

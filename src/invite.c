@@ -1,0 +1,67 @@
+/* invite — see include/invite.h. */
+#include "invite.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* BLAKE2b-256 of the token text. */
+static void token_hash(const char *token, unsigned char hash[32])
+{
+	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+enum store_err invite_mint(struct store *s, const char *survey, const char *encounter,
+                           const char *channel, int days, time_t now,
+                           char token[INVITE_TOKEN_LEN])
+{
+	unsigned char raw[16], hash[32];
+	randombytes_buf(raw, sizeof raw);
+	char *t = b64url_encode(raw, sizeof raw);
+	snprintf(token, INVITE_TOKEN_LEN, "%s", t);
+	free(t);
+	token_hash(token, hash);
+	return store_invitation_add(s, hash, survey, encounter, channel, (long long)now,
+	                            (long long)now + (long long)days * 86400);
+}
+
+enum invite_state invite_resolve(struct store *s, const char *survey, const char *token,
+                                 time_t now, struct invitation *inv, unsigned char hash[32])
+{
+	size_t n = strlen(token);
+	if (n != INVITE_TOKEN_LEN - 1)
+		return INVITE_UNKNOWN;
+	for (size_t i = 0; i < n; i++) {
+		char c = token[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return INVITE_UNKNOWN;
+	}
+	token_hash(token, hash);
+	if (store_invitation_get(s, hash, inv) != STORE_OK || strcmp(inv->survey, survey) != 0)
+		return INVITE_UNKNOWN;
+	if (inv->used)
+		return INVITE_USED;
+	if (store_encounter_answered(s, inv->encounter))
+		return INVITE_ANSWERED;
+	if ((long long)now >= inv->expires_at)
+		return INVITE_EXPIRED;
+	return INVITE_VALID;
+}
+
+void invite_url(const char *base, const char *survey, const char *token, char *out, size_t n)
+{
+	size_t len = strlen(base);
+	while (len > 0 && base[len - 1] == '/')
+		len--;
+	snprintf(out, n, "%.*s/s/%s?t=%s", (int)len, base, survey, token);
+}
+
+const char *invite_base_url(void)
+{
+	const char *b = getenv("MANYI_BASE_URL");
+	return b != NULL && *b != '\0' ? b : "http://127.0.0.1:8080";
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Encounters, invitations, keys and QR codes through the real stack:
+# one rating per encounter, tokens used once even when raced, expired and
+# unknown tokens, agency keys confined to their agency, QR codes that decode
+# back to the link, wrong tokens throttled.
+. "$(dirname "$0")/lib.sh"
+it_start
+
+S=surveys/enforcement-enterprise.json
+U=/s/enforcement-enterprise
+printf 'encounter_id,agency,domain,size,district,occurred_on,outcome\nE1,A01,market,small,鄂城区,2022-04-11,corrected\nE2,A02,ecology,large,华容区,2022-05-01,\nE3,A01,market,micro,梁子湖区,2022-06-01,fined\n' >"$T/enc.csv"
+check "encounters import" $MANYI import encounters "$T/enc.csv"
+eq "three encounters registered" "$(sql 'SELECT count(*) FROM encounter')" 3
+eq "the import is audited" "$(sql "SELECT count(*) FROM audit WHERE action='import encounters'")" 1
+
+invite() { $MANYI invite --survey enforcement-enterprise "$@" | tail -n +2 | tr -d '\r'; }
+row=$(invite --encounter E1)
+tok=$(cut -d, -f2 <<<"$row")
+url=$(cut -d, -f3 <<<"$row")
+check "a token has 128 bits: 22 base64url characters" grep -qE '^[A-Za-z0-9_-]{22}$' <<<"$tok"
+eq "the link carries the token" "$url" "http://127.0.0.1:8080$U?t=$tok"
+eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM invitation WHERE hex(hash) LIKE '%' || hex('$tok') || '%'")" 0
+eq "the hash is 32 bytes" "$(sql 'SELECT length(hash) FROM invitation LIMIT 1')" 32
+
+req GET "$U?t=$tok"
+eq "the invitation opens the form" "$STATUS" 200
+contains "with the encounter's context" "$BODY" "市市场监督管理局 · 市场监管 · 2022-04-11"
+lacks "no agency select: the encounter says who" "$BODY" 'name="_agency"'
+lacks "nothing identifies the enterprise" "$BODY" "鄂城区"
+csrf=$(python3 -c 'import re,sys,html
+for t in re.findall(r"<input[^>]*>", sys.stdin.read()):
+    if "name=\"_csrf\"" in t: print(html.unescape(re.search(r"value=\"([^\"]*)\"", t).group(1)))' <<<"$BODY")
+form() { python3 tests/integration/mkbody.py --form "$S" -_agency -_domain "$@"; }
+req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$(form _csrf="$csrf" _t="$tok")"
+eq "an invited answer is 303" "$STATUS" 303
+eq "tied to the encounter, with its agency, domain and size" \
+	"$(sql "SELECT encounter_id, agency, domain, size, channel FROM response")" "E1|A01|market|small|web"
+req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$(form _csrf="$csrf" _t="$tok")"
+eq "the same token again is 409" "$STATUS" 409
+contains "with a friendly page" "$BODY" "已经收到评价"
+req GET "$U?t=$tok"
+eq "opening a used link is 409" "$STATUS" 409
+eq "still one answer" "$(sql 'SELECT count(*) FROM response')" 1
+
+# A second token for an answered encounter is refused too (one answer per encounter).
+run_invite=$($MANYI invite --survey enforcement-enterprise --encounter E1 2>&1)
+contains "no new invitation for a rated encounter" "$run_invite" "already been rated"
+
+# JSON with a token; the race: two connections at the same moment, one 201.
+tok2=$(invite --encounter E2 | cut -d, -f2)
+body=$(python3 tests/integration/mkbody.py "$S" -agency -domain token="$tok2")
+for i in 1 2 3 4 5 6; do
+	curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
+		--data-binary "$body" "$BASE/api/v1/responses" >>"$T/race" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+eq "a token raced from six connections: exactly one 201" "$(grep -c '^201$' "$T/race")" 1
+eq "and five 409" "$(grep -c '^409$' "$T/race")" 5
+eq "one answer for E2" "$(sql "SELECT count(*) FROM response WHERE encounter_id='E2'")" 1
+
+# Expired.
+tok3=$(invite --encounter E3 --expires 1 | cut -d, -f2)
+sql "UPDATE invitation SET expires_at = strftime('%s','now') - 1 WHERE encounter_id = 'E3'"
+req GET "$U?t=$tok3"
+eq "an expired link is 410" "$STATUS" 410
+contains "with a page that says so" "$BODY" "已超过有效期"
+req POST /api/v1/responses -H 'Content-Type: application/json' \
+	--data-binary "$(python3 tests/integration/mkbody.py "$S" -agency -domain token="$tok3")"
+eq "an expired token in JSON is 422 expired_token" "$STATUS/$(json 'j["error"]["fields"][0]["code"]')" "422/expired_token"
+req GET "$U?t=AAAAAAAAAAAAAAAAAAAAAA"
+eq "an unknown token is 404" "$STATUS" 404
+
+# Keys and roles.
+ekey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
+bkey=$($MANYI key create --role agency --agency A02 2>/dev/null)
+check "keys look like mk_ID_SECRET" grep -qE '^mk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$' <<<"$ekey"
+eq "no key is stored in clear" "$(sql "SELECT count(*) FROM api_key WHERE hex(hash) = hex('$ekey')")" 0
+api() { local k=$1 m=$2 p=$3; shift 3; req "$m" "$p" -H "Authorization: Bearer $k" "$@"; }
+api "$akey" POST /api/v1/encounters -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"Q1","domain":"market","size":"small","district":"鄂城区","occurred_on":"2022-07-01"},{"encounter_id":"Q2","agency":"A01","domain":"urban","size":"household","district":"华容区","occurred_on":"2022-07-02","outcome":"warning"}]'
+eq "an agency key registers its encounters: 201" "$STATUS" 201
+eq "each with a token and a link" "$(json 'len([e for e in j if len(e["token"])==22 and e["url"].endswith(e["token"])])')" 2
+qurl=$(json 'j[0]["url"]')
+eq "registered under the key's agency" "$(sql "SELECT agency FROM encounter WHERE id='Q1'")" A01
+api "$akey" POST /api/v1/encounters -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"Q3","agency":"A02","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
+eq "an agency key registering another agency's encounter: 403" "$STATUS" 403
+n=$(sql 'SELECT count(*) FROM encounter')
+api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"Q4","agency":"A02","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"},{"encounter_id":"Q5","agency":"A02","domain":"market","size":"huge","district":"x","occurred_on":"2022-07-01"}]'
+eq "a bad encounter in an array: 422" "$STATUS" 422
+eq "naming its index" "$(json 'j["error"]["fields"][0]["index"]')" 1
+contains "and the rule" "$(json 'j["error"]["message"]')" 'size "huge"'
+eq "nothing of the array stored" "$(sql 'SELECT count(*) FROM encounter')" "$n"
+api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '{"not":"an array"}'
+eq "not an array: 400" "$STATUS" 400
+api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"E1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
+eq "a duplicate id: 422" "$STATUS/$(json '"duplicate" in j["error"]["message"]')" "422/True"
+req POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '[]'
+eq "no key: 401" "$STATUS/$(json 'j["error"]["code"]')" "401/unauthorized"
+api "mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" GET /api/v1/encounters/Q1/qr.svg
+eq "an unknown key: 401" "$STATUS" 401
+api "$bkey" GET /api/v1/encounters/Q1/qr.svg
+eq "an agency key reaching for another agency's encounter: 403" "$STATUS" 403
+api "$akey" GET /api/v1/encounters/NOPE/qr.svg
+eq "an unknown encounter: 404" "$STATUS" 404
+
+api "$akey" GET /api/v1/encounters/Q1/qr.svg
+eq "the QR code as SVG" "$STATUS" 200
+contains "is SVG" "$HEADERS" "image/svg+xml"
+cp "$T/body" "$T/qr.svg"
+api "$akey" GET /api/v1/encounters/Q1/qr.png
+eq "the QR code as PNG" "$STATUS" 200
+cp "$T/body" "$T/qr.png"
+decoded=$(zbarimg -q --raw "$T/qr.png" 2>/dev/null)
+check "the PNG decodes to an invitation link for Q1's survey" grep -qE "^http://127.0.0.1:8080$U\?t=[A-Za-z0-9_-]{22}$" <<<"$decoded"
+qtok=${decoded##*t=}
+req GET "$U?t=$qtok"
+eq "the decoded link opens the form" "$STATUS" 200
+eq "and records the qr channel" "$(sql "SELECT channel FROM invitation WHERE encounter_id='Q1' ORDER BY created_at DESC LIMIT 1")" qr
+if command -v convert >/dev/null 2>&1 && convert "$T/qr.svg" "$T/svg.png" 2>/dev/null; then
+	check "the SVG decodes too" bash -c "zbarimg -q --raw '$T/svg.png' | grep -q 't='"
+fi
+api "$akey" GET /api/v1/encounters/Q1/notice
+eq "a printable notice" "$STATUS" 200
+contains "says 扫码评价本次执法" "$BODY" "扫码评价本次执法"
+contains "spells out the link" "$BODY" "http://127.0.0.1:8080$U?t="
+contains "prints on A6" "$BODY" 'class="a6"'
+contains "with the QR code" "$BODY" "<svg"
+api "$akey" GET "/api/v1/notices?ids=Q1,Q2,E3"
+eq "a batch of notices" "$STATUS" 200
+eq "one card each" "$(grep -o '<section class="notice">' <<<"$BODY" | wc -l)" 3
+contains "on A4" "$BODY" 'class="a4"'
+api "$akey" GET "/api/v1/notices?ids=Q1,E2"
+eq "a batch with another agency's encounter: 403" "$STATUS" 403
+eq "key uses are audited" "$(sql "SELECT count(*) > 5 FROM audit WHERE action LIKE 'GET /api/v1/%'")" 1
+check "the audit table refuses deletes" bash -c "! sqlite3 '$DB' 'DELETE FROM audit' 2>/dev/null"
+check "and updates" bash -c "! sqlite3 '$DB' \"UPDATE audit SET actor='x'\" 2>/dev/null"
+kid=$(cut -d_ -f2 <<<"$akey")
+check "a key can be revoked" $MANYI key revoke "$kid"
+api "$akey" GET /api/v1/encounters/Q1/qr.svg
+eq "a revoked key: 401 revoked_key" "$STATUS/$(json 'j["error"]["code"]')" "401/revoked_key"
+
+# Wrong tokens from one address are slowed down, then locked out.
+codes=""
+for i in $(seq 8); do
+	req GET "$U?t=BBBBBBBBBBBBBBBBBBBBB$i"
+	codes="$codes $STATUS"
+done
+contains "after a few wrong tokens the address waits (429)" "$codes" "429"
+contains "with Retry-After" "$HEADERS" "Retry-After:"
+it_done
