@@ -153,6 +153,21 @@ bool store_encounter_answered(struct store *s, const char *id);
 enum store_err store_encounters_uninvited(struct store *s, const char *survey, char ***ids,
                                           size_t *n);
 
+/* A unit of the sampling frame. */
+struct sampled {
+	char id[65];
+	char agency[65];
+	char domain[65];
+	char occurred_on[11];
+};
+
+/*
+ * The sampling frame: encounters with occurred_on in [from, to] (either may
+ * be NULL), ordered by agency then id.  Caller frees *out.
+ */
+enum store_err store_encounter_frame(struct store *s, const char *from, const char *to,
+                                     struct sampled **out, size_t *n);
+
 /* Invitations: stored only as the hash of their token. Times are Unix seconds. */
 struct invitation {
 	char survey[65];

@@ -143,6 +143,7 @@ enum stmt {
 	STMT_THROTTLE_PUT,
 	STMT_THROTTLE_PURGE,
 	STMT_ENCOUNTER_UNINVITED,
+	STMT_ENCOUNTER_FRAME,
 	STMT__MAX
 };
 
@@ -193,6 +194,9 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.id FROM encounter e WHERE NOT EXISTS "
 	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.id AND i.survey_id = ?) "
 	    "AND NOT EXISTS (SELECT 1 FROM response r WHERE r.encounter_id = e.id) ORDER BY e.id",
+	[STMT_ENCOUNTER_FRAME] = "SELECT id, agency, domain, occurred_on FROM encounter "
+	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
+	    "ORDER BY agency, id",
 	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
@@ -861,4 +865,35 @@ enum store_err store_encounters_uninvited(struct store *s, const char *survey, c
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_encounter_frame(struct store *s, const char *from, const char *to,
+                                     struct sampled **out, size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_FRAME);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		struct sampled *x = &(*out)[(*n)++];
+		col_copy(st, 0, x->id, sizeof x->id);
+		col_copy(st, 1, x->agency, sizeof x->agency);
+		col_copy(st, 2, x->domain, sizeof x->domain);
+		col_copy(st, 3, x->occurred_on, sizeof x->occurred_on);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return map_rc(rc);
+	}
+	return STORE_OK;
 }

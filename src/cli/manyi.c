@@ -21,6 +21,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "registry.h"
+#include "sample.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -37,6 +38,9 @@ static const char usage_text[] =
 	"  import encounters FILE.csv            register encounters (the sampling frame)\n"
 	"  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
 	"                                        mint invitations: CSV encounter_id,token,url\n"
+	"  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
+	"         [--from DATE] [--to DATE] [--expires DAYS]\n"
+	"                                        a reproducible phone sample: CSV with token and url\n"
 	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	"  key revoke KEY_ID                     revoke an API key\n"
 	"\n"
@@ -340,6 +344,113 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_sample(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--n", "--by", "--allocation", "--seed",
+	                                         "--from", "--to", "--expires", NULL};
+	static const char *const flags[] = {NULL};
+	char why[160];
+	bool bad = false;
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage(why);
+	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	const char *n = opt_value(argc, argv, "--n", &bad);
+	const char *by = opt_value(argc, argv, "--by", &bad);
+	const char *alloc = opt_value(argc, argv, "--allocation", &bad);
+	const char *seed = opt_value(argc, argv, "--seed", &bad);
+	const char *exp = opt_value(argc, argv, "--expires", &bad);
+	struct sample_spec spec = {
+		.from = opt_value(argc, argv, "--from", &bad),
+		.to = opt_value(argc, argv, "--to", &bad),
+		.allocation = ALLOC_PROPORTIONAL,
+	};
+	long nv, sv, days = INVITE_DEFAULT_DAYS;
+	if (bad || survey == NULL || n == NULL || seed == NULL)
+		return usage("sample: --survey ID, --n N and --seed S are required");
+	if (!parse_long(n, 1, 10000000, &nv))
+		return usage("sample: --n must be a whole number from 1");
+	if (!parse_long(seed, 0, 4294967295L, &sv))
+		return usage("sample: --seed must be a whole number from 0 to 4294967295");
+	if (by != NULL && strcmp(by, "agency") != 0)
+		return usage("sample: --by takes only agency");
+	if (alloc != NULL && strcmp(alloc, "equal") == 0)
+		spec.allocation = ALLOC_EQUAL;
+	else if (alloc != NULL && strcmp(alloc, "proportional") != 0)
+		return usage("sample: --allocation is proportional or equal");
+	if (alloc != NULL && by == NULL)
+		return usage("sample: --allocation needs --by agency");
+	if ((spec.from && !date_valid(spec.from)) || (spec.to && !date_valid(spec.to)))
+		return usage("sample: --from and --to are dates written YYYY-MM-DD");
+	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
+		return usage("sample: --expires takes a number of days, 1 to 3650");
+	spec.n = (size_t)nv;
+	spec.by_agency = by != NULL;
+	spec.seed = (unsigned long)sv;
+
+	struct store *s;
+	struct sampled *units = NULL;
+	size_t k = 0;
+	int rc;
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (store_survey_version(s, survey) <= 0) {
+		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	if (store_begin(s) != STORE_OK || sample_draw(s, &spec, &units, &k) != STORE_OK) {
+		fprintf(stderr, "manyi: %s\n", store_errmsg(s));
+		store_rollback(s);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	char *buf = NULL;
+	size_t buflen = 0, rated = 0;
+	FILE *mem = open_memstream(&buf, &buflen);
+	static const char *const head[] = {"encounter_id", "agency", "domain", "occurred_on", "token", "url"};
+	csv_row(mem, head, 6);
+	time_t now = time(NULL);
+	for (size_t i = 0; i < k && rc == 0; i++) {
+		char token[INVITE_TOKEN_LEN] = "", url[512] = "";
+		if (store_encounter_answered(s, units[i].id)) {
+			rated++;
+		} else if (invite_mint(s, survey, units[i].id, "phone", (int)days, now, token) != STORE_OK) {
+			fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
+			rc = EXIT_BAD_INPUT;
+			break;
+		} else {
+			invite_url(invite_base_url(), survey, token, url, sizeof url);
+		}
+		const char *row[] = {units[i].id, units[i].agency, units[i].domain, units[i].occurred_on, token, url};
+		csv_row(mem, row, 6);
+	}
+	fclose(mem);
+	if (rc == 0) {
+		char detail[160];
+		snprintf(detail, sizeof detail, "n=%zu seed=%lu %s", k, spec.seed,
+		         spec.by_agency ? (spec.allocation == ALLOC_EQUAL ? "equal by agency" : "proportional by agency") : "simple");
+		if (store_audit(s, "cli", "sample", survey, detail) != STORE_OK || store_commit(s) != STORE_OK) {
+			fprintf(stderr, "manyi: cannot commit: %s\n", store_errmsg(s));
+			rc = EXIT_BAD_INPUT;
+		}
+	}
+	if (rc == 0) {
+		fwrite(buf, 1, buflen, stdout);
+		fprintf(stderr, "%zu encounters sampled", k);
+		if (k < spec.n)
+			fprintf(stderr, " (the frame holds only %zu)", k);
+		if (rated > 0)
+			fprintf(stderr, "; %zu already rated, listed without a token", rated);
+		fputc('\n', stderr);
+	} else {
+		store_rollback(s);
+	}
+	free(buf);
+	free(units);
+	store_close(s);
+	return rc;
+}
+
 static int cmd_key(const char *db, int argc, char **argv)
 {
 	struct store *s;
@@ -455,6 +566,7 @@ static const struct command {
 	{"import", cmd_import},
 	{"invite", cmd_invite},
 	{"key", cmd_key},
+	{"sample", cmd_sample},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,46 @@
+/*
+ * sample — reproducible stratified random samples of registered encounters
+ * for phone interviews (`manyi sample`).
+ *
+ * The frame is every registered encounter within the date range, ordered
+ * by (agency, encounter id), so it does not depend on insertion order.
+ * Sizes per stratum (agency) follow proportional allocation (largest
+ * remainder, ties to the earlier code) or equal allocation (surplus of small
+ * strata moved to the others in code order), never more than a stratum
+ * holds.  Within a stratum, GSL's MT19937 seeded with the seed chooses the
+ * units (gsl_ran_choose): the same seed and frame give the same sample on
+ * any machine.
+ */
+#ifndef MANYI_SAMPLE_H
+#define MANYI_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+
+enum allocation { ALLOC_PROPORTIONAL, ALLOC_EQUAL, ALLOC__MAX };
+
+/*
+ * Split n over strata of sizes N[0..h-1] into out[0..h-1].  Returns the
+ * total allocated (less than n only when the frame is smaller).
+ */
+size_t sample_allocate(enum allocation a, size_t n, const size_t *N, size_t h, size_t *out);
+
+struct sample_spec {
+	const char *from;          /* YYYY-MM-DD or NULL */
+	const char *to;            /* YYYY-MM-DD or NULL */
+	size_t n;
+	bool by_agency;
+	enum allocation allocation;
+	unsigned long seed;
+};
+
+/*
+ * Draw the sample.  *out (caller frees) holds *nout encounters in frame
+ * order.  Returns STORE_OK or a store error.
+ */
+enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
+                           struct sampled **out, size_t *nout);
+
+#endif

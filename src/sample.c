@@ -1,0 +1,94 @@
+/* sample — see include/sample.h. */
+#include "sample.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+size_t sample_allocate(enum allocation a, size_t n, const size_t *N, size_t h, size_t *out)
+{
+	size_t total = 0, done = 0;
+	for (size_t i = 0; i < h; i++) {
+		total += N[i];
+		out[i] = 0;
+	}
+	if (n > total)
+		n = total;
+	if (h == 0 || n == 0)
+		return 0;
+	if (a == ALLOC_PROPORTIONAL) {
+		/* Floors of n N_h / N, then the largest remainders get one more. */
+		double *rem = xcalloc(h, sizeof *rem);
+		for (size_t i = 0; i < h; i++) {
+			double q = (double)n * (double)N[i] / (double)total;
+			out[i] = (size_t)q;
+			rem[i] = q - (double)out[i];
+			done += out[i];
+		}
+		while (done < n) {
+			size_t best = h;
+			for (size_t i = 0; i < h; i++)
+				if (out[i] < N[i] && (best == h || rem[i] > rem[best]))
+					best = i;
+			out[best]++;
+			rem[best] = -1.0;
+			done++;
+		}
+		free(rem);
+		return done;
+	}
+	/* Equal: one at a time round the strata that still have units. */
+	while (done < n) {
+		for (size_t i = 0; i < h && done < n; i++) {
+			if (out[i] < N[i]) {
+				out[i]++;
+				done++;
+			}
+		}
+	}
+	return done;
+}
+
+enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
+                           struct sampled **out, size_t *nout)
+{
+	struct sampled *frame = NULL;
+	size_t nframe = 0;
+	enum store_err e = store_encounter_frame(s, spec->from, spec->to, &frame, &nframe);
+	*out = NULL;
+	*nout = 0;
+	if (e != STORE_OK)
+		return e;
+
+	/* Strata: runs of the same agency in the ordered frame (one run without --by). */
+	size_t h = 0, *start = xcalloc(nframe + 1, sizeof *start), *N = xcalloc(nframe + 1, sizeof *N);
+	for (size_t i = 0; i < nframe; i++) {
+		if (i == 0 || (spec->by_agency && strcmp(frame[i].agency, frame[i - 1].agency) != 0))
+			start[h++] = i;
+		N[h - 1]++;
+	}
+	size_t *take = xcalloc(h + 1, sizeof *take);
+	size_t total = sample_allocate(spec->allocation, spec->n, N, h, take);
+
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, spec->seed);
+	struct sampled *res = xcalloc(total + 1, sizeof *res);
+	size_t k = 0;
+	for (size_t j = 0; j < h; j++) {
+		if (take[j] == 0)
+			continue;
+		gsl_ran_choose(rng, res + k, take[j], frame + start[j], N[j], sizeof *res);
+		k += take[j];
+	}
+	gsl_rng_free(rng);
+	free(take);
+	free(N);
+	free(start);
+	free(frame);
+	*out = res;
+	*nout = k;
+	return STORE_OK;
+}
