@@ -21,6 +21,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "registry.h"
+#include "responses.h"
 #include "sample.h"
 #include "store.h"
 #include "survey.h"
@@ -36,6 +37,7 @@ static const char usage_text[] =
 	"  survey load FILE.json...              validate and register survey definitions\n"
 	"  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	"  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	"  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
 	"  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
 	"                                        mint invitations: CSV encounter_id,token,url\n"
 	"  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
@@ -170,6 +172,42 @@ static int cmd_import_encounters(const char *db, int argc, char **argv)
 	} else {
 		printf("%s: %zu encounters imported\n", argv[0], res.rows);
 	}
+	store_close(s);
+	return rc;
+}
+
+static int cmd_import_responses(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	struct survey *sv = NULL;
+	struct import_result res;
+	char msg[1024], *def = NULL;
+	const char *survey = NULL, *file = NULL;
+	int rc, version;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--survey") == 0 && i + 1 < argc)
+			survey = argv[++i];
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return usage("import responses: expected --survey ID FILE.csv");
+	}
+	if (survey == NULL || file == NULL)
+		return usage("import responses: expected --survey ID FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
+	    survey_parse(survey, def, strlen(def), &sv, msg, sizeof msg) != SURVEY_OK) {
+		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+		rc = EXIT_BAD_INPUT;
+	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+		fprintf(stderr, "%s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s: %zu answers imported into %s version %d\n", file, res.rows, survey, version);
+	}
+	free(def);
+	survey_free(sv);
 	store_close(s);
 	return rc;
 }
@@ -539,7 +577,7 @@ static int cmd_import(const char *db, int argc, char **argv)
 	else if (strcmp(argv[0], "encounters") == 0)
 		return cmd_import_encounters(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "responses") == 0)
-		return usage("import: responses are not supported by this version yet");
+		return cmd_import_responses(db, argc - 1, argv + 1);
 	else
 		return usage("import: expected domains, agencies, encounters or responses");
 	if (argc != 2)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Phone and paper answers from CSV: validated as the form validates, atomic,
+# one answer per encounter across all channels, channel recorded.
+. "$(dirname "$0")/lib.sh"
+it_db || { not_ok "set up the database"; exit 1; }
+run() { "$@" >"$T/out" 2>"$T/err"; RC=$?; OUT=$(cat "$T/out"); ERR=$(cat "$T/err"); }
+
+printf 'encounter_id,agency,domain,size,district,occurred_on\nE1,A01,market,small,鄂城区,2022-04-11\nE2,A02,ecology,large,华容区,2022-05-01\nE3,A02,ecology,micro,华容区,2022-05-02\nE4,A01,market,micro,华容区,2022-05-02\n' >"$T/e.csv"
+$MANYI import encounters "$T/e.csv" >/dev/null
+H='encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall,problems,comment'
+P=$(python3 -c 'import json;d=json.load(open("surveys/enforcement-enterprise.json"));o=[o["value"] for i in d["items"] if i["id"]=="problems" for o in i["options"]];print(o[0]+";"+o[1])')
+{
+	echo "$H"
+	echo "E1,,,,phone,2022-04-12T10:00:00+08:00,5,4,4,na,4,4,5,3,4,$P,\"电话回访, 满意\""
+	echo "E2,A02,ecology,large,paper,2022-05-03T09:30:00+08:00,3,3,3,3,3,3,3,3,3,,"
+	echo ",A03,urban,,kiosk,2022-05-04T16:00:00Z,4,4,4,4,4,4,4,4,5,,"
+} >"$T/ok.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/ok.csv"
+eq "phone, paper and kiosk answers import" "$RC" 0
+eq "three answers" "$(sql 'SELECT count(*) FROM response')" 3
+eq "the encounter gives agency, domain and size; the channel is kept" \
+	"$(sql "SELECT agency, domain, size, channel FROM response WHERE encounter_id='E1'")" "A01|market|small|phone"
+eq "submission times are stored in UTC" \
+	"$(sql "SELECT submitted_at FROM response WHERE encounter_id='E1'")" "2022-04-12T02:00:00Z"
+eq "a public-channel row has no encounter" \
+	"$(sql "SELECT coalesce(encounter_id,'none'), agency, domain, channel FROM response WHERE channel='kiosk'")" "none|A03|urban|kiosk"
+eq "multi answers split on ;" "$(sql "SELECT count(*) FROM answer a JOIN response r ON r.id=a.response_id WHERE r.encounter_id='E1' AND a.item='problems'")" 2
+eq "a quoted comma stays in the text" "$(sql "SELECT text FROM answer a JOIN response r ON r.id=a.response_id WHERE r.encounter_id='E1' AND a.item='comment'")" "电话回访, 满意"
+eq "na is stored as missing" "$(sql "SELECT coalesce(num,'-') || na FROM answer a JOIN response r ON r.id=a.response_id WHERE r.encounter_id='E1' AND a.item='civility'")" "-1"
+
+n0=$(sql 'SELECT count(*) FROM response')
+bad() { # DESC ROW EXPECTED
+	{ echo "$H"; echo "E3,,,,phone,2022-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,,"; echo "$2"; } >"$T/bad.csv"
+	run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
+	eq "$1: status 1" "$RC" 1
+	contains "$1: FILE:LINE: reason" "$ERR" "$T/bad.csv:3: $3"
+	eq "$1: nothing stored" "$(sql 'SELECT count(*) FROM response')" "$n0"
+}
+good="2022-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,,"
+bad "an encounter answered twice in the file" "E3,,,,paper,$good" 'encounter "E3" is answered twice'
+bad "an encounter answered before (web or import)" "E1,,,,paper,$good" 'encounter "E1" is answered twice'
+bad "an unknown encounter" "E9,,,,paper,$good" 'unknown encounter_id "E9"'
+bad "an agency that disagrees with the encounter" "E4,A02,,,paper,$good" 'agency "A02" disagrees'
+bad "a size that disagrees" "E4,,,large,paper,$good" 'size "large" disagrees'
+bad "a public row without agency" ",,urban,,kiosk,$good" 'agency is required'
+bad "an unknown domain" ",A01,space,,kiosk,$good" 'unknown domain "space"'
+bad "an unknown channel" "E4,,,,carrier-pigeon,$good" 'channel "carrier-pigeon"'
+bad "a time without offset" "E4,,,,phone,2022-05-05T10:00:00,4,4,4,4,4,4,4,4,4,," 'submitted_at'
+bad "a scale value out of range" "E4,,,,phone,2022-05-05T10:00:00Z,7,4,4,4,4,4,4,4,4,," 'column "legality"'
+bad "na where not allowed" "E4,,,,phone,2022-05-05T10:00:00Z,4,4,4,4,4,4,4,4,na,," 'column "overall"'
+bad "a missing required answer" "E4,,,,phone,2022-05-05T10:00:00Z,,4,4,4,4,4,4,4,4,," 'column "legality"'
+bad "an unknown option" "E4,,,,phone,2022-05-05T10:00:00Z,4,4,4,4,4,4,4,4,4,bribery-galore," 'column "problems"'
+{ echo "$H,shoe_size"; echo "E4,,,,phone,$good,42"; } >"$T/bad.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
+contains "an unknown column is named at line 1" "$ERR" "$T/bad.csv:1: column \"shoe_size\""
+run $MANYI import responses --survey nope "$T/ok.csv"
+eq "an unknown survey is status 1" "$RC" 1
+run $MANYI import responses "$T/ok.csv"
+eq "no --survey is a usage error" "$RC" 2
+
+# An invitation for an encounter answered by phone cannot be used.
+tok=$($MANYI invite --survey enforcement-enterprise --encounter E3 | tail -1 | cut -d, -f2 | tr -d '\r')
+{ echo "$H"; echo "E3,,,,phone,$good"; } >"$T/e3.csv"
+check "E3 answered by phone" $MANYI import responses --survey enforcement-enterprise "$T/e3.csv"
+it_start_more() { PORT=$(free_port); BASE=http://127.0.0.1:$PORT; stack_start "$T/var" "$PORT" "$DB"; }
+it_start_more
+req POST /api/v1/responses -H 'Content-Type: application/json' \
+	--data-binary "$(python3 tests/integration/mkbody.py surveys/enforcement-enterprise.json -agency -domain token="$tok")"
+eq "its web invitation then answers 409" "$STATUS" 409
+eq "still one answer for E3" "$(sql "SELECT count(*) FROM response WHERE encounter_id='E3'")" 1
+it_done
