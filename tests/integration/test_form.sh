@@ -94,6 +94,20 @@ post "$(form _csrf="$TOKEN" _hp=http://spam.example)"
 eq "a filled honeypot looks like success" "$STATUS" 303
 eq "but stores nothing" "$(count)" "$n0"
 
+# The public channel is rate limited per address: 20 answers an hour.
+req GET "$U"
+TOKEN=$(csrf_of)
+done_before=$(sql "SELECT count(*) FROM response WHERE channel='web'")
+codes=""
+for i in $(seq $((21 - done_before))); do
+	post "$(form _csrf="$TOKEN")"
+	codes="$codes $STATUS"
+done
+eq "the first answers from one address are taken" "$(sql "SELECT count(*) FROM response WHERE channel='web'")" 20
+contains "then the address waits (429)" "$codes" "429"
+contains "with Retry-After" "$HEADERS" "Retry-After:"
+contains "and a page that says so" "$BODY" "请稍后再试"
+
 req GET /s/no-such-survey
 eq "an unknown survey is 404" "$STATUS" 404
 contains "with a page that says so" "$BODY" "没有找到这份问卷"

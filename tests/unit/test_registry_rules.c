@@ -1,0 +1,130 @@
+/* Dates, submission times, encounter fields and API key headers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "encounter.h"
+#include "responses.h"
+#include "util.h"
+
+static void dates(void **state)
+{
+	(void)state;
+	static const struct { const char *s; bool ok; } t[] = {
+		{"2022-04-11", true}, {"2024-02-29", true}, {"2000-02-29", true},
+		{"1900-02-29", false}, {"2023-02-29", false}, {"2022-04-31", false},
+		{"2022-13-01", false}, {"2022-00-10", false}, {"2022-4-11", false},
+		{"22-04-11", false}, {"2022/04/11", false}, {"2022-04-11 ", false},
+		{"", false}, {"abcd-ef-gh", false},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (date_valid(t[i].s) != t[i].ok)
+			fail_msg("date_valid(\"%s\") should be %d", t[i].s, t[i].ok);
+}
+
+static void times(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } t[] = {
+		{"2022-04-11T10:00:00+08:00", "2022-04-11T02:00:00Z"},
+		{"2022-04-11T03:00:00+08:00", "2022-04-10T19:00:00Z"},
+		{"2022-12-31T23:30:00-01:00", "2023-01-01T00:30:00Z"},
+		{"2022-04-11T10:00:00Z", "2022-04-11T10:00:00Z"},
+		{"2022-04-11T10:00:00.123+08:00", "2022-04-11T02:00:00Z"},
+		{"2024-03-01T01:00:00+05:30", "2024-02-29T19:30:00Z"},
+		{"2022-04-11T10:00:00", NULL}, {"2022-04-11 10:00:00+08:00", NULL},
+		{"2022-04-11T25:00:00Z", NULL}, {"2022-02-30T10:00:00Z", NULL},
+		{"2022-04-11T10:00:00+8:00", NULL}, {"2022-04-11T10:00:00+08:00x", NULL},
+		{"2022-04-11T10:00:00.+08:00", NULL}, {"", NULL},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char out[32];
+		bool ok = iso8601_to_utc(t[i].in, out, sizeof out);
+		if (ok != (t[i].out != NULL))
+			fail_msg("iso8601_to_utc(\"%s\") returned %d", t[i].in, ok);
+		if (ok && strcmp(out, t[i].out) != 0)
+			fail_msg("iso8601_to_utc(\"%s\") = %s, expected %s", t[i].in, out, t[i].out);
+	}
+}
+
+static void encounter_fields(void **state)
+{
+	(void)state;
+	struct encounter e;
+	char msg[256];
+	struct encounter_in good = {"E1", "A01", "market", "small", "鄂城区", "2022-04-11", NULL};
+	assert_true(encounter_parse(&good, &e, msg, sizeof msg));
+	assert_string_equal(e.outcome, "");
+	static const struct { struct encounter_in in; const char *word; } bad[] = {
+		{{"", "A01", "market", "small", "x", "2022-04-11", NULL}, "encounter_id is empty"},
+		{{"E 1", "A01", "market", "small", "x", "2022-04-11", NULL}, "encounter_id"},
+		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL}, "agency"},
+		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL}, "domain"},
+		{{"E1", "A01", "market", "tiny", "x", "2022-04-11", NULL}, "size \"tiny\""},
+		{{"E1", "A01", "market", "small", "", "2022-04-11", NULL}, "district is empty"},
+		{{"E1", "A01", "market", "small", "a\x01", "2022-04-11", NULL}, "district"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-31", NULL}, "occurred_on"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", "arrested"}, "outcome"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_false(encounter_parse(&bad[i].in, &e, msg, sizeof msg));
+		if (strstr(msg, bad[i].word) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, msg, bad[i].word);
+	}
+}
+
+static void key_headers(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/manyi-auth-XXXXXX", msg[256], key[AUTH_KEY_LEN], id[16], hdr[128];
+	struct store *s;
+	struct principal p;
+	close(mkstemp(path));
+	unlink(path);
+	assert_int_equal(store_open(path, true, &s, msg, sizeof msg), STORE_OK);
+	assert_int_equal(store_registry_put(s, REGISTRY_AGENCY, "A01", "甲", "A", NULL), STORE_OK);
+	assert_int_equal(auth_key_create(s, ROLE_AGENCY, "A01", key, id), STORE_OK);
+	snprintf(hdr, sizeof hdr, "Bearer %s", key);
+	assert_int_equal(auth_check(s, hdr, &p), AUTH_OK);
+	assert_int_equal(p.role, ROLE_AGENCY);
+	assert_string_equal(p.agency, "A01");
+	assert_string_equal(p.key_id, id);
+	assert_int_equal(auth_check(s, "", &p), AUTH_MISSING);
+	assert_int_equal(auth_check(s, "Basic abc", &p), AUTH_MALFORMED);
+	assert_int_equal(auth_check(s, "Bearer mk_short", &p), AUTH_MALFORMED);
+	hdr[strlen(hdr) - 1] = hdr[strlen(hdr) - 1] == 'A' ? 'B' : 'A';
+	assert_int_equal(auth_check(s, hdr, &p), AUTH_UNKNOWN);
+	hdr[10] = hdr[10] == 'A' ? 'B' : 'A';
+	assert_int_equal(auth_check(s, hdr, &p), AUTH_UNKNOWN);
+	assert_int_equal(store_key_revoke(s, id), STORE_OK);
+	snprintf(hdr, sizeof hdr, "Bearer %s", key);
+	assert_int_equal(auth_check(s, hdr, &p), AUTH_REVOKED);
+	assert_int_equal(store_key_revoke(s, id), STORE_ERR_NOTFOUND);
+	store_close(s);
+	unlink(path);
+	snprintf(msg, sizeof msg, "%s-wal", path);
+	unlink(msg);
+	snprintf(msg, sizeof msg, "%s-shm", path);
+	unlink(msg);
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dates),
+		cmocka_unit_test(times),
+		cmocka_unit_test(encounter_fields),
+		cmocka_unit_test(key_headers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
