@@ -137,6 +137,12 @@ static int cmd_survey(const char *db, int argc, char **argv)
 				fprintf(stderr, "manyi: %s: cannot store: %s\n", argv[i], store_errmsg(s));
 				rc = EXIT_BAD_INPUT;
 			} else if (created) {
+				char detail[32];
+				snprintf(detail, sizeof detail, "version %d", version);
+				if (store_audit(s, "cli", "survey load", sv[i]->id, detail) != STORE_OK) {
+					fprintf(stderr, "manyi: cannot write the audit record: %s\n", store_errmsg(s));
+					rc = EXIT_BAD_INPUT;
+				}
 				printf("%s: survey %s registered as version %d\n", argv[i], sv[i]->id, version);
 			} else {
 				printf("%s: survey %s unchanged (version %d)\n", argv[i], sv[i]->id, version);

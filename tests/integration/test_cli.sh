@@ -30,6 +30,7 @@ json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False, indent=1)
 PY
 run $MANYI survey load "$T/changed.json"
 contains "a changed file becomes a new version" "$OUT" "registered as version 2"
+eq "registering a version is audited" "$(sql "SELECT count(*) FROM audit WHERE action='survey load'")" 3
 eq "both versions are kept" "$(sql "SELECT group_concat(version) FROM survey WHERE id='enforcement-enterprise'")" "1,2"
 
 for f in tests/data/surveys-bad/*.json; do
