@@ -47,6 +47,12 @@ void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (who frees them) and reset b. */
 char *sbuf_detach(struct sbuf *b);
 
+/*
+ * Decode the code point at s (n >= 1 bytes left) into *cp; returns the
+ * length of its sequence, or 0 when the bytes there are no well-formed
+ * UTF-8 (overlong, surrogate, above U+10FFFF, truncated).
+ */
+size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
 /* True when the n bytes at s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 bool utf8_valid(const char *s, size_t n);

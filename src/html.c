@@ -91,37 +91,11 @@ static const char *i18n_get(const struct i18n *t, enum lang l)
 	return s ? s : "";
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (n bytes left), or 0 when
- * the bytes there are not one (overlong, surrogate, > U+10FFFF, truncated).
- */
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned char c = s[0];
-	size_t len;
-	unsigned long v, min;
-
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xE0) == 0xC0) {
-		len = 2; v = c & 0x1F; min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		len = 3; v = c & 0x0F; min = 0x800;
-	} else if ((c & 0xF8) == 0xF0) {
-		len = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	return len;
+	unsigned long cp;
+	return utf8_next(s, n, &cp);
 }
 
 /*

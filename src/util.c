@@ -145,8 +145,7 @@ char *sbuf_detach(struct sbuf *b)
 	return p;
 }
 
-/* Decode one code point at s (n bytes left); returns its length or 0. */
-static size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
+size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
 {
 	unsigned char c = s[0];
 	size_t len;
