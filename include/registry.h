@@ -12,13 +12,8 @@
 
 #include <stddef.h>
 
+#include "import.h"
 #include "store.h"
-
-struct import_result {
-	size_t rows;      /* data rows read */
-	size_t created;   /* new codes */
-	size_t updated;   /* codes already there */
-};
 
 /*
  * Import path (name is used in messages) into the registry table of kind k.

@@ -1,12 +1,10 @@
 /* encounter — see include/encounter.h. */
 #include "encounter.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
 #include "util.h"
 
 static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
@@ -127,53 +125,19 @@ static const char *const col_names[C__MAX] = {
 struct import_ctx {
 	struct store *store;
 	int col[C__MAX];
-	bool header_done;
-	bool progress;
-	size_t line;
-	struct import_result *res;
 };
 
-static bool check_header(struct import_ctx *c, const struct csvin_row *h, char *msg, size_t n)
+static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
 {
-	for (int k = 0; k < C__MAX; k++)
-		c->col[k] = -1;
-	for (size_t j = 0; j < h->n; j++) {
-		int k;
-		for (k = 0; k < C__MAX; k++)
-			if (strcmp(h->field[j], col_names[k]) == 0)
-				break;
-		if (k == C__MAX) {
-			snprintf(msg, n, "unknown column \"%.64s\" (expected encounter_id,agency,domain,"
-			         "size,district,occurred_on and optionally outcome)", h->field[j]);
-			return false;
-		}
-		if (c->col[k] >= 0) {
-			snprintf(msg, n, "column \"%s\" appears twice", col_names[k]);
-			return false;
-		}
-		c->col[k] = (int)j;
-	}
-	for (int k = 0; k < C_OUTCOME; k++)
-		if (c->col[k] < 0) {
-			snprintf(msg, n, "missing column \"%s\"", col_names[k]);
-			return false;
-		}
-	return true;
+	struct import_ctx *c = ctx;
+	return import_columns(h, col_names, C__MAX, C_OUTCOME, c->col, msg, n);
 }
 
-static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_row *r,
+static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
                        char *msg, size_t n)
 {
 	struct import_ctx *c = ctx;
 	struct encounter e;
-	c->line = r->line;
-	if (!c->header_done) {
-		if (!check_header(c, h, msg, n)) {
-			c->line = h->line;
-			return false;
-		}
-		c->header_done = true;
-	}
 	struct encounter_in in = {
 		.id = r->field[c->col[C_ID]],
 		.agency = r->field[c->col[C_AGENCY]],
@@ -185,57 +149,20 @@ static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_
 	};
 	if (!encounter_parse(&in, &e, msg, n) || encounter_store(c->store, &e, NULL, msg, n) != 0)
 		return false;
-	c->res->rows++;
-	c->res->created++;
-	if (c->progress && c->res->rows % 10000 == 0)
-		fprintf(stderr, "\r%zu encounters read...", c->res->rows);
+	res->created++;
 	return true;
 }
 
 int encounter_import(struct store *s, const char *path, bool progress,
                      struct import_result *res, char *msg, size_t msglen)
 {
-	struct import_ctx c = {.store = s, .progress = progress, .res = res};
-	char reason[512] = "";
-	size_t line = 0;
-	int rc = -1;
-	FILE *fp;
-
-	memset(res, 0, sizeof *res);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (store_begin(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: the database is busy: %s", path, store_errmsg(s));
-		goto out;
-	}
-	enum csvin_err e = csvin_read(fp, import_row, &c, &line, reason, sizeof reason);
-	if (progress && res->rows >= 10000)
-		fputc('\n', stderr);
-	if (e == CSVIN_ERR_CALLBACK)
-		line = c.line;
-	if (e == CSVIN_OK && res->rows == 0) {
-		snprintf(reason, sizeof reason, "no data rows after the header");
-		line = 2;
-		e = CSVIN_ERR_EMPTY;
-	}
-	if (e == CSVIN_OK && store_audit(s, "cli", "import encounters", path, NULL) != STORE_OK) {
-		snprintf(reason, sizeof reason, "cannot write the audit record");
-		e = CSVIN_ERR_IO;
-	}
-	if (e != CSVIN_OK) {
-		snprintf(msg, msglen, "%s:%zu: %s", path, line, reason);
-		store_rollback(s);
-		goto out;
-	}
-	if (store_commit(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
-		store_rollback(s);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(fp);
-	return rc;
+	struct import_ctx c = {.store = s};
+	const struct importer imp = {
+		.action = "import encounters",
+		.noun = "encounters",
+		.header = import_header,
+		.row = import_row,
+		.ctx = &c,
+	};
+	return import_csv(s, path, &imp, progress, res, msg, msglen);
 }

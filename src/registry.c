@@ -1,13 +1,11 @@
 /* registry — see include/registry.h. */
 #include "registry.h"
 
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvin.h"
 #include "util.h"
 
 #define NAME_MAX_CHARS 200
@@ -20,12 +18,8 @@ struct import_ctx {
 	struct store *store;
 	enum registry_kind kind;
 	int col[COL__MAX];
-	bool header_done;
 	char **seen;            /* codes met so far in this file */
 	size_t nseen, capseen;
-	struct import_result *res;
-	enum store_err store_err;
-	size_t line;            /* line of the row being imported */
 };
 
 static bool seen_before(struct import_ctx *c, const char *code)
@@ -41,32 +35,10 @@ static bool seen_before(struct import_ctx *c, const char *code)
 	return false;
 }
 
-/* Check the header once: every column present, nothing unknown or doubled. */
-static bool check_header(struct import_ctx *c, const struct csvin_row *h, char *msg, size_t n)
+static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
 {
-	for (int i = 0; i < COL__MAX; i++)
-		c->col[i] = -1;
-	for (size_t j = 0; j < h->n; j++) {
-		int k;
-		for (k = 0; k < COL__MAX; k++)
-			if (strcmp(h->field[j], col_names[k]) == 0)
-				break;
-		if (k == COL__MAX) {
-			snprintf(msg, n, "unknown column \"%s\" (expected code,name_zh,name_en)", h->field[j]);
-			return false;
-		}
-		if (c->col[k] >= 0) {
-			snprintf(msg, n, "column \"%s\" appears twice", col_names[k]);
-			return false;
-		}
-		c->col[k] = (int)j;
-	}
-	for (int k = 0; k < COL__MAX; k++)
-		if (c->col[k] < 0) {
-			snprintf(msg, n, "missing column \"%s\" (expected code,name_zh,name_en)", col_names[k]);
-			return false;
-		}
-	return true;
+	struct import_ctx *c = ctx;
+	return import_columns(h, col_names, COL__MAX, COL__MAX, c->col, msg, n);
 }
 
 /* Validate one name cell. */
@@ -87,18 +59,10 @@ static bool check_name(const char *v, size_t len, const char *col, char *msg, si
 	return true;
 }
 
-static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_row *r,
+static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
                        char *msg, size_t n)
 {
 	struct import_ctx *c = ctx;
-	c->line = r->line;
-	if (!c->header_done) {
-		if (!check_header(c, h, msg, n)) {
-			c->line = h->line;
-			return false;
-		}
-		c->header_done = true;
-	}
 	const char *code = r->field[c->col[COL_CODE]];
 	const char *zh = r->field[c->col[COL_NAME_ZH]];
 	const char *en = r->field[c->col[COL_NAME_EN]];
@@ -114,62 +78,32 @@ static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_
 		return false;
 	}
 	bool created;
-	c->store_err = store_registry_put(c->store, c->kind, code, zh, en, &created);
-	if (c->store_err != STORE_OK) {
-		snprintf(msg, n, "cannot store \"%s\": %s", code, store_strerror(c->store_err));
+	enum store_err e = store_registry_put(c->store, c->kind, code, zh, en, &created);
+	if (e != STORE_OK) {
+		snprintf(msg, n, "cannot store \"%s\": %s", code, store_strerror(e));
 		return false;
 	}
-	c->res->rows++;
 	if (created)
-		c->res->created++;
+		res->created++;
 	else
-		c->res->updated++;
+		res->updated++;
 	return true;
 }
 
 int registry_import(struct store *s, enum registry_kind k, const char *path,
                     struct import_result *res, char *msg, size_t msglen)
 {
-	struct import_ctx c = {.store = s, .kind = k, .res = res};
-	char reason[512] = "";
-	size_t line = 0;
-	int rc = -1;
-	FILE *fp;
-
-	memset(res, 0, sizeof *res);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (store_begin(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: the database is busy: %s", path, store_errmsg(s));
-		goto out;
-	}
-	enum csvin_err e = csvin_read(fp, import_row, &c, &line, reason, sizeof reason);
-	if (e == CSVIN_ERR_CALLBACK)
-		line = c.line;
-	if (e == CSVIN_OK && c.res->rows == 0) {
-		snprintf(reason, sizeof reason, "no data rows after the header");
-		line = 2;
-		e = CSVIN_ERR_EMPTY;
-	}
-	if (e != CSVIN_OK) {
-		snprintf(msg, msglen, "%s:%zu: %s", path, line, reason);
-		store_rollback(s);
-		goto out;
-	}
-	char action[32];
-	snprintf(action, sizeof action, "import %s", k == REGISTRY_DOMAIN ? "domains" : "agencies");
-	if (store_audit(s, "cli", action, path, NULL) != STORE_OK || store_commit(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
-		store_rollback(s);
-		goto out;
-	}
-	rc = 0;
-out:
+	struct import_ctx c = {.store = s, .kind = k};
+	const struct importer imp = {
+		.action = k == REGISTRY_DOMAIN ? "import domains" : "import agencies",
+		.noun = k == REGISTRY_DOMAIN ? "domains" : "agencies",
+		.header = import_header,
+		.row = import_row,
+		.ctx = &c,
+	};
+	int rc = import_csv(s, path, &imp, false, res, msg, msglen);
 	for (size_t i = 0; i < c.nseen; i++)
 		free(c.seen[i]);
 	free(c.seen);
-	fclose(fp);
 	return rc;
 }

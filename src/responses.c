@@ -1,13 +1,12 @@
 /* responses — see include/responses.h. */
 #include "responses.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "csvin.h"
+#include "import.h"
 #include "encounter.h"
 #include "util.h"
 
@@ -88,14 +87,11 @@ struct import_ctx {
 	int version;
 	int fixed[F__MAX];
 	int *item_col;          /* column of each survey item, or -1 */
-	bool header_done;
-	bool progress;
-	size_t line;
-	struct import_result *res;
 };
 
-static bool check_header(struct import_ctx *c, const struct csvin_row *h, char *msg, size_t n)
+static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
 {
+	struct import_ctx *c = ctx;
 	for (int k = 0; k < F__MAX; k++)
 		c->fixed[k] = -1;
 	for (size_t i = 0; i < c->sv->nitems; i++)
@@ -167,18 +163,10 @@ static bool agrees(const char *col, const char *given, const char *known, char *
 	return true;
 }
 
-static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_row *r,
+static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
                        char *msg, size_t n)
 {
 	struct import_ctx *c = ctx;
-	c->line = r->line;
-	if (!c->header_done) {
-		if (!check_header(c, h, msg, n)) {
-			c->line = h->line;
-			return false;
-		}
-		c->header_done = true;
-	}
 	const char *enc_id = cell(r, c->fixed[F_ENCOUNTER]);
 	const char *agency = cell(r, c->fixed[F_AGENCY]);
 	const char *domain = cell(r, c->fixed[F_DOMAIN]);
@@ -266,10 +254,7 @@ static bool import_row(void *ctx, const struct csvin_row *h, const struct csvin_
 		snprintf(msg, n, "cannot store the answer: %s", store_strerror(se));
 		goto out;
 	}
-	c->res->rows++;
-	c->res->created++;
-	if (c->progress && c->res->rows % 10000 == 0)
-		fprintf(stderr, "\r%zu answers read...", c->res->rows);
+	res->created++;
 	ok = true;
 out:
 	answers_free(&ans);
@@ -280,51 +265,16 @@ out:
 int responses_import(struct store *s, const struct survey *sv, int version, const char *path,
                      bool progress, struct import_result *res, char *msg, size_t msglen)
 {
-	struct import_ctx c = {.store = s, .sv = sv, .version = version, .progress = progress, .res = res};
-	char reason[768] = "";
-	size_t line = 0;
-	int rc = -1;
-	FILE *fp;
-
-	memset(res, 0, sizeof *res);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	struct import_ctx c = {.store = s, .sv = sv, .version = version};
+	const struct importer imp = {
+		.action = "import responses",
+		.noun = "answers",
+		.header = import_header,
+		.row = import_row,
+		.ctx = &c,
+	};
 	c.item_col = xcalloc(sv->nitems, sizeof *c.item_col);
-	if (store_begin(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: the database is busy: %s", path, store_errmsg(s));
-		goto out;
-	}
-	enum csvin_err e = csvin_read(fp, import_row, &c, &line, reason, sizeof reason);
-	if (progress && res->rows >= 10000)
-		fputc('\n', stderr);
-	if (e == CSVIN_ERR_CALLBACK)
-		line = c.line;
-	if (e == CSVIN_OK && res->rows == 0) {
-		snprintf(reason, sizeof reason, "no data rows after the header");
-		line = 2;
-		e = CSVIN_ERR_EMPTY;
-	}
-	char detail[96];
-	snprintf(detail, sizeof detail, "%zu answers to %s v%d", res->rows, sv->id, version);
-	if (e == CSVIN_OK && store_audit(s, "cli", "import responses", path, detail) != STORE_OK) {
-		snprintf(reason, sizeof reason, "cannot write the audit record");
-		e = CSVIN_ERR_IO;
-	}
-	if (e != CSVIN_OK) {
-		snprintf(msg, msglen, "%s:%zu: %s", path, line, reason);
-		store_rollback(s);
-		goto out;
-	}
-	if (store_commit(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
-		store_rollback(s);
-		goto out;
-	}
-	rc = 0;
-out:
+	int rc = import_csv(s, path, &imp, progress, res, msg, msglen);
 	free(c.item_col);
-	fclose(fp);
 	return rc;
 }

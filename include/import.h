@@ -1,0 +1,55 @@
+/*
+ * import — what every CSV import shares (CONTRACT §2): one transaction per
+ * file, the header checked once, each row handed to the importer, the
+ * first bad row stopping everything with "FILE:LINE: reason", an audit
+ * record, and a running count on a terminal.
+ */
+#ifndef MANYI_IMPORT_H
+#define MANYI_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csvin.h"
+#include "store.h"
+
+struct import_result {
+	size_t rows;      /* data rows stored */
+	size_t created;   /* rows that added something new */
+	size_t updated;   /* rows that changed something already there */
+};
+
+/*
+ * Check the header (called once, before the first row).  Return false with
+ * msg set to reject the file; the error is reported at the header's line.
+ */
+typedef bool (*import_header_fn)(void *ctx, const struct csvin_row *header, char *msg, size_t n);
+/* Store one row (in the open transaction).  False with msg set stops the import. */
+typedef bool (*import_row_fn)(void *ctx, const struct csvin_row *row, struct import_result *res,
+                              char *msg, size_t n);
+
+struct importer {
+	const char *action;       /* audit action, e.g. "import encounters" */
+	const char *noun;         /* for the progress line, e.g. "encounters" */
+	import_header_fn header;
+	import_row_fn row;
+	void *ctx;
+};
+
+/*
+ * Run imp over the CSV file at path atomically.  Returns 0 (committed), or
+ * -1 with msg "FILE:LINE: reason" and nothing stored.
+ */
+int import_csv(struct store *s, const char *path, const struct importer *imp, bool progress,
+               struct import_result *res, char *msg, size_t msglen);
+
+/*
+ * Map a header onto names[0..n-1]: cols[k] is the index of names[k] or -1.
+ * The first nrequired names must be present; a column that is none of the
+ * names, or one named twice, is an error ("unknown column \"x\" (expected
+ * ...)", "column \"x\" appears twice", "missing column \"x\"").
+ */
+bool import_columns(const struct csvin_row *header, const char *const *names, size_t n,
+                    size_t nrequired, int *cols, char *msg, size_t msglen);
+
+#endif
