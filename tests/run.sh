@@ -3,9 +3,10 @@
 #
 # Every suite speaks TAP ("ok N - name" / "not ok N - name"): the cmocka unit
 # programs (CMOCKA_MESSAGE_OUTPUT=TAP), the fuzz corpus replays, and the
-# integration scripts.  A program that dies without reporting counts as one
-# failure.  ONLY=unit|fuzz|integration runs one kind; a second argument
-# filters by name.
+# integration scripts, and the browser tests (node's test runner, TAP
+# reporter).  A program that dies without reporting counts as one failure.
+# ONLY=unit|fuzz|integration|browser runs one kind; an argument filters by
+# suite name.
 set -u
 BUILD=${BUILD:-build}
 BIN=${BIN:-bin}
@@ -66,6 +67,13 @@ if [ -z "$ONLY" ] || [ "$ONLY" = integration ]; then
 	for s in tests/integration/test_*.sh; do
 		[ -f "$s" ] || continue
 		run_suite "integration/$(basename "$s" .sh)" bash "$s"
+	done
+fi
+
+if [ -z "$ONLY" ] || [ "$ONLY" = browser ]; then
+	for s in tests/browser/test_*.sh; do
+		[ -f "$s" ] || continue
+		run_suite "browser/$(basename "$s" .sh)" bash "$s"
 	done
 fi
 

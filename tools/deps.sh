@@ -7,7 +7,8 @@ set -euo pipefail
 pkgs=(build-essential pkg-config clang
       libfcgi-dev libsqlite3-dev sqlite3 libgsl-dev libcjson-dev libcmocka-dev
       libsodium-dev libqrencode-dev libxlsxwriter-dev libreadstat-dev libcsv-dev zlib1g-dev
-      nginx curl python3 zbar-tools)
+      nginx curl python3 zbar-tools
+      chromium fonts-noto-cjk)   # browser tests (tests/browser); CJK font for the Chinese pages
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -15,6 +16,12 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Node.js and npm run the browser tests (playwright-core).  Either may come
+# from outside Debian (e.g. a nodejs package that bundles npm); Debian's npm
+# would conflict with that, so ask for a package only when the command is
+# missing.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
