@@ -51,7 +51,7 @@ static void send_response(FCGX_Request *rq, const struct http_response *r)
 	struct sbuf head;
 	sbuf_init(&head);
 	sbuf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	            "X-Content-Type-Options: nosniff\r\n%s\r\n",
+	            "%s\r\n",
 	            r->status, http_reason(r->status), r->content_type, r->body.len,
 	            r->headers.data);
 	FCGX_PutStr(head.data, (int)head.len, rq->out);
