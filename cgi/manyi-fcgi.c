@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <gsl/gsl_errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -158,6 +159,7 @@ int main(int argc, char **argv)
 		usage();
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
+	gsl_set_error_handler_off();
 	if (sodium_init() < 0) {
 		fputs("manyi-fcgi: libsodium failed to start\n", stderr);
 		return 1;

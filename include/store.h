@@ -216,4 +216,39 @@ enum store_err store_throttle_get(struct store *s, const unsigned char key[32], 
 enum store_err store_throttle_put(struct store *s, const unsigned char key[32],
                                   const struct throttle *t);
 
+/* One response as the statistics read it; strings borrowed for the callback. */
+struct stats_source_row {
+	long long id;
+	const char *encounter;   /* NULL for the public channel */
+	const char *agency;
+	const char *domain;
+	const char *size;        /* NULL when unknown */
+	const char *district;    /* NULL for the public channel */
+	const char *outcome;     /* NULL when not recorded */
+	const char *channel;
+	const char *date;        /* occurred_on, or the submission date (UTC+8) */
+};
+
+/*
+ * Call fn for each response to survey whose date is within [from, to]
+ * (either may be NULL), in id order.  fn returns false to stop.
+ */
+enum store_err store_each_response(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx);
+
+/* Call fn for every numeric answer to survey, ordered by response id. */
+enum store_err store_each_number(struct store *s, const char *survey,
+                                 bool (*fn)(void *ctx, long long response, const char *item,
+                                            int value),
+                                 void *ctx);
+
+/* Call fn with the count of encounters per (agency, domain, size) within [from, to]. */
+enum store_err store_each_encounter_count(struct store *s, const char *from, const char *to,
+                                          bool (*fn)(void *ctx, const char *agency,
+                                                     const char *domain, const char *size,
+                                                     long long count),
+                                          void *ctx);
+
 #endif

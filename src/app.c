@@ -13,6 +13,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "qr.h"
+#include "report.h"
 #include "form.h"
 #include "html.h"
 #include "store.h"
@@ -1152,6 +1153,101 @@ static int h_api_notices(struct app *a, const struct http_request *req,
 	return notices(a, req, r, &p, ids, n);
 }
 
+/* GET /api/v1/stats: the same JSON as `manyi stats`. */
+static int h_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest)
+{
+	struct principal p;
+	struct report_query q;
+	char survey[72], measure[72], by[64], weighting[16], from[16], to[16], level[32], low_n[16];
+	char msg[512];
+	int status;
+
+	(void)rest;
+	if ((status = require_key(a, req, r, &p)) != 0)
+		return status;
+	report_query_default(&q);
+	if (!http_query_get(req->query, "survey", survey, sizeof survey)) {
+		http_json_error(r, 400, "bad_request", "survey is required", NULL);
+		return 400;
+	}
+	q.survey = survey;
+	if (http_query_get(req->query, "measure", measure, sizeof measure) && *measure)
+		q.measure = measure;
+	if (http_query_get(req->query, "by", by, sizeof by) && *by &&
+	    !report_parse_by(by, &q, msg, sizeof msg)) {
+		http_json_error(r, 400, "bad_request", msg, NULL);
+		return 400;
+	}
+	if (http_query_get(req->query, "weighting", weighting, sizeof weighting) && *weighting &&
+	    !stats_weighting_parse(weighting, &q.weighting)) {
+		http_json_error(r, 400, "bad_request", "weighting is none, base, poststrat or rake", NULL);
+		return 400;
+	}
+	if (http_query_get(req->query, "from", from, sizeof from) && *from) {
+		if (!date_valid(from)) {
+			http_json_error(r, 400, "bad_request", "from is a date written YYYY-MM-DD", NULL);
+			return 400;
+		}
+		q.from = from;
+	}
+	if (http_query_get(req->query, "to", to, sizeof to) && *to) {
+		if (!date_valid(to)) {
+			http_json_error(r, 400, "bad_request", "to is a date written YYYY-MM-DD", NULL);
+			return 400;
+		}
+		q.to = to;
+	}
+	if (http_query_get(req->query, "level", level, sizeof level) && *level) {
+		char *end;
+		q.level = strtod(level, &end);
+		if (*end != '\0' || !(q.level > 0 && q.level < 1)) {
+			http_json_error(r, 400, "bad_request", "level is a number between 0 and 1", NULL);
+			return 400;
+		}
+	}
+	if (http_query_get(req->query, "low_n", low_n, sizeof low_n) && *low_n) {
+		long v;
+		if (!parse_long(low_n, 0, 1000000, &v)) {
+			http_json_error(r, 400, "bad_request", "low_n is a whole number", NULL);
+			return 400;
+		}
+		q.low_n = (double)v;
+	}
+	/* An agency sees its own agency's groups (and the overall benchmark). */
+	if (p.role == ROLE_AGENCY) {
+		bool has = false;
+		for (size_t i = 0; i < q.nby; i++)
+			has |= q.by[i] == BY_AGENCY;
+		if (!has) {
+			if (q.nby == REPORT_MAX_BY) {
+				http_json_error(r, 403, "forbidden",
+				                "an agency key groups by agency and at most one more column", NULL);
+				return 403;
+			}
+			memmove(q.by + 1, q.by, q.nby * sizeof q.by[0]);
+			q.by[0] = BY_AGENCY;
+			q.nby++;
+		}
+		q.only_agency = p.agency;
+	}
+	sbuf_reset(&r->body);
+	switch (report_run(a->store, &q, false, &r->body, msg, sizeof msg)) {
+	case REPORT_OK:
+		r->content_type = "application/json; charset=utf-8";
+		http_header(r, "Cache-Control", "no-store");
+		return 200;
+	case REPORT_BAD_QUERY:
+		http_json_error(r, 400, "bad_request", msg, NULL);
+		return 400;
+	case REPORT_NO_DATA:
+		http_json_error(r, 422, "cannot_estimate", msg, NULL);
+		return 422;
+	default:
+		return store_failure_json(a, r, STORE_ERR_SQL);
+	}
+}
+
 typedef int (*handler_fn)(struct app *, const struct http_request *,
                           struct http_response *, const char *rest);
 
@@ -1169,6 +1265,7 @@ static const struct route {
 	{"/api/v1/encounters", false, true, NULL, h_api_encounters},
 	{"/api/v1/encounters/", true, true, h_api_encounter, NULL},
 	{"/api/v1/notices", false, true, h_api_notices, NULL},
+	{"/api/v1/stats", false, true, h_api_stats, NULL},
 };
 
 void app_handle(struct app *a, const struct http_request *req, struct http_response *r)

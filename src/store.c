@@ -144,6 +144,9 @@ enum stmt {
 	STMT_THROTTLE_PURGE,
 	STMT_ENCOUNTER_UNINVITED,
 	STMT_ENCOUNTER_FRAME,
+	STMT_STATS_RESPONSES,
+	STMT_STATS_NUMBERS,
+	STMT_STATS_COUNTS,
 	STMT__MAX
 };
 
@@ -197,6 +200,20 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ENCOUNTER_FRAME] = "SELECT id, agency, domain, occurred_on FROM encounter "
 	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
 	    "ORDER BY agency, id",
+	[STMT_STATS_RESPONSES] =
+	    "SELECT id, encounter_id, agency, domain, size, district, outcome, channel, day FROM ("
+	    " SELECT r.id, r.encounter_id, r.agency, r.domain, coalesce(e.size, r.size) AS size,"
+	    "  e.district, e.outcome, r.channel,"
+	    "  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS day"
+	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
+	    " WHERE r.survey_id = ?)"
+	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99') ORDER BY id",
+	[STMT_STATS_NUMBERS] = "SELECT a.response_id, a.item, a.num FROM answer a "
+	    "JOIN response r ON r.id = a.response_id "
+	    "WHERE r.survey_id = ? AND a.num IS NOT NULL ORDER BY a.response_id",
+	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, count(*) FROM encounter "
+	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
+	    "GROUP BY agency, domain, size",
 	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
@@ -896,4 +913,80 @@ enum store_err store_encounter_frame(struct store *s, const char *from, const ch
 		return map_rc(rc);
 	}
 	return STORE_OK;
+}
+
+static const char *col_or_null(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+enum store_err store_each_response(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_STATS_RESPONSES);
+	int rc;
+	bind_text(st, 1, survey);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stats_source_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.encounter = col_or_null(st, 1),
+			.agency = col_or_null(st, 2),
+			.domain = col_or_null(st, 3),
+			.size = col_or_null(st, 4),
+			.district = col_or_null(st, 5),
+			.outcome = col_or_null(st, 6),
+			.channel = col_or_null(st, 7),
+			.date = col_or_null(st, 8),
+		};
+		if (!fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_each_number(struct store *s, const char *survey,
+                                 bool (*fn)(void *ctx, long long response, const char *item,
+                                            int value),
+                                 void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_STATS_NUMBERS);
+	int rc;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int(st, 2))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_each_encounter_count(struct store *s, const char *from, const char *to,
+                                          bool (*fn)(void *ctx, const char *agency,
+                                                     const char *domain, const char *size,
+                                                     long long count),
+                                          void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_STATS_COUNTS);
+	int rc;
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!fn(ctx, col_or_null(st, 0), col_or_null(st, 1), col_or_null(st, 2),
+		        sqlite3_column_int64(st, 3))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }

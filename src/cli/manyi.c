@@ -8,6 +8,7 @@
  * Exit status: 0 success, 1 bad input (message on stderr), 2 usage error.
  */
 #include <errno.h>
+#include <gsl/gsl_errno.h>
 #include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "registry.h"
+#include "report.h"
 #include "responses.h"
 #include "sample.h"
 #include "store.h"
@@ -43,6 +45,10 @@ static const char usage_text[] =
 	"  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
 	"         [--from DATE] [--to DATE] [--expires DAYS]\n"
 	"                                        a reproducible phone sample: CSV with token and url\n"
+	"  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	"        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	"        [--level 0.95] [--low-n 30] [--format json|csv]\n"
+	"                                        weighted satisfaction with standard errors\n"
 	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	"  key revoke KEY_ID                     revoke an API key\n"
 	"\n"
@@ -495,6 +501,69 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static int cmd_stats(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--measure", "--by", "--weighting", "--from",
+	                                         "--to", "--level", "--format", "--low-n", NULL};
+	static const char *const flags[] = {NULL};
+	struct report_query q;
+	char why[256];
+	bool bad = false;
+	report_query_default(&q);
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage(why);
+	q.survey = opt_value(argc, argv, "--survey", &bad);
+	const char *measure = opt_value(argc, argv, "--measure", &bad);
+	const char *by = opt_value(argc, argv, "--by", &bad);
+	const char *weighting = opt_value(argc, argv, "--weighting", &bad);
+	const char *level = opt_value(argc, argv, "--level", &bad);
+	const char *format = opt_value(argc, argv, "--format", &bad);
+	const char *low_n = opt_value(argc, argv, "--low-n", &bad);
+	q.from = opt_value(argc, argv, "--from", &bad);
+	q.to = opt_value(argc, argv, "--to", &bad);
+	if (bad || q.survey == NULL)
+		return usage("stats: --survey ID is required");
+	if (measure != NULL)
+		q.measure = measure;
+	if (by != NULL && !report_parse_by(by, &q, why, sizeof why))
+		return usage(why);
+	if (weighting != NULL && !stats_weighting_parse(weighting, &q.weighting))
+		return usage("stats: --weighting is none, base, poststrat or rake");
+	if (level != NULL) {
+		char *end;
+		q.level = strtod(level, &end);
+		if (*end != '\0' || !(q.level > 0 && q.level < 1))
+			return usage("stats: --level is a number between 0 and 1, like 0.95");
+	}
+	if (low_n != NULL) {
+		long v;
+		if (!parse_long(low_n, 0, 1000000, &v))
+			return usage("stats: --low-n is a whole number");
+		q.low_n = (double)v;
+	}
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
+		return usage("stats: --format is json or csv");
+	if ((q.from && !date_valid(q.from)) || (q.to && !date_valid(q.to)))
+		return usage("stats: --from and --to are dates written YYYY-MM-DD");
+
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	sbuf_init(&out);
+	if (report_run(s, &q, format != NULL && strcmp(format, "csv") == 0, &out, msg, sizeof msg) != REPORT_OK) {
+		fprintf(stderr, "manyi: stats: %s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}
+
 static int cmd_key(const char *db, int argc, char **argv)
 {
 	struct store *s;
@@ -611,6 +680,7 @@ static const struct command {
 	{"invite", cmd_invite},
 	{"key", cmd_key},
 	{"sample", cmd_sample},
+	{"stats", cmd_stats},
 };
 
 int main(int argc, char **argv)
@@ -639,6 +709,7 @@ int main(int argc, char **argv)
 	}
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
+	gsl_set_error_handler_off();
 	if (sodium_init() < 0) {
 		free(args);
 		fputs("manyi: libsodium failed to start\n", stderr);

@@ -1,0 +1,60 @@
+/*
+ * report — `manyi stats` and GET /api/v1/stats: read the responses and the
+ * registry counts of a survey from the store, hand them to the statistics
+ * (stats.h), and write the JSON of CONTRACT §5 (or CSV).
+ *
+ * Periods (--from, --to, month, quarter, year) follow the encounter's
+ * occurred_on; for public-channel answers (no encounter) the submission
+ * date in China Standard Time (UTC+8).  The registry counts N_h, agency x
+ * domain, domain and size come from the encounters within the same period.
+ */
+#ifndef MANYI_REPORT_H
+#define MANYI_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stats.h"
+#include "store.h"
+#include "util.h"
+
+enum report_by {
+	BY_AGENCY, BY_DOMAIN, BY_SIZE, BY_DISTRICT, BY_OUTCOME, BY_CHANNEL,
+	BY_MONTH, BY_QUARTER, BY_YEAR, BY__MAX
+};
+
+#define REPORT_MAX_BY 2
+
+struct report_query {
+	const char *survey;
+	const char *measure;             /* an item id, or "index" (default) */
+	enum report_by by[REPORT_MAX_BY];
+	size_t nby;
+	enum stats_weighting weighting;  /* default base */
+	const char *from;                /* YYYY-MM-DD or NULL */
+	const char *to;
+	double level;                    /* default 0.95 */
+	double low_n;                    /* default 30 */
+	const char *only_agency;         /* agency keys: keep only this agency's groups, or NULL */
+};
+
+void report_query_default(struct report_query *q);
+
+/* Parse "agency,domain" into q->by; false with msg on anything else. */
+bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n);
+
+enum report_status {
+	REPORT_OK,
+	REPORT_BAD_QUERY,   /* unknown survey, measure... (msg says) */
+	REPORT_NO_DATA,     /* the statistics could not be computed (msg says why) */
+	REPORT_STORE,       /* the database failed */
+};
+
+/*
+ * Compute and write the result as JSON (csv false) or CSV (csv true) into
+ * out (appended).  msg says what was wrong otherwise.
+ */
+enum report_status report_run(struct store *s, const struct report_query *q, bool csv,
+                              struct sbuf *out, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,614 @@
+/* report — see include/report.h. */
+#include "report.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "survey.h"
+
+static const char *const by_names[BY__MAX] = {
+	"agency", "domain", "size", "district", "outcome", "channel", "month", "quarter", "year",
+};
+
+static const char *const size_codes[] = {"large", "medium", "small", "micro", "household"};
+#define N_SIZES 5
+
+void report_query_default(struct report_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->measure = "index";
+	q->weighting = STATS_W_BASE;
+	q->level = 0.95;
+	q->low_n = 30;
+}
+
+bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	bool ok = true;
+	q->nby = 0;
+	for (char *t = strtok_r(copy, ",", &save); t != NULL && ok; t = strtok_r(NULL, ",", &save)) {
+		int k;
+		for (k = 0; k < BY__MAX; k++)
+			if (strcmp(t, by_names[k]) == 0)
+				break;
+		if (k == BY__MAX) {
+			snprintf(msg, n, "by: \"%.32s\" is not one of agency, domain, size, district, outcome, "
+			         "channel, month, quarter, year", t);
+			ok = false;
+		} else if (q->nby == REPORT_MAX_BY) {
+			snprintf(msg, n, "by: at most %d columns", REPORT_MAX_BY);
+			ok = false;
+		} else {
+			for (size_t i = 0; i < q->nby; i++)
+				if (q->by[i] == (enum report_by)k) {
+					snprintf(msg, n, "by: \"%s\" named twice", t);
+					ok = false;
+				}
+			q->by[q->nby++] = (enum report_by)k;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+/* Index of code in a registry list sorted by code, or -1. */
+static int code_index(const struct registry_list *l, const char *code)
+{
+	size_t lo = 0, hi = l->n;
+	if (code == NULL)
+		return -1;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->v[mid].code, code);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int size_index(const char *s)
+{
+	for (int i = 0; s != NULL && i < N_SIZES; i++)
+		if (strcmp(s, size_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Groups: distinct key tuples, found through a small open-addressing table. */
+struct groups {
+	char **keys;         /* key[g]: the values joined by '\x1f', "\x1e" for none */
+	size_t n, cap;
+	int *slots;          /* -1 empty, else group index */
+	size_t nslots;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int group_of(struct groups *g, const char *key)
+{
+	if (g->nslots == 0 || (g->n + 1) * 2 > g->nslots) {
+		size_t ns = g->nslots ? g->nslots * 2 : 64;
+		int *slots = xmalloc(ns * sizeof *slots);
+		for (size_t i = 0; i < ns; i++)
+			slots[i] = -1;
+		for (size_t i = 0; i < g->n; i++) {
+			size_t j = hash_str(g->keys[i]) & (ns - 1);
+			while (slots[j] >= 0)
+				j = (j + 1) & (ns - 1);
+			slots[j] = (int)i;
+		}
+		free(g->slots);
+		g->slots = slots;
+		g->nslots = ns;
+	}
+	size_t j = hash_str(key) & (g->nslots - 1);
+	while (g->slots[j] >= 0) {
+		if (strcmp(g->keys[g->slots[j]], key) == 0)
+			return g->slots[j];
+		j = (j + 1) & (g->nslots - 1);
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 64;
+		g->keys = xrealloc(g->keys, g->cap * sizeof *g->keys);
+	}
+	g->keys[g->n] = xstrdup(key);
+	g->slots[j] = (int)g->n;
+	return (int)g->n++;
+}
+
+static void groups_free(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->keys[i]);
+	free(g->keys);
+	free(g->slots);
+}
+
+/* Everything gathered from the store for one report. */
+struct load {
+	const struct report_query *q;
+	const struct survey *sv;
+	const struct item *measure;       /* NULL for the index */
+	int *index_items;                 /* survey item index of each index item */
+	double *index_weights;
+	size_t k;                         /* number of index items */
+	struct registry_list agencies, domains;
+	struct stats_resp *resp;
+	long long *ids;
+	double *x;                        /* n x k item values for the index and alpha */
+	char **agency_code;               /* borrowed from agencies for output */
+	size_t n, cap;
+	struct groups groups;
+	double *pop_agency, *pop_agency_domain, *pop_domain, *pop_size;
+	size_t cursor;                    /* merge position for answers */
+	bool bad;
+	char msg[256];
+};
+
+/* The value of dimension b for a response; NULL when it has none. */
+static const char *dim_value(enum report_by b, const struct stats_source_row *r, char *buf, size_t n)
+{
+	switch (b) {
+	case BY_AGENCY: return r->agency;
+	case BY_DOMAIN: return r->domain;
+	case BY_SIZE: return r->size;
+	case BY_DISTRICT: return r->district;
+	case BY_OUTCOME: return r->outcome;
+	case BY_CHANNEL: return r->channel;
+	case BY_MONTH:
+		snprintf(buf, n, "%.7s", r->date);
+		return buf;
+	case BY_QUARTER:
+		snprintf(buf, n, "%.4s-Q%d", r->date, (atoi(r->date + 5) + 2) / 3);
+		return buf;
+	case BY_YEAR:
+		snprintf(buf, n, "%.4s", r->date);
+		return buf;
+	case BY__MAX:
+		break;
+	}
+	return NULL;
+}
+
+static bool on_response(void *ctx, const struct stats_source_row *r)
+{
+	struct load *L = ctx;
+	int a = code_index(&L->agencies, r->agency), d = code_index(&L->domains, r->domain);
+	if (a < 0 || d < 0) {
+		snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
+		L->bad = true;
+		return false;
+	}
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 1024;
+		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
+		L->ids = xrealloc(L->ids, L->cap * sizeof *L->ids);
+		L->x = xrealloc(L->x, L->cap * (L->k ? L->k : 1) * sizeof *L->x);
+	}
+	struct sbuf key;
+	sbuf_init(&key);
+	for (size_t i = 0; i < L->q->nby; i++) {
+		char buf[32];
+		const char *v = dim_value(L->q->by[i], r, buf, sizeof buf);
+		if (i > 0)
+			sbuf_addc(&key, '\x1f');
+		sbuf_adds(&key, v ? v : "\x1e");
+	}
+	struct stats_resp *s = &L->resp[L->n];
+	*s = (struct stats_resp){
+		.y = NAN,
+		.agency = a,
+		.domain = d,
+		.size = size_index(r->size),
+		.group = L->q->nby ? group_of(&L->groups, key.data) : -1,
+		.sampled = r->encounter != NULL,
+	};
+	sbuf_free(&key);
+	for (size_t j = 0; j < L->k; j++)
+		L->x[L->n * (L->k ? L->k : 1) + j] = NAN;
+	L->ids[L->n++] = r->id;
+	return true;
+}
+
+static bool on_number(void *ctx, long long response, const char *item, int value)
+{
+	struct load *L = ctx;
+	while (L->cursor < L->n && L->ids[L->cursor] < response)
+		L->cursor++;
+	if (L->cursor == L->n || L->ids[L->cursor] != response)
+		return true; /* outside the period */
+	size_t i = L->cursor;
+	if (L->measure != NULL && strcmp(item, L->measure->id) == 0)
+		L->resp[i].y = value;
+	for (size_t j = 0; j < L->k; j++)
+		if (strcmp(item, L->sv->items[L->index_items[j]].id) == 0)
+			L->x[i * L->k + j] = value;
+	return true;
+}
+
+static bool on_count(void *ctx, const char *agency, const char *domain, const char *size,
+                     long long count)
+{
+	struct load *L = ctx;
+	int a = code_index(&L->agencies, agency), d = code_index(&L->domains, domain), z = size_index(size);
+	if (a < 0 || d < 0 || z < 0)
+		return true;
+	L->pop_agency[a] += (double)count;
+	L->pop_agency_domain[(size_t)a * L->domains.n + (size_t)d] += (double)count;
+	L->pop_domain[d] += (double)count;
+	L->pop_size[z] += (double)count;
+	return true;
+}
+
+/* A JSON number, or null for NaN/inf. */
+static void add_num(cJSON *o, const char *name, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static cJSON *cmp_json(const struct stats_cmp *c)
+{
+	cJSON *o = cJSON_CreateObject();
+	add_num(o, "diff", c->diff);
+	add_num(o, "se", c->se);
+	add_num(o, "t", c->t);
+	add_num(o, "p", c->p);
+	add_num(o, "p_holm", c->p_holm);
+	cJSON_AddBoolToObject(o, "significant", c->significant);
+	add_num(o, "funnel_low", c->lim_low);
+	add_num(o, "funnel_high", c->lim_high);
+	return o;
+}
+
+/* The fields of CONTRACT §5 and the comparisons of one row. */
+static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_cmp)
+{
+	cJSON_AddNumberToObject(o, "n", (double)r->n);
+	add_num(o, "wsum", r->wsum);
+	add_num(o, "mean", r->mean);
+	add_num(o, "se", r->se);
+	add_num(o, "df", r->df);
+	add_num(o, "ci_low", r->ci_low);
+	add_num(o, "ci_high", r->ci_high);
+	add_num(o, "rate", rate ? r->rate : NAN);
+	add_num(o, "rate_se", rate ? r->rate_se : NAN);
+	add_num(o, "rate_ci_low", rate ? r->rate_ci_low : NAN);
+	add_num(o, "rate_ci_high", rate ? r->rate_ci_high : NAN);
+	add_num(o, "index", r->index);
+	add_num(o, "n_eff", r->n_eff);
+	cJSON_AddBoolToObject(o, "low_n", r->low_n);
+	if (with_cmp) {
+		cJSON_AddItemToObject(o, "vs_overall", cmp_json(&r->mean_vs_overall));
+		if (rate)
+			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall));
+	}
+}
+
+static const char *const row_fields[] = {
+	"n", "wsum", "mean", "se", "df", "ci_low", "ci_high", "rate", "rate_se", "rate_ci_low",
+	"rate_ci_high", "index", "n_eff", "low_n", "diff", "diff_se", "p", "p_holm", "significant",
+};
+
+static void csv_num(struct sbuf *b, double v)
+{
+	if (isfinite(v))
+		sbuf_printf(b, ",%.17g", v);
+	else
+		sbuf_adds(b, ",");
+}
+
+static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate)
+{
+	sbuf_printf(b, ",%zu", r->n);
+	csv_num(b, r->wsum);
+	csv_num(b, r->mean);
+	csv_num(b, r->se);
+	csv_num(b, r->df);
+	csv_num(b, r->ci_low);
+	csv_num(b, r->ci_high);
+	csv_num(b, rate ? r->rate : NAN);
+	csv_num(b, rate ? r->rate_se : NAN);
+	csv_num(b, rate ? r->rate_ci_low : NAN);
+	csv_num(b, rate ? r->rate_ci_high : NAN);
+	csv_num(b, r->index);
+	csv_num(b, r->n_eff);
+	sbuf_adds(b, r->low_n ? ",true" : ",false");
+	csv_num(b, r->mean_vs_overall.diff);
+	csv_num(b, r->mean_vs_overall.se);
+	csv_num(b, r->mean_vs_overall.p);
+	csv_num(b, r->mean_vs_overall.p_holm);
+	sbuf_adds(b, isfinite(r->mean_vs_overall.p) ? (r->mean_vs_overall.significant ? ",true" : ",false") : ",");
+	sbuf_adds(b, "\r\n");
+}
+
+/* A CSV cell (quoted when needed). */
+static void csv_cell(struct sbuf *b, const char *v)
+{
+	if (strpbrk(v, ",\"\r\n") == NULL) {
+		sbuf_adds(b, v);
+		return;
+	}
+	sbuf_addc(b, '"');
+	for (; *v; v++) {
+		if (*v == '"')
+			sbuf_addc(b, '"');
+		sbuf_addc(b, *v);
+	}
+	sbuf_addc(b, '"');
+}
+
+/* Split a group key into its values (in place); NULL for "none". */
+static size_t key_values(char *key, const char **vals, size_t max)
+{
+	size_t n = 0;
+	char *p = key;
+	while (n < max) {
+		char *sep = strchr(p, '\x1f');
+		if (sep)
+			*sep = '\0';
+		vals[n++] = strcmp(p, "\x1e") == 0 ? NULL : p;
+		if (!sep)
+			break;
+		p = sep + 1;
+	}
+	return n;
+}
+
+/* Is group g to be shown to a caller limited to one agency? */
+static bool group_visible(const struct report_query *q, const char *const *vals)
+{
+	if (q->only_agency == NULL)
+		return true;
+	for (size_t i = 0; i < q->nby; i++)
+		if (q->by[i] == BY_AGENCY)
+			return vals[i] != NULL && strcmp(vals[i], q->only_agency) == 0;
+	return false;
+}
+
+enum report_status report_run(struct store *s, const struct report_query *q, bool csv,
+                              struct sbuf *out, char *msg, size_t msglen)
+{
+	struct load L = {.q = q};
+	struct stats_result *res = NULL;
+	struct stats_error err;
+	enum report_status status = REPORT_STORE;
+	char *def = NULL;
+	struct survey *sv = NULL;
+	size_t *order = NULL;
+	int version;
+
+	if (store_survey_latest(s, q->survey, &version, &def) != STORE_OK ||
+	    survey_parse(q->survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
+		snprintf(msg, msglen, "unknown survey \"%.64s\"", q->survey);
+		status = REPORT_BAD_QUERY;
+		goto done;
+	}
+	L.sv = sv;
+	if (strcmp(q->measure, "index") != 0) {
+		L.measure = survey_item(sv, q->measure);
+		if (L.measure == NULL || L.measure->type != ITEM_SCALE) {
+			snprintf(msg, msglen, "measure \"%.64s\" is not a scale item of %s (or \"index\")",
+			         q->measure, sv->id);
+			status = REPORT_BAD_QUERY;
+			goto done;
+		}
+	}
+	if (!(q->level > 0 && q->level < 1)) {
+		snprintf(msg, msglen, "level must be between 0 and 1");
+		status = REPORT_BAD_QUERY;
+		goto done;
+	}
+	L.index_items = xcalloc(sv->nitems, sizeof *L.index_items);
+	L.index_weights = xcalloc(sv->nitems, sizeof *L.index_weights);
+	for (size_t i = 0; i < sv->nitems; i++)
+		if (sv->items[i].type == ITEM_SCALE && sv->items[i].index_weight > 0) {
+			L.index_items[L.k] = (int)i;
+			L.index_weights[L.k++] = sv->items[i].index_weight;
+		}
+	if (L.measure == NULL && L.k == 0) {
+		snprintf(msg, msglen, "survey %s has no item with an index_weight", sv->id);
+		status = REPORT_BAD_QUERY;
+		goto done;
+	}
+	if (store_registry_list(s, REGISTRY_AGENCY, &L.agencies) != STORE_OK ||
+	    store_registry_list(s, REGISTRY_DOMAIN, &L.domains) != STORE_OK)
+		goto store_fail;
+	if (store_each_response(s, sv->id, q->from, q->to, on_response, &L) != STORE_OK)
+		goto store_fail;
+	if (L.bad) {
+		snprintf(msg, msglen, "%s", L.msg);
+		status = REPORT_NO_DATA;
+		goto done;
+	}
+	if (store_each_number(s, sv->id, on_number, &L) != STORE_OK)
+		goto store_fail;
+	for (size_t i = 0; i < L.n; i++) {
+		struct stats_resp *r = &L.resp[i];
+		if (L.measure == NULL)
+			r->y = stats_index_value(L.x + i * L.k, L.index_weights, L.k, sv->points);
+		if (!isnan(r->y))
+			r->satisfied = L.measure != NULL && r->y >= 1 && r->y <= sv->points &&
+			               sv->satisfied[(int)r->y];
+	}
+	L.pop_agency = xcalloc(L.agencies.n + 1, sizeof(double));
+	L.pop_agency_domain = xcalloc(L.agencies.n * L.domains.n + 1, sizeof(double));
+	L.pop_domain = xcalloc(L.domains.n + 1, sizeof(double));
+	L.pop_size = xcalloc(N_SIZES, sizeof(double));
+	if (store_each_encounter_count(s, q->from, q->to, on_count, &L) != STORE_OK)
+		goto store_fail;
+
+	struct stats_population pop = {
+		.n_agencies = L.agencies.n,
+		.n_domains = L.domains.n,
+		.n_sizes = N_SIZES,
+		.agency = L.pop_agency,
+		.agency_domain = L.pop_agency_domain,
+		.domain = L.pop_domain,
+		.size = L.pop_size,
+	};
+	struct stats_options opts;
+	stats_options_default(&opts);
+	opts.weighting = q->weighting;
+	opts.level = q->level;
+	opts.low_n = q->low_n;
+	opts.rate = L.measure != NULL;
+	opts.points = L.measure != NULL ? sv->points : 0;
+	enum stats_err se = stats_estimate(L.resp, L.n, L.groups.n, &pop, &opts, &res, &err);
+	if (se != STATS_OK) {
+		/* Name the cells by their registry codes. */
+		const char *c0 = "", *c1 = "";
+		switch (err.margin) {
+		case STATS_M_AGENCY:
+			c0 = err.cell[0] >= 0 ? L.agencies.v[err.cell[0]].code : "";
+			break;
+		case STATS_M_DOMAIN:
+			c0 = err.cell[0] >= 0 ? L.domains.v[err.cell[0]].code : "";
+			break;
+		case STATS_M_SIZE:
+			c0 = err.cell[0] >= 0 && err.cell[0] < N_SIZES ? size_codes[err.cell[0]] : "";
+			break;
+		case STATS_M_AGENCY_DOMAIN:
+			c0 = err.cell[0] >= 0 ? L.agencies.v[err.cell[0]].code : "";
+			c1 = err.cell[1] >= 0 ? L.domains.v[err.cell[1]].code : "";
+			break;
+		default:
+			break;
+		}
+		if (*c0)
+			snprintf(msg, msglen, "%s (cell %s%s%s): %s", stats_strerror(se), c0, *c1 ? " x " : "", c1, err.msg);
+		else
+			snprintf(msg, msglen, "%s: %s", stats_strerror(se), err.msg);
+		status = REPORT_NO_DATA;
+		goto done;
+	}
+
+	/* Cronbach's alpha of the index items, unweighted, complete cases. */
+	double alpha = NAN;
+	size_t n_complete = 0;
+	if (L.k >= 2)
+		stats_cronbach_alpha(L.x, L.n, L.k, &alpha, &n_complete);
+
+	bool rate = L.measure != NULL;
+	/* Groups in key order, so output is stable. */
+	order = xcalloc(L.groups.n + 1, sizeof *order);
+	for (size_t i = 0; i < L.groups.n; i++)
+		order[i] = i;
+	for (size_t i = 1; i < L.groups.n; i++)
+		for (size_t j = i; j > 0 && strcmp(L.groups.keys[order[j - 1]], L.groups.keys[order[j]]) > 0; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	if (!csv) {
+		cJSON *root = cJSON_CreateObject();
+		cJSON_AddStringToObject(root, "survey", sv->id);
+		cJSON_AddNumberToObject(root, "survey_version", version);
+		cJSON_AddStringToObject(root, "measure", L.measure ? L.measure->id : "index");
+		cJSON_AddStringToObject(root, "weighting", stats_weighting_name(q->weighting));
+		cJSON_AddNumberToObject(root, "level", q->level);
+		if (q->from)
+			cJSON_AddStringToObject(root, "from", q->from);
+		if (q->to)
+			cJSON_AddStringToObject(root, "to", q->to);
+		cJSON *by = cJSON_AddArrayToObject(root, "by");
+		for (size_t i = 0; i < q->nby; i++)
+			cJSON_AddItemToArray(by, cJSON_CreateString(by_names[q->by[i]]));
+		cJSON_AddNumberToObject(root, "low_n_threshold", q->low_n);
+		cJSON_AddNumberToObject(root, "rake_iterations", res->rake_iterations);
+		add_num(root, "cronbach_alpha", alpha);
+		cJSON_AddNumberToObject(root, "alpha_n", (double)n_complete);
+		cJSON *ov = cJSON_AddObjectToObject(root, "overall");
+		row_json(ov, &res->overall, rate, false);
+		cJSON *groups = cJSON_AddArrayToObject(root, "groups");
+		for (size_t gi = 0; gi < L.groups.n; gi++) {
+			size_t g = order[gi];
+			char *key = xstrdup(L.groups.keys[g]);
+			const char *vals[REPORT_MAX_BY] = {NULL};
+			key_values(key, vals, q->nby);
+			if (group_visible(q, vals)) {
+				cJSON *o = cJSON_CreateObject();
+				cJSON *b = cJSON_AddObjectToObject(o, "by");
+				for (size_t i = 0; i < q->nby; i++) {
+					if (vals[i])
+						cJSON_AddStringToObject(b, by_names[q->by[i]], vals[i]);
+					else
+						cJSON_AddNullToObject(b, by_names[q->by[i]]);
+				}
+				row_json(o, &res->groups[g], rate, true);
+				cJSON_AddItemToArray(groups, o);
+			}
+			free(key);
+		}
+		char *text = cJSON_PrintUnformatted(root);
+		sbuf_adds(out, text);
+		sbuf_addc(out, '\n');
+		free(text);
+		cJSON_Delete(root);
+	} else {
+		for (size_t i = 0; i < q->nby; i++)
+			sbuf_printf(out, "%s,", by_names[q->by[i]]);
+		sbuf_adds(out, "row");
+		for (size_t i = 0; i < ARRAY_SIZE(row_fields); i++)
+			sbuf_printf(out, ",%s", row_fields[i]);
+		sbuf_adds(out, "\r\n");
+		for (size_t i = 0; i < q->nby; i++)
+			sbuf_adds(out, ",");
+		sbuf_adds(out, "overall");
+		row_csv(out, &res->overall, rate);
+		for (size_t gi = 0; gi < L.groups.n; gi++) {
+			size_t g = order[gi];
+			char *key = xstrdup(L.groups.keys[g]);
+			const char *vals[REPORT_MAX_BY] = {NULL};
+			key_values(key, vals, q->nby);
+			if (group_visible(q, vals)) {
+				for (size_t i = 0; i < q->nby; i++) {
+					csv_cell(out, vals[i] ? vals[i] : "");
+					sbuf_addc(out, ',');
+				}
+				sbuf_adds(out, "group");
+				row_csv(out, &res->groups[g], rate);
+			}
+			free(key);
+		}
+	}
+	status = REPORT_OK;
+	goto done;
+store_fail:
+	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
+	status = REPORT_STORE;
+done:
+	free(order);
+	stats_result_free(res);
+	groups_free(&L.groups);
+	registry_list_free(&L.agencies);
+	registry_list_free(&L.domains);
+	free(L.pop_agency);
+	free(L.pop_agency_domain);
+	free(L.pop_domain);
+	free(L.pop_size);
+	free(L.resp);
+	free(L.ids);
+	free(L.x);
+	free(L.index_items);
+	free(L.index_weights);
+	survey_free(sv);
+	free(def);
+	return status;
+}
