@@ -57,4 +57,18 @@ enum report_status {
 enum report_status report_run(struct store *s, const struct report_query *q, bool csv,
                               struct sbuf *out, char *msg, size_t msglen);
 
+/* Every response's weight under each weighting (for exports). */
+struct report_weights {
+	size_t n;
+	long long *ids;                 /* response ids, ascending */
+	double *w[STATS_W__MAX];        /* w[weighting][i]; NaN where that weighting failed */
+	char why[STATS_W__MAX][256];    /* why a weighting failed, else "" */
+};
+
+/* Weights of every response to survey within [from, to]; free with report_weights_free(). */
+enum report_status report_weights(struct store *s, const char *survey, const char *from,
+                                  const char *to, struct report_weights *out, char *msg,
+                                  size_t msglen);
+void report_weights_free(struct report_weights *w);
+
 #endif

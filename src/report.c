@@ -382,10 +382,186 @@ static bool group_visible(const struct report_query *q, const char *const *vals)
 	return false;
 }
 
+/* Release what load_data() gathered. */
+static void load_free(struct load *L)
+{
+	groups_free(&L->groups);
+	registry_list_free(&L->agencies);
+	registry_list_free(&L->domains);
+	free(L->pop_agency);
+	free(L->pop_agency_domain);
+	free(L->pop_domain);
+	free(L->pop_size);
+	free(L->resp);
+	free(L->ids);
+	free(L->x);
+	free(L->index_items);
+	free(L->index_weights);
+}
+
+/*
+ * Gather the responses of q's survey and period, their measure, groups and
+ * index items, and the registry counts.  sv is the parsed survey (borrowed).
+ */
+static enum report_status load_data(struct store *s, const struct report_query *q,
+                                    const struct survey *sv, struct load *L, char *msg,
+                                    size_t msglen)
+{
+	L->q = q;
+	L->sv = sv;
+	if (q->measure != NULL && strcmp(q->measure, "index") != 0) {
+		L->measure = survey_item(sv, q->measure);
+		if (L->measure == NULL || L->measure->type != ITEM_SCALE) {
+			snprintf(msg, msglen, "measure \"%.64s\" is not a scale item of %s (or \"index\")",
+			         q->measure, sv->id);
+			return REPORT_BAD_QUERY;
+		}
+	}
+	L->index_items = xcalloc(sv->nitems, sizeof *L->index_items);
+	L->index_weights = xcalloc(sv->nitems, sizeof *L->index_weights);
+	for (size_t i = 0; i < sv->nitems; i++)
+		if (sv->items[i].type == ITEM_SCALE && sv->items[i].index_weight > 0) {
+			L->index_items[L->k] = (int)i;
+			L->index_weights[L->k++] = sv->items[i].index_weight;
+		}
+	if (L->measure == NULL && L->k == 0) {
+		snprintf(msg, msglen, "survey %s has no item with an index_weight", sv->id);
+		return REPORT_BAD_QUERY;
+	}
+	if (store_registry_list(s, REGISTRY_AGENCY, &L->agencies) != STORE_OK ||
+	    store_registry_list(s, REGISTRY_DOMAIN, &L->domains) != STORE_OK ||
+	    store_each_response(s, sv->id, q->from, q->to, on_response, L) != STORE_OK)
+		goto store_fail;
+	if (L->bad) {
+		snprintf(msg, msglen, "%s", L->msg);
+		return REPORT_NO_DATA;
+	}
+	if (store_each_number(s, sv->id, on_number, L) != STORE_OK)
+		goto store_fail;
+	for (size_t i = 0; i < L->n; i++) {
+		struct stats_resp *r = &L->resp[i];
+		if (L->measure == NULL)
+			r->y = stats_index_value(L->x + i * L->k, L->index_weights, L->k, sv->points);
+		if (!isnan(r->y))
+			r->satisfied = L->measure != NULL && r->y >= 1 && r->y <= sv->points &&
+			               sv->satisfied[(int)r->y];
+	}
+	L->pop_agency = xcalloc(L->agencies.n + 1, sizeof(double));
+	L->pop_agency_domain = xcalloc(L->agencies.n * L->domains.n + 1, sizeof(double));
+	L->pop_domain = xcalloc(L->domains.n + 1, sizeof(double));
+	L->pop_size = xcalloc(N_SIZES, sizeof(double));
+	if (store_each_encounter_count(s, q->from, q->to, on_count, L) != STORE_OK)
+		goto store_fail;
+	return REPORT_OK;
+store_fail:
+	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
+	return REPORT_STORE;
+}
+
+/* The population arrays of L. */
+static struct stats_population load_population(const struct load *L)
+{
+	return (struct stats_population){
+		.n_agencies = L->agencies.n,
+		.n_domains = L->domains.n,
+		.n_sizes = N_SIZES,
+		.agency = L->pop_agency,
+		.agency_domain = L->pop_agency_domain,
+		.domain = L->pop_domain,
+		.size = L->pop_size,
+	};
+}
+
+/* A stats failure as a sentence naming the cells by registry code. */
+static void describe_error(const struct load *L, enum stats_err se, const struct stats_error *err,
+                           char *msg, size_t msglen)
+{
+	const char *c0 = "", *c1 = "";
+	switch (err->margin) {
+	case STATS_M_AGENCY:
+		c0 = err->cell[0] >= 0 ? L->agencies.v[err->cell[0]].code : "";
+		break;
+	case STATS_M_DOMAIN:
+		c0 = err->cell[0] >= 0 ? L->domains.v[err->cell[0]].code : "";
+		break;
+	case STATS_M_SIZE:
+		c0 = err->cell[0] >= 0 && err->cell[0] < N_SIZES ? size_codes[err->cell[0]] : "";
+		break;
+	case STATS_M_AGENCY_DOMAIN:
+		c0 = err->cell[0] >= 0 ? L->agencies.v[err->cell[0]].code : "";
+		c1 = err->cell[1] >= 0 ? L->domains.v[err->cell[1]].code : "";
+		break;
+	default:
+		break;
+	}
+	if (*c0)
+		snprintf(msg, msglen, "%s (cell %s%s%s): %s", stats_strerror(se), c0, *c1 ? " x " : "", c1,
+		         err->msg);
+	else
+		snprintf(msg, msglen, "%s: %s", stats_strerror(se), err->msg);
+}
+
+enum report_status report_weights(struct store *s, const char *survey, const char *from,
+                                  const char *to, struct report_weights *out, char *msg,
+                                  size_t msglen)
+{
+	struct report_query q;
+	struct load L = {0};
+	char *def = NULL;
+	struct survey *sv = NULL;
+	int version;
+	enum report_status st;
+
+	memset(out, 0, sizeof *out);
+	report_query_default(&q);
+	q.survey = survey;
+	q.from = from;
+	q.to = to;
+	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
+	    survey_parse(survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
+		snprintf(msg, msglen, "unknown survey \"%.64s\"", survey);
+		free(def);
+		return REPORT_BAD_QUERY;
+	}
+	if ((st = load_data(s, &q, sv, &L, msg, msglen)) == REPORT_OK) {
+		struct stats_population pop = load_population(&L);
+		struct stats_options opts;
+		stats_options_default(&opts);
+		out->n = L.n;
+		out->ids = xcalloc(L.n + 1, sizeof *out->ids);
+		memcpy(out->ids, L.ids, L.n * sizeof *out->ids);
+		for (int w = 0; w < STATS_W__MAX; w++) {
+			struct stats_error err;
+			out->w[w] = xcalloc(L.n + 1, sizeof(double));
+			opts.weighting = (enum stats_weighting)w;
+			enum stats_err se = stats_weights(L.resp, L.n, &pop, &opts, out->w[w], NULL, &err);
+			if (se != STATS_OK) {
+				for (size_t i = 0; i < L.n; i++)
+					out->w[w][i] = NAN;
+				describe_error(&L, se, &err, out->why[w], sizeof out->why[w]);
+			}
+		}
+	}
+	load_free(&L);
+	survey_free(sv);
+	free(def);
+	return st;
+}
+
+void report_weights_free(struct report_weights *w)
+{
+	if (w == NULL)
+		return;
+	free(w->ids);
+	for (int i = 0; i < STATS_W__MAX; i++)
+		free(w->w[i]);
+	memset(w, 0, sizeof *w);
+}
+
 enum report_status report_run(struct store *s, const struct report_query *q, bool csv,
                               struct sbuf *out, char *msg, size_t msglen)
 {
-	struct load L = {.q = q};
+	struct load L = {0};
 	struct stats_result *res = NULL;
 	struct stats_error err;
 	enum report_status status = REPORT_STORE;
@@ -400,69 +576,14 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		status = REPORT_BAD_QUERY;
 		goto done;
 	}
-	L.sv = sv;
-	if (strcmp(q->measure, "index") != 0) {
-		L.measure = survey_item(sv, q->measure);
-		if (L.measure == NULL || L.measure->type != ITEM_SCALE) {
-			snprintf(msg, msglen, "measure \"%.64s\" is not a scale item of %s (or \"index\")",
-			         q->measure, sv->id);
-			status = REPORT_BAD_QUERY;
-			goto done;
-		}
-	}
 	if (!(q->level > 0 && q->level < 1)) {
 		snprintf(msg, msglen, "level must be between 0 and 1");
 		status = REPORT_BAD_QUERY;
 		goto done;
 	}
-	L.index_items = xcalloc(sv->nitems, sizeof *L.index_items);
-	L.index_weights = xcalloc(sv->nitems, sizeof *L.index_weights);
-	for (size_t i = 0; i < sv->nitems; i++)
-		if (sv->items[i].type == ITEM_SCALE && sv->items[i].index_weight > 0) {
-			L.index_items[L.k] = (int)i;
-			L.index_weights[L.k++] = sv->items[i].index_weight;
-		}
-	if (L.measure == NULL && L.k == 0) {
-		snprintf(msg, msglen, "survey %s has no item with an index_weight", sv->id);
-		status = REPORT_BAD_QUERY;
+	if ((status = load_data(s, q, sv, &L, msg, msglen)) != REPORT_OK)
 		goto done;
-	}
-	if (store_registry_list(s, REGISTRY_AGENCY, &L.agencies) != STORE_OK ||
-	    store_registry_list(s, REGISTRY_DOMAIN, &L.domains) != STORE_OK)
-		goto store_fail;
-	if (store_each_response(s, sv->id, q->from, q->to, on_response, &L) != STORE_OK)
-		goto store_fail;
-	if (L.bad) {
-		snprintf(msg, msglen, "%s", L.msg);
-		status = REPORT_NO_DATA;
-		goto done;
-	}
-	if (store_each_number(s, sv->id, on_number, &L) != STORE_OK)
-		goto store_fail;
-	for (size_t i = 0; i < L.n; i++) {
-		struct stats_resp *r = &L.resp[i];
-		if (L.measure == NULL)
-			r->y = stats_index_value(L.x + i * L.k, L.index_weights, L.k, sv->points);
-		if (!isnan(r->y))
-			r->satisfied = L.measure != NULL && r->y >= 1 && r->y <= sv->points &&
-			               sv->satisfied[(int)r->y];
-	}
-	L.pop_agency = xcalloc(L.agencies.n + 1, sizeof(double));
-	L.pop_agency_domain = xcalloc(L.agencies.n * L.domains.n + 1, sizeof(double));
-	L.pop_domain = xcalloc(L.domains.n + 1, sizeof(double));
-	L.pop_size = xcalloc(N_SIZES, sizeof(double));
-	if (store_each_encounter_count(s, q->from, q->to, on_count, &L) != STORE_OK)
-		goto store_fail;
-
-	struct stats_population pop = {
-		.n_agencies = L.agencies.n,
-		.n_domains = L.domains.n,
-		.n_sizes = N_SIZES,
-		.agency = L.pop_agency,
-		.agency_domain = L.pop_agency_domain,
-		.domain = L.pop_domain,
-		.size = L.pop_size,
-	};
+	struct stats_population pop = load_population(&L);
 	struct stats_options opts;
 	stats_options_default(&opts);
 	opts.weighting = q->weighting;
@@ -472,29 +593,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 	opts.points = L.measure != NULL ? sv->points : 0;
 	enum stats_err se = stats_estimate(L.resp, L.n, L.groups.n, &pop, &opts, &res, &err);
 	if (se != STATS_OK) {
-		/* Name the cells by their registry codes. */
-		const char *c0 = "", *c1 = "";
-		switch (err.margin) {
-		case STATS_M_AGENCY:
-			c0 = err.cell[0] >= 0 ? L.agencies.v[err.cell[0]].code : "";
-			break;
-		case STATS_M_DOMAIN:
-			c0 = err.cell[0] >= 0 ? L.domains.v[err.cell[0]].code : "";
-			break;
-		case STATS_M_SIZE:
-			c0 = err.cell[0] >= 0 && err.cell[0] < N_SIZES ? size_codes[err.cell[0]] : "";
-			break;
-		case STATS_M_AGENCY_DOMAIN:
-			c0 = err.cell[0] >= 0 ? L.agencies.v[err.cell[0]].code : "";
-			c1 = err.cell[1] >= 0 ? L.domains.v[err.cell[1]].code : "";
-			break;
-		default:
-			break;
-		}
-		if (*c0)
-			snprintf(msg, msglen, "%s (cell %s%s%s): %s", stats_strerror(se), c0, *c1 ? " x " : "", c1, err.msg);
-		else
-			snprintf(msg, msglen, "%s: %s", stats_strerror(se), err.msg);
+		describe_error(&L, se, &err, msg, msglen);
 		status = REPORT_NO_DATA;
 		goto done;
 	}
@@ -589,25 +688,10 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		}
 	}
 	status = REPORT_OK;
-	goto done;
-store_fail:
-	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
-	status = REPORT_STORE;
 done:
 	free(order);
 	stats_result_free(res);
-	groups_free(&L.groups);
-	registry_list_free(&L.agencies);
-	registry_list_free(&L.domains);
-	free(L.pop_agency);
-	free(L.pop_agency_domain);
-	free(L.pop_domain);
-	free(L.pop_size);
-	free(L.resp);
-	free(L.ids);
-	free(L.x);
-	free(L.index_items);
-	free(L.index_weights);
+	load_free(&L);
 	survey_free(sv);
 	free(def);
 	return status;
