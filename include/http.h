@@ -26,6 +26,8 @@ struct http_request {
 	const char *authorization;
 	const char *accept_language;
 	const char *remote_addr;
+	const char *origin;        /* Origin, for CORS */
+	const char *if_none_match; /* If-None-Match, for ETags */
 	bool https;
 	long content_length;       /* -1 when not given */
 	/* Read up to n body bytes into buf: bytes read, 0 at the end, -1 on error. */
@@ -35,6 +37,7 @@ struct http_request {
 
 struct http_response {
 	int status;
+	const char *route;         /* the route's name for logs and metrics (a literal) */
 	const char *content_type;  /* a literal, e.g. "text/html; charset=utf-8" */
 	struct sbuf headers;       /* extra "Name: value\r\n" lines */
 	struct sbuf body;

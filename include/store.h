@@ -105,6 +105,9 @@ enum store_err store_survey_latest(struct store *s, const char *id,
 /* The latest stored version of survey id, or 0 when there is none. */
 int store_survey_version(struct store *s, const char *id);
 
+/* The ids of all surveys, sorted; caller frees each and the array. */
+enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
+
 /* What is known about a response besides its answers. */
 struct response_meta {
 	const char *survey;      /* survey id */

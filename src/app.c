@@ -12,6 +12,7 @@
 #include "csrf.h"
 #include "encounter.h"
 #include "invite.h"
+#include "metrics.h"
 #include "qr.h"
 #include "report.h"
 #include "form.h"
@@ -287,6 +288,7 @@ static enum store_err store_answer(struct app *a, const struct survey *sv, int v
 	if ((err = store_response_add(a->store, &m, ans, public_id, idlen)) != STORE_OK ||
 	    (err = store_commit(a->store)) != STORE_OK)
 		goto fail;
+	metrics_answer(m.channel);
 	return STORE_OK;
 fail:
 	store_rollback(a->store);
@@ -600,7 +602,7 @@ static int h_form_post(struct app *a, const struct http_request *req,
 
 	/* A filled honeypot is a bot: say thanks, store nothing. */
 	if ((v = pairs_get(&form, "_hp")) != NULL && *v != '\0') {
-		fprintf(stderr, "manyi: honeypot filled on %s; answer dropped\n", id);
+		metrics_reject(REJECT_HONEYPOT);
 		goto stored;
 	}
 	long wait = 0;
@@ -1153,90 +1155,80 @@ static int h_api_notices(struct app *a, const struct http_request *req,
 	return notices(a, req, r, &p, ids, n);
 }
 
-/* GET /api/v1/stats: the same JSON as `manyi stats`. */
-static int h_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
-                       const char *rest)
-{
-	struct principal p;
-	struct report_query q;
-	char survey[72], measure[72], by[64], weighting[16], from[16], to[16], level[32], low_n[16];
-	char msg[512];
-	int status;
+static int etag_reply(const struct http_request *req, struct http_response *r, int status);
 
-	(void)rest;
-	if ((status = require_key(a, req, r, &p)) != 0)
-		return status;
-	report_query_default(&q);
-	if (!http_query_get(req->query, "survey", survey, sizeof survey)) {
+/* The query strings of a stats request; q points into it. */
+struct stats_params {
+	char survey[72], measure[72], by[64], weighting[16], from[16], to[16], level[32], low_n[16];
+	struct report_query q;
+};
+
+/* Parse ?survey=&measure=&by=&weighting=&from=&to=&level=&low_n=; 0 or the status answered. */
+static int stats_params_parse(const struct http_request *req, struct http_response *r,
+                              struct stats_params *sp)
+{
+	struct report_query *q = &sp->q;
+	char msg[256];
+	report_query_default(q);
+	if (!http_query_get(req->query, "survey", sp->survey, sizeof sp->survey)) {
 		http_json_error(r, 400, "bad_request", "survey is required", NULL);
 		return 400;
 	}
-	q.survey = survey;
-	if (http_query_get(req->query, "measure", measure, sizeof measure) && *measure)
-		q.measure = measure;
-	if (http_query_get(req->query, "by", by, sizeof by) && *by &&
-	    !report_parse_by(by, &q, msg, sizeof msg)) {
+	q->survey = sp->survey;
+	if (http_query_get(req->query, "measure", sp->measure, sizeof sp->measure) && *sp->measure)
+		q->measure = sp->measure;
+	if (http_query_get(req->query, "by", sp->by, sizeof sp->by) && *sp->by &&
+	    !report_parse_by(sp->by, q, msg, sizeof msg)) {
 		http_json_error(r, 400, "bad_request", msg, NULL);
 		return 400;
 	}
-	if (http_query_get(req->query, "weighting", weighting, sizeof weighting) && *weighting &&
-	    !stats_weighting_parse(weighting, &q.weighting)) {
+	if (http_query_get(req->query, "weighting", sp->weighting, sizeof sp->weighting) &&
+	    *sp->weighting && !stats_weighting_parse(sp->weighting, &q->weighting)) {
 		http_json_error(r, 400, "bad_request", "weighting is none, base, poststrat or rake", NULL);
 		return 400;
 	}
-	if (http_query_get(req->query, "from", from, sizeof from) && *from) {
-		if (!date_valid(from)) {
+	if (http_query_get(req->query, "from", sp->from, sizeof sp->from) && *sp->from) {
+		if (!date_valid(sp->from)) {
 			http_json_error(r, 400, "bad_request", "from is a date written YYYY-MM-DD", NULL);
 			return 400;
 		}
-		q.from = from;
+		q->from = sp->from;
 	}
-	if (http_query_get(req->query, "to", to, sizeof to) && *to) {
-		if (!date_valid(to)) {
+	if (http_query_get(req->query, "to", sp->to, sizeof sp->to) && *sp->to) {
+		if (!date_valid(sp->to)) {
 			http_json_error(r, 400, "bad_request", "to is a date written YYYY-MM-DD", NULL);
 			return 400;
 		}
-		q.to = to;
+		q->to = sp->to;
 	}
-	if (http_query_get(req->query, "level", level, sizeof level) && *level) {
+	if (http_query_get(req->query, "level", sp->level, sizeof sp->level) && *sp->level) {
 		char *end;
-		q.level = strtod(level, &end);
-		if (*end != '\0' || !(q.level > 0 && q.level < 1)) {
+		q->level = strtod(sp->level, &end);
+		if (*end != '\0' || !(q->level > 0 && q->level < 1)) {
 			http_json_error(r, 400, "bad_request", "level is a number between 0 and 1", NULL);
 			return 400;
 		}
 	}
-	if (http_query_get(req->query, "low_n", low_n, sizeof low_n) && *low_n) {
+	if (http_query_get(req->query, "low_n", sp->low_n, sizeof sp->low_n) && *sp->low_n) {
 		long v;
-		if (!parse_long(low_n, 0, 1000000, &v)) {
+		if (!parse_long(sp->low_n, 0, 1000000, &v)) {
 			http_json_error(r, 400, "bad_request", "low_n is a whole number", NULL);
 			return 400;
 		}
-		q.low_n = (double)v;
+		q->low_n = (double)v;
 	}
-	/* An agency sees its own agency's groups (and the overall benchmark). */
-	if (p.role == ROLE_AGENCY) {
-		bool has = false;
-		for (size_t i = 0; i < q.nby; i++)
-			has |= q.by[i] == BY_AGENCY;
-		if (!has) {
-			if (q.nby == REPORT_MAX_BY) {
-				http_json_error(r, 403, "forbidden",
-				                "an agency key groups by agency and at most one more column", NULL);
-				return 403;
-			}
-			memmove(q.by + 1, q.by, q.nby * sizeof q.by[0]);
-			q.by[0] = BY_AGENCY;
-			q.nby++;
-		}
-		q.only_agency = p.agency;
-	}
+	return 0;
+}
+
+/* Run the report into r's body; the status (200 with an ETag, or an error). */
+static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
+                       const struct report_query *q, bool suppress)
+{
+	char msg[512];
 	sbuf_reset(&r->body);
-	switch (report_run(a->store, &q, false, &r->body, msg, sizeof msg)) {
+	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
 	case REPORT_OK:
-		r->content_type = "application/json; charset=utf-8";
-		http_header(r, "Cache-Control", "no-store");
-		return 200;
+		break;
 	case REPORT_BAD_QUERY:
 		http_json_error(r, 400, "bad_request", msg, NULL);
 		return 400;
@@ -1246,6 +1238,215 @@ static int h_api_stats(struct app *a, const struct http_request *req, struct htt
 	default:
 		return store_failure_json(a, r, STORE_ERR_SQL);
 	}
+	if (suppress) {
+		/* Published figures: a group under the threshold shows only that it exists. */
+		cJSON *root = cJSON_ParseWithLength(r->body.data, r->body.len);
+		cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+		cJSON *g;
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "cronbach_alpha");
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "alpha_n");
+		cJSON_ArrayForEach(g, groups) {
+			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "low_n")))
+				continue;
+			cJSON *by = cJSON_DetachItemFromObjectCaseSensitive(g, "by");
+			while (g->child != NULL)
+				cJSON_Delete(cJSON_DetachItemViaPointer(g, g->child));
+			cJSON_AddItemToObject(g, "by", by);
+			cJSON_AddBoolToObject(g, "suppressed", true);
+		}
+		cJSON *ov = cJSON_GetObjectItemCaseSensitive(root, "overall");
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ov, "low_n"))) {
+			while (ov->child != NULL)
+				cJSON_Delete(cJSON_DetachItemViaPointer(ov, ov->child));
+			cJSON_AddBoolToObject(ov, "suppressed", true);
+		}
+		http_json(r, 200, root);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return etag_reply(req, r, 200);
+}
+
+/* GET /api/v1/stats: the same JSON as `manyi stats`. */
+static int h_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest)
+{
+	struct principal p;
+	struct stats_params sp;
+	int status;
+
+	(void)rest;
+	if ((status = require_key(a, req, r, &p)) != 0 || (status = stats_params_parse(req, r, &sp)) != 0)
+		return status;
+	/* An agency sees its own agency's groups (and the overall benchmark). */
+	if (p.role == ROLE_AGENCY) {
+		struct report_query *q = &sp.q;
+		bool has = false;
+		for (size_t i = 0; i < q->nby; i++)
+			has |= q->by[i] == BY_AGENCY;
+		if (!has) {
+			if (q->nby == REPORT_MAX_BY) {
+				http_json_error(r, 403, "forbidden",
+				                "an agency key groups by agency and at most one more column", NULL);
+				return 403;
+			}
+			memmove(q->by + 1, q->by, q->nby * sizeof q->by[0]);
+			q->by[0] = BY_AGENCY;
+			q->nby++;
+		}
+		q->only_agency = p.agency;
+	}
+	return stats_reply(a, req, r, &sp.q, false);
+}
+
+/*
+ * GET /api/v1/public/stats: published aggregates for anyone.  Groups by
+ * agency, domain, size or period only, and groups under the publication
+ * threshold suppressed.
+ */
+static int h_api_public_stats(struct app *a, const struct http_request *req,
+                              struct http_response *r, const char *rest)
+{
+	struct stats_params sp;
+	int status;
+
+	(void)rest;
+	if ((status = stats_params_parse(req, r, &sp)) != 0)
+		return status;
+	for (size_t i = 0; i < sp.q.nby; i++)
+		if (sp.q.by[i] == BY_DISTRICT || sp.q.by[i] == BY_OUTCOME || sp.q.by[i] == BY_CHANNEL) {
+			http_json_error(r, 403, "forbidden", "published figures group by agency, domain, size, "
+			                "month, quarter or year only", NULL);
+			return 403;
+		}
+	return stats_reply(a, req, r, &sp.q, true);
+}
+
+/*
+ * A strong ETag over the body; answers 304 with no body when the client
+ * already has it.
+ */
+static int etag_reply(const struct http_request *req, struct http_response *r, int status)
+{
+	unsigned char h[16];
+	char tag[48];
+	crypto_generichash(h, sizeof h, (const unsigned char *)r->body.data, r->body.len, NULL, 0);
+	char *hex = b64url_encode(h, sizeof h);
+	snprintf(tag, sizeof tag, "\"%s\"", hex);
+	free(hex);
+	http_header(r, "ETag", tag);
+	http_header(r, "Cache-Control", "no-cache");
+	if (status == 200 && req->if_none_match != NULL && strstr(req->if_none_match, tag) != NULL) {
+		sbuf_reset(&r->body);
+		return 304;
+	}
+	return status;
+}
+
+/* GET /metrics: Prometheus text, for scrapers on this machine only. */
+static int h_metrics(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest)
+{
+	(void)a;
+	(void)rest;
+	if (strcmp(req->remote_addr, "127.0.0.1") != 0 && strcmp(req->remote_addr, "::1") != 0) {
+		http_json_error(r, 403, "forbidden", "metrics are served to this machine only", NULL);
+		return 403;
+	}
+	sbuf_reset(&r->body);
+	metrics_render(&r->body);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	http_header(r, "Cache-Control", "no-store");
+	return 200;
+}
+
+/* GET /api/v1/surveys: every survey's latest version, title and audience. */
+static int h_api_surveys(struct app *a, const struct http_request *req, struct http_response *r,
+                         const char *rest)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	(void)rest;
+	if (store_survey_ids(a->store, &ids, &n) != STORE_OK)
+		return store_failure_json(a, r, STORE_ERR_SQL);
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		int version;
+		const struct survey *sv = survey_get(a, ids[i], &version);
+		if (sv != NULL) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", sv->id);
+			cJSON_AddNumberToObject(o, "version", version);
+			cJSON_AddStringToObject(o, "audience", audience_name(sv->audience));
+			cJSON *t = cJSON_AddObjectToObject(o, "title");
+			cJSON_AddStringToObject(t, "zh", sv->title.s[LANG_ZH]);
+			cJSON_AddStringToObject(t, "en", sv->title.s[LANG_EN]);
+			cJSON_AddItemToArray(arr, o);
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "surveys", arr);
+	http_json(r, 200, root);
+	return etag_reply(req, r, 200);
+}
+
+/* GET /api/v1/surveys/{id}: the latest definition as registered, with its version. */
+static int h_api_survey(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest)
+{
+	int version;
+	const struct survey *sv = survey_get(a, rest, &version);
+	if (sv == NULL) {
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "version", version);
+	cJSON_AddItemToObject(root, "definition", cJSON_Parse(sv->canonical));
+	http_json(r, 200, root);
+	return etag_reply(req, r, 200);
+}
+
+/* The names of a registry list as [{code, name: {zh, en}}]. */
+static cJSON *registry_json(const struct registry_list *l)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < l->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", l->v[i].code);
+		cJSON *nm = cJSON_AddObjectToObject(o, "name");
+		cJSON_AddStringToObject(nm, "zh", l->v[i].name[LANG_ZH]);
+		cJSON_AddStringToObject(nm, "en", l->v[i].name[LANG_EN]);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* GET /api/v1/registry: agencies and domains in both languages, and the fixed code lists. */
+static int h_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest)
+{
+	struct registry_list ag = {0}, dom = {0};
+	static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
+	static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
+	static const char *const channels[] = {"web", "qr", "phone", "paper", "kiosk", "api", "other"};
+	(void)rest;
+	if (store_registry_list(a->store, REGISTRY_AGENCY, &ag) != STORE_OK ||
+	    store_registry_list(a->store, REGISTRY_DOMAIN, &dom) != STORE_OK) {
+		registry_list_free(&ag);
+		return store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "agencies", registry_json(&ag));
+	cJSON_AddItemToObject(root, "domains", registry_json(&dom));
+	cJSON_AddItemToObject(root, "sizes", cJSON_CreateStringArray(sizes, 5));
+	cJSON_AddItemToObject(root, "outcomes", cJSON_CreateStringArray(outcomes, 5));
+	cJSON_AddItemToObject(root, "channels", cJSON_CreateStringArray(channels, 7));
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+	http_json(r, 200, root);
+	return etag_reply(req, r, 200);
 }
 
 typedef int (*handler_fn)(struct app *, const struct http_request *,
@@ -1253,20 +1454,78 @@ typedef int (*handler_fn)(struct app *, const struct http_request *,
 
 /* The routes: a path (exact) or prefix (ending in '/'), per method. */
 static const struct route {
+	const char *name;    /* for logs and metrics */
 	const char *path;
 	bool prefix;
 	bool json;           /* errors as JSON rather than HTML */
 	handler_fn get;
 	handler_fn post;
 } routes[] = {
-	{"/healthz", false, true, h_healthz, NULL},
-	{"/s/", true, false, h_form_get, h_form_post},
-	{"/api/v1/responses", false, true, NULL, h_api_responses},
-	{"/api/v1/encounters", false, true, NULL, h_api_encounters},
-	{"/api/v1/encounters/", true, true, h_api_encounter, NULL},
-	{"/api/v1/notices", false, true, h_api_notices, NULL},
-	{"/api/v1/stats", false, true, h_api_stats, NULL},
+	{"healthz", "/healthz", false, true, h_healthz, NULL},
+	{"metrics", "/metrics", false, true, h_metrics, NULL},
+	{"form", "/s/", true, false, h_form_get, h_form_post},
+	{"api_responses", "/api/v1/responses", false, true, NULL, h_api_responses},
+	{"api_encounters", "/api/v1/encounters", false, true, NULL, h_api_encounters},
+	{"api_encounter", "/api/v1/encounters/", true, true, h_api_encounter, NULL},
+	{"api_notices", "/api/v1/notices", false, true, h_api_notices, NULL},
+	{"api_stats", "/api/v1/stats", false, true, h_api_stats, NULL},
+	{"api_public_stats", "/api/v1/public/stats", false, true, h_api_public_stats, NULL},
+	{"api_surveys", "/api/v1/surveys", false, true, h_api_surveys, NULL},
+	{"api_survey", "/api/v1/surveys/", true, true, h_api_survey, NULL},
+	{"api_registry", "/api/v1/registry", false, true, h_api_registry, NULL},
 };
+
+/*
+ * CORS for the API: an Origin listed in $MANYI_CORS_ORIGINS (comma
+ * separated, or "*") is allowed to read responses.
+ */
+static bool cors_allowed(const char *origin)
+{
+	const char *list = getenv("MANYI_CORS_ORIGINS");
+	if (origin == NULL || *origin == '\0' || list == NULL || *list == '\0')
+		return false;
+	if (strcmp(list, "*") == 0)
+		return true;
+	size_t n = strlen(origin);
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		size_t len = strcspn(p, ", ");
+		if (len == n && strncmp(p, origin, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+static void cors_headers(const struct http_request *req, struct http_response *r, bool preflight)
+{
+	if (strncmp(req->path, "/api/", 5) != 0 || !cors_allowed(req->origin) ||
+	    strpbrk(req->origin, "\r\n") != NULL)
+		return;
+	http_header(r, "Access-Control-Allow-Origin", req->origin);
+	http_header(r, "Vary", "Origin");
+	if (preflight) {
+		http_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+		http_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+		http_header(r, "Access-Control-Max-Age", "600");
+	} else {
+		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
+	}
+}
+
+/* Count a submission that was not stored, by the status it got. */
+static void count_reject(int status)
+{
+	static const struct { int status; enum reject why; } map[] = {
+		{400, REJECT_MALFORMED}, {403, REJECT_CSRF}, {404, REJECT_TOKEN_UNKNOWN},
+		{409, REJECT_TOKEN_USED}, {410, REJECT_TOKEN_EXPIRED}, {413, REJECT_TOO_LARGE},
+		{415, REJECT_MEDIA_TYPE}, {422, REJECT_INVALID}, {429, REJECT_THROTTLED},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].status == status)
+			metrics_reject(map[i].why);
+}
 
 void app_handle(struct app *a, const struct http_request *req, struct http_response *r)
 {
@@ -1280,6 +1539,13 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		if (rt->prefix ? strncmp(req->path, rt->path, n) != 0 : strcmp(req->path, rt->path) != 0)
 			continue;
 		rest = req->path + n;
+		r->route = rt->name;
+		if (strcmp(req->method, "OPTIONS") == 0 && rt->json) {
+			r->status = 204;
+			cors_headers(req, r, true);
+			return;
+		}
+		cors_headers(req, r, false);
 		bool head = strcmp(req->method, "HEAD") == 0;
 		handler_fn fn = NULL;
 		if (strcmp(req->method, "GET") == 0 || head)
@@ -1287,7 +1553,7 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		else if (strcmp(req->method, "POST") == 0)
 			fn = rt->post;
 		if (fn == NULL) {
-			char allow[32];
+			char allow[48];
 			snprintf(allow, sizeof allow, "%s%s%s", rt->get ? "GET, HEAD" : "",
 			         rt->get && rt->post ? ", " : "", rt->post ? "POST" : "");
 			if (rt->json)
@@ -1298,6 +1564,8 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 			return;
 		}
 		r->status = fn(a, req, r, rest);
+		if (fn == h_form_post || fn == h_api_responses)
+			count_reject(r->status);
 		if (head)
 			sbuf_reset(&r->body);
 		return;

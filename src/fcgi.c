@@ -1,6 +1,7 @@
 /* fcgi — see include/fcgi.h. */
 #include "fcgi.h"
 
+#include <cjson/cJSON.h>
 #include <fcgiapp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 
 #include "app.h"
 #include "http.h"
+#include "metrics.h"
 #include "util.h"
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,6 +69,28 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/*
+ * One JSON line per request on stderr.  The route name, never the query
+ * (it may hold an invitation token) and never the client's address.
+ */
+static void log_request(const struct http_request *req, const struct http_response *r, double ms)
+{
+	char ts[32];
+	time_now_iso(ts, sizeof ts);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "ts", ts);
+	cJSON_AddStringToObject(o, "method", req->method);
+	cJSON_AddStringToObject(o, "route", r->route);
+	cJSON_AddNumberToObject(o, "status", r->status);
+	cJSON_AddNumberToObject(o, "ms", (double)(long)(ms * 10) / 10);
+	cJSON_AddNumberToObject(o, "bytes", (double)r->body.len);
+	char *line = cJSON_PrintUnformatted(o);
+	if (line != NULL)
+		fprintf(stderr, "%s\n", line);
+	free(line);
+	cJSON_Delete(o);
+}
+
 /* Serve one accepted request. */
 static void serve_one(struct app *a, FCGX_Request *rq)
 {
@@ -90,6 +114,8 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 		.authorization = param(rq, "HTTP_AUTHORIZATION"),
 		.accept_language = param(rq, "HTTP_ACCEPT_LANGUAGE"),
 		.remote_addr = param(rq, "REMOTE_ADDR"),
+		.origin = param(rq, "HTTP_ORIGIN"),
+		.if_none_match = param(rq, "HTTP_IF_NONE_MATCH"),
 		.https = strcmp(param(rq, "HTTPS"), "on") == 0,
 		.content_length = len,
 		.read = read_body,
@@ -98,8 +124,9 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 	http_response_init(&resp);
 	app_handle(a, &req, &resp);
 	send_response(rq, &resp);
-	fprintf(stderr, "request method=%s path=%s status=%d ms=%.1f\n", req.method, req.path,
-	        resp.status, ms_since(&t0));
+	double ms = ms_since(&t0);
+	metrics_request(resp.route, resp.status, ms / 1e3);
+	log_request(&req, &resp, ms);
 	http_response_free(&resp);
 }
 

@@ -11,6 +11,7 @@
 void http_response_init(struct http_response *r)
 {
 	r->status = 200;
+	r->route = "other";
 	r->content_type = "text/plain; charset=utf-8";
 	sbuf_init(&r->headers);
 	sbuf_init(&r->body);

@@ -147,6 +147,7 @@ enum stmt {
 	STMT_STATS_RESPONSES,
 	STMT_STATS_NUMBERS,
 	STMT_STATS_COUNTS,
+	STMT_SURVEY_IDS,
 	STMT__MAX
 };
 
@@ -214,6 +215,7 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, count(*) FROM encounter "
 	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
 	    "GROUP BY agency, domain, size",
+	[STMT_SURVEY_IDS] = "SELECT DISTINCT id FROM survey ORDER BY id",
 	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
@@ -986,6 +988,24 @@ enum store_err store_each_encounter_count(struct store *s, const char *from, con
 			rc = SQLITE_DONE;
 			break;
 		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_IDS);
+	size_t cap = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);

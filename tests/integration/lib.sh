@@ -66,6 +66,8 @@ it_start() {
 # req METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS; cookies kept in $T/jar.
 req() {
 	local m=$1 p=$2; shift 2
+	rm -f "$T/body" "$T/headers"
+	: >"$T/body"
 	STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" \
 		-b "$T/jar" -c "$T/jar" "$@" "$BASE$p")
 	BODY=$(tr -d '\0' <"$T/body")

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The API dashboards live on: every live response checked against the
+# OpenAPI document, each role against each route, ETags, CORS, published
+# figures with small groups suppressed, /metrics and the request log.
+. "$(dirname "$0")/lib.sh"
+export MANYI_CORS_ORIGINS="https://dash.example.gov.cn"
+it_start
+
+python3 tools/gen_encounters.py 2000 21 >"$T/e.csv"
+$MANYI import encounters "$T/e.csv" >/dev/null
+python3 - "$T/e.csv" "$T/a.csv" <<'PY'
+import csv, random, sys
+r = random.Random(8)
+rows = list(csv.DictReader(open(sys.argv[1])))
+items = ["legality","procedure","fairness","civility","efficiency","transparency","integrity","disruption","overall"]
+with open(sys.argv[2], "w") as f:
+    f.write("encounter_id,agency,domain,size,channel,submitted_at," + ",".join(items) + ",comment\n")
+    for e in r.sample(rows, 600):
+        vals = [str(r.choice([2, 3, 4, 4, 5, 5])) for _ in items]
+        f.write("%s,,,,phone,2022-06-01T10:00:00+08:00,%s,secret comment\n" % (e["encounter_id"], ",".join(vals)))
+PY
+$MANYI import responses --survey enforcement-enterprise "$T/a.csv" >/dev/null
+ekey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$($MANYI key create --role agency --agency A06 2>/dev/null)
+rkey=$($MANYI key create --role evaluator 2>/dev/null)
+$MANYI key revoke "${rkey:3:12}" >/dev/null
+
+req GET /api/v1/openapi.json
+eq "the OpenAPI document is served" "$STATUS" 200
+eq "it is OpenAPI 3.1" "$(json 'j["openapi"]')" 3.1.0
+cp "$T/body" "$T/openapi.json"
+conform() { # METHOD TEMPLATE: the last response matches the document
+	local out
+	if out=$(/usr/bin/python3 tests/integration/openapi_check.py "$T/openapi.json" "$1" "$2" "$STATUS" "$T/body" 2>&1); then
+		ok "$1 $2 $STATUS matches the OpenAPI document"
+	else
+		not_ok "$1 $2 $STATUS matches the OpenAPI document" "$out"
+	fi
+}
+api() { local k=$1; shift; req "$@" ${k:+-H "Authorization: Bearer $k"}; }
+
+api "" GET /healthz; conform GET /healthz
+api "" GET /api/v1/surveys; conform GET /api/v1/surveys
+eq "both surveys are listed" "$(json '[s["id"] for s in j["surveys"]]')" "['enforcement-enterprise', 'enforcement-public']"
+api "" GET /api/v1/surveys/enforcement-public; conform GET "/api/v1/surveys/{id}"
+eq "a definition comes with its items" "$(json 'len(j["definition"]["items"]) > 5')" True
+api "" GET /api/v1/surveys/nope; conform GET "/api/v1/surveys/{id}"
+eq "an unknown survey: 404" "$STATUS" 404
+api "" GET /api/v1/registry; conform GET /api/v1/registry
+eq "the registry has names in both languages" "$(json 'j["agencies"][0]["name"]["en"] != "" and j["agencies"][0]["name"]["zh"] != ""')" True
+
+Q="survey=enforcement-enterprise&by=agency&measure=overall"
+api "$ekey" GET "/api/v1/stats?$Q"; conform GET /api/v1/stats
+etag=$(grep -i '^etag:' <<<"$HEADERS" | cut -d' ' -f2 | tr -d '\r')
+check "stats carry an ETag" test -n "$etag"
+api "$ekey" GET "/api/v1/stats?$Q" -H "If-None-Match: $etag"
+eq "If-None-Match with the same ETag: 304" "$STATUS" 304
+eq "with no body" "$BODY" ""
+api "$ekey" GET "/api/v1/stats?$Q&level=0.9" -H "If-None-Match: $etag"
+eq "another query: 200" "$STATUS" 200
+api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&weighting=poststrat"; conform GET /api/v1/stats
+api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=planet"; conform GET /api/v1/stats
+
+api "" GET "/api/v1/public/stats?survey=enforcement-enterprise&by=agency,domain&measure=overall"
+conform GET /api/v1/public/stats
+eq "published figures need no key" "$STATUS" 200
+eq "small groups are suppressed" "$(json 'all(g.get("suppressed") and "mean" not in g for g in j["groups"] if g.get("suppressed"))')" True
+eq "and there are some" "$(json 'any(g.get("suppressed") for g in j["groups"])')" True
+eq "large enough groups are shown" "$(json 'all("mean" in g for g in j["groups"] if not g.get("suppressed"))')" True
+api "" GET "/api/v1/public/stats?survey=enforcement-enterprise&by=district"
+eq "published figures are not grouped by district" "$STATUS" 403
+
+# Roles against routes.
+route_status() { api "$1" "${@:2}"; echo "$STATUS"; }
+eq "stats: no key 401" "$(route_status "" GET "/api/v1/stats?$Q")" 401
+eq "stats: revoked key 401" "$(route_status "$rkey" GET "/api/v1/stats?$Q")" 401
+eq "stats: a made-up key 401" "$(route_status "mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" GET "/api/v1/stats?$Q")" 401
+eq "stats: agency key 200" "$(route_status "$akey" GET "/api/v1/stats?$Q")" 200
+eq "stats: the agency sees only its groups" "$(json 'sorted(set(g["by"]["agency"] for g in j["groups"]))')" "['A06']"
+lacks "stats never carry comments" "$BODY" "secret comment"
+Z1='[{"encounter_id":"Z1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-01-01"}]'
+api "$akey" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary "$Z1"
+eq "encounters: agency key for another agency 403" "$STATUS" 403
+conform POST /api/v1/encounters
+api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary "$Z1"
+eq "encounters: evaluator key 201" "$STATUS" 201
+conform POST /api/v1/encounters
+api "" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '[]'
+eq "encounters: no key 401" "$STATUS" 401
+conform POST /api/v1/encounters
+api "$ekey" GET /api/v1/encounters/Z1/qr.svg; conform GET "/api/v1/encounters/{id}/qr.svg"
+api "$akey" GET /api/v1/encounters/Z1/qr.png; conform GET "/api/v1/encounters/{id}/qr.png"
+eq "qr: agency key for another agency 403" "$STATUS" 403
+api "$ekey" GET "/api/v1/notices?ids=Z1"; conform GET /api/v1/notices
+
+body=$(python3 tests/integration/mkbody.py surveys/enforcement-enterprise.json)
+api "" POST /api/v1/responses -H 'Content-Type: application/json' --data-binary "$body"
+conform POST /api/v1/responses
+api "" POST /api/v1/responses -H 'Content-Type: application/json' --data-binary '{"survey":'
+conform POST /api/v1/responses
+api "" POST /api/v1/responses -H 'Content-Type: application/json' --data-binary "$(python3 tests/integration/mkbody.py surveys/enforcement-enterprise.json answers.overall=9)"
+conform POST /api/v1/responses
+
+# CORS for the configured dashboard origin only.
+api "$ekey" GET "/api/v1/stats?$Q" -H "Origin: https://dash.example.gov.cn"
+contains "CORS: the configured origin may read" "$HEADERS" "Access-Control-Allow-Origin: https://dash.example.gov.cn"
+api "$ekey" GET "/api/v1/stats?$Q" -H "Origin: https://evil.example"
+lacks "CORS: another origin may not" "$HEADERS" "Access-Control-Allow-Origin"
+req OPTIONS "/api/v1/stats" -H "Origin: https://dash.example.gov.cn" -H "Access-Control-Request-Method: GET" -H "Access-Control-Request-Headers: authorization"
+eq "a preflight is 204" "$STATUS" 204
+contains "allowing the Authorization header" "$HEADERS" "Access-Control-Allow-Headers: Authorization"
+
+# Metrics and the request log.
+req GET /metrics
+eq "metrics for this machine" "$STATUS" 200
+contains "requests by route and status" "$BODY" 'manyi_http_requests_total{route="api_stats",code="200"}'
+contains "a latency histogram" "$BODY" 'manyi_http_request_duration_seconds_bucket{route="api_stats",le="+Inf"}'
+contains "answers stored" "$BODY" 'manyi_answers_stored_total{channel="api"} 1'
+contains "rejects by reason" "$BODY" 'manyi_submissions_rejected_total{reason="invalid"} 1'
+contains "and malformed ones" "$BODY" 'manyi_submissions_rejected_total{reason="malformed"} 1'
+log="$T/var/log/manyi-fcgi.log"
+check "one JSON line per request" bash -c "grep '^{' '$log' | /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
+contains "naming the route and status" "$(grep '"route":"api_stats"' "$log" | head -1)" '"status":200'
+lacks "the log never holds query strings" "$(cat "$log")" "survey=enforcement"
+lacks "nor addresses" "$(cat "$log")" "127.0.0.1"
+it_done
