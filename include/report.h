@@ -40,6 +40,9 @@ struct report_query {
 
 void report_query_default(struct report_query *q);
 
+/* "agency", "domain", ... */
+const char *report_by_name(enum report_by b);
+
 /* Parse "agency,domain" into q->by; false with msg on anything else. */
 bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n);
 

@@ -105,6 +105,17 @@ enum store_err store_survey_latest(struct store *s, const char *id,
 /* The latest stored version of survey id, or 0 when there is none. */
 int store_survey_version(struct store *s, const char *id);
 
+/* Publications: frozen stats results, found by their canonical query text. */
+enum store_err store_publication_add(struct store *s, const char *survey, const char *query,
+                                     const char *result, long long *id);
+/* The latest result for query (caller frees); STORE_ERR_NOTFOUND when none. */
+enum store_err store_publication_get(struct store *s, const char *query, char **result,
+                                     char *published_at, size_t n);
+/* Each published query of survey with the time of its latest publication. */
+enum store_err store_publication_list(struct store *s, const char *survey,
+                                      bool (*fn)(void *ctx, const char *query, const char *at),
+                                      void *ctx);
+
 /* The ids of all surveys, sorted; caller frees each and the array. */
 enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
 
@@ -253,5 +264,46 @@ enum store_err store_each_encounter_count(struct store *s, const char *from, con
                                                      const char *domain, const char *size,
                                                      long long count),
                                           void *ctx);
+
+/*
+ * BEGIN DEFERRED: a read transaction, so that several queries see one
+ * snapshot while writers go on (WAL).  End it with store_commit() or
+ * store_rollback().
+ */
+enum store_err store_begin_read(struct store *s);
+
+/*
+ * One row of the export cursor: a response joined with one of its answer
+ * rows (response fields repeat on each).  Strings are borrowed for the
+ * callback.  id is the internal key, for merging only: never export it.
+ */
+struct export_source_row {
+	long long id;
+	const char *public_id;   /* the opaque id shown outside */
+	int survey_version;
+	const char *channel;
+	const char *submitted_at;
+	const char *agency;
+	const char *domain;
+	const char *size;        /* NULL when unknown */
+	const char *district;    /* NULL for the public channel */
+	const char *outcome;     /* NULL when not recorded */
+	const char *item;        /* NULL for a response without answer rows */
+	int seq;
+	bool has_num;
+	int num;
+	const char *text;        /* NULL when none; text_len bytes (may hold NULs) */
+	size_t text_len;
+	bool na;
+};
+
+/*
+ * Call fn for every (response, answer) row of survey (all versions),
+ * ordered by response id, then item and seq; a cursor, nothing gathered.
+ * fn returns false to stop.
+ */
+enum store_err store_each_export_row(struct store *s, const char *survey,
+                                     bool (*fn)(void *ctx, const struct export_source_row *r),
+                                     void *ctx);
 
 #endif

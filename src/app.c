@@ -13,6 +13,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "metrics.h"
+#include "publish.h"
 #include "qr.h"
 #include "report.h"
 #include "form.h"
@@ -1222,7 +1223,7 @@ static int stats_params_parse(const struct http_request *req, struct http_respon
 
 /* Run the report into r's body; the status (200 with an ETag, or an error). */
 static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
-                       const struct report_query *q, bool suppress)
+                       const struct report_query *q)
 {
 	char msg[512];
 	sbuf_reset(&r->body);
@@ -1237,30 +1238,6 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 		return 422;
 	default:
 		return store_failure_json(a, r, STORE_ERR_SQL);
-	}
-	if (suppress) {
-		/* Published figures: a group under the threshold shows only that it exists. */
-		cJSON *root = cJSON_ParseWithLength(r->body.data, r->body.len);
-		cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
-		cJSON *g;
-		cJSON_DeleteItemFromObjectCaseSensitive(root, "cronbach_alpha");
-		cJSON_DeleteItemFromObjectCaseSensitive(root, "alpha_n");
-		cJSON_ArrayForEach(g, groups) {
-			if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "low_n")))
-				continue;
-			cJSON *by = cJSON_DetachItemFromObjectCaseSensitive(g, "by");
-			while (g->child != NULL)
-				cJSON_Delete(cJSON_DetachItemViaPointer(g, g->child));
-			cJSON_AddItemToObject(g, "by", by);
-			cJSON_AddBoolToObject(g, "suppressed", true);
-		}
-		cJSON *ov = cJSON_GetObjectItemCaseSensitive(root, "overall");
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ov, "low_n"))) {
-			while (ov->child != NULL)
-				cJSON_Delete(cJSON_DetachItemViaPointer(ov, ov->child));
-			cJSON_AddBoolToObject(ov, "suppressed", true);
-		}
-		http_json(r, 200, root);
 	}
 	r->content_type = "application/json; charset=utf-8";
 	return etag_reply(req, r, 200);
@@ -1295,30 +1272,68 @@ static int h_api_stats(struct app *a, const struct http_request *req, struct htt
 		}
 		q->only_agency = p.agency;
 	}
-	return stats_reply(a, req, r, &sp.q, false);
+	return stats_reply(a, req, r, &sp.q);
 }
 
 /*
- * GET /api/v1/public/stats: published aggregates for anyone.  Groups by
- * agency, domain, size or period only, and groups under the publication
- * threshold suppressed.
+ * GET /api/v1/public/stats: what the evaluator published (`manyi publish`)
+ * for this query, to anyone: frozen figures, small groups suppressed.
  */
 static int h_api_public_stats(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
 	struct stats_params sp;
+	char key[256], at[32], *result = NULL;
 	int status;
 
 	(void)rest;
 	if ((status = stats_params_parse(req, r, &sp)) != 0)
 		return status;
-	for (size_t i = 0; i < sp.q.nby; i++)
-		if (sp.q.by[i] == BY_DISTRICT || sp.q.by[i] == BY_OUTCOME || sp.q.by[i] == BY_CHANNEL) {
-			http_json_error(r, 403, "forbidden", "published figures group by agency, domain, size, "
-			                "month, quarter or year only", NULL);
-			return 403;
-		}
-	return stats_reply(a, req, r, &sp.q, true);
+	publish_key(&sp.q, key, sizeof key);
+	enum store_err e = store_publication_get(a->store, key, &result, at, sizeof at);
+	if (e == STORE_ERR_NOTFOUND) {
+		http_json_error(r, 404, "not_published",
+		                "nothing has been published for this query; see /api/v1/public/publications", NULL);
+		return 404;
+	}
+	if (e != STORE_OK)
+		return store_failure_json(a, r, e);
+	sbuf_reset(&r->body);
+	sbuf_adds(&r->body, result);
+	free(result);
+	r->content_type = "application/json; charset=utf-8";
+	return etag_reply(req, r, 200);
+}
+
+static bool publication_item(void *ctx, const char *query, const char *at)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "query", query);
+	cJSON_AddStringToObject(o, "published_at", at);
+	cJSON_AddItemToArray(ctx, o);
+	return true;
+}
+
+/* GET /api/v1/public/publications?survey=ID: what has been published. */
+static int h_api_publications(struct app *a, const struct http_request *req,
+                              struct http_response *r, const char *rest)
+{
+	char survey[72];
+	(void)rest;
+	if (!http_query_get(req->query, "survey", survey, sizeof survey)) {
+		http_json_error(r, 400, "bad_request", "survey is required", NULL);
+		return 400;
+	}
+	cJSON *arr = cJSON_CreateArray();
+	if (store_publication_list(a->store, survey, publication_item, arr) != STORE_OK) {
+		cJSON_Delete(arr);
+		return store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "survey", survey);
+	cJSON_AddItemToObject(root, "publications", arr);
+	http_json(r, 200, root);
+	return etag_reply(req, r, 200);
 }
 
 /*
@@ -1470,6 +1485,7 @@ static const struct route {
 	{"api_notices", "/api/v1/notices", false, true, h_api_notices, NULL},
 	{"api_stats", "/api/v1/stats", false, true, h_api_stats, NULL},
 	{"api_public_stats", "/api/v1/public/stats", false, true, h_api_public_stats, NULL},
+	{"api_publications", "/api/v1/public/publications", false, true, h_api_publications, NULL},
 	{"api_surveys", "/api/v1/surveys", false, true, h_api_surveys, NULL},
 	{"api_survey", "/api/v1/surveys/", true, true, h_api_survey, NULL},
 	{"api_registry", "/api/v1/registry", false, true, h_api_registry, NULL},

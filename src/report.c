@@ -696,3 +696,8 @@ done:
 	free(def);
 	return status;
 }
+
+const char *report_by_name(enum report_by b)
+{
+	return b < BY__MAX ? by_names[b] : "";
+}

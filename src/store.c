@@ -111,6 +111,16 @@ static const char *const migrations[] = {
 	"  count INTEGER NOT NULL,"
 	"  locked_until INTEGER NOT NULL DEFAULT 0"
 	") WITHOUT ROWID;",
+
+	/* 3: published figures, frozen */
+	"CREATE TABLE publication ("
+	"  id INTEGER PRIMARY KEY,"
+	"  survey_id TEXT NOT NULL,"
+	"  query TEXT NOT NULL,"
+	"  result TEXT NOT NULL,"
+	"  published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE INDEX publication_query ON publication(query, id);",
 };
 
 enum stmt {
@@ -147,7 +157,11 @@ enum stmt {
 	STMT_STATS_RESPONSES,
 	STMT_STATS_NUMBERS,
 	STMT_STATS_COUNTS,
+	STMT_EXPORT_ROWS,
 	STMT_SURVEY_IDS,
+	STMT_PUBLICATION_ADD,
+	STMT_PUBLICATION_GET,
+	STMT_PUBLICATION_LIST,
 	STMT__MAX
 };
 
@@ -215,7 +229,18 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, count(*) FROM encounter "
 	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
 	    "GROUP BY agency, domain, size",
+	[STMT_EXPORT_ROWS] =
+	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
+	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na"
+	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
+	    " LEFT JOIN answer a ON a.response_id = r.id"
+	    " WHERE r.survey_id = ? ORDER BY r.id, a.item, a.seq",
 	[STMT_SURVEY_IDS] = "SELECT DISTINCT id FROM survey ORDER BY id",
+	[STMT_PUBLICATION_ADD] = "INSERT INTO publication (survey_id, query, result) VALUES (?, ?, ?)",
+	[STMT_PUBLICATION_GET] = "SELECT result, published_at FROM publication WHERE query = ? "
+	                         "ORDER BY id DESC LIMIT 1",
+	[STMT_PUBLICATION_LIST] = "SELECT query, max(published_at) FROM publication "
+	                          "WHERE survey_id = ? GROUP BY query ORDER BY query",
 	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
@@ -1006,6 +1031,94 @@ enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n)
 			*ids = xrealloc(*ids, cap * sizeof **ids);
 		}
 		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_publication_add(struct store *s, const char *survey, const char *query,
+                                     const char *result, long long *id)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_ADD);
+	bind_text(st, 1, survey);
+	bind_text(st, 2, query);
+	bind_text(st, 3, result);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return e;
+}
+
+enum store_err store_publication_get(struct store *s, const char *query, char **result,
+                                     char *published_at, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_GET);
+	bind_text(st, 1, query);
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		*result = xstrdup((const char *)sqlite3_column_text(st, 0));
+		col_copy(st, 1, published_at, n);
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+enum store_err store_publication_list(struct store *s, const char *survey,
+                                      bool (*fn)(void *ctx, const char *query, const char *at),
+                                      void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_LIST);
+	int rc;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_begin_read(struct store *s)
+{
+	return exec(s, "BEGIN DEFERRED");
+}
+
+enum store_err store_each_export_row(struct store *s, const char *survey,
+                                     bool (*fn)(void *ctx, const struct export_source_row *r),
+                                     void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_EXPORT_ROWS);
+	int rc;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* text before its length: sqlite3_column_bytes() after the conversion. */
+		const char *text = col_or_null(st, 13);
+		size_t text_len = (size_t)sqlite3_column_bytes(st, 13);
+		struct export_source_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.public_id = col_or_null(st, 1),
+			.survey_version = sqlite3_column_int(st, 2),
+			.channel = col_or_null(st, 3),
+			.submitted_at = col_or_null(st, 4),
+			.agency = col_or_null(st, 5),
+			.domain = col_or_null(st, 6),
+			.size = col_or_null(st, 7),
+			.district = col_or_null(st, 8),
+			.outcome = col_or_null(st, 9),
+			.item = col_or_null(st, 10),
+			.seq = sqlite3_column_int(st, 11),
+			.has_num = sqlite3_column_type(st, 12) != SQLITE_NULL,
+			.num = sqlite3_column_int(st, 12),
+			.text = text,
+			.text_len = text_len,
+			.na = sqlite3_column_int(st, 14) != 0,
+		};
+		if (!fn(ctx, &r)) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);

@@ -22,6 +22,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "registry.h"
+#include "publish.h"
 #include "report.h"
 #include "responses.h"
 #include "sample.h"
@@ -49,6 +50,8 @@ static const char usage_text[] =
 	"        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
 	"        [--level 0.95] [--low-n 30] [--format json|csv]\n"
 	"                                        weighted satisfaction with standard errors\n"
+	"  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
+	"                                        (groups under the threshold suppressed)\n"
 	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	"  key revoke KEY_ID                     revoke an API key\n"
 	"\n"
@@ -501,55 +504,91 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	return rc;
 }
 
-static int cmd_stats(const char *db, int argc, char **argv)
+/*
+ * Parse the options `stats` and `publish` share into q.  *format (may be
+ * NULL: not accepted) gets --format.  0, or the usage status after the message.
+ */
+static int stats_args(int argc, char **argv, struct report_query *q, const char **format)
 {
 	static const char *const with_value[] = {"--survey", "--measure", "--by", "--weighting", "--from",
 	                                         "--to", "--level", "--format", "--low-n", NULL};
+	static const char *const with_value_nofmt[] = {"--survey", "--measure", "--by", "--weighting",
+	                                               "--from", "--to", "--level", "--low-n", NULL};
 	static const char *const flags[] = {NULL};
-	struct report_query q;
 	char why[256];
 	bool bad = false;
-	report_query_default(&q);
-	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+	report_query_default(q);
+	if (!opts_known(argc, argv, format ? with_value : with_value_nofmt, flags, why, sizeof why))
 		return usage(why);
-	q.survey = opt_value(argc, argv, "--survey", &bad);
+	q->survey = opt_value(argc, argv, "--survey", &bad);
 	const char *measure = opt_value(argc, argv, "--measure", &bad);
 	const char *by = opt_value(argc, argv, "--by", &bad);
 	const char *weighting = opt_value(argc, argv, "--weighting", &bad);
 	const char *level = opt_value(argc, argv, "--level", &bad);
-	const char *format = opt_value(argc, argv, "--format", &bad);
 	const char *low_n = opt_value(argc, argv, "--low-n", &bad);
-	q.from = opt_value(argc, argv, "--from", &bad);
-	q.to = opt_value(argc, argv, "--to", &bad);
-	if (bad || q.survey == NULL)
-		return usage("stats: --survey ID is required");
+	if (format != NULL)
+		*format = opt_value(argc, argv, "--format", &bad);
+	q->from = opt_value(argc, argv, "--from", &bad);
+	q->to = opt_value(argc, argv, "--to", &bad);
+	if (bad || q->survey == NULL)
+		return usage("--survey ID is required");
 	if (measure != NULL)
-		q.measure = measure;
-	if (by != NULL && !report_parse_by(by, &q, why, sizeof why))
+		q->measure = measure;
+	if (by != NULL && !report_parse_by(by, q, why, sizeof why))
 		return usage(why);
-	if (weighting != NULL && !stats_weighting_parse(weighting, &q.weighting))
-		return usage("stats: --weighting is none, base, poststrat or rake");
+	if (weighting != NULL && !stats_weighting_parse(weighting, &q->weighting))
+		return usage("--weighting is none, base, poststrat or rake");
 	if (level != NULL) {
 		char *end;
-		q.level = strtod(level, &end);
-		if (*end != '\0' || !(q.level > 0 && q.level < 1))
-			return usage("stats: --level is a number between 0 and 1, like 0.95");
+		q->level = strtod(level, &end);
+		if (*end != '\0' || !(q->level > 0 && q->level < 1))
+			return usage("--level is a number between 0 and 1, like 0.95");
 	}
 	if (low_n != NULL) {
 		long v;
 		if (!parse_long(low_n, 0, 1000000, &v))
-			return usage("stats: --low-n is a whole number");
-		q.low_n = (double)v;
+			return usage("--low-n is a whole number");
+		q->low_n = (double)v;
 	}
-	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-		return usage("stats: --format is json or csv");
-	if ((q.from && !date_valid(q.from)) || (q.to && !date_valid(q.to)))
-		return usage("stats: --from and --to are dates written YYYY-MM-DD");
+	if (format != NULL && *format != NULL && strcmp(*format, "json") != 0 && strcmp(*format, "csv") != 0)
+		return usage("--format is json or csv");
+	if ((q->from && !date_valid(q->from)) || (q->to && !date_valid(q->to)))
+		return usage("--from and --to are dates written YYYY-MM-DD");
+	return 0;
+}
+
+static int cmd_publish(const char *db, int argc, char **argv)
+{
+	struct report_query q;
+	struct store *s;
+	char msg[512];
+	long long id;
+	int rc;
+	if ((rc = stats_args(argc, argv, &q, NULL)) != 0 || (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (publish_run(s, &q, &id, msg, sizeof msg) != REPORT_OK) {
+		fprintf(stderr, "manyi: publish: %s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		char key[256];
+		publish_key(&q, key, sizeof key);
+		printf("published #%lld: /api/v1/public/stats?%s\n", id, key);
+	}
+	store_close(s);
+	return rc;
+}
+
+static int cmd_stats(const char *db, int argc, char **argv)
+{
+	struct report_query q;
+	const char *format = NULL;
+	int rc;
+	if ((rc = stats_args(argc, argv, &q, &format)) != 0)
+		return rc;
 
 	struct store *s;
 	struct sbuf out;
 	char msg[512];
-	int rc;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	sbuf_init(&out);
@@ -681,6 +720,7 @@ static const struct command {
 	{"key", cmd_key},
 	{"sample", cmd_sample},
 	{"stats", cmd_stats},
+	{"publish", cmd_publish},
 };
 
 int main(int argc, char **argv)

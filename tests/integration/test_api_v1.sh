@@ -61,14 +61,36 @@ eq "another query: 200" "$STATUS" 200
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&weighting=poststrat"; conform GET /api/v1/stats
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=planet"; conform GET /api/v1/stats
 
-api "" GET "/api/v1/public/stats?survey=enforcement-enterprise&by=agency,domain&measure=overall"
+P="survey=enforcement-enterprise&by=agency,domain&measure=overall"
+api "" GET "/api/v1/public/stats?$P"
+conform GET /api/v1/public/stats
+eq "nothing is public before it is published" "$STATUS/$(json 'j["error"]["code"]')" "404/not_published"
+out=$($MANYI publish --survey enforcement-enterprise --by agency,domain --measure overall)
+contains "manyi publish names the public query" "$out" "/api/v1/public/stats?survey=enforcement-enterprise&measure=overall&by=agency,domain"
+eq "publishing is audited" "$(sql "SELECT count(*) FROM audit WHERE action='publish'")" 1
+api "" GET "/api/v1/public/stats?$P"
 conform GET /api/v1/public/stats
 eq "published figures need no key" "$STATUS" 200
-eq "small groups are suppressed" "$(json 'all(g.get("suppressed") and "mean" not in g for g in j["groups"] if g.get("suppressed"))')" True
+eq "they say when they were published" "$(json '"published_at" in j')" True
+eq "small groups are suppressed" "$(json 'all(set(g) == {"by", "suppressed"} for g in j["groups"] if g.get("suppressed"))')" True
 eq "and there are some" "$(json 'any(g.get("suppressed") for g in j["groups"])')" True
 eq "large enough groups are shown" "$(json 'all("mean" in g for g in j["groups"] if not g.get("suppressed"))')" True
+first=$BODY
+python3 - "$T/e.csv" "$T/more.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+with open(sys.argv[2], "w") as f:
+    f.write("encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall\n")
+    f.write("%s,,,,phone,2022-06-02T10:00:00+08:00,1,1,1,1,1,1,1,1,1\n" % rows[-1]["encounter_id"])
+PY
+$MANYI import responses --survey enforcement-enterprise "$T/more.csv" >/dev/null 2>&1
+api "" GET "/api/v1/public/stats?$P"
+eq "published figures stay frozen as answers arrive" "$BODY" "$first"
+api "" GET "/api/v1/public/publications?survey=enforcement-enterprise"
+conform GET /api/v1/public/publications
+eq "the list of publications" "$(json 'len(j["publications"])')" 1
 api "" GET "/api/v1/public/stats?survey=enforcement-enterprise&by=district"
-eq "published figures are not grouped by district" "$STATUS" 403
+eq "an unpublished query: 404" "$STATUS" 404
 
 # Roles against routes.
 route_status() { api "$1" "${@:2}"; echo "$STATUS"; }
