@@ -1,0 +1,173 @@
+/*
+ * app_internal — what the application's handler files share: struct app,
+ * the fixed page texts, the helpers every handler uses, and the handlers
+ * the route table in app.c names.  Only src/app*.c include this header.
+ *
+ *   app.c        set-up, shared helpers, routing, CORS, /healthz, /metrics
+ *   app_form.c   the HTML form: GET and POST /s/{survey}
+ *   app_api.c    answers, encounters, QR codes and notices (POST /api/v1/...)
+ *   app_data.c   stats, publications, surveys and registry (GET /api/v1/...)
+ *
+ * Handlers return the HTTP status they answered; `rest` is the part of the
+ * path after the route's prefix.
+ */
+#ifndef MANYI_APP_INTERNAL_H
+#define MANYI_APP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth.h"
+#include "http.h"
+#include "invite.h"
+#include "store.h"
+#include "survey.h"
+
+struct cJSON;
+
+#define SURVEY_CACHE 16
+
+struct cached_survey {
+	char *id;
+	int version;            /* stored version */
+	struct survey *survey;
+};
+
+struct app {
+	struct store *store;
+	unsigned char secret[32];
+	struct cached_survey cache[SURVEY_CACHE];
+	size_t ncache;
+};
+
+/* Fixed page texts, by language. */
+enum msg {
+	MSG_NOT_FOUND_TITLE,
+	MSG_NOT_FOUND_SURVEY,
+	MSG_NOT_FOUND_PAGE,
+	MSG_BAD_REQUEST_TITLE,
+	MSG_BAD_REQUEST,
+	MSG_TOO_LARGE,
+	MSG_BAD_TYPE,
+	MSG_SERVER_TITLE,
+	MSG_SERVER,
+	MSG_BUSY,
+	MSG_CSRF_EXPIRED,
+	MSG_CSRF_MISSING,
+	MSG_TOKEN_TITLE,
+	MSG_TOKEN_UNKNOWN,
+	MSG_USED_TITLE,
+	MSG_USED,
+	MSG_EXPIRED_TITLE,
+	MSG_EXPIRED,
+	MSG_SLOW_TITLE,
+	MSG_SLOW,
+	MSG__MAX
+};
+
+extern const char *const app_msgs[MSG__MAX][LANG__MAX];
+
+/* Is the survey id well-formed? Keeps junk out of SQL and logs. */
+const struct survey *app_survey(struct app *a, const char *id, int *version);
+
+/* The language asked for by ?lang=, else Chinese. */
+enum lang app_query_lang(const char *query);
+
+void app_page(struct http_response *r, int status, enum lang l,
+                      enum msg title, enum msg text);
+
+/* The page for an invitation that cannot be used; returns its status. */
+int app_invite_page(struct http_response *r, enum lang l, enum invite_state st);
+
+void app_retry_after(struct http_response *r, long seconds);
+
+/*
+ * Resolve a token for survey, counting unknown ones against the address.
+ * *throttled is set (and nothing resolved) when the address is locked out.
+ */
+enum invite_state app_resolve_token(struct app *a, const struct http_request *req,
+                                       const char *survey, const char *token, time_t now,
+                                       struct invitation *inv, unsigned char hash[32],
+                                       long *throttled);
+
+/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
+char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l);
+
+/*
+ * Store an answer in one transaction.  With an invitation (hash not NULL)
+ * the token is marked used and the encounter's agency, domain and size are
+ * recorded; an answer already there for the encounter, by any token or
+ * channel, gives STORE_ERR_CONSTRAINT and stores nothing.
+ */
+enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
+                                   const struct invitation *inv, const unsigned char *hash,
+                                   const char *agency, const char *domain, const char *channel,
+                                   const struct answers *ans, char *public_id, size_t idlen);
+
+/* Map a store failure to a page; logs the detail. */
+int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
+                              enum store_err e);
+
+int app_store_failure_json(struct app *a, struct http_response *r, enum store_err e);
+
+/* Has the content type this media type (ignoring parameters)? */
+bool app_media_type_is(const char *ct, const char *want);
+
+/*
+ * Check the respondent-chosen agency and domain; errors go against the
+ * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
+ */
+void app_check_context(struct app *a, const char *agency, const char *domain,
+                          const char *agency_field, const char *domain_field,
+                          struct answer_errors *errs);
+
+/* Merge b's errors after a's (a's first, one per item). */
+void app_errors_merge(struct answer_errors *into, const struct answer_errors *from);
+
+/* Per-field errors as a JSON array for the API. */
+struct cJSON *app_errors_json(const struct answer_errors *errs);
+
+/*
+ * Check the Authorization header.  Returns 0 with *p filled, or the status
+ * it answered (401) after writing the JSON error.  Every key use is audited.
+ */
+int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
+                       struct principal *p);
+
+/*
+ * A strong ETag over the body; answers 304 with no body when the client
+ * already has it.
+ */
+int app_etag_reply(const struct http_request *req, struct http_response *r, int status);
+
+typedef int (*handler_fn)(struct app *, const struct http_request *, struct http_response *,
+                          const char *rest);
+
+int app_form_get(struct app *a, const struct http_request *req, struct http_response *r,
+               const char *rest);
+int app_form_post(struct app *a, const struct http_request *req, struct http_response *r,
+                const char *rest);
+int app_api_responses(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+int app_api_encounters(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_api_encounter(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+int app_api_notices(struct app *a, const struct http_request *req, struct http_response *r,
+                  const char *rest);
+int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                const char *rest);
+int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_api_surveys(struct app *a, const struct http_request *req, struct http_response *r,
+                  const char *rest);
+int app_api_survey(struct app *a, const struct http_request *req, struct http_response *r,
+                 const char *rest);
+int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest);
+
+#endif

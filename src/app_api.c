@@ -1,0 +1,474 @@
+/*
+ * app_api — answers, encounters, QR codes and printable notices
+ * (POST /api/v1/responses, /api/v1/encounters, GET .../qr.svg|png|notice,
+ * /api/v1/notices); see include/app_internal.h.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_internal.h"
+#include "encounter.h"
+#include "html.h"
+#include "qr.h"
+#include "submit.h"
+
+/* POST /api/v1/responses */
+int app_api_responses(struct app *a, const struct http_request *req,
+                           struct http_response *r, const char *rest)
+{
+	struct sbuf body;
+	struct submission sub = {0};
+	struct pairs items;
+	struct answers ans = {0};
+	struct answer_errors ctx_errs = {.n = 0}, errs = {.n = 0};
+	char msg[256], public_id[64];
+	const struct survey *sv;
+	int version, status;
+	struct invitation inv;
+	unsigned char hash[32];
+	bool invited = false;
+
+	(void)rest;
+	sbuf_init(&body);
+	pairs_init(&items);
+
+	if (!app_media_type_is(req->content_type, "application/json")) {
+		http_json_error(r, status = 415, "unsupported_media_type",
+		                "send the answers as Content-Type: application/json", NULL);
+		goto done;
+	}
+	if ((status = http_read_body(req, APP_JSON_MAX, &body)) != 0) {
+		if (status == 413)
+			snprintf(msg, sizeof msg, "the body is larger than %d bytes", APP_JSON_MAX);
+		else
+			snprintf(msg, sizeof msg, "the body could not be read in full");
+		http_json_error(r, status, status == 413 ? "too_large" : "bad_request", msg, NULL);
+		goto done;
+	}
+	if (submit_parse(body.data, body.len, &sub, msg, sizeof msg) != SUBMIT_OK) {
+		http_json_error(r, status = 400, "malformed", msg, NULL);
+		goto done;
+	}
+	if ((sv = app_survey(a, sub.survey, &version)) == NULL) {
+		cJSON *f = cJSON_CreateArray();
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "field", "survey");
+		cJSON_AddStringToObject(o, "code", "unknown_survey");
+		cJSON_AddStringToObject(o, "message", "no survey with this id");
+		cJSON_AddItemToArray(f, o);
+		http_json_error(r, status = 422, "invalid", "unknown survey", f);
+		goto done;
+	}
+	if (sub.token != NULL) {
+		long wait;
+		enum invite_state st = app_resolve_token(a, req, sv->id, sub.token, time(NULL), &inv, hash, &wait);
+		if (wait > 0) {
+			http_json_error(r, status = 429, "too_many_attempts",
+			                "too many wrong tokens from this address; try again later", NULL);
+			app_retry_after(r, wait);
+			goto done;
+		}
+		if (st == INVITE_USED || st == INVITE_ANSWERED) {
+			http_json_error(r, status = 409, "token_used",
+			                "this encounter has already been rated; nothing was stored", NULL);
+			goto done;
+		}
+		if (st != INVITE_VALID) {
+			cJSON *f = cJSON_CreateArray();
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "field", "token");
+			cJSON_AddStringToObject(o, "code", st == INVITE_EXPIRED ? "expired_token" : "unknown_token");
+			cJSON_AddStringToObject(o, "message", st == INVITE_EXPIRED ? "this invitation has expired"
+			                                                           : "no invitation with this token");
+			cJSON_AddItemToArray(f, o);
+			http_json_error(r, status = 422, "invalid", "the token cannot be used", f);
+			goto done;
+		}
+		invited = true;
+	}
+	if (!invited)
+	app_check_context(a, sub.agency, sub.domain, "agency", "domain", &ctx_errs);
+	submit_answers(sv, &sub, &items, &errs);
+	struct answer_errors check_errs = {.n = 0};
+	answers_check(sv, &items, false, &ans, &check_errs);
+	app_errors_merge(&errs, &check_errs);
+	app_errors_merge(&ctx_errs, &errs);
+	if (ctx_errs.n > 0) {
+		snprintf(msg, sizeof msg, "%zu field%s invalid; nothing was stored", ctx_errs.n,
+		         ctx_errs.n == 1 ? " is" : "s are");
+		http_json_error(r, status = 422, "invalid", msg, app_errors_json(&ctx_errs));
+		goto done;
+	}
+
+	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, sub.agency,
+	                                sub.domain, "api", &ans, public_id, sizeof public_id);
+	if (e == STORE_ERR_CONSTRAINT && invited) {
+		http_json_error(r, status = 409, "token_used",
+		                "this encounter has already been rated; nothing was stored", NULL);
+		goto done;
+	}
+	if (e != STORE_OK) {
+		status = app_store_failure_json(a, r, e);
+		goto done;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", public_id);
+	http_json(r, status = 201, o);
+done:
+	answers_free(&ans);
+	pairs_free(&items);
+	submission_free(&sub);
+	sbuf_free(&body);
+	return status;
+}
+
+#define APP_ENCOUNTERS_MAX (4 * 1024 * 1024) /* bytes of an encounters array */
+#define APP_ENCOUNTERS_COUNT 10000          /* encounters in one request */
+#define DEFAULT_INVITE_SURVEY "enforcement-enterprise"
+
+/* The survey invitations are minted for: ?survey=, else the enterprise survey. */
+static const struct survey *invite_survey(struct app *a, const struct http_request *req,
+                                          int *version, char *id, size_t n)
+{
+	if (!http_query_get(req->query, "survey", id, n))
+		snprintf(id, n, "%s", DEFAULT_INVITE_SURVEY);
+	return app_survey(a, id, version);
+}
+
+/* A JSON error naming the array index of the bad encounter. */
+static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
+{
+	cJSON *f = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "index", (double)index);
+	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddItemToArray(f, o);
+	char text[600];
+	snprintf(text, sizeof text, "encounter [%zu]: %s; nothing was stored", index, msg);
+	http_json_error(r, status, "invalid", text, f);
+	return status;
+}
+
+/* A string member of o, or NULL; *bad when present but not a string. */
+static const char *member_str(const cJSON *o, const char *name, bool *bad)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (m == NULL || cJSON_IsNull(m))
+		return NULL;
+	if (!cJSON_IsString(m)) {
+		*bad = true;
+		return NULL;
+	}
+	return m->valuestring;
+}
+
+/* POST /api/v1/encounters */
+int app_api_encounters(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest)
+{
+	struct principal p;
+	struct sbuf body;
+	cJSON *root = NULL, *out = NULL;
+	char sid[72], msg[512];
+	int status, version;
+	const struct survey *sv;
+
+	(void)rest;
+	sbuf_init(&body);
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		goto done;
+	if (!app_media_type_is(req->content_type, "application/json")) {
+		http_json_error(r, status = 415, "unsupported_media_type",
+		                "send the encounters as Content-Type: application/json", NULL);
+		goto done;
+	}
+	if ((sv = invite_survey(a, req, &version, sid, sizeof sid)) == NULL) {
+		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
+		goto done;
+	}
+	if ((status = http_read_body(req, APP_ENCOUNTERS_MAX, &body)) != 0) {
+		http_json_error(r, status, status == 413 ? "too_large" : "bad_request",
+		                status == 413 ? "the body is larger than 4 MiB; send fewer encounters at a time"
+		                              : "the body could not be read in full", NULL);
+		goto done;
+	}
+	/* The buffer is NUL-terminated; cJSON checks nothing trails the array. */
+	if (!utf8_valid(body.data, body.len) || memchr(body.data, '\0', body.len) != NULL ||
+	    (root = cJSON_ParseWithLengthOpts(body.data, body.len + 1, NULL, true)) == NULL ||
+	    !cJSON_IsArray(root)) {
+		http_json_error(r, status = 400, "malformed", "the body must be a JSON array of encounters", NULL);
+		goto done;
+	}
+	int count = cJSON_GetArraySize(root);
+	if (count == 0 || count > APP_ENCOUNTERS_COUNT) {
+		snprintf(msg, sizeof msg, "send 1 to %d encounters at a time", APP_ENCOUNTERS_COUNT);
+		http_json_error(r, status = 422, "invalid", msg, NULL);
+		goto done;
+	}
+	if (store_begin(a->store) != STORE_OK) {
+		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
+		goto done;
+	}
+	out = cJSON_CreateArray();
+	time_t now = time(NULL);
+	size_t i = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, root) {
+		bool bad = false;
+		struct encounter e;
+		if (!cJSON_IsObject(item)) {
+			status = encounter_error(r, 422, i, "not an object");
+			goto rollback;
+		}
+		struct encounter_in in = {
+			.id = member_str(item, "encounter_id", &bad),
+			.agency = member_str(item, "agency", &bad),
+			.domain = member_str(item, "domain", &bad),
+			.size = member_str(item, "size", &bad),
+			.district = member_str(item, "district", &bad),
+			.occurred_on = member_str(item, "occurred_on", &bad),
+			.outcome = member_str(item, "outcome", &bad),
+		};
+		if (bad) {
+			status = encounter_error(r, 422, i, "every member must be a string");
+			goto rollback;
+		}
+		if (p.role == ROLE_AGENCY && in.agency == NULL)
+			in.agency = p.agency;
+		if (p.role == ROLE_AGENCY && strcmp(in.agency, p.agency) != 0) {
+			status = encounter_error(r, 403, i, "an agency key registers only its own agency's encounters");
+			goto rollback;
+		}
+		if (!encounter_parse(&in, &e, msg, sizeof msg) ||
+		    encounter_store(a->store, &e, NULL, msg, sizeof msg) != 0) {
+			status = encounter_error(r, 422, i, msg);
+			goto rollback;
+		}
+		char token[INVITE_TOKEN_LEN], url[512];
+		if (invite_mint(a->store, sv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token) != STORE_OK) {
+			status = app_store_failure_json(a, r, STORE_ERR_SQL);
+			goto rollback;
+		}
+		invite_url(invite_base_url(), sv->id, token, url, sizeof url);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "encounter_id", e.id);
+		cJSON_AddStringToObject(o, "token", token);
+		cJSON_AddStringToObject(o, "url", url);
+		cJSON_AddItemToArray(out, o);
+		i++;
+	}
+	snprintf(msg, sizeof msg, "%zu encounters", i);
+	if (store_audit(a->store, p.key_id, "register encounters", sid, msg) != STORE_OK ||
+	    store_commit(a->store) != STORE_OK) {
+		status = app_store_failure_json(a, r, STORE_ERR_SQL);
+		goto rollback;
+	}
+	http_json(r, status = 201, out);
+	out = NULL;
+	goto done;
+rollback:
+	store_rollback(a->store);
+done:
+	cJSON_Delete(out);
+	cJSON_Delete(root);
+	sbuf_free(&body);
+	return status;
+}
+
+/*
+ * Load an encounter the principal may see: 0, or the status answered
+ * (404 unknown, 403 another agency's).
+ */
+static int visible_encounter(struct app *a, const struct principal *p, const char *id,
+                             struct http_response *r, struct encounter *e)
+{
+	if (!code_valid(id) || store_encounter_get(a->store, id, e) != STORE_OK) {
+		http_json_error(r, 404, "not_found", "no encounter with this id", NULL);
+		return 404;
+	}
+	if (p->role == ROLE_AGENCY && strcmp(e->agency, p->agency) != 0) {
+		http_json_error(r, 403, "forbidden", "this encounter belongs to another agency", NULL);
+		return 403;
+	}
+	return 0;
+}
+
+/* Mint a QR invitation for e and fill notice c (strings owned by the caller's lists). */
+static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
+                       char *url, size_t n)
+{
+	char token[INVITE_TOKEN_LEN];
+	if (store_encounter_answered(a->store, e->id))
+		return 409;
+	if (invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, time(NULL), token) != STORE_OK)
+		return 500;
+	invite_url(invite_base_url(), sv->id, token, url, n);
+	return 0;
+}
+
+/* Name of code in list for language l (the code when missing). */
+static const char *name_of(const struct registry_list *list, const char *code, enum lang l)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].code, code) == 0)
+			return list->v[i].name[l];
+	return code;
+}
+
+/*
+ * Notices for ids (n of them): one HTML page, A6 for one, A4 sheets for
+ * several.  All or nothing: an unknown or foreign id fails the request.
+ */
+static int notices(struct app *a, const struct http_request *req, struct http_response *r,
+                   const struct principal *p, char **ids, size_t n)
+{
+	struct registry_list ag = {0}, dom = {0};
+	struct encounter *e = xcalloc(n, sizeof *e);
+	struct html_notice *cards = xcalloc(n, sizeof *cards);
+	char (*urls)[512] = xcalloc(n, sizeof *urls);
+	struct sbuf *svgs = xcalloc(n, sizeof *svgs);
+	char sid[72];
+	int version, status = 0;
+	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+
+	for (size_t i = 0; i < n; i++)
+		sbuf_init(&svgs[i]);
+	if (sv == NULL) {
+		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
+		goto done;
+	}
+	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
+	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	if (store_begin(a->store) != STORE_OK) {
+		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((status = visible_encounter(a, p, ids[i], r, &e[i])) != 0)
+			goto rollback;
+		if ((status = mint_notice(a, sv, &e[i], urls[i], sizeof urls[i])) != 0) {
+			if (status == 409)
+				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
+			else
+				app_store_failure_json(a, r, STORE_ERR_SQL);
+			goto rollback;
+		}
+		qr_svg(urls[i], true, &svgs[i]);
+		for (int l = 0; l < LANG__MAX; l++) {
+			cards[i].agency[l] = name_of(&ag, e[i].agency, (enum lang)l);
+			cards[i].domain[l] = name_of(&dom, e[i].domain, (enum lang)l);
+		}
+		cards[i].date = e[i].occurred_on;
+		cards[i].url = urls[i];
+		cards[i].qr_svg = svgs[i].data;
+	}
+	if (store_commit(a->store) != STORE_OK) {
+		status = app_store_failure_json(a, r, STORE_ERR_SQL);
+		goto rollback;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_notices_page(&r->body, cards, n);
+	http_header(r, "Cache-Control", "no-store");
+	status = 200;
+	goto done;
+rollback:
+	store_rollback(a->store);
+done:
+	for (size_t i = 0; i < n; i++)
+		sbuf_free(&svgs[i]);
+	free(svgs);
+	free(urls);
+	free(cards);
+	free(e);
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+	return status;
+}
+
+/* GET /api/v1/encounters/{id}/qr.svg | qr.png | notice */
+int app_api_encounter(struct app *a, const struct http_request *req,
+                           struct http_response *r, const char *rest)
+{
+	struct principal p;
+	struct encounter e;
+	char id[72], url[512];
+	int status, version;
+	const char *slash = strchr(rest, '/');
+
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	if (slash == NULL || (size_t)(slash - rest) >= sizeof id) {
+		http_json_error(r, 404, "not_found", "no such route", NULL);
+		return 404;
+	}
+	memcpy(id, rest, (size_t)(slash - rest));
+	id[slash - rest] = '\0';
+	const char *what = slash + 1;
+	bool svg = strcmp(what, "qr.svg") == 0, png = strcmp(what, "qr.png") == 0;
+	if (strcmp(what, "notice") == 0) {
+		char *ids[1] = {id};
+		return notices(a, req, r, &p, ids, 1);
+	}
+	if (!svg && !png) {
+		http_json_error(r, 404, "not_found", "no such route", NULL);
+		return 404;
+	}
+	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
+		return status;
+	char sid[72];
+	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+	if (sv == NULL) {
+		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
+		return 422;
+	}
+	if ((status = mint_notice(a, sv, &e, url, sizeof url)) != 0) {
+		if (status == 409) {
+			http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
+			return 409;
+		}
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	sbuf_reset(&r->body);
+	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {
+		http_json_error(r, 500, "internal", "cannot make the QR code", NULL);
+		return 500;
+	}
+	r->content_type = svg ? "image/svg+xml; charset=utf-8" : "image/png";
+	http_header(r, "Cache-Control", "no-store");
+	return 200;
+}
+
+/* GET /api/v1/notices?ids=E1,E2,...  printable A4 sheets of notices. */
+int app_api_notices(struct app *a, const struct http_request *req,
+                         struct http_response *r, const char *rest)
+{
+	struct principal p;
+	char list[8192];
+	char *ids[200];
+	size_t n = 0;
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	if (!http_query_get(req->query, "ids", list, sizeof list)) {
+		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
+		return 400;
+	}
+	for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		if (n == ARRAY_SIZE(ids)) {
+			http_json_error(r, 400, "bad_request", "at most 200 notices at a time", NULL);
+			return 400;
+		}
+		ids[n++] = t;
+	}
+	if (n == 0) {
+		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
+		return 400;
+	}
+	return notices(a, req, r, &p, ids, n);
+}

@@ -1,0 +1,282 @@
+/*
+ * app_data — what dashboards read: stats, publications, surveys and the
+ * registry (GET /api/v1/...); see include/app_internal.h.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_internal.h"
+#include "encounter.h"
+#include "publish.h"
+#include "report.h"
+
+/* The query strings of a stats request; q points into it. */
+struct stats_params {
+	char survey[72], measure[72], by[64], weighting[16], from[16], to[16], level[32], low_n[16];
+	struct report_query q;
+};
+
+/* Parse ?survey=&measure=&by=&weighting=&from=&to=&level=&low_n=; 0 or the status answered. */
+static int stats_params_parse(const struct http_request *req, struct http_response *r,
+                              struct stats_params *sp)
+{
+	struct report_query *q = &sp->q;
+	char msg[256];
+	report_query_default(q);
+	if (!http_query_get(req->query, "survey", sp->survey, sizeof sp->survey)) {
+		http_json_error(r, 400, "bad_request", "survey is required", NULL);
+		return 400;
+	}
+	q->survey = sp->survey;
+	if (http_query_get(req->query, "measure", sp->measure, sizeof sp->measure) && *sp->measure)
+		q->measure = sp->measure;
+	if (http_query_get(req->query, "by", sp->by, sizeof sp->by) && *sp->by &&
+	    !report_parse_by(sp->by, q, msg, sizeof msg)) {
+		http_json_error(r, 400, "bad_request", msg, NULL);
+		return 400;
+	}
+	if (http_query_get(req->query, "weighting", sp->weighting, sizeof sp->weighting) &&
+	    *sp->weighting && !stats_weighting_parse(sp->weighting, &q->weighting)) {
+		http_json_error(r, 400, "bad_request", "weighting is none, base, poststrat or rake", NULL);
+		return 400;
+	}
+	if (http_query_get(req->query, "from", sp->from, sizeof sp->from) && *sp->from) {
+		if (!date_valid(sp->from)) {
+			http_json_error(r, 400, "bad_request", "from is a date written YYYY-MM-DD", NULL);
+			return 400;
+		}
+		q->from = sp->from;
+	}
+	if (http_query_get(req->query, "to", sp->to, sizeof sp->to) && *sp->to) {
+		if (!date_valid(sp->to)) {
+			http_json_error(r, 400, "bad_request", "to is a date written YYYY-MM-DD", NULL);
+			return 400;
+		}
+		q->to = sp->to;
+	}
+	if (http_query_get(req->query, "level", sp->level, sizeof sp->level) && *sp->level) {
+		char *end;
+		q->level = strtod(sp->level, &end);
+		if (*end != '\0' || !(q->level > 0 && q->level < 1)) {
+			http_json_error(r, 400, "bad_request", "level is a number between 0 and 1", NULL);
+			return 400;
+		}
+	}
+	if (http_query_get(req->query, "low_n", sp->low_n, sizeof sp->low_n) && *sp->low_n) {
+		long v;
+		if (!parse_long(sp->low_n, 0, 1000000, &v)) {
+			http_json_error(r, 400, "bad_request", "low_n is a whole number", NULL);
+			return 400;
+		}
+		q->low_n = (double)v;
+	}
+	return 0;
+}
+
+/* Run the report into r's body; the status (200 with an ETag, or an error). */
+static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
+                       const struct report_query *q)
+{
+	char msg[512];
+	sbuf_reset(&r->body);
+	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
+	case REPORT_OK:
+		break;
+	case REPORT_BAD_QUERY:
+		http_json_error(r, 400, "bad_request", msg, NULL);
+		return 400;
+	case REPORT_NO_DATA:
+		http_json_error(r, 422, "cannot_estimate", msg, NULL);
+		return 422;
+	default:
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
+}
+
+/* GET /api/v1/stats: the same JSON as `manyi stats`. */
+int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest)
+{
+	struct principal p;
+	struct stats_params sp;
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0 || (status = stats_params_parse(req, r, &sp)) != 0)
+		return status;
+	/* An agency sees its own agency's groups (and the overall benchmark). */
+	if (p.role == ROLE_AGENCY) {
+		struct report_query *q = &sp.q;
+		bool has = false;
+		for (size_t i = 0; i < q->nby; i++)
+			has |= q->by[i] == BY_AGENCY;
+		if (!has) {
+			if (q->nby == REPORT_MAX_BY) {
+				http_json_error(r, 403, "forbidden",
+				                "an agency key groups by agency and at most one more column", NULL);
+				return 403;
+			}
+			memmove(q->by + 1, q->by, q->nby * sizeof q->by[0]);
+			q->by[0] = BY_AGENCY;
+			q->nby++;
+		}
+		q->only_agency = p.agency;
+	}
+	return stats_reply(a, req, r, &sp.q);
+}
+
+/*
+ * GET /api/v1/public/stats: what the evaluator published (`manyi publish`)
+ * for this query, to anyone: frozen figures, small groups suppressed.
+ */
+int app_api_public_stats(struct app *a, const struct http_request *req,
+                              struct http_response *r, const char *rest)
+{
+	struct stats_params sp;
+	char key[256], at[32], *result = NULL;
+	int status;
+
+	(void)rest;
+	if ((status = stats_params_parse(req, r, &sp)) != 0)
+		return status;
+	publish_key(&sp.q, key, sizeof key);
+	enum store_err e = store_publication_get(a->store, key, &result, at, sizeof at);
+	if (e == STORE_ERR_NOTFOUND) {
+		http_json_error(r, 404, "not_published",
+		                "nothing has been published for this query; see /api/v1/public/publications", NULL);
+		return 404;
+	}
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
+	sbuf_reset(&r->body);
+	sbuf_adds(&r->body, result);
+	free(result);
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
+}
+
+static bool publication_item(void *ctx, const char *query, const char *at)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "query", query);
+	cJSON_AddStringToObject(o, "published_at", at);
+	cJSON_AddItemToArray(ctx, o);
+	return true;
+}
+
+/* GET /api/v1/public/publications?survey=ID: what has been published. */
+int app_api_publications(struct app *a, const struct http_request *req,
+                              struct http_response *r, const char *rest)
+{
+	char survey[72];
+	(void)rest;
+	if (!http_query_get(req->query, "survey", survey, sizeof survey)) {
+		http_json_error(r, 400, "bad_request", "survey is required", NULL);
+		return 400;
+	}
+	cJSON *arr = cJSON_CreateArray();
+	if (store_publication_list(a->store, survey, publication_item, arr) != STORE_OK) {
+		cJSON_Delete(arr);
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "survey", survey);
+	cJSON_AddItemToObject(root, "publications", arr);
+	http_json(r, 200, root);
+	return app_etag_reply(req, r, 200);
+}
+
+/* GET /api/v1/surveys: every survey's latest version, title and audience. */
+int app_api_surveys(struct app *a, const struct http_request *req, struct http_response *r,
+                         const char *rest)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	(void)rest;
+	if (store_survey_ids(a->store, &ids, &n) != STORE_OK)
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		int version;
+		const struct survey *sv = app_survey(a, ids[i], &version);
+		if (sv != NULL) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "id", sv->id);
+			cJSON_AddNumberToObject(o, "version", version);
+			cJSON_AddStringToObject(o, "audience", audience_name(sv->audience));
+			cJSON *t = cJSON_AddObjectToObject(o, "title");
+			cJSON_AddStringToObject(t, "zh", sv->title.s[LANG_ZH]);
+			cJSON_AddStringToObject(t, "en", sv->title.s[LANG_EN]);
+			cJSON_AddItemToArray(arr, o);
+		}
+		free(ids[i]);
+	}
+	free(ids);
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "surveys", arr);
+	http_json(r, 200, root);
+	return app_etag_reply(req, r, 200);
+}
+
+/* GET /api/v1/surveys/{id}: the latest definition as registered, with its version. */
+int app_api_survey(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest)
+{
+	int version;
+	const struct survey *sv = app_survey(a, rest, &version);
+	if (sv == NULL) {
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "version", version);
+	cJSON_AddItemToObject(root, "definition", cJSON_Parse(sv->canonical));
+	http_json(r, 200, root);
+	return app_etag_reply(req, r, 200);
+}
+
+/* The names of a registry list as [{code, name: {zh, en}}]. */
+static cJSON *registry_json(const struct registry_list *l)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < l->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", l->v[i].code);
+		cJSON *nm = cJSON_AddObjectToObject(o, "name");
+		cJSON_AddStringToObject(nm, "zh", l->v[i].name[LANG_ZH]);
+		cJSON_AddStringToObject(nm, "en", l->v[i].name[LANG_EN]);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* GET /api/v1/registry: agencies and domains in both languages, and the fixed code lists. */
+int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest)
+{
+	struct registry_list ag = {0}, dom = {0};
+	static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
+	static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
+	static const char *const channels[] = {"web", "qr", "phone", "paper", "kiosk", "api", "other"};
+	(void)rest;
+	if (store_registry_list(a->store, REGISTRY_AGENCY, &ag) != STORE_OK ||
+	    store_registry_list(a->store, REGISTRY_DOMAIN, &dom) != STORE_OK) {
+		registry_list_free(&ag);
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddItemToObject(root, "agencies", registry_json(&ag));
+	cJSON_AddItemToObject(root, "domains", registry_json(&dom));
+	cJSON_AddItemToObject(root, "sizes", cJSON_CreateStringArray(sizes, 5));
+	cJSON_AddItemToObject(root, "outcomes", cJSON_CreateStringArray(outcomes, 5));
+	cJSON_AddItemToObject(root, "channels", cJSON_CreateStringArray(channels, 7));
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+	http_json(r, 200, root);
+	return app_etag_reply(req, r, 200);
+}

@@ -1,0 +1,298 @@
+/* app_form — the HTML form, GET and POST /s/{survey}; see include/app_internal.h. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_internal.h"
+#include "csrf.h"
+#include "form.h"
+#include "html.h"
+#include "metrics.h"
+
+/* Registry entries as select choices; the strings stay owned by list. */
+static struct html_choice *choices_of(const struct registry_list *list)
+{
+	struct html_choice *c = xcalloc(list->n ? list->n : 1, sizeof *c);
+	for (size_t i = 0; i < list->n; i++) {
+		c[i].code = list->v[i].code;
+		for (int l = 0; l < LANG__MAX; l++)
+			c[i].name[l] = list->v[i].name[l];
+	}
+	return c;
+}
+
+/* Everything a form render needs beyond the view itself. */
+struct form_ctx {
+	const char *survey_id;
+	enum lang lang;
+	bool https;             /* mark the cookie Secure */
+	char token[INVITE_TOKEN_LEN]; /* the invitation, or "" */
+	const char *context;    /* the encounter line shown with an invitation */
+	char action[128];
+	char csrf[CSRF_TOKEN_LEN];
+};
+
+/*
+ * Render the form with status, keeping values and errors; sets the CSRF
+ * cookie for the token in fc->csrf.
+ */
+static int render_form(struct app *a, struct http_response *r, int status,
+                       const struct survey *sv, struct form_ctx *fc,
+                       const struct pairs *values, const struct answer_errors *errs,
+                       const char *notice)
+{
+	struct registry_list agencies = {0}, domains = {0};
+	struct html_choice *ac = NULL, *dc = NULL;
+	enum store_err e;
+
+	if ((e = store_registry_list(a->store, REGISTRY_AGENCY, &agencies)) != STORE_OK ||
+	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &domains)) != STORE_OK) {
+		registry_list_free(&agencies);
+		return app_store_failure_page(a, r, fc->lang, e);
+	}
+	ac = choices_of(&agencies);
+	dc = choices_of(&domains);
+
+	struct form_view v = {
+		.survey = sv,
+		.lang = fc->lang,
+		.action = fc->action,
+		.csrf = fc->csrf,
+		.token = fc->token[0] ? fc->token : NULL,
+		.context = fc->context,
+		.ask_context = fc->token[0] == '\0',
+		.agencies = ac,
+		.nagencies = agencies.n,
+		.domains = dc,
+		.ndomains = domains.n,
+		.values = values,
+		.errors = errs,
+		.notice = notice,
+	};
+	r->status = status;
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_form_page(&r->body, &v);
+
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/s/%s; Max-Age=%d; HttpOnly; SameSite=Lax%s",
+	         CSRF_COOKIE, fc->csrf, fc->survey_id, CSRF_MAX_AGE, fc->https ? "; Secure" : "");
+	http_header(r, "Set-Cookie", cookie);
+	http_header(r, "Cache-Control", "no-store");
+	http_header(r, "Content-Language", fc->lang == LANG_ZH ? "zh-CN" : "en");
+
+	free(ac);
+	free(dc);
+	registry_list_free(&agencies);
+	registry_list_free(&domains);
+	return status;
+}
+
+/* Split "/s/{survey}[/thanks]" into the id and whether it is the thanks page. */
+static bool survey_path(const char *rest, char *id, size_t n, bool *thanks)
+{
+	const char *slash = strchr(rest, '/');
+	size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+	*thanks = false;
+	if (slash != NULL) {
+		if (strcmp(slash, "/thanks") != 0)
+			return false;
+		*thanks = true;
+	}
+	if (len == 0 || len >= n)
+		return false;
+	memcpy(id, rest, len);
+	id[len] = '\0';
+	return slug_valid(id);
+}
+
+/* GET /s/{survey} and /s/{survey}/thanks */
+int app_form_get(struct app *a, const struct http_request *req,
+                      struct http_response *r, const char *rest)
+{
+	struct form_ctx fc = {.lang = app_query_lang(req->query), .https = req->https};
+	char id[72], token[256], cookie[CSRF_TOKEN_LEN];
+	bool thanks;
+	int version;
+	const struct survey *sv;
+
+	if (!survey_path(rest, id, sizeof id, &thanks) ||
+	    (sv = app_survey(a, id, &version)) == NULL) {
+		app_page(r, 404, fc.lang, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);
+		return 404;
+	}
+	if (thanks) {
+		r->content_type = "text/html; charset=utf-8";
+		html_thanks_page(&r->body, sv, fc.lang);
+		return 200;
+	}
+	fc.survey_id = id;
+	char *context = NULL;
+	if (http_query_get(req->query, "t", token, sizeof token)) {
+		struct invitation inv;
+		unsigned char hash[32];
+		struct encounter e;
+		long wait;
+		enum invite_state st = app_resolve_token(a, req, id, token, time(NULL), &inv, hash, &wait);
+		if (wait > 0) {
+			app_page(r, 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+			app_retry_after(r, wait);
+			return 429;
+		}
+		if (st != INVITE_VALID)
+			return app_invite_page(r, fc.lang, st);
+		if (store_encounter_get(a->store, inv.encounter, &e) != STORE_OK)
+			return app_invite_page(r, fc.lang, INVITE_UNKNOWN);
+		context = app_encounter_context(a, &e, fc.lang);
+		snprintf(fc.token, sizeof fc.token, "%.22s", token);
+	}
+	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
+	/* Keep a still-fresh token so two open tabs do not invalidate each other. */
+	time_t now = time(NULL);
+	if (cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie) &&
+	    csrf_check(a->secret, id, cookie, cookie, now, CSRF_MAX_AGE / 2) == CSRF_VALID)
+		memcpy(fc.csrf, cookie, sizeof cookie);
+	else
+		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
+	fc.context = context;
+	int status = render_form(a, r, 200, sv, &fc, NULL, NULL, NULL);
+	free(context);
+	return status;
+}
+
+/* POST /s/{survey} */
+int app_form_post(struct app *a, const struct http_request *req,
+                       struct http_response *r, const char *rest)
+{
+	struct form_ctx fc = {.lang = app_query_lang(req->query), .https = req->https};
+	struct sbuf body;
+	struct pairs form, items;
+	struct answers ans = {0};
+	struct answer_errors ctx_errs = {.n = 0}, errs = {.n = 0};
+	char id[72], cookie[CSRF_TOKEN_LEN], public_id[64];
+	const struct survey *sv;
+	const char *v;
+	bool thanks;
+	int version, status;
+	struct invitation inv;
+	unsigned char hash[32];
+	bool invited = false;
+	char *context = NULL;
+
+	sbuf_init(&body);
+	pairs_init(&form);
+	pairs_init(&items);
+
+	if (!survey_path(rest, id, sizeof id, &thanks) || thanks ||
+	    (sv = app_survey(a, id, &version)) == NULL) {
+		app_page(r, 404, fc.lang, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);
+		status = 404;
+		goto done;
+	}
+	if (!app_media_type_is(req->content_type, "application/x-www-form-urlencoded")) {
+		app_page(r, status = 415, fc.lang, MSG_BAD_REQUEST_TITLE, MSG_BAD_TYPE);
+		goto done;
+	}
+	if ((status = http_read_body(req, APP_FORM_MAX, &body)) != 0) {
+		app_page(r, status, fc.lang, MSG_BAD_REQUEST_TITLE,
+		          status == 413 ? MSG_TOO_LARGE : MSG_BAD_REQUEST);
+		goto done;
+	}
+	if (form_parse(body.data, body.len, &form) != FORM_OK) {
+		app_page(r, status = 400, fc.lang, MSG_BAD_REQUEST_TITLE, MSG_BAD_REQUEST);
+		goto done;
+	}
+	if ((v = pairs_get(&form, "_lang")) != NULL)
+		lang_parse(v, &fc.lang);
+	fc.survey_id = id;
+	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
+
+	/* CSRF first: nothing from a forged post is even validated. */
+	time_t now = time(NULL);
+	const char *posted = pairs_get(&form, "_csrf");
+	bool have_cookie = cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie);
+	enum csrf_result cr = csrf_check(a->secret, id, posted, have_cookie ? cookie : NULL,
+	                                 now, CSRF_MAX_AGE);
+	if (cr != CSRF_VALID) {
+		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
+		status = render_form(a, r, 403, sv, &fc, &form, NULL,
+		                     app_msgs[cr == CSRF_EXPIRED ? MSG_CSRF_EXPIRED : MSG_CSRF_MISSING][fc.lang]);
+		goto done;
+	}
+	snprintf(fc.csrf, sizeof fc.csrf, "%s", posted);
+
+	/* An invitation: the encounter gives the context. */
+	if ((v = pairs_get(&form, "_t")) != NULL && *v != '\0') {
+		struct encounter e;
+		long wait;
+		enum invite_state st = app_resolve_token(a, req, id, v, now, &inv, hash, &wait);
+		if (wait > 0) {
+			app_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+			app_retry_after(r, wait);
+			goto done;
+		}
+		if (st != INVITE_VALID || store_encounter_get(a->store, inv.encounter, &e) != STORE_OK) {
+			status = app_invite_page(r, fc.lang, st == INVITE_VALID ? INVITE_UNKNOWN : st);
+			goto done;
+		}
+		invited = true;
+		snprintf(fc.token, sizeof fc.token, "%.22s", v);
+		fc.context = context = app_encounter_context(a, &e, fc.lang);
+	}
+
+	/* A filled honeypot is a bot: say thanks, store nothing. */
+	if ((v = pairs_get(&form, "_hp")) != NULL && *v != '\0') {
+		metrics_reject(REJECT_HONEYPOT);
+		goto stored;
+	}
+	long wait = 0;
+	if (!invited && !throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
+		app_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+		app_retry_after(r, wait);
+		goto done;
+	}
+
+	for (size_t i = 0; i < form.n; i++)
+		if (form.v[i].key[0] != '_')
+			pairs_add(&items, form.v[i].key, form.v[i].value);
+	const char *agency = pairs_get(&form, "_agency");
+	const char *domain = pairs_get(&form, "_domain");
+	if (!invited)
+		app_check_context(a, agency, domain, "_agency", "_domain", &ctx_errs);
+	answers_check(sv, &items, false, &ans, &errs);
+	app_errors_merge(&ctx_errs, &errs);
+	if (ctx_errs.n > 0) {
+		status = render_form(a, r, 422, sv, &fc, &form, &ctx_errs, NULL);
+		goto done;
+	}
+
+	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, agency, domain,
+	                                "web", &ans, public_id, sizeof public_id);
+	if (e == STORE_ERR_CONSTRAINT && invited) {
+		status = app_invite_page(r, fc.lang, INVITE_USED);
+		goto done;
+	}
+	if (e != STORE_OK) {
+		status = app_store_failure_page(a, r, fc.lang, e);
+		goto done;
+	}
+	if (!invited)
+		throttle_count(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now);
+stored:;
+	char location[160];
+	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", id, lang_code(fc.lang));
+	r->status = status = 303;
+	http_header(r, "Location", location);
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_thanks_page(&r->body, sv, fc.lang);
+done:
+	free(context);
+	answers_free(&ans);
+	pairs_free(&items);
+	pairs_free(&form);
+	sbuf_free(&body);
+	return status;
+}
