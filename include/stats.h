@@ -285,7 +285,8 @@ void stats_holm_cmp(struct stats_cmp *cmp, size_t m, double level);
  * group in the previous period): diff = est1 - est2, se = sqrt(se1^2 +
  * se2^2), t, the two-sided p with df degrees of freedom (min of the two
  * designs' df is the conservative choice), funnel limits around est2, and
- * p_holm = p until stats_holm_cmp() runs over a set of them.
+ * p_holm = p until stats_holm_cmp() runs over a set of them.  When any of
+ * est1, se1, est2, se2 is NaN every figure is NaN and significant false.
  */
 void stats_compare_independent(double est1, double se1, double est2, double se2, double df,
                                double level, struct stats_cmp *out);

@@ -130,6 +130,20 @@ static int group_of(struct groups *g, const char *key)
 	return (int)g->n++;
 }
 
+/* The group of key, or -1 when there is none (nothing is added). */
+static int group_find(const struct groups *g, const char *key)
+{
+	if (g->nslots == 0)
+		return -1;
+	size_t j = hash_str(key) & (g->nslots - 1);
+	while (g->slots[j] >= 0) {
+		if (strcmp(g->keys[g->slots[j]], key) == 0)
+			return g->slots[j];
+		j = (j + 1) & (g->nslots - 1);
+	}
+	return -1;
+}
+
 static void groups_free(struct groups *g)
 {
 	for (size_t i = 0; i < g->n; i++)
@@ -277,8 +291,43 @@ static cJSON *cmp_json(const struct stats_cmp *c)
 	return o;
 }
 
-/* The fields of CONTRACT §5 and the comparisons of one row. */
-static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_cmp)
+/* One row against the same row (same group key) in the previous period. */
+struct vs_prev {
+	struct stats_cmp mean, rate;
+	double prev_mean, prev_rate; /* NaN when the previous period has no such figure */
+	size_t prev_n;               /* 0 when the group is absent from the previous period */
+};
+
+/*
+ * The previous period of a report with both --from and --to: as long as
+ * [from, to] and ending the day before from, with the same measure,
+ * weighting and groups, estimated on its own design (its own N_h and
+ * margins).
+ */
+struct previous {
+	bool asked;                 /* both --from and --to were given */
+	char from[16], to[16];
+	struct report_query q;      /* the query with the previous dates */
+	struct load L;
+	struct stats_result *res;   /* NULL when it could not be estimated */
+	char error[512];            /* why, when res is NULL */
+	struct vs_prev overall;
+	struct vs_prev *groups;     /* [n_groups of this period] */
+};
+
+static cJSON *vs_prev_json(const struct stats_cmp *c, const char *prev_name, double prev,
+                           size_t prev_n)
+{
+	cJSON *o = cmp_json(c);
+	add_num(o, prev_name, prev);
+	cJSON_AddNumberToObject(o, "previous_n", (double)prev_n);
+	return o;
+}
+
+/* The fields of CONTRACT §5 and the comparisons of one row; v is the row's
+ * comparison with the previous period (NULL when it was not estimated). */
+static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_cmp,
+                     const struct previous *pv, const struct vs_prev *v)
 {
 	cJSON_AddNumberToObject(o, "n", (double)r->n);
 	add_num(o, "wsum", r->wsum);
@@ -299,11 +348,24 @@ static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_c
 		if (rate)
 			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall));
 	}
+	if (pv->asked) {
+		if (v != NULL)
+			cJSON_AddItemToObject(o, "vs_previous",
+			                      vs_prev_json(&v->mean, "previous_mean", v->prev_mean, v->prev_n));
+		else
+			cJSON_AddNullToObject(o, "vs_previous");
+		if (rate && v != NULL)
+			cJSON_AddItemToObject(o, "rate_vs_previous",
+			                      vs_prev_json(&v->rate, "previous_rate", v->prev_rate, v->prev_n));
+		else if (rate)
+			cJSON_AddNullToObject(o, "rate_vs_previous");
+	}
 }
 
 static const char *const row_fields[] = {
 	"n", "wsum", "mean", "se", "df", "ci_low", "ci_high", "rate", "rate_se", "rate_ci_low",
 	"rate_ci_high", "index", "n_eff", "low_n", "diff", "diff_se", "p", "p_holm", "significant",
+	"prev_mean", "prev_n", "prev_diff", "prev_diff_se", "prev_p", "prev_p_holm", "prev_significant",
 };
 
 static void csv_num(struct sbuf *b, double v)
@@ -314,7 +376,13 @@ static void csv_num(struct sbuf *b, double v)
 		sbuf_adds(b, ",");
 }
 
-static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate)
+/* A comparison's significance: empty without a p value. */
+static void csv_significant(struct sbuf *b, const struct stats_cmp *c)
+{
+	sbuf_adds(b, isfinite(c->p) ? (c->significant ? ",true" : ",false") : ",");
+}
+
+static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const struct vs_prev *v)
 {
 	sbuf_printf(b, ",%zu", r->n);
 	csv_num(b, r->wsum);
@@ -334,7 +402,18 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate)
 	csv_num(b, r->mean_vs_overall.se);
 	csv_num(b, r->mean_vs_overall.p);
 	csv_num(b, r->mean_vs_overall.p_holm);
-	sbuf_adds(b, isfinite(r->mean_vs_overall.p) ? (r->mean_vs_overall.significant ? ",true" : ",false") : ",");
+	csv_significant(b, &r->mean_vs_overall);
+	if (v != NULL) {
+		csv_num(b, v->prev_mean);
+		sbuf_printf(b, ",%zu", v->prev_n);
+		csv_num(b, v->mean.diff);
+		csv_num(b, v->mean.se);
+		csv_num(b, v->mean.p);
+		csv_num(b, v->mean.p_holm);
+		csv_significant(b, &v->mean);
+	} else {
+		sbuf_adds(b, ",,,,,,,");
+	}
 	sbuf_adds(b, "\r\n");
 }
 
@@ -476,29 +555,222 @@ static struct stats_population load_population(const struct load *L)
 static void describe_error(const struct load *L, enum stats_err se, const struct stats_error *err,
                            char *msg, size_t msglen)
 {
-	const char *c0 = "", *c1 = "";
+	char cell[160] = "";
 	switch (err->margin) {
 	case STATS_M_AGENCY:
-		c0 = err->cell[0] >= 0 ? L->agencies.v[err->cell[0]].code : "";
+		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->agencies.n)
+			snprintf(cell, sizeof cell, "%s", L->agencies.v[err->cell[0]].code);
 		break;
 	case STATS_M_DOMAIN:
-		c0 = err->cell[0] >= 0 ? L->domains.v[err->cell[0]].code : "";
+		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->domains.n)
+			snprintf(cell, sizeof cell, "%s", L->domains.v[err->cell[0]].code);
 		break;
 	case STATS_M_SIZE:
-		c0 = err->cell[0] >= 0 && err->cell[0] < N_SIZES ? size_codes[err->cell[0]] : "";
+		if (err->cell[0] >= 0 && err->cell[0] < N_SIZES)
+			snprintf(cell, sizeof cell, "%s", size_codes[err->cell[0]]);
 		break;
 	case STATS_M_AGENCY_DOMAIN:
-		c0 = err->cell[0] >= 0 ? L->agencies.v[err->cell[0]].code : "";
-		c1 = err->cell[1] >= 0 ? L->domains.v[err->cell[1]].code : "";
+		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->agencies.n && err->cell[1] >= 0 &&
+		    (size_t)err->cell[1] < L->domains.n)
+			snprintf(cell, sizeof cell, "%s x %s", L->agencies.v[err->cell[0]].code,
+			         L->domains.v[err->cell[1]].code);
 		break;
 	default:
 		break;
 	}
-	if (*c0)
-		snprintf(msg, msglen, "%s (cell %s%s%s): %s", stats_strerror(se), c0, *c1 ? " x " : "", c1,
-		         err->msg);
-	else
+	if (*cell == '\0')
 		snprintf(msg, msglen, "%s: %s", stats_strerror(se), err->msg);
+	else if (se == STATS_E_EMPTY_CELL)
+		snprintf(msg, msglen, "%s (cell %s): %.0f encounter%s registered in the period but no "
+		         "answer from the invitation sample; use weighting base, or a period in which "
+		         "every cell has an answer", stats_strerror(se), cell, err->value,
+		         err->value == 1 ? "" : "s");
+	else if (se == STATS_E_NO_POPULATION)
+		snprintf(msg, msglen, "%s (cell %s): answers from the invitation sample but no "
+		         "encounter registered in the period", stats_strerror(se), cell);
+	else
+		snprintf(msg, msglen, "%s (cell %s): %s", stats_strerror(se), cell, err->msg);
+}
+
+/* The options of stats_estimate() for q and its measure. */
+static void report_options(const struct report_query *q, const struct load *L,
+                           struct stats_options *opts)
+{
+	stats_options_default(opts);
+	opts->weighting = q->weighting;
+	opts->level = q->level;
+	opts->low_n = q->low_n;
+	opts->rate = L->measure != NULL;
+	opts->points = L->measure != NULL ? L->sv->points : 0;
+}
+
+/*
+ * Load the data of q and estimate.  REPORT_NO_DATA (msg says why) when the
+ * period cannot be estimated; *res is the caller's to free on REPORT_OK.
+ */
+static enum report_status estimate_period(struct store *s, const struct report_query *q,
+                                          const struct survey *sv, struct load *L,
+                                          struct stats_result **res, char *msg, size_t msglen)
+{
+	struct stats_options opts;
+	struct stats_error err;
+	enum report_status st;
+
+	*res = NULL;
+	if ((st = load_data(s, q, sv, L, msg, msglen)) != REPORT_OK)
+		return st;
+	struct stats_population pop = load_population(L);
+	report_options(q, L, &opts);
+	enum stats_err se = stats_estimate(L->resp, L->n, L->groups.n, &pop, &opts, res, &err);
+	if (se != STATS_OK) {
+		describe_error(L, se, &err, msg, msglen);
+		return REPORT_NO_DATA;
+	}
+	return REPORT_OK;
+}
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. */
+static long long days_from_civil(long long y, int m, int d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	long long yoe = y - era * 400;
+	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool parse_day(const char *s, long long *days)
+{
+	int y, m, d, len = 0;
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 ||
+	    s[len] != '\0')
+		return false;
+	*days = days_from_civil(y, m, d);
+	return true;
+}
+
+static void format_day(long long days, char *out, size_t n)
+{
+	long long y;
+	int m, d;
+	civil_from_days(days, &y, &m, &d);
+	/* previous_dates() keeps the year within 1..9999. */
+	snprintf(out, n, "%04u-%02u-%02u", (unsigned)(y % 10000) % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
+}
+
+/*
+ * The period before [from, to]: as many days, ending the day before from.
+ * False when from or to is not a date, to is before from, or the previous
+ * period would start before the year 1.
+ */
+static bool previous_dates(const char *from, const char *to, char *pfrom, char *pto, size_t n)
+{
+	long long f, t;
+	if (!parse_day(from, &f) || !parse_day(to, &t) || t < f)
+		return false;
+	long long start = f - (t - f + 1);
+	if (start < days_from_civil(1, 1, 1))
+		return false;
+	format_day(start, pfrom, n);
+	format_day(f - 1, pto, n);
+	return true;
+}
+
+/* Compare cur with prev (NULL: absent) as two independent estimates. */
+static void vs_prev_fill(struct vs_prev *v, const struct stats_row *cur,
+                         const struct stats_row *prev, double df, double level, bool rate)
+{
+	v->prev_mean = prev != NULL ? prev->mean : NAN;
+	v->prev_rate = prev != NULL && rate ? prev->rate : NAN;
+	v->prev_n = prev != NULL ? prev->n : 0;
+	stats_compare_independent(cur->mean, cur->se, v->prev_mean, prev != NULL ? prev->se : NAN,
+	                          df, level, &v->mean);
+	stats_compare_independent(rate ? cur->rate : NAN, rate ? cur->rate_se : NAN, v->prev_rate,
+	                          prev != NULL && rate ? prev->rate_se : NAN, df, level, &v->rate);
+}
+
+/*
+ * Estimate the previous period of q (when q has both dates) and compare
+ * every row of res with it.  Only a database failure is an error; a
+ * previous period that cannot be estimated leaves pv->res NULL and says
+ * why in pv->error.
+ */
+static enum report_status previous_run(struct store *s, const struct report_query *q,
+                                       const struct survey *sv, const struct load *L,
+                                       const struct stats_result *res, struct previous *pv,
+                                       char *msg, size_t msglen)
+{
+	pv->asked = q->from != NULL && q->to != NULL;
+	if (!pv->asked)
+		return REPORT_OK;
+	if (!previous_dates(q->from, q->to, pv->from, pv->to, sizeof pv->from)) {
+		snprintf(pv->error, sizeof pv->error, "no previous period before %s to %s", q->from,
+		         q->to);
+		return REPORT_OK;
+	}
+	pv->q = *q;
+	pv->q.from = pv->from;
+	pv->q.to = pv->to;
+	enum report_status st = estimate_period(s, &pv->q, sv, &pv->L, &pv->res, pv->error,
+	                                        sizeof pv->error);
+	if (st == REPORT_STORE) {
+		snprintf(msg, msglen, "%s", pv->error);
+		return st;
+	}
+	if (st != REPORT_OK) {
+		stats_result_free(pv->res);
+		pv->res = NULL;
+		return REPORT_OK;
+	}
+
+	bool rate = L->measure != NULL;
+	double df = res->df < pv->res->df ? res->df : pv->res->df;
+	vs_prev_fill(&pv->overall, &res->overall, &pv->res->overall, df, q->level, rate);
+	pv->groups = xcalloc(res->n_groups + 1, sizeof *pv->groups);
+	for (size_t g = 0; g < res->n_groups; g++) {
+		int pg = group_find(&pv->L.groups, L->groups.keys[g]);
+		vs_prev_fill(&pv->groups[g], &res->groups[g], pg >= 0 ? &pv->res->groups[pg] : NULL, df,
+		             q->level, rate);
+	}
+	/* Holm over the groups, as for vs_overall. */
+	if (res->n_groups > 0) {
+		struct stats_cmp *c = xmalloc(res->n_groups * sizeof *c);
+		for (int m = 0; m < 2; m++) {
+			for (size_t g = 0; g < res->n_groups; g++)
+				c[g] = m == 0 ? pv->groups[g].mean : pv->groups[g].rate;
+			stats_holm_cmp(c, res->n_groups, q->level);
+			for (size_t g = 0; g < res->n_groups; g++) {
+				if (m == 0)
+					pv->groups[g].mean = c[g];
+				else
+					pv->groups[g].rate = c[g];
+			}
+		}
+		free(c);
+	}
+	return REPORT_OK;
+}
+
+static void previous_free(struct previous *pv)
+{
+	stats_result_free(pv->res);
+	load_free(&pv->L);
+	free(pv->groups);
 }
 
 enum report_status report_weights(struct store *s, const char *survey, const char *from,
@@ -562,14 +834,15 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
                               struct sbuf *out, char *msg, size_t msglen)
 {
 	struct load L = {0};
+	struct previous pv;
 	struct stats_result *res = NULL;
-	struct stats_error err;
 	enum report_status status = REPORT_STORE;
 	char *def = NULL;
 	struct survey *sv = NULL;
 	size_t *order = NULL;
 	int version;
 
+	memset(&pv, 0, sizeof pv);
 	if (store_survey_latest(s, q->survey, &version, &def) != STORE_OK ||
 	    survey_parse(q->survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
 		snprintf(msg, msglen, "unknown survey \"%.64s\"", q->survey);
@@ -581,22 +854,10 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		status = REPORT_BAD_QUERY;
 		goto done;
 	}
-	if ((status = load_data(s, q, sv, &L, msg, msglen)) != REPORT_OK)
+	if ((status = estimate_period(s, q, sv, &L, &res, msg, msglen)) != REPORT_OK)
 		goto done;
-	struct stats_population pop = load_population(&L);
-	struct stats_options opts;
-	stats_options_default(&opts);
-	opts.weighting = q->weighting;
-	opts.level = q->level;
-	opts.low_n = q->low_n;
-	opts.rate = L.measure != NULL;
-	opts.points = L.measure != NULL ? sv->points : 0;
-	enum stats_err se = stats_estimate(L.resp, L.n, L.groups.n, &pop, &opts, &res, &err);
-	if (se != STATS_OK) {
-		describe_error(&L, se, &err, msg, msglen);
-		status = REPORT_NO_DATA;
+	if ((status = previous_run(s, q, sv, &L, res, &pv, msg, msglen)) != REPORT_OK)
 		goto done;
-	}
 
 	/* Cronbach's alpha of the index items, unweighted, complete cases. */
 	double alpha = NAN;
@@ -605,6 +866,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		stats_cronbach_alpha(L.x, L.n, L.k, &alpha, &n_complete);
 
 	bool rate = L.measure != NULL;
+	const struct vs_prev *vp_overall = pv.res != NULL ? &pv.overall : NULL;
 	/* Groups in key order, so output is stable. */
 	order = xcalloc(L.groups.n + 1, sizeof *order);
 	for (size_t i = 0; i < L.groups.n; i++)
@@ -633,8 +895,30 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		cJSON_AddNumberToObject(root, "rake_iterations", res->rake_iterations);
 		add_num(root, "cronbach_alpha", alpha);
 		cJSON_AddNumberToObject(root, "alpha_n", (double)n_complete);
+		/* A funnel plot: each group's mean (or rate) against its precision,
+		 * around this centre, with the group's vs_overall.funnel_low/high
+		 * as the limits at this level. */
+		cJSON *funnel = cJSON_AddObjectToObject(root, "funnel");
+		add_num(funnel, "center", res->overall.mean);
+		add_num(funnel, "rate_center", rate ? res->overall.rate : NAN);
+		cJSON_AddNumberToObject(funnel, "level", q->level);
+		add_num(funnel, "df", res->df);
+		if (pv.asked) {
+			cJSON *prev = cJSON_AddObjectToObject(root, "previous");
+			if (*pv.from) {
+				cJSON_AddStringToObject(prev, "from", pv.from);
+				cJSON_AddStringToObject(prev, "to", pv.to);
+			}
+			if (pv.res != NULL) {
+				cJSON_AddNumberToObject(prev, "n", (double)pv.res->overall.n);
+				add_num(prev, "df", pv.res->df);
+				cJSON_AddNumberToObject(prev, "rake_iterations", pv.res->rake_iterations);
+			} else {
+				cJSON_AddStringToObject(root, "previous_error", pv.error);
+			}
+		}
 		cJSON *ov = cJSON_AddObjectToObject(root, "overall");
-		row_json(ov, &res->overall, rate, false);
+		row_json(ov, &res->overall, rate, false, &pv, vp_overall);
 		cJSON *groups = cJSON_AddArrayToObject(root, "groups");
 		for (size_t gi = 0; gi < L.groups.n; gi++) {
 			size_t g = order[gi];
@@ -650,7 +934,8 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 					else
 						cJSON_AddNullToObject(b, by_names[q->by[i]]);
 				}
-				row_json(o, &res->groups[g], rate, true);
+				row_json(o, &res->groups[g], rate, true, &pv,
+				         pv.res != NULL ? &pv.groups[g] : NULL);
 				cJSON_AddItemToArray(groups, o);
 			}
 			free(key);
@@ -670,7 +955,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 		for (size_t i = 0; i < q->nby; i++)
 			sbuf_adds(out, ",");
 		sbuf_adds(out, "overall");
-		row_csv(out, &res->overall, rate);
+		row_csv(out, &res->overall, rate, vp_overall);
 		for (size_t gi = 0; gi < L.groups.n; gi++) {
 			size_t g = order[gi];
 			char *key = xstrdup(L.groups.keys[g]);
@@ -682,7 +967,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 					sbuf_addc(out, ',');
 				}
 				sbuf_adds(out, "group");
-				row_csv(out, &res->groups[g], rate);
+				row_csv(out, &res->groups[g], rate, pv.res != NULL ? &pv.groups[g] : NULL);
 			}
 			free(key);
 		}
@@ -690,6 +975,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 	status = REPORT_OK;
 done:
 	free(order);
+	previous_free(&pv);
 	stats_result_free(res);
 	load_free(&L);
 	survey_free(sv);

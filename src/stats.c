@@ -1210,6 +1210,13 @@ void stats_compare_independent(double est1, double se1, double est2, double se2,
 	double q[2];
 	double a = (1 - level) / 2;
 
+	/* A side without an estimate (a group absent from one period) leaves
+	 * the whole comparison undefined, as struct stats_cmp says; without
+	 * this the NaN variance would be clamped to a standard error of 0. */
+	if (isnan(est1) || isnan(se1) || isnan(est2) || isnan(se2)) {
+		cmp_nan(out);
+		return;
+	}
 	q[0] = stats_t_quantile(a, df);
 	q[1] = stats_t_quantile(1 - a, df);
 	cmp_fill(out, est1 - est2, se1 * se1 + se2 * se2, est2, df, q);
