@@ -234,7 +234,8 @@ static const char *const sql[STMT__MAX] = {
 	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na"
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " LEFT JOIN answer a ON a.response_id = r.id"
-	    " WHERE r.survey_id = ? ORDER BY r.id, a.item, a.seq",
+	    /* "+": scan response in id order rather than sort (memory stays flat) */
+	    " WHERE +r.survey_id = ? ORDER BY r.id, a.item, a.seq",
 	[STMT_SURVEY_IDS] = "SELECT DISTINCT id FROM survey ORDER BY id",
 	[STMT_PUBLICATION_ADD] = "INSERT INTO publication (survey_id, query, result) VALUES (?, ?, ?)",
 	[STMT_PUBLICATION_GET] = "SELECT result, published_at FROM publication WHERE query = ? "

@@ -8,6 +8,7 @@ pkgs=(build-essential pkg-config clang
       libfcgi-dev libsqlite3-dev sqlite3 libgsl-dev libcjson-dev libcmocka-dev
       libsodium-dev libqrencode-dev libxlsxwriter-dev libreadstat-dev libcsv-dev zlib1g-dev
       nginx curl python3 python3-jsonschema zbar-tools
+      readstat python3-openpyxl   # export read-back tests (tests/integration/test_export.sh)
       chromium fonts-noto-cjk)   # browser tests (tests/browser); CJK font for the Chinese pages
 
 missing=()

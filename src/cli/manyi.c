@@ -20,6 +20,7 @@
 
 #include "auth.h"
 #include "encounter.h"
+#include "export.h"
 #include "invite.h"
 #include "registry.h"
 #include "publish.h"
@@ -50,6 +51,9 @@ static const char usage_text[] =
 	"        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
 	"        [--level 0.95] [--low-n 30] [--format json|csv]\n"
 	"                                        weighted satisfaction with standard errors\n"
+	"  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
+	"                                        the responses with labels and weights, for Excel,\n"
+	"                                        WPS, SPSS, Stata and dashboards (--bom: csv only)\n"
 	"  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
 	"                                        (groups under the threshold suppressed)\n"
 	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
@@ -603,6 +607,100 @@ static int cmd_stats(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The export of a survey to stdout, or to --out through a temporary file in
+ * the same directory that is renamed over FILE only when complete.
+ */
+static int cmd_export(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--format", "--out", "--lang", NULL};
+	static const char *const flags[] = {"--bom", NULL};
+	char why[160];
+	bool bad = false;
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage(why);
+	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	const char *format = opt_value(argc, argv, "--format", &bad);
+	const char *out = opt_value(argc, argv, "--out", &bad);
+	const char *lang = opt_value(argc, argv, "--lang", &bad);
+	struct export_options o;
+	enum export_format f;
+	export_options_default(&o);
+	o.bom = opt_flag(argc, argv, "--bom");
+	if (bad || survey == NULL || format == NULL)
+		return usage("export: --survey ID and --format csv|json|ndjson|xlsx|sav|dta are required");
+	if (!export_format_parse(format, &f))
+		return usage("export: --format is csv, json, ndjson, xlsx, sav or dta");
+	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+		return usage("export: --lang is zh or en");
+	if (lang != NULL && strcmp(lang, "en") == 0)
+		o.lang = LANG_EN;
+	if (o.bom && f != EXPORT_CSV)
+		return usage("export: --bom goes with --format csv only");
+	if (out != NULL && *out == '\0')
+		return usage("export: --out needs a file name");
+	if (out == NULL && export_format_binary(f) && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "manyi: export: a .%s file is binary and would garble the terminal; "
+		        "write it with --out FILE.%s (or redirect stdout)\n",
+		        export_format_name(f), export_format_name(f));
+		return EXIT_USAGE;
+	}
+
+	struct store *s;
+	int rc;
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	FILE *fp = stdout;
+	char *tmp = NULL;
+	if (out != NULL) {
+		tmp = xasprintf("%s.tmp-XXXXXX", out);
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			fprintf(stderr, "manyi: export: cannot create a file next to %s: %s\n", out, strerror(errno));
+			free(tmp);
+			store_close(s);
+			return EXIT_BAD_INPUT;
+		}
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+		fp = fdopen(fd, "wb");
+		if (fp == NULL)
+			abort();
+	}
+	char msg[1024];
+	enum export_status st = export_write_file(s, survey, f, &o, fp, msg, sizeof msg);
+	if (st == EXPORT_OK && (fflush(fp) != 0 || ferror(fp))) {
+		snprintf(msg, sizeof msg, "cannot write %s: %s", out ? out : "stdout", strerror(errno));
+		st = EXPORT_WRITE;
+	}
+	if (out != NULL) {
+		if (st == EXPORT_OK && fsync(fileno(fp)) != 0) {
+			snprintf(msg, sizeof msg, "cannot write %s: %s", out, strerror(errno));
+			st = EXPORT_WRITE;
+		}
+		if (fclose(fp) != 0 && st == EXPORT_OK) {
+			snprintf(msg, sizeof msg, "cannot write %s: %s", out, strerror(errno));
+			st = EXPORT_WRITE;
+		}
+		if (st == EXPORT_OK && rename(tmp, out) != 0) {
+			snprintf(msg, sizeof msg, "cannot rename the export to %s: %s", out, strerror(errno));
+			st = EXPORT_WRITE;
+		}
+		if (st != EXPORT_OK)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (st != EXPORT_OK) {
+		fprintf(stderr, "manyi: export: %s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else if (msg[0] != '\0') {
+		fprintf(stderr, "manyi: export: warning: %s\n", msg);
+	}
+	store_close(s);
+	return rc;
+}
+
 static int cmd_key(const char *db, int argc, char **argv)
 {
 	struct store *s;
@@ -720,6 +818,7 @@ static const struct command {
 	{"key", cmd_key},
 	{"sample", cmd_sample},
 	{"stats", cmd_stats},
+	{"export", cmd_export},
 	{"publish", cmd_publish},
 };
 

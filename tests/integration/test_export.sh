@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# manyi export in every format, read back with independent tools — Debian's
+# readstat and extract_metadata for .sav and .dta, python3-openpyxl for
+# .xlsx, python's csv and json modules — and compared with the database as
+# the sqlite3 shell reads it: every answer, every weight (recomputed here),
+# labels, the row count; hostile free text neutralised; nothing private in
+# any file.  The comparisons live in export_check.py.
+. "$(dirname "$0")/lib.sh"
+it_db || { not_ok "set up the database"; exit 1; }
+E=enforcement-enterprise
+P=enforcement-public
+OUT=$T/out
+mkdir -p "$OUT"
+
+# Internal response ids far from any value in the data, so that the check
+# for leaked ids means something: a placeholder response of another survey
+# takes id 770000000 and the imported ones follow it.
+sql "INSERT INTO response (id, public_id, survey_id, survey_version, channel, agency, domain, submitted_at)
+     VALUES (770000000, 'placeholder', 'zz-placeholder', 1, 'web', 'A01', 'market', '2022-01-01T00:00:00Z')"
+
+# Encounters: every agency x domain x size cell of A01-A03, market and
+# ecology, small, micro and large has some, and some of each are answered,
+# so that all four weightings can be computed (and checked here).
+python3 - "$T" <<'PY'
+import csv, random, sys
+T = sys.argv[1]
+r = random.Random(7)
+hostile_districts = ["=1+1", "<b>江岸区</b>", "江\u202e汉区", "+武昌", "@硚口"]
+enc, ans = [], []
+n = 0
+for a in ["A01", "A02", "A03"]:
+    for d in ["market", "ecology"]:
+        for z in ["large", "small", "micro"]:
+            k = r.randint(3, 6)
+            for j in range(k):
+                n += 1
+                eid = "ENC-SECRET-%04d" % n
+                dist = hostile_districts[n % len(hostile_districts)] if n % 4 == 0 else r.choice(["江岸区", "洪山区"])
+                enc.append([eid, a, d, z, dist, "2022-%02d-%02d" % (1 + n % 12, 1 + n % 28),
+                            r.choice(["", "no_violation", "corrected", "warning", "fined", "other"])])
+                if j < max(1, k - 2):
+                    ans.append(eid)
+with open(T + "/e.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["encounter_id", "agency", "domain", "size", "district", "occurred_on", "outcome"])
+    w.writerows(enc)
+
+scales = ["legality", "procedure", "fairness", "civility", "efficiency", "transparency",
+          "integrity", "disruption", "overall"]
+comments = [
+    '<script>alert("x")</script>',
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "@SUM(1)",
+    "-2+3",
+    "abc\u202edef",
+    "执法人员态度很好，点赞！",
+    "👍🏻 很满意 🎉",
+    'He said "ok", then, left',
+    "line1\nline2\r\nline3",
+    "\tTAB first",
+    "\rCR first",
+    "'already quoted",
+    "长" * 800,          # 2400 bytes: a Stata strL
+    "",
+]
+problems = ["no_id", "rude", "slow", "none", "fees_favours"]
+with open(T + "/a.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(["encounter_id", "agency", "domain", "size", "channel", "submitted_at"] + scales +
+               ["encounter_type", "problems", "comment"])
+    for i, eid in enumerate(ans):
+        vals = [str(r.choice([1, 2, 3, 4, 5])) for _ in scales]
+        if i % 5 == 1:
+            vals[3] = "na"
+        if i % 7 == 2:
+            vals[0] = "na"
+        et = ["inspection", "penalty", "permit", "other", ""][i % 5]
+        pr = ";".join(r.sample(problems, i % 3))
+        w.writerow([eid, "", "", "", "phone", "2022-06-%02dT10:%02d:00+08:00" % (1 + i % 28, i % 60)] +
+                   vals + [et, pr, comments[i % len(comments)]])
+    for i in range(6):
+        vals = [str(r.choice([1, 3, 5])) for _ in scales]
+        w.writerow(["", "A0%d" % (1 + i % 3), ["market", "ecology"][i % 2], "", "kiosk",
+                    "2022-07-%02dT09:00:00Z" % (i + 1)] + vals + ["permit", "rude", "公众 %d" % i])
+with open(T + "/p.csv", "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["encounter_id", "agency", "domain", "size", "channel", "submitted_at"] + scales +
+               ["encounter_type", "problems", "comment"])
+    for i in range(5):
+        vals = [str(1 + (i + j) % 5) for j in range(len(scales))]
+        vals[2] = "na"
+        w.writerow(["", "A0%d" % (1 + i % 2), "urban", "", "paper", "2022-08-0%dT09:00:00+08:00" % (i + 1)] +
+                   vals + ["street", "rude;buck_passing" if i % 2 else "", "=cmd|' /C calc'!A0" if i == 0 else ""])
+PY
+check "encounters import" $MANYI import encounters "$T/e.csv"
+check "answers import" $MANYI import responses --survey $E "$T/a.csv"
+check "public answers import" $MANYI import responses --survey $P "$T/p.csv"
+
+# What no form lets through, written straight into the database: control
+# characters, a NUL, bytes that are not UTF-8, a C1 control; a required
+# item missing; a multi answered with nothing ticked; a choice value the
+# definition no longer has; an item it no longer has; a score out of range.
+ids=($(sql "SELECT id FROM response WHERE survey_id = '$E' AND encounter_id IS NOT NULL ORDER BY id LIMIT 8"))
+sql "DELETE FROM answer WHERE item = 'comment' AND response_id IN (${ids[0]}, ${ids[1]}, ${ids[2]}, ${ids[3]});
+     INSERT INTO answer (response_id, item, seq, text) VALUES
+       (${ids[0]}, 'comment', 0, 'a' || char(1) || 'b' || char(27) || 'c' || char(127) || 'd'),
+       (${ids[1]}, 'comment', 0, 'x' || char(0) || 'y'),
+       (${ids[2]}, 'comment', 0, CAST(X'61FF62C0AF' AS TEXT)),
+       (${ids[3]}, 'comment', 0, 'nel' || char(133) || 'end' || char(8207));
+     DELETE FROM answer WHERE item = 'fairness' AND response_id = ${ids[4]};
+     DELETE FROM answer WHERE item = 'problems' AND response_id = ${ids[5]};
+     INSERT INTO answer (response_id, item, seq, text) VALUES (${ids[5]}, 'problems', 0, NULL);
+     UPDATE answer SET text = 'gone' WHERE item = 'encounter_type' AND response_id = ${ids[6]};
+     INSERT INTO answer (response_id, item, seq, num) VALUES (${ids[6]}, 'old_item', 0, 3);
+     UPDATE answer SET num = 9 WHERE item = 'overall' AND response_id = ${ids[7]};"
+
+# Secrets that must never reach an export.
+$MANYI invite --survey $E --uninvited >"$T/invites.csv" 2>/dev/null
+check "invitations minted" test "$(wc -l <"$T/invites.csv")" -gt 5
+$MANYI key create --role evaluator >"$T/key" 2>/dev/null
+{
+	tail -n +2 "$T/invites.csv" | cut -d, -f2
+	cat "$T/key"
+	sql "SELECT id FROM encounter"
+	sql "SELECT id FROM response WHERE survey_id IN ('$E', '$P')"
+	sql "SELECT 'hex:' || hex(hash) FROM invitation"
+	sql "SELECT 'hex:' || hex(hash) FROM api_key"
+} >"$T/secrets"
+
+# A survey whose item ids clash with the fixed columns, SPSS and Stata
+# reserved words, and the 32-character limit.
+cat >"$T/names.json" <<'JSON'
+{"id": "names", "version": 1, "audience": "public",
+ "title": {"zh": "名称", "en": "Names"}, "intro": {"zh": "说明", "en": "Intro"},
+ "scale": {"points": 4, "satisfied": [3, 4], "labels": {"zh": ["一", "二", "三", "四"], "en": ["one", "two", "three", "four"]}},
+ "items": [
+  {"id": "to", "type": "scale", "text": {"zh": "到", "en": "To"}, "allow_na": true, "index_weight": 1},
+  {"id": "district", "type": "text", "text": {"zh": "区县意见", "en": "District comment"}},
+  {"id": "str5", "type": "choice", "text": {"zh": "选择", "en": "Pick"},
+   "options": [{"value": "x-1", "text": {"zh": "甲", "en": "X"}}, {"value": "y", "text": {"zh": "乙", "en": "Y"}}]},
+  {"id": "a_very_long_item_identifier_that_exceeds_32", "type": "multi",
+   "text": {"zh": "这是一个非常长的题目文字，用来检验标签在 Stata 的八十个字符限制之下如何被截断，以及 SPSS 的二百五十五字节限制如何处理，再多写一些文字让它确实超过限制才行啊啊啊啊，这样就足够长了吧", "en": "Long"},
+   "options": [{"value": "first-option-with-a-long-value", "text": {"zh": "一", "en": "One"}},
+               {"value": "b", "text": {"zh": "二", "en": "Two"}}]}]}
+JSON
+check "names survey load" $MANYI survey load "$T/names.json"
+printf '%s\n' "encounter_id,agency,domain,size,channel,submitted_at,to,district,str5,a_very_long_item_identifier_that_exceeds_32" \
+	",A01,market,,kiosk,2022-05-01T09:00:00Z,na,=1,x-1,first-option-with-a-long-value;b" \
+	",A02,market,,kiosk,2022-05-02T09:00:00Z,3,ok,y," >"$T/n.csv"
+check "names answers import" $MANYI import responses --survey names "$T/n.csv"
+
+# Every format, both languages; the CSV also with a byte order mark.
+for s in $E $P names; do
+	for lang in zh en; do
+		for f in csv json ndjson xlsx sav dta; do
+			$MANYI export --survey $s --format $f --lang $lang --out "$OUT/$s.$lang.$f" 2>"$T/err"
+			rc=$?
+			[ "$rc" -eq 0 ] || not_ok "export $s $f $lang" "exit status $rc: $(cat "$T/err")"
+		done
+	done
+	$MANYI export --survey $s --format csv --bom --out "$OUT/$s.bom.csv" 2>/dev/null
+done
+ok "every survey exports in every format and language"
+$MANYI export --survey $E --format sav --out "$OUT/warn.sav" 2>"$T/err"
+eq "a survey whose every weighting can be computed exports without a warning" "$(cat "$T/err")" ""
+$MANYI export --survey $P --format csv >/dev/null 2>"$T/err"
+contains "the public survey has no base weights, and says why" "$(cat "$T/err")" "weight_base is empty"
+$MANYI export --survey $E --format csv >"$T/stdout.csv" 2>/dev/null
+eq "stdout carries the same bytes as --out" "$(cmp -s "$T/stdout.csv" "$OUT/$E.zh.csv" && echo same)" same
+$MANYI export --survey $E --format xlsx >"$T/stdout.xlsx" 2>/dev/null
+eq "a binary format goes to a pipe or a file" "$?" 0
+
+# The comparisons, format by format.
+/usr/bin/python3 tests/integration/export_check.py "$DB" "$OUT" "$T/secrets" >"$T/check.out" 2>&1
+while IFS=$'\t' read -r verdict desc detail; do
+	case "$verdict" in
+	PASS) ok "$desc" ;;
+	FAIL) not_ok "$desc" "$detail" ;;
+	*) not_ok "export_check.py: $verdict $desc $detail" ;;
+	esac
+done <"$T/check.out"
+
+# The command line: usage errors, a terminal, files only when complete.
+$MANYI export --survey $E --format xls >/dev/null 2>&1
+eq "an unknown format is a usage error" "$?" 2
+$MANYI export --format csv >/dev/null 2>&1
+eq "--survey is required" "$?" 2
+$MANYI export --survey $E --format sav --bom --out "$T/x.sav" >/dev/null 2>&1
+eq "--bom goes with csv only" "$?" 2
+$MANYI export --survey $E --format csv --lang fr >/dev/null 2>&1
+eq "--lang is zh or en" "$?" 2
+$MANYI export --survey nope --format csv >/dev/null 2>"$T/err"
+eq "an unknown survey is bad input" "$?" 1
+contains "and says so" "$(cat "$T/err")" "unknown survey"
+python3 - "$BIN/manyi" "$DB" >"$T/tty" 2>&1 <<'PY'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.run([sys.argv[1], "--db", sys.argv[2], "export", "--survey", "enforcement-enterprise",
+                    "--format", "dta"], stdout=s, stderr=subprocess.PIPE)
+os.close(s)
+print(p.returncode)
+print(p.stderr.decode())
+PY
+eq "a binary format to a terminal is refused" "$(head -1 "$T/tty")" 2
+contains "with a hint" "$(cat "$T/tty")" "--out"
+mkdir -p "$T/atomic"
+$MANYI export --survey $E --format sav --out "$T/atomic/x.sav" 2>/dev/null
+before=$(sha256sum <"$T/atomic/x.sav")
+$MANYI export --survey nope --format sav --out "$T/atomic/x.sav" 2>/dev/null
+eq "a failed export leaves the old file alone" "$(sha256sum <"$T/atomic/x.sav")" "$before"
+$MANYI export --survey nope --format csv --out "$T/atomic/y.csv" 2>/dev/null
+eq "and leaves no half file behind" "$(ls "$T/atomic")" "x.sav"
+$MANYI export --survey $E --format csv --out "$T/no/such/dir/x.csv" 2>"$T/err"
+eq "an --out in a missing directory is bad input" "$?" 1
+if [ -w /dev/full ]; then
+	$MANYI export --survey $E --format ndjson >/dev/full 2>"$T/err"
+	eq "a full disk is an error, not a silent half export" "$?" 1
+	contains "saying so" "$(cat "$T/err")" "cannot write"
+fi
+it_done

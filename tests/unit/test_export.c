@@ -1,0 +1,383 @@
+/* export: text hygiene, variable names, labels, and every format in-process. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "store.h"
+#include "survey.h"
+#include "util.h"
+
+static char *cleaned(const char *s, size_t n)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	export_clean_text(s, n, &b);
+	return sbuf_detach(&b);
+}
+
+#define FFFD "\xEF\xBF\xBD"
+
+static void clean_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *out;
+	} cases[] = {
+		{"plain, text", 11, "plain, text"},
+		{"中文 👍🏻", 15, "中文 👍🏻"},
+		{"a\tb\nc", 5, "a\tb\nc"},
+		{"a\r\nb\rc", 6, "a\nb\nc"},
+		{"\r", 1, "\n"},
+		{"a\x01" "b\x1b" "c\x7f", 6, "a" FFFD "b" FFFD "c" FFFD},
+		{"a\0b", 3, "a" FFFD "b"},
+		{"x\xC2\x85y", 4, "x" FFFD "y"},                 /* C1 NEL */
+		{"x\xE2\x80\xAEy", 5, "x" FFFD "y"},             /* U+202E RLO */
+		{"\xE2\x80\x8F\xE2\x81\xA6\xD8\x9C", 8, FFFD FFFD FFFD}, /* RLM, LRI, ALM */
+		{"\xE2\x80\x8B", 3, "\xE2\x80\x8B"},             /* zero width space stays */
+		{"a\xFF" "b", 3, "a" FFFD "b"},
+		{"\xC0\xAF", 2, FFFD FFFD},                      /* overlong */
+		{"\xED\xA0\x80", 3, FFFD FFFD FFFD},             /* surrogate */
+		{"\xE4\xB8", 2, FFFD FFFD},                      /* truncated */
+		{"<script>alert(1)</script>", 25, "<script>alert(1)</script>"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *got = cleaned(cases[i].in, cases[i].n);
+		assert_string_equal(got, cases[i].out);
+		assert_true(utf8_valid(got, strlen(got)));
+		free(got);
+	}
+}
+
+static void formula_risk(void **state)
+{
+	(void)state;
+	static const char *const risky[] = {"=1+1", "+1", "-2", "@SUM(1)", "\tx", "\rx",
+	                                    "=HYPERLINK(\"http://x\",\"y\")"};
+	static const char *const safe[] = {"", "1", "a=b", " =1", "'=1", "中=", "<script>"};
+	for (size_t i = 0; i < ARRAY_SIZE(risky); i++)
+		assert_true(export_formula_risk(risky[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(safe); i++)
+		assert_false(export_formula_risk(safe[i]));
+}
+
+static void names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"legality", "legality"},
+		{"Legality", "legality"},
+		{"problems_no_id", "problems_no_id"},
+		{"m_x-1", "m_x_1"},
+		{"9lives", "v9lives"},
+		{"_x", "v_x"},
+		{"", "v"},
+		{"a b.c", "a_b_c"},
+		{"x__", "x"},
+		{"a_very_long_item_identifier_that_exceeds_the_limit", "a_very_long_item_identifier_that"},
+		{"abcdefghijklmnopqrstuvwxyz01234_6789", "abcdefghijklmnopqrstuvwxyz01234"},
+		{"中文", "v"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char out[EXPORT_NAME_MAX + 1];
+		export_name_base(cases[i].in, out);
+		assert_string_equal(out, cases[i].out);
+		assert_true(strlen(out) <= EXPORT_NAME_MAX);
+	}
+	static const char *const reserved[] = {"to", "by", "with", "all", "not", "str1", "str2045", "str1a", "str5_2",
+	                                       "strl", "if", "in", "int", "long", "using"};
+	static const char *const fine[] = {"str", "strx", "str_1", "total", "agency", "into"};
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		assert_true(export_name_reserved(reserved[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(fine); i++)
+		assert_false(export_name_reserved(fine[i]));
+}
+
+static void labels(void **state)
+{
+	(void)state;
+	struct sbuf b;
+	sbuf_init(&b);
+	export_fit_label("short", 80, 320, &b);
+	assert_string_equal(b.data, "short");
+
+	/* 100 Chinese characters: 80 characters at most, ending in "…". */
+	char zh[301] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(zh, "满");
+	sbuf_reset(&b);
+	export_fit_label(zh, 80, 320, &b);
+	assert_int_equal(utf8_length(b.data, b.len), 80);
+	assert_memory_equal(b.data + b.len - 3, "\xE2\x80\xA6", 3);
+	/* 255 bytes at most, cut at a character. */
+	sbuf_reset(&b);
+	export_fit_label(zh, SIZE_MAX, 255, &b);
+	assert_true(b.len <= 255);
+	assert_true(utf8_valid(b.data, b.len));
+	assert_memory_equal(b.data + b.len - 3, "\xE2\x80\xA6", 3);
+	/* Exactly at the limit: kept whole. */
+	sbuf_reset(&b);
+	export_fit_label(zh, 100, 300, &b);
+	assert_string_equal(b.data, zh);
+	sbuf_free(&b);
+}
+
+static void formats(void **state)
+{
+	(void)state;
+	enum export_format f;
+	assert_true(export_format_parse("csv", &f) && f == EXPORT_CSV);
+	assert_true(export_format_parse("dta", &f) && f == EXPORT_DTA);
+	assert_false(export_format_parse("xls", &f));
+	assert_false(export_format_parse("CSV", &f));
+	for (int i = 0; i < EXPORT__MAX; i++) {
+		assert_non_null(export_format_name((enum export_format)i));
+		assert_non_null(export_content_type((enum export_format)i));
+	}
+	assert_true(export_format_binary(EXPORT_SAV));
+	assert_false(export_format_binary(EXPORT_NDJSON));
+	assert_non_null(strstr(export_content_type(EXPORT_CSV), "charset=utf-8"));
+}
+
+/* ---- in-process exports of a small database ---- */
+
+static const char def[] =
+	"{\"id\":\"t\",\"version\":1,\"audience\":\"public\","
+	"\"title\":{\"zh\":\"标题\",\"en\":\"Title\"},\"intro\":{\"zh\":\"说明\",\"en\":\"Intro\"},"
+	"\"scale\":{\"points\":5,\"satisfied\":[4,5],\"labels\":{"
+	"\"zh\":[\"很差\",\"差\",\"一般\",\"好\",\"很好\"],\"en\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}},"
+	"\"items\":["
+	"{\"id\":\"q\",\"type\":\"scale\",\"text\":{\"zh\":\"问\",\"en\":\"Q\"},\"allow_na\":true,"
+	" \"index_weight\":1},"
+	"{\"id\":\"to\",\"type\":\"choice\",\"text\":{\"zh\":\"选\",\"en\":\"Pick\"},"
+	" \"options\":[{\"value\":\"x-1\",\"text\":{\"zh\":\"甲\",\"en\":\"X\"}},"
+	"             {\"value\":\"y\",\"text\":{\"zh\":\"乙\",\"en\":\"Y\"}}]},"
+	"{\"id\":\"m\",\"type\":\"multi\",\"text\":{\"zh\":\"多\",\"en\":\"M\"},"
+	" \"options\":[{\"value\":\"a\",\"text\":{\"zh\":\"甲\",\"en\":\"A\"}},"
+	"             {\"value\":\"b\",\"text\":{\"zh\":\"乙\",\"en\":\"B\"}}]},"
+	"{\"id\":\"agency\",\"type\":\"text\",\"text\":{\"zh\":\"评\",\"en\":\"C\"}}]}";
+
+struct fixture {
+	char path[64];
+	struct store *s;
+	struct survey *sv;
+	char id[2][64];
+};
+
+static void add_response(struct fixture *f, int k, const char *const *kv, size_t n)
+{
+	struct pairs in;
+	struct answers a;
+	struct answer_errors errs = {.n = 0};
+	pairs_init(&in);
+	for (size_t i = 0; i + 1 < n; i += 2)
+		pairs_add(&in, kv[i], kv[i + 1]);
+	assert_true(answers_check(f->sv, &in, false, &a, &errs));
+	struct response_meta m = {.survey = "t", .survey_version = 1, .channel = "web",
+	                          .agency = "A01", .domain = "market",
+	                          .submitted_at = "2022-05-01T02:00:00Z"};
+	assert_int_equal(store_response_add(f->s, &m, &a, f->id[k], sizeof f->id[k]), STORE_OK);
+	answers_free(&a);
+	pairs_free(&in);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	char msg[256];
+	int v;
+	bool created;
+	snprintf(f->path, sizeof f->path, "/tmp/manyi-export-XXXXXX");
+	int fd = mkstemp(f->path);
+	close(fd);
+	unlink(f->path);
+	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
+	assert_int_equal(survey_parse("t", def, strlen(def), &f->sv, msg, sizeof msg), SURVEY_OK);
+	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲", "A", NULL), STORE_OK);
+	assert_int_equal(store_registry_put(f->s, REGISTRY_DOMAIN, "market", "市场", "Market", NULL), STORE_OK);
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	static const char *const r0[] = {"q", "na", "to", "y", "m", "b", "m", "a", "agency", "=1+1, \"quoted\"\r\nnext"};
+	static const char *const r1[] = {"q", "4"};
+	add_response(f, 0, r0, ARRAY_SIZE(r0));
+	add_response(f, 1, r1, ARRAY_SIZE(r1));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char p[80];
+	store_close(f->s);
+	survey_free(f->sv);
+	unlink(f->path);
+	snprintf(p, sizeof p, "%s-wal", f->path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", f->path);
+	unlink(p);
+	free(f);
+	return 0;
+}
+
+struct mem {
+	struct sbuf b;
+	size_t limit; /* refuse bytes past this */
+};
+
+static bool mem_sink(void *ctx, const void *data, size_t n)
+{
+	struct mem *m = ctx;
+	if (m->b.len + n > m->limit)
+		return false;
+	sbuf_add(&m->b, data, n);
+	return true;
+}
+
+static enum export_status run(struct fixture *f, enum export_format fmt, bool bom, enum lang l,
+                              struct mem *m, char *msg, size_t msglen)
+{
+	struct export_options o;
+	export_options_default(&o);
+	o.bom = bom;
+	o.lang = l;
+	sbuf_init(&m->b);
+	if (m->limit == 0)
+		m->limit = SIZE_MAX;
+	return export_write(f->s, "t", fmt, &o, mem_sink, m, msg, msglen);
+}
+
+static void csv_export(void **state)
+{
+	struct fixture *f = *state;
+	struct mem m = {.limit = 0};
+	char msg[512];
+	assert_int_equal(run(f, EXPORT_CSV, false, LANG_ZH, &m, msg, sizeof msg), EXPORT_OK);
+	/* The weightings other than none have no invitation sample here. */
+	assert_non_null(strstr(msg, "weight_base is empty"));
+	char *expect = xasprintf(
+		"response_id,survey_version,channel,submitted_at,agency,domain,size,district,outcome,"
+		"q,v_to,m_a,m_b,agency_2,weight_none,weight_base,weight_poststrat,weight_rake\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,na,y,1,1,\"'=1+1, \"\"quoted\"\"\nnext\",1,,,\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,4,,,,,1,,,\r\n",
+		f->id[0], f->id[1]);
+	assert_string_equal(m.b.data, expect);
+	free(expect);
+	sbuf_free(&m.b);
+
+	assert_int_equal(run(f, EXPORT_CSV, true, LANG_ZH, &m, msg, sizeof msg), EXPORT_OK);
+	assert_memory_equal(m.b.data, "\xEF\xBB\xBFresponse_id,", 15);
+	sbuf_free(&m.b);
+}
+
+static void json_export(void **state)
+{
+	struct fixture *f = *state;
+	struct mem m = {.limit = 0};
+	char msg[512];
+	assert_int_equal(run(f, EXPORT_JSON, false, LANG_EN, &m, msg, sizeof msg), EXPORT_OK);
+	cJSON *j = cJSON_Parse(m.b.data);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetArraySize(j), 2);
+	cJSON *r0 = cJSON_GetArrayItem(j, 0);
+	assert_string_equal(cJSON_GetObjectItem(r0, "response_id")->valuestring, f->id[0]);
+	assert_string_equal(cJSON_GetObjectItem(r0, "q")->valuestring, "na");
+	assert_string_equal(cJSON_GetObjectItem(r0, "v_to")->valuestring, "y");
+	assert_string_equal(cJSON_GetObjectItem(r0, "agency_2")->valuestring, "=1+1, \"quoted\"\nnext");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r0, "weight_base")));
+	assert_int_equal(cJSON_GetObjectItem(r0, "weight_none")->valuedouble, 1);
+	cJSON *r1 = cJSON_GetArrayItem(j, 1);
+	assert_int_equal(cJSON_GetObjectItem(r1, "q")->valueint, 4);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "m_a")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(r1, "district")));
+	cJSON_Delete(j);
+	sbuf_free(&m.b);
+
+	assert_int_equal(run(f, EXPORT_NDJSON, false, LANG_ZH, &m, msg, sizeof msg), EXPORT_OK);
+	char *nl = strchr(m.b.data, '\n');
+	assert_non_null(nl);
+	assert_int_equal(strchr(nl + 1, '\n') - m.b.data + 1, (long)m.b.len);
+	sbuf_free(&m.b);
+}
+
+static void binary_exports(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		enum export_format f;
+		const char *magic;
+		size_t n;
+	} cases[] = {
+		{EXPORT_XLSX, "PK\x03\x04", 4},
+		{EXPORT_SAV, "$FL2", 4},
+		{EXPORT_DTA, "<stata_dta>", 11},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int l = 0; l < LANG__MAX; l++) {
+			struct mem m = {.limit = 0};
+			char msg[512];
+			assert_int_equal(run(f, cases[i].f, false, (enum lang)l, &m, msg, sizeof msg), EXPORT_OK);
+			assert_true(m.b.len > cases[i].n);
+			assert_memory_equal(m.b.data, cases[i].magic, cases[i].n);
+			sbuf_free(&m.b);
+		}
+	}
+}
+
+static void refusals(void **state)
+{
+	struct fixture *f = *state;
+	struct export_options o;
+	struct mem m = {.limit = SIZE_MAX};
+	char msg[512];
+	export_options_default(&o);
+	sbuf_init(&m.b);
+	assert_int_equal(export_write(f->s, "nope", EXPORT_CSV, &o, mem_sink, &m, msg, sizeof msg),
+	                 EXPORT_BAD_QUERY);
+	assert_non_null(strstr(msg, "unknown survey"));
+	assert_int_equal(m.b.len, 0);
+	o.bom = true;
+	assert_int_equal(export_write(f->s, "t", EXPORT_JSON, &o, mem_sink, &m, msg, sizeof msg),
+	                 EXPORT_BAD_QUERY);
+	sbuf_free(&m.b);
+
+	/* A sink that gives up part way: every format stops cleanly. */
+	for (int fmt = 0; fmt < EXPORT__MAX; fmt++) {
+		for (size_t limit = 0; limit < 3000; limit += 700) {
+			struct mem cut = {.limit = limit ? limit : 1};
+			enum export_status st = run(f, (enum export_format)fmt, false, LANG_ZH, &cut, msg, sizeof msg);
+			assert_true(st == EXPORT_WRITE || (st == EXPORT_OK && cut.b.len <= cut.limit));
+			sbuf_free(&cut.b);
+		}
+	}
+}
+
+int main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clean_text),
+		cmocka_unit_test(formula_risk),
+		cmocka_unit_test(names),
+		cmocka_unit_test(labels),
+		cmocka_unit_test(formats),
+		cmocka_unit_test_setup_teardown(csv_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(json_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(binary_exports, setup, teardown),
+		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
