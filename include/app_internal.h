@@ -7,6 +7,7 @@
  *   app_form.c   the HTML form: GET and POST /s/{survey}
  *   app_api.c    answers, encounters, QR codes and notices (POST /api/v1/...)
  *   app_data.c   stats, publications, surveys and registry (GET /api/v1/...)
+ *   app_export.c microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
  * path after the route's prefix.
@@ -151,6 +152,10 @@ int app_form_post(struct app *a, const struct http_request *req, struct http_res
                 const char *rest);
 int app_api_responses(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+int app_api_responses_list(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_export(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest);
 int app_api_encounters(struct app *a, const struct http_request *req, struct http_response *r,
                      const char *rest);
 int app_api_encounter(struct app *a, const struct http_request *req, struct http_response *r,

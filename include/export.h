@@ -68,6 +68,9 @@
  *   dta     Stata 14+ (format 118, UTF-8); a text column whose longest value
  *           exceeds 2045 bytes becomes a strL.
  *
+ * Creation times written into xlsx, sav and dta files are the data's last
+ * change (the newest response), so the same data exports to the same bytes.
+ *
  * Streaming: responses are read from SQLite with one cursor inside one read
  * transaction (a consistent snapshot; writers are not blocked) and written
  * one at a time; the output goes through a 64 KiB buffer to the sink.
@@ -148,6 +151,20 @@ enum export_status export_write(struct store *s, const char *survey, enum export
 enum export_status export_write_file(struct store *s, const char *survey, enum export_format f,
                                      const struct export_options *o, FILE *out, char *msg,
                                      size_t msglen);
+
+/*
+ * One page of GET /api/v1/responses, as JSON appended to out:
+ *
+ *   {"survey": ID, "responses": [OBJECT...], "next_cursor": ID | null}
+ *
+ * each OBJECT as in the json export without the weight columns (they
+ * belong to the whole survey: use the export).  At most f->limit responses
+ * that pass f's filters, after the response f->after; next_cursor is the
+ * response_id of the last one when more follow, for the next page's
+ * f->after.  EXPORT_BAD_QUERY for an unknown survey or cursor.
+ */
+enum export_status export_page(struct store *s, const char *survey, const struct export_filter *f,
+                               enum lang l, struct sbuf *out, char *msg, size_t msglen);
 
 /* Building blocks, public for the unit tests. */
 

@@ -35,12 +35,30 @@ struct http_request {
 	void *read_ctx;
 };
 
+/* Where a streamed body goes: false when the bytes could not be sent. */
+typedef bool (*http_write_fn)(void *wctx, const void *data, size_t n);
+
+/*
+ * A body too large to hold in memory (an export): written after the head,
+ * without Content-Length.  run writes it through write(wctx, ...) and
+ * returns false when it failed midway; the transport then cuts the
+ * connection, so the client sees an incomplete body rather than a short
+ * one that looks whole.  free (may be NULL) releases ctx.
+ */
+struct http_stream {
+	bool (*run)(void *ctx, http_write_fn write, void *wctx);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
 struct http_response {
 	int status;
 	const char *route;         /* the route's name for logs and metrics (a literal) */
 	const char *content_type;  /* a literal, e.g. "text/html; charset=utf-8" */
 	struct sbuf headers;       /* extra "Name: value\r\n" lines */
 	struct sbuf body;
+	struct http_stream stream; /* run != NULL: the body is streamed, body unused */
+	size_t streamed;           /* bytes the stream wrote (for logs) */
 };
 
 void http_response_init(struct http_response *r);
@@ -74,5 +92,7 @@ void http_json_error(struct http_response *r, int status, const char *code,
  * malformed, or too long.
  */
 bool http_query_get(const char *query, const char *name, char *out, size_t n);
+/* Is the parameter there at all (even malformed or too long for a buffer)? */
+bool http_query_has(const char *query, const char *name);
 
 #endif

@@ -297,13 +297,30 @@ struct export_source_row {
 	bool na;
 };
 
+/* Which responses a page of the export cursor holds (strings borrowed; NULL: any). */
+struct export_filter {
+	const char *after;   /* the public id of the last response of the page before */
+	const char *agency, *domain, *channel;
+	const char *from, *to; /* YYYY-MM-DD: the encounter's date, else the submission
+	                        * day in UTC+8 */
+	long limit;          /* at most this many responses */
+};
+
 /*
  * Call fn for every (response, answer) row of survey (all versions),
  * ordered by response id, then item and seq; a cursor, nothing gathered.
- * fn returns false to stop.
+ * With f, only the responses of that page.  fn returns false to stop.
+ * STORE_ERR_NOTFOUND when f->after is not a response of survey.
  */
 enum store_err store_each_export_row(struct store *s, const char *survey,
+                                     const struct export_filter *f,
                                      bool (*fn)(void *ctx, const struct export_source_row *r),
                                      void *ctx);
+
+/*
+ * When the data of survey last changed, as stored (ISO 8601 UTC): the
+ * newest response, else the newest definition.  False when there is none.
+ */
+bool store_survey_data_time(struct store *s, const char *survey, char *out, size_t n);
 
 #endif

@@ -390,6 +390,14 @@ struct exporter {
 	char *json_buf;
 	size_t json_cap;
 
+	/* a page of GET /api/v1/responses (no weight columns) */
+	const struct export_filter *filter; /* NULL for a whole export */
+	struct export_filter page;          /* filter with one row more, to see if more follow */
+	bool more;
+	struct sbuf last_id;
+
+	time_t data_time; /* the data's last change: the files' creation time */
+
 	enum export_status status;
 	char *msg;
 	size_t msglen;
@@ -486,7 +494,7 @@ static void build_columns(struct exporter *x)
 			free(label);
 		}
 	}
-	for (int w = 0; w < STATS_W__MAX; w++) {
+	for (int w = 0; w < STATS_W__MAX && x->filter == NULL; w++) {
 		char raw[32];
 		snprintf(raw, sizeof raw, "weight_%s", stats_weighting_name((enum stats_weighting)w));
 		add_column(x, raw, COL_WEIGHT, weight_labels[w][l])->weighting = w;
@@ -694,7 +702,10 @@ static bool run_rows(struct exporter *x)
 	x->have_row = false;
 	x->rows = 0;
 	x->wpos = 0;
-	enum store_err e = store_each_export_row(x->s, x->sv->id, on_source_row, x);
+	enum store_err e = store_each_export_row(x->s, x->sv->id, x->filter ? &x->page : NULL,
+	                                         on_source_row, x);
+	if (e == STORE_ERR_NOTFOUND)
+		return fail(x, EXPORT_BAD_QUERY, "the cursor is not a response of survey \"%.64s\"", x->sv->id);
 	if (x->status != EXPORT_OK)
 		return false;
 	if (e != STORE_OK)
@@ -864,6 +875,52 @@ static void json_cleanup(struct exporter *x)
 	x->json_buf = NULL;
 }
 
+/* ---- a page of GET /api/v1/responses ---- */
+
+static void page_string(struct exporter *x, const char *s)
+{
+	cJSON *j = cJSON_CreateString(s);
+	char *text = cJSON_PrintUnformatted(j);
+	if (text == NULL)
+		abort();
+	out_adds(&x->out, text);
+	free(text);
+	cJSON_Delete(j);
+}
+
+static bool page_begin(struct exporter *x)
+{
+	out_adds(&x->out, "{\"survey\":");
+	page_string(x, x->sv->id);
+	out_adds(&x->out, ",\"responses\":");
+	return json_begin(x);
+}
+
+static bool page_row(struct exporter *x)
+{
+	if (x->rows > (size_t)x->filter->limit) {
+		x->more = true;
+		return true;
+	}
+	sbuf_reset(&x->last_id);
+	sbuf_add(&x->last_id, x->fld[F_ID].data, x->fld[F_ID].len);
+	return json_row(x);
+}
+
+static bool page_end(struct exporter *x)
+{
+	out_adds(&x->out, x->rows > 0 ? "\n]," : "],");
+	out_adds(&x->out, "\"next_cursor\":");
+	if (x->more)
+		page_string(x, x->last_id.data);
+	else
+		out_adds(&x->out, "null");
+	out_adds(&x->out, "}\n");
+	return true;
+}
+
+static const struct format_ops page_ops = {page_begin, page_row, page_end, json_cleanup};
+
 /* ---- XLSX ---- */
 
 static bool xlsx_check(struct exporter *x, lxw_error e)
@@ -931,6 +988,10 @@ static bool xlsx_begin(struct exporter *x)
 	if (x->ws == NULL || cb == NULL || bold == NULL)
 		return fail(x, EXPORT_LIBRARY, "xlsx: cannot add the worksheets");
 	format_set_bold(bold);
+	/* The data's time, not the clock: the same data gives the same bytes. */
+	lxw_doc_properties props = {.title = (char *)x->sv->id, .created = x->data_time};
+	if (x->data_time != 0 && !xlsx_check(x, workbook_set_properties(x->wb, &props)))
+		return false;
 	for (size_t i = 0; i < x->ncols; i++)
 		if (!xlsx_check(x, worksheet_write_string(x->ws, 0, (lxw_col_t)i, x->cols[i].name, bold)))
 			return false;
@@ -1110,6 +1171,9 @@ static bool rs_begin(struct exporter *x)
 	char file_label[64];
 	snprintf(file_label, sizeof file_label, "%.48s v%d", x->sv->id, x->version);
 	if (!rs_check(x, readstat_writer_set_file_label(x->rs, file_label), "file label"))
+		return false;
+	if (x->data_time != 0 &&
+	    !rs_check(x, readstat_writer_set_file_timestamp(x->rs, x->data_time), "timestamp"))
 		return false;
 	if (sav) {
 		if (!rs_check(x, readstat_writer_set_compression(x->rs, READSTAT_COMPRESS_ROWS), "compression"))
@@ -1296,14 +1360,15 @@ static void load_weights(struct exporter *x, struct sbuf *warn)
 			            stats_weighting_name((enum stats_weighting)w), x->weights.why[w]);
 }
 
-enum export_status export_write(struct store *s, const char *survey, enum export_format f,
-                                const struct export_options *o, export_sink sink, void *ctx,
-                                char *msg, size_t msglen)
+/* An export (filter NULL) or a page of responses (f is EXPORT_JSON). */
+static enum export_status run(struct store *s, const char *survey, enum export_format f,
+                              const struct export_options *o, const struct export_filter *filter,
+                              export_sink sink, void *ctx, char *msg, size_t msglen)
 {
 	struct exporter X = {
 		.s = s, .f = f, .o = o, .numeric_choice = f == EXPORT_SAV || f == EXPORT_DTA,
 		.status = EXPORT_OK, .msg = msg, .msglen = msglen,
-		.out = {.sink = sink, .ctx = ctx},
+		.out = {.sink = sink, .ctx = ctx}, .filter = filter,
 	};
 	struct exporter *x = &X;
 	struct survey *sv = NULL;
@@ -1313,6 +1378,11 @@ enum export_status export_write(struct store *s, const char *survey, enum export
 
 	sbuf_init(&warn);
 	sbuf_init(&x->scratch);
+	sbuf_init(&x->last_id);
+	if (filter != NULL) {
+		x->page = *filter;
+		x->page.limit = filter->limit + 1;
+	}
 	for (int i = 0; i < F__MAX; i++)
 		sbuf_init(&x->fld[i]);
 	if (msglen > 0)
@@ -1338,7 +1408,22 @@ enum export_status export_write(struct store *s, const char *survey, enum export
 	for (size_t i = 0; i < sv->nitems; i++)
 		sbuf_init(&x->ans[i].text);
 	build_columns(x);
+	if (filter != NULL) {
+		x->out.buf = xmalloc(OUT_BUFSIZE);
+		x->ops = &page_ops;
+		if (x->ops->begin(x) && run_rows(x) && x->ops->end(x)) {
+			out_flush(&x->out);
+			if (x->out.failed)
+				fail(x, EXPORT_WRITE, "the output refused the page");
+		}
+		goto done;
+	}
 	load_weights(x, &warn);
+	char when[40];
+	struct tm tm = {0};
+	if (store_survey_data_time(s, sv->id, when, sizeof when) &&
+	    strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
+		x->data_time = timegm(&tm);
 	long count = store_response_count(s, sv->id);
 	if (count < 0) {
 		fail(x, EXPORT_STORE, "database error: %s", store_errmsg(s));
@@ -1375,12 +1460,35 @@ done:
 	for (int i = 0; i < F__MAX; i++)
 		sbuf_free(&x->fld[i]);
 	sbuf_free(&x->scratch);
+	sbuf_free(&x->last_id);
 	sbuf_free(&warn);
 	free(x->out.buf);
 	report_weights_free(&x->weights);
 	survey_free(sv);
 	free(def);
 	return x->status;
+}
+
+enum export_status export_write(struct store *s, const char *survey, enum export_format f,
+                                const struct export_options *o, export_sink sink, void *ctx,
+                                char *msg, size_t msglen)
+{
+	return run(s, survey, f, o, NULL, sink, ctx, msg, msglen);
+}
+
+static bool sbuf_sink(void *ctx, const void *data, size_t n)
+{
+	sbuf_add(ctx, data, n);
+	return true;
+}
+
+enum export_status export_page(struct store *s, const char *survey, const struct export_filter *f,
+                               enum lang l, struct sbuf *out, char *msg, size_t msglen)
+{
+	struct export_options o;
+	export_options_default(&o);
+	o.lang = l;
+	return run(s, survey, EXPORT_JSON, &o, f, sbuf_sink, out, msg, msglen);
 }
 
 struct file_sink {

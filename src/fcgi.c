@@ -48,18 +48,50 @@ static long read_body(void *ctx, char *buf, size_t n)
  * Write status line, headers and body.  The head is formatted here:
  * libfcgi's own printf knows no %zu.
  */
-static void send_response(FCGX_Request *rq, const struct http_response *r)
+struct stream_out {
+	FCGX_Request *rq;
+	size_t bytes;
+};
+
+static bool stream_write(void *wctx, const void *data, size_t n)
+{
+	struct stream_out *so = wctx;
+	while (n > 0) {
+		int k = n > (1u << 30) ? 1 << 30 : (int)n;
+		if (FCGX_PutStr(data, k, so->rq->out) != k)
+			return false;
+		data = (const char *)data + k;
+		n -= (size_t)k;
+		so->bytes += (size_t)k;
+	}
+	return true;
+}
+
+static void send_response(FCGX_Request *rq, struct http_response *r)
 {
 	struct sbuf head;
 	sbuf_init(&head);
-	sbuf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-	            "%s\r\n",
-	            r->status, http_reason(r->status), r->content_type, r->body.len,
-	            r->headers.data);
+	sbuf_printf(&head, "Status: %d %s\r\nContent-Type: %s\r\n", r->status, http_reason(r->status),
+	            r->content_type);
+	if (r->stream.run == NULL)
+		sbuf_printf(&head, "Content-Length: %zu\r\n", r->body.len);
+	sbuf_printf(&head, "%s\r\n", r->headers.data);
 	FCGX_PutStr(head.data, (int)head.len, rq->out);
+	sbuf_free(&head);
+	if (r->stream.run != NULL) {
+		struct stream_out so = {.rq = rq};
+		if (!r->stream.run(r->stream.ctx, stream_write, &so)) {
+			/* Cut the connection: nginx then ends the client's response
+			 * without its last chunk, and the client knows it is short. */
+			fprintf(stderr, "manyi-fcgi: a streamed body failed after %zu bytes; "
+			        "cutting the connection\n", so.bytes);
+			shutdown(rq->ipcFd, SHUT_RDWR);
+		}
+		r->streamed = so.bytes;
+		return;
+	}
 	if (r->body.len > 0)
 		FCGX_PutStr(r->body.data, (int)r->body.len, rq->out);
-	sbuf_free(&head);
 }
 
 static double ms_since(const struct timespec *t0)
@@ -83,7 +115,7 @@ static void log_request(const struct http_request *req, const struct http_respon
 	cJSON_AddStringToObject(o, "route", r->route);
 	cJSON_AddNumberToObject(o, "status", r->status);
 	cJSON_AddNumberToObject(o, "ms", (double)(long)(ms * 10) / 10);
-	cJSON_AddNumberToObject(o, "bytes", (double)r->body.len);
+	cJSON_AddNumberToObject(o, "bytes", (double)(r->stream.run ? r->streamed : r->body.len));
 	char *line = cJSON_PrintUnformatted(o);
 	if (line != NULL)
 		fprintf(stderr, "%s\n", line);

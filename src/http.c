@@ -15,6 +15,8 @@ void http_response_init(struct http_response *r)
 	r->content_type = "text/plain; charset=utf-8";
 	sbuf_init(&r->headers);
 	sbuf_init(&r->body);
+	r->stream = (struct http_stream){0};
+	r->streamed = 0;
 }
 
 void http_response_free(struct http_response *r)
@@ -23,6 +25,9 @@ void http_response_free(struct http_response *r)
 		return;
 	sbuf_free(&r->headers);
 	sbuf_free(&r->body);
+	if (r->stream.free != NULL)
+		r->stream.free(r->stream.ctx);
+	r->stream = (struct http_stream){0};
 }
 
 void http_header(struct http_response *r, const char *name, const char *value)
@@ -103,6 +108,19 @@ void http_json_error(struct http_response *r, int status, const char *code,
 	if (fields != NULL)
 		cJSON_AddItemToObject(err, "fields", fields);
 	http_json(r, status, root);
+}
+
+bool http_query_has(const char *query, const char *name)
+{
+	struct pairs p;
+	bool has;
+	pairs_init(&p);
+	if (query != NULL && form_parse(query, strlen(query), &p) == FORM_OK)
+		has = pairs_get(&p, name) != NULL;
+	else /* unparsable: present when it is written there at all */
+		has = query != NULL && strstr(query, name) != NULL;
+	pairs_free(&p);
+	return has;
 }
 
 bool http_query_get(const char *query, const char *name, char *out, size_t n)

@@ -158,6 +158,9 @@ enum stmt {
 	STMT_STATS_NUMBERS,
 	STMT_STATS_COUNTS,
 	STMT_EXPORT_ROWS,
+	STMT_EXPORT_PAGE,
+	STMT_RESPONSE_BY_PUBLIC,
+	STMT_SURVEY_DATA_TIME,
 	STMT_SURVEY_IDS,
 	STMT_PUBLICATION_ADD,
 	STMT_PUBLICATION_GET,
@@ -236,6 +239,25 @@ static const char *const sql[STMT__MAX] = {
 	    " LEFT JOIN answer a ON a.response_id = r.id"
 	    /* "+": scan response in id order rather than sort (memory stays flat) */
 	    " WHERE +r.survey_id = ? ORDER BY r.id, a.item, a.seq",
+	/* One page: the first ?8 responses after response ?2 that pass the
+	 * filters, then their answers.  The date is the encounter's, else the
+	 * day of submission in UTC+8, as for the statistics. */
+	[STMT_EXPORT_PAGE] =
+	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
+	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na"
+	    " FROM (SELECT p.* FROM response p LEFT JOIN encounter pe ON pe.id = p.encounter_id"
+	    "  WHERE p.survey_id = ?1 AND p.id > ?2"
+	    "  AND (?3 IS NULL OR p.agency = ?3) AND (?4 IS NULL OR p.domain = ?4)"
+	    "  AND (?5 IS NULL OR p.channel = ?5)"
+	    "  AND (?6 IS NULL OR coalesce(pe.occurred_on, date(p.submitted_at, '+8 hours')) >= ?6)"
+	    "  AND (?7 IS NULL OR coalesce(pe.occurred_on, date(p.submitted_at, '+8 hours')) <= ?7)"
+	    "  ORDER BY p.id LIMIT ?8) r"
+	    " LEFT JOIN encounter e ON e.id = r.encounter_id"
+	    " LEFT JOIN answer a ON a.response_id = r.id"
+	    " ORDER BY r.id, a.item, a.seq",
+	[STMT_RESPONSE_BY_PUBLIC] = "SELECT id FROM response WHERE public_id = ? AND survey_id = ?",
+	[STMT_SURVEY_DATA_TIME] = "SELECT coalesce((SELECT max(stored_at) FROM response WHERE survey_id = ?1),"
+	    " (SELECT max(loaded_at) FROM survey WHERE id = ?1))",
 	[STMT_SURVEY_IDS] = "SELECT DISTINCT id FROM survey ORDER BY id",
 	[STMT_PUBLICATION_ADD] = "INSERT INTO publication (survey_id, query, result) VALUES (?, ?, ?)",
 	[STMT_PUBLICATION_GET] = "SELECT result, published_at FROM publication WHERE query = ? "
@@ -1087,12 +1109,37 @@ enum store_err store_begin_read(struct store *s)
 }
 
 enum store_err store_each_export_row(struct store *s, const char *survey,
+                                     const struct export_filter *f,
                                      bool (*fn)(void *ctx, const struct export_source_row *r),
                                      void *ctx)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_EXPORT_ROWS);
+	sqlite3_stmt *st;
 	int rc;
-	bind_text(st, 1, survey);
+	if (f == NULL) {
+		st = stmt_get(s, STMT_EXPORT_ROWS);
+		bind_text(st, 1, survey);
+	} else {
+		long long after = 0;
+		if (f->after != NULL) {
+			sqlite3_stmt *q = stmt_get(s, STMT_RESPONSE_BY_PUBLIC);
+			bind_text(q, 1, f->after);
+			bind_text(q, 2, survey);
+			rc = sqlite3_step(q);
+			after = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+			sqlite3_reset(q);
+			if (rc != SQLITE_ROW)
+				return rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+		}
+		st = stmt_get(s, STMT_EXPORT_PAGE);
+		bind_text(st, 1, survey);
+		sqlite3_bind_int64(st, 2, after);
+		bind_text(st, 3, f->agency);
+		bind_text(st, 4, f->domain);
+		bind_text(st, 5, f->channel);
+		bind_text(st, 6, f->from);
+		bind_text(st, 7, f->to);
+		sqlite3_bind_int64(st, 8, f->limit);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		/* text before its length: sqlite3_column_bytes() after the conversion. */
 		const char *text = col_or_null(st, 13);
@@ -1123,4 +1170,15 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+bool store_survey_data_time(struct store *s, const char *survey, char *out, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_DATA_TIME);
+	bind_text(st, 1, survey);
+	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	if (ok)
+		col_copy(st, 0, out, n);
+	sqlite3_reset(st);
+	return ok;
 }

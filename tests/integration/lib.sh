@@ -74,12 +74,27 @@ req() {
 	HEADERS=$(cat "$T/headers")
 }
 
+# api KEY METHOD PATH [curl args...]: req with the key as a Bearer token (none when empty).
+api() { local k=$1; shift; req "$@" ${k:+-H "Authorization: Bearer $k"}; }
+
 # json EXPR: evaluate a Python expression on the parsed last BODY as `j`.
 json() {
 	python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"
 }
 
 sql() { sqlite3 "$DB" "$1"; }
+
+# conform METHOD TEMPLATE: the last response matches the OpenAPI document
+# ($OPENAPI, else the one in www/).
+conform() {
+	local out
+	if out=$(/usr/bin/python3 tests/integration/openapi_check.py "${OPENAPI:-www/api/v1/openapi.json}" \
+		"$1" "$2" "$STATUS" "$T/body" 2>&1); then
+		ok "$1 $2 $STATUS matches the OpenAPI document"
+	else
+		not_ok "$1 $2 $STATUS matches the OpenAPI document" "$out"
+	fi
+}
 
 it_done() {
 	echo "1..$it_n"

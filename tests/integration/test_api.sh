@@ -76,9 +76,11 @@ eq "an oversized body is 413" "$STATUS" 413
 eq "413 is the JSON error shape" "$(json 'j["error"]["code"]')" too_large
 eq "nothing stored after the rejections" "$(count)" "$n0"
 
+req DELETE /api/v1/responses
+eq "DELETE on the answers route is 405" "$STATUS" 405
+contains "405 says which methods are allowed" "$HEADERS" "Allow: GET, HEAD, POST"
 req GET /api/v1/responses
-eq "GET on the answers route is 405" "$STATUS" 405
-contains "405 says which methods are allowed" "$HEADERS" "Allow: POST"
+eq "reading answers needs a key" "$STATUS" 401
 req GET /api/v1/nothing-here
 eq "unknown API route is 404 JSON" "$STATUS/$(json 'j["error"]["code"]')" "404/not_found"
 

@@ -218,4 +218,106 @@ if [ -w /dev/full ]; then
 	eq "a full disk is an error, not a silent half export" "$?" 1
 	contains "saying so" "$(cat "$T/err")" "cannot write"
 fi
+
+# ---- over HTTP: the same bytes through nginx and manyi-fcgi ----
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+ekey=$(cat "$T/key")
+akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
+rkey=$($MANYI key create --role evaluator 2>/dev/null)
+$MANYI key revoke "${rkey:3:12}" >/dev/null
+for f in csv json ndjson xlsx sav dta; do
+	for lang in zh en; do
+		api "$ekey" GET "/api/v1/export?survey=$E&format=$f&lang=$lang"
+		if [ "$STATUS" = 200 ] && cmp -s "$T/body" "$OUT/$E.$lang.$f"; then
+			ok "GET /api/v1/export $f $lang: 200 and the same bytes as manyi export"
+		else
+			not_ok "GET /api/v1/export $f $lang: 200 and the same bytes as manyi export" "status $STATUS" \
+				"$(cmp "$T/body" "$OUT/$E.$lang.$f" 2>&1)"
+		fi
+	done
+done
+contains "a file to save" "$HEADERS" "Content-Disposition: attachment; filename=\"$E.dta\""
+contains "with its type" "$HEADERS" "Content-Type: application/x-stata-dta"
+api "$ekey" GET "/api/v1/export?survey=$E&format=csv&bom=1"
+eq "bom=1 gives the --bom bytes" "$(cmp -s "$T/body" "$OUT/$E.bom.csv" && echo same)" same
+contains "csv is UTF-8 text" "$HEADERS" "Content-Type: text/csv; charset=utf-8"
+api "" GET "/api/v1/export?survey=$E&format=csv"; conform GET /api/v1/export
+eq "export: no key 401" "$STATUS" 401
+api "$rkey" GET "/api/v1/export?survey=$E&format=csv"; conform GET /api/v1/export
+eq "export: a revoked key 401" "$STATUS" 401
+api "$akey" GET "/api/v1/export?survey=$E&format=csv"; conform GET /api/v1/export
+eq "export: an agency key 403 (microdata is the evaluator's)" "$STATUS" 403
+lacks "and no data with it" "$BODY" "ENC-"
+api "$ekey" GET "/api/v1/export?survey=$E&format=xls"; conform GET /api/v1/export
+eq "export: an unknown format 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/export?survey=$E&format=sav&bom=1"
+eq "export: bom with sav 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/export?survey=$E&format=csv&lang=fr"
+eq "export: lang fr 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/export?survey=nope&format=csv"; conform GET /api/v1/export
+eq "export: an unknown survey 404" "$STATUS" 404
+api "$ekey" GET "/api/v1/export?format=csv"
+eq "export: survey is required" "$STATUS" 400
+
+# /api/v1/responses: every page, in order, is the json export without weights.
+pages=0
+cursor=""
+: >"$T/paged.ndjson"
+while :; do
+	api "$ekey" GET "/api/v1/responses?survey=$E&limit=7${cursor:+&cursor=$cursor}"
+	[ "$STATUS" = 200 ] || break
+	pages=$((pages + 1))
+	[ "$pages" -eq 1 ] && conform GET /api/v1/responses
+	json '"\n".join(json.dumps(o, ensure_ascii=False) for o in j["responses"])' >>"$T/paged.ndjson"
+	cursor=$(json 'j["next_cursor"] or ""')
+	[ -n "$cursor" ] || break
+	[ "$pages" -lt 50 ] || break
+done
+n=$(sql "SELECT count(*) FROM response WHERE survey_id = '$E'")
+eq "responses: pages of 7 cover the survey" "$pages" $(((n + 6) / 7))
+/usr/bin/python3 - "$T/paged.ndjson" "$OUT/$E.zh.json" >"$T/cmp" 2>&1 <<'PY'
+import json, sys
+paged = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+full = json.load(open(sys.argv[2]))
+want = [{k: v for k, v in o.items() if not k.startswith("weight_")} for o in full]
+print("same" if paged == want else "differ: %d vs %d rows; first: %r" % (len(paged), len(want),
+      next(((a, b) for a, b in zip(paged, want) if a != b), None)))
+PY
+eq "responses: the pages are the json export's rows, weights aside" "$(cat "$T/cmp")" same
+api "$ekey" GET "/api/v1/responses?survey=$E&agency=A02&limit=1000"
+eq "responses: filtered by agency" "$(json 'sorted({o["agency"] for o in j["responses"]})') $(json 'len(j["responses"])')" \
+	"['A02'] $(sql "SELECT count(*) FROM response WHERE survey_id = '$E' AND agency = 'A02'")"
+api "$ekey" GET "/api/v1/responses?survey=$E&channel=kiosk"
+eq "responses: filtered by channel" "$(json 'len(j["responses"])')" 6
+api "$ekey" GET "/api/v1/responses?survey=$E&from=2022-03-01&to=2022-04-30&limit=1000"
+eq "responses: filtered by the encounter's date" "$(json 'len(j["responses"])')" \
+	"$(sql "SELECT count(*) FROM response r JOIN encounter e ON e.id = r.encounter_id WHERE r.survey_id = '$E' AND e.occurred_on BETWEEN '2022-03-01' AND '2022-04-30'")"
+api "$ekey" GET "/api/v1/responses?survey=$E&from=2022-07-02&to=2022-07-03"
+eq "responses: a public answer by its submission day" "$(json 'len(j["responses"])') $(json 'j["next_cursor"]')" \
+	"$((2 + $(sql "SELECT count(*) FROM response r JOIN encounter e ON e.id = r.encounter_id WHERE r.survey_id = '$E' AND e.occurred_on BETWEEN '2022-07-02' AND '2022-07-03'"))) None"
+api "$ekey" GET "/api/v1/responses?survey=$E&limit=0"; conform GET /api/v1/responses
+eq "responses: limit 0 is 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/responses?survey=$E&limit=1001"
+eq "responses: limit over 1000 is 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/responses?survey=$E&from=2022-13-01"
+eq "responses: a bad date is 400" "$STATUS" 400
+api "$ekey" GET "/api/v1/responses?survey=$E&cursor=nonesuch"; conform GET /api/v1/responses
+eq "responses: an unknown cursor is 400 bad_cursor" "$STATUS $(json 'j["error"]["code"]')" "400 bad_cursor"
+other=$(sql "SELECT public_id FROM response WHERE survey_id = '$P' LIMIT 1")
+api "$ekey" GET "/api/v1/responses?survey=$E&cursor=$other"
+eq "responses: another survey's response is no cursor" "$STATUS" 400
+api "$akey" GET "/api/v1/responses?survey=$E"; conform GET /api/v1/responses
+eq "responses: an agency key 403" "$STATUS" 403
+lacks "and no answer with it" "$BODY" "response_id"
+api "" GET "/api/v1/responses?survey=$E"; conform GET /api/v1/responses
+eq "responses: no key 401" "$STATUS" 401
+api "$ekey" GET "/api/v1/responses?survey=nope"; conform GET /api/v1/responses
+eq "responses: an unknown survey 404" "$STATUS" 404
+api "$ekey" GET "/api/v1/responses?survey=$E&limit=1000"
+lacks "responses: no encounter id in a page" "$BODY" "ENC-SECRET"
+contains "responses: hostile text travels as a JSON string" "$BODY" '"comment":"<script>alert(\"x\")</script>"'
+contains "labelled as JSON" "$HEADERS" "Content-Type: application/json"
+contains "which a browser may not sniff into HTML" "$HEADERS" "X-Content-Type-Options: nosniff"
 it_done

@@ -114,7 +114,9 @@ static void routing(void **state)
 		{"GET", "/nope", 404},
 		{"GET", "/api/v1/nope", 404},
 		{"DELETE", "/healthz", 405},
-		{"GET", "/api/v1/responses", 405},
+		{"GET", "/api/v1/responses", 401}, /* a key is needed */
+		{"DELETE", "/api/v1/responses", 405},
+		{"POST", "/api/v1/export", 405},
 		{"PUT", "/s/enforcement-public", 405},
 		{"GET", "/s/no-such", 404},
 		{"GET", "/s/enforcement-public/other", 404},
