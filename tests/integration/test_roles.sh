@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Each role against each route, through nginx: no key, a made-up key, a
+# revoked key, an agency key (A01) for its own and for another agency's
+# things, an evaluator key.  The table below is the access rule of
+# CONTRACT §4; every cell is one request.  Then what an allowed agency key
+# gets back: its own groups only, never a comment or a respondent's row.
+. "$(dirname "$0")/lib.sh"
+it_start
+
+python3 tools/gen_encounters.py 1500 5 >"$T/e.csv"
+$MANYI import encounters "$T/e.csv" >/dev/null
+python3 - "$T/e.csv" "$T/a.csv" <<'PY'
+import csv, random, sys
+r = random.Random(3)
+rows = list(csv.DictReader(open(sys.argv[1])))
+items = ["legality","procedure","fairness","civility","efficiency","transparency","integrity","disruption","overall"]
+with open(sys.argv[2], "w") as f:
+    f.write("encounter_id,agency,domain,size,channel,submitted_at," + ",".join(items) + ",comment\n")
+    for e in r.sample(rows, 500):
+        f.write("%s,,,,phone,2022-06-01T10:00:00+08:00,%s,SECRET-COMMENT %s\n"
+                % (e["encounter_id"], ",".join(str(r.choice([2, 3, 4, 5])) for _ in items), e["agency"]))
+PY
+$MANYI import responses --survey enforcement-enterprise "$T/a.csv" >/dev/null
+unanswered="id NOT IN (SELECT encounter_id FROM response WHERE encounter_id IS NOT NULL)"
+own=$(sql "SELECT id FROM encounter WHERE agency = 'A01' AND $unanswered LIMIT 1")
+other=$(sql "SELECT id FROM encounter WHERE agency = 'A02' AND $unanswered LIMIT 1")
+$MANYI invite --survey enforcement-enterprise --uninvited >/dev/null 2>&1
+
+declare -A KEY
+KEY[none]=""
+KEY[madeup]="mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+KEY[evaluator]=$($MANYI key create --role evaluator 2>/dev/null)
+KEY[agency]=$($MANYI key create --role agency --agency A01 2>/dev/null)
+KEY[revoked]=$($MANYI key create --role evaluator 2>/dev/null)
+$MANYI key revoke "${KEY[revoked]:3:12}" >/dev/null
+ROLES="none madeup revoked agency evaluator"
+
+enc() { # ID AGENCY: a one-encounter registration body
+	printf '[{"encounter_id":"%s","agency":"%s","domain":"market","size":"small","district":"x","occurred_on":"2022-01-01"}]' "$1" "$2"
+}
+E=enforcement-enterprise
+# route | method | path | body | expected status for: none madeup revoked agency evaluator
+while IFS='|' read -r name method path body want; do
+	[ -n "$name" ] || continue
+	set -- $want
+	for role in $ROLES; do
+		expect=$1; shift
+		b=${body//@ROLE@/$role}
+		if [ -n "$b" ]; then
+			api "${KEY[$role]}" "$method" "$path" -H 'Content-Type: application/json' --data-binary "$b"
+		else
+			api "${KEY[$role]}" "$method" "$path"
+		fi
+		eq "$name as $role: $expect" "$STATUS" "$expect"
+		if [ "$STATUS" -ge 400 ] && [ "$method" != HEAD ] && [[ "$path" == /api/* ]]; then
+			code=$(json 'j["error"]["code"]' 2>/dev/null)
+			[ -n "$code" ] || not_ok "$name as $role: the error is JSON {\"error\": {\"code\", \"message\"}}" "$BODY"
+		fi
+	done
+done <<EOF
+stats|GET|/api/v1/stats?survey=$E&by=agency||401 401 401 200 200
+export|GET|/api/v1/export?survey=$E&format=csv||401 401 401 403 200
+responses|GET|/api/v1/responses?survey=$E||401 401 401 403 200
+encounters (own agency)|POST|/api/v1/encounters|$(enc 'N-@ROLE@-1' A01)|401 401 401 201 201
+encounters (another agency)|POST|/api/v1/encounters|$(enc 'N-@ROLE@-2' A02)|401 401 401 403 201
+qr.svg (own)|GET|/api/v1/encounters/$own/qr.svg||401 401 401 200 200
+qr.png (another's)|GET|/api/v1/encounters/$other/qr.png||401 401 401 403 200
+notice (own)|GET|/api/v1/encounters/$own/notice||401 401 401 200 200
+notice (another's)|GET|/api/v1/encounters/$other/notice||401 401 401 403 200
+notices (another's among them)|GET|/api/v1/notices?ids=$own,$other||401 401 401 403 200
+surveys|GET|/api/v1/surveys||200 200 200 200 200
+survey|GET|/api/v1/surveys/$E||200 200 200 200 200
+registry|GET|/api/v1/registry||200 200 200 200 200
+public stats (nothing published)|GET|/api/v1/public/stats?survey=$E||404 404 404 404 404
+publications|GET|/api/v1/public/publications?survey=$E||200 200 200 200 200
+form|GET|/s/enforcement-public||200 200 200 200 200
+healthz|GET|/healthz||200 200 200 200 200
+EOF
+
+# What an agency key is allowed to read, it reads for its own agency only.
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain"
+eq "agency stats: every group is A01's" "$(json 'sorted({g["by"]["agency"] for g in j["groups"]})')" "['A01']"
+lacks "agency stats: no comment" "$BODY" "SECRET-COMMENT"
+lacks "agency stats: no encounter id" "$BODY" "$own"
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=agency,domain"
+eq "agency stats by agency and domain: still A01 only" "$(json 'sorted({g["by"]["agency"] for g in j["groups"]})')" "['A01']"
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain,size"
+eq "agency stats with two other columns: 403 rather than other agencies" "$STATUS" 403
+api "${KEY[evaluator]}" GET "/api/v1/stats?survey=$E&by=agency"
+lacks "evaluator stats: aggregates carry no comment either" "$BODY" "SECRET-COMMENT"
+n=$(sql "SELECT count(*) FROM audit WHERE action LIKE '%key%' OR actor LIKE 'key:%'" 2>/dev/null || echo 0)
+check "key uses are audited" test "$n" -gt 0
+it_done
