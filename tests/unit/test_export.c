@@ -336,6 +336,55 @@ static void binary_exports(void **state)
 	}
 }
 
+/* Pages of GET /api/v1/responses: the cursor walks the responses in order. */
+static void pages(void **state)
+{
+	struct fixture *f = *state;
+	struct export_filter flt = {.limit = 1};
+	struct sbuf b;
+	char msg[512];
+	sbuf_init(&b);
+	assert_int_equal(export_page(f->s, "t", &flt, LANG_ZH, &b, msg, sizeof msg), EXPORT_OK);
+	cJSON *j = cJSON_Parse(b.data);
+	assert_non_null(j);
+	assert_string_equal(cJSON_GetObjectItem(j, "survey")->valuestring, "t");
+	cJSON *rows = cJSON_GetObjectItem(j, "responses");
+	assert_int_equal(cJSON_GetArraySize(rows), 1);
+	cJSON *r0 = cJSON_GetArrayItem(rows, 0);
+	assert_string_equal(cJSON_GetObjectItem(r0, "response_id")->valuestring, f->id[0]);
+	assert_null(cJSON_GetObjectItem(r0, "weight_none")); /* weights belong to the export */
+	assert_string_equal(cJSON_GetObjectItem(j, "next_cursor")->valuestring, f->id[0]);
+	cJSON_Delete(j);
+
+	sbuf_reset(&b);
+	flt.after = f->id[0];
+	assert_int_equal(export_page(f->s, "t", &flt, LANG_ZH, &b, msg, sizeof msg), EXPORT_OK);
+	j = cJSON_Parse(b.data);
+	assert_non_null(j);
+	rows = cJSON_GetObjectItem(j, "responses");
+	assert_int_equal(cJSON_GetArraySize(rows), 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(rows, 0), "response_id")->valuestring,
+	                    f->id[1]);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "next_cursor")));
+	cJSON_Delete(j);
+
+	/* Filters: nothing matches another agency; the page is still well formed. */
+	sbuf_reset(&b);
+	flt = (struct export_filter){.limit = 10, .agency = "A99"};
+	assert_int_equal(export_page(f->s, "t", &flt, LANG_ZH, &b, msg, sizeof msg), EXPORT_OK);
+	j = cJSON_Parse(b.data);
+	assert_non_null(j);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "responses")), 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "next_cursor")));
+	cJSON_Delete(j);
+
+	sbuf_reset(&b);
+	flt = (struct export_filter){.limit = 10, .after = "no-such-response"};
+	assert_int_equal(export_page(f->s, "t", &flt, LANG_ZH, &b, msg, sizeof msg), EXPORT_BAD_QUERY);
+	assert_non_null(strstr(msg, "cursor"));
+	sbuf_free(&b);
+}
+
 static void refusals(void **state)
 {
 	struct fixture *f = *state;
@@ -377,6 +426,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(csv_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(binary_exports, setup, teardown),
+		cmocka_unit_test_setup_teardown(pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
