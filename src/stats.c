@@ -8,13 +8,19 @@
  * mean is x_i = (y_i - mean) w_i / wsum; survey:::svyrecvar subtracts from
  * it a term that is constant on a unit (u_k for unit k), then sums squares
  * of deviations from the stratum mean.  So per unit it is enough to know
- * S_k = sum x_i and Q_k = sum x_i^2 over the unit's rows:
+ * S_k = sum x_i and the centred sum of squares M_k = sum (x_i - S_k/n_k)^2
+ * over the unit's rows:
  *
- *   sum_{i in k} (x_i - u_k - c)^2 = Q_k - 2 (u_k + c) S_k + n_k (u_k + c)^2
+ *   sum_{i in k} (x_i - u_k - c)^2 = M_k + n_k (S_k/n_k - u_k - c)^2
  *
  * and the adjustment u is a linear function of S alone (see residualize()).
- * That gives one pass over the responses per group and O(units) work per
- * group, instead of an n-long residual vector per group.
+ * Both terms are sums of squares of differences, never a difference of
+ * large sums of squares, so a variance that is 0 in R (every unit alike)
+ * comes out as 0 or rounding noise of order (1e-16 x)^2 here too, not the
+ * 1e-16 x^2 that Q - n mean^2 would leave (whose square root, 1e-8 x, would
+ * break the 1e-9 agreement).  Two passes over the responses of each group
+ * give S and M, and O(units) work per group, instead of an n-long residual
+ * vector per group.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -23,6 +29,8 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "stats.h"
 #include "util.h"
@@ -38,6 +46,8 @@
 /* survey:::onestrat: a stratum whose sampling fraction leaves f below this
  * adds nothing. */
 #define FPC_ZERO 1e-7
+/* Below this two-sided p, stats_t_pvalue() uses the incomplete beta. */
+#define P_TAIL 1e-6
 /* Relative slack of the n_eff test against the low_n threshold. */
 #define LOW_N_SLACK 1e-9
 
@@ -656,10 +666,11 @@ static void residualize(const struct design *d, const double *S, double *out, do
 
 /*
  * The variance survey:::onestage/onestrat compute for the influence vector
- * with unit sums S, unit sums of squares Q and unit adjustments adj, with
- * survey.lonely.psu = "adjust".  sr and sc are n_slots scratch arrays.
+ * with unit sums S, centred unit sums of squares M (see the file comment)
+ * and unit adjustments adj, with survey.lonely.psu = "adjust".  sr and sc
+ * are n_slots scratch arrays.
  */
-static double strat_variance(const struct design *d, const double *S, const double *Q,
+static double strat_variance(const struct design *d, const double *S, const double *M,
                              const double *adj, double *sr, double *sc)
 {
 	double v = 0;
@@ -672,14 +683,15 @@ static double strat_variance(const struct design *d, const double *S, const doub
 		uint32_t h = d->u_stratum[u];
 		/* A lonely stratum is not centred ("adjust"). */
 		double c = adj[u] + (d->h_n[h] > 1 ? sr[h] / d->h_n[h] : 0);
-		sc[h] += Q[u] - 2 * c * S[u] + d->u_n[u] * c * c;
+		double dev = S[u] / d->u_n[u] - c;
+		sc[h] += M[u] + d->u_n[u] * dev * dev;
 	}
 	for (size_t h = 0; h < d->n_slots; h++) {
 		double nh = d->h_n[h], f = d->h_f[h];
 		if (nh == 0 || f < FPC_ZERO)
 			continue;
 		double scale = nh > 1 ? f * nh / (nh - 1) : f;
-		v += scale * (sc[h] > 0 ? sc[h] : 0);
+		v += scale * sc[h];
 	}
 	return v;
 }
@@ -773,8 +785,10 @@ static void row_fill(struct stats_row *r, const struct gsum *g, const double var
 
 /* The work arrays of stats_estimate(). */
 struct work {
-	double *S0[2], *Q0[2], *adj0[2]; /* the overall influence, per measure */
-	double *S, *Q, *E2, *S0g, *Q0g, *adj, *Sd, *Qd, *adjd;
+	double *S0[2], *M0[2], *adj0[2]; /* the overall influence, per measure */
+	double *S, *M, *S0g, *C0g, *L0g, *adj, *Sd, *Md, *adjd;
+	double *n_y; /* responses with y present per unit */
+	uint32_t *m_g; /* the group's responses per unit */
 	double *ws, *sr, *sc;
 	struct gsum *g;
 	size_t *off;
@@ -785,17 +799,19 @@ static void work_free(struct work *w)
 {
 	for (int m = 0; m < 2; m++) {
 		free(w->S0[m]);
-		free(w->Q0[m]);
+		free(w->M0[m]);
 		free(w->adj0[m]);
 	}
 	free(w->S);
-	free(w->Q);
-	free(w->E2);
+	free(w->M);
+	free(w->C0g);
+	free(w->L0g);
+	free(w->n_y);
+	free(w->m_g);
 	free(w->S0g);
-	free(w->Q0g);
 	free(w->adj);
 	free(w->Sd);
-	free(w->Qd);
+	free(w->Md);
 	free(w->adjd);
 	free(w->ws);
 	free(w->sr);
@@ -846,17 +862,19 @@ enum stats_err stats_estimate(const struct stats_resp *resp, size_t n, size_t n_
 			maxcells = d.n_cells[k];
 	for (int m = 0; m < nm; m++) {
 		w.S0[m] = dalloc(U);
-		w.Q0[m] = dalloc(U);
+		w.M0[m] = dalloc(U);
 		w.adj0[m] = dalloc(U);
 	}
 	w.S = dalloc(U);
-	w.Q = dalloc(U);
-	w.E2 = dalloc(U);
+	w.M = dalloc(U);
+	w.C0g = dalloc(U);
+	w.L0g = dalloc(U);
+	w.n_y = dalloc(U);
+	w.m_g = xcalloc(U ? U : 1, sizeof(*w.m_g));
 	w.S0g = dalloc(U);
-	w.Q0g = dalloc(U);
 	w.adj = dalloc(U);
 	w.Sd = dalloc(U);
-	w.Qd = dalloc(U);
+	w.Md = dalloc(U);
 	w.adjd = dalloc(U);
 	w.ws = dalloc(maxcells);
 	w.sr = dalloc(d.n_slots);
@@ -933,15 +951,28 @@ enum stats_err stats_estimate(const struct stats_resp *resp, size_t n, size_t n_
 			uint32_t u = d.unit[i];
 			if (u == NO_UNIT || isnan(resp[i].y))
 				continue;
+			w.n_y[u] += 1;
+			for (int m = 0; m < nm; m++)
+				w.S0[m][u] += (measure(&resp[i], m) - mean0[m]) * d.u_w[u] / all->w;
+		}
+		/* Centred: the rows with y present, then the zeros of the others. */
+		for (size_t i = 0; i < n; i++) {
+			uint32_t u = d.unit[i];
+			if (u == NO_UNIT || isnan(resp[i].y))
+				continue;
 			for (int m = 0; m < nm; m++) {
 				double x = (measure(&resp[i], m) - mean0[m]) * d.u_w[u] / all->w;
-				w.S0[m][u] += x;
-				w.Q0[m][u] += x * x;
+				double dev = x - w.S0[m][u] / d.u_n[u];
+				w.M0[m][u] += dev * dev;
 			}
 		}
 		for (int m = 0; m < nm; m++) {
+			for (size_t u = 0; u < U; u++) {
+				double a = w.S0[m][u] / d.u_n[u];
+				w.M0[m][u] += (d.u_n[u] - w.n_y[u]) * a * a;
+			}
 			residualize(&d, w.S0[m], w.adj0[m], w.ws);
-			var0[m] = strat_variance(&d, w.S0[m], w.Q0[m], w.adj0[m], w.sr, w.sc);
+			var0[m] = strat_variance(&d, w.S0[m], w.M0[m], w.adj0[m], w.sr, w.sc);
 		}
 	}
 	row_fill(&res->overall, all, var0, d.df, q, opts);
@@ -960,31 +991,63 @@ enum stats_err stats_estimate(const struct stats_resp *resp, size_t n, size_t n_
 		mean[1] = gs->ws / gs->w;
 		for (int m = 0; m < nm; m++) {
 			memset(w.S, 0, U * sizeof(double));
-			memset(w.Q, 0, U * sizeof(double));
-			memset(w.E2, 0, U * sizeof(double));
+			memset(w.M, 0, U * sizeof(double));
+			memset(w.Md, 0, U * sizeof(double));
 			memset(w.S0g, 0, U * sizeof(double));
-			memset(w.Q0g, 0, U * sizeof(double));
+			memset(w.C0g, 0, U * sizeof(double));
+			memset(w.L0g, 0, U * sizeof(double));
+			memset(w.m_g, 0, U * sizeof(*w.m_g));
+			/* Pass 1: the unit sums of the group's influence xg and of
+			 * the overall influence x0 on the group's rows. */
 			for (size_t j = w.off[g]; j < w.off[g + 1]; j++) {
 				const struct stats_resp *r = &resp[w.perm[j]];
 				uint32_t u = d.unit[w.perm[j]];
 				double v = measure(r, m), wt = d.u_w[u];
+				w.S[u] += (v - mean[m]) * wt / gs->w;
+				w.S0g[u] += (v - mean0[m]) * wt / all->w;
+				w.m_g[u]++;
+			}
+			/* Pass 2: centred sums of squares on the group's rows: of xg,
+			 * of the difference dx = xg - x0, and of x0 (around the
+			 * unit's overall mean, for the rows outside the group). */
+			for (size_t j = w.off[g]; j < w.off[g + 1]; j++) {
+				const struct stats_resp *r = &resp[w.perm[j]];
+				uint32_t u = d.unit[w.perm[j]];
+				double v = measure(r, m), wt = d.u_w[u], nu = d.u_n[u];
 				double xg = (v - mean[m]) * wt / gs->w;
 				double x0 = (v - mean0[m]) * wt / all->w;
-				double dx = xg - x0;
-				w.S[u] += xg;
-				w.Q[u] += xg * xg;
-				w.E2[u] += dx * dx;
-				w.S0g[u] += x0;
-				w.Q0g[u] += x0 * x0;
+				double eg = xg - w.S[u] / nu;
+				double ed = (xg - x0) - (w.S[u] - w.S0[m][u]) / nu;
+				double e0 = x0 - w.S0[m][u] / nu;
+				w.M[u] += eg * eg;
+				w.Md[u] += ed * ed;
+				w.C0g[u] += e0 * e0;
+				w.L0g[u] += e0;
+			}
+			/* The unit's other r rows: xg = 0 there and dx = -x0. */
+			for (size_t u = 0; u < U; u++) {
+				double nu = d.u_n[u], r = nu - w.m_g[u];
+				double gbar = w.S[u] / nu;
+				w.Sd[u] = w.S[u] - w.S0[m][u];
+				if (w.m_g[u] == 0) {
+					w.Md[u] = w.M0[m][u];
+					continue;
+				}
+				w.M[u] += r * gbar * gbar;
+				if (r > 0) {
+					/* sum over them of (x0 + mean dx)^2 = sum (e0 + gbar)^2
+					 * with e0 = x0 - the unit's mean of x0 */
+					double t = w.M0[m][u] - w.C0g[u];
+					double l = -w.L0g[u];
+					double rest = (t > 0 ? t : 0) + 2 * gbar * l + r * gbar * gbar;
+					w.Md[u] += rest > 0 ? rest : 0;
+				}
 			}
 			residualize(&d, w.S, w.adj, w.ws);
-			var[m] = strat_variance(&d, w.S, w.Q, w.adj, w.sr, w.sc);
-			for (size_t u = 0; u < U; u++) {
-				w.Sd[u] = w.S[u] - w.S0[m][u];
-				w.Qd[u] = w.E2[u] + (w.Q0[m][u] - w.Q0g[u]);
+			var[m] = strat_variance(&d, w.S, w.M, w.adj, w.sr, w.sc);
+			for (size_t u = 0; u < U; u++)
 				w.adjd[u] = w.adj[u] - w.adj0[m][u];
-			}
-			vard[m] = strat_variance(&d, w.Sd, w.Qd, w.adjd, w.sr, w.sc);
+			vard[m] = strat_variance(&d, w.Sd, w.Md, w.adjd, w.sr, w.sc);
 		}
 		row_fill(row, gs, var, d.df, q, opts);
 		cmp_fill(&row->mean_vs_overall, row->mean - res->overall.mean, vard[0],
@@ -1142,6 +1205,18 @@ double stats_t_pvalue(double t, double df)
 	double q = gsl_cdf_tdist_Q(fabs(t), df);
 	if (!isfinite(q))
 		return NAN;
+	if (2 * q < P_TAIL) {
+		/* gsl_cdf_tdist_Q loses relative accuracy far in the tail (3e-7
+		 * at t = 21.6, df = 59, where p = 1e-29); the regularized
+		 * incomplete beta I_{df/(df+t^2)}(df/2, 1/2), which is the
+		 * two-sided p, keeps it to about 1e-13 as R's pt() does. */
+		gsl_sf_result r;
+		int st = gsl_sf_beta_inc_e(df / 2, 0.5, df / (df + t * t), &r);
+		if (st == GSL_EUNDRFLW)
+			return 0;
+		if (st == GSL_SUCCESS && isfinite(r.val))
+			return r.val;
+	}
 	return 2 * q;
 }
 

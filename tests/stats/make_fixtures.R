@@ -177,16 +177,7 @@ group_of <- function(d, by, D) switch(by,
   overall = rep(NA_integer_, nrow(d)), agency = d$agency, domain = d$domain,
   agency_domain = d$agency * D + d$domain, size = d$size)
 
-influence <- function(y, w, inside) {
-  ok <- inside & !is.na(y)
-  m <- sum(y[ok] * w[ok]) / sum(w[ok])
-  ifelse(ok, (y - m) * w / sum(w[ok]), 0)
-}
-
-recvar <- function(des, x) as.vector(svyrecvar(x, des$cluster, des$strata, des$fpc,
-                                               postStrata = des$postStrata))
-
-rel <- function(a, b) abs(a - b) / max(abs(b), 1e-300)
+source("tests/stats/helpers.R")  # influence(), recvar(), rel()
 
 # All figures of one (design, measure, grouping): a data frame.
 estimate <- function(des, d, ycol, by, D, has_rate) {
@@ -353,7 +344,10 @@ qt_cases <- expand.grid(p = c(0.005, 0.025, 0.05, 0.95, 0.975, 0.995),
                         df = c(1, 2, 3, 7, 29, 120, 861, 100000))
 qt_cases$q <- qt(qt_cases$p, qt_cases$df)
 write_rows(qt_cases, "qt.csv")
-pt_cases <- expand.grid(t = c(0, 0.3, -1.7, 2.5, -4, 8), df = c(1, 2, 5, 29, 300, 2000))
+pt_cases <- rbind(expand.grid(t = c(0, 0.3, -1.7, 2.5, -4, 8), df = c(1, 2, 5, 29, 300, 2000)),
+                  # the far tail, where p values of 1e-20 to 1e-250 must keep their digits
+                  expand.grid(t = c(14.2078268580831, -21.612494779689541, 40, -100),
+                              df = c(5, 59, 300, 2000)))
 pt_cases$p <- 2 * pt(-abs(pt_cases$t), pt_cases$df)
 write_rows(pt_cases, "pt.csv")
 holm_in <- list(runif(12)^3, c(0.01, 0.04, 0.03, 0.005, NA, 0.5, 0.04),
