@@ -7,6 +7,13 @@
  * occurred_on; for public-channel answers (no encounter) the submission
  * date in China Standard Time (UTC+8).  The registry counts N_h, agency x
  * domain, domain and size come from the encounters within the same period.
+ *
+ * The groups are the combinations of --by values found among the responses
+ * of the design (as svyby() finds them): under base, poststrat and rake a
+ * group of public-channel answers alone is not reported.  A weighting that
+ * cannot be computed because cells of the registry have no answer names
+ * every such cell, as R's postStratify() does.  docs/statistics.md says
+ * what every figure is.
  */
 #ifndef MANYI_REPORT_H
 #define MANYI_REPORT_H

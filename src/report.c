@@ -461,6 +461,18 @@ static bool group_visible(const struct report_query *q, const char *const *vals)
 	return false;
 }
 
+/*
+ * Is a group reported?  Only groups with a response in the design (under
+ * weightings other than none, a group of public-channel answers alone is
+ * not one: svyby() never sees it), and only those a caller limited to one
+ * agency may see.
+ */
+static bool group_shown(const struct report_query *q, const struct stats_row *r,
+                        const char *const *vals)
+{
+	return r->n_design > 0 && group_visible(q, vals);
+}
+
 /* Release what load_data() gathered. */
 static void load_free(struct load *L)
 {
@@ -551,45 +563,106 @@ static struct stats_population load_population(const struct load *L)
 	};
 }
 
-/* A stats failure as a sentence naming the cells by registry code. */
-static void describe_error(const struct load *L, enum stats_err se, const struct stats_error *err,
-                           char *msg, size_t msglen)
+/* The registry code(s) of a cell of margin m into buf ("" when out of range). */
+static void cell_name(const struct load *L, enum stats_margin m, long c0, long c1, char *buf,
+                      size_t n)
 {
-	char cell[160] = "";
-	switch (err->margin) {
+	*buf = '\0';
+	switch (m) {
 	case STATS_M_AGENCY:
-		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->agencies.n)
-			snprintf(cell, sizeof cell, "%s", L->agencies.v[err->cell[0]].code);
+		if (c0 >= 0 && (size_t)c0 < L->agencies.n)
+			snprintf(buf, n, "%s", L->agencies.v[c0].code);
 		break;
 	case STATS_M_DOMAIN:
-		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->domains.n)
-			snprintf(cell, sizeof cell, "%s", L->domains.v[err->cell[0]].code);
+		if (c0 >= 0 && (size_t)c0 < L->domains.n)
+			snprintf(buf, n, "%s", L->domains.v[c0].code);
 		break;
 	case STATS_M_SIZE:
-		if (err->cell[0] >= 0 && err->cell[0] < N_SIZES)
-			snprintf(cell, sizeof cell, "%s", size_codes[err->cell[0]]);
+		if (c0 >= 0 && c0 < N_SIZES)
+			snprintf(buf, n, "%s", size_codes[c0]);
 		break;
 	case STATS_M_AGENCY_DOMAIN:
-		if (err->cell[0] >= 0 && (size_t)err->cell[0] < L->agencies.n && err->cell[1] >= 0 &&
-		    (size_t)err->cell[1] < L->domains.n)
-			snprintf(cell, sizeof cell, "%s x %s", L->agencies.v[err->cell[0]].code,
-			         L->domains.v[err->cell[1]].code);
+		if (c0 >= 0 && (size_t)c0 < L->agencies.n && c1 >= 0 && (size_t)c1 < L->domains.n)
+			snprintf(buf, n, "%s x %s", L->agencies.v[c0].code, L->domains.v[c1].code);
 		break;
 	default:
 		break;
 	}
-	if (*cell == '\0')
+}
+
+/*
+ * Every cell of margin m with encounters in the period and no response from
+ * the invitation sample, as "cell A03 x urban (2 encounters), cell ..." into
+ * b; returns how many there are (those that do not fit are counted at the
+ * end).  R's postStratify() names them all, so this does too.
+ */
+static size_t empty_cells(const struct load *L, enum stats_margin m, struct sbuf *b)
+{
+	size_t na = L->agencies.n, nd = L->domains.n, ncell;
+	const double *pop;
+	switch (m) {
+	case STATS_M_AGENCY: ncell = na; pop = L->pop_agency; break;
+	case STATS_M_DOMAIN: ncell = nd; pop = L->pop_domain; break;
+	case STATS_M_SIZE: ncell = N_SIZES; pop = L->pop_size; break;
+	case STATS_M_AGENCY_DOMAIN: ncell = na * nd; pop = L->pop_agency_domain; break;
+	default: return 0;
+	}
+	size_t *smp = xcalloc(ncell + 1, sizeof *smp), count = 0, shown = 0;
+	for (size_t i = 0; i < L->n; i++) {
+		const struct stats_resp *r = &L->resp[i];
+		long c = m == STATS_M_AGENCY ? r->agency : m == STATS_M_DOMAIN ? r->domain
+		       : m == STATS_M_SIZE ? r->size : (long)r->agency * (long)nd + r->domain;
+		if (r->sampled && c >= 0 && (size_t)c < ncell)
+			smp[c]++;
+	}
+	for (size_t c = 0; c < ncell; c++) {
+		if (!(pop[c] > 0) || smp[c] > 0)
+			continue;
+		char name[160];
+		count++;
+		cell_name(L, m, m == STATS_M_AGENCY_DOMAIN ? (long)(c / nd) : (long)c,
+		          m == STATS_M_AGENCY_DOMAIN ? (long)(c % nd) : -1, name, sizeof name);
+		if (b->len > 260)
+			continue;
+		sbuf_printf(b, "%scell %s (%.0f encounter%s)", shown ? ", " : "", name, pop[c],
+		            pop[c] == 1 ? "" : "s");
+		shown++;
+	}
+	if (count > shown)
+		sbuf_printf(b, " and %zu more", count - shown);
+	free(smp);
+	return count;
+}
+
+/* A stats failure as a sentence naming the cells by registry code. */
+static void describe_error(const struct load *L, enum stats_err se, const struct stats_error *err,
+                           char *msg, size_t msglen)
+{
+	char cell[160];
+	cell_name(L, err->margin, err->cell[0], err->cell[1], cell, sizeof cell);
+	if (se == STATS_E_EMPTY_CELL && *cell != '\0') {
+		struct sbuf cells;
+		sbuf_init(&cells);
+		size_t k = empty_cells(L, err->margin, &cells);
+		if (k > 1)
+			snprintf(msg, msglen, "%zu population cells have no response (encounters "
+			         "registered in the period, no answer from the invitation sample): %s; use "
+			         "weighting base, or a period in which every cell has an answer", k,
+			         cells.data);
+		else
+			snprintf(msg, msglen, "%s (cell %s): %.0f encounter%s registered in the period "
+			         "but no answer from the invitation sample; use weighting base, or a "
+			         "period in which every cell has an answer", stats_strerror(se), cell,
+			         err->value, err->value == 1 ? "" : "s");
+		sbuf_free(&cells);
+	} else if (*cell == '\0') {
 		snprintf(msg, msglen, "%s: %s", stats_strerror(se), err->msg);
-	else if (se == STATS_E_EMPTY_CELL)
-		snprintf(msg, msglen, "%s (cell %s): %.0f encounter%s registered in the period but no "
-		         "answer from the invitation sample; use weighting base, or a period in which "
-		         "every cell has an answer", stats_strerror(se), cell, err->value,
-		         err->value == 1 ? "" : "s");
-	else if (se == STATS_E_NO_POPULATION)
+	} else if (se == STATS_E_NO_POPULATION) {
 		snprintf(msg, msglen, "%s (cell %s): answers from the invitation sample but no "
 		         "encounter registered in the period", stats_strerror(se), cell);
-	else
+	} else {
 		snprintf(msg, msglen, "%s (cell %s): %s", stats_strerror(se), cell, err->msg);
+	}
 }
 
 /* The options of stats_estimate() for q and its measure. */
@@ -925,7 +998,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 			char *key = xstrdup(L.groups.keys[g]);
 			const char *vals[REPORT_MAX_BY] = {NULL};
 			key_values(key, vals, q->nby);
-			if (group_visible(q, vals)) {
+			if (group_shown(q, &res->groups[g], vals)) {
 				cJSON *o = cJSON_CreateObject();
 				cJSON *b = cJSON_AddObjectToObject(o, "by");
 				for (size_t i = 0; i < q->nby; i++) {
@@ -961,7 +1034,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 			char *key = xstrdup(L.groups.keys[g]);
 			const char *vals[REPORT_MAX_BY] = {NULL};
 			key_values(key, vals, q->nby);
-			if (group_visible(q, vals)) {
+			if (group_shown(q, &res->groups[g], vals)) {
 				for (size_t i = 0; i < q->nby; i++) {
 					csv_cell(out, vals[i] ? vals[i] : "");
 					sbuf_addc(out, ',');
