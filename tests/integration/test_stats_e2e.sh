@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# End to end against R: the CSV files of tests/stats/e2e/ imported into a
+# fresh database with bin/manyi, then `manyi stats` for every case R was
+# asked about (tests/stats/e2e/make_e2e.R, R survey 4.1), every field of
+# every group held to a relative error of 1e-9 by tests/stats/e2e/compare.py.
+# R is not needed: its answers are committed (cases.csv, expected.csv).
+. "$(dirname "$0")/lib.sh"
+
+E=tests/stats/e2e
+# Standard library only; Debian's python3 when the one on PATH is another.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+it_db || { not_ok "set up the database"; exit 1; }
+check "import the registry of the e2e data" $MANYI import encounters $E/encounters.csv
+check "import its answers" $MANYI import responses --survey enforcement-enterprise $E/responses.csv
+eq "every answer stored" "$(sql "SELECT count(*) FROM response")" "$(($(wc -l <$E/responses.csv) - 1))"
+
+cases=$(($(wc -l <$E/cases.csv) - 1))
+seen=0
+while IFS=$'\t' read -r -a f; do
+	case "${f[0]}" in
+	PASS) ok "${f[1]}" ;;
+	FAIL) not_ok "${f[@]:1}" ;;
+	*) not_ok "compare.py said: ${f[*]}" ;;
+	esac
+	seen=$((seen + 1))
+done < <("$PY" $E/compare.py "$BIN/manyi" "$DB" $E 2>&1)
+[ "$seen" -ge "$cases" ] || not_ok "compare.py checked all $cases cases" "only $seen checks"
+it_done
