@@ -74,11 +74,12 @@
  * Streaming: responses are read from SQLite with one cursor inside one read
  * transaction (a consistent snapshot; writers are not blocked) and written
  * one at a time; the output goes through a 64 KiB buffer to the sink.
- * Memory does not depend on the number of rows, except for (a) the weights,
- * which report_weights() returns as arrays (40 bytes per response), and
- * (b) Stata strLs, which libreadstat keeps until the end of the file.
- * SPSS and Stata need the row count and every string width before the first
- * row, so those two formats read the responses twice.  XLSX is built in a
+ * Memory does not depend on the number of rows: weights come from a table
+ * by cell (report_weights()), which grows with agencies x domains x sizes.
+ * The one exception is Stata strLs (text over 2045 bytes), which libreadstat
+ * needs before the header and keeps until the end of the file.  SPSS and
+ * Stata need the row count and every string width before the first row, so
+ * those two formats read the responses twice (three times with strLs).  XLSX is built in a
  * temporary file ($TMPDIR or /tmp) and then copied to the sink.
  */
 #ifndef MANYI_EXPORT_H

@@ -67,18 +67,29 @@ enum report_status {
 enum report_status report_run(struct store *s, const struct report_query *q, bool csv,
                               struct sbuf *out, char *msg, size_t msglen);
 
-/* Every response's weight under each weighting (for exports). */
+/*
+ * The weights of a survey's responses under each weighting (for exports),
+ * by cell: a response's weight depends only on whether it is in the
+ * invitation sample and on its agency, domain and size, so the table grows
+ * with the cells, never with the responses.
+ */
 struct report_weights {
-	size_t n;
-	long long *ids;                 /* response ids, ascending */
-	double *w[STATS_W__MAX];        /* w[weighting][i]; NaN where that weighting failed */
-	char why[STATS_W__MAX][256];    /* why a weighting failed, else "" */
+	size_t n;                     /* cells */
+	char **keys;                  /* sorted; see report_weights_find() */
+	double (*w)[STATS_W__MAX];    /* w[cell][weighting]; NaN where that weighting failed */
+	char why[STATS_W__MAX][256];  /* why a weighting failed, else "" */
 };
 
-/* Weights of every response to survey within [from, to]; free with report_weights_free(). */
+/* The weights of the responses to survey within [from, to]; free with report_weights_free(). */
 enum report_status report_weights(struct store *s, const char *survey, const char *from,
                                   const char *to, struct report_weights *out, char *msg,
                                   size_t msglen);
+/*
+ * The STATS_W__MAX weights of a response like this one (size NULL when
+ * unknown); NULL when the table has no such cell.
+ */
+const double *report_weights_find(const struct report_weights *w, bool sampled,
+                                  const char *agency, const char *domain, const char *size);
 void report_weights_free(struct report_weights *w);
 
 #endif

@@ -240,6 +240,18 @@ enum stats_err stats_weights(const struct stats_resp *resp, size_t n,
                              double *w, int *iterations, struct stats_error *err);
 
 /*
+ * stats_weights() for responses given by cell: resp[i] stands for count[i]
+ * responses (a whole number >= 1) alike in agency, domain, size and
+ * sampled, and w[i] receives the weight of each of them.  A weight depends
+ * on nothing else, so a survey of any size is weighted in memory that
+ * grows with its cells, not its responses.  count NULL is stats_weights().
+ */
+enum stats_err stats_cell_weights(const struct stats_resp *resp, const double *count, size_t n,
+                                  const struct stats_population *pop,
+                                  const struct stats_options *opts, double *w, int *iterations,
+                                  struct stats_error *err);
+
+/*
  * The composite index of one respondent (CONTRACT §5): 100 x sum_j a_j
  * (x_j - 1)/(points - 1) / sum_j a_j over the items j with a_j > 0 and x_j
  * answered (not NaN).  x and a hold k values (borrowed).  NaN when no such

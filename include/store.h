@@ -259,6 +259,18 @@ enum store_err store_each_number(struct store *s, const char *survey,
                                  void *ctx);
 
 /* Call fn with the count of encounters per (agency, domain, size) within [from, to]. */
+/*
+ * The responses to survey within [from, to] (dated as store_each_response()
+ * does) counted by cell: in the invitation sample or not, agency, domain,
+ * size (NULL when unknown).  fn returns false to stop.
+ */
+enum store_err store_each_response_cell(struct store *s, const char *survey, const char *from,
+                                       const char *to,
+                                       bool (*fn)(void *ctx, bool sampled, const char *agency,
+                                                  const char *domain, const char *size,
+                                                  long long count),
+                                       void *ctx);
+
 enum store_err store_each_encounter_count(struct store *s, const char *from, const char *to,
                                           bool (*fn)(void *ctx, const char *agency,
                                                      const char *domain, const char *size,
@@ -295,6 +307,7 @@ struct export_source_row {
 	const char *text;        /* NULL when none; text_len bytes (may hold NULs) */
 	size_t text_len;
 	bool na;
+	bool sampled;            /* linked to an encounter (the invitation sample) */
 };
 
 /* Which responses a page of the export cursor holds (strings borrowed; NULL: any). */

@@ -366,7 +366,6 @@ struct exporter {
 
 	struct report_weights weights;
 	bool have_weights;
-	size_t wpos;
 
 	const struct format_ops *ops;
 	size_t rows;
@@ -619,15 +618,13 @@ static void row_start(struct exporter *x, const struct export_source_row *r)
 		a->multi = 0;
 		sbuf_reset(&a->text);
 	}
-	/* Weights: both lists ascend by id. */
+	/* Weights: the cell of the response (sampled, agency, domain, size). */
 	for (int w = 0; w < STATS_W__MAX; w++)
 		x->w[w] = NAN;
 	if (x->have_weights) {
-		while (x->wpos < x->weights.n && x->weights.ids[x->wpos] < r->id)
-			x->wpos++;
-		if (x->wpos < x->weights.n && x->weights.ids[x->wpos] == r->id)
-			for (int w = 0; w < STATS_W__MAX; w++)
-				x->w[w] = x->weights.w[w][x->wpos];
+		const double *w = report_weights_find(&x->weights, r->sampled, r->agency, r->domain, r->size);
+		if (w != NULL)
+			memcpy(x->w, w, sizeof x->w);
 	}
 }
 
@@ -701,7 +698,6 @@ static bool run_rows(struct exporter *x)
 {
 	x->have_row = false;
 	x->rows = 0;
-	x->wpos = 0;
 	enum store_err e = store_each_export_row(x->s, x->sv->id, x->filter ? &x->page : NULL,
 	                                         on_source_row, x);
 	if (e == STORE_ERR_NOTFOUND)

@@ -164,10 +164,11 @@ struct load {
 	struct stats_resp *resp;
 	long long *ids;
 	double *x;                        /* n x k item values for the index and alpha */
-	char **agency_code;               /* borrowed from agencies for output */
+	char **keys;                      /* report_weights(): the key of each cell */
 	size_t n, cap;
 	struct groups groups;
 	double *pop_agency, *pop_agency_domain, *pop_domain, *pop_size;
+	double *count;                    /* report_weights(): responses in each cell of resp */
 	size_t cursor;                    /* merge position for answers */
 	bool bad;
 	char msg[256];
@@ -484,6 +485,7 @@ static void load_free(struct load *L)
 	free(L->pop_domain);
 	free(L->pop_size);
 	free(L->resp);
+	free(L->count);
 	free(L->ids);
 	free(L->x);
 	free(L->index_items);
@@ -846,60 +848,142 @@ static void previous_free(struct previous *pv)
 	free(pv->groups);
 }
 
+/* The key of a weight cell: sampled, agency, domain and size (a size that
+ * is not a registry size counts as unknown), joined by \x1f. */
+static char *weights_key(bool sampled, const char *agency, const char *domain, const char *size)
+{
+	return xasprintf("%d\x1f%s\x1f%s\x1f%s", sampled, agency ? agency : "", domain ? domain : "",
+	                 size_index(size) >= 0 ? size : "\x1e");
+}
+
+/* One cell of responses for report_weights(). */
+static bool on_cell(void *ctx, bool sampled, const char *agency, const char *domain,
+                    const char *size, long long count)
+{
+	struct load *L = ctx;
+	int a = code_index(&L->agencies, agency), d = code_index(&L->domains, domain);
+	if (a < 0 || d < 0) {
+		snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
+		L->bad = true;
+		return false;
+	}
+	if (L->n == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 64;
+		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
+		L->count = xrealloc(L->count, L->cap * sizeof *L->count);
+		L->keys = xrealloc(L->keys, L->cap * sizeof *L->keys);
+	}
+	L->resp[L->n] = (struct stats_resp){
+		.y = NAN, .agency = a, .domain = d, .size = size_index(size), .group = -1, .sampled = sampled,
+	};
+	L->count[L->n] = (double)count;
+	L->keys[L->n] = weights_key(sampled, agency, domain, size);
+	L->n++;
+	return true;
+}
+
+static int cmp_cell(const void *a, const void *b, void *ctx)
+{
+	char **keys = ctx;
+	return strcmp(keys[*(const size_t *)a], keys[*(const size_t *)b]);
+}
+
 enum report_status report_weights(struct store *s, const char *survey, const char *from,
                                   const char *to, struct report_weights *out, char *msg,
                                   size_t msglen)
 {
-	struct report_query q;
 	struct load L = {0};
-	char *def = NULL;
-	struct survey *sv = NULL;
-	int version;
-	enum report_status st;
+	enum report_status st = REPORT_OK;
 
 	memset(out, 0, sizeof *out);
-	report_query_default(&q);
-	q.survey = survey;
-	q.from = from;
-	q.to = to;
-	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
-	    survey_parse(survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
+	if (store_survey_version(s, survey) <= 0) {
 		snprintf(msg, msglen, "unknown survey \"%.64s\"", survey);
-		free(def);
 		return REPORT_BAD_QUERY;
 	}
-	if ((st = load_data(s, &q, sv, &L, msg, msglen)) == REPORT_OK) {
-		struct stats_population pop = load_population(&L);
-		struct stats_options opts;
-		stats_options_default(&opts);
-		out->n = L.n;
-		out->ids = xcalloc(L.n + 1, sizeof *out->ids);
-		memcpy(out->ids, L.ids, L.n * sizeof *out->ids);
-		for (int w = 0; w < STATS_W__MAX; w++) {
-			struct stats_error err;
-			out->w[w] = xcalloc(L.n + 1, sizeof(double));
-			opts.weighting = (enum stats_weighting)w;
-			enum stats_err se = stats_weights(L.resp, L.n, &pop, &opts, out->w[w], NULL, &err);
-			if (se != STATS_OK) {
-				for (size_t i = 0; i < L.n; i++)
-					out->w[w][i] = NAN;
-				describe_error(&L, se, &err, out->why[w], sizeof out->why[w]);
-			}
-		}
+	if (store_registry_list(s, REGISTRY_AGENCY, &L.agencies) != STORE_OK ||
+	    store_registry_list(s, REGISTRY_DOMAIN, &L.domains) != STORE_OK ||
+	    store_each_response_cell(s, survey, from, to, on_cell, &L) != STORE_OK)
+		goto store_fail;
+	if (L.bad) {
+		snprintf(msg, msglen, "%s", L.msg);
+		st = REPORT_NO_DATA;
+		goto done;
 	}
+	L.pop_agency = xcalloc(L.agencies.n + 1, sizeof(double));
+	L.pop_agency_domain = xcalloc(L.agencies.n * L.domains.n + 1, sizeof(double));
+	L.pop_domain = xcalloc(L.domains.n + 1, sizeof(double));
+	L.pop_size = xcalloc(N_SIZES, sizeof(double));
+	if (store_each_encounter_count(s, from, to, on_count, &L) != STORE_OK)
+		goto store_fail;
+
+	struct stats_population pop = load_population(&L);
+	struct stats_options opts;
+	double *w = xcalloc(L.n + 1, sizeof *w);
+	size_t *order = xcalloc(L.n + 1, sizeof *order);
+	stats_options_default(&opts);
+	out->n = L.n;
+	out->keys = xcalloc(L.n + 1, sizeof *out->keys);
+	out->w = xcalloc(L.n + 1, sizeof *out->w);
+	for (size_t i = 0; i < L.n; i++)
+		order[i] = i;
+	qsort_r(order, L.n, sizeof *order, cmp_cell, L.keys);
+	for (size_t i = 0; i < L.n; i++) {
+		out->keys[i] = L.keys[order[i]];
+		L.keys[order[i]] = NULL;
+	}
+	for (int k = 0; k < STATS_W__MAX; k++) {
+		struct stats_error err;
+		opts.weighting = (enum stats_weighting)k;
+		enum stats_err se = stats_cell_weights(L.resp, L.count, L.n, &pop, &opts, w, NULL, &err);
+		if (se != STATS_OK)
+			describe_error(&L, se, &err, out->why[k], sizeof out->why[k]);
+		for (size_t i = 0; i < L.n; i++)
+			out->w[i][k] = se == STATS_OK ? w[order[i]] : NAN;
+	}
+	free(w);
+	free(order);
+	goto done;
+store_fail:
+	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
+	st = REPORT_STORE;
+done:
+	for (size_t i = 0; i < L.n; i++)
+		free(L.keys[i]);
+	free(L.keys);
 	load_free(&L);
-	survey_free(sv);
-	free(def);
 	return st;
+}
+
+const double *report_weights_find(const struct report_weights *w, bool sampled,
+                                  const char *agency, const char *domain, const char *size)
+{
+	char *key = weights_key(sampled, agency, domain, size);
+	size_t lo = 0, hi = w->n;
+	const double *found = NULL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(w->keys[mid], key);
+		if (c == 0) {
+			found = w->w[mid];
+			break;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	free(key);
+	return found;
 }
 
 void report_weights_free(struct report_weights *w)
 {
 	if (w == NULL)
 		return;
-	free(w->ids);
-	for (int i = 0; i < STATS_W__MAX; i++)
-		free(w->w[i]);
+	for (size_t i = 0; i < w->n; i++)
+		free(w->keys[i]);
+	free(w->keys);
+	free(w->w);
 	memset(w, 0, sizeof *w);
 }
 

@@ -294,7 +294,8 @@ static size_t key_space(enum stats_weighting wt, const struct stats_population *
 }
 
 /* Check each response of the design and assign it a unit. */
-static enum stats_err assign_units(struct design *d, const struct stats_resp *resp, size_t n,
+static enum stats_err assign_units(struct design *d, const struct stats_resp *resp,
+                                   const double *count, size_t n,
                                    const struct stats_population *p, size_t n_groups,
                                    bool check_measure, const struct stats_options *o,
                                    struct stats_error *err)
@@ -360,8 +361,8 @@ static enum stats_err assign_units(struct design *d, const struct stats_resp *re
 			map[key] = (uint32_t)++d->n_units;
 		}
 		d->unit[i] = map[key] - 1;
-		d->u_n[d->unit[i]] += 1;
-		d->n_design++;
+		d->u_n[d->unit[i]] += count != NULL ? count[i] : 1;
+		d->n_design += count != NULL ? (size_t)count[i] : 1;
 	}
 out:
 	free(map);
@@ -578,7 +579,8 @@ out:
 	return e;
 }
 
-static enum stats_err design_build(struct design *d, const struct stats_resp *resp, size_t n,
+static enum stats_err design_build(struct design *d, const struct stats_resp *resp,
+                                   const double *count, size_t n,
                                    const struct stats_population *p, size_t n_groups,
                                    bool check_measure, const struct stats_options *o,
                                    struct stats_error *err)
@@ -598,7 +600,7 @@ static enum stats_err design_build(struct design *d, const struct stats_resp *re
 	if (n > MAX_ROWS || n_groups > MAX_GROUPS || (n > 0 && resp == NULL))
 		return fail(err, STATS_E_INPUT, STATS_M_NONE, -1, -1, -1, (double)n,
 		            "too many responses or groups");
-	if ((e = assign_units(d, resp, n, p, n_groups, check_measure, o, err)) != STATS_OK)
+	if ((e = assign_units(d, resp, count, n, p, n_groups, check_measure, o, err)) != STATS_OK)
 		return e;
 	if (d->n_design == 0)
 		return fail(err, STATS_E_EMPTY, STATS_M_NONE, -1, -1, -1, 0,
@@ -850,7 +852,7 @@ enum stats_err stats_estimate(const struct stats_resp *resp, size_t n, size_t n_
 		e = fail(err, STATS_E_INPUT, STATS_M_NONE, -1, -1, -1, 0, "no options");
 		goto done;
 	}
-	if ((e = design_build(&d, resp, n, pop, n_groups, true, opts, err)) != STATS_OK)
+	if ((e = design_build(&d, resp, NULL, n, pop, n_groups, true, opts, err)) != STATS_OK)
 		goto done;
 	if ((e = quantiles(opts->level, d.df, q, err)) != STATS_OK)
 		goto done;
@@ -1097,9 +1099,10 @@ void stats_result_free(struct stats_result *res)
 	free(res);
 }
 
-enum stats_err stats_weights(const struct stats_resp *resp, size_t n,
-                             const struct stats_population *pop, const struct stats_options *opts,
-                             double *w, int *iterations, struct stats_error *err)
+enum stats_err stats_cell_weights(const struct stats_resp *resp, const double *count, size_t n,
+                                  const struct stats_population *pop,
+                                  const struct stats_options *opts, double *w, int *iterations,
+                                  struct stats_error *err)
 {
 	struct design d;
 	enum stats_err e;
@@ -1107,7 +1110,11 @@ enum stats_err stats_weights(const struct stats_resp *resp, size_t n,
 	if (opts == NULL || (n > 0 && w == NULL))
 		return fail(err, STATS_E_INPUT, STATS_M_NONE, -1, -1, -1, 0,
 		            "no options or no output array");
-	e = design_build(&d, resp, n, pop, 0, false, opts, err);
+	for (size_t i = 0; count != NULL && i < n; i++)
+		if (!(count[i] >= 1 && count[i] <= (double)MAX_ROWS && count[i] == floor(count[i])))
+			return fail(err, STATS_E_INPUT, STATS_M_NONE, -1, -1, (long)i, count[i],
+			            "cell %zu: a count of %g responses", i, count[i]);
+	e = design_build(&d, resp, count, n, pop, 0, false, opts, err);
 	if (e == STATS_OK) {
 		for (size_t i = 0; i < n; i++)
 			w[i] = d.unit[i] == NO_UNIT ? 0 : d.u_w[d.unit[i]];
@@ -1116,6 +1123,13 @@ enum stats_err stats_weights(const struct stats_resp *resp, size_t n,
 	}
 	design_free(&d);
 	return e;
+}
+
+enum stats_err stats_weights(const struct stats_resp *resp, size_t n,
+                             const struct stats_population *pop, const struct stats_options *opts,
+                             double *w, int *iterations, struct stats_error *err)
+{
+	return stats_cell_weights(resp, NULL, n, pop, opts, w, iterations, err);
 }
 
 double stats_index_value(const double *x, const double *a, size_t k, int points)

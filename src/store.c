@@ -157,6 +157,7 @@ enum stmt {
 	STMT_STATS_RESPONSES,
 	STMT_STATS_NUMBERS,
 	STMT_STATS_COUNTS,
+	STMT_STATS_CELLS,
 	STMT_EXPORT_ROWS,
 	STMT_EXPORT_PAGE,
 	STMT_RESPONSE_BY_PUBLIC,
@@ -226,6 +227,15 @@ static const char *const sql[STMT__MAX] = {
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " WHERE r.survey_id = ?)"
 	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99') ORDER BY id",
+	[STMT_STATS_CELLS] =
+	    "SELECT sampled, agency, domain, size, count(*) FROM ("
+	    " SELECT r.encounter_id IS NOT NULL AS sampled, r.agency, r.domain,"
+	    "  coalesce(e.size, r.size) AS size,"
+	    "  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS day"
+	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
+	    " WHERE r.survey_id = ?)"
+	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99')"
+	    " GROUP BY sampled, agency, domain, size",
 	[STMT_STATS_NUMBERS] = "SELECT a.response_id, a.item, a.num FROM answer a "
 	    "JOIN response r ON r.id = a.response_id "
 	    "WHERE r.survey_id = ? AND a.num IS NOT NULL ORDER BY a.response_id",
@@ -234,7 +244,8 @@ static const char *const sql[STMT__MAX] = {
 	    "GROUP BY agency, domain, size",
 	[STMT_EXPORT_ROWS] =
 	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na"
+	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
+	    " r.encounter_id IS NOT NULL"
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " LEFT JOIN answer a ON a.response_id = r.id"
 	    /* "+": scan response in id order rather than sort (memory stays flat) */
@@ -244,7 +255,8 @@ static const char *const sql[STMT__MAX] = {
 	 * day of submission in UTC+8, as for the statistics. */
 	[STMT_EXPORT_PAGE] =
 	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na"
+	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
+	    " r.encounter_id IS NOT NULL"
 	    " FROM (SELECT p.* FROM response p LEFT JOIN encounter pe ON pe.id = p.encounter_id"
 	    "  WHERE p.survey_id = ?1 AND p.id > ?2"
 	    "  AND (?3 IS NULL OR p.agency = ?3) AND (?4 IS NULL OR p.domain = ?4)"
@@ -1020,6 +1032,29 @@ enum store_err store_each_number(struct store *s, const char *survey,
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
+enum store_err store_each_response_cell(struct store *s, const char *survey, const char *from,
+                                       const char *to,
+                                       bool (*fn)(void *ctx, bool sampled, const char *agency,
+                                                  const char *domain, const char *size,
+                                                  long long count),
+                                       void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_STATS_CELLS);
+	int rc;
+	bind_text(st, 1, survey);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!fn(ctx, sqlite3_column_int(st, 0) != 0, col_or_null(st, 1), col_or_null(st, 2),
+		        col_or_null(st, 3), sqlite3_column_int64(st, 4))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
 enum store_err store_each_encounter_count(struct store *s, const char *from, const char *to,
                                           bool (*fn)(void *ctx, const char *agency,
                                                      const char *domain, const char *size,
@@ -1162,6 +1197,7 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 			.text = text,
 			.text_len = text_len,
 			.na = sqlite3_column_int(st, 14) != 0,
+			.sampled = sqlite3_column_int(st, 15) != 0,
 		};
 		if (!fn(ctx, &r)) {
 			rc = SQLITE_DONE;

@@ -545,7 +545,8 @@ static void test_large(void **state)
 	check_dataset("large");
 }
 
-/* stats_weights() against R's weights(des) for base, poststrat and rake. */
+/* stats_weights() against R's weights(des) for base, poststrat and rake, and
+ * stats_cell_weights() against stats_weights(). */
 static void test_weights(void **state)
 {
 	(void)state;
@@ -569,6 +570,44 @@ static void test_weights(void **state)
 				          want);
 			}
 		}
+		/* The same weights from the responses collapsed into cells with
+		 * counts (stats_cell_weights(), which exports use). */
+		struct stats_resp *cells = xmalloc(d.n * sizeof *cells);
+		double *count = xmalloc(d.n * sizeof *count), *cw = xmalloc(d.n * sizeof *cw);
+		size_t *cell_of = xmalloc(d.n * sizeof *cell_of), nc = 0;
+		for (size_t i = 0; i < d.n; i++) {
+			size_t c = 0;
+			while (c < nc && !(cells[c].sampled == resp[i].sampled && cells[c].agency == resp[i].agency &&
+			                   cells[c].domain == resp[i].domain && cells[c].size == resp[i].size))
+				c++;
+			if (c == nc) {
+				cells[nc] = resp[i];
+				count[nc++] = 0;
+			}
+			count[c]++;
+			cell_of[i] = c;
+		}
+		assert_true(nc < d.n);
+		for (int wt = STATS_W_NONE; wt <= STATS_W_RAKE; wt++) {
+			struct stats_options o;
+			int it = -1, cit = -2;
+			stats_options_default(&o);
+			o.weighting = (enum stats_weighting)wt;
+			assert_int_equal(stats_weights(resp, d.n, &pop, &o, w, &it, NULL), STATS_OK);
+			assert_int_equal(stats_cell_weights(cells, count, nc, &pop, &o, cw, &cit, NULL), STATS_OK);
+			assert_int_equal(it, cit);
+			for (size_t i = 0; i < d.n; i++)
+				check_num(datasets[k], "cell weight", cw[cell_of[i]], w[i]);
+		}
+		count[0] = 0.5;
+		struct stats_options bad;
+		stats_options_default(&bad);
+		assert_int_equal(stats_cell_weights(cells, count, nc, &pop, &bad, cw, NULL, NULL), STATS_E_INPUT);
+		free(cells);
+		free(count);
+		free(cw);
+		free(cell_of);
+
 		struct stats_options o;
 		stats_options_default(&o);
 		o.weighting = STATS_W_NONE;
