@@ -177,8 +177,6 @@ enum export_status export_page(struct store *s, const char *survey, const struct
  * U+FFFD, CR LF and CR become LF.
  */
 void export_clean_text(const char *s, size_t n, struct sbuf *out);
-/* True when a spreadsheet could take text s for a formula (= + - @ TAB CR first). */
-bool export_formula_risk(const char *s);
 /*
  * A variable name for raw (an item id, or item_option) following the rules
  * above, before uniqueness: lower case, [a-z0-9_], starting with a letter,

@@ -80,4 +80,14 @@ long b64url_decode(const char *s, unsigned char *out, size_t cap);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void time_now_iso(char *buf, size_t n);
 
+/*
+ * Append s (len bytes) to b as one RFC 4180 field: quoted when it holds a
+ * comma, quote, CR or LF.  With guard, text that Excel or WPS would run as
+ * a formula (csv_formula_risk()) gets a leading apostrophe, so it opens as
+ * the text it is.
+ */
+void csv_field(struct sbuf *b, const char *s, size_t len, bool guard);
+/* True when a spreadsheet could take s for a formula: = + - @ TAB or CR first. */
+bool csv_formula_risk(const char *s);
+
 #endif

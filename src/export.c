@@ -124,11 +124,6 @@ void export_clean_text(const char *s, size_t n, struct sbuf *out)
 	}
 }
 
-bool export_formula_risk(const char *s)
-{
-	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-}
-
 void export_name_base(const char *raw, char out[EXPORT_NAME_MAX + 1])
 {
 	size_t n = 0;
@@ -725,30 +720,6 @@ static int format_double(char *buf, size_t n, double d)
 	return len;
 }
 
-/* A CSV field; guard: an apostrophe before text a spreadsheet would run. */
-static void csv_text(struct out *o, const char *s, size_t len, bool guard)
-{
-	bool quote = false;
-	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-	if (quote)
-		out_addc(o, '"');
-	if (guard && export_formula_risk(s))
-		out_addc(o, '\'');
-	if (!quote) {
-		out_add(o, s, len);
-		return;
-	}
-	size_t from = 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '"') {
-			out_add(o, s + from, i + 1 - from);
-			out_addc(o, '"');
-			from = i + 1;
-		}
-	out_add(o, s + from, len - from);
-	out_addc(o, '"');
-}
 
 static bool csv_begin(struct exporter *x)
 {
@@ -784,8 +755,10 @@ static bool csv_row(struct exporter *x)
 			break;
 		case CELL_STR:
 			/* The response id and the time are machine-made: never altered. */
-			csv_text(&x->out, v.s, v.len,
-			         x->cols[i].kind != COL_ID && x->cols[i].kind != COL_SUBMITTED);
+			sbuf_reset(&x->scratch);
+			csv_field(&x->scratch, v.s, v.len,
+			          x->cols[i].kind != COL_ID && x->cols[i].kind != COL_SUBMITTED);
+			out_add(&x->out, x->scratch.data, x->scratch.len);
 			break;
 		}
 	}

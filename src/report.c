@@ -418,22 +418,6 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const 
 	sbuf_adds(b, "\r\n");
 }
 
-/* A CSV cell (quoted when needed). */
-static void csv_cell(struct sbuf *b, const char *v)
-{
-	if (strpbrk(v, ",\"\r\n") == NULL) {
-		sbuf_adds(b, v);
-		return;
-	}
-	sbuf_addc(b, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			sbuf_addc(b, '"');
-		sbuf_addc(b, *v);
-	}
-	sbuf_addc(b, '"');
-}
-
 /* Split a group key into its values (in place); NULL for "none". */
 static size_t key_values(char *key, const char **vals, size_t max)
 {
@@ -1120,7 +1104,9 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 			key_values(key, vals, q->nby);
 			if (group_shown(q, &res->groups[g], vals)) {
 				for (size_t i = 0; i < q->nby; i++) {
-					csv_cell(out, vals[i] ? vals[i] : "");
+					/* Group values such as districts are the registry's
+					 * text: guarded against spreadsheet formulas. */
+					csv_field(out, vals[i] ? vals[i] : "", vals[i] ? strlen(vals[i]) : 0, true);
 					sbuf_addc(out, ',');
 				}
 				sbuf_adds(out, "group");

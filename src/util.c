@@ -286,3 +286,32 @@ void time_now_iso(char *buf, size_t n)
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+bool csv_formula_risk(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+void csv_field(struct sbuf *b, const char *s, size_t len, bool guard)
+{
+	bool quote = false;
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (quote)
+		sbuf_addc(b, '"');
+	if (guard && csv_formula_risk(s))
+		sbuf_addc(b, '\'');
+	if (!quote) {
+		sbuf_add(b, s, len);
+		return;
+	}
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '"') {
+			sbuf_add(b, s + from, i + 1 - from);
+			sbuf_addc(b, '"');
+			from = i + 1;
+		}
+	sbuf_add(b, s + from, len - from);
+	sbuf_addc(b, '"');
+}

@@ -276,25 +276,19 @@ static bool opts_known(int argc, char **argv, const char *const *with_value,
 	return true;
 }
 
-/* Print one CSV row of plain (unquoted-safe) fields. */
+/* Print one CSV row: identifiers, tokens and links, never altered. */
 static void csv_row(FILE *fp, const char *const *f, size_t n)
 {
+	struct sbuf b;
+	sbuf_init(&b);
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			fputc(',', fp);
-		if (strpbrk(f[i], ",\"\r\n") != NULL) {
-			fputc('"', fp);
-			for (const char *p = f[i]; *p; p++) {
-				if (*p == '"')
-					fputc('"', fp);
-				fputc(*p, fp);
-			}
-			fputc('"', fp);
-		} else {
-			fputs(f[i], fp);
-		}
+			sbuf_addc(&b, ',');
+		csv_field(&b, f[i], strlen(f[i]), false);
 	}
-	fputs("\r\n", fp);
+	sbuf_adds(&b, "\r\n");
+	fwrite(b.data, 1, b.len, fp);
+	sbuf_free(&b);
 }
 
 static int cmd_invite(const char *db, int argc, char **argv)

@@ -219,6 +219,19 @@ if [ -w /dev/full ]; then
 	contains "saying so" "$(cat "$T/err")" "cannot write"
 fi
 
+# The statistics' CSV carries registry text too (districts): guarded the same way.
+$MANYI stats --survey $E --by district --weighting none --format csv >"$T/stats.csv" 2>"$T/err"
+/usr/bin/python3 - "$T/stats.csv" >"$T/districts" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8", newline="")))
+print("\n".join(r[0] for r in rows[1:]))
+PY
+contains "stats csv: a district starting with = opens as text" "$(cat "$T/districts")" "'=1+1"
+contains "stats csv: + and @ too" "$(cat "$T/districts")" "'+武昌"
+lacks "stats csv: no cell starts with =" "$(grep -c '^=' "$T/districts" | sed 's/^0$//')" "1"
+$MANYI stats --survey $E --by district --weighting none >"$T/stats.json" 2>/dev/null
+contains "stats json: the district as it is (JSON is data, not a sheet)" "$(cat "$T/stats.json")" '"district":"=1+1"'
+
 # ---- over HTTP: the same bytes through nginx and manyi-fcgi ----
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT

@@ -67,9 +67,9 @@ static void formula_risk(void **state)
 	                                    "=HYPERLINK(\"http://x\",\"y\")"};
 	static const char *const safe[] = {"", "1", "a=b", " =1", "'=1", "中=", "<script>"};
 	for (size_t i = 0; i < ARRAY_SIZE(risky); i++)
-		assert_true(export_formula_risk(risky[i]));
+		assert_true(csv_formula_risk(risky[i]));
 	for (size_t i = 0; i < ARRAY_SIZE(safe); i++)
-		assert_false(export_formula_risk(safe[i]));
+		assert_false(csv_formula_risk(safe[i]));
 }
 
 static void names(void **state)
