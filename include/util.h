@@ -53,6 +53,13 @@ char *sbuf_detach(struct sbuf *b);
  * UTF-8 (overlong, surrogate, above U+10FFFF, truncated).
  */
 size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
+/*
+ * A code point that changes how text around it displays rather than
+ * showing itself: C1 controls (U+0080-U+009F) and the bidirectional
+ * formatting characters (U+061C, U+200E, U+200F, U+202A-U+202E,
+ * U+2066-U+2069), with which "gpj.exe" can be made to read "exe.jpg".
+ */
+bool utf8_is_display_control(unsigned long cp);
 /* True when the n bytes at s are well-formed UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF). */
 bool utf8_valid(const char *s, size_t n);

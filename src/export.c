@@ -79,13 +79,6 @@ void export_options_default(struct export_options *o)
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-/* Bidirectional formatting characters: they change how a cell reads. */
-static bool is_bidi_control(unsigned long cp)
-{
-	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
 void export_clean_text(const char *s, size_t n, struct sbuf *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -114,7 +107,7 @@ void export_clean_text(const char *s, size_t n, struct sbuf *out)
 				sbuf_add(out, replacement, 3);
 				i++;
 			} else {
-				if (cp <= 0x9f || is_bidi_control(cp))
+				if (cp <= 0x9f || utf8_is_display_control(cp))
 					sbuf_add(out, replacement, 3);
 				else
 					sbuf_add(out, p + i, k);

@@ -91,18 +91,12 @@ static const char *i18n_get(const struct i18n *t, enum lang l)
 	return s ? s : "";
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned long cp;
-	return utf8_next(s, n, &cp);
-}
-
 /*
  * Append s with the five HTML specials escaped.  Well-formed UTF-8 passes
- * through unchanged; a byte that starts no well-formed sequence, and C0
- * controls other than TAB, LF and CR, and DEL, become U+FFFD, so that a
- * page is always valid UTF-8 whatever a client sent.
+ * through unchanged; a byte that starts no well-formed sequence, C0
+ * controls other than TAB, LF and CR, DEL, C1 controls and bidirectional
+ * formatting characters become U+FFFD, so that a page is always valid
+ * UTF-8 and shows text as it is, whatever a client or a registry sent.
  */
 void html_escape(struct sbuf *out, const char *s)
 {
@@ -126,14 +120,23 @@ void html_escape(struct sbuf *out, const char *s)
 				run++;
 				continue;
 			}
-			k = utf8_seq(p + run, n - run);
-			if (k == 0)
+			unsigned long cp;
+			k = utf8_next(p + run, n - run, &cp);
+			if (k == 0 || utf8_is_display_control(cp))
 				break;
 			run += k;
 		}
 		sbuf_add(out, s + start, run - start);
 		if (run >= n)
 			break;
+		if (p[run] >= 0x80) {
+			/* Not UTF-8 (one byte), or a display control (all of it). */
+			unsigned long cp;
+			k = utf8_next(p + run, n - run, &cp);
+			sbuf_adds(out, "\xEF\xBF\xBD");
+			run += k == 0 ? 1 : k;
+			continue;
+		}
 		switch (p[run]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;

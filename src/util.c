@@ -315,3 +315,9 @@ void csv_field(struct sbuf *b, const char *s, size_t len, bool guard)
 	sbuf_add(b, s + from, len - from);
 	sbuf_addc(b, '"');
 }
+
+bool utf8_is_display_control(unsigned long cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}

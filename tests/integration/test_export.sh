@@ -333,4 +333,23 @@ lacks "responses: no encounter id in a page" "$BODY" "ENC-SECRET"
 contains "responses: hostile text travels as a JSON string" "$BODY" '"comment":"<script>alert(\"x\")</script>"'
 contains "labelled as JSON" "$HEADERS" "Content-Type: application/json"
 contains "which a browser may not sniff into HTML" "$HEADERS" "X-Content-Type-Options: nosniff"
+# Hostile registry text on the pages: the invitation form's context line,
+# the A6 notice and the A4 batch of notices.
+printf 'code,name_zh,name_en\nA03,"<script>alert(1)</script>局\xe2\x80\xae反转","=HYPERLINK(""http://x"")"\n' >"$T/hostile.csv"
+check "a hostile agency name imports (it is only text)" $MANYI import agencies "$T/hostile.csv"
+a03=$(sql "SELECT id FROM encounter WHERE agency = 'A03'")
+enc3=$(tail -n +2 "$T/invites.csv" | cut -d, -f1 | grep -Fxf <(echo "$a03") | head -1)
+url=$(grep "^$enc3," "$T/invites.csv" | cut -d, -f3 | tr -d "\r")
+req GET "/s/${url#*/s/}"
+eq "the invitation form opens" "$STATUS" 200
+contains "its context names the agency, escaped" "$BODY" "&lt;script&gt;alert(1)&lt;/script&gt;局"
+lacks "no script element from the registry" "$BODY" "<script>alert(1)"
+lacks "no right-to-left override on the page" "$BODY" $'\u202e'
+api "$ekey" GET "/api/v1/encounters/$enc3/notice"
+eq "the A6 notice opens" "$STATUS" 200
+contains "the notice names the agency, escaped" "$BODY" "&lt;script&gt;alert(1)&lt;/script&gt;局"
+lacks "the notice has no right-to-left override" "$BODY" $'\u202e'
+api "$ekey" GET "/api/v1/notices?ids=$enc3&lang=en"
+contains "the A4 notices in English: the formula is text" "$BODY" "=HYPERLINK(&quot;http://x&quot;)"
+lacks "and no script" "$BODY" "<script>alert(1)"
 it_done

@@ -177,6 +177,11 @@ static void test_escape_table(void **state)
 		{"\xE4\xB8", "\xEF\xBF\xBD\xEF\xBF\xBD"},
 		{"x\x01y\x7F", "x\xEF\xBF\xBDy\xEF\xBF\xBD"},
 		{"中\xE4<", "中\xEF\xBF\xBD&lt;"},
+		/* So do display controls: a right-to-left override (U+202E), an
+		 * isolate (U+2066), a mark (U+200F), a C1 control (U+0085). */
+		{"gpj\xE2\x80\xAE" "exe", "gpj\xEF\xBF\xBD" "exe"},
+		{"a\xE2\x81\xA6" "b\xE2\x80\x8F" "c\xC2\x85" "d", "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d"},
+		{"\xE2\x80\x8D", "\xE2\x80\x8D"}, /* a zero-width joiner (emoji) stays */
 	};
 
 	(void)state;
