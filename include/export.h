@@ -27,7 +27,7 @@
  *     text    a string.
  *   weight_none, weight_base, weight_poststrat, weight_rake: the response's
  *             final weight under each weighting (report_weights(), the same
- *             loader as `manyi stats`); 0 for a response outside that
+ *             engine as `manyi stats`, over the export's period); 0 for a response outside that
  *             design (public channel under base/poststrat/rake); empty /
  *             null / system-missing when the weighting cannot be computed
  *             for the survey (the reason comes back as a warning).
@@ -115,6 +115,13 @@ bool export_format_binary(enum export_format f);
 struct export_options {
 	bool bom;       /* CSV only: a UTF-8 byte order mark first */
 	enum lang lang; /* labels: LANG_ZH (default) or LANG_EN */
+	/*
+	 * A period (YYYY-MM-DD, borrowed; NULL: open): only the responses dated
+	 * within it (the encounter's date, else the submission day in UTC+8, as
+	 * for the statistics), weighted to the encounters of the period, so
+	 * that the weights are those of `manyi stats --from --to`.
+	 */
+	const char *from, *to;
 };
 
 void export_options_default(struct export_options *o);

@@ -316,13 +316,14 @@ struct export_filter {
 	const char *agency, *domain, *channel;
 	const char *from, *to; /* YYYY-MM-DD: the encounter's date, else the submission
 	                        * day in UTC+8 */
-	long limit;          /* at most this many responses */
+	long limit;          /* at most this many responses; 0: no paging (an export) */
 };
 
 /*
  * Call fn for every (response, answer) row of survey (all versions),
  * ordered by response id, then item and seq; a cursor, nothing gathered.
- * With f, only the responses of that page.  fn returns false to stop.
+ * With f, only the responses within f->from..to, and with f->limit > 0
+ * only that page of them.  fn returns false to stop.
  * STORE_ERR_NOTFOUND when f->after is not a response of survey.
  */
 enum store_err store_each_export_row(struct store *s, const char *survey,

@@ -63,84 +63,6 @@ static int lang_param(const struct http_request *req, struct http_response *r, e
 	return 400;
 }
 
-struct export_job {
-	struct store *store;
-	char survey[72];
-	enum export_format format;
-	struct export_options o;
-};
-
-static bool export_stream(void *ctx, http_write_fn write, void *wctx)
-{
-	struct export_job *j = ctx;
-	char msg[512];
-	enum export_status st = export_write(j->store, j->survey, j->format, &j->o, write, wctx, msg,
-	                                     sizeof msg);
-	if (st != EXPORT_OK)
-		fprintf(stderr, "manyi-fcgi: export of %s as %s: %s\n", j->survey,
-		        export_format_name(j->format), msg);
-	return st == EXPORT_OK;
-}
-
-/* GET /api/v1/export?survey=&format=[&lang=zh|en][&bom=1]: `manyi export`'s bytes. */
-int app_api_export(struct app *a, const struct http_request *req, struct http_response *r,
-                   const char *rest)
-{
-	struct export_job *j;
-	char format[16], bom[8];
-	enum export_format f;
-	int status;
-
-	(void)rest;
-	if ((status = require_evaluator(a, req, r)) != 0)
-		return status;
-	j = xcalloc(1, sizeof *j);
-	export_options_default(&j->o);
-	if ((status = survey_param(a, req, r, j->survey, sizeof j->survey)) != 0 ||
-	    (status = lang_param(req, r, &j->o.lang)) != 0)
-		goto fail;
-	if (!http_query_get(req->query, "format", format, sizeof format) || !export_format_parse(format, &f)) {
-		http_json_error(r, 400, "bad_request", "format is csv, json, ndjson, xlsx, sav or dta", NULL);
-		status = 400;
-		goto fail;
-	}
-	if (http_query_get(req->query, "bom", bom, sizeof bom) && *bom != '\0') {
-		if (strcmp(bom, "1") != 0 && strcmp(bom, "true") != 0 && strcmp(bom, "0") != 0 &&
-		    strcmp(bom, "false") != 0) {
-			http_json_error(r, 400, "bad_request", "bom is 1 or 0", NULL);
-			status = 400;
-			goto fail;
-		}
-		j->o.bom = bom[0] == '1' || bom[0] == 't';
-		if (j->o.bom && f != EXPORT_CSV) {
-			http_json_error(r, 400, "bad_request", "bom goes with format=csv only", NULL);
-			status = 400;
-			goto fail;
-		}
-	}
-	/* What would fail after the head is sent is refused before it. */
-	if (f == EXPORT_XLSX && store_response_count(a->store, j->survey) > XLSX_ROWS_MAX) {
-		http_json_error(r, 400, "bad_request",
-		                "xlsx holds at most 1,048,575 responses; use csv, sav or dta", NULL);
-		status = 400;
-		goto fail;
-	}
-	j->store = a->store;
-	j->format = f;
-	char disposition[128];
-	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.%s\"", j->survey,
-	         export_format_name(f));
-	http_header(r, "Content-Disposition", disposition);
-	http_header(r, "Cache-Control", "no-store");
-	r->content_type = export_content_type(f);
-	r->status = 200;
-	r->stream = (struct http_stream){.run = export_stream, .free = free, .ctx = j};
-	return 200;
-fail:
-	free(j);
-	return status;
-}
-
 /* A filter value: empty when absent; false (answered 400) when malformed. */
 static bool filter_param(const struct http_request *req, struct http_response *r, const char *name,
                          bool date, char *out, size_t n, const char **set)
@@ -164,6 +86,95 @@ static bool filter_param(const struct http_request *req, struct http_response *r
 	}
 	*set = out;
 	return true;
+}
+
+struct export_job {
+	struct store *store;
+	char survey[72], from[16], to[16];
+	enum export_format format;
+	struct export_options o;
+};
+
+static bool export_stream(void *ctx, http_write_fn write, void *wctx)
+{
+	struct export_job *j = ctx;
+	char msg[512];
+	enum export_status st = export_write(j->store, j->survey, j->format, &j->o, write, wctx, msg,
+	                                     sizeof msg);
+	if (st != EXPORT_OK)
+		fprintf(stderr, "manyi-fcgi: export of %s as %s: %s\n", j->survey,
+		        export_format_name(j->format), msg);
+	return st == EXPORT_OK;
+}
+
+/* GET /api/v1/export?survey=&format=[&lang=zh|en][&bom=1][&from=][&to=]: `manyi export`'s bytes. */
+int app_api_export(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest)
+{
+	struct export_job *j;
+	char format[16], bom[8];
+	enum export_format f;
+	int status;
+
+	(void)rest;
+	if ((status = require_evaluator(a, req, r)) != 0)
+		return status;
+	j = xcalloc(1, sizeof *j);
+	export_options_default(&j->o);
+	if ((status = survey_param(a, req, r, j->survey, sizeof j->survey)) != 0 ||
+	    (status = lang_param(req, r, &j->o.lang)) != 0)
+		goto fail;
+	if (!http_query_get(req->query, "format", format, sizeof format) || !export_format_parse(format, &f)) {
+		http_json_error(r, 400, "bad_request", "format is csv, json, ndjson, xlsx, sav or dta", NULL);
+		status = 400;
+		goto fail;
+	}
+	if (!filter_param(req, r, "from", true, j->from, sizeof j->from, &j->o.from) ||
+	    !filter_param(req, r, "to", true, j->to, sizeof j->to, &j->o.to)) {
+		status = 400;
+		goto fail;
+	}
+	if (j->o.from != NULL && j->o.to != NULL && strcmp(j->o.from, j->o.to) > 0) {
+		http_json_error(r, 400, "bad_request", "from is after to", NULL);
+		status = 400;
+		goto fail;
+	}
+	if (http_query_get(req->query, "bom", bom, sizeof bom) && *bom != '\0') {
+		if (strcmp(bom, "1") != 0 && strcmp(bom, "true") != 0 && strcmp(bom, "0") != 0 &&
+		    strcmp(bom, "false") != 0) {
+			http_json_error(r, 400, "bad_request", "bom is 1 or 0", NULL);
+			status = 400;
+			goto fail;
+		}
+		j->o.bom = bom[0] == '1' || bom[0] == 't';
+		if (j->o.bom && f != EXPORT_CSV) {
+			http_json_error(r, 400, "bad_request", "bom goes with format=csv only", NULL);
+			status = 400;
+			goto fail;
+		}
+	}
+	/* What would fail after the head is sent is refused before it. */
+	if (f == EXPORT_XLSX && j->o.from == NULL && j->o.to == NULL &&
+	    store_response_count(a->store, j->survey) > XLSX_ROWS_MAX) {
+		http_json_error(r, 400, "bad_request",
+		                "xlsx holds at most 1,048,575 responses; use csv, sav or dta", NULL);
+		status = 400;
+		goto fail;
+	}
+	j->store = a->store;
+	j->format = f;
+	char disposition[128];
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.%s\"", j->survey,
+	         export_format_name(f));
+	http_header(r, "Content-Disposition", disposition);
+	http_header(r, "Cache-Control", "no-store");
+	r->content_type = export_content_type(f);
+	r->status = 200;
+	r->stream = (struct http_stream){.run = export_stream, .free = free, .ctx = j};
+	return 200;
+fail:
+	free(j);
+	return status;
 }
 
 /*

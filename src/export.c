@@ -378,8 +378,9 @@ struct exporter {
 	size_t json_cap;
 
 	/* a page of GET /api/v1/responses (no weight columns) */
-	const struct export_filter *filter; /* NULL for a whole export */
-	struct export_filter page;          /* filter with one row more, to see if more follow */
+	const struct export_filter *filter; /* a page of responses; NULL for an export */
+	struct export_filter reading;       /* what the store reads: the period, or the page
+	                                     * with one row more, to see if more follow */
 	bool more;
 	struct sbuf last_id;
 
@@ -686,7 +687,7 @@ static bool run_rows(struct exporter *x)
 {
 	x->have_row = false;
 	x->rows = 0;
-	enum store_err e = store_each_export_row(x->s, x->sv->id, x->filter ? &x->page : NULL,
+	enum store_err e = store_each_export_row(x->s, x->sv->id, &x->reading,
 	                                         on_source_row, x);
 	if (e == STORE_ERR_NOTFOUND)
 		return fail(x, EXPORT_BAD_QUERY, "the cursor is not a response of survey \"%.64s\"", x->sv->id);
@@ -989,6 +990,10 @@ static bool xlsx_begin(struct exporter *x)
 static bool xlsx_row(struct exporter *x)
 {
 	lxw_row_t r = (lxw_row_t)x->rows;
+	if (x->rows > XLSX_MAX_ROWS)
+		return fail(x, EXPORT_BAD_QUERY,
+		            "xlsx holds at most %d responses; this export has more (use csv, sav or dta)",
+		            XLSX_MAX_ROWS);
 	for (size_t i = 0; i < x->ncols; i++) {
 		struct cell v = cell_of(x, &x->cols[i]);
 		lxw_col_t c = (lxw_col_t)i;
@@ -1130,8 +1135,12 @@ static bool rs_begin(struct exporter *x)
 	if (x->rs == NULL)
 		abort();
 	readstat_set_data_writer(x->rs, rs_data_writer);
-	char file_label[64];
-	snprintf(file_label, sizeof file_label, "%.48s v%d", x->sv->id, x->version);
+	char file_label[80];
+	if (x->o->from != NULL || x->o->to != NULL)
+		snprintf(file_label, sizeof file_label, "%.48s v%d %s..%s", x->sv->id, x->version,
+		         x->o->from ? x->o->from : "", x->o->to ? x->o->to : "");
+	else
+		snprintf(file_label, sizeof file_label, "%.48s v%d", x->sv->id, x->version);
 	if (!rs_check(x, readstat_writer_set_file_label(x->rs, file_label), "file label"))
 		return false;
 	if (x->data_time != 0 &&
@@ -1309,7 +1318,8 @@ static const struct format_ops ops[EXPORT__MAX] = {
 static void load_weights(struct exporter *x, struct sbuf *warn)
 {
 	char why[512];
-	enum report_status st = report_weights(x->s, x->sv->id, NULL, NULL, &x->weights, why, sizeof why);
+	enum report_status st = report_weights(x->s, x->sv->id, x->o->from, x->o->to, &x->weights, why,
+	                                       sizeof why);
 	if (st != REPORT_OK) {
 		sbuf_printf(warn, "%sno weights: %s", warn->len ? "; " : "", why);
 		report_weights_free(&x->weights);
@@ -1342,8 +1352,10 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 	sbuf_init(&x->scratch);
 	sbuf_init(&x->last_id);
 	if (filter != NULL) {
-		x->page = *filter;
-		x->page.limit = filter->limit + 1;
+		x->reading = *filter;
+		x->reading.limit = filter->limit + 1;
+	} else {
+		x->reading = (struct export_filter){.from = o->from, .to = o->to};
 	}
 	for (int i = 0; i < F__MAX; i++)
 		sbuf_init(&x->fld[i]);
@@ -1391,7 +1403,8 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 		fail(x, EXPORT_STORE, "database error: %s", store_errmsg(s));
 		goto done;
 	}
-	x->expected_rows = (size_t)count;
+	/* A period holds fewer: xlsx_row() counts those. */
+	x->expected_rows = o->from == NULL && o->to == NULL ? (size_t)count : 0;
 	if (f == EXPORT_SAV || f == EXPORT_DTA) {
 		x->ops = &measure_ops;
 		if (!run_rows(x))

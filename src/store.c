@@ -249,7 +249,10 @@ static const char *const sql[STMT__MAX] = {
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " LEFT JOIN answer a ON a.response_id = r.id"
 	    /* "+": scan response in id order rather than sort (memory stays flat) */
-	    " WHERE +r.survey_id = ? ORDER BY r.id, a.item, a.seq",
+	    " WHERE +r.survey_id = ?1"
+	    " AND (?2 IS NULL OR coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) >= ?2)"
+	    " AND (?3 IS NULL OR coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) <= ?3)"
+	    " ORDER BY r.id, a.item, a.seq",
 	/* One page: the first ?8 responses after response ?2 that pass the
 	 * filters, then their answers.  The date is the encounter's, else the
 	 * day of submission in UTC+8, as for the statistics. */
@@ -1150,9 +1153,11 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 {
 	sqlite3_stmt *st;
 	int rc;
-	if (f == NULL) {
+	if (f == NULL || f->limit <= 0) {
 		st = stmt_get(s, STMT_EXPORT_ROWS);
 		bind_text(st, 1, survey);
+		bind_text(st, 2, f ? f->from : NULL);
+		bind_text(st, 3, f ? f->to : NULL);
 	} else {
 		long long after = 0;
 		if (f->after != NULL) {

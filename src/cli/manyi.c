@@ -52,8 +52,9 @@ static const char usage_text[] =
 	"        [--level 0.95] [--low-n 30] [--format json|csv]\n"
 	"                                        weighted satisfaction with standard errors\n"
 	"  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
-	"                                        the responses with labels and weights, for Excel,\n"
-	"                                        WPS, SPSS, Stata and dashboards (--bom: csv only)\n"
+	"         [--from DATE] [--to DATE]     the responses with labels and weights, for Excel,\n"
+	"                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
+	"                                        a period is weighted as stats --from --to is)\n"
 	"  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
 	"                                        (groups under the threshold suppressed)\n"
 	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
@@ -607,7 +608,8 @@ static int cmd_stats(const char *db, int argc, char **argv)
  */
 static int cmd_export(const char *db, int argc, char **argv)
 {
-	static const char *const with_value[] = {"--survey", "--format", "--out", "--lang", NULL};
+	static const char *const with_value[] = {"--survey", "--format", "--out", "--lang",
+	                                         "--from", "--to", NULL};
 	static const char *const flags[] = {"--bom", NULL};
 	char why[160];
 	bool bad = false;
@@ -617,6 +619,8 @@ static int cmd_export(const char *db, int argc, char **argv)
 	const char *format = opt_value(argc, argv, "--format", &bad);
 	const char *out = opt_value(argc, argv, "--out", &bad);
 	const char *lang = opt_value(argc, argv, "--lang", &bad);
+	const char *from = opt_value(argc, argv, "--from", &bad);
+	const char *to = opt_value(argc, argv, "--to", &bad);
 	struct export_options o;
 	enum export_format f;
 	export_options_default(&o);
@@ -631,6 +635,12 @@ static int cmd_export(const char *db, int argc, char **argv)
 		o.lang = LANG_EN;
 	if (o.bom && f != EXPORT_CSV)
 		return usage("export: --bom goes with --format csv only");
+	if ((from != NULL && !date_valid(from)) || (to != NULL && !date_valid(to)))
+		return usage("export: --from and --to are dates written YYYY-MM-DD");
+	if (from != NULL && to != NULL && strcmp(from, to) > 0)
+		return usage("export: --from is after --to");
+	o.from = from;
+	o.to = to;
 	if (out != NULL && *out == '\0')
 		return usage("export: --out needs a file name");
 	if (out == NULL && export_format_binary(f) && isatty(STDOUT_FILENO)) {

@@ -23,6 +23,7 @@ keys, encounter ids, internal response ids, hashes (as "hex:...").
 Prints one line per check: PASS<TAB>what, or FAIL<TAB>what<TAB>why.
 """
 import csv
+import datetime
 import io
 import json
 import math
@@ -100,10 +101,15 @@ def columns(defn):
     return cols
 
 
-def weights(rows):
-    """Every weighting for each response id; None when it cannot be computed."""
-    enc = con.execute("SELECT agency, domain, size FROM encounter").fetchall()
-    enc = [tuple(txt(v) for v in e) for e in enc]
+def in_period(day, period):
+    return period is None or (period[0] <= day <= period[1])
+
+
+def weights(rows, period=None):
+    """Every weighting for each response id; None when it cannot be computed
+    (R's postStratify and rake stop on an empty or unpopulated cell)."""
+    enc = con.execute("SELECT agency, domain, size, occurred_on FROM encounter").fetchall()
+    enc = [tuple(txt(v) for v in e[:3]) for e in enc if in_period(txt(e[3]), period)]
     out = {r["id"]: {"none": 1.0} for r in rows}
     linked = [r for r in rows if r["linked"]]
     for r in rows:
@@ -118,6 +124,10 @@ def weights(rows):
             c[keyf(x)] = c.get(keyf(x), 0) + 1
         return c
 
+    def fail(w):
+        for r in rows:
+            out[r["id"]][w] = None
+
     N_a = count(lambda e: e[0], enc)
     n_a = count(lambda r: r["agency"], linked)
     base = {r["id"]: N_a[r["agency"]] / n_a[r["agency"]] for r in linked}
@@ -125,10 +135,16 @@ def weights(rows):
     n_ad = count(lambda r: (r["agency"], r["domain"]), linked)
     for r in linked:
         out[r["id"]]["base"] = base[r["id"]]
-        out[r["id"]]["poststrat"] = N_ad[(r["agency"], r["domain"])] / n_ad[(r["agency"], r["domain"])]
+        if set(N_ad) == set(n_ad):
+            out[r["id"]]["poststrat"] = N_ad[(r["agency"], r["domain"])] / n_ad[(r["agency"], r["domain"])]
+    if set(N_ad) != set(n_ad):
+        fail("poststrat")
     margins = [(lambda x: x[0], lambda r: r["agency"]), (lambda x: x[1], lambda r: r["domain"]),
                (lambda x: x[2], lambda r: r["size"])]
     pops = [count(kf, enc) for kf, _ in margins]
+    if any(set(pop) != set(count(rf, linked)) for (_, rf), pop in zip(margins, pops)):
+        fail("rake")
+        return out
     w = dict(base)
     for _ in range(10000):
         before = dict(w)
@@ -145,17 +161,25 @@ def weights(rows):
     return out
 
 
-def expected(survey):
-    """The rows of survey as the export must show them: one dict per
-    response, column index -> a logical value (None, "na", int, float, str)."""
+def utc8_day(submitted):
+    t = datetime.datetime.strptime(submitted[:19], "%Y-%m-%dT%H:%M:%S")
+    return (t + datetime.timedelta(hours=8)).strftime("%Y-%m-%d")
+
+
+def expected(survey, period=None):
+    """The rows of survey (within period: (from, to), dated by the encounter,
+    else the submission day in UTC+8) as the export must show them: one list
+    per response, a logical value per column (None, "na", int, float, str)."""
     defn = definition(survey)
     cols = columns(defn)
     rows = []
-    for (rid, pid, ver, ch, sub, ag, dom, size, dist, outc, eid) in con.execute(
+    for (rid, pid, ver, ch, sub, ag, dom, size, dist, outc, eid, day) in con.execute(
             "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-            " coalesce(e.size, r.size), e.district, e.outcome, r.encounter_id"
+            " coalesce(e.size, r.size), e.district, e.outcome, r.encounter_id, e.occurred_on"
             " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
             " WHERE r.survey_id = ? ORDER BY r.id", (survey,)):
+        if not in_period(txt(day) if day is not None else utc8_day(txt(sub)), period):
+            continue
         rows.append({"id": rid, "linked": eid is not None, "agency": txt(ag), "domain": txt(dom),
                      "size": txt(size),
                      "fixed": {"response_id": txt(pid), "survey_version": ver, "channel": clean(ch),
@@ -166,7 +190,8 @@ def expected(survey):
             "SELECT a.response_id, a.item, a.seq, a.num, a.text, a.na FROM answer a"
             " JOIN response r ON r.id = a.response_id WHERE r.survey_id = ?", (survey,)):
         ans.setdefault(rid, {}).setdefault(txt(item), []).append((seq, num, text, na))
-    W = weights(rows)
+    ans = {r["id"]: ans.get(r["id"], {}) for r in rows}
+    W = weights(rows, period)
     points = defn["scale"]["points"]
     result = []
     for r in rows:
@@ -494,3 +519,19 @@ say(not any(re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x00-\x08\x0b-\x1f
 district = names.index("district")
 say(any(r[district] == "'=1+1" for r in rows), "csv: a district starting with = is guarded too")
 say(not any(r[0].startswith("'") for r in rows), "csv: response ids are never altered")
+
+# A period: the rows dated within it, weighted to its own encounters (the
+# weights of `manyi stats --from --to`), in csv, json and SPSS.
+PERIOD = ("2022-01-01", "2022-06-30")
+defn, cols, want = expected("enforcement-enterprise", PERIOD)
+base = os.path.join(OUT, "enforcement-enterprise.h1.")
+_, names, rows = read_csv(base + "csv")
+say(0 < len(want) < len(expected("enforcement-enterprise")[2]), "period: some responses fall outside it")
+compare("period csv", "csv", cols, want, names, rows)
+arr = json.load(open(base + "json", encoding="utf-8"))
+compare("period json", "json", cols, want, names, [[o[n] for n in names] for o in arr])
+snames, srows, meta = readstat_csv(base + "sav")
+compare("period sav", "sav", cols, want, names, [[None if v == "" else v for v in r] for r in srows])
+wcol = [names.index("weight_" + w) for w in WEIGHTINGS]
+state = ["computed" if any(r[c] not in (None, 0.0) for r in want) else "empty" for c in wcol]
+say(True, "period weights: " + ", ".join("%s %s" % (w, s_) for w, s_ in zip(WEIGHTINGS, state)))

@@ -162,6 +162,14 @@ for s in $E $P names; do
 	$MANYI export --survey $s --format csv --bom --out "$OUT/$s.bom.csv" 2>/dev/null
 done
 ok "every survey exports in every format and language"
+for f in csv json sav; do
+	$MANYI export --survey $E --format $f --from 2022-01-01 --to 2022-06-30 --out "$OUT/$E.h1.$f" 2>"$T/h1.err" ||
+		not_ok "export a period as $f" "$(cat "$T/h1.err")"
+done
+$MANYI export --survey $E --format csv --from 2022-07-01 --to 2022-06-30 >/dev/null 2>&1
+eq "a period that ends before it starts is a usage error" "$?" 2
+$MANYI export --survey $E --format csv --from 2022-02-30 >/dev/null 2>&1
+eq "--from is a real date" "$?" 2
 $MANYI export --survey $E --format sav --out "$OUT/warn.sav" 2>"$T/err"
 eq "a survey whose every weighting can be computed exports without a warning" "$(cat "$T/err")" ""
 $MANYI export --survey $P --format csv >/dev/null 2>"$T/err"
@@ -253,6 +261,10 @@ for f in csv json ndjson xlsx sav dta; do
 done
 contains "a file to save" "$HEADERS" "Content-Disposition: attachment; filename=\"$E.dta\""
 contains "with its type" "$HEADERS" "Content-Type: application/x-stata-dta"
+api "$ekey" GET "/api/v1/export?survey=$E&format=sav&from=2022-01-01&to=2022-06-30"
+eq "GET /api/v1/export of a period: the bytes of manyi export --from --to" "$(cmp -s "$T/body" "$OUT/$E.h1.sav" && echo same)" same
+api "$ekey" GET "/api/v1/export?survey=$E&format=csv&from=2022-07-01&to=2022-06-30"; conform GET /api/v1/export
+eq "export: a period ending before it starts 400" "$STATUS" 400
 api "$ekey" GET "/api/v1/export?survey=$E&format=csv&bom=1"
 eq "bom=1 gives the --bom bytes" "$(cmp -s "$T/body" "$OUT/$E.bom.csv" && echo same)" same
 contains "csv is UTF-8 text" "$HEADERS" "Content-Type: text/csv; charset=utf-8"
