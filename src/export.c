@@ -71,8 +71,7 @@ const char *export_strerror(enum export_status e)
 
 void export_options_default(struct export_options *o)
 {
-	o->bom = false;
-	o->lang = LANG_ZH;
+	*o = (struct export_options){.bom = false, .lang = LANG_ZH, .from = NULL, .to = NULL};
 }
 
 /* ---- text hygiene and names ---- */
