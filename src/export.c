@@ -471,8 +471,23 @@ static void build_columns(struct exporter *x)
 			add_column(x, it->id, kinds[it->type], it->text.s[l])->item = i;
 			continue;
 		}
+		/* ITEM_OPTION; when too long, every option of the item keeps the
+		 * same prefix of ITEM and at most 15 characters of OPTION. */
+		size_t opt_max = 0, item_keep = strlen(it->id);
+		bool cut = false;
 		for (size_t j = 0; j < it->noptions; j++) {
-			char *raw = xasprintf("%s_%s", it->id, it->options[j].value);
+			size_t ol = strlen(it->options[j].value);
+			cut = cut || item_keep + 1 + ol > EXPORT_NAME_MAX;
+			opt_max = ol > opt_max ? ol : opt_max;
+		}
+		if (cut) {
+			opt_max = opt_max < 15 ? opt_max : 15;
+			item_keep = EXPORT_NAME_MAX - 1 - opt_max < item_keep ? EXPORT_NAME_MAX - 1 - opt_max
+			                                                      : item_keep;
+		}
+		for (size_t j = 0; j < it->noptions; j++) {
+			char *raw = cut ? xasprintf("%.*s_%.15s", (int)item_keep, it->id, it->options[j].value)
+			                : xasprintf("%s_%s", it->id, it->options[j].value);
 			char *label = xasprintf("%s%s%s", it->text.s[l], label_sep[l], it->options[j].text.s[l]);
 			struct column *c = add_column(x, raw, COL_MULTI, label);
 			c->item = i;

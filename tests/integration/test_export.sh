@@ -162,6 +162,9 @@ for s in $E $P names; do
 	$MANYI export --survey $s --format csv --bom --out "$OUT/$s.bom.csv" 2>/dev/null
 done
 ok "every survey exports in every format and language"
+contains "long multi-choice names keep one prefix per item, then the option" \
+	"$(head -1 "$OUT/names.zh.csv")" "a_very_long_item_first_option_wi,a_very_long_item_b,"
+contains "reserved words and clashes are renamed" "$(head -1 "$OUT/names.zh.csv")" "v_to,district_2,v_str5,"
 for f in csv json sav; do
 	$MANYI export --survey $E --format $f --from 2022-01-01 --to 2022-06-30 --out "$OUT/$E.h1.$f" 2>"$T/h1.err" ||
 		not_ok "export a period as $f" "$(cat "$T/h1.err")"
