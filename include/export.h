@@ -16,7 +16,10 @@
  *             missing answer: "na" in CSV, XLSX and JSON; in SPSS the value
  *             99, declared user-missing and labelled; in Stata the extended
  *             missing value .a, labelled.  An unanswered item is empty /
- *             null / system-missing.
+ *             null / system-missing.  Value labels: the scale labels, plus
+ *             "not applicable" only for the items that allow it (two label
+ *             sets, "scale" and "scale_na"); the xlsx codebook types such
+ *             an item "integer (or na)".
  *     choice  CSV, XLSX and JSON: the option value as in the definition
  *             (e.g. "inspection"), which is also what CSV imports take.
  *             SPSS and Stata: the 1-based position of the option in the

@@ -936,6 +936,8 @@ static const char *codebook_type(const struct exporter *x, const struct column *
 {
 	if (col_is_string(c->kind, x->numeric_choice))
 		return "string";
+	if (c->kind == COL_SCALE && x->sv->items[c->item].allow_na)
+		return "integer (or na)";
 	return c->kind == COL_WEIGHT ? "number" : "integer";
 }
 
@@ -1167,14 +1169,24 @@ static bool rs_begin(struct exporter *x)
 		return false;
 	}
 
-	/* Value labels: one set for the scale, one for 0/1, one per choice item. */
-	readstat_label_set_t *scale = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, "scale");
-	for (int v = 1; v <= x->sv->points; v++)
-		readstat_label_int32_value(scale, v, rs_label(x, x->sv->labels[l][v - 1], true));
-	if (sav)
-		readstat_label_int32_value(scale, SAV_NA_CODE, rs_label(x, na_label[l], true));
-	else
-		readstat_label_tagged_value(scale, 'a', rs_label(x, na_label[l], true));
+	/* Value labels: the scale without and with "not applicable" (each only
+	 * when some item uses it), 0/1, one set per choice item. */
+	readstat_label_set_t *scale[2] = {NULL, NULL};
+	for (size_t i = 0; i < x->ncols; i++) {
+		const struct column *c = &x->cols[i];
+		if (c->kind != COL_SCALE)
+			continue;
+		bool na = x->sv->items[c->item].allow_na;
+		if (scale[na] != NULL)
+			continue;
+		scale[na] = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, na ? "scale_na" : "scale");
+		for (int v = 1; v <= x->sv->points; v++)
+			readstat_label_int32_value(scale[na], v, rs_label(x, x->sv->labels[l][v - 1], true));
+		if (na && sav)
+			readstat_label_int32_value(scale[na], SAV_NA_CODE, rs_label(x, na_label[l], true));
+		else if (na)
+			readstat_label_tagged_value(scale[na], 'a', rs_label(x, na_label[l], true));
+	}
 	readstat_label_set_t *chosen = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, "chosen");
 	for (int v = 0; v <= 1; v++)
 		readstat_label_int32_value(chosen, v, rs_label(x, chosen_label[v][l], true));
@@ -1204,7 +1216,7 @@ static bool rs_begin(struct exporter *x)
 		} else {
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT8, 0);
 			if (c->kind == COL_SCALE) {
-				readstat_variable_set_label_set(v, scale);
+				readstat_variable_set_label_set(v, scale[it->allow_na]);
 				readstat_variable_set_measure(v, READSTAT_MEASURE_ORDINAL);
 				if (sav && it->allow_na &&
 				    !rs_check(x, readstat_variable_add_missing_double_value(v, SAV_NA_CODE), "missing value"))

@@ -446,6 +446,11 @@ for survey in SURVEYS:
         for (name, label, typ, values), col in zip(cb[1:], cols):
             if label_of(col, lang) is not None and label != label_of(col, lang):
                 problems.append("%s label %r" % (name, label))
+            want_type = "integer (or na)" if col[0] == "scale" and col[1].get("allow_na") else None
+            if want_type is not None and typ != want_type:
+                problems.append("%s type %r, want %r" % (name, typ, want_type))
+            if col[0] == "scale" and not col[1].get("allow_na") and typ != "integer":
+                problems.append("%s type %r, want 'integer'" % (name, typ))
             if col[0] == "scale":
                 labs = defn["scale"]["labels"][lang]
                 if any("%d = %s" % (k + 1, clean(l.encode())) not in (values or "") for k, l in enumerate(labs)):
@@ -491,8 +496,10 @@ for survey in SURVEYS:
                         if cats.get(str(k + 1)) != clean(l.encode()):
                             problems.append("%s value %d labelled %r" % (n, k + 1, cats.get(str(k + 1))))
                     na_code = "99" if fmt == "sav" else ".a"
-                    if na_code not in cats:
+                    if col[1].get("allow_na") and na_code not in cats:
                         problems.append("%s: no label for %s" % (n, na_code))
+                    if not col[1].get("allow_na") and na_code in cats:
+                        problems.append("%s: labels %s though the item has no not applicable" % (n, na_code))
                     if fmt == "sav" and col[1].get("allow_na") and v.get("missing", {}).get("values") != [99]:
                         problems.append("%s: 99 is not user-missing" % n)
                 if col[0] == "choice":
