@@ -2,7 +2,9 @@
  * publish — the figures an evaluator publishes.  `manyi publish` computes a
  * stats result, suppresses the groups under the publication threshold (a
  * suppressed group shows only its `by` and "suppressed": true; Cronbach's
- * alpha is left out) and stores it, frozen, with the query that made it.
+ * alpha is left out), then as many more as it takes so that no hidden group
+ * can be worked out by subtraction from a total (secondary suppression, see
+ * publish_suppress()), and stores it, frozen, with the query that made it.
  * GET /api/v1/public/stats serves the latest publication matching a query
  * to anyone: published numbers do not drift as new answers arrive.
  */
@@ -15,16 +17,25 @@
 #include "store.h"
 #include "util.h"
 
+#define PUBLISH_DEFAULT_LOW_N 30 /* report_query_default()'s threshold */
+#define PUBLISH_MIN_LOW_N 10     /* no publication with a lower one */
+
 /*
  * Rewrite a stats JSON document (json, len bytes) for publication into out,
- * adding "published_at" when it is not NULL.  False when json is not a
- * stats document.
+ * adding "published_at" when it is not NULL.  Groups and the overall row
+ * with low_n are hidden; then in every line of the table (all groups, whose
+ * total is the overall row; with two `by` columns also the groups sharing
+ * one column's value, whose total is a group of the one-column table) that
+ * has exactly one hidden group, the smallest shown one is hidden as well,
+ * until none has.  Also what an agency key is shown.  False when json is
+ * not a stats document.
  */
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out);
 
 /*
  * Compute q, suppress, and store the publication.  Returns REPORT_OK with
- * *id set, or the report's status with msg.
+ * *id set, or the report's status with msg; REPORT_BAD_QUERY for a
+ * threshold under PUBLISH_MIN_LOW_N.
  */
 enum report_status publish_run(struct store *s, const struct report_query *q, long long *id,
                                char *msg, size_t msglen);

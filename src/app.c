@@ -371,7 +371,13 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	}
 	char action[160];
 	snprintf(action, sizeof action, "%s %.120s", req->method, req->path);
-	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL, NULL);
+	/* The query too: what a key asked is what an evaluator reviews when a
+	 * pattern of queries looks like differencing.  (Keyed routes never
+	 * carry invitation tokens; those travel on /s/ only.) */
+	char detail[520];
+	snprintf(detail, sizeof detail, "%.512s", req->query);
+	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
+	            *detail ? detail : NULL);
 	return 0;
 }
 

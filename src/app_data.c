@@ -76,11 +76,20 @@ static int stats_params_parse(const struct http_request *req, struct http_respon
 	return 0;
 }
 
-/* Run the report into r's body; the status (200 with an ETag, or an error). */
+/*
+ * Run the report into r's body; the status (200 with an ETag, or an error).
+ * suppress: as published (groups under the threshold hidden, with
+ * secondary suppression), for agency keys.
+ */
 static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
-                       const struct report_query *q)
+                       const struct report_query *q, bool suppress)
 {
 	char msg[512];
+	int version;
+	if (app_survey(a, q->survey, &version) == NULL) {
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	}
 	sbuf_reset(&r->body);
 	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
 	case REPORT_OK:
@@ -94,8 +103,57 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	default:
 		return app_store_failure_json(a, r, STORE_ERR_SQL);
 	}
+	if (suppress) {
+		struct sbuf raw = r->body;
+		sbuf_init(&r->body);
+		if (!publish_suppress(raw.data, raw.len, NULL, &r->body)) {
+			sbuf_free(&raw);
+			return app_store_failure_json(a, r, STORE_ERR_SQL);
+		}
+		sbuf_free(&raw);
+	}
 	r->content_type = "application/json; charset=utf-8";
 	return app_etag_reply(req, r, 200);
+}
+
+/* Is day (YYYY-MM-DD, valid) the first, or the last, of its month? */
+static bool month_start(const char *day)
+{
+	return strcmp(day + 8, "01") == 0;
+}
+
+static bool month_end(const char *day)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
+	int last = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return d == last;
+}
+
+/*
+ * What an agency key may ask, beyond its own groups: whole months, the
+ * publication threshold or more, and no column that narrows a group to a
+ * few known enterprises (district, outcome, channel).  0, or 403 answered.
+ */
+static int agency_limits(struct http_response *r, struct report_query *q)
+{
+	for (size_t i = 0; i < q->nby; i++) {
+		if (q->by[i] == BY_DISTRICT || q->by[i] == BY_OUTCOME || q->by[i] == BY_CHANNEL) {
+			http_json_error(r, 403, "forbidden",
+			                "an agency key groups by domain, size, month, quarter or year: district, "
+			                "outcome and channel could single out the enterprises it inspected", NULL);
+			return 403;
+		}
+	}
+	if ((q->from != NULL && !month_start(q->from)) || (q->to != NULL && !month_end(q->to))) {
+		http_json_error(r, 403, "forbidden",
+		                "an agency key asks for whole months: from the first day of a month to the "
+		                "last day of a month", NULL);
+		return 403;
+	}
+	if (q->low_n < PUBLISH_DEFAULT_LOW_N)
+		q->low_n = PUBLISH_DEFAULT_LOW_N;
+	return 0;
 }
 
 /* GET /api/v1/stats: the same JSON as `manyi stats`. */
@@ -126,8 +184,10 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 			q->nby++;
 		}
 		q->only_agency = p.agency;
+		if ((status = agency_limits(r, q)) != 0)
+			return status;
 	}
-	return stats_reply(a, req, r, &sp.q);
+	return stats_reply(a, req, r, &sp.q, p.role == ROLE_AGENCY);
 }
 
 /*

@@ -13,6 +13,86 @@ static void clear(cJSON *o)
 		cJSON_Delete(cJSON_DetachItemViaPointer(o, o->child));
 }
 
+/* One group of a table, for the suppression. */
+struct cell {
+	cJSON *g;
+	double n;
+	bool hidden;
+	char *vals; /* the `by` values joined by \x1f (null as \x1e) */
+	size_t nvals;
+};
+
+/* Hide g's figures, keeping its `by`. */
+static void hide(struct cell *c)
+{
+	cJSON *by = cJSON_DetachItemFromObjectCaseSensitive(c->g, "by");
+	clear(c->g);
+	cJSON_AddItemToObject(c->g, "by", by);
+	cJSON_AddBoolToObject(c->g, "suppressed", true);
+	c->hidden = true;
+}
+
+/* The k-th \x1f-separated value of vals, as a pointer and a length. */
+static const char *value_at(const char *vals, size_t k, size_t *len)
+{
+	for (; k > 0; k--)
+		vals = strchr(vals, '\x1f') + 1;
+	const char *end = strchr(vals, '\x1f');
+	*len = end ? (size_t)(end - vals) : strlen(vals);
+	return vals;
+}
+
+/* Does c lie on the line through `at` that varies dimension free (free ==
+ * nvals: the whole table)? */
+static bool on_line(const struct cell *c, const struct cell *at, size_t free)
+{
+	for (size_t k = 0; k < c->nvals && free < c->nvals; k++) {
+		size_t l1, l2;
+		const char *v1 = value_at(c->vals, k, &l1), *v2 = value_at(at->vals, k, &l2);
+		if (k != free && (l1 != l2 || memcmp(v1, v2, l1) != 0))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Secondary suppression.  The groups of a line — the whole table, whose
+ * total is the overall row, or the groups that share every `by` value but
+ * one, whose total is a group of the one-column table — add up to that
+ * total; with exactly one of them hidden, the total minus the others would
+ * give it away.  So in such a line the smallest shown group is hidden too,
+ * until no line has exactly one hidden group.
+ */
+static void suppress_lines(struct cell *cells, size_t n)
+{
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < n; i++) {
+			if (!cells[i].hidden)
+				continue;
+			for (size_t free = 0; free <= cells[i].nvals; free++) {
+				if (cells[i].nvals == 1 && free == 0)
+					continue; /* the same line as the whole table */
+				size_t hidden = 0, members = 0, smallest = n;
+				for (size_t j = 0; j < n; j++) {
+					if (!on_line(&cells[j], &cells[i], free))
+						continue;
+					members++;
+					if (cells[j].hidden)
+						hidden++;
+					else if (smallest == n || cells[j].n < cells[smallest].n)
+						smallest = j;
+				}
+				if (hidden == 1 && members > 1 && smallest < n) {
+					hide(&cells[smallest]);
+					changed = true;
+				}
+			}
+		}
+	}
+}
+
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
@@ -25,14 +105,30 @@ bool publish_suppress(const char *json, size_t len, const char *published_at, st
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "cronbach_alpha");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "alpha_n");
+	size_t n = (size_t)cJSON_GetArraySize(groups), i = 0;
+	struct cell *cells = xcalloc(n + 1, sizeof *cells);
 	cJSON_ArrayForEach(g, groups) {
-		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "low_n")))
-			continue;
-		cJSON *by = cJSON_DetachItemFromObjectCaseSensitive(g, "by");
-		clear(g);
-		cJSON_AddItemToObject(g, "by", by);
-		cJSON_AddBoolToObject(g, "suppressed", true);
+		struct sbuf v;
+		cJSON *b, *by = cJSON_GetObjectItemCaseSensitive(g, "by");
+		sbuf_init(&v);
+		cJSON_ArrayForEach(b, by) {
+			if (v.len > 0 || cells[i].nvals > 0)
+				sbuf_addc(&v, '\x1f');
+			sbuf_adds(&v, cJSON_IsString(b) ? b->valuestring : "\x1e");
+			cells[i].nvals++;
+		}
+		cJSON *cn = cJSON_GetObjectItemCaseSensitive(g, "n");
+		cells[i].g = g;
+		cells[i].n = cJSON_IsNumber(cn) ? cn->valuedouble : 0;
+		cells[i].vals = sbuf_detach(&v);
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "low_n")))
+			hide(&cells[i]);
+		i++;
 	}
+	suppress_lines(cells, n);
+	for (i = 0; i < n; i++)
+		free(cells[i].vals);
+	free(cells);
 	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ov, "low_n"))) {
 		clear(ov);
 		cJSON_AddBoolToObject(ov, "suppressed", true);
@@ -56,6 +152,10 @@ void publish_key(const struct report_query *q, char *out, size_t n)
 	snprintf(out, n, "survey=%s&measure=%s&by=%s&weighting=%s&from=%s&to=%s&level=%.6g",
 	         q->survey, q->measure ? q->measure : "index", by, stats_weighting_name(q->weighting),
 	         q->from ? q->from : "", q->to ? q->to : "", q->level);
+	/* A threshold other than the default is part of the query, so that a
+	 * publication never replaces one made with another threshold. */
+	if (q->low_n != PUBLISH_DEFAULT_LOW_N && strlen(out) + 32 < n)
+		snprintf(out + strlen(out), n - strlen(out), "&low_n=%.6g", q->low_n);
 }
 
 enum report_status publish_run(struct store *s, const struct report_query *q, long long *id,
@@ -64,6 +164,11 @@ enum report_status publish_run(struct store *s, const struct report_query *q, lo
 	struct sbuf raw, pub;
 	char key[256];
 	enum report_status st;
+	if (q->low_n < PUBLISH_MIN_LOW_N) {
+		snprintf(msg, msglen, "a publication threshold (--low-n) under %d would publish groups of a "
+		         "few respondents", PUBLISH_MIN_LOW_N);
+		return REPORT_BAD_QUERY;
+	}
 	sbuf_init(&raw);
 	sbuf_init(&pub);
 	if ((st = report_run(s, q, false, &raw, msg, msglen)) == REPORT_OK) {

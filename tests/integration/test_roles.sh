@@ -88,6 +88,38 @@ api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain,size"
 eq "agency stats with two other columns: 403 rather than other agencies" "$STATUS" 403
 api "${KEY[evaluator]}" GET "/api/v1/stats?survey=$E&by=agency"
 lacks "evaluator stats: aggregates carry no comment either" "$BODY" "SECRET-COMMENT"
+
+# An agency key cannot narrow a group down to one enterprise it inspected.
+for by in district outcome channel agency,district; do
+	api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=$by"
+	eq "agency stats by $by: 403 (it could single out enterprises)" "$STATUS" 403
+done
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&from=2022-06-01&to=2022-06-01"
+eq "agency stats for a single day: 403 (whole months only)" "$STATUS" 403
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&from=2022-06-02&to=2022-06-30"
+eq "agency stats from mid-month: 403" "$STATUS" 403
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&from=2024-02-01&to=2024-02-29"
+eq "agency stats for a leap February: a whole month (no answers then: 422)" "$STATUS" 422
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&weighting=none&from=2022-06-01&to=2022-06-30"
+eq "agency stats for a month: 200" "$STATUS" 200
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain,size&low_n=1"
+eq "agency stats by domain and size: 403 beside agency" "$STATUS" 403
+api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&low_n=1&weighting=none&measure=overall"
+eq "agency stats: its threshold cannot go under 30" "$(json 'j["low_n_threshold"]')" 30
+eq "agency stats: no group under 30 shows a figure" \
+	"$(json 'sum(1 for g in j["groups"] if "mean" in g and g["n"] < 30)')" 0
+eq "agency stats: small groups come back suppressed" \
+	"$(json 'sum(1 for g in j["groups"] if g.get("suppressed")) >= 2')" True
+eq "agency stats: no lone hidden group to subtract from the total" \
+	"$(json 'sum(1 for g in j["groups"] if g.get("suppressed")) != 1')" True
+api "${KEY[evaluator]}" GET "/api/v1/stats?survey=$E&by=agency,domain&weighting=none&measure=overall"
+eq "the evaluator still sees every group, small ones too" \
+	"$(json 'sum(1 for g in j["groups"] if g.get("suppressed"))') $(json 'any(g["n"] < 30 for g in j["groups"])')" "0 True"
+out=$($MANYI publish --survey $E --by size --low-n 5 2>&1)
+eq "publishing with a threshold under 10 is refused" "$?" 1
+contains "and says why" "$out" "under 10"
+eq "an agency key's queries are in the audit log, query and all" \
+	"$(sql "SELECT count(*) FROM audit WHERE action LIKE 'GET /api/v1/stats%' AND detail LIKE '%by=district%'")" 1
 n=$(sql "SELECT count(*) FROM audit WHERE action LIKE '%key%' OR actor LIKE 'key:%'" 2>/dev/null || echo 0)
 check "key uses are audited" test "$n" -gt 0
 it_done

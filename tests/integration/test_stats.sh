@@ -60,7 +60,7 @@ req GET "/api/v1/stats?survey=enforcement-enterprise"
 eq "no key: 401" "$STATUS" 401
 
 api "$ekey" "survey=nope"
-eq "an unknown survey: 400" "$STATUS/$(json 'j["error"]["code"]')" "400/bad_request"
+eq "an unknown survey: 404" "$STATUS/$(json 'j["error"]["code"]')" "404/not_found"
 api "$ekey" "survey=enforcement-enterprise&measure=comment"
 eq "a measure that is not a scale item: 400" "$STATUS" 400
 api "$ekey" "survey=enforcement-enterprise&by=planet"
