@@ -11,7 +11,18 @@
  *   agency, domain, size, district, outcome   (codes; district and outcome
  *                    come from the encounter and are empty for the public
  *                    channel)
- *   one column per item of the latest version of the survey definition:
+ *   one column per item of every version of the survey, so that answers
+ *   given to an older version never vanish: first the items of the latest
+ *   definition in its order, then the items only older versions have (newest
+ *   version first, each in its definition's order) with the texts and
+ *   options of the latest version that has them.  A choice or multi item
+ *   has the options of its latest definition first, then the options only
+ *   older versions had, so the SPSS/Stata codes of current options do not
+ *   change; a scale item allows "not applicable" when any version allowed
+ *   it.  When an item changed type, the latest type holds.  (A definition
+ *   holds at most 200 items of 64 options: what would pass that is left out
+ *   with a warning.)  Answers to an item no version defines are not
+ *   exported.  Per item:
  *     scale   the score 1..points.  "Not applicable" is kept apart from a
  *             missing answer: "na" in CSV, XLSX and JSON; in SPSS the value
  *             99, declared user-missing and labelled; in Stata the extended
@@ -148,8 +159,8 @@ enum export_status {
 const char *export_strerror(enum export_status e);
 
 /*
- * Write the export of survey (its latest definition; the responses of
- * every version) in format f to sink.  s, survey and o are borrowed.  On
+ * Write the export of survey (the responses of every version, with the
+ * columns of every version as above) in format f to sink.  s, survey and o are borrowed.  On
  * failure msg (capacity msglen) says why, for logs and the command line;
  * bytes may already have reached the sink.  On success msg holds warnings
  * ("" when none), such as a weighting that could not be computed.

@@ -102,6 +102,15 @@ enum store_err store_survey_put(struct store *s, const struct survey *sv,
 enum store_err store_survey_latest(struct store *s, const char *id,
                                    int *version, char **definition);
 
+/*
+ * Call fn with every stored version of survey id and its definition text
+ * (borrowed for the call), newest first; fn returns false to stop.
+ * STORE_ERR_NOTFOUND when there is none.
+ */
+enum store_err store_each_survey_version(struct store *s, const char *id,
+                                        bool (*fn)(void *ctx, int version, const char *definition),
+                                        void *ctx);
+
 /* The latest stored version of survey id, or 0 when there is none. */
 int store_survey_version(struct store *s, const char *id);
 

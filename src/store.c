@@ -136,6 +136,7 @@ enum stmt {
 	STMT_SURVEY_MAXVER,
 	STMT_SURVEY_INSERT,
 	STMT_SURVEY_LATEST,
+	STMT_SURVEY_VERSIONS,
 	STMT_RESPONSE_INSERT,
 	STMT_ANSWER_INSERT,
 	STMT_RESPONSE_COUNT,
@@ -188,6 +189,8 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_SURVEY_INSERT] = "INSERT INTO survey (id, version, definition) VALUES (?, ?, ?)",
 	[STMT_SURVEY_LATEST] = "SELECT version, definition FROM survey WHERE id = ? "
 	                       "ORDER BY version DESC LIMIT 1",
+	[STMT_SURVEY_VERSIONS] = "SELECT version, definition FROM survey WHERE id = ? "
+	                         "ORDER BY version DESC",
 	[STMT_RESPONSE_INSERT] = "INSERT INTO response (public_id, survey_id, survey_version, "
 	                         "channel, encounter_id, agency, domain, size, submitted_at) "
 	                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -642,6 +645,27 @@ enum store_err store_survey_latest(struct store *s, const char *id,
 	}
 	sqlite3_reset(st);
 	return e;
+}
+
+enum store_err store_each_survey_version(struct store *s, const char *id,
+                                        bool (*fn)(void *ctx, int version, const char *definition),
+                                        void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_VERSIONS);
+	bool any = false;
+	int rc;
+	bind_text(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		any = true;
+		if (!fn(ctx, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return map_rc(rc);
+	return any ? STORE_OK : STORE_ERR_NOTFOUND;
 }
 
 /* Insert one answer row. */

@@ -84,9 +84,26 @@ def txt(b):
 
 
 def definition(survey):
-    row = con.execute("SELECT definition FROM survey WHERE id = ? ORDER BY version DESC LIMIT 1",
-                      (survey,)).fetchone()
-    return json.loads(row[0])
+    """The columns' definition: the latest version's items in its order, then
+    the items only older versions have (newest version first) with their
+    latest texts; choice and multi options of the latest definition first,
+    then those only older ones had; "not applicable" when any version
+    allowed it (include/export.h)."""
+    defs = [json.loads(d) for (d,) in con.execute(
+        "SELECT definition FROM survey WHERE id = ? ORDER BY version DESC", (survey,))]
+    merged = defs[0]
+    for old in defs[1:]:
+        have = {it["id"]: it for it in merged["items"]}
+        for it in old["items"]:
+            m = have.get(it["id"])
+            if m is None:
+                merged["items"].append(json.loads(json.dumps(it)))
+            elif m["type"] == it["type"]:
+                if it.get("allow_na"):
+                    m["allow_na"] = True
+                values = {o["value"] for o in m.get("options", [])}
+                m.get("options", []).extend(o for o in it.get("options", []) if o["value"] not in values)
+    return merged
 
 
 def columns(defn):
@@ -526,6 +543,40 @@ say(not any(re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x00-\x08\x0b-\x1f
 district = names.index("district")
 say(any(r[district] == "'=1+1" for r in rows), "csv: a district starting with = is guarded too")
 say(not any(r[0].startswith("'") for r in rows), "csv: response ids are never altered")
+
+# Older versions: version 2 dropped the item disruption and the encounter
+# type "other" and added the type "complaint".  The answers to version 1
+# stay, in every format (the comparisons above), after the current items;
+# the codes of current options are those of the current definition.
+E = "enforcement-enterprise"
+_, names, rows = read_csv(os.path.join(OUT, E + ".zh.csv"))
+n_dis = con.execute("SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id"
+                    " WHERE r.survey_id = ? AND a.item = 'disruption'", (E,)).fetchone()[0]
+n_other = con.execute("SELECT count(*) FROM answer a JOIN response r ON r.id = a.response_id"
+                      " WHERE r.survey_id = ? AND a.item = 'encounter_type' AND a.text = 'other'",
+                      (E,)).fetchone()[0]
+say("disruption" in names and names.index("disruption") == names.index("comment") + 1,
+    "older versions: the item only version 1 has follows the current items", "%r" % names[-8:])
+say(n_dis > 0 and "disruption" in names and
+    sum(1 for r in rows if r[names.index("disruption")] != "") == n_dis,
+    "older versions: every answer to the dropped item is in the csv (%d)" % n_dis)
+say(n_other > 0 and sum(1 for r in rows if r[names.index("encounter_type")] == "other") == n_other,
+    "older versions: every answer with the dropped option is in the csv (%d)" % n_other)
+say(sorted({r[names.index("survey_version")] for r in rows}) == ["1", "2"],
+    "older versions: the rows of both versions, each with its version")
+for fmt in ("sav", "dta"):
+    snames, srows, meta = readstat_csv(os.path.join(OUT, E + ".en." + fmt))
+    cats = {str(c["code"]).rstrip("0").rstrip(".") if isinstance(c["code"], float) else str(c["code"]):
+            c["label"] for v in meta["variables"] if v["name"] == "encounter_type"
+            for c in v.get("categories", [])}
+    say(cats.get("4") == "Complaint handling" and (cats.get("1") or "").startswith("Inspection") and
+        cats.get("5") == "Other",
+        "older versions %s: current options keep their codes (1-4), the dropped one follows (5)" % fmt,
+        "%r" % cats)
+    col = snames.index("encounter_type")
+    say(sum(1 for r in srows if r[col] in ("5", "5.0", "5.000000")) == n_other,
+        "older versions %s: the dropped option's answers carry its code" % fmt,
+        "%r" % sorted({r[col] for r in srows}))
 
 # A period: the rows dated within it, weighted to its own encounters (the
 # weights of `manyi stats --from --to`), in csv, json and SPSS.

@@ -115,6 +115,31 @@ sql "DELETE FROM answer WHERE item = 'comment' AND response_id IN (${ids[0]}, ${
      INSERT INTO answer (response_id, item, seq, num) VALUES (${ids[6]}, 'old_item', 0, 3);
      UPDATE answer SET num = 9 WHERE item = 'overall' AND response_id = ${ids[7]};"
 
+# Version 2 of the survey drops the item disruption and the encounter type
+# "other": the answers given to version 1 must stay in every export (the
+# columns of every version), and answers to version 2 follow.
+/usr/bin/python3 - surveys/$E.json "$T/v2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+d["version"] = 2
+d["items"] = [it for it in d["items"] if it["id"] != "disruption"]
+for it in d["items"]:
+    if it["id"] == "encounter_type":
+        it["options"] = [o for o in it["options"] if o["value"] != "other"] + \
+            [{"value": "complaint", "text": {"zh": "投诉处理", "en": "Complaint handling"}}]
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+check "version 2 (no disruption, no encounter type other, a new type complaint) loads" $MANYI survey load "$T/v2.json"
+eq "it is version 2" "$(sql "SELECT max(version) FROM survey WHERE id = '$E'")" 2
+eq "version 1 has answers to disruption and to encounter type other" \
+	"$(sql "SELECT count(*) > 0 FROM answer WHERE item = 'disruption'")$(sql "SELECT count(*) > 0 FROM answer WHERE item = 'encounter_type' AND text = 'other'")" 11
+printf '%s\n' "encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,overall,encounter_type,problems,comment" \
+	",A01,market,,paper,2022-09-01T09:00:00+08:00,5,4,na,3,2,1,5,4,permit,slow;rude,第二版" \
+	",A02,ecology,,paper,2022-09-02T09:00:00+08:00,1,2,3,4,5,na,4,3,complaint,,v2" >"$T/v2.csv"
+check "answers to version 2 import" $MANYI import responses --survey $E "$T/v2.csv"
+$MANYI import responses --survey $E <(sed -e '1s/$/,disruption/' -e '2s/$/,3/' "$T/v2.csv" | head -2) >/dev/null 2>&1
+eq "version 2 takes no answer to disruption" "$?" 1
+
 # Secrets that must never reach an export.
 $MANYI invite --survey $E --uninvited >"$T/invites.csv" 2>/dev/null
 check "invitations minted" test "$(wc -l <"$T/invites.csv")" -gt 5

@@ -259,24 +259,35 @@ static enum export_status run(struct fixture *f, enum export_format fmt, bool bo
 	return export_write(f->s, "t", fmt, &o, mem_sink, m, msg, msglen);
 }
 
-static void csv_export(void **state)
+/*
+ * The fixture's CSV export is the fixed columns, the answer columns items
+ * (names), the weights; its two rows hold the answers a0 and a1.
+ */
+static void assert_csv(struct fixture *f, const char *items, const char *a0, const char *a1)
 {
-	struct fixture *f = *state;
 	struct mem m = {.limit = 0};
 	char msg[512];
 	assert_int_equal(run(f, EXPORT_CSV, false, LANG_ZH, &m, msg, sizeof msg), EXPORT_OK);
 	/* The weightings other than none have no invitation sample here. */
 	assert_non_null(strstr(msg, "weight_base is empty"));
+	assert_null(strstr(msg, "older versions"));
 	char *expect = xasprintf(
 		"response_id,survey_version,channel,submitted_at,agency,domain,size,district,outcome,"
-		"q,v_to,m_a,m_b,agency_2,weight_none,weight_base,weight_poststrat,weight_rake\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,na,y,1,1,\"'=1+1, \"\"quoted\"\"\nnext\",1,,,\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,4,,,,,1,,,\r\n",
-		f->id[0], f->id[1]);
+		"%s,weight_none,weight_base,weight_poststrat,weight_rake\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,%s,1,,,\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,%s,1,,,\r\n",
+		items, f->id[0], a0, f->id[1], a1);
 	assert_string_equal(m.b.data, expect);
 	free(expect);
 	sbuf_free(&m.b);
+}
 
+static void csv_export(void **state)
+{
+	struct fixture *f = *state;
+	struct mem m = {.limit = 0};
+	char msg[512];
+	assert_csv(f, "q,v_to,m_a,m_b,agency_2", "na,y,1,1,\"'=1+1, \"\"quoted\"\"\nnext\"", "4,,,,");
 	assert_int_equal(run(f, EXPORT_CSV, true, LANG_ZH, &m, msg, sizeof msg), EXPORT_OK);
 	assert_memory_equal(m.b.data, "\xEF\xBB\xBFresponse_id,", 15);
 	sbuf_free(&m.b);
@@ -333,6 +344,46 @@ static void binary_exports(void **state)
 			assert_memory_equal(m.b.data, cases[i].magic, cases[i].n);
 			sbuf_free(&m.b);
 		}
+	}
+}
+
+/*
+ * Version 2 drops the items "to" and "agency" and the option m=a, adds the
+ * option m=c and the item n: the columns are version 2's, then what only
+ * version 1 had, so version 1's answers stay.
+ */
+static const char def2[] =
+	"{\"id\":\"t\",\"version\":2,\"audience\":\"public\","
+	"\"title\":{\"zh\":\"题\",\"en\":\"T\"},\"intro\":{\"zh\":\"介\",\"en\":\"I\"},"
+	"\"scale\":{\"points\":5,\"satisfied\":[4,5],\"labels\":{"
+	"\"zh\":[\"很差\",\"差\",\"一般\",\"好\",\"很好\"],\"en\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}},"
+	"\"items\":["
+	"{\"id\":\"q\",\"type\":\"scale\",\"text\":{\"zh\":\"问\",\"en\":\"Q\"},\"allow_na\":true,"
+	" \"index_weight\":1},"
+	"{\"id\":\"m\",\"type\":\"multi\",\"text\":{\"zh\":\"多\",\"en\":\"M\"},"
+	" \"options\":[{\"value\":\"b\",\"text\":{\"zh\":\"乙\",\"en\":\"B\"}},"
+	"             {\"value\":\"c\",\"text\":{\"zh\":\"丙\",\"en\":\"C\"}}]},"
+	"{\"id\":\"n\",\"type\":\"scale\",\"text\":{\"zh\":\"新\",\"en\":\"N\"}}]}";
+
+static void older_versions(void **state)
+{
+	struct fixture *f = *state;
+	struct survey *v2 = NULL;
+	char msg[512];
+	int v;
+	bool created;
+	assert_int_equal(survey_parse("t", def2, strlen(def2), &v2, msg, sizeof msg), SURVEY_OK);
+	assert_int_equal(store_survey_put(f->s, v2, &v, &created), STORE_OK);
+	assert_int_equal(v, 2);
+	survey_free(v2);
+	assert_csv(f, "q,m_b,m_c,m_a,n,v_to,agency_2",
+	           "na,1,0,1,,y,\"'=1+1, \"\"quoted\"\"\nnext\"", "4,,,,,,");
+	struct mem m = {.limit = 0};
+	/* SPSS and Stata: the scale with and without "not applicable", the old choice item. */
+	for (int fmt = EXPORT_XLSX; fmt <= EXPORT_DTA; fmt++) {
+		assert_int_equal(run(f, (enum export_format)fmt, false, LANG_EN, &m, msg, sizeof msg), EXPORT_OK);
+		assert_null(strstr(msg, "older versions"));
+		sbuf_free(&m.b);
 	}
 }
 
@@ -426,6 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(csv_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(json_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(binary_exports, setup, teardown),
+		cmocka_unit_test_setup_teardown(older_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 	};
