@@ -59,6 +59,7 @@ struct http_response {
 	struct sbuf body;
 	struct http_stream stream; /* run != NULL: the body is streamed, body unused */
 	size_t streamed;           /* bytes the stream wrote (for logs) */
+	bool aborted;              /* the stream failed and the connection was cut */
 };
 
 void http_response_init(struct http_response *r);

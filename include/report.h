@@ -77,7 +77,7 @@ struct report_weights {
 	size_t n;                     /* cells */
 	char **keys;                  /* sorted; see report_weights_find() */
 	double (*w)[STATS_W__MAX];    /* w[cell][weighting]; NaN where that weighting failed */
-	char why[STATS_W__MAX][256];  /* why a weighting failed, else "" */
+	char why[STATS_W__MAX][1024]; /* why a weighting failed, else "" */
 };
 
 /* The weights of the responses to survey within [from, to]; free with report_weights_free(). */

@@ -480,7 +480,7 @@ static void cors_headers(const struct http_request *req, struct http_response *r
 		http_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
 		http_header(r, "Access-Control-Max-Age", "600");
 	} else {
-		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After");
+		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After, Content-Disposition");
 	}
 }
 
@@ -536,8 +536,13 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		r->status = fn(a, req, r, rest);
 		if (fn == app_form_post || fn == app_api_responses)
 			count_reject(r->status);
-		if (head)
+		if (head) {
+			/* The head only: a streamed body (an export) is never run. */
 			sbuf_reset(&r->body);
+			if (r->stream.free != NULL)
+				r->stream.free(r->stream.ctx);
+			r->stream = (struct http_stream){0};
+		}
 		return;
 	}
 	if (is_api)

@@ -38,7 +38,9 @@ static int survey_param(struct app *a, const struct http_request *req, struct ht
 {
 	int version;
 	if (!http_query_get(req->query, "survey", survey, n) || *survey == '\0') {
-		http_json_error(r, 400, "bad_request", "survey is required", NULL);
+		http_json_error(r, 400, "bad_request",
+		                http_query_has(req->query, "survey") ? "survey is too long or malformed"
+		                                                     : "survey is required", NULL);
 		return 400;
 	}
 	if (app_survey(a, survey, &version) == NULL) {
@@ -200,8 +202,9 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 	    !filter_param(req, r, "to", true, to, sizeof to, &f.to) ||
 	    !filter_param(req, r, "cursor", false, cursor, sizeof cursor, &f.after))
 		return 400;
-	if (http_query_get(req->query, "limit", limit, sizeof limit) && *limit != '\0' &&
-	    !parse_long(limit, 1, PAGE_MAX, &f.limit)) {
+	bool has_limit = http_query_get(req->query, "limit", limit, sizeof limit);
+	if ((!has_limit && http_query_has(req->query, "limit")) ||
+	    (has_limit && *limit != '\0' && !parse_long(limit, 1, PAGE_MAX, &f.limit))) {
 		http_json_error(r, 400, "bad_request", "limit is a whole number from 1 to 1000", NULL);
 		return 400;
 	}

@@ -86,6 +86,7 @@ static void send_response(FCGX_Request *rq, struct http_response *r)
 			fprintf(stderr, "manyi-fcgi: a streamed body failed after %zu bytes; "
 			        "cutting the connection\n", so.bytes);
 			shutdown(rq->ipcFd, SHUT_RDWR);
+			r->aborted = true;
 		}
 		r->streamed = so.bytes;
 		return;
@@ -116,6 +117,8 @@ static void log_request(const struct http_request *req, const struct http_respon
 	cJSON_AddNumberToObject(o, "status", r->status);
 	cJSON_AddNumberToObject(o, "ms", (double)(long)(ms * 10) / 10);
 	cJSON_AddNumberToObject(o, "bytes", (double)(r->stream.run ? r->streamed : r->body.len));
+	if (r->aborted)
+		cJSON_AddBoolToObject(o, "aborted", true);
 	char *line = cJSON_PrintUnformatted(o);
 	if (line != NULL)
 		fprintf(stderr, "%s\n", line);
@@ -157,7 +160,8 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 	app_handle(a, &req, &resp);
 	send_response(rq, &resp);
 	double ms = ms_since(&t0);
-	metrics_request(resp.route, resp.status, ms / 1e3);
+	/* A body cut short counts as the failure it is, whatever the head said. */
+	metrics_request(resp.route, resp.aborted ? 500 : resp.status, ms / 1e3);
 	log_request(&req, &resp, ms);
 	http_response_free(&resp);
 }

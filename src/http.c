@@ -17,6 +17,7 @@ void http_response_init(struct http_response *r)
 	sbuf_init(&r->body);
 	r->stream = (struct http_stream){0};
 	r->streamed = 0;
+	r->aborted = false;
 }
 
 void http_response_free(struct http_response *r)

@@ -641,6 +641,8 @@ static void describe_error(const struct load *L, enum stats_err se, const struct
 			         "period in which every cell has an answer", stats_strerror(se), cell,
 			         err->value, err->value == 1 ? "" : "s");
 		sbuf_free(&cells);
+	} else if (*cell == '\0' && se == STATS_E_EMPTY) {
+		snprintf(msg, msglen, "%s", err->msg); /* "no response in the rake design" says it all */
 	} else if (*cell == '\0') {
 		snprintf(msg, msglen, "%s: %s", stats_strerror(se), err->msg);
 	} else if (se == STATS_E_NO_POPULATION) {

@@ -672,7 +672,7 @@ static int cmd_export(const char *db, int argc, char **argv)
 		if (fp == NULL)
 			abort();
 	}
-	char msg[1024];
+	char msg[4096];
 	enum export_status st = export_write_file(s, survey, f, &o, fp, msg, sizeof msg);
 	if (st == EXPORT_OK && (fflush(fp) != 0 || ferror(fp))) {
 		snprintf(msg, sizeof msg, "cannot write %s: %s", out ? out : "stdout", strerror(errno));

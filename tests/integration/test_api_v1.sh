@@ -129,6 +129,24 @@ req OPTIONS "/api/v1/stats" -H "Origin: https://dash.example.gov.cn" -H "Access-
 eq "a preflight is 204" "$STATUS" 204
 contains "allowing the Authorization header" "$HEADERS" "Access-Control-Allow-Headers: Authorization"
 
+api "$ekey" GET "/api/v1/export?survey=enforcement-enterprise&format=csv" -H "Origin: https://dash.example.gov.cn"
+contains "CORS: a dashboard may read the file name of a download" "$HEADERS" "Access-Control-Expose-Headers: ETag, Retry-After, Content-Disposition"
+
+# HEAD on a download gives its head and runs nothing.
+head=$(curl -sS -I -H "Authorization: Bearer $ekey" "$BASE/api/v1/export?survey=enforcement-enterprise&format=xlsx")
+contains "HEAD /api/v1/export: 200" "$head" "HTTP/1.1 200"
+contains "with the file name" "$head" 'filename="enforcement-enterprise.xlsx"'
+lacks "and no export was run and cut" "$(cat "$T/var/log/manyi-fcgi.log")" "cutting the connection"
+
+# Parameters that are there but unreadable are named, never ignored.
+api "$ekey" GET "/api/v1/responses?survey=enforcement-enterprise&limit=99999999999999999999999"; conform GET /api/v1/responses
+eq "responses: an over-long limit is 400, not the default" "$STATUS" 400
+api "$ekey" GET "/api/v1/responses?survey=enforcement-enterprise&agency=%2"
+eq "responses: a malformed query is 400" "$STATUS" 400
+contains "saying what is malformed" "$(json 'j["error"]["message"]')" "malformed"
+api "$ekey" GET "/api/v1/export?format=csv&survey=$(printf 'x%.0s' $(seq 80))"
+contains "export: an over-long survey id is named as such" "$(json 'j["error"]["message"]')" "too long"
+
 # Metrics and the request log.
 req GET /metrics
 eq "metrics for this machine" "$STATUS" 200
