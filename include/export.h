@@ -11,6 +11,14 @@
  *   agency, domain, size, district, outcome   (codes; district and outcome
  *                    come from the encounter and are empty for the public
  *                    channel)
+ *   date             YYYY-MM-DD, the date the statistics give the response
+ *                    (periods, month, quarter, year): the encounter's
+ *                    occurred_on, else the submission day in UTC+8.  A
+ *                    string in every format, .sav and .dta included (Stata:
+ *                    date(date, "YMD"); SPSS: NUMBER(date, SDATE10)).
+ *   in_sample        1 when the response is linked to an encounter (the
+ *                    invitation sample, the design of the weights), else 0;
+ *                    value labels in .sav and .dta
  *   one column per item of every version of the survey, so that answers
  *   given to an older version never vanish: first the items of the latest
  *   definition in its order, then the items only older versions have (newest
@@ -45,6 +53,14 @@
  *             design (public channel under base/poststrat/rake); empty /
  *             null / system-missing when the weighting cannot be computed
  *             for the survey (the reason comes back as a warning).
+ *   stratum_n the response's N_h: the encounters registered for its agency
+ *             within the export's period (from, to), the stratum's size and
+ *             finite population correction; empty for a response outside
+ *             the sample.  With these columns the design is, in Stata,
+ *               svyset _n [pw=weight_base], strata(agency) fpc(stratum_n)
+ *             restricted to in_sample == 1 (weight_base = stratum_n / n_h).
+ *
+ * Variable labels, in the chosen language, for every column.
  *
  * Never exported: the internal response key, encounter ids (they identify
  * the enterprise to the agency that registered it), invitation tokens or
@@ -89,7 +105,8 @@
  * transaction (a consistent snapshot; writers are not blocked) and written
  * one at a time; the output goes through a 64 KiB buffer to the sink.
  * Memory does not depend on the number of rows: weights come from a table
- * by cell (report_weights()), which grows with agencies x domains x sizes.
+ * by cell (report_weights()), which grows with agencies x domains x sizes,
+ * and stratum_n from a table by agency.
  * The one exception is Stata strLs (text over 2045 bytes), which libreadstat
  * needs before the header and keeps until the end of the file.  SPSS and
  * Stata need the row count and every string width before the first row, so
@@ -179,8 +196,8 @@ enum export_status export_write_file(struct store *s, const char *survey, enum e
  *
  *   {"survey": ID, "responses": [OBJECT...], "next_cursor": ID | null}
  *
- * each OBJECT as in the json export without the weight columns (they
- * belong to the whole survey: use the export).  At most f->limit responses
+ * each OBJECT as in the json export without the weight columns and
+ * stratum_n (they belong to the export's period: use the export).  At most f->limit responses
  * that pass f's filters, after the response f->after; next_cursor is the
  * response_id of the last one when more follow, for the next page's
  * f->after.  EXPORT_BAD_QUERY for an unknown survey or cursor.

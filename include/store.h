@@ -317,6 +317,8 @@ struct export_source_row {
 	size_t text_len;
 	bool na;
 	bool sampled;            /* linked to an encounter (the invitation sample) */
+	const char *date;        /* as store_each_response() dates it: occurred_on,
+	                          * else the submission day in UTC+8 */
 };
 
 /* Which responses a page of the export cursor holds (strings borrowed; NULL: any). */

@@ -190,12 +190,14 @@ void export_fit_label(const char *s, size_t max_chars, size_t max_bytes, struct 
 
 enum col_kind {
 	COL_ID, COL_VERSION, COL_CHANNEL, COL_SUBMITTED, COL_AGENCY, COL_DOMAIN, COL_SIZE,
-	COL_DISTRICT, COL_OUTCOME, COL_SCALE, COL_CHOICE, COL_MULTI, COL_TEXT, COL_WEIGHT,
-	COL__MAX
+	COL_DISTRICT, COL_OUTCOME, COL_DATE, COL_IN_SAMPLE, COL_SCALE, COL_CHOICE, COL_MULTI,
+	COL_TEXT, COL_WEIGHT, COL_STRATUM_N, COL__MAX
 };
 
 /* The string fields of a response, in the order of the first columns. */
-enum field { F_ID, F_CHANNEL, F_SUBMITTED, F_AGENCY, F_DOMAIN, F_SIZE, F_DISTRICT, F_OUTCOME, F__MAX };
+enum field {
+	F_ID, F_CHANNEL, F_SUBMITTED, F_AGENCY, F_DOMAIN, F_SIZE, F_DISTRICT, F_OUTCOME, F_DATE, F__MAX
+};
 
 static const struct fixed_column {
 	const char *name;
@@ -211,6 +213,14 @@ static const struct fixed_column {
 	{"size", COL_SIZE, {"企业规模", "Enterprise size"}},
 	{"district", COL_DISTRICT, {"区县", "District"}},
 	{"outcome", COL_OUTCOME, {"执法结果", "Outcome"}},
+	{"date", COL_DATE, {"统计日期（执法日期，公众渠道为提交日，北京时间）",
+	                    "Date (the encounter's, else the submission day, UTC+8)"}},
+	{"in_sample", COL_IN_SAMPLE, {"是否属于邀请样本", "In the invitation sample"}},
+};
+
+static const char *const stratum_n_label[LANG__MAX] = {
+	"层总体数 N_h（本部门在统计期内登记的执法次数）",
+	"Stratum size N_h (encounters registered for the agency in the period)",
 };
 
 static const char *const weight_labels[STATS_W__MAX][LANG__MAX] = {
@@ -222,6 +232,10 @@ static const char *const weight_labels[STATS_W__MAX][LANG__MAX] = {
 
 static const char *const na_label[LANG__MAX] = {"不适用", "Not applicable"};
 static const char *const chosen_label[2][LANG__MAX] = {{"未选", "Not chosen"}, {"已选", "Chosen"}};
+static const char *const sample_label[2][LANG__MAX] = {
+	{"否（公众渠道，未受邀）", "No (public channel, not invited)"},
+	{"是（受邀的执法对象）", "Yes (an invited encounter)"},
+};
 static const char *const label_sep[LANG__MAX] = {"：", ": "};
 
 /* SPSS: the user-missing code of "not applicable" (scales have at most 11 points). */
@@ -246,9 +260,11 @@ static bool col_is_string(enum col_kind k, bool numeric_choice)
 {
 	switch (k) {
 	case COL_VERSION:
+	case COL_IN_SAMPLE:
 	case COL_SCALE:
 	case COL_MULTI:
 	case COL_WEIGHT:
+	case COL_STRATUM_N:
 		return false;
 	case COL_CHOICE:
 		return !numeric_choice;
@@ -351,8 +367,17 @@ struct exporter {
 	struct ans *ans;
 	double w[STATS_W__MAX];
 
+	bool sampled;
+	long long stratum_n; /* N_h of the response's agency; -1 outside the sample */
+
 	struct report_weights weights;
 	bool have_weights;
+	/* N_h: encounters per agency in the period, sorted by agency */
+	struct stratum {
+		char *agency;
+		long long n;
+	} *strata;
+	size_t nstrata, strata_cap;
 
 	const struct format_ops *ops;
 	size_t rows;
@@ -455,7 +480,7 @@ static void build_columns(struct exporter *x)
 {
 	const struct survey *sv = x->sv;
 	enum lang l = x->o->lang;
-	size_t max = ARRAY_SIZE(fixed_columns) + STATS_W__MAX;
+	size_t max = ARRAY_SIZE(fixed_columns) + STATS_W__MAX + 1;
 	for (size_t i = 0; i < sv->nitems; i++)
 		max += sv->items[i].type == ITEM_MULTI ? sv->items[i].noptions : 1;
 	x->cols = xcalloc(max, sizeof *x->cols);
@@ -501,6 +526,8 @@ static void build_columns(struct exporter *x)
 		snprintf(raw, sizeof raw, "weight_%s", stats_weighting_name((enum stats_weighting)w));
 		add_column(x, raw, COL_WEIGHT, weight_labels[w][l])->weighting = w;
 	}
+	if (x->filter == NULL)
+		add_column(x, "stratum_n", COL_STRATUM_N, stratum_n_label[l]);
 	x->by_id = xcalloc(sv->nitems + 1, sizeof *x->by_id);
 	for (size_t i = 0; i < sv->nitems; i++)
 		x->by_id[i] = i;
@@ -540,6 +567,17 @@ static struct cell cell_of(const struct exporter *x, const struct column *c)
 	case COL_SIZE: fl = F_SIZE; break;
 	case COL_DISTRICT: fl = F_DISTRICT; break;
 	case COL_OUTCOME: fl = F_OUTCOME; break;
+	case COL_DATE: fl = F_DATE; break;
+	case COL_IN_SAMPLE:
+		v.t = CELL_INT;
+		v.i = x->sampled;
+		break;
+	case COL_STRATUM_N:
+		if (x->stratum_n >= 0) {
+			v.t = CELL_INT;
+			v.i = x->stratum_n;
+		}
+		break;
 	case COL_VERSION:
 		v.t = CELL_INT;
 		v.i = x->survey_version;
@@ -596,17 +634,33 @@ static struct cell cell_of(const struct exporter *x, const struct column *c)
 	return v;
 }
 
+static int cmp_stratum(const void *a, const void *b)
+{
+	return strcmp(((const struct stratum *)a)->agency, ((const struct stratum *)b)->agency);
+}
+
+/* N_h of agency in the export's period, -1 when it has no encounter there. */
+static long long stratum_size(const struct exporter *x, const char *agency)
+{
+	struct stratum key = {.agency = (char *)agency};
+	const struct stratum *h = agency == NULL ? NULL :
+	    bsearch(&key, x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
+	return h != NULL ? h->n : -1;
+}
+
 /* Start response r: its fields, no answers yet, its weights. */
 static void row_start(struct exporter *x, const struct export_source_row *r)
 {
 	const char *f[F__MAX] = {
 		[F_ID] = r->public_id, [F_CHANNEL] = r->channel,   [F_SUBMITTED] = r->submitted_at,
 		[F_AGENCY] = r->agency, [F_DOMAIN] = r->domain,    [F_SIZE] = r->size,
-		[F_DISTRICT] = r->district, [F_OUTCOME] = r->outcome,
+		[F_DISTRICT] = r->district, [F_OUTCOME] = r->outcome,    [F_DATE] = r->date,
 	};
 	x->have_row = true;
 	x->id = r->id;
 	x->survey_version = r->survey_version;
+	x->sampled = r->sampled;
+	x->stratum_n = r->sampled ? stratum_size(x, r->agency) : -1;
 	for (int i = 0; i < F__MAX; i++) {
 		sbuf_reset(&x->fld[i]);
 		x->fld_null[i] = f[i] == NULL;
@@ -927,6 +981,9 @@ static void codebook_values(const struct exporter *x, const struct column *c, st
 	case COL_MULTI:
 		sbuf_printf(b, "0 = %s; 1 = %s", chosen_label[0][l], chosen_label[1][l]);
 		break;
+	case COL_IN_SAMPLE:
+		sbuf_printf(b, "0 = %s; 1 = %s", sample_label[0][l], sample_label[1][l]);
+		break;
 	default:
 		break;
 	}
@@ -1210,8 +1267,16 @@ static bool rs_begin(struct exporter *x)
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_DOUBLE, 0);
 			readstat_variable_set_measure(v, READSTAT_MEASURE_SCALE);
 			readstat_variable_set_format(v, sav ? "F12.6" : "%12.6f");
-		} else if (c->kind == COL_VERSION) {
+		} else if (c->kind == COL_VERSION || c->kind == COL_STRATUM_N) {
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT32, 0);
+			readstat_variable_set_measure(v, c->kind == COL_VERSION ? READSTAT_MEASURE_NOMINAL
+			                                                        : READSTAT_MEASURE_SCALE);
+		} else if (c->kind == COL_IN_SAMPLE) {
+			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT8, 0);
+			readstat_label_set_t *set = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, "in_sample");
+			for (int k = 0; k <= 1; k++)
+				readstat_label_int32_value(set, k, rs_label(x, sample_label[k][l], true));
+			readstat_variable_set_label_set(v, set);
 			readstat_variable_set_measure(v, READSTAT_MEASURE_NOMINAL);
 		} else {
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT8, 0);
@@ -1301,8 +1366,9 @@ static bool rs_row(struct exporter *x)
 				                       : readstat_insert_tagged_missing_value(x->rs, c->var, 'a');
 				break;
 			case CELL_INT:
-				e = c->kind == COL_VERSION ? readstat_insert_int32_value(x->rs, c->var, (int32_t)v.i)
-				                           : readstat_insert_int8_value(x->rs, c->var, (int8_t)v.i);
+				e = c->kind == COL_VERSION || c->kind == COL_STRATUM_N
+				        ? readstat_insert_int32_value(x->rs, c->var, (int32_t)v.i)
+				        : readstat_insert_int8_value(x->rs, c->var, (int8_t)v.i);
 				break;
 			case CELL_REAL:
 				e = readstat_insert_double_value(x->rs, c->var, v.d);
@@ -1500,6 +1566,43 @@ static void load_weights(struct exporter *x, struct sbuf *warn)
 			            stats_weighting_name((enum stats_weighting)w), x->weights.why[w]);
 }
 
+static bool on_encounter_count(void *ctx, const char *agency, const char *domain, const char *size,
+                               long long count)
+{
+	struct exporter *x = ctx;
+	(void)domain;
+	(void)size;
+	if (x->nstrata == x->strata_cap) {
+		x->strata_cap = x->strata_cap ? 2 * x->strata_cap : 16;
+		x->strata = xrealloc(x->strata, x->strata_cap * sizeof *x->strata);
+	}
+	x->strata[x->nstrata++] = (struct stratum){.agency = xstrdup(agency), .n = count};
+	return true;
+}
+
+/*
+ * stratum_n: the encounters of each agency in the period (N_h), summed
+ * from the counts by cell that the weights use; sorted by agency.
+ */
+static bool load_strata(struct exporter *x)
+{
+	if (store_each_encounter_count(x->s, x->o->from, x->o->to, on_encounter_count, x) != STORE_OK)
+		return fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
+	qsort(x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
+	/* One entry per agency. */
+	size_t k = 0;
+	for (size_t i = 0; i < x->nstrata; i++) {
+		if (k > 0 && strcmp(x->strata[k - 1].agency, x->strata[i].agency) == 0) {
+			x->strata[k - 1].n += x->strata[i].n;
+			free(x->strata[i].agency);
+		} else {
+			x->strata[k++] = x->strata[i];
+		}
+	}
+	x->nstrata = k;
+	return true;
+}
+
 /* An export (filter NULL) or a page of responses (f is EXPORT_JSON). */
 static enum export_status run(struct store *s, const char *survey, enum export_format f,
                               const struct export_options *o, const struct export_filter *filter,
@@ -1557,6 +1660,8 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 		goto done;
 	}
 	load_weights(x, &warn);
+	if (!load_strata(x))
+		goto done;
 	char when[40];
 	struct tm tm = {0};
 	if (store_survey_data_time(s, sv->id, when, sizeof when) &&
@@ -1603,6 +1708,9 @@ done:
 	sbuf_free(&warn);
 	free(x->out.buf);
 	report_weights_free(&x->weights);
+	for (size_t i = 0; i < x->nstrata; i++)
+		free(x->strata[i].agency);
+	free(x->strata);
 	survey_free(sv);
 	free(def);
 	return x->status;

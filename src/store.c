@@ -170,6 +170,13 @@ enum stmt {
 	STMT__MAX
 };
 
+/*
+ * The date a response counts under (periods, month, quarter, year): its
+ * encounter's occurred_on, else the day of its submission in UTC+8.  R and
+ * E name the response and encounter tables of the query.
+ */
+#define SQL_DAY(R, E) "coalesce(" E ".occurred_on, date(" R ".submitted_at, '+8 hours'))"
+
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[STMT_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -226,7 +233,7 @@ static const char *const sql[STMT__MAX] = {
 	    "SELECT id, encounter_id, agency, domain, size, district, outcome, channel, day FROM ("
 	    " SELECT r.id, r.encounter_id, r.agency, r.domain, coalesce(e.size, r.size) AS size,"
 	    "  e.district, e.outcome, r.channel,"
-	    "  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS day"
+	    "  " SQL_DAY("r", "e") " AS day"
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " WHERE r.survey_id = ?)"
 	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99') ORDER BY id",
@@ -234,7 +241,7 @@ static const char *const sql[STMT__MAX] = {
 	    "SELECT sampled, agency, domain, size, count(*) FROM ("
 	    " SELECT r.encounter_id IS NOT NULL AS sampled, r.agency, r.domain,"
 	    "  coalesce(e.size, r.size) AS size,"
-	    "  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS day"
+	    "  " SQL_DAY("r", "e") " AS day"
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " WHERE r.survey_id = ?)"
 	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99')"
@@ -248,13 +255,13 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_EXPORT_ROWS] =
 	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
 	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
-	    " r.encounter_id IS NOT NULL"
+	    " r.encounter_id IS NOT NULL, " SQL_DAY("r", "e")
 	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " LEFT JOIN answer a ON a.response_id = r.id"
 	    /* "+": scan response in id order rather than sort (memory stays flat) */
 	    " WHERE +r.survey_id = ?1"
-	    " AND (?2 IS NULL OR coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) >= ?2)"
-	    " AND (?3 IS NULL OR coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) <= ?3)"
+	    " AND (?2 IS NULL OR " SQL_DAY("r", "e") " >= ?2)"
+	    " AND (?3 IS NULL OR " SQL_DAY("r", "e") " <= ?3)"
 	    " ORDER BY r.id, a.item, a.seq",
 	/* One page: the first ?8 responses after response ?2 that pass the
 	 * filters, then their answers.  The date is the encounter's, else the
@@ -262,13 +269,13 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_EXPORT_PAGE] =
 	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
 	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
-	    " r.encounter_id IS NOT NULL"
+	    " r.encounter_id IS NOT NULL, " SQL_DAY("r", "e")
 	    " FROM (SELECT p.* FROM response p LEFT JOIN encounter pe ON pe.id = p.encounter_id"
 	    "  WHERE p.survey_id = ?1 AND p.id > ?2"
 	    "  AND (?3 IS NULL OR p.agency = ?3) AND (?4 IS NULL OR p.domain = ?4)"
 	    "  AND (?5 IS NULL OR p.channel = ?5)"
-	    "  AND (?6 IS NULL OR coalesce(pe.occurred_on, date(p.submitted_at, '+8 hours')) >= ?6)"
-	    "  AND (?7 IS NULL OR coalesce(pe.occurred_on, date(p.submitted_at, '+8 hours')) <= ?7)"
+	    "  AND (?6 IS NULL OR " SQL_DAY("p", "pe") " >= ?6)"
+	    "  AND (?7 IS NULL OR " SQL_DAY("p", "pe") " <= ?7)"
 	    "  ORDER BY p.id LIMIT ?8) r"
 	    " LEFT JOIN encounter e ON e.id = r.encounter_id"
 	    " LEFT JOIN answer a ON a.response_id = r.id"
@@ -1227,6 +1234,7 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 			.text_len = text_len,
 			.na = sqlite3_column_int(st, 14) != 0,
 			.sampled = sqlite3_column_int(st, 15) != 0,
+			.date = col_or_null(st, 16),
 		};
 		if (!fn(ctx, &r)) {
 			rc = SQLITE_DONE;

@@ -43,7 +43,7 @@ SURVEYS = ["enforcement-enterprise", "enforcement-public", "names"]
 LANGS = ["zh", "en"]
 WEIGHTINGS = ["none", "base", "poststrat", "rake"]
 FIXED = ["response_id", "survey_version", "channel", "submitted_at", "agency", "domain", "size",
-         "district", "outcome"]
+         "district", "outcome", "date", "in_sample"]
 RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with",
             "byte", "double", "float", "if", "in", "int", "long", "strl", "using"}
 NA_SAV = 99
@@ -115,6 +115,7 @@ def columns(defn):
         else:
             cols.append((it["type"], it, None))
     cols += [("weight", w, None) for w in WEIGHTINGS]
+    cols.append(("stratum", "stratum_n", None))
     return cols
 
 
@@ -195,13 +196,15 @@ def expected(survey, period=None):
             " coalesce(e.size, r.size), e.district, e.outcome, r.encounter_id, e.occurred_on"
             " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
             " WHERE r.survey_id = ? ORDER BY r.id", (survey,)):
-        if not in_period(txt(day) if day is not None else utc8_day(txt(sub)), period):
+        date = txt(day) if day is not None else utc8_day(txt(sub))
+        if not in_period(date, period):
             continue
         rows.append({"id": rid, "linked": eid is not None, "agency": txt(ag), "domain": txt(dom),
                      "size": txt(size),
                      "fixed": {"response_id": txt(pid), "survey_version": ver, "channel": clean(ch),
                                "submitted_at": clean(sub), "agency": clean(ag), "domain": clean(dom),
-                               "size": clean(size), "district": clean(dist), "outcome": clean(outc)}})
+                               "size": clean(size), "district": clean(dist), "outcome": clean(outc),
+                               "date": date, "in_sample": 1 if eid is not None else 0}})
     ans = {}
     for (rid, item, seq, num, text, na) in con.execute(
             "SELECT a.response_id, a.item, a.seq, a.num, a.text, a.na FROM answer a"
@@ -209,6 +212,11 @@ def expected(survey, period=None):
         ans.setdefault(rid, {}).setdefault(txt(item), []).append((seq, num, text, na))
     ans = {r["id"]: ans.get(r["id"], {}) for r in rows}
     W = weights(rows, period)
+    # N_h: the encounters registered for the agency within the period.
+    N_h = {}
+    for (ag, occurred) in con.execute("SELECT agency, occurred_on FROM encounter"):
+        if in_period(txt(occurred), period):
+            N_h[txt(ag)] = N_h.get(txt(ag), 0) + 1
     points = defn["scale"]["points"]
     result = []
     for r in rows:
@@ -219,6 +227,8 @@ def expected(survey, period=None):
                 vals.append(r["fixed"][it])
             elif kind == "weight":
                 vals.append(W[r["id"]][it])
+            elif kind == "stratum":
+                vals.append(N_h[r["agency"]] if r["linked"] else None)
             elif it["id"] not in a:
                 vals.append(None)
             elif kind == "scale":
@@ -304,7 +314,7 @@ def check_names(what, defn, cols, names):
     if len(set(names)) != len(names):
         problems.append("duplicate names")
     if defn["id"] != "names":
-        want = [it if k in ("fixed",) else ("weight_" + it if k == "weight" else
+        want = [it if k in ("fixed", "stratum") else ("weight_" + it if k == "weight" else
                 (it["id"] + "_" + it["options"][j]["value"].replace("-", "_") if k == "multi" else it["id"]))
                 for k, it, j in cols]
         if names != want:
@@ -315,7 +325,7 @@ def check_names(what, defn, cols, names):
 
 def label_of(col, lang):
     kind, it, j = col
-    if kind in ("fixed", "weight"):
+    if kind in ("fixed", "weight", "stratum"):
         return None
     t = it["text"][lang]
     if kind == "multi":
@@ -543,6 +553,38 @@ say(not any(re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x00-\x08\x0b-\x1f
 district = names.index("district")
 say(any(r[district] == "'=1+1" for r in rows), "csv: a district starting with = is guarded too")
 say(not any(r[0].startswith("'") for r in rows), "csv: response ids are never altered")
+
+# The design columns an evaluator needs to reproduce the weights in SPSS or
+# Stata (svyset _n [pw=weight_base], strata(agency) fpc(stratum_n)): with
+# n_h the in-sample rows of agency h, weight_base = stratum_n / n_h.
+for period, suffix in ((None, ".zh."), (("2022-01-01", "2022-06-30"), ".h1.")):
+    _, names, rows = read_csv(os.path.join(OUT, "enforcement-enterprise" + suffix + "csv"))
+    ix = {n: k for k, n in enumerate(names)}
+    ins = [r for r in rows if r[ix["in_sample"]] == "1"]
+    n_h = {}
+    for r in ins:
+        n_h[r[ix["agency"]]] = n_h.get(r[ix["agency"]], 0) + 1
+    bad = [r[0] for r in ins if not close(float(r[ix["weight_base"]]) * n_h[r[ix["agency"]]],
+                                          float(r[ix["stratum_n"]]))]
+    say(ins and not bad and all(r[ix["stratum_n"]] == "" for r in rows if r[ix["in_sample"]] == "0"),
+        "design%s: weight_base = stratum_n / n_h for each of %d sampled rows; stratum_n empty outside the sample"
+        % (" " + "..".join(period) if period else "", len(ins)), "%r" % bad[:3])
+    say(names[names.index("outcome") + 1: names.index("outcome") + 3] == ["date", "in_sample"] and
+        names[-1] == "stratum_n" and names[-2] == "weight_rake",
+        "design: date and in_sample follow outcome, stratum_n the weights", "%r" % names)
+for lang in LANGS:
+    for fmt in ("sav", "dta"):
+        _, _, meta = readstat_csv(os.path.join(OUT, "enforcement-enterprise.%s.%s" % (lang, fmt)))
+        var = {v["name"]: v for v in meta["variables"]}
+        say(all(var.get(n, {}).get("label") for n in ("date", "in_sample", "stratum_n")) and
+            sorted(str(c["code"])[:1] for c in var["in_sample"].get("categories", [])) == ["0", "1"],
+            "design %s %s: date, in_sample and stratum_n are labelled, in_sample's values too" % (lang, fmt),
+            "%r" % {n: var.get(n) for n in ("date", "in_sample", "stratum_n")})
+    wb = openpyxl.load_workbook(os.path.join(OUT, "enforcement-enterprise.%s.xlsx" % lang))
+    cb = {r[0].value: [c.value for c in r] for r in wb["codebook"].iter_rows()}
+    say(all(cb.get(n) and cb[n][1] for n in ("date", "in_sample", "stratum_n")),
+        "design %s xlsx codebook: date, in_sample and stratum_n with their labels" % lang,
+        "%r" % {n: cb.get(n) for n in ("date", "in_sample", "stratum_n")})
 
 # Older versions: version 2 dropped the item disruption and the encounter
 # type "other" and added the type "complaint".  The answers to version 1

@@ -273,9 +273,9 @@ static void assert_csv(struct fixture *f, const char *items, const char *a0, con
 	assert_null(strstr(msg, "older versions"));
 	char *expect = xasprintf(
 		"response_id,survey_version,channel,submitted_at,agency,domain,size,district,outcome,"
-		"%s,weight_none,weight_base,weight_poststrat,weight_rake\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,%s,1,,,\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,%s,1,,,\r\n",
+		"date,in_sample,%s,weight_none,weight_base,weight_poststrat,weight_rake,stratum_n\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,%s,1,,,,\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,%s,1,,,,\r\n",
 		items, f->id[0], a0, f->id[1], a1);
 	assert_string_equal(m.b.data, expect);
 	free(expect);
@@ -387,6 +387,80 @@ static void older_versions(void **state)
 	}
 }
 
+/* The JSON export of f's survey over [from, to] (NULL: open), parsed. */
+static cJSON *json_of(struct fixture *f, const char *from, const char *to)
+{
+	struct export_options o;
+	struct mem m = {.limit = SIZE_MAX};
+	char msg[512];
+	export_options_default(&o);
+	o.from = from;
+	o.to = to;
+	sbuf_init(&m.b);
+	assert_int_equal(export_write(f->s, "t", EXPORT_JSON, &o, mem_sink, &m, msg, sizeof msg), EXPORT_OK);
+	cJSON *j = cJSON_Parse(m.b.data);
+	assert_non_null(j);
+	sbuf_free(&m.b);
+	return j;
+}
+
+/*
+ * The design columns: date (the encounter's, not the submission's),
+ * in_sample, and stratum_n = the agency's encounters in the period.
+ */
+static void design_columns(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const when[] = {"2022-03-01", "2022-04-10", "2022-06-01"};
+	for (size_t i = 0; i < ARRAY_SIZE(when); i++) {
+		struct encounter e = {.size = "small", .district = "d"};
+		snprintf(e.id, sizeof e.id, "E%zu", i);
+		snprintf(e.agency, sizeof e.agency, "A01");
+		snprintf(e.domain, sizeof e.domain, "market");
+		snprintf(e.occurred_on, sizeof e.occurred_on, "%s", when[i]);
+		assert_int_equal(store_encounter_add(f->s, &e), STORE_OK);
+	}
+	struct pairs in;
+	struct answers a;
+	struct answer_errors errs = {.n = 0};
+	char id[64];
+	pairs_init(&in);
+	pairs_add(&in, "q", "5");
+	assert_true(answers_check(f->sv, &in, false, &a, &errs));
+	struct response_meta m = {.survey = "t", .survey_version = 1, .channel = "phone",
+	                          .encounter = "E0", .agency = "A01", .domain = "market",
+	                          .size = "small", .submitted_at = "2022-05-01T20:00:00Z"};
+	assert_int_equal(store_response_add(f->s, &m, &a, id, sizeof id), STORE_OK);
+	answers_free(&a);
+	pairs_free(&in);
+
+	cJSON *j = json_of(f, NULL, NULL);
+	assert_int_equal(cJSON_GetArraySize(j), 3);
+	cJSON *pub = cJSON_GetArrayItem(j, 0), *inv = cJSON_GetArrayItem(j, 2);
+	assert_string_equal(cJSON_GetObjectItem(pub, "date")->valuestring, "2022-05-01");
+	assert_int_equal(cJSON_GetObjectItem(pub, "in_sample")->valueint, 0);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(pub, "stratum_n")));
+	assert_string_equal(cJSON_GetObjectItem(inv, "date")->valuestring, "2022-03-01");
+	assert_int_equal(cJSON_GetObjectItem(inv, "in_sample")->valueint, 1);
+	assert_int_equal(cJSON_GetObjectItem(inv, "stratum_n")->valueint, 3);
+	assert_true(cJSON_GetObjectItem(inv, "weight_base")->valuedouble == 3.0);
+	cJSON_Delete(j);
+
+	/* A period: only its responses, N_h of its encounters. */
+	j = json_of(f, "2022-01-01", "2022-04-30");
+	assert_int_equal(cJSON_GetArraySize(j), 1);
+	inv = cJSON_GetArrayItem(j, 0);
+	assert_string_equal(cJSON_GetObjectItem(inv, "response_id")->valuestring, id);
+	assert_int_equal(cJSON_GetObjectItem(inv, "stratum_n")->valueint, 2);
+	assert_true(cJSON_GetObjectItem(inv, "weight_base")->valuedouble == 2.0);
+	cJSON_Delete(j);
+
+	/* Dated by its encounter, not by its submission (2 May in UTC+8). */
+	j = json_of(f, "2022-05-02", "2022-05-02");
+	assert_int_equal(cJSON_GetArraySize(j), 0);
+	cJSON_Delete(j);
+}
+
 /* Pages of GET /api/v1/responses: the cursor walks the responses in order. */
 static void pages(void **state)
 {
@@ -404,6 +478,9 @@ static void pages(void **state)
 	cJSON *r0 = cJSON_GetArrayItem(rows, 0);
 	assert_string_equal(cJSON_GetObjectItem(r0, "response_id")->valuestring, f->id[0]);
 	assert_null(cJSON_GetObjectItem(r0, "weight_none")); /* weights belong to the export */
+	assert_null(cJSON_GetObjectItem(r0, "stratum_n"));   /* so does N_h */
+	assert_string_equal(cJSON_GetObjectItem(r0, "date")->valuestring, "2022-05-01");
+	assert_int_equal(cJSON_GetObjectItem(r0, "in_sample")->valueint, 0);
 	assert_string_equal(cJSON_GetObjectItem(j, "next_cursor")->valuestring, f->id[0]);
 	cJSON_Delete(j);
 
@@ -478,6 +555,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(json_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(binary_exports, setup, teardown),
 		cmocka_unit_test_setup_teardown(older_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(design_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 	};
