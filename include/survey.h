@@ -202,4 +202,14 @@ void answer_errors_add(struct answer_errors *e, const char *item,
 /* The error for an item, or ANSWER_OK. */
 enum answer_err answer_errors_for(const struct answer_errors *e, const char *item);
 
+/*
+ * The channels an answer can come through, in a fixed order (metrics and
+ * the registry list them so): web (the form), qr (the form from a QR
+ * code), phone, paper, kiosk, api, other.
+ */
+#define RESPONSE_CHANNELS 7
+extern const char *const response_channels[RESPONSE_CHANNELS];
+/* The index of channel in response_channels, or -1. */
+int response_channel_index(const char *channel);
+
 #endif

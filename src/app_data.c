@@ -322,7 +322,6 @@ int app_api_registry(struct app *a, const struct http_request *req, struct http_
 	struct registry_list ag = {0}, dom = {0};
 	static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
 	static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
-	static const char *const channels[] = {"web", "qr", "phone", "paper", "kiosk", "api", "other"};
 	(void)rest;
 	if (store_registry_list(a->store, REGISTRY_AGENCY, &ag) != STORE_OK ||
 	    store_registry_list(a->store, REGISTRY_DOMAIN, &dom) != STORE_OK) {
@@ -334,7 +333,7 @@ int app_api_registry(struct app *a, const struct http_request *req, struct http_
 	cJSON_AddItemToObject(root, "domains", registry_json(&dom));
 	cJSON_AddItemToObject(root, "sizes", cJSON_CreateStringArray(sizes, 5));
 	cJSON_AddItemToObject(root, "outcomes", cJSON_CreateStringArray(outcomes, 5));
-	cJSON_AddItemToObject(root, "channels", cJSON_CreateStringArray(channels, 7));
+	cJSON_AddItemToObject(root, "channels", cJSON_CreateStringArray(response_channels, RESPONSE_CHANNELS));
 	registry_list_free(&ag);
 	registry_list_free(&dom);
 	http_json(r, 200, root);

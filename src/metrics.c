@@ -4,6 +4,8 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "survey.h"
+
 /* Route names are literals from app.c's table; up to this many distinct. */
 #define MAX_ROUTES 24
 
@@ -19,8 +21,7 @@ static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405,
 static const double buckets[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 #define N_BUCKETS (sizeof buckets / sizeof buckets[0])
 
-static const char *const channels[] = {"web", "qr", "phone", "paper", "kiosk", "api", "other"};
-#define N_CHANNELS (sizeof channels / sizeof channels[0])
+#define N_CHANNELS RESPONSE_CHANNELS
 
 static _Atomic(const char *) route_names[MAX_ROUTES];
 static atomic_ulong requests[MAX_ROUTES][N_STATUS];
@@ -65,11 +66,8 @@ void metrics_request(const char *route, int status, double seconds)
 
 void metrics_answer(const char *channel)
 {
-	size_t c = N_CHANNELS - 1;
-	for (size_t i = 0; i < N_CHANNELS; i++)
-		if (strcmp(channel, channels[i]) == 0)
-			c = i;
-	atomic_fetch_add(&answers[c], 1);
+	int c = response_channel_index(channel);
+	atomic_fetch_add(&answers[c >= 0 ? c : N_CHANNELS - 1], 1); /* unknown: "other" */
 }
 
 void metrics_reject(enum reject why)
@@ -123,7 +121,7 @@ void metrics_render(struct sbuf *out)
 	sbuf_adds(out, "# HELP manyi_answers_stored_total Answers stored, by channel.\n"
 	               "# TYPE manyi_answers_stored_total counter\n");
 	for (size_t c = 0; c < N_CHANNELS; c++)
-		sbuf_printf(out, "manyi_answers_stored_total{channel=\"%s\"} %lu\n", channels[c],
+		sbuf_printf(out, "manyi_answers_stored_total{channel=\"%s\"} %lu\n", response_channels[c],
 		            atomic_load(&answers[c]));
 	sbuf_adds(out, "# HELP manyi_submissions_rejected_total Submissions not stored, by reason.\n"
 	               "# TYPE manyi_submissions_rejected_total counter\n");

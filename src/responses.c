@@ -10,7 +10,6 @@
 #include "encounter.h"
 #include "util.h"
 
-static const char *const channels[] = {"web", "qr", "phone", "paper", "kiosk", "api", "other"};
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 static long long days_from_civil(int y, int m, int d)
@@ -177,10 +176,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	char when[32];
 	bool ok = false;
 
-	bool known_channel = false;
-	for (size_t i = 0; i < ARRAY_SIZE(channels); i++)
-		known_channel |= strcmp(channel, channels[i]) == 0;
-	if (!known_channel) {
+	if (response_channel_index(channel) < 0) {
 		snprintf(msg, n, "channel \"%.32s\" is not one of web, qr, phone, paper, kiosk, api, other", channel);
 		return false;
 	}

@@ -1036,3 +1036,14 @@ void answers_free(struct answers *a)
 	free(a->a);
 	a->a = NULL;
 }
+
+const char *const response_channels[RESPONSE_CHANNELS] = {"web",   "qr",  "phone", "paper",
+                                                          "kiosk", "api", "other"};
+
+int response_channel_index(const char *channel)
+{
+	for (int i = 0; channel != NULL && i < RESPONSE_CHANNELS; i++)
+		if (strcmp(channel, response_channels[i]) == 0)
+			return i;
+	return -1;
+}
