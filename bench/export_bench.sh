@@ -85,7 +85,8 @@ SQL
 }
 
 # The same rows as the export, from the sqlite3 shell: one per response,
-# the response columns and every answer column, pivoted in SQL.
+# the response columns (date and in_sample included) and every answer
+# column, pivoted in SQL.
 pivot_sql() {
 	local cols="" i o
 	for i in legality procedure fairness civility efficiency transparency integrity disruption overall; do
@@ -98,7 +99,9 @@ pivot_sql() {
 	done
 	cols="$cols, max(CASE WHEN a.item = 'comment' THEN a.text END) AS comment"
 	echo "SELECT r.public_id AS response_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,
-	  coalesce(e.size, r.size) AS size, e.district, e.outcome $cols
+	  coalesce(e.size, r.size) AS size, e.district, e.outcome,
+	  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS date,
+	  r.encounter_id IS NOT NULL AS in_sample $cols
 	FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id
 	LEFT JOIN answer a ON a.response_id = r.id
 	WHERE r.survey_id = '$SURVEY' GROUP BY r.id ORDER BY r.id;"
@@ -141,7 +144,7 @@ for run in 1 2 3; do
 done
 rows_m=$("$BIN/manyi" --db "$big" export --survey $SURVEY --format csv | wc -l)
 rows_s=$(sqlite3 -csv -header "$big" "$sql" | wc -l)
-printf 'best: manyi export %.2f s (%s lines, with 4 weight columns), sqlite3 -csv %.2f s (%s lines)\n' \
+printf 'best: manyi export %.2f s (%s lines, with 4 weight columns and stratum_n), sqlite3 -csv %.2f s (%s lines)\n' \
 	"$best_manyi" "$rows_m" "$best_sqlite" "$rows_s"
 printf 'ratio manyi / sqlite3: %.2f (below 1: manyi is faster)\n' "$(echo "$best_manyi / $best_sqlite" | bc -l)"
 
