@@ -186,6 +186,13 @@ enum export_status export_write(struct store *s, const char *survey, enum export
                                 const struct export_options *o, export_sink sink, void *ctx,
                                 char *msg, size_t msglen);
 
+/*
+ * The warnings export_write() would give (in msg; "" when none) without
+ * reading a row: for GET /api/v1/export, which must send them in its head.
+ */
+enum export_status export_warnings(struct store *s, const char *survey, enum export_format f,
+                                   const struct export_options *o, char *msg, size_t msglen);
+
 /* export_write() to a stdio stream (borrowed; not closed, not flushed). */
 enum export_status export_write_file(struct store *s, const char *survey, enum export_format f,
                                      const struct export_options *o, FILE *out, char *msg,

@@ -480,7 +480,7 @@ static void cors_headers(const struct http_request *req, struct http_response *r
 		http_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
 		http_header(r, "Access-Control-Max-Age", "600");
 	} else {
-		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After, Content-Disposition");
+		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After, Content-Disposition, Manyi-Warning");
 	}
 }
 

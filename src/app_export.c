@@ -163,6 +163,14 @@ int app_api_export(struct app *a, const struct http_request *req, struct http_re
 		status = 400;
 		goto fail;
 	}
+	/* What the command line prints as warnings goes in the head here. */
+	char warn[2048];
+	if (export_warnings(a->store, j->survey, f, &j->o, warn, sizeof warn) == EXPORT_OK && *warn) {
+		for (char *p = warn; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				*p = '?'; /* a header holds printable ASCII */
+		http_header(r, "Manyi-Warning", warn);
+	}
 	j->store = a->store;
 	j->format = f;
 	char disposition[128];

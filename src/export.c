@@ -1660,6 +1660,8 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 		goto done;
 	}
 	load_weights(x, &warn);
+	if (sink == NULL)
+		goto done; /* export_warnings(): no rows */
 	if (!load_strata(x))
 		goto done;
 	char when[40];
@@ -1721,6 +1723,12 @@ enum export_status export_write(struct store *s, const char *survey, enum export
                                 char *msg, size_t msglen)
 {
 	return run(s, survey, f, o, NULL, sink, ctx, msg, msglen);
+}
+
+enum export_status export_warnings(struct store *s, const char *survey, enum export_format f,
+                                   const struct export_options *o, char *msg, size_t msglen)
+{
+	return run(s, survey, f, o, NULL, NULL, NULL, msg, msglen);
 }
 
 static bool sbuf_sink(void *ctx, const void *data, size_t n)

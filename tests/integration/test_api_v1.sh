@@ -130,7 +130,10 @@ eq "a preflight is 204" "$STATUS" 204
 contains "allowing the Authorization header" "$HEADERS" "Access-Control-Allow-Headers: Authorization"
 
 api "$ekey" GET "/api/v1/export?survey=enforcement-enterprise&format=csv" -H "Origin: https://dash.example.gov.cn"
-contains "CORS: a dashboard may read the file name of a download" "$HEADERS" "Access-Control-Expose-Headers: ETag, Retry-After, Content-Disposition"
+contains "CORS: a dashboard may read the file name of a download" "$HEADERS" "Access-Control-Expose-Headers: ETag, Retry-After, Content-Disposition, Manyi-Warning"
+
+api "$ekey" GET "/api/v1/export?survey=enforcement-public&format=csv"
+contains "export: what manyi export warns of comes in the head" "$(grep -i "^Manyi-Warning:" <<<"$HEADERS")" "weight_base is empty"
 
 # HEAD on a download gives its head and runs nothing.
 head=$(curl -sS -I -H "Authorization: Bearer $ekey" "$BASE/api/v1/export?survey=enforcement-enterprise&format=xlsx")
