@@ -14,8 +14,9 @@
  *   date             YYYY-MM-DD, the date the statistics give the response
  *                    (periods, month, quarter, year): the encounter's
  *                    occurred_on, else the submission day in UTC+8.  A
- *                    string in every format, .sav and .dta included (Stata:
- *                    date(date, "YMD"); SPSS: NUMBER(date, SDATE10)).
+ *                    string in csv, json and xlsx; a date variable in .sav
+ *                    (format SDATE10, yyyy/mm/dd) and .dta (%td, the
+ *                    format every Stata reader takes for a date).
  *   in_sample        1 when the response is linked to an encounter (the
  *                    invitation sample, the design of the weights), else 0;
  *                    value labels in .sav and .dta

@@ -87,6 +87,9 @@ long b64url_decode(const char *s, unsigned char *out, size_t cap);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void time_now_iso(char *buf, size_t n);
 
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian; any year). */
+long long days_from_civil(long long y, int m, int d);
+
 /*
  * Append s (len bytes) to b as one RFC 4180 field: quoted when it holds a
  * comma, quote, CR or LF.  With guard, text that Excel or WPS would run as

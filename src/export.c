@@ -267,6 +267,7 @@ static bool col_is_string(enum col_kind k, bool numeric_choice)
 	case COL_STRATUM_N:
 		return false;
 	case COL_CHOICE:
+	case COL_DATE: /* a date variable in .sav and .dta */
 		return !numeric_choice;
 	default:
 		return true;
@@ -1267,6 +1268,11 @@ static bool rs_begin(struct exporter *x)
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_DOUBLE, 0);
 			readstat_variable_set_measure(v, READSTAT_MEASURE_SCALE);
 			readstat_variable_set_format(v, sav ? "F12.6" : "%12.6f");
+		} else if (c->kind == COL_DATE) {
+			/* SPSS counts seconds from 1582-10-14, Stata days from 1960-01-01. */
+			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_DOUBLE, 0);
+			readstat_variable_set_format(v, sav ? "SDATE10" : "%td");
+			readstat_variable_set_measure(v, READSTAT_MEASURE_SCALE);
 		} else if (c->kind == COL_VERSION || c->kind == COL_STRATUM_N) {
 			v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT32, 0);
 			readstat_variable_set_measure(v, c->kind == COL_VERSION ? READSTAT_MEASURE_NOMINAL
@@ -1352,6 +1358,17 @@ static bool rs_row(struct exporter *x)
 			if (x->ref_pos >= x->nrefs)
 				return fail(x, EXPORT_STORE, "the responses changed during the export");
 			e = readstat_insert_string_ref(x->rs, c->var, x->refs[x->ref_pos++]);
+		} else if (c->kind == COL_DATE) {
+			int y, m, d;
+			if (v.t != CELL_STR || sscanf(v.s, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+				e = readstat_insert_missing_value(x->rs, c->var);
+			} else {
+				double days = (double)days_from_civil(y, m, d);
+				e = readstat_insert_double_value(
+				    x->rs, c->var,
+				    x->f == EXPORT_SAV ? (days - (double)days_from_civil(1582, 10, 14)) * 86400
+				                       : days - (double)days_from_civil(1960, 1, 1));
+			}
 		} else if (col_is_string(c->kind, x->numeric_choice)) {
 			e = readstat_insert_string_value(x->rs, c->var,
 			                                 v.t == CELL_STR ? rs_string(x, v.s, v.len, c->width) : "");

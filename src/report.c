@@ -690,17 +690,7 @@ static enum report_status estimate_period(struct store *s, const struct report_q
 	return REPORT_OK;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian), and back. */
-static long long days_from_civil(long long y, int m, int d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
+/* Back from days since 1970-01-01 to a civil date (util's days_from_civil()). */
 static void civil_from_days(long long z, long long *y, int *m, int *d)
 {
 	z += 719468;

@@ -267,6 +267,12 @@ def as_format(fmt, col, v):
     if fmt in ("sav", "dta"):
         if kind == "choice":
             return None if v is None else choice_code(it, v)
+        if kind == "fixed" and it == "date" and v is not None:
+            # A date variable: SPSS seconds since 1582-10-14, Stata days since 1960-01-01.
+            day = datetime.date.fromisoformat(v)
+            if fmt == "sav":
+                return float((day - datetime.date(1582, 10, 14)).days * 86400)
+            return float((day - datetime.date(1960, 1, 1)).days)
         if v == "na":
             return NA_SAV if fmt == "sav" else ".a"
         return v
@@ -580,6 +586,8 @@ for lang in LANGS:
             sorted(str(c["code"])[:1] for c in var["in_sample"].get("categories", [])) == ["0", "1"],
             "design %s %s: date, in_sample and stratum_n are labelled, in_sample's values too" % (lang, fmt),
             "%r" % {n: var.get(n) for n in ("date", "in_sample", "stratum_n")})
+        say(var["date"]["type"] == "NUMERIC" and var["date"].get("format") in ("DATE", "DATE_TIME"),
+            "design %s %s: date is a date variable, not text" % (lang, fmt), "%r" % var["date"])
     wb = openpyxl.load_workbook(os.path.join(OUT, "enforcement-enterprise.%s.xlsx" % lang))
     cb = {r[0].value: [c.value for c in r] for r in wb["codebook"].iter_rows()}
     say(all(cb.get(n) and cb[n][1] for n in ("date", "in_sample", "stratum_n")),
