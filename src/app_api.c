@@ -29,7 +29,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 	int version, status;
 	struct invitation inv;
 	unsigned char hash[32];
-	bool invited = false;
+	bool invited = false, keyed = false;
 
 	(void)rest;
 	sbuf_init(&body);
@@ -89,8 +89,35 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		}
 		invited = true;
 	}
-	if (!invited)
-	app_check_context(a, sub.agency, sub.domain, "agency", "domain", &ctx_errs);
+	if (!invited) {
+		/*
+		 * An answer without an invitation is the public channel: as on the
+		 * form, at most so many an hour from one address, so that nobody
+		 * can pad an agency's ratings by script.  An app that posts for
+		 * many people from one server uses an evaluator key; an agency key
+		 * never submits answers (an agency does not rate itself).
+		 */
+		long wait = 0;
+		if (*req->authorization != '\0') {
+			struct principal p;
+			if ((status = app_require_key(a, req, r, &p)) != 0)
+				goto done;
+			if (p.role != ROLE_EVALUATOR) {
+				http_json_error(r, status = 403, "forbidden",
+				                "an agency key cannot submit answers; nothing was stored", NULL);
+				goto done;
+			}
+			keyed = true;
+		} else if (!throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr,
+		                             time(NULL), &wait)) {
+			http_json_error(r, status = 429, "too_many_answers",
+			                "too many answers without an invitation from this address; nothing was "
+			                "stored, try again later", NULL);
+			app_retry_after(r, wait);
+			goto done;
+		}
+		app_check_context(a, sub.agency, sub.domain, "agency", "domain", &ctx_errs);
+	}
 	submit_answers(sv, &sub, &items, &errs);
 	struct answer_errors check_errs = {.n = 0};
 	answers_check(sv, &items, false, &ans, &check_errs);
@@ -114,6 +141,8 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		status = app_store_failure_json(a, r, e);
 		goto done;
 	}
+	if (!invited && !keyed)
+		throttle_count(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, time(NULL));
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", public_id);
 	http_json(r, status = 201, o);

@@ -90,4 +90,26 @@ eq "the public survey accepts a good answer" "$STATUS" 201
 
 req GET /healthz
 eq "healthz answers" "$STATUS $BODY" '200 {"status":"ok"}'
+# Padding by script: answers without an invitation are the public channel,
+# at most 20 an hour from one address, as on the form.
+n0=$(count)
+codes=""
+for i in $(seq 25); do
+	post "$(good answers.overall=5)"
+	codes="$codes $STATUS"
+done
+stored=$(( $(count) - n0 ))
+check "public answers from one address stop at the hourly limit" test "$stored" -le 20
+contains "then 429" "$codes" "429"
+contains "with the JSON code" "$BODY" '"too_many_answers"'
+contains "and when to come back" "$HEADERS" "Retry-After:"
+eq "nothing stored past the limit" "$(count)" "$((n0 + stored))"
+ekey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$($MANYI key create --role agency --agency A03 2>/dev/null)
+req POST /api/v1/responses -H 'Content-Type: application/json' -H "Authorization: Bearer $ekey" --data-binary "$(good)"
+eq "an app with an evaluator key posts for many people" "$STATUS" 201
+req POST /api/v1/responses -H 'Content-Type: application/json' -H "Authorization: Bearer $akey" --data-binary "$(good)"
+eq "an agency key cannot submit answers (an agency does not rate itself)" "$STATUS/$(json 'j["error"]["code"]')" "403/forbidden"
+req POST /api/v1/responses -H 'Content-Type: application/json' -H "Authorization: Bearer mk_nonsense" --data-binary "$(good)"
+eq "a wrong key is 401, not a silent public answer" "$STATUS" 401
 it_done
