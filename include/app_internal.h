@@ -57,6 +57,7 @@ enum msg {
 	MSG_BUSY,
 	MSG_CSRF_EXPIRED,
 	MSG_CSRF_MISSING,
+	MSG_CSRF_NO_COOKIE,
 	MSG_TOKEN_TITLE,
 	MSG_TOKEN_UNKNOWN,
 	MSG_USED_TITLE,
@@ -65,6 +66,7 @@ enum msg {
 	MSG_EXPIRED,
 	MSG_SLOW_TITLE,
 	MSG_SLOW,
+	MSG_SLOW_PUBLIC,
 	MSG__MAX
 };
 
@@ -86,7 +88,8 @@ void app_retry_after(struct http_response *r, long seconds);
 
 /*
  * Resolve a token for survey, counting unknown ones against the address.
- * *throttled is set (and nothing resolved) when the address is locked out.
+ * A known token is always resolved; an unknown one from an address locked
+ * out sets *throttled.
  */
 enum invite_state app_resolve_token(struct app *a, const struct http_request *req,
                                        const char *survey, const char *token, time_t now,
@@ -100,11 +103,14 @@ char *app_encounter_context(struct app *a, const struct encounter *e, enum lang 
  * Store an answer in one transaction.  With an invitation (hash not NULL)
  * the token is marked used and the encounter's agency, domain and size are
  * recorded; an answer already there for the encounter, by any token or
- * channel, gives STORE_ERR_CONSTRAINT and stores nothing.
+ * channel, gives STORE_ERR_CONSTRAINT and stores nothing.  once (32 bytes,
+ * or NULL) names the form render answered: a second answer from the same
+ * render (a double tap) gives STORE_ERR_CONSTRAINT and stores nothing.
  */
 enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
                                    const struct invitation *inv, const unsigned char *hash,
-                                   const char *agency, const char *domain, const char *channel,
+                                   const unsigned char *once, const char *agency,
+                                   const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen);
 
 /* Map a store failure to a page; logs the detail. */

@@ -31,6 +31,7 @@ struct form_view {
 	const char *action;           /* form action, e.g. "/s/enforcement-enterprise" */
 	const char *csrf;             /* value of the hidden _csrf field */
 	const char *token;            /* invitation token (hidden _t) or NULL */
+	const char *nonce;            /* this render's hidden _n (a double tap stores once) or NULL */
 	const char *context;          /* encounter context line, already localised, or NULL */
 	bool ask_context;             /* show agency and domain selects (_agency, _domain) */
 	const struct html_choice *agencies;

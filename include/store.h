@@ -348,4 +348,13 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
  */
 bool store_survey_data_time(struct store *s, const char *survey, char *out, size_t n);
 
+/*
+ * Record that the form render hash (a hash of its CSRF token) has been
+ * answered, in the caller's transaction; entries older than keep seconds
+ * are dropped first (their forms have expired).  STORE_ERR_CONSTRAINT when
+ * it was answered already: a double tap, stored once.
+ */
+enum store_err store_once(struct store *s, const unsigned char hash[32], long long now,
+                          long long keep);
+
 #endif

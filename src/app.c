@@ -46,6 +46,12 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_CSRF_MISSING] = {"无法确认提交来自本问卷页面（浏览器可能禁用了 Cookie）。您填写的内容已保留，请再次提交。",
 	                      "We could not confirm that this came from the survey page (cookies may be blocked). "
 	                      "Your answers are kept: please submit again."},
+	[MSG_CSRF_NO_COOKIE] = {"您的浏览器没有保存本站的 Cookie，公开问卷因此无法确认提交来自本页面（这是为了防止他人冒名批量提交）。"
+	                        "请允许本站使用 Cookie 后再次提交，您填写的内容已保留；收到的评价链接或二维码则不需要 Cookie。",
+	                        "Your browser did not keep this site's cookie, so the public survey cannot confirm that "
+	                        "this came from its page (this stops others from submitting in bulk in your name). Please "
+	                        "allow cookies for this site and submit again: your answers are kept. A link or QR code "
+	                        "you were sent works without cookies."},
 	[MSG_TOKEN_TITLE] = {"评价链接无效", "This link is not valid"},
 	[MSG_TOKEN_UNKNOWN] = {"该评价链接无效，请核对链接或二维码是否完整。",
 	                       "This survey link is not valid. Please check that the link or QR code is complete."},
@@ -58,6 +64,9 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	                 "You can still give your view through the public survey."},
 	[MSG_SLOW_TITLE] = {"请稍后再试", "Please try again later"},
 	[MSG_SLOW] = {"尝试次数过多，请稍后再试。", "Too many attempts. Please wait a while and try again."},
+	[MSG_SLOW_PUBLIC] = {"这个网络地址在一小时内已提交了很多份公开评价，请稍后再提交。您填写的内容已保留在下面。",
+	                     "Many public answers have come from this network address within the hour; please "
+	                     "submit again later. Your answers are kept below."},
 };
 
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
@@ -189,11 +198,14 @@ enum invite_state app_resolve_token(struct app *a, const struct http_request *re
                                        long *throttled)
 {
 	*throttled = 0;
+	enum invite_state st = invite_resolve(a->store, survey, token, now, inv, hash);
+	/* A real token is never refused for others' mistakes behind the same
+	 * address (carrier NAT puts many phones behind one). */
+	if (st != INVITE_UNKNOWN)
+		return st;
 	if (!throttle_allowed(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
 		return INVITE_UNKNOWN;
-	enum invite_state st = invite_resolve(a->store, survey, token, now, inv, hash);
-	if (st == INVITE_UNKNOWN)
-		throttle_count(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now);
+	throttle_count(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now);
 	return st;
 }
 
@@ -225,7 +237,8 @@ char *app_encounter_context(struct app *a, const struct encounter *e, enum lang 
  */
 enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
                                    const struct invitation *inv, const unsigned char *hash,
-                                   const char *agency, const char *domain, const char *channel,
+                                   const unsigned char *once, const char *agency,
+                                   const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen)
 {
 	struct encounter e;
@@ -249,6 +262,9 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
 		m.size = e.size;
 		m.channel = inv->channel;
 	}
+	if (once != NULL &&
+	    (err = store_once(a->store, once, (long long)time(NULL), 2 * CSRF_MAX_AGE)) != STORE_OK)
+		goto fail;
 	if ((err = store_response_add(a->store, &m, ans, public_id, idlen)) != STORE_OK ||
 	    (err = store_commit(a->store)) != STORE_OK)
 		goto fail;

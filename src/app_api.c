@@ -130,7 +130,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		goto done;
 	}
 
-	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, sub.agency,
+	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, NULL, sub.agency,
 	                                sub.domain, "api", &ans, public_id, sizeof public_id);
 	if (e == STORE_ERR_CONSTRAINT && invited) {
 		http_json_error(r, status = 409, "token_used",

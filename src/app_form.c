@@ -1,5 +1,6 @@
 /* app_form — the HTML form, GET and POST /s/{survey}; see include/app_internal.h. */
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct form_ctx {
 	const char *context;    /* the encounter line shown with an invitation */
 	char action[128];
 	char csrf[CSRF_TOKEN_LEN];
+	char nonce[24];         /* this render's _n: random, base64url */
 };
 
 /*
@@ -55,11 +57,17 @@ static int render_form(struct app *a, struct http_response *r, int status,
 	ac = choices_of(&agencies);
 	dc = choices_of(&domains);
 
+	/* Every render its own _n: the answer it gives is stored once. */
+	unsigned char raw[16];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(fc->nonce, sizeof fc->nonce, raw, sizeof raw,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	struct form_view v = {
 		.survey = sv,
 		.lang = fc->lang,
 		.action = fc->action,
 		.csrf = fc->csrf,
+		.nonce = fc->nonce,
 		.token = fc->token[0] ? fc->token : NULL,
 		.context = fc->context,
 		.ask_context = fc->token[0] == '\0',
@@ -209,21 +217,13 @@ int app_form_post(struct app *a, const struct http_request *req,
 	fc.survey_id = id;
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
 
-	/* CSRF first: nothing from a forged post is even validated. */
 	time_t now = time(NULL);
-	const char *posted = pairs_get(&form, "_csrf");
-	bool have_cookie = cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie);
-	enum csrf_result cr = csrf_check(a->secret, id, posted, have_cookie ? cookie : NULL,
-	                                 now, CSRF_MAX_AGE);
-	if (cr != CSRF_VALID) {
-		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
-		status = render_form(a, r, 403, sv, &fc, &form, NULL,
-		                     app_msgs[cr == CSRF_EXPIRED ? MSG_CSRF_EXPIRED : MSG_CSRF_MISSING][fc.lang]);
-		goto done;
-	}
-	snprintf(fc.csrf, sizeof fc.csrf, "%s", posted);
-
-	/* An invitation: the encounter gives the context. */
+	/*
+	 * An invitation: the encounter gives the context, and the token is the
+	 * capability (one answer per encounter), so a forged post cannot use
+	 * it without knowing it and no cookie is needed.  A form left open
+	 * past the CSRF lifetime, or a browser without cookies, still answers.
+	 */
 	if ((v = pairs_get(&form, "_t")) != NULL && *v != '\0') {
 		struct encounter e;
 		long wait;
@@ -242,6 +242,38 @@ int app_form_post(struct app *a, const struct http_request *req,
 		fc.context = context = app_encounter_context(a, &e, fc.lang);
 	}
 
+	/* The public form: CSRF before anything of a forged post is validated. */
+	const char *posted = pairs_get(&form, "_csrf");
+	bool have_cookie = cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie);
+	enum csrf_result cr = invited ? CSRF_VALID
+	                              : csrf_check(a->secret, id, posted, have_cookie ? cookie : NULL,
+	                                           now, CSRF_MAX_AGE);
+	if (cr != CSRF_VALID) {
+		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
+		status = render_form(a, r, 403, sv, &fc, &form, NULL,
+		                     app_msgs[cr == CSRF_EXPIRED ? MSG_CSRF_EXPIRED
+		                              : have_cookie  ? MSG_CSRF_MISSING
+		                                             : MSG_CSRF_NO_COOKIE][fc.lang]);
+		goto done;
+	}
+	if (invited && (posted == NULL || strlen(posted) >= sizeof fc.csrf))
+		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
+	else
+		snprintf(fc.csrf, sizeof fc.csrf, "%s", posted);
+	/* The render this answer comes from (_n, within this browser's CSRF
+	 * token): a double tap, or the same page sent again, stores one answer. */
+	unsigned char once[32];
+	const char *n = pairs_get(&form, "_n");
+	bool has_once = n != NULL && *n != '\0' && strlen(n) < 64;
+	if (has_once) {
+		crypto_generichash_state h;
+		crypto_generichash_init(&h, NULL, 0, sizeof once);
+		crypto_generichash_update(&h, (const unsigned char *)fc.csrf, strlen(fc.csrf));
+		crypto_generichash_update(&h, (const unsigned char *)"\x1f", 1);
+		crypto_generichash_update(&h, (const unsigned char *)n, strlen(n));
+		crypto_generichash_final(&h, once, sizeof once);
+	}
+
 	/* A filled honeypot is a bot: say thanks, store nothing. */
 	if ((v = pairs_get(&form, "_hp")) != NULL && *v != '\0') {
 		metrics_reject(REJECT_HONEYPOT);
@@ -249,7 +281,8 @@ int app_form_post(struct app *a, const struct http_request *req,
 	}
 	long wait = 0;
 	if (!invited && !throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
-		app_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
+		/* The form again, answers kept, with the reason: nothing typed is lost. */
+		status = render_form(a, r, 429, sv, &fc, &form, NULL, app_msgs[MSG_SLOW_PUBLIC][fc.lang]);
 		app_retry_after(r, wait);
 		goto done;
 	}
@@ -261,19 +294,24 @@ int app_form_post(struct app *a, const struct http_request *req,
 	const char *domain = pairs_get(&form, "_domain");
 	if (!invited)
 		app_check_context(a, agency, domain, "_agency", "_domain", &ctx_errs);
-	answers_check(sv, &items, false, &ans, &errs);
+	/* A field the survey no longer has (a form opened before a new version
+	 * was loaded) is ignored, not held against the respondent. */
+	answers_check(sv, &items, true, &ans, &errs);
 	app_errors_merge(&ctx_errs, &errs);
 	if (ctx_errs.n > 0) {
 		status = render_form(a, r, 422, sv, &fc, &form, &ctx_errs, NULL);
 		goto done;
 	}
 
-	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, agency, domain,
+	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash,
+	                                    !invited && has_once ? once : NULL, agency, domain,
 	                                "web", &ans, public_id, sizeof public_id);
 	if (e == STORE_ERR_CONSTRAINT && invited) {
 		status = app_invite_page(r, fc.lang, INVITE_USED);
 		goto done;
 	}
+	if (e == STORE_ERR_CONSTRAINT)
+		goto stored; /* this page was answered a moment ago: the first answer stands */
 	if (e != STORE_OK) {
 		status = app_store_failure_page(a, r, fc.lang, e);
 		goto done;

@@ -649,6 +649,8 @@ void html_form_page(struct sbuf *out, const struct form_view *v)
 	html_escape(out, v->action ? v->action : "");
 	sbuf_adds(out, "\" accept-charset=\"utf-8\" novalidate>\n");
 	hidden(out, "_csrf", v->csrf);
+	if (v->nonce != NULL && *v->nonce != '\0')
+		hidden(out, "_n", v->nonce);
 	if (v->token != NULL && *v->token != '\0')
 		hidden(out, "_t", v->token);
 	hidden(out, "_lang", lang_params[l]);

@@ -121,6 +121,12 @@ static const char *const migrations[] = {
 	"  published_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
 	");"
 	"CREATE INDEX publication_query ON publication(query, id);",
+	/* 4: form renders already answered (a double tap stores one answer) */
+	"CREATE TABLE form_once ("
+	"  hash BLOB PRIMARY KEY,"
+	"  at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX form_once_at ON form_once(at);",
 };
 
 enum stmt {
@@ -167,6 +173,8 @@ enum stmt {
 	STMT_PUBLICATION_ADD,
 	STMT_PUBLICATION_GET,
 	STMT_PUBLICATION_LIST,
+	STMT_ONCE_INSERT,
+	STMT_ONCE_PURGE,
 	STMT__MAX
 };
 
@@ -287,6 +295,8 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_PUBLICATION_ADD] = "INSERT INTO publication (survey_id, query, result) VALUES (?, ?, ?)",
 	[STMT_PUBLICATION_GET] = "SELECT result, published_at FROM publication WHERE query = ? "
 	                         "ORDER BY id DESC LIMIT 1",
+	[STMT_ONCE_INSERT] = "INSERT INTO form_once (hash, at) VALUES (?, ?)",
+	[STMT_ONCE_PURGE] = "DELETE FROM form_once WHERE at < ?",
 	[STMT_PUBLICATION_LIST] = "SELECT query, max(published_at) FROM publication "
 	                          "WHERE survey_id = ? GROUP BY query ORDER BY query",
 	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
@@ -1254,4 +1264,18 @@ bool store_survey_data_time(struct store *s, const char *survey, char *out, size
 		col_copy(st, 0, out, n);
 	sqlite3_reset(st);
 	return ok;
+}
+
+enum store_err store_once(struct store *s, const unsigned char hash[32], long long now,
+                          long long keep)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ONCE_PURGE);
+	sqlite3_bind_int64(st, 1, now - keep);
+	enum store_err e = step_done(st);
+	if (e != STORE_OK)
+		return e;
+	st = stmt_get(s, STMT_ONCE_INSERT);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return step_done(st);
 }

@@ -13,6 +13,10 @@ csrf_of() { python3 -c 'import re,sys,html
 for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):
     if re.search(r"name=\"_csrf\"", tag):
         print(html.unescape(re.search(r"value=\"([^\"]*)\"", tag).group(1)))' <<<"$BODY"; }
+nonce_of() { python3 -c 'import re,sys,html
+for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):
+    if re.search(r"name=\"_n\"", tag):
+        print(html.unescape(re.search(r"value=\"([^\"]*)\"", tag).group(1)))' <<<"$BODY"; }
 count() { sql "SELECT count(*) FROM response"; }
 post() { req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"; }
 
@@ -94,19 +98,53 @@ post "$(form _csrf="$TOKEN" _hp=http://spam.example)"
 eq "a filled honeypot looks like success" "$STATUS" 303
 eq "but stores nothing" "$(count)" "$n0"
 
-# The public channel is rate limited per address: 20 answers an hour.
+# A double tap: the same page posted twice stores one answer, and both
+# taps land on the thank-you page.
 req GET "$U"
 TOKEN=$(csrf_of)
+NONCE=$(nonce_of)
+check "every render carries its own _n" test -n "$NONCE"
+n1=$(count)
+post "$(form _csrf="$TOKEN" _n="$NONCE")"
+first=$STATUS
+post "$(form _csrf="$TOKEN" _n="$NONCE")"
+eq "a double tap: both taps are thanked" "$first $STATUS" "303 303"
+eq "a double tap stores one answer" "$(count)" "$((n1 + 1))"
+req GET "$U"
+eq "the same browser's next page is another render" "$(csrf_of) $([ "$(nonce_of)" != "$NONCE" ] && echo new)" "$TOKEN new"
+post "$(form _csrf="$TOKEN" _n="$(nonce_of)")"
+eq "and its answer is stored (someone may rate two encounters)" "$(count)" "$((n1 + 2))"
+
+# A field the survey no longer has (a form opened before a new version) is
+# ignored, not an error the respondent cannot fix.
+req GET "$U"
+TOKEN=$(csrf_of)
+post "$(form _csrf="$TOKEN")&retired_item=4"
+eq "an unknown field is ignored" "$STATUS" 303
+
+# Without the cookie the public form says what to do.
+req GET "$U"
+TOKEN=$(csrf_of)
+rm -f "$T/jar"
+post "$(form _csrf="$TOKEN")"
+eq "no cookie: 403" "$STATUS" 403
+contains "saying cookies are needed for the public form" "$BODY" "请允许本站使用 Cookie"
+
+# The public channel is rate limited per address: 20 answers an hour; the
+# 21st gets its form back with the answers kept.
 done_before=$(sql "SELECT count(*) FROM response WHERE channel='web'")
 codes=""
 for i in $(seq $((21 - done_before))); do
-	post "$(form _csrf="$TOKEN")"
+	req GET "$U"
+	TOKEN=$(csrf_of)
+	post "$(form _csrf="$TOKEN" _n="$(nonce_of)" comment=保留我)"
 	codes="$codes $STATUS"
 done
 eq "the first answers from one address are taken" "$(sql "SELECT count(*) FROM response WHERE channel='web'")" 20
 contains "then the address waits (429)" "$codes" "429"
 contains "with Retry-After" "$HEADERS" "Retry-After:"
-contains "and a page that says so" "$BODY" "请稍后再试"
+contains "and a page that says so" "$BODY" "请稍后再提交"
+contains "with the answers kept" "$BODY" "保留我"
 
 req GET /s/no-such-survey
 eq "an unknown survey is 404" "$STATUS" 404

@@ -42,6 +42,20 @@ req GET "$U?t=$tok"
 eq "opening a used link is 409" "$STATUS" 409
 eq "still one answer" "$(sql 'SELECT count(*) FROM response')" 1
 
+# An invited form needs no cookie and no fresh CSRF token: the token is the
+# capability.  A form left open past a day, or a browser that keeps no
+# cookies, still answers for its encounter (never as a public answer).
+row2=$(invite --encounter E2)
+tok2=$(cut -d, -f2 <<<"$row2")
+rm -f "$T/jar"
+req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$(form _csrf=stale-or-missing _t="$tok2")"
+eq "an invited answer without the cookie is taken: 303" "$STATUS" 303
+eq "and it is the encounter's, not a public answer" \
+	"$(sql "SELECT encounter_id, channel FROM response WHERE encounter_id = 'E2'")" "E2|web"
+eq "the invitation is used" "$(sql "SELECT count(*) FROM invitation WHERE encounter_id = 'E2' AND used_at IS NOT NULL")" 1
+sql "DELETE FROM answer WHERE response_id IN (SELECT id FROM response WHERE encounter_id = 'E2');
+     DELETE FROM response WHERE encounter_id = 'E2'"
+
 # A second token for an answered encounter is refused too (one answer per encounter).
 run_invite=$($MANYI invite --survey enforcement-enterprise --encounter E1 2>&1)
 contains "no new invitation for a rated encounter" "$run_invite" "already been rated"
@@ -152,4 +166,7 @@ for i in $(seq 8); do
 done
 contains "after a few wrong tokens the address waits (429)" "$codes" "429"
 contains "with Retry-After" "$HEADERS" "Retry-After:"
+row3=$(invite --encounter E3)
+req GET "$U?t=$(cut -d, -f2 <<<"$row3")"
+eq "a real token from that address still opens (many phones share one address)" "$STATUS" 200
 it_done
