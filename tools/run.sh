@@ -14,6 +14,7 @@ export BIN
 . tools/stack.sh
 
 mkdir -p "$VAR"
+VAR_ABS=$(cd "$VAR" && pwd)
 if [ ! -e "$DB" ]; then
 	echo "creating $DB with the demo registry"
 	"$BIN/manyi" --db "$DB" init
@@ -24,19 +25,25 @@ else
 fi
 "$BIN/manyi" --db "$DB" survey load surveys/*.json
 
+# Links in invitations, QR codes and notices are made with MANYI_BASE_URL:
+# by default the address this stack serves on, which only this machine can open.
+export MANYI_BASE_URL=${MANYI_BASE_URL:-http://127.0.0.1:$PORT}
+
 stopping=0
 stop() {
-	[ "$stopping" -eq 1 ] && return
+	[ "$stopping" -eq 1 ] && return 0
 	stopping=1
 	echo
 	echo "stopping..."
-	stack_stop "$top/$VAR"
+	stack_stop "$VAR_ABS"
 	echo "stopped"
 }
-trap stop INT TERM EXIT
+# Ctrl-C or SIGTERM is the normal way to stop: exit 0 once everything is down.
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 case "$DB" in /*) absdb=$DB ;; *) absdb=$top/$DB ;; esac
-stack_start "$top/$VAR" "$PORT" "$absdb"
+stack_start "$VAR_ABS" "$PORT" "$absdb"
 cat <<EOT
 
 manyi is running on http://127.0.0.1:$PORT/
@@ -49,9 +56,22 @@ manyi is running on http://127.0.0.1:$PORT/
 
 database $DB, logs in $VAR/log/.  Press Ctrl-C to stop.
 EOT
+case "$MANYI_BASE_URL" in
+http://127.* | https://127.* | http://localhost* | https://localhost* | http://\[::1\]* | https://\[::1\]*)
+	cat <<EOT
+Invitation links and QR codes point to $MANYI_BASE_URL, which only this
+machine can open; set MANYI_BASE_URL=https://your.server to hand them out.
+EOT
+	;;
+esac
 # Wait for either process to end (or for Ctrl-C).
-while kill -0 "$(cat "$top/$VAR/manyi-fcgi.pid")" 2>/dev/null &&
-      kill -0 "$(cat "$top/$VAR/nginx.master.pid")" 2>/dev/null; do
+while :; do
+	for p in nginx.master:nginx manyi-fcgi:manyi-fcgi; do
+		if ! stack_alive "$(cat "$VAR_ABS/${p%%:*}.pid" 2>/dev/null)"; then
+			echo "${p#*:} ended unexpectedly; see $VAR/log/" >&2
+			exit 1
+		fi
+	done
 	sleep 1 &
 	wait $! || true
 done

@@ -9,11 +9,14 @@ git clone -q "$it_top" "$T/clone" || { not_ok "clone the repository"; it_done; e
 git -C "$it_top" ls-files -z --cached --others --exclude-standard |
 	(cd "$it_top" && xargs -0 cp --parents -t "$T/clone" 2>/dev/null)
 PORT=$(free_port)
+# The clone builds into its own bin/ and build/, whatever the caller's BIN says.
+unset BIN BUILD
 (cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run.log" 2>&1) &
 pid=$!
 up=0
 for _ in $(seq 1200); do
-	if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null; then up=1; break; fi
+	if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null &&
+	   grep -q "manyi is running" "$T/run.log"; then up=1; break; fi
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.25
 done
@@ -32,4 +35,82 @@ for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then not_ok "Ctrl-C stops make run"; kill -KILL -- "-$pid"; else ok "Ctrl-C stops make run"; fi
 eq "nothing listens afterwards" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 000
 check "no nginx or manyi-fcgi left running from the clone" bash -c "! pgrep -f '$T/clon[e]' >/dev/null"
+contains "Ctrl-C says it stopped" "$(cat "$T/run.log")" "stopped"
+lacks "and make reports no error" "$(cat "$T/run.log")" "Error 1"
+
+# The processes of a running stack: nginx's master and workers, manyi-fcgi's
+# supervisor and worker.
+stack_pids() {
+	local f p
+	for f in nginx.master manyi-fcgi; do
+		p=$(cat "$T/clone/var/$f.pid" 2>/dev/null) || continue
+		echo "$p"
+		pgrep -P "$p"
+	done
+}
+alive() { local p n=0; for p in "$@"; do stack_alive "$p" && n=$((n + 1)); done; echo "$n"; }
+wait_up() { # PORT PID LOG: /healthz answers and LOG says so
+	for _ in $(seq 400); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null &&
+			grep -q "manyi is running" "$3" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.25
+	done
+	return 1
+}
+
+# SIGTERM to the run script itself (a service manager, `kill PID`): it stops
+# everything it started and exits 0, whichever process ends first.
+PORT=$(free_port)
+(cd "$T/clone" && exec setsid env PORT="$PORT" tools/run.sh >"$T/run2.log" 2>&1) &
+pid=$!
+check "tools/run.sh starts" wait_up "$PORT" "$pid" "$T/run2.log"
+pids=$(stack_pids)
+check "nginx and manyi-fcgi run with their workers" test "$(wc -w <<<"$pids")" -ge 4
+# Links name the port the stack serves on, not a default one.
+key=$(cd "$T/clone" && bin/manyi key create --role evaluator 2>/dev/null)
+url=$(curl -s -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"E-RUN-1","agency":"A01","domain":"market","size":"small","district":"d","occurred_on":"2022-05-01"}]' \
+	"http://127.0.0.1:$PORT/api/v1/encounters" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["url"])' 2>&1)
+contains "invitation links carry the port make run serves on" "$url" "http://127.0.0.1:$PORT/s/"
+contains "make run says the links only work on this machine" "$(cat "$T/run2.log")" "MANYI_BASE_URL"
+kill -TERM "$pid"
+wait "$pid"
+eq "SIGTERM to run.sh ends it with status 0" "$?" 0
+contains "and it says it stopped" "$(cat "$T/run2.log")" "stopped"
+eq "no process of the stack is left" "$(alive $pids)" 0
+check "the pid files are gone" test ! -e "$T/clone/var/manyi-fcgi.pid" -a ! -e "$T/clone/var/nginx.master.pid"
+
+# nginx gone first (killed, crashed): the stop still stops manyi-fcgi.
+PORT=$(free_port)
+(cd "$T/clone" && exec setsid env PORT="$PORT" tools/run.sh >"$T/run3.log" 2>&1) &
+pid=$!
+check "tools/run.sh starts again" wait_up "$PORT" "$pid" "$T/run3.log"
+pids=$(stack_pids)
+kill -KILL "$(cat "$T/clone/var/nginx.master.pid")"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+check "run.sh notices that nginx ended" bash -c "! kill -0 $pid"
+contains "and says so" "$(cat "$T/run3.log")" "nginx ended"
+eq "and leaves no process of the stack behind" "$(alive $pids)" 0
+
+# The port is taken by another server that answers /healthz too: make run
+# must not claim to be running.
+PORT=$(free_port)
+python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.end_headers(); self.wfile.write(b"{\"status\":\"ok\"}")
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$PORT" &
+other=$!
+for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && break; sleep 0.1; done
+(cd "$T/clone" && PORT="$PORT" timeout 60 tools/run.sh >"$T/run4.log" 2>&1)
+rc=$?
+check "run.sh fails when the port is taken (status $rc)" test "$rc" -ne 0 -a "$rc" -ne 124
+contains "and says the port is taken" "$(cat "$T/run4.log")" "port $PORT is already in use"
+lacks "and does not claim to be running" "$(cat "$T/run4.log")" "manyi is running"
+check "and leaves no manyi-fcgi running" bash -c "! pgrep -f '$T/clon[e]/bin/manyi-fcgi' >/dev/null"
+kill "$other"
 it_done
