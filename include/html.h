@@ -61,6 +61,8 @@ struct html_notice {
 	const char *agency[LANG__MAX];  /* the agency's name */
 	const char *domain[LANG__MAX];  /* the enforcement domain's name */
 	const char *date;               /* occurred_on */
+	const char *until;              /* the last day the link works (YYYY-MM-DD), or NULL */
+	const char *ref;                /* the encounter's id, for the officer (cut margin), or NULL */
 	const char *url;                /* the invitation link */
 	const char *qr_svg;             /* an inline <svg> made by qr_svg() */
 };

@@ -36,6 +36,7 @@ enum invite_state {
 	INVITE_USED,       /* this token was used */
 	INVITE_ANSWERED,   /* the encounter was answered through another token or channel */
 	INVITE_EXPIRED,
+	INVITE_FAILED,     /* the database did not answer: nothing is known (503) */
 	INVITE__MAX
 };
 

@@ -174,6 +174,10 @@ int app_invite_page(struct http_response *r, enum lang l, enum invite_state st)
 	case INVITE_EXPIRED:
 		app_page(r, 410, l, MSG_EXPIRED_TITLE, MSG_EXPIRED);
 		break;
+	case INVITE_FAILED:
+		app_page(r, 503, l, MSG_SERVER_TITLE, MSG_BUSY);
+		app_retry_after(r, 2);
+		break;
 	default:
 		app_page(r, 404, l, MSG_TOKEN_TITLE, MSG_TOKEN_UNKNOWN);
 		break;

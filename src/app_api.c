@@ -71,6 +71,10 @@ int app_api_responses(struct app *a, const struct http_request *req,
 			app_retry_after(r, wait);
 			goto done;
 		}
+		if (st == INVITE_FAILED) {
+			status = app_store_failure_json(a, r, STORE_ERR_BUSY);
+			goto done;
+		}
 		if (st == INVITE_USED || st == INVITE_ANSWERED) {
 			http_json_error(r, status = 409, "token_used",
 			                "this encounter has already been rated; nothing was stored", NULL);
@@ -277,8 +281,9 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			goto rollback;
 		}
 		char token[INVITE_TOKEN_LEN], url[512];
-		if (invite_mint(a->store, sv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token) != STORE_OK) {
-			status = app_store_failure_json(a, r, STORE_ERR_SQL);
+		enum store_err me = invite_mint(a->store, sv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token);
+		if (me != STORE_OK) {
+			status = app_store_failure_json(a, r, me);
 			goto rollback;
 		}
 		invite_url(invite_base_url(), sv->id, token, url, sizeof url);
@@ -325,16 +330,25 @@ static int visible_encounter(struct app *a, const struct principal *p, const cha
 	return 0;
 }
 
-/* Mint a QR invitation for e and fill notice c (strings owned by the caller's lists). */
+/*
+ * Mint a QR invitation for e: its link into url, the last day it can be
+ * used (UTC+8) into until.  0, 409 when e was answered, or 503/500 after
+ * *err says which store failure.
+ */
 static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
-                       char *url, size_t n)
+                       char *url, size_t n, char until[11], enum store_err *err)
 {
 	char token[INVITE_TOKEN_LEN];
+	time_t now = time(NULL);
 	if (store_encounter_answered(a->store, e->id))
 		return 409;
-	if (invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, time(NULL), token) != STORE_OK)
-		return 500;
+	if ((*err = invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, now, token)) != STORE_OK)
+		return *err == STORE_ERR_BUSY ? 503 : 500;
 	invite_url(invite_base_url(), sv->id, token, url, n);
+	time_t last = now + (time_t)INVITE_DEFAULT_DAYS * 86400 - 1 + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&last, &tm);
+	strftime(until, 11, "%Y-%m-%d", &tm);
 	return 0;
 }
 
@@ -358,6 +372,7 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 	struct encounter *e = xcalloc(n, sizeof *e);
 	struct html_notice *cards = xcalloc(n, sizeof *cards);
 	char (*urls)[512] = xcalloc(n, sizeof *urls);
+	char (*until)[11] = xcalloc(n, sizeof *until);
 	struct sbuf *svgs = xcalloc(n, sizeof *svgs);
 	char sid[72];
 	int version, status = 0;
@@ -369,8 +384,12 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
 		goto done;
 	}
-	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
-	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	enum store_err le;
+	if ((le = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
+	    (le = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
+		status = app_store_failure_json(a, r, le);
+		goto done;
+	}
 	if (store_begin(a->store) != STORE_OK) {
 		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
 		goto done;
@@ -378,19 +397,25 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 	for (size_t i = 0; i < n; i++) {
 		if ((status = visible_encounter(a, p, ids[i], r, &e[i])) != 0)
 			goto rollback;
-		if ((status = mint_notice(a, sv, &e[i], urls[i], sizeof urls[i])) != 0) {
+		enum store_err me = STORE_OK;
+		if ((status = mint_notice(a, sv, &e[i], urls[i], sizeof urls[i], until[i], &me)) != 0) {
 			if (status == 409)
 				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
 			else
-				app_store_failure_json(a, r, STORE_ERR_SQL);
+				status = app_store_failure_json(a, r, me);
 			goto rollback;
 		}
-		qr_svg(urls[i], true, &svgs[i]);
+		if (!qr_svg(urls[i], true, &svgs[i])) {
+			http_json_error(r, status = 500, "qr_failed", "the QR code could not be made", NULL);
+			goto rollback;
+		}
 		for (int l = 0; l < LANG__MAX; l++) {
 			cards[i].agency[l] = name_of(&ag, e[i].agency, (enum lang)l);
 			cards[i].domain[l] = name_of(&dom, e[i].domain, (enum lang)l);
 		}
 		cards[i].date = e[i].occurred_on;
+		cards[i].until = until[i];
+		cards[i].ref = e[i].id;
 		cards[i].url = urls[i];
 		cards[i].qr_svg = svgs[i].data;
 	}
@@ -411,6 +436,7 @@ done:
 		sbuf_free(&svgs[i]);
 	free(svgs);
 	free(urls);
+	free(until);
 	free(cards);
 	free(e);
 	registry_list_free(&ag);
@@ -454,12 +480,14 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
 		return 422;
 	}
-	if ((status = mint_notice(a, sv, &e, url, sizeof url)) != 0) {
+	char until[11];
+	enum store_err me = STORE_OK;
+	if ((status = mint_notice(a, sv, &e, url, sizeof url, until, &me)) != 0) {
 		if (status == 409) {
 			http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
 			return 409;
 		}
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
+		return app_store_failure_json(a, r, me);
 	}
 	sbuf_reset(&r->body);
 	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {

@@ -138,6 +138,8 @@ int app_form_get(struct app *a, const struct http_request *req,
 	}
 	fc.survey_id = id;
 	char *context = NULL;
+	if (!http_query_get(req->query, "t", token, sizeof token) && http_query_has(req->query, "t"))
+		return app_invite_page(r, fc.lang, INVITE_UNKNOWN); /* no token is that long */
 	if (http_query_get(req->query, "t", token, sizeof token)) {
 		struct invitation inv;
 		unsigned char hash[32];

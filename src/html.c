@@ -737,13 +737,27 @@ void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
 		sbuf_adds(out, c->qr_svg);
 		sbuf_adds(out, "</div>\n<p class=\"url\">");
 		html_escape(out, c->url);
+		if (c->until != NULL && *c->until != '\0') {
+			sbuf_adds(out, "</p>\n<p class=\"until\">请于 ");
+			html_escape(out, c->until);
+			sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
+			html_escape(out, c->until);
+			sbuf_adds(out, "</span>");
+		}
 		sbuf_adds(out, "</p>\n<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
 		               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
 		               "<p class=\"note en\" lang=\"en\">Run by an independent evaluator. "
 		               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n"
 		               "<p class=\"en\" lang=\"en\">");
 		html_escape(out, c->agency[LANG_EN]);
-		sbuf_adds(out, "</p>\n</section>\n");
+		sbuf_adds(out, "</p>\n");
+		if (c->ref != NULL && *c->ref != '\0') {
+			/* For the officer: which card goes to which enterprise. */
+			sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
+			html_escape(out, c->ref);
+			sbuf_adds(out, "</p>\n");
+		}
+		sbuf_adds(out, "</section>\n");
 	}
 	sbuf_adds(out, "</body>\n</html>\n");
 }

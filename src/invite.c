@@ -41,7 +41,10 @@ enum invite_state invite_resolve(struct store *s, const char *survey, const char
 			return INVITE_UNKNOWN;
 	}
 	token_hash(token, hash);
-	if (store_invitation_get(s, hash, inv) != STORE_OK || strcmp(inv->survey, survey) != 0)
+	enum store_err e = store_invitation_get(s, hash, inv);
+	if (e != STORE_OK && e != STORE_ERR_NOTFOUND)
+		return INVITE_FAILED; /* busy: not the respondent's fault, not counted */
+	if (e == STORE_ERR_NOTFOUND || strcmp(inv->survey, survey) != 0)
 		return INVITE_UNKNOWN;
 	if (inv->used)
 		return INVITE_USED;

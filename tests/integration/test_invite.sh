@@ -147,7 +147,12 @@ contains "with the QR code" "$BODY" "<svg"
 api "$akey" GET "/api/v1/notices?ids=Q1,Q2,E3"
 eq "a batch of notices" "$STATUS" 200
 eq "one card each" "$(grep -o '<section class="notice">' <<<"$BODY" | wc -l)" 3
+until=$(TZ=Asia/Shanghai date -d "@$(( $(date +%s) + 30 * 86400 - 1 ))" +%F)
+eq "each card says until when it can be used" "$(grep -o "请于 $until 前扫码评价" <<<"$BODY" | wc -l)" 3
+contains "and which record it is, for the officer" "$BODY" "执法记录编号 <span lang=\"en\">Record</span> Q2"
 contains "on A4" "$BODY" 'class="a4"'
+req GET "$U?t=$(printf 'A%.0s' $(seq 300))"
+eq "an over-long token is an unknown link (404), not the public form" "$STATUS" 404
 api "$akey" GET "/api/v1/notices?ids=Q1,E2"
 eq "a batch with another agency's encounter: 403" "$STATUS" 403
 eq "key uses are audited" "$(sql "SELECT count(*) > 5 FROM audit WHERE action LIKE 'GET /api/v1/%'")" 1
