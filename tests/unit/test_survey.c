@@ -464,7 +464,7 @@ static void shipped_surveys(void **state)
 		assert_int_equal(s->points, 5);
 		assert_true(s->satisfied[4] && s->satisfied[5] && !s->satisfied[3]);
 		assert_string_equal(s->labels[LANG_ZH][2], "基本满意");
-		assert_string_equal(s->labels[LANG_EN][2], "Neutral");
+		assert_string_equal(s->labels[LANG_EN][2], "Fairly satisfied");
 		assert_has(s->intro.s[LANG_ZH], "第三方");
 		assert_has(s->intro.s[LANG_ZH], "匿名");
 		assert_has(s->intro.s[LANG_EN], "independent third-party");
