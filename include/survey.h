@@ -49,6 +49,7 @@ enum audience { AUDIENCE_ENTERPRISE, AUDIENCE_PUBLIC, AUDIENCE__MAX };
 struct option {
 	char *value;      /* [a-z0-9_-]{1,64}, unique within the item */
 	struct i18n text;
+	bool exclusive;   /* multi only: "none of the above", never ticked with another */
 };
 
 struct item {
@@ -160,6 +161,7 @@ enum answer_err {
 	ANSWER_DUPLICATE_OPTION,/* the same multi option twice */
 	ANSWER_WRONG_TYPE,      /* JSON value of the wrong type (set by callers) */
 	ANSWER_EMPTY,           /* nothing answered at all */
+	ANSWER_EXCLUSIVE,       /* an exclusive multi option ticked with another */
 	ANSWER__MAX
 };
 

@@ -344,7 +344,7 @@ static bool parse_scale(struct parse *p, const cJSON *root, struct survey *s)
 /* Read option number idx of item it from j into it->options[idx]. */
 static bool parse_option(struct parse *p, const cJSON *j, struct item *it, size_t idx)
 {
-	static const char *const keys[] = {"value", "text"};
+	static const char *const keys[] = {"value", "text", "exclusive"};
 	struct option *o = &it->options[idx];
 	const cJSON *v;
 	char path[64];
@@ -364,6 +364,14 @@ static bool parse_option(struct parse *p, const cJSON *j, struct item *it, size_
 			return fail(p, path, "\"%s\" must be unique in the item (also options[%zu])",
 			            v->valuestring, k);
 	o->value = xstrdup(v->valuestring);
+	if ((v = member(j, "exclusive")) != NULL) {
+		snprintf(path, sizeof(path), "options[%zu].exclusive", idx);
+		if (!cJSON_IsBool(v))
+			return fail(p, path, "must be true or false");
+		if (it->type != ITEM_MULTI)
+			return fail(p, path, "is only allowed on the options of multi items");
+		o->exclusive = cJSON_IsTrue(v);
+	}
 	snprintf(path, sizeof(path), "options[%zu].text", idx);
 	return parse_i18n(p, j, "text", path, &o->text);
 }
@@ -782,6 +790,9 @@ static const struct {
 	[ANSWER_WRONG_TYPE] = {"wrong_type",
 	                       {"答案格式不正确，请重新填写。",
 	                        "This answer is in the wrong format. Please answer again."}},
+	[ANSWER_EXCLUSIVE] = {"exclusive_option",
+	                      {"“以上均未遇到”一类的选项不能与其他选项同时选择，请检查。",
+	                       "\"None of the above\" cannot be ticked together with another choice. Please check."}},
 	[ANSWER_EMPTY] = {"empty",
 	                  {"您还没有作答，请至少回答一题。",
 	                   "You have not answered anything yet. Please answer at least one question."}},
@@ -957,6 +968,10 @@ static enum answer_err check_value(const struct survey *s, const struct item *it
 			return ANSWER_DUPLICATE_OPTION;
 		a->multi |= 1ULL << k;
 		a->present = true;
+		/* "None of the above" and a problem at once contradict each other. */
+		for (size_t j = 0; j < it->noptions; j++)
+			if (it->options[j].exclusive && (a->multi & (1ULL << j)) && (a->multi & ~(1ULL << j)))
+				return ANSWER_EXCLUSIVE;
 		return ANSWER_OK;
 	case ITEM_TEXT:
 	case ITEM__MAX:

@@ -76,7 +76,8 @@ with open(T + "/a.csv", "w", newline="") as f:
         if i % 7 == 2:
             vals[0] = "na"
         et = ["inspection", "penalty", "permit", "other", ""][i % 5]
-        pr = ";".join(r.sample(problems, i % 3))
+        # "none" stands alone (an exclusive option)
+        pr = "none" if i % 11 == 3 else ";".join(r.sample([p for p in problems if p != "none"], i % 3))
         w.writerow([eid, "", "", "", "phone", "2022-06-%02dT10:%02d:00+08:00" % (1 + i % 28, i % 60)] +
                    vals + [et, pr, comments[i % len(comments)]])
     for i in range(6):

@@ -272,6 +272,8 @@ static const struct bad_case {
 	{"items.3.options.1.value", "\"slow\"", {"item \"problems\": options[1].value", "unique"}},
 	{"items.3.options.0.text", "{\"zh\": \"拖延\"}", {"item \"problems\": options[0].text.en", "non-empty"}},
 	{"items.3.options.0.label", "\"x\"", {"item \"problems\": options[0]", "unknown member \"label\""}},
+	{"items.2.options.0.exclusive", "true", {"item \"impact\": options[0].exclusive", "only allowed on the options of multi"}},
+	{"items.3.options.0.exclusive", "1", {"item \"problems\": options[0].exclusive", "true or false"}},
 	{"items.4.max_length", "0", {"item \"comment\": max_length", "integer in 1..20000"}},
 	{"items.4.max_length", "20001", {"item \"comment\": max_length", "1..20000"}},
 	{"items.4.max_length", "10.5", {"item \"comment\": max_length", "integer"}},
@@ -483,6 +485,29 @@ static void shipped_surveys(void **state)
 		it = survey_item(s, "problems");
 		assert_true(it->type == ITEM_MULTI && it->noptions >= 8);
 		assert_true(item_option(it, "no_id") >= 0 && item_option(it, "none") >= 0);
+		/* "None of the above" stands alone. */
+		assert_true(it->options[item_option(it, "none")].exclusive);
+		assert_false(it->options[item_option(it, "rude")].exclusive);
+		{
+			struct pairs in;
+			struct answers out = {0};
+			struct answer_errors errs = {.n = 0};
+			pairs_init(&in);
+			pairs_add(&in, "overall", "4");
+			pairs_add(&in, "problems", "none");
+			pairs_add(&in, "problems", "rude");
+			assert_false(answers_check(s, &in, false, &out, &errs));
+			assert_int_equal(answer_errors_for(&errs, "problems"), ANSWER_EXCLUSIVE);
+			answers_free(&out);
+			pairs_free(&in);
+			pairs_init(&in);
+			pairs_add(&in, "overall", "4");
+			pairs_add(&in, "problems", "none");
+			answers_check(s, &in, false, &out, &errs);
+			assert_int_equal(answer_errors_for(&errs, "problems"), ANSWER_OK);
+			answers_free(&out);
+			pairs_free(&in);
+		}
 		it = survey_item(s, "comment");
 		assert_true(it->type == ITEM_TEXT && it->max_length == 2000);
 		assert_int_equal(s->nitems, 12);
@@ -867,7 +892,7 @@ static void error_codes(void **state)
 	static const char *const codes[ANSWER__MAX] = {
 		"ok", "required", "not_integer", "out_of_range", "na_not_allowed", "unknown_option",
 		"too_long", "bad_utf8", "control_chars", "unknown_item", "multiple_values",
-		"duplicate_option", "wrong_type", "empty",
+		"duplicate_option", "wrong_type", "empty", "exclusive_option",
 	};
 	struct answer_errors errs = {.n = 0};
 	char items[ANSWER_ERRORS_MAX + 10][16];
