@@ -140,8 +140,14 @@ void throttle_count(struct store *s, const unsigned char secret[32], enum thrott
 	unsigned char key[32];
 	struct throttle t;
 	addr_key(secret, k, addr, key);
-	if (store_throttle_get(s, key, &t) != STORE_OK)
+	/* Read and write in one transaction, so that two requests at once
+	 * from the same address both count. */
+	bool txn = store_begin(s) == STORE_OK;
+	if (store_throttle_get(s, key, &t) != STORE_OK) {
+		if (txn)
+			store_rollback(s);
 		return;
+	}
 	if ((long long)now - t.window_start >= p->window) {
 		t.window_start = now;
 		t.count = 0;
@@ -153,5 +159,11 @@ void throttle_count(struct store *s, const unsigned char secret[32], enum thrott
 		long long delay = 1LL << (t.count - p->free < 6 ? t.count - p->free : 6);
 		t.locked_until = (long long)now + delay;
 	}
-	store_throttle_put(s, key, &t);
+	if (store_throttle_put(s, key, &t) != STORE_OK) {
+		if (txn)
+			store_rollback(s);
+		return;
+	}
+	if (txn && store_commit(s) != STORE_OK)
+		store_rollback(s);
 }

@@ -162,5 +162,5 @@ log="$T/var/log/manyi-fcgi.log"
 check "one JSON line per request" bash -c "grep '^{' '$log' | /usr/bin/python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
 contains "naming the route and status" "$(grep '"route":"api_stats"' "$log" | head -1)" '"status":200'
 lacks "the log never holds query strings" "$(cat "$log")" "survey=enforcement"
-lacks "nor addresses" "$(cat "$log")" "127.0.0.1"
+lacks "nor addresses" "$(grep "^{" "$log")" "127.0.0.1"
 it_done
