@@ -161,13 +161,26 @@ done:
 #define APP_ENCOUNTERS_MAX (4 * 1024 * 1024) /* bytes of an encounters array */
 #define APP_ENCOUNTERS_COUNT 10000          /* encounters in one request */
 #define DEFAULT_INVITE_SURVEY "enforcement-enterprise"
+#define HOUSEHOLD_INVITE_SURVEY "enforcement-public"
 
-/* The survey invitations are minted for: ?survey=, else the enterprise survey. */
+/*
+ * The survey an invitation is minted for: ?survey=; else, for an encounter
+ * with a household (a citizen, size "household"), the public survey when it
+ * is registered, so that a person is not asked about "your enterprise";
+ * else the enterprise survey.  size may be NULL (the request's default).
+ */
 static const struct survey *invite_survey(struct app *a, const struct http_request *req,
-                                          int *version, char *id, size_t n)
+                                          const char *size, int *version, char *id, size_t n)
 {
-	if (!http_query_get(req->query, "survey", id, n))
-		snprintf(id, n, "%s", DEFAULT_INVITE_SURVEY);
+	if (http_query_get(req->query, "survey", id, n))
+		return app_survey(a, id, version);
+	if (size != NULL && strcmp(size, "household") == 0) {
+		snprintf(id, n, "%s", HOUSEHOLD_INVITE_SURVEY);
+		const struct survey *sv = app_survey(a, id, version);
+		if (sv != NULL)
+			return sv;
+	}
+	snprintf(id, n, "%s", DEFAULT_INVITE_SURVEY);
 	return app_survey(a, id, version);
 }
 
@@ -218,7 +231,7 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 		                "send the encounters as Content-Type: application/json", NULL);
 		goto done;
 	}
-	if ((sv = invite_survey(a, req, &version, sid, sizeof sid)) == NULL) {
+	if ((sv = invite_survey(a, req, NULL, &version, sid, sizeof sid)) == NULL) {
 		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
 		goto done;
 	}
@@ -271,6 +284,10 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 		}
 		if (p.role == ROLE_AGENCY && in.agency == NULL)
 			in.agency = p.agency;
+		if (in.agency == NULL) {
+			status = encounter_error(r, 422, i, "agency is required (an evaluator key registers for any agency)");
+			goto rollback;
+		}
 		if (p.role == ROLE_AGENCY && strcmp(in.agency, p.agency) != 0) {
 			status = encounter_error(r, 403, i, "an agency key registers only its own agency's encounters");
 			goto rollback;
@@ -280,15 +297,20 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 422, i, msg);
 			goto rollback;
 		}
-		char token[INVITE_TOKEN_LEN], url[512];
-		enum store_err me = invite_mint(a->store, sv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token);
+		char token[INVITE_TOKEN_LEN], url[512], esid[72];
+		int ever;
+		const struct survey *esv = invite_survey(a, req, e.size, &ever, esid, sizeof esid);
+		if (esv == NULL)
+			esv = sv;
+		enum store_err me = invite_mint(a->store, esv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token);
 		if (me != STORE_OK) {
 			status = app_store_failure_json(a, r, me);
 			goto rollback;
 		}
-		invite_url(invite_base_url(), sv->id, token, url, sizeof url);
+		invite_url(invite_base_url(), esv->id, token, url, sizeof url);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "encounter_id", e.id);
+		cJSON_AddStringToObject(o, "survey", esv->id);
 		cJSON_AddStringToObject(o, "token", token);
 		cJSON_AddStringToObject(o, "url", url);
 		cJSON_AddItemToArray(out, o);
@@ -376,7 +398,7 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 	struct sbuf *svgs = xcalloc(n, sizeof *svgs);
 	char sid[72];
 	int version, status = 0;
-	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+	const struct survey *sv = invite_survey(a, req, NULL, &version, sid, sizeof sid);
 
 	for (size_t i = 0; i < n; i++)
 		sbuf_init(&svgs[i]);
@@ -397,8 +419,10 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 	for (size_t i = 0; i < n; i++) {
 		if ((status = visible_encounter(a, p, ids[i], r, &e[i])) != 0)
 			goto rollback;
+		const struct survey *esv = invite_survey(a, req, e[i].size, &version, sid, sizeof sid);
 		enum store_err me = STORE_OK;
-		if ((status = mint_notice(a, sv, &e[i], urls[i], sizeof urls[i], until[i], &me)) != 0) {
+		if ((status = mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i],
+		                          &me)) != 0) {
 			if (status == 409)
 				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
 			else
@@ -475,7 +499,7 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
 		return status;
 	char sid[72];
-	const struct survey *sv = invite_survey(a, req, &version, sid, sizeof sid);
+	const struct survey *sv = invite_survey(a, req, e.size, &version, sid, sizeof sid);
 	if (sv == NULL) {
 		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
 		return 422;

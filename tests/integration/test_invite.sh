@@ -97,6 +97,9 @@ api "$akey" POST /api/v1/encounters -H 'Content-Type: application/json' \
 eq "an agency key registers its encounters: 201" "$STATUS" 201
 eq "each with a token and a link" "$(json 'len([e for e in j if len(e["token"])==22 and e["url"].endswith(e["token"])])')" 2
 qurl=$(json 'j[0]["url"]')
+eq "an enterprise is invited to the enterprise survey, a household to the public one" \
+	"$(json '[e["survey"] for e in j]') $(json '"/s/enforcement-public?t=" in j[1]["url"]')" \
+	"['enforcement-enterprise', 'enforcement-public'] True"
 eq "registered under the key's agency" "$(sql "SELECT agency FROM encounter WHERE id='Q1'")" A01
 api "$akey" POST /api/v1/encounters -H 'Content-Type: application/json' \
 	--data-binary '[{"encounter_id":"Q3","agency":"A02","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
@@ -110,6 +113,9 @@ contains "and the rule" "$(json 'j["error"]["message"]')" 'size "huge"'
 eq "nothing of the array stored" "$(sql 'SELECT count(*) FROM encounter')" "$n"
 api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '{"not":"an array"}'
 eq "not an array: 400" "$STATUS" 400
+api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' \
+	--data-binary '[{"encounter_id":"Q6","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
+eq "an evaluator's encounter without an agency: 422 saying so" "$STATUS $(json '"agency is required" in j["error"]["message"]')" "422 True"
 api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' \
 	--data-binary '[{"encounter_id":"E1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
 eq "a duplicate id: 422" "$STATUS/$(json '"duplicate" in j["error"]["message"]')" "422/True"
