@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fcgi.h"
@@ -48,7 +49,7 @@ static int run_workers(int fd, const char *db, int threads)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	pthread_sigmask(SIG_SETMASK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
 		return 1;
@@ -62,26 +63,31 @@ static int run_workers(int fd, const char *db, int threads)
 static pid_t spawn(int fd, const char *db, int threads)
 {
 	pid_t pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		_exit(run_workers(fd, db, threads));
-	}
+	if (pid == 0)
+		_exit(run_workers(fd, db, threads)); /* INT and TERM stay blocked */
 	return pid;
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* Keep one worker process alive until told to stop. */
 static int supervise(int fd, const char *db, int threads)
 {
 	sigset_t set;
-	int sig, backoff = 1;
+	int sig;
+	unsigned delay = 0;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
+	double started = now_seconds();
 	pid_t child = spawn(fd, db, threads);
 	if (child < 0) {
 		perror("manyi-fcgi: fork");
@@ -106,15 +112,21 @@ static int supervise(int fd, const char *db, int threads)
 			fprintf(stderr, "manyi-fcgi: no worker could start; giving up\n");
 			return 1;
 		}
+		delay = fcgi_restart_delay(delay, now_seconds() - started);
 		if (WIFSIGNALED(status))
-			fprintf(stderr, "manyi-fcgi: worker %d killed by signal %d; restarting\n",
-			        (int)child, WTERMSIG(status));
+			fprintf(stderr, "manyi-fcgi: worker %d killed by signal %d; restarting in %us\n",
+			        (int)child, WTERMSIG(status), delay);
 		else
-			fprintf(stderr, "manyi-fcgi: worker %d exited with status %d; restarting\n",
-			        (int)child, WEXITSTATUS(status));
-		sleep((unsigned)backoff);
-		if (backoff < 8)
-			backoff *= 2;
+			fprintf(stderr, "manyi-fcgi: worker %d exited with status %d; restarting in %us\n",
+			        (int)child, WEXITSTATUS(status), delay);
+		/* Pause, but stop at once when told to. */
+		struct timespec pause = {.tv_sec = (time_t)delay};
+		siginfo_t info;
+		while ((sig = sigtimedwait(&set, &info, &pause)) == SIGCHLD)
+			;
+		if (sig == SIGINT || sig == SIGTERM)
+			return 0;
+		started = now_seconds();
 		if ((child = spawn(fd, db, threads)) < 0) {
 			perror("manyi-fcgi: fork");
 			return 1;
@@ -168,15 +180,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "manyi-fcgi: %s: %s (run `manyi init` first)\n", db, strerror(errno));
 		return 1;
 	}
-	if (sock[0] != ':')
-		unlink(sock);
-	int fd = fcgi_listen(sock, 256);
+	/* From here on INT and TERM wait for sigwait(): one that comes while
+	 * starting up stops the program as soon as it serves. */
+	sigset_t stop_set;
+	sigemptyset(&stop_set);
+	sigaddset(&stop_set, SIGINT);
+	sigaddset(&stop_set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_set, NULL);
+	char msg[512];
+	int fd = fcgi_listen(sock, 256, msg, sizeof msg);
 	if (fd < 0) {
-		fprintf(stderr, "manyi-fcgi: cannot listen on %s\n", sock);
+		fprintf(stderr, "manyi-fcgi: %s\n", msg);
 		return 1;
 	}
-	if (sock[0] != ':')
-		chmod(sock, 0660);
+	fcgi_warn_base_url();
 	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads\n", db, sock, threads);
 	int rc = foreground ? run_workers(fd, db, threads) : supervise(fd, db, threads);
 	if (sock[0] != ':')

@@ -8,22 +8,52 @@
  *
  * fcgi_stop() (safe to call from any thread) makes the workers finish the
  * request they are serving and then return; fcgi_serve() returns once all
- * of them have.
+ * of them have.  Nothing else ends a worker that has started: a failed
+ * accept (out of file descriptors, say) is logged once and tried again
+ * after a short pause.
  */
 #ifndef MANYI_FCGI_H
 #define MANYI_FCGI_H
 
+#include <stddef.h>
+
 /*
  * Serve on listen_fd (borrowed; see FCGX_OpenSocket) with nthreads workers
- * using the database at db_path.  Returns 0 after a clean stop, -1 when no
- * worker could start (the reason is logged).
+ * using the database at db_path.  Returns 0 after fcgi_stop(), -1 at once
+ * when no worker could start (could not open the database; the reason is
+ * logged).
  */
 int fcgi_serve(int listen_fd, const char *db_path, int nthreads);
 
 /* Ask fcgi_serve() to return after in-flight requests finish. */
 void fcgi_stop(void);
 
-/* Open a FastCGI listening socket: a unix socket path or ":port". -1 on error. */
-int fcgi_listen(const char *where, int backlog);
+/*
+ * Open a FastCGI listening socket: a unix socket path or ":port".  A socket
+ * file nobody listens on (left by a crash) is replaced; one a server still
+ * listens on, or a path that is not a socket, is refused.  A unix socket is
+ * made mode 0660 (nginx connects through the group).  Returns the fd, or -1
+ * with the reason in msg (n bytes).
+ */
+int fcgi_listen(const char *where, int backlog, char *msg, size_t n);
+
+/*
+ * Warn on stderr when links in invitations, QR codes and notices would not
+ * work for respondents: MANYI_BASE_URL unset (invite_base_url()'s default)
+ * or a loopback address.
+ */
+void fcgi_warn_base_url(void);
+
+/* A worker that ran this long was fine: the restart delay starts over. */
+#define FCGI_WORKER_STABLE_SECONDS 30
+#define FCGI_RESTART_DELAY_MAX 8
+
+/*
+ * The supervisor's pause, in seconds, before starting a worker again that
+ * ended after ran_seconds, given the previous pause (0 when none yet):
+ * 1, 2, 4, ... up to FCGI_RESTART_DELAY_MAX while workers keep dying early,
+ * 1 again after a worker ran FCGI_WORKER_STABLE_SECONDS.
+ */
+unsigned fcgi_restart_delay(unsigned previous, double ran_seconds);
 
 #endif

@@ -2,6 +2,7 @@
 #include "fcgi.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <fcgiapp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -10,22 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "http.h"
+#include "invite.h"
 #include "metrics.h"
 #include "util.h"
+
+/* The longest pause between two accept attempts that failed. */
+#define ACCEPT_BACKOFF_MAX_MS 1000
 
 static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool stopping;
 static int listen_sock = -1;
+/* fcgi_stop() wakes workers pausing after a failed accept. */
+static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+/* Set while accept fails (under accept_lock): a burst of failures is
+ * logged once, and the recovery. */
+static bool accept_failing;
 
 struct worker {
 	pthread_t thread;
 	int id;
 	const char *db_path;
 	bool started;
+	bool ready; /* opened its database: it serves until the stop */
 };
 
 /* A CGI parameter, or "" when absent. */
@@ -166,24 +181,66 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 	http_response_free(&resp);
 }
 
+/* Wait ms milliseconds, or until fcgi_stop() is called. */
+static void pause_unless_stopped(long ms)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&stop_lock);
+	while (!atomic_load(&stopping) &&
+	       pthread_cond_timedwait(&stop_cond, &stop_lock, &until) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&stop_lock);
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct app *a = NULL;
 	FCGX_Request rq;
 	char msg[512];
+	long backoff_ms = 0;
 
 	if (app_new(w->db_path, &a, msg, sizeof msg) != 0) {
 		fprintf(stderr, "manyi-fcgi: worker %d: %s\n", w->id, msg);
 		return NULL;
 	}
+	w->ready = true;
 	FCGX_InitRequest(&rq, listen_sock, 0);
 	while (!atomic_load(&stopping)) {
 		pthread_mutex_lock(&accept_lock);
 		int rc = atomic_load(&stopping) ? -1 : FCGX_Accept_r(&rq);
+		bool stop = rc < 0 && atomic_load(&stopping);
+		/* Under the lock, so that the state follows the order of the accepts. */
+		bool first_failure = rc < 0 && !stop && !accept_failing;
+		bool recovered = rc >= 0 && accept_failing;
+		if (!stop)
+			accept_failing = rc < 0;
 		pthread_mutex_unlock(&accept_lock);
-		if (rc < 0)
+		if (stop)
 			break;
+		if (first_failure)
+			fprintf(stderr, "manyi-fcgi: accept failed: %s; retrying\n",
+			        rc == -9999 ? "unknown error" : strerror(-rc));
+		if (recovered)
+			fputs("manyi-fcgi: accepting connections again\n", stderr);
+		if (rc < 0) {
+			/* A hard accept error (EMFILE, ENFILE, ENOBUFS, ...) passes:
+			 * pause and try again rather than end the thread, which
+			 * would take the whole service down once every thread had. */
+			backoff_ms = backoff_ms == 0 ? 10 : backoff_ms * 2;
+			if (backoff_ms > ACCEPT_BACKOFF_MAX_MS)
+				backoff_ms = ACCEPT_BACKOFF_MAX_MS;
+			pause_unless_stopped(backoff_ms);
+			continue;
+		}
+		backoff_ms = 0;
 		serve_one(a, &rq);
 		FCGX_Finish_r(&rq);
 	}
@@ -192,40 +249,151 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int fcgi_listen(const char *where, int backlog)
+/*
+ * Make way for a unix socket at path: nothing there, or a socket file nobody
+ * listens on (left by a crash, removed here).  A socket that accepts a
+ * connection belongs to a running server; taking its path over would cut it
+ * off from nginx without a word.
+ */
+static bool unix_path_free(const char *path, char *msg, size_t n)
+{
+	struct stat st;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	if (lstat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return true;
+		snprintf(msg, n, "%s: %s", path, strerror(errno));
+		return false;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(msg, n, "%s exists and is not a socket; not replacing it", path);
+		return false;
+	}
+	if (strlen(path) >= sizeof sa.sun_path) {
+		snprintf(msg, n, "%s: socket path too long", path);
+		return false;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(msg, n, "socket: %s", strerror(errno));
+		return false;
+	}
+	int rc = connect(fd, (const struct sockaddr *)&sa, sizeof sa);
+	int err = errno;
+	close(fd);
+	if (rc == 0 || err == EAGAIN) {
+		snprintf(msg, n, "%s: another server is already listening on this socket "
+		         "(a running manyi-fcgi?); stop it first or choose another --socket", path);
+		return false;
+	}
+	if (err != ECONNREFUSED) {
+		snprintf(msg, n, "%s: cannot tell whether a server listens there: %s", path, strerror(err));
+		return false;
+	}
+	if (unlink(path) != 0 && errno != ENOENT) {
+		snprintf(msg, n, "%s: cannot remove the stale socket: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * FCGX_Init(), idempotent.  libfcgi catches SIGTERM and SIGUSR1 by setting
+ * a flag that makes every later accept fail, for good: the program stops
+ * through fcgi_stop() instead, so both get their default action back (a
+ * stray one ends the worker, which the supervisor starts again).
+ */
+static int lib_init(void)
 {
 	if (FCGX_Init() != 0)
 		return -1;
-	return FCGX_OpenSocket(where, backlog);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	return 0;
+}
+
+int fcgi_listen(const char *where, int backlog, char *msg, size_t n)
+{
+	bool unix_path = where[0] != ':';
+	if (lib_init() != 0) {
+		snprintf(msg, n, "libfcgi failed to start");
+		return -1;
+	}
+	if (unix_path && !unix_path_free(where, msg, n))
+		return -1;
+	int fd = FCGX_OpenSocket(where, backlog);
+	if (fd < 0) {
+		snprintf(msg, n, "cannot listen on %s", where);
+		return -1;
+	}
+	if (unix_path)
+		chmod(where, 0660);
+	return fd;
+}
+
+unsigned fcgi_restart_delay(unsigned previous, double ran_seconds)
+{
+	if (previous == 0 || ran_seconds >= FCGI_WORKER_STABLE_SECONDS)
+		return 1;
+	return previous >= FCGI_RESTART_DELAY_MAX / 2 ? FCGI_RESTART_DELAY_MAX : previous * 2;
 }
 
 int fcgi_serve(int listen_fd, const char *db_path, int nthreads)
 {
 	struct worker *w = xcalloc((size_t)nthreads, sizeof *w);
-	int started = 0;
+	int ready = 0;
 
-	if (FCGX_Init() != 0) {
+	if (lib_init() != 0) {
 		free(w);
 		return -1;
 	}
 	listen_sock = listen_fd;
 	for (int i = 0; i < nthreads; i++) {
 		w[i] = (struct worker){.id = i, .db_path = db_path};
-		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0) {
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0)
 			w[i].started = true;
-			started++;
-		}
 	}
+	/* A thread that opened its database ends only at the stop. */
 	for (int i = 0; i < nthreads; i++)
-		if (w[i].started)
+		if (w[i].started) {
 			pthread_join(w[i].thread, NULL);
+			ready += w[i].ready;
+		}
 	free(w);
-	return started > 0 && atomic_load(&stopping) ? 0 : -1;
+	return ready > 0 ? 0 : -1;
+}
+
+/* Respondents open links on their own phones: a loopback host is no use to them. */
+void fcgi_warn_base_url(void)
+{
+	const char *set = getenv("MANYI_BASE_URL");
+	const char *url = invite_base_url();
+	const char *host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	size_t len = strcspn(host, ":/?#");
+	if (host[0] == '[')
+		len = strcspn(host, "]") + 1;
+	bool local = (len >= 4 && strncmp(host, "127.", 4) == 0) ||
+	             (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	             (len == 5 && strncmp(host, "[::1]", 5) == 0) ||
+	             (len == 7 && strncmp(host, "0.0.0.0", 7) == 0);
+	if (set == NULL || *set == '\0')
+		fprintf(stderr, "manyi-fcgi: warning: MANYI_BASE_URL is not set: links in invitations, "
+		        "QR codes and notices point to %s, which respondents cannot open; "
+		        "set MANYI_BASE_URL to the public address\n", url);
+	else if (local)
+		fprintf(stderr, "manyi-fcgi: warning: MANYI_BASE_URL=%s is a loopback address: links in "
+		        "invitations, QR codes and notices work on this machine only\n", url);
 }
 
 void fcgi_stop(void)
 {
+	pthread_mutex_lock(&stop_lock);
 	atomic_store(&stopping, true);
+	pthread_cond_broadcast(&stop_cond);
+	pthread_mutex_unlock(&stop_lock);
 	FCGX_ShutdownPending();
 	/* Wake the worker blocked in accept(); the others see `stopping`. */
 	if (listen_sock >= 0)

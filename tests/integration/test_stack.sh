@@ -28,6 +28,59 @@ done
 eq "a crashed worker is replaced and serves again" "$up" 1
 contains "the crash is logged (a signal, or ASan's exit under make asan)" "$(cat "$T/var/log/manyi-fcgi.log")" "; restarting"
 eq "and answers are accepted again" "$(post)" 201
+contains "the restart waits a second" "$(cat "$T/var/log/manyi-fcgi.log")" "restarting in 1s"
+
+# Out of file descriptors: accept fails, the worker waits and tries again
+# instead of ending (which took the whole service down).
+worker=$(pgrep -P "$sup" | head -1)
+nofile=$(prlimit --pid "$worker" --nofile --output SOFT --noheadings | tr -d ' ')
+prlimit --pid "$worker" --nofile=3:
+# A thread blocked in accept() already holds its descriptor: one more serves.
+curl -s -m 2 -o /dev/null "$BASE/healthz"
+code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$BASE/healthz")
+check "while accept fails nothing is served ($code)" test "$code" != 200
+check "the worker keeps running" kill -0 "$worker"
+prlimit --pid "$worker" --nofile="$nofile":
+up=0
+for _ in $(seq 50); do
+	[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && { up=1; break; }
+	sleep 0.1
+done
+eq "with descriptors back it serves again" "$up" 1
+eq "the same worker" "$(pgrep -P "$sup" | head -1)" "$worker"
+log=$(cat "$T/var/log/manyi-fcgi.log")
+eq "the failure is logged once" "$(grep -c 'accept failed: Too many open files; retrying' <<<"$log")" 1
+contains "and the recovery" "$log" "manyi-fcgi: accepting connections again"
+
+# A second instance on the same socket refuses to take it over.
+out=$(timeout 10 "$BIN/manyi-fcgi" --db "$DB" --socket "$T/var/manyi.sock" 2>&1)
+eq "a second manyi-fcgi on a socket in use exits 1" "$?" 1
+contains "and says why" "$out" "another server is already listening on this socket"
+eq "the running one still serves" "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" 200
+# A socket file nobody listens on (left by a crash) is replaced.
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$T/stale.sock"
+: >"$T/notsock"
+out=$(timeout 10 "$BIN/manyi-fcgi" --db "$DB" --socket "$T/notsock" 2>&1)
+eq "a path that is no socket is refused" "$?" 1
+contains "and left alone" "$out" "exists and is not a socket"
+# Links: MANYI_BASE_URL unset or a loopback address is warned of at start.
+start_on() { # LOG [ENV...]: manyi-fcgi on $T/stale.sock until it serves, then stop it
+	local log=$1 pid; shift
+	env "$@" "$BIN/manyi-fcgi" --db "$DB" --socket "$T/stale.sock" >"$log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do grep -q '^manyi-fcgi: serving' "$log" && break; sleep 0.05; done
+	kill -TERM "$pid"; timeout 10 tail --pid="$pid" -f /dev/null || kill -KILL "$pid"; wait "$pid"
+}
+start_on "$T/fcgi1.log" -u MANYI_BASE_URL
+contains "a stale socket file is replaced" "$(cat "$T/fcgi1.log")" "manyi-fcgi: serving"
+contains "MANYI_BASE_URL unset: a warning" "$(cat "$T/fcgi1.log")" \
+	"manyi-fcgi: warning: MANYI_BASE_URL is not set: links in invitations, QR codes and notices point to http://127.0.0.1:8080"
+start_on "$T/fcgi2.log" MANYI_BASE_URL=http://localhost:9000/
+contains "a loopback MANYI_BASE_URL: a warning" "$(cat "$T/fcgi2.log")" \
+	"manyi-fcgi: warning: MANYI_BASE_URL=http://localhost:9000/ is a loopback address"
+start_on "$T/fcgi3.log" MANYI_BASE_URL=https://manyi.example.gov.cn
+lacks "a public MANYI_BASE_URL: no warning" "$(cat "$T/fcgi3.log")" "warning"
+contains "(and it served)" "$(cat "$T/fcgi3.log")" "manyi-fcgi: serving"
 
 # Many posts in flight, then SIGTERM to the application.
 sql "DELETE FROM answer; DELETE FROM response;"
