@@ -11,12 +11,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "registry.h"
 #include "store.h"
 
 /* True when s is a real calendar date written YYYY-MM-DD. */
 bool date_valid(const char *s);
+
+/*
+ * True when stamp — a valid date "YYYY-MM-DD" or a UTC time
+ * "YYYY-MM-DDTHH:MM:SSZ" (iso8601_to_utc()) — lies more than a day after
+ * now: a day for clocks and time zones (the date is today somewhere on
+ * earth up to a day after it is today in UTC).  Nothing is registered or
+ * answered in the future.
+ */
+bool stamp_in_future(const char *stamp, time_t now);
 
 /* The encounter's fields as received; outcome may be NULL or "". */
 struct encounter_in {
@@ -37,10 +47,11 @@ struct encounter_in {
 bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *msg, size_t n);
 
 /*
- * Check the codes against the registry and store e in the open transaction.
+ * Check the codes against the registry and the date against the clock
+ * (stamp_in_future()), and store e in the open transaction.
  * restrict_agency, when not NULL, is the only agency allowed (agency keys).
  * Returns 0, or -1 with msg set ("unknown agency \"X\"", "duplicate
- * encounter_id \"E1\"", ...).
+ * encounter_id \"E1\"", "occurred_on \"2099-11-01\" is in the future", ...).
  */
 int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
                     char *msg, size_t n);

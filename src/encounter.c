@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -23,6 +24,16 @@ bool date_valid(const char *s)
 		return false;
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	return !(m == 2 && d == 29 && !leap);
+}
+
+bool stamp_in_future(const char *stamp, time_t now)
+{
+	char limit[32];
+	time_t t = now + 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(limit, sizeof limit, strlen(stamp) == 10 ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return strcmp(stamp, limit) > 0;
 }
 
 static bool one_of(const char *v, const char *const *set, size_t n)
@@ -94,6 +105,10 @@ int encounter_store(struct store *s, const struct encounter *e, const char *rest
 {
 	if (restrict_agency != NULL && strcmp(e->agency, restrict_agency) != 0) {
 		snprintf(msg, n, "agency \"%s\" is not this key's agency", e->agency);
+		return -1;
+	}
+	if (stamp_in_future(e->occurred_on, time(NULL))) {
+		snprintf(msg, n, "occurred_on \"%s\" is in the future", e->occurred_on);
 		return -1;
 	}
 	if (!store_registry_exists(s, REGISTRY_AGENCY, e->agency)) {

@@ -174,6 +174,10 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		         "(like 2022-04-11T10:00:00+08:00)", submitted);
 		return false;
 	}
+	if (stamp_in_future(when, time(NULL))) {
+		snprintf(msg, n, "submitted_at \"%.40s\" is in the future", submitted);
+		return false;
+	}
 	if (*enc_id != '\0') {
 		if (store_encounter_get(c->store, enc_id, &e) != STORE_OK) {
 			snprintf(msg, n, "unknown encounter_id \"%.64s\"", enc_id);

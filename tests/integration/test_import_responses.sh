@@ -38,6 +38,8 @@ bad() { # DESC ROW EXPECTED
 }
 good="2022-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,,"
 bad "an encounter answered twice in the file" "E3,,,,paper,$good" 'encounter "E3" is answered twice'
+bad "a submission time in the future" "E4,,,,phone,2099-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,," \
+	'submitted_at "2099-05-05T10:00:00+08:00" is in the future'
 bad "an encounter answered before (web or import)" "E1,,,,paper,$good" 'encounter "E1" is answered twice'
 bad "an unknown encounter" "E9,,,,paper,$good" 'unknown encounter_id "E9"'
 bad "an agency that disagrees with the encounter" "E4,A02,,,paper,$good" 'agency "A02" disagrees'

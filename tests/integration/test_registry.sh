@@ -34,6 +34,26 @@ bad "bad outcome" "G2,A01,market,small,x,2022-01-01,jailed" 'outcome "jailed"'
 bad "duplicate in the file" "G1,A01,market,small,x,2022-01-01," 'duplicate encounter_id "G1"'
 bad "duplicate of a stored one" "E0000001,A01,market,small,x,2022-01-01," 'duplicate encounter_id "E0000001"'
 bad "empty district" "G2,A01,market,small,,2022-01-01," 'district is empty'
+bad "a date in the future" "G2,A01,market,small,x,2099-11-01," 'occurred_on "2099-11-01" is in the future'
+tomorrow=$(date -u -d tomorrow +%F)
+after=$(date -u -d '2 days' +%F)
+bad "the day after tomorrow" "G2,A01,market,small,x,$after," "occurred_on \"$after\" is in the future"
+printf 'encounter_id,agency,domain,size,district,occurred_on\nH1,A01,market,small,x,%s\nH2,A01,market,small,x,%s\n' \
+	"$(date -u +%F)" "$tomorrow" >"$T/today.csv"
+run $MANYI import encounters "$T/today.csv"
+eq "today and tomorrow (time zones, clocks) are accepted" "$RC" 0
+
+# The API applies the same rule, naming the element.
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+key=$($MANYI key create --role evaluator 2>/dev/null)
+api "$key" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary \
+	'[{"encounter_id":"J1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"},{"encounter_id":"J2","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2099-11-01"}]'
+eq "POST /api/v1/encounters with a future date: 422" "$STATUS" 422
+contains "the error names the element and the field" "$BODY" 'encounter [1]: occurred_on \"2099-11-01\" is in the future'
+eq "nothing of the array is stored" "$(sql "SELECT count(*) FROM encounter WHERE id LIKE 'J%'")" 0
+stack_stop "$T/var"
 
 sample() { $MANYI sample --survey enforcement-enterprise "$@" 2>/dev/null | cut -d, -f1-4; }
 s1=$(sample --n 300 --by agency --seed 42)

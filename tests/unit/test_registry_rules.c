@@ -30,6 +30,22 @@ static void dates(void **state)
 			fail_msg("date_valid(\"%s\") should be %d", t[i].s, t[i].ok);
 }
 
+static void future(void **state)
+{
+	(void)state;
+	const time_t now = 1649678400; /* 2022-04-11T12:00:00Z */
+	static const struct { const char *s; bool future; } t[] = {
+		{"2022-04-11", false}, {"2021-12-31", false}, {"1990-01-01", false},
+		{"2022-04-12", false}, /* already today east of UTC, or a clock behind */
+		{"2022-04-13", true}, {"2099-11-01", true}, {"2023-01-01", true},
+		{"2022-04-11T12:00:00Z", false}, {"2022-04-12T12:00:00Z", false},
+		{"2022-04-12T12:00:01Z", true}, {"2099-11-01T00:00:00Z", true},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (stamp_in_future(t[i].s, now) != t[i].future)
+			fail_msg("stamp_in_future(\"%s\") should be %d", t[i].s, t[i].future);
+}
+
 static void times(void **state)
 {
 	(void)state;
@@ -122,6 +138,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates),
+		cmocka_unit_test(future),
 		cmocka_unit_test(times),
 		cmocka_unit_test(encounter_fields),
 		cmocka_unit_test(key_headers),
