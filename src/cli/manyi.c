@@ -8,6 +8,7 @@
  * Exit status: 0 success, 1 bad input (message on stderr), 2 usage error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <gsl/gsl_errno.h>
 #include <libgen.h>
 #include <sodium.h>
@@ -70,19 +71,49 @@ static int usage(const char *why)
 	return EXIT_USAGE;
 }
 
-/* mkdir -p for the directory part of path. */
-static void make_parent(const char *path)
+/*
+ * Ready the directory part of path for a new database: it must exist,
+ * except var/ (the default location's directory), made on first use.
+ * Making any other missing directory would turn a typo in --db into a new
+ * tree, even at the filesystem root.  False with the reason on stderr.
+ */
+static bool parent_ready(const char *path)
 {
 	char *copy = xstrdup(path);
-	char *dir = dirname(copy);
-	char *p = dir;
-	while ((p = strchr(p + 1, '/')) != NULL) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
+	const char *dir = dirname(copy);
+	struct stat st;
+	bool ok = false;
+
+	if (stat(dir, &st) == 0) {
+		ok = S_ISDIR(st.st_mode);
+		if (!ok)
+			fprintf(stderr, "manyi: %s: not a directory\n", dir);
+	} else if (errno == ENOENT && (strcmp(dir, "var") == 0 || strcmp(dir, "./var") == 0)) {
+		ok = mkdir(dir, 0755) == 0 || errno == EEXIST;
+		if (!ok)
+			fprintf(stderr, "manyi: cannot create %s: %s\n", dir, strerror(errno));
+	} else {
+		fprintf(stderr, "manyi: %s: %s (create the directory first; only var/ is made automatically)\n",
+		        dir, strerror(errno));
 	}
-	mkdir(dir, 0755);
 	free(copy);
+	return ok;
+}
+
+/*
+ * Create path empty with mode 0600 unless it exists (SQLite would make it
+ * 0644 less the umask): the database holds free-text comments and the
+ * application secret.  SQLite gives its -wal and -shm files the same mode.
+ */
+static bool create_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return close(fd) == 0;
+	if (errno == EEXIST)
+		return true;
+	fprintf(stderr, "manyi: %s: %s\n", path, strerror(errno));
+	return false;
 }
 
 static int open_store(const char *db, bool create, struct store **s)
@@ -93,8 +124,8 @@ static int open_store(const char *db, bool create, struct store **s)
 		fprintf(stderr, "manyi: %s: no database here (run `manyi init` first)\n", db);
 		return EXIT_BAD_INPUT;
 	}
-	if (create)
-		make_parent(db);
+	if (create && stat(db, &st) != 0 && (!parent_ready(db) || !create_private(db)))
+		return EXIT_BAD_INPUT;
 	if (store_open(db, create, s, msg, sizeof msg) != STORE_OK) {
 		fprintf(stderr, "manyi: %s\n", msg);
 		return EXIT_BAD_INPUT;

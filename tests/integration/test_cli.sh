@@ -14,8 +14,19 @@ contains "init reports the schema" "$OUT" "schema version"
 run $MANYI init
 eq "init is idempotent" "$RC" 0
 eq "WAL mode" "$(sql 'PRAGMA journal_mode')" wal
+eq "the database is private to its owner (mode 600)" "$(stat -c %a "$DB")" 600
 run "$BIN/manyi" --db "$T/sub/dir/x.db" init
-eq "init makes missing directories" "$RC" 0
+eq "init does not make missing directories: status 1" "$RC" 1
+contains "and says so" "$ERR" "$T/sub/dir: No such file or directory (create the directory first"
+check "nothing is created" test ! -e "$T/sub"
+: >"$T/file"
+run "$BIN/manyi" --db "$T/file/x.db" init
+eq "a file where the directory should be: status 1" "$RC" 1
+mkdir "$T/cwd"
+(cd "$T/cwd" && umask 022 && env -u MANYI_DB "$BIN/manyi" init >/dev/null 2>&1)
+eq "the default location's var/ is made" "$(stat -c %a "$T/cwd/var/manyi.db" 2>&1)" 600
+(cd "$T/cwd" && MANYI_DB=var/other.db "$BIN/manyi" init >/dev/null 2>&1)
+check "as for any database in var/" test -f "$T/cwd/var/other.db"
 
 run $MANYI survey load surveys/enforcement-enterprise.json surveys/enforcement-public.json
 eq "both shipped surveys load" "$RC" 0
