@@ -644,7 +644,7 @@ static int cmp_stratum(const void *a, const void *b)
 static long long stratum_size(const struct exporter *x, const char *agency)
 {
 	struct stratum key = {.agency = (char *)agency};
-	const struct stratum *h = agency == NULL ? NULL :
+	const struct stratum *h = agency == NULL || x->nstrata == 0 ? NULL :
 	    bsearch(&key, x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
 	return h != NULL ? h->n : -1;
 }
@@ -1605,7 +1605,8 @@ static bool load_strata(struct exporter *x)
 {
 	if (store_each_encounter_count(x->s, x->o->from, x->o->to, on_encounter_count, x) != STORE_OK)
 		return fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
-	qsort(x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
+	if (x->nstrata > 1)
+		qsort(x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
 	/* One entry per agency. */
 	size_t k = 0;
 	for (size_t i = 0; i < x->nstrata; i++) {

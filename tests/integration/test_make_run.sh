@@ -9,8 +9,10 @@ git clone -q "$it_top" "$T/clone" || { not_ok "clone the repository"; it_done; e
 git -C "$it_top" ls-files -z --cached --others --exclude-standard |
 	(cd "$it_top" && xargs -0 cp --parents -t "$T/clone" 2>/dev/null)
 PORT=$(free_port)
-# The clone builds into its own bin/ and build/, whatever the caller's BIN says.
-unset BIN BUILD
+# The clone builds into its own bin/ and build/, whatever the caller's BIN
+# says, and whatever make passed down (make asan sets BIN and BUILD for its
+# sub-makes through MAKEFLAGS).
+unset BIN BUILD MAKEFLAGS MFLAGS MAKELEVEL
 (cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run.log" 2>&1) &
 pid=$!
 up=0
