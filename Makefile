@@ -6,6 +6,9 @@
 #
 # Build output goes to $(BUILD) (default build/) and $(BIN) (default bin/).
 
+# The version `manyi --version` prints; defined here only.
+VERSION = 0.1.0
+
 BUILD ?= build
 BIN   ?= bin
 PORT  ?= 8080
@@ -52,8 +55,8 @@ deps:
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj/cli
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/cli/%.o: src/cli/%.c $(wildcard include/*.h) | $(BUILD)/obj/cli
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/obj/cli/%.o: src/cli/%.c $(wildcard include/*.h) Makefile | $(BUILD)/obj/cli
+	$(CC) $(ALL_CFLAGS) -DMANYI_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/libmanyi.a: $(LIB_OBJ)
 	rm -f $@

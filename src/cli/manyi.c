@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <libgen.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,40 +36,134 @@
 #define EXIT_BAD_INPUT 1
 #define EXIT_USAGE 2
 
-static const char usage_text[] =
-	"usage: manyi [--db PATH] COMMAND ...\n"
-	"\n"
-	"  init                                  create or migrate the database\n"
-	"  survey load FILE.json...              validate and register survey definitions\n"
-	"  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
-	"  import encounters FILE.csv            register encounters (the sampling frame)\n"
-	"  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
-	"  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
-	"                                        mint invitations: CSV encounter_id,token,url\n"
-	"  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
-	"         [--from DATE] [--to DATE] [--expires DAYS]\n"
-	"                                        a reproducible phone sample: CSV with token and url\n"
-	"  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
-	"        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
-	"        [--level 0.95] [--low-n 30] [--format json|csv]\n"
-	"                                        weighted satisfaction with standard errors\n"
-	"  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
-	"         [--from DATE] [--to DATE]     the responses with labels and weights, for Excel,\n"
-	"                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
-	"                                        a period is weighted as stats --from --to is)\n"
-	"  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
-	"                                        (groups under the threshold suppressed)\n"
-	"  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
-	"  key revoke KEY_ID                     revoke an API key\n"
-	"\n"
-	"--db defaults to $MANYI_DB, else var/manyi.db.\n";
+#ifndef MANYI_VERSION
+#error "MANYI_VERSION is defined by the Makefile (VERSION)"
+#endif
 
-static int usage(const char *why)
+/*
+ * The usage, command by command: `manyi help` prints them all, a usage
+ * error only the lines of the command it concerns.
+ */
+static const struct usage {
+	const char *command;
+	const char *text;
+} usages[] = {
+	{"init",
+	 "  init                                  create or migrate the database\n"},
+	{"survey",
+	 "  survey load FILE.json...              validate and register survey definitions\n"},
+	{"import",
+	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
+	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"},
+	{"invite",
+	 "  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
+	 "                                        mint invitations: CSV encounter_id,token,url\n"},
+	{"sample",
+	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
+	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
+	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	{"stats",
+	 "  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	 "        [--level 0.95] [--low-n 30] [--format json|csv]\n"
+	 "                                        weighted satisfaction with standard errors\n"},
+	{"export",
+	 "  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
+	 "         [--from DATE] [--to DATE]     the responses with labels and weights, for Excel,\n"
+	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
+	 "                                        a period is weighted as stats --from --to is)\n"},
+	{"publish",
+	 "  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
+	 "                                        (groups under the threshold suppressed)\n"},
+	{"key",
+	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
+	 "  key revoke KEY_ID                     revoke an API key\n"},
+	{"help",
+	 "  help [COMMAND]                        this text, or the usage of one command\n"},
+};
+
+static const char usage_head[] = "usage: manyi [--db PATH] COMMAND ...\n";
+static const char usage_tail[] =
+	"--db defaults to $MANYI_DB, else var/manyi.db.  manyi --version prints the version.\n";
+static const char usage_pointer[] = "Run `manyi help` for every command.\n";
+
+/* The usage lines of command, or NULL for a command that does not exist. */
+static const char *usage_of(const char *command)
 {
-	if (why != NULL)
-		fprintf(stderr, "manyi: %s\n", why);
-	fputs(usage_text, stderr);
+	for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+		if (strcmp(usages[i].command, command) == 0)
+			return usages[i].text;
+	return NULL;
+}
+
+/* The whole usage (`manyi help`, --help) to fp. */
+static void usage_all(FILE *fp)
+{
+	fputs(usage_head, fp);
+	fputc('\n', fp);
+	for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+		fputs(usages[i].text, fp);
+	fputc('\n', fp);
+	fputs(usage_tail, fp);
+}
+
+/* The usage of one command (known to usage_of()) to fp, with the pointer to the rest. */
+static void usage_one(FILE *fp, const char *command)
+{
+	fputs("usage: manyi [--db PATH] ...\n", fp);
+	fputs(usage_of(command), fp);
+	fputs(usage_pointer, fp);
+}
+
+/*
+ * A usage error: "manyi: " and the message on stderr (it starts with the
+ * command's name, "sample: --n N is required"), then the usage of command
+ * (NULL: none was recognised; the list of commands).  Returns the usage
+ * exit status.
+ */
+static int usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("manyi: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (command != NULL && usage_of(command) != NULL) {
+		usage_one(stderr, command);
+	} else {
+		fputs(usage_head, stderr);
+		fputs("commands:", stderr);
+		for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+			fprintf(stderr, " %s", usages[i].command);
+		fputc('\n', stderr);
+		fputs(usage_pointer, stderr);
+	}
 	return EXIT_USAGE;
+}
+
+/* The noun for n things: one when n is 1, else many ("1 encounter", "2 encounters"). */
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/*
+ * Check a period given as --from and --to (either may be NULL): real dates,
+ * and not one that ends before it starts.  0, or the usage status after the
+ * message (command names the command in it).
+ */
+static int period_check(const char *command, const char *from, const char *to)
+{
+	if ((from != NULL && !date_valid(from)) || (to != NULL && !date_valid(to)))
+		return usage(command, "%s: --from and --to are dates written YYYY-MM-DD", command);
+	if (from != NULL && to != NULL && strcmp(from, to) > 0)
+		return usage(command, "%s: --from %s is after --to %s: the period ends before it starts",
+		             command, from, to);
+	return 0;
 }
 
 /*
@@ -139,7 +234,7 @@ static int cmd_init(const char *db, int argc, char **argv)
 	int rc;
 	(void)argv;
 	if (argc != 0)
-		return usage("init takes no arguments");
+		return usage("init", "init: takes no arguments");
 	if ((rc = open_store(db, true, &s)) != 0)
 		return rc;
 	unsigned char key[32];
@@ -159,7 +254,7 @@ static int cmd_survey(const char *db, int argc, char **argv)
 	struct store *s;
 	int rc;
 	if (argc < 2 || strcmp(argv[0], "load") != 0)
-		return usage("survey: expected `survey load FILE.json...`");
+		return usage("survey", "survey: expected `survey load FILE.json...`");
 	/* Check every file before storing any, so a bad one stores nothing. */
 	struct survey **sv = xcalloc((size_t)argc, sizeof *sv);
 	rc = 0;
@@ -214,14 +309,14 @@ static int cmd_import_encounters(const char *db, int argc, char **argv)
 	char msg[1024];
 	int rc;
 	if (argc != 1)
-		return usage("import encounters: expected exactly one FILE.csv");
+		return usage("import", "import encounters: expected exactly one FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
-		printf("%s: %zu encounters imported\n", argv[0], res.rows);
+		printf("%s: %zu %s imported\n", argv[0], res.rows, plural(res.rows, "encounter", "encounters"));
 	}
 	store_close(s);
 	return rc;
@@ -241,10 +336,10 @@ static int cmd_import_responses(const char *db, int argc, char **argv)
 		else if (file == NULL && argv[i][0] != '-')
 			file = argv[i];
 		else
-			return usage("import responses: expected --survey ID FILE.csv");
+			return usage("import", "import responses: expected --survey ID FILE.csv");
 	}
 	if (survey == NULL || file == NULL)
-		return usage("import responses: expected --survey ID FILE.csv");
+		return usage("import", "import responses: expected --survey ID FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
@@ -255,7 +350,8 @@ static int cmd_import_responses(const char *db, int argc, char **argv)
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
-		printf("%s: %zu answers imported into %s version %d\n", file, res.rows, survey, version);
+		printf("%s: %zu %s imported into %s version %d\n", file, res.rows,
+		       plural(res.rows, "answer", "answers"), survey, version);
 	}
 	free(def);
 	survey_free(sv);
@@ -276,6 +372,16 @@ static const char *opt_value(int argc, char **argv, const char *name, bool *bad)
 			v = argv[i + 1];
 		}
 	return v;
+}
+
+/*
+ * The usage error for an option left without its value (opt_value() set
+ * *bad: it is the last argument); command names the usage to show, label
+ * starts the message.
+ */
+static int no_value(const char *command, const char *label, int argc, char **argv)
+{
+	return usage(command, "%s: %s needs a value", label, argv[argc - 1]);
 }
 
 static bool opt_flag(int argc, char **argv, const char *name)
@@ -301,7 +407,7 @@ static bool opts_known(int argc, char **argv, const char *const *with_value,
 			if (strcmp(argv[i], *o) == 0)
 				ok = true;
 		if (!ok) {
-			snprintf(why, n, "unexpected argument \"%.64s\"", argv[i]);
+			snprintf(why, n, "unexpected argument \"%s\"", argv[i]);
 			return false;
 		}
 	}
@@ -330,16 +436,20 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	char why[160];
 	bool bad = false;
 	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage(why);
+		return usage("invite", "invite: %s", why);
 	const char *survey = opt_value(argc, argv, "--survey", &bad);
 	const char *enc = opt_value(argc, argv, "--encounter", &bad);
 	const char *exp = opt_value(argc, argv, "--expires", &bad);
 	bool uninvited = opt_flag(argc, argv, "--uninvited");
 	long days = INVITE_DEFAULT_DAYS;
-	if (bad || survey == NULL || (enc == NULL) == !uninvited)
-		return usage("invite: expected --survey ID and either --encounter ID or --uninvited");
+	if (bad)
+		return no_value("invite", "invite", argc, argv);
+	if (survey == NULL)
+		return usage("invite", "invite: --survey ID is required");
+	if ((enc == NULL) == !uninvited)
+		return usage("invite", "invite: expected --survey ID and either --encounter ID or --uninvited");
 	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
-		return usage("invite: --expires takes a number of days, 1 to 3650");
+		return usage("invite", "invite: --expires takes a number of days, 1 to 3650");
 
 	struct store *s;
 	int rc;
@@ -409,7 +519,8 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	fclose(mem);
 	if (rc == 0) {
 		char detail[64];
-		snprintf(detail, sizeof detail, "%zu invitations, %ld days", minted, days);
+		snprintf(detail, sizeof detail, "%zu %s, %ld %s", minted, plural(minted, "invitation", "invitations"),
+		         days, plural((size_t)days, "day", "days"));
 		if (store_audit(s, "cli", "invite", survey, detail) != STORE_OK || store_commit(s) != STORE_OK) {
 			fprintf(stderr, "manyi: cannot commit: %s\n", store_errmsg(s));
 			rc = EXIT_BAD_INPUT;
@@ -418,7 +529,7 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	if (rc == 0) {
 		fwrite(buf, 1, buflen, stdout);
 		if (uninvited)
-			fprintf(stderr, "%zu invitations minted\n", minted);
+			fprintf(stderr, "%zu %s minted\n", minted, plural(minted, "invitation", "invitations"));
 	} else {
 		store_rollback(s);
 	}
@@ -435,7 +546,7 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	char why[160];
 	bool bad = false;
 	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage(why);
+		return usage("sample", "sample: %s", why);
 	const char *survey = opt_value(argc, argv, "--survey", &bad);
 	const char *n = opt_value(argc, argv, "--n", &bad);
 	const char *by = opt_value(argc, argv, "--by", &bad);
@@ -448,24 +559,31 @@ static int cmd_sample(const char *db, int argc, char **argv)
 		.allocation = ALLOC_PROPORTIONAL,
 	};
 	long nv, sv, days = INVITE_DEFAULT_DAYS;
-	if (bad || survey == NULL || n == NULL || seed == NULL)
-		return usage("sample: --survey ID, --n N and --seed S are required");
+	int rc;
+	if (bad)
+		return no_value("sample", "sample", argc, argv);
+	if (survey == NULL)
+		return usage("sample", "sample: --survey ID is required");
+	if (n == NULL)
+		return usage("sample", "sample: --n N is required");
+	if (seed == NULL)
+		return usage("sample", "sample: --seed S is required (the same seed draws the same sample)");
 	if (!parse_long(n, 1, 10000000, &nv))
-		return usage("sample: --n must be a whole number from 1");
+		return usage("sample", "sample: --n must be a whole number from 1");
 	if (!parse_long(seed, 0, 4294967295L, &sv))
-		return usage("sample: --seed must be a whole number from 0 to 4294967295");
+		return usage("sample", "sample: --seed must be a whole number from 0 to 4294967295");
 	if (by != NULL && strcmp(by, "agency") != 0)
-		return usage("sample: --by takes only agency");
+		return usage("sample", "sample: --by takes only agency");
 	if (alloc != NULL && strcmp(alloc, "equal") == 0)
 		spec.allocation = ALLOC_EQUAL;
 	else if (alloc != NULL && strcmp(alloc, "proportional") != 0)
-		return usage("sample: --allocation is proportional or equal");
+		return usage("sample", "sample: --allocation is proportional or equal");
 	if (alloc != NULL && by == NULL)
-		return usage("sample: --allocation needs --by agency");
-	if ((spec.from && !date_valid(spec.from)) || (spec.to && !date_valid(spec.to)))
-		return usage("sample: --from and --to are dates written YYYY-MM-DD");
+		return usage("sample", "sample: --allocation needs --by agency");
+	if ((rc = period_check("sample", spec.from, spec.to)) != 0)
+		return rc;
 	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
-		return usage("sample: --expires takes a number of days, 1 to 3650");
+		return usage("sample", "sample: --expires takes a number of days, 1 to 3650");
 	spec.n = (size_t)nv;
 	spec.by_agency = by != NULL;
 	spec.seed = (unsigned long)sv;
@@ -473,7 +591,6 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	struct store *s;
 	struct sampled *units = NULL;
 	size_t k = 0;
-	int rc;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (store_survey_version(s, survey) <= 0) {
@@ -519,11 +636,12 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	}
 	if (rc == 0) {
 		fwrite(buf, 1, buflen, stdout);
-		fprintf(stderr, "%zu encounters sampled", k);
+		fprintf(stderr, "%zu %s sampled", k, plural(k, "encounter", "encounters"));
 		if (k < spec.n)
 			fprintf(stderr, " (the frame holds only %zu)", k);
 		if (rated > 0)
-			fprintf(stderr, "; %zu already rated, listed without a token", rated);
+			fprintf(stderr, "; %zu already rated, listed without %s", rated,
+			        plural(rated, "a token", "tokens"));
 		fputc('\n', stderr);
 	} else {
 		store_rollback(s);
@@ -538,7 +656,8 @@ static int cmd_sample(const char *db, int argc, char **argv)
  * Parse the options `stats` and `publish` share into q.  *format (may be
  * NULL: not accepted) gets --format.  0, or the usage status after the message.
  */
-static int stats_args(int argc, char **argv, struct report_query *q, const char **format)
+static int stats_args(const char *command, int argc, char **argv, struct report_query *q,
+                      const char **format)
 {
 	static const char *const with_value[] = {"--survey", "--measure", "--by", "--weighting", "--from",
 	                                         "--to", "--level", "--format", "--low-n", NULL};
@@ -548,8 +667,9 @@ static int stats_args(int argc, char **argv, struct report_query *q, const char 
 	char why[256];
 	bool bad = false;
 	report_query_default(q);
+	int rc;
 	if (!opts_known(argc, argv, format ? with_value : with_value_nofmt, flags, why, sizeof why))
-		return usage(why);
+		return usage(command, "%s: %s", command, why);
 	q->survey = opt_value(argc, argv, "--survey", &bad);
 	const char *measure = opt_value(argc, argv, "--measure", &bad);
 	const char *by = opt_value(argc, argv, "--by", &bad);
@@ -560,30 +680,32 @@ static int stats_args(int argc, char **argv, struct report_query *q, const char 
 		*format = opt_value(argc, argv, "--format", &bad);
 	q->from = opt_value(argc, argv, "--from", &bad);
 	q->to = opt_value(argc, argv, "--to", &bad);
-	if (bad || q->survey == NULL)
-		return usage("--survey ID is required");
+	if (bad)
+		return no_value(command, command, argc, argv);
+	if (q->survey == NULL)
+		return usage(command, "%s: --survey ID is required", command);
 	if (measure != NULL)
 		q->measure = measure;
 	if (by != NULL && !report_parse_by(by, q, why, sizeof why))
-		return usage(why);
+		return usage(command, "%s: %s", command, why);
 	if (weighting != NULL && !stats_weighting_parse(weighting, &q->weighting))
-		return usage("--weighting is none, base, poststrat or rake");
+		return usage(command, "%s: --weighting is none, base, poststrat or rake", command);
 	if (level != NULL) {
 		char *end;
 		q->level = strtod(level, &end);
 		if (*end != '\0' || !(q->level > 0 && q->level < 1))
-			return usage("--level is a number between 0 and 1, like 0.95");
+			return usage(command, "%s: --level is a number between 0 and 1, like 0.95", command);
 	}
 	if (low_n != NULL) {
 		long v;
 		if (!parse_long(low_n, 0, 1000000, &v))
-			return usage("--low-n is a whole number");
+			return usage(command, "%s: --low-n is a whole number", command);
 		q->low_n = (double)v;
 	}
 	if (format != NULL && *format != NULL && strcmp(*format, "json") != 0 && strcmp(*format, "csv") != 0)
-		return usage("--format is json or csv");
-	if ((q->from && !date_valid(q->from)) || (q->to && !date_valid(q->to)))
-		return usage("--from and --to are dates written YYYY-MM-DD");
+		return usage(command, "%s: --format is json or csv", command);
+	if ((rc = period_check(command, q->from, q->to)) != 0)
+		return rc;
 	return 0;
 }
 
@@ -594,7 +716,7 @@ static int cmd_publish(const char *db, int argc, char **argv)
 	char msg[512];
 	long long id;
 	int rc;
-	if ((rc = stats_args(argc, argv, &q, NULL)) != 0 || (rc = open_store(db, false, &s)) != 0)
+	if ((rc = stats_args("publish", argc, argv, &q, NULL)) != 0 || (rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (publish_run(s, &q, &id, msg, sizeof msg) != REPORT_OK) {
 		fprintf(stderr, "manyi: publish: %s\n", msg);
@@ -613,7 +735,7 @@ static int cmd_stats(const char *db, int argc, char **argv)
 	struct report_query q;
 	const char *format = NULL;
 	int rc;
-	if ((rc = stats_args(argc, argv, &q, &format)) != 0)
+	if ((rc = stats_args("stats", argc, argv, &q, &format)) != 0)
 		return rc;
 
 	struct store *s;
@@ -645,7 +767,7 @@ static int cmd_export(const char *db, int argc, char **argv)
 	char why[160];
 	bool bad = false;
 	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage(why);
+		return usage("export", "export: %s", why);
 	const char *survey = opt_value(argc, argv, "--survey", &bad);
 	const char *format = opt_value(argc, argv, "--format", &bad);
 	const char *out = opt_value(argc, argv, "--out", &bad);
@@ -656,24 +778,27 @@ static int cmd_export(const char *db, int argc, char **argv)
 	enum export_format f;
 	export_options_default(&o);
 	o.bom = opt_flag(argc, argv, "--bom");
-	if (bad || survey == NULL || format == NULL)
-		return usage("export: --survey ID and --format csv|json|ndjson|xlsx|sav|dta are required");
+	if (bad)
+		return no_value("export", "export", argc, argv);
+	if (survey == NULL)
+		return usage("export", "export: --survey ID is required");
+	if (format == NULL)
+		return usage("export", "export: --format csv|json|ndjson|xlsx|sav|dta is required");
 	if (!export_format_parse(format, &f))
-		return usage("export: --format is csv, json, ndjson, xlsx, sav or dta");
+		return usage("export", "export: --format is csv, json, ndjson, xlsx, sav or dta");
 	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-		return usage("export: --lang is zh or en");
+		return usage("export", "export: --lang is zh or en");
 	if (lang != NULL && strcmp(lang, "en") == 0)
 		o.lang = LANG_EN;
 	if (o.bom && f != EXPORT_CSV)
-		return usage("export: --bom goes with --format csv only");
-	if ((from != NULL && !date_valid(from)) || (to != NULL && !date_valid(to)))
-		return usage("export: --from and --to are dates written YYYY-MM-DD");
-	if (from != NULL && to != NULL && strcmp(from, to) > 0)
-		return usage("export: --from is after --to");
+		return usage("export", "export: --bom goes with --format csv only");
+	int rc;
+	if ((rc = period_check("export", from, to)) != 0)
+		return rc;
 	o.from = from;
 	o.to = to;
 	if (out != NULL && *out == '\0')
-		return usage("export: --out needs a file name");
+		return usage("export", "export: --out needs a file name");
 	if (out == NULL && export_format_binary(f) && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "manyi: export: a .%s file is binary and would garble the terminal; "
 		        "write it with --out FILE.%s (or redirect stdout)\n",
@@ -682,7 +807,6 @@ static int cmd_export(const char *db, int argc, char **argv)
 	}
 
 	struct store *s;
-	int rc;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	FILE *fp = stdout;
@@ -744,7 +868,7 @@ static int cmd_key(const char *db, int argc, char **argv)
 	bool bad = false;
 	if (argc >= 2 && strcmp(argv[0], "revoke") == 0) {
 		if (argc != 2)
-			return usage("key revoke: expected one KEY_ID");
+			return usage("key", "key revoke: expected one KEY_ID");
 		if ((rc = open_store(db, false, &s)) != 0)
 			return rc;
 		enum store_err e = store_begin(s);
@@ -765,23 +889,25 @@ static int cmd_key(const char *db, int argc, char **argv)
 	static const char *const with_value[] = {"--role", "--agency", NULL};
 	static const char *const flags[] = {NULL};
 	if (argc < 1 || strcmp(argv[0], "create") != 0)
-		return usage("key: expected `key create --role evaluator|agency [--agency CODE]` or `key revoke KEY_ID`");
+		return usage("key", "key: expected `key create --role evaluator|agency [--agency CODE]` or `key revoke KEY_ID`");
 	if (!opts_known(argc - 1, argv + 1, with_value, flags, why, sizeof why))
-		return usage(why);
+		return usage("key", "key create: %s", why);
 	const char *role = opt_value(argc - 1, argv + 1, "--role", &bad);
 	const char *agency = opt_value(argc - 1, argv + 1, "--agency", &bad);
 	enum role r;
-	if (bad || role == NULL)
-		return usage("key create: --role evaluator|agency is required");
+	if (bad)
+		return no_value("key", "key create", argc, argv);
+	if (role == NULL)
+		return usage("key", "key create: --role evaluator|agency is required");
 	if (strcmp(role, "evaluator") == 0)
 		r = ROLE_EVALUATOR;
 	else if (strcmp(role, "agency") == 0)
 		r = ROLE_AGENCY;
 	else
-		return usage("key create: --role must be evaluator or agency");
+		return usage("key", "key create: --role must be evaluator or agency");
 	if ((r == ROLE_AGENCY) != (agency != NULL))
-		return usage(r == ROLE_AGENCY ? "key create: an agency key needs --agency CODE"
-		                              : "key create: an evaluator key takes no --agency");
+		return usage("key", "%s", r == ROLE_AGENCY ? "key create: an agency key needs --agency CODE"
+		                                            : "key create: an evaluator key takes no --agency");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (agency != NULL && !store_registry_exists(s, REGISTRY_AGENCY, agency)) {
@@ -816,7 +942,7 @@ static int cmd_import(const char *db, int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return usage("import: expected domains, agencies, encounters or responses");
+		return usage("import", "import: expected domains, agencies, encounters or responses");
 	if (strcmp(argv[0], "domains") == 0)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
@@ -826,9 +952,9 @@ static int cmd_import(const char *db, int argc, char **argv)
 	else if (strcmp(argv[0], "responses") == 0)
 		return cmd_import_responses(db, argc - 1, argv + 1);
 	else
-		return usage("import: expected domains, agencies, encounters or responses");
+		return usage("import", "import: expected domains, agencies, encounters or responses");
 	if (argc != 2)
-		return usage("import: expected exactly one FILE.csv");
+		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (registry_import(s, k, argv[1], &res, msg, sizeof msg) != 0) {
@@ -836,10 +962,27 @@ static int cmd_import(const char *db, int argc, char **argv)
 		rc = EXIT_BAD_INPUT;
 	} else {
 		printf("%s: %zu %s imported (%zu new, %zu updated)\n", argv[1], res.rows,
-		       k == REGISTRY_DOMAIN ? "domains" : "agencies", res.created, res.updated);
+		       k == REGISTRY_DOMAIN ? plural(res.rows, "domain", "domains") : plural(res.rows, "agency", "agencies"),
+		       res.created, res.updated);
 	}
 	store_close(s);
 	return rc;
+}
+
+/*
+ * `manyi help [COMMAND]`: the usage of COMMAND, or all of it, on stdout.
+ * Anything after the command is ignored (`manyi sample --n 3 --help`).
+ */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	if (usage_of(argv[0]) == NULL)
+		return usage(NULL, "help: unknown command \"%s\"", argv[0]);
+	usage_one(stdout, argv[0]);
+	return 0;
 }
 
 static const struct command {
@@ -862,24 +1005,33 @@ int main(int argc, char **argv)
 	const char *db = getenv("MANYI_DB");
 	char **args = xcalloc((size_t)argc + 1, sizeof *args);
 	int nargs = 0;
+	bool help = false;
 
-	/* --db may stand anywhere on the line. */
+	/* --db, --help and --version may stand anywhere on the line. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc) {
 				free(args);
-				return usage("--db needs a PATH");
+				return usage(NULL, "--db needs a PATH");
 			}
 			db = argv[++i];
 		} else if (strncmp(argv[i], "--db=", 5) == 0) {
 			db = argv[i] + 5;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			help = true;
+		} else if (strcmp(argv[i], "--version") == 0) {
 			free(args);
-			fputs(usage_text, stdout);
+			printf("manyi %s\n", MANYI_VERSION);
 			return 0;
 		} else {
 			args[nargs++] = argv[i];
 		}
+	}
+	if (help || (nargs >= 1 && strcmp(args[0], "help") == 0)) {
+		/* `manyi help`, `manyi --help`: everything; `manyi help sample`, `manyi sample --help`: one command. */
+		int rc = cmd_help(help ? nargs : nargs - 1, help ? args : args + 1);
+		free(args);
+		return rc;
 	}
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
@@ -891,16 +1043,13 @@ int main(int argc, char **argv)
 	}
 	int rc = -1;
 	if (nargs == 0) {
-		rc = usage(NULL);
+		rc = usage(NULL, "a command is missing");
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 			if (strcmp(args[0], commands[i].name) == 0)
 				rc = commands[i].fn(db, nargs - 1, args + 1);
-		if (rc == -1) {
-			char why[128];
-			snprintf(why, sizeof why, "unknown command \"%.64s\"", args[0]);
-			rc = usage(why);
-		}
+		if (rc == -1)
+			rc = usage(NULL, "unknown command \"%s\"", args[0]);
 	}
 	free(args);
 	return rc;

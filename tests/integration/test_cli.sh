@@ -103,4 +103,91 @@ run $MANYI
 eq "no command is status 2" "$RC" 2
 run env MANYI_DB="$DB" "$BIN/manyi" import domains tools/demo/domains.csv
 eq "MANYI_DB names the database" "$RC" 0
+
+# Counts read as English: "1 domain", "2 domains".
+printf 'code,name_zh,name_en\nONE1,一,One\n' >"$T/one.csv"
+run $MANYI import domains "$T/one.csv"
+eq "one domain imported is singular" "$OUT" "$T/one.csv: 1 domain imported (1 new, 0 updated)"
+printf 'code,name_zh,name_en\nA01,甲,A\n' >"$T/one.csv"
+run $MANYI import agencies "$T/one.csv"
+contains "one agency imported is singular" "$OUT" ": 1 agency imported (0 new, 1 updated)"
+printf 'encounter_id,agency,domain,size,district,occurred_on\nC1,A01,market,small,x,2022-01-01\n' >"$T/enc1.csv"
+run $MANYI import encounters "$T/enc1.csv"
+eq "one encounter imported is singular" "$OUT" "$T/enc1.csv: 1 encounter imported"
+printf 'encounter_id,agency,domain,size,district,occurred_on\nC2,A01,market,small,x,2022-01-01\nC3,A01,market,small,x,2022-01-02\n' >"$T/enc2.csv"
+run $MANYI import encounters "$T/enc2.csv"
+eq "two are plural" "$OUT" "$T/enc2.csv: 2 encounters imported"
+run $MANYI sample --survey enforcement-enterprise --n 1 --seed 1
+contains "one encounter sampled is singular" "$ERR" "1 encounter sampled"
+run $MANYI invite --survey enforcement-enterprise --uninvited
+contains "invitations: plural for two" "$ERR" "2 invitations minted"
+eq "and audited in the same words" "$(sql "SELECT detail FROM audit WHERE action='invite'")" "2 invitations, 30 days"
+run $MANYI invite --survey enforcement-enterprise --uninvited --expires 1
+contains "none left to invite: 0 is plural" "$ERR" "0 invitations minted"
+eq "one day is singular in the audit" "$(sql "SELECT detail FROM audit WHERE action='invite' ORDER BY rowid DESC LIMIT 1")" "0 invitations, 1 day"
+
+# Help, the version, and usage errors that show the one command concerned.
+run "$BIN/manyi" help
+eq "manyi help: status 0" "$RC" 0
+eq "on stdout, nothing on stderr" "$ERR" ""
+for c in init "survey load" "import responses" invite sample stats export publish "key create" "key revoke"; do
+	contains "manyi help shows $c" "$OUT" "  $c "
+done
+full=$OUT
+run "$BIN/manyi" --help
+eq "--help is manyi help" "$RC/$OUT" "0/$full"
+run "$BIN/manyi" -h
+eq "-h is manyi help" "$RC/$OUT" "0/$full"
+run "$BIN/manyi" help sample
+eq "manyi help sample: status 0" "$RC" 0
+contains "shows sample" "$OUT" "sample --survey ID --n N"
+lacks "and no other command" "$OUT" "stats --survey"
+run "$BIN/manyi" sample --help
+contains "manyi sample --help is the same" "$OUT" "sample --survey ID --n N"
+run "$BIN/manyi" help planets
+eq "help for an unknown command: status 2" "$RC" 2
+run "$BIN/manyi" --version
+eq "--version: status 0" "$RC" 0
+check "--version prints manyi and a version" grep -Eq '^manyi [0-9]+\.[0-9]+' "$T/out"
+eq "the version is the Makefile's" "$OUT" "manyi $(sed -n 's/^VERSION = //p' Makefile)"
+
+run $MANYI sample --survey enforcement-enterprise --seed 1
+eq "a usage error: status 2" "$RC" 2
+eq "the error comes first" "$(head -1 "$T/err")" "manyi: sample: --n N is required"
+contains "then the usage of that command" "$ERR" "sample --survey ID --n N"
+contains "including its continuation lines" "$ERR" "[--from DATE] [--to DATE] [--expires DAYS]"
+lacks "not the usage of the others" "$ERR" "stats --survey"
+lacks "(none of them)" "$ERR" "key revoke"
+contains "and where to find the rest" "$ERR" "manyi help"
+check "a few lines, not the whole usage" test "$(wc -l <"$T/err")" -le 6
+run $MANYI stats --survey enforcement-enterprise --level 2
+eq "stats: the error names the command" "$(head -1 "$T/err")" "manyi: stats: --level is a number between 0 and 1, like 0.95"
+contains "and shows the stats usage" "$ERR" "[--level 0.95] [--low-n 30]"
+lacks "only" "$ERR" "sample --survey"
+run $MANYI publish --survey enforcement-enterprise --low-n x
+eq "publish: the error names publish" "$(head -1 "$T/err")" "manyi: publish: --low-n is a whole number"
+contains "and shows its usage" "$ERR" "publish --survey ID [stats options]"
+run $MANYI export --survey enforcement-enterprise
+eq "export: what is missing" "$(head -1 "$T/err")" "manyi: export: --format csv|json|ndjson|xlsx|sav|dta is required"
+run $MANYI sample --survey enforcement-enterprise --n 3 --seed
+eq "an option without its value: status 2" "$RC" 2
+eq "named" "$(head -1 "$T/err")" "manyi: sample: --seed needs a value"
+run $MANYI import responses x.csv
+contains "import responses shows the import usage" "$ERR" "import responses --survey ID FILE.csv"
+run $MANYI frobnicate
+eq "an unknown command is named" "$(head -1 "$T/err")" 'manyi: unknown command "frobnicate"'
+contains "with the list of commands" "$ERR" "commands: init survey import"
+
+# A period that ends before it starts is a usage error, for every command with --from/--to.
+for c in stats publish "sample --n 3 --seed 1" "export --format csv"; do
+	run $MANYI $c --survey enforcement-enterprise --from 2026-12-01 --to 2026-01-01
+	eq "${c%% *} --from after --to: status 2" "$RC" 2
+	eq "${c%% *}: says so" "$(head -1 "$T/err")" \
+		"manyi: ${c%% *}: --from 2026-12-01 is after --to 2026-01-01: the period ends before it starts"
+	eq "${c%% *}: nothing on stdout" "$OUT" ""
+done
+run $MANYI sample --survey enforcement-enterprise --n 3 --seed 1 --from 2022-01-01 --to 2022-01-01
+eq "a period of one day is fine" "$RC" 0
+run $MANYI sample --survey enforcement-enterprise --n 3 --seed 1 --from 2022-02-30
+eq "sample: --from is a real date" "$RC" 2
 it_done
