@@ -90,6 +90,28 @@ static void count_breaks(struct reader *r, const unsigned char *s, size_t n)
 	}
 }
 
+/*
+ * The field r->cur is collecting, on line, is not UTF-8: name its column
+ * (the header's name for it, once there is a header) and say how to save
+ * the file, since Excel's plain "CSV" is GBK on a Chinese Windows.
+ */
+static void utf8_fail(struct reader *r, size_t line)
+{
+	size_t k = r->cur.n;
+	static const char hint[] =
+		"; save the file as UTF-8 (Excel: 另存为 \"CSV UTF-8（逗号分隔）\", "
+		"\"CSV UTF-8 (Comma delimited)\"; plain \"CSV\" is GBK on a Chinese Windows)";
+
+	if (!r->have_header)
+		reader_fail(r, CSVIN_ERR_UTF8, line, "the header's field %zu is not valid UTF-8%s",
+		            k + 1, hint);
+	else if (k < r->head.n)
+		reader_fail(r, CSVIN_ERR_UTF8, line, "column \"%s\" (field %zu) is not valid UTF-8%s",
+		            r->head.bytes.data + r->head.off[k], k + 1, hint);
+	else
+		reader_fail(r, CSVIN_ERR_UTF8, line, "field %zu is not valid UTF-8%s", k + 1, hint);
+}
+
 /* libcsv's field callback: check the value and append a copy to r->cur. */
 static void on_field(void *data, size_t n, void *vr)
 {
@@ -123,7 +145,7 @@ static void on_field(void *data, size_t n, void *vr)
 		return;
 	}
 	if (!utf8_valid(data, n)) {
-		reader_fail(r, CSVIN_ERR_UTF8, line, "field %zu is not valid UTF-8", rec->n + 1);
+		utf8_fail(r, line);
 		return;
 	}
 	rec->off[rec->n] = rec->bytes.len;

@@ -85,6 +85,9 @@ bad_import "an unknown column" 'code,name_zh,name_en,x\nN1,新一,New,1\n' "$T/b
 bad_import "a short row" 'code,name_zh,name_en\nN1,新一,New\nN2,新二\n' "$T/bad.csv:3:"
 bad_import "an unterminated quote" 'code,name_zh,name_en\nN1,"新一,New\n' "$T/bad.csv:2:"
 bad_import "invalid UTF-8" 'code,name_zh,name_en\nN1,\xff\xfe,New\n' "$T/bad.csv:2:"
+# 测试 in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
+bad_import "a file saved as GBK" 'code,name_zh,name_en\nN1,\xb2\xe2\xca\xd4,New\n' \
+	"$T/bad.csv:2: column \"name_zh\" (field 2) is not valid UTF-8; save the file as UTF-8 (Excel: 另存为 \"CSV UTF-8（逗号分隔）\""
 bad_import "an update to existing names, then a bad row" 'code,name_zh,name_en\nmarket,改名,Renamed\nbad code!,x,y\n' "$T/bad.csv:3:"
 eq "the earlier update was rolled back" "$(sql "SELECT name_en FROM domain WHERE code='market'")" "Market regulation"
 bad_import "a header without rows" 'code,name_zh,name_en\n' "$T/bad.csv:2: no data rows"

@@ -109,9 +109,14 @@ static const struct csv_case csv_cases[] = {
     {"a,b\n\"x\" ,2\n", 0, CSVIN_ERR_SYNTAX, 2, "closing quote"},
     {"a,b\n1, \"2\"\n", 0, CSVIN_ERR_SYNTAX, 2, "inside an unquoted field"},
     {"a,b\n1,\"x\n\ny\"z\n", 0, CSVIN_ERR_SYNTAX, 4, "field 2, which starts on line 2,"},
-    {"a,b\n1,\xFF\n", 0, CSVIN_ERR_UTF8, 2, "field 2 is not valid UTF-8"},
-    {"a,\xC0\xAF\n", 0, CSVIN_ERR_UTF8, 1, "not valid UTF-8"},
-    {"a,b\n1,2\n\"x\ny\",\xED\xA0\x80\n", 0, CSVIN_ERR_UTF8, 4, "field 2 is not valid UTF-8"},
+    {"a,b\n1,\xFF\n", 0, CSVIN_ERR_UTF8, 2, "column \"b\" (field 2) is not valid UTF-8"},
+    {"a,\xC0\xAF\n", 0, CSVIN_ERR_UTF8, 1, "the header's field 2 is not valid UTF-8"},
+    {"a,b\n1,2\n\"x\ny\",\xED\xA0\x80\n", 0, CSVIN_ERR_UTF8, 4, "column \"b\" (field 2) is not valid UTF-8"},
+    /* GBK, as Excel's plain "CSV" saves on a Chinese Windows: the column and how to save it. */
+    {"code,name_zh,name_en\nX1,\xb2\xe2\xca\xd4,Test\n", 0, CSVIN_ERR_UTF8, 2,
+     "column \"name_zh\" (field 2) is not valid UTF-8; save the file as UTF-8 (Excel: "
+     "\xE5\x8F\xA6\xE5\xAD\x98\xE4\xB8\xBA \"CSV UTF-8"},
+    {"a,b\n1,2,\xFF\n", 0, CSVIN_ERR_UTF8, 2, "field 3 is not valid UTF-8; save the file as UTF-8"},
     {"a,b\n1,x\0y\n", 10, CSVIN_ERR_SYNTAX, 2, "NUL"},
     {"\xEF\xBB\xBF\xEF\xBB\xBF"
      "a\n1\n",
