@@ -52,4 +52,28 @@ int import_csv(struct store *s, const char *path, const struct importer *imp, bo
 bool import_columns(const struct csvin_row *header, const char *const *names, size_t n,
                     size_t nrequired, int *cols, char *msg, size_t msglen);
 
+/* Values whose quotation takes up to this many bytes are quoted whole. */
+#define IMPORT_QUOTE_MAX 128
+/* The size of import_quote()'s buffer: the longest quotation, its ends and length. */
+#define IMPORT_QUOTE_SIZE (IMPORT_QUOTE_MAX + 48)
+
+/*
+ * Quote the value s (borrowed, UTF-8) for a message into buf
+ * (IMPORT_QUOTE_SIZE bytes) and return buf: in double quotes, `"` and `\`
+ * escaped with a backslash and control characters as \n, \r, \t or \xNN,
+ * so a message stays on one line.  A value whose escaped form takes at
+ * most IMPORT_QUOTE_MAX bytes is quoted whole; a longer one is cut to half
+ * that at a character boundary, ends in "..." and is followed by its
+ * length: "AB..." (300 characters).
+ */
+const char *import_quote(const char *s, char *buf);
+
+/*
+ * Check the code v of column col (an encounter_id, a registry code: 1-64
+ * letters, digits, '_', '.' or '-').  False with msg set: the value quoted
+ * whole or with its length when it is too long, and `what` (e.g. "a
+ * registry code") when it holds other characters.
+ */
+bool import_code_check(const char *col, const char *v, const char *what, char *msg, size_t n);
+
 #endif

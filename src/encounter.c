@@ -47,26 +47,15 @@ static bool one_of(const char *v, const char *const *set, size_t n)
 bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *msg, size_t n)
 {
 	const char *outcome = in->outcome ? in->outcome : "";
+	char q[IMPORT_QUOTE_SIZE];
 	memset(e, 0, sizeof *e);
-	if (in->id == NULL || *in->id == '\0') {
-		snprintf(msg, n, "encounter_id is empty");
+	if (!import_code_check("encounter_id", in->id ? in->id : "", "an id", msg, n) ||
+	    !import_code_check("agency", in->agency ? in->agency : "", "a registry code", msg, n) ||
+	    !import_code_check("domain", in->domain ? in->domain : "", "a registry code", msg, n))
 		return false;
-	}
-	if (!code_valid(in->id)) {
-		snprintf(msg, n, "encounter_id \"%.64s\" is not 1-64 letters, digits, '_', '.' or '-'", in->id);
-		return false;
-	}
-	if (in->agency == NULL || !code_valid(in->agency)) {
-		snprintf(msg, n, "agency \"%.64s\" is not a registry code", in->agency ? in->agency : "");
-		return false;
-	}
-	if (in->domain == NULL || !code_valid(in->domain)) {
-		snprintf(msg, n, "domain \"%.64s\" is not a registry code", in->domain ? in->domain : "");
-		return false;
-	}
 	if (in->size == NULL || !one_of(in->size, sizes, ARRAY_SIZE(sizes))) {
-		snprintf(msg, n, "size \"%.32s\" is not one of large, medium, small, micro, household",
-		         in->size ? in->size : "");
+		snprintf(msg, n, "size %s is not one of large, medium, small, micro, household",
+		         import_quote(in->size ? in->size : "", q));
 		return false;
 	}
 	if (in->district == NULL || *in->district == '\0') {
@@ -81,13 +70,13 @@ bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *m
 		return false;
 	}
 	if (in->occurred_on == NULL || !date_valid(in->occurred_on)) {
-		snprintf(msg, n, "occurred_on \"%.32s\" is not a date written YYYY-MM-DD",
-		         in->occurred_on ? in->occurred_on : "");
+		snprintf(msg, n, "occurred_on %s is not a date written YYYY-MM-DD",
+		         import_quote(in->occurred_on ? in->occurred_on : "", q));
 		return false;
 	}
 	if (*outcome != '\0' && !one_of(outcome, outcomes, ARRAY_SIZE(outcomes))) {
-		snprintf(msg, n, "outcome \"%.32s\" is not one of no_violation, corrected, warning, fined, other",
-		         outcome);
+		snprintf(msg, n, "outcome %s is not one of no_violation, corrected, warning, fined, other",
+		         import_quote(outcome, q));
 		return false;
 	}
 	snprintf(e->id, sizeof e->id, "%s", in->id);

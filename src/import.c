@@ -63,7 +63,7 @@ int import_csv(struct store *s, const char *path, const struct importer *imp, bo
 		line = 2;
 		e = CSVIN_ERR_EMPTY;
 	}
-	snprintf(detail, sizeof detail, "%zu rows", res->rows);
+	snprintf(detail, sizeof detail, "%zu %s", res->rows, res->rows == 1 ? "row" : "rows");
 	if (e == CSVIN_OK && store_audit(s, "cli", imp->action, path, detail) != STORE_OK) {
 		snprintf(reason, sizeof reason, "cannot write the audit record");
 		e = CSVIN_ERR_IO;
@@ -96,7 +96,9 @@ bool import_columns(const struct csvin_row *h, const char *const *names, size_t 
 			sbuf_init(&want);
 			for (size_t i = 0; i < n; i++)
 				sbuf_printf(&want, "%s%s", i ? "," : "", names[i]);
-			snprintf(msg, msglen, "unknown column \"%.64s\" (expected %s)", h->field[j], want.data);
+			char q[IMPORT_QUOTE_SIZE];
+			snprintf(msg, msglen, "unknown column %s (expected %s)", import_quote(h->field[j], q),
+			         want.data);
 			sbuf_free(&want);
 			return false;
 		}
@@ -112,4 +114,63 @@ bool import_columns(const struct csvin_row *h, const char *const *names, size_t 
 			return false;
 		}
 	return true;
+}
+
+/* The bytes byte c takes in a quotation: itself, \" \\ \n \r \t, or \xNN. */
+static size_t quoted_len(unsigned char c)
+{
+	if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t')
+		return 2;
+	return c < 0x20 || c == 0x7F ? 4 : 1;
+}
+
+const char *import_quote(const char *s, char *buf)
+{
+	size_t len = strlen(s), cut = len, need = 0, o = 0;
+
+	for (size_t i = 0; i < len; i++)
+		need += quoted_len((unsigned char)s[i]);
+	if (need > IMPORT_QUOTE_MAX) {
+		/* Half the room, ending before a character, not inside one. */
+		need = 0;
+		for (cut = 0; need + quoted_len((unsigned char)s[cut]) <= IMPORT_QUOTE_MAX / 2; cut++)
+			need += quoted_len((unsigned char)s[cut]);
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	buf[o++] = '"';
+	for (size_t i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (quoted_len(c) == 1) {
+			buf[o++] = (char)c;
+		} else if (quoted_len(c) == 2) {
+			buf[o++] = '\\';
+			buf[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c;
+		} else {
+			o += (size_t)snprintf(buf + o, 5, "\\x%02X", c);
+		}
+	}
+	if (cut < len)
+		snprintf(buf + o, IMPORT_QUOTE_SIZE - o, "...\" (%zu characters)", utf8_length(s, len));
+	else
+		snprintf(buf + o, IMPORT_QUOTE_SIZE - o, "\"");
+	return buf;
+}
+
+bool import_code_check(const char *col, const char *v, const char *what, char *msg, size_t n)
+{
+	char q[IMPORT_QUOTE_SIZE];
+	size_t len = strlen(v);
+
+	if (code_valid(v))
+		return true;
+	if (len == 0)
+		snprintf(msg, n, "%s is empty", col);
+	else if (len > 64)
+		snprintf(msg, n, "%s %s is %zu characters long; %s has at most 64", col, import_quote(v, q),
+		         utf8_length(v, len), what);
+	else
+		snprintf(msg, n, "%s %s is not %s (1-64 letters, digits, '_', '.' or '-')", col,
+		         import_quote(v, q), what);
+	return false;
 }

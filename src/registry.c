@@ -66,10 +66,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	const char *code = r->field[c->col[COL_CODE]];
 	const char *zh = r->field[c->col[COL_NAME_ZH]];
 	const char *en = r->field[c->col[COL_NAME_EN]];
-	if (!code_valid(code)) {
-		snprintf(msg, n, "code \"%.64s\" is not 1-64 letters, digits, '_', '.' or '-'", code);
+	if (!import_code_check("code", code, "a code", msg, n))
 		return false;
-	}
 	if (!check_name(zh, r->len[c->col[COL_NAME_ZH]], "name_zh", msg, n) ||
 	    !check_name(en, r->len[c->col[COL_NAME_EN]], "name_en", msg, n))
 		return false;

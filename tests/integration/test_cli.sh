@@ -78,6 +78,11 @@ bad_import() { # DESC CONTENT EXPECTED-MESSAGE
 	eq "$1: nothing stored" "$(sql "SELECT count(*) || '/' || group_concat(name_en) FROM domain")" "$before"
 }
 bad_import "a bad code in the middle" 'code,name_zh,name_en\nN1,新一,New one\nbad code!,坏,Bad\nN2,新二,New two\n' "$T/bad.csv:3: code"
+code70=N123456789012345678901234567890123456789012345678901234567890123456789
+bad_import "a 70-character code" "code,name_zh,name_en\\n$code70,长,Long\\n" \
+	"$T/bad.csv:2: code \"$code70\" is 70 characters long; a code has at most 64"
+bad_import "an unknown column of 70 characters" "code,name_zh,name_en,$code70\\nN1,新一,New,1\\n" \
+	"$T/bad.csv:1: unknown column \"$code70\""
 bad_import "a duplicate code" 'code,name_zh,name_en\nN1,新一,New one\nN1,新一,Again\n' "$T/bad.csv:3: duplicate code \"N1\""
 bad_import "an empty name" 'code,name_zh,name_en\nN1,,New one\n' "$T/bad.csv:2: name_zh is empty"
 bad_import "a missing column" 'code,name_zh\nN1,新一\n' "$T/bad.csv:1: missing column \"name_en\""

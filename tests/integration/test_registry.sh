@@ -34,6 +34,11 @@ bad "bad outcome" "G2,A01,market,small,x,2022-01-01,jailed" 'outcome "jailed"'
 bad "duplicate in the file" "G1,A01,market,small,x,2022-01-01," 'duplicate encounter_id "G1"'
 bad "duplicate of a stored one" "E0000001,A01,market,small,x,2022-01-01," 'duplicate encounter_id "E0000001"'
 bad "empty district" "G2,A01,market,small,,2022-01-01," 'district is empty'
+id70=G123456789012345678901234567890123456789012345678901234567890123456789
+bad "a 70-character id, quoted whole with its length" "$id70,A01,market,small,x,2022-01-01," \
+	"encounter_id \"$id70\" is 70 characters long; an id has at most 64"
+bad "an agency code with a space" "G2,A 01,market,small,x,2022-01-01," \
+	"agency \"A 01\" is not a registry code (1-64 letters, digits, '_', '.' or '-')"
 bad "a date in the future" "G2,A01,market,small,x,2099-11-01," 'occurred_on "2099-11-01" is in the future'
 tomorrow=$(date -u -d tomorrow +%F)
 after=$(date -u -d '2 days' +%F)

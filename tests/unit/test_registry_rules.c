@@ -71,6 +71,8 @@ static void times(void **state)
 	}
 }
 
+#define ID70 "E123456789012345678901234567890123456789012345678901234567890123456789"
+
 static void encounter_fields(void **state)
 {
 	(void)state;
@@ -89,12 +91,52 @@ static void encounter_fields(void **state)
 		{{"E1", "A01", "market", "small", "a\x01", "2022-04-11", NULL}, "district"},
 		{{"E1", "A01", "market", "small", "x", "2022-04-31", NULL}, "occurred_on"},
 		{{"E1", "A01", "market", "small", "x", "2022-04-11", "arrested"}, "outcome"},
+		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL}, "domain is empty"},
+		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL}, "agency \"A 1\" is not a registry code"},
+		/* Too long: quoted whole, with its length. */
+		{{ID70, "A01", "market", "small", "x", "2022-04-11", NULL},
+		 "encounter_id \"" ID70 "\" is 70 characters long; an id has at most 64"},
+		{{"E1", ID70, "market", "small", "x", "2022-04-11", NULL}, "agency \"" ID70 "\" is 70 characters long"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_false(encounter_parse(&bad[i].in, &e, msg, sizeof msg));
 		if (strstr(msg, bad[i].word) == NULL)
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, msg, bad[i].word);
 	}
+}
+
+/* Values in messages: whole up to a limit, escaped onto one line, else cut with their length. */
+static void quotes(void **state)
+{
+	(void)state;
+	char q[IMPORT_QUOTE_SIZE], big[400];
+	static const struct { const char *in, *out; } t[] = {
+		{"E1", "\"E1\""},
+		{"", "\"\""},
+		{ID70, "\"" ID70 "\""},
+		{"a\"b\\c", "\"a\\\"b\\\\c\""},
+		{"line\nbreak\r\ttab\x01", "\"line\\nbreak\\r\\ttab\\x01\""},
+		{"测试", "\"测试\""},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		assert_string_equal(import_quote(t[i].in, q), t[i].out);
+	/* 300 characters: the first 64 bytes, then the length. */
+	memset(big, 'x', 300);
+	big[300] = '\0';
+	import_quote(big, q);
+	assert_int_equal(strlen(q), 1 + 64 + strlen("...\" (300 characters)"));
+	assert_non_null(strstr(q, "xxx...\" (300 characters)"));
+	/* 100 three-byte characters: cut before a character, never inside one. */
+	big[0] = '\0';
+	for (int i = 0; i < 100; i++)
+		strcat(big, "测");
+	import_quote(big, q);
+	assert_string_equal(q + 1 + 21 * 3, "...\" (100 characters)");
+	assert_true(utf8_valid(q, strlen(q)));
+	/* The limit itself is quoted whole. */
+	memset(big, 'y', IMPORT_QUOTE_MAX);
+	big[IMPORT_QUOTE_MAX] = '\0';
+	assert_int_equal(strlen(import_quote(big, q)), IMPORT_QUOTE_MAX + 2);
 }
 
 static void key_headers(void **state)
@@ -141,6 +183,7 @@ int main(void)
 		cmocka_unit_test(future),
 		cmocka_unit_test(times),
 		cmocka_unit_test(encounter_fields),
+		cmocka_unit_test(quotes),
 		cmocka_unit_test(key_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
