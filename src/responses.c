@@ -93,13 +93,14 @@ static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_
 		for (size_t i = 0; i < c->sv->nitems && slot == NULL; i++)
 			if (strcmp(name, c->sv->items[i].id) == 0)
 				slot = &c->item_col[i];
+		char q[IMPORT_QUOTE_SIZE];
 		if (slot == NULL) {
-			snprintf(msg, n, "column \"%.64s\" is neither a fixed column nor an item of survey %s",
-			         name, c->sv->id);
+			snprintf(msg, n, "column %s is neither a fixed column nor an item of survey %s",
+			         import_quote(name, q), c->sv->id);
 			return false;
 		}
 		if (*slot >= 0) {
-			snprintf(msg, n, "column \"%.64s\" appears twice", name);
+			snprintf(msg, n, "column %s appears twice", import_quote(name, q));
 			return false;
 		}
 		*slot = (int)j;
@@ -107,6 +108,13 @@ static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_
 	for (int k = 0; k < F__MAX; k++)
 		if (c->fixed[k] < 0) {
 			snprintf(msg, n, "missing column \"%s\"", fixed_names[k]);
+			return false;
+		}
+	/* Every row would lack a required item's answer: say so once, here. */
+	for (size_t i = 0; i < c->sv->nitems; i++)
+		if (c->sv->items[i].required && c->item_col[i] < 0) {
+			snprintf(msg, n, "missing column \"%s\" (a required item of survey %s)",
+			         c->sv->items[i].id, c->sv->id);
 			return false;
 		}
 	return true;
@@ -144,11 +152,142 @@ static void row_pairs(const struct import_ctx *c, const struct csvin_row *r, str
 /* Check one context cell against the encounter's value. */
 static bool agrees(const char *col, const char *given, const char *known, char *msg, size_t n)
 {
+	char q[IMPORT_QUOTE_SIZE];
 	if (*given != '\0' && strcmp(given, known) != 0) {
-		snprintf(msg, n, "%s \"%.64s\" disagrees with the encounter's %s \"%s\"", col, given, col, known);
+		snprintf(msg, n, "%s %s disagrees with the encounter's %s \"%s\"", col, import_quote(given, q),
+		         col, known);
 		return false;
 	}
 	return true;
+}
+
+/* The option values of it, "a, b, c", cut with ", ..." past about 300 bytes. */
+static void option_list(const struct item *it, struct sbuf *b)
+{
+	size_t start = b->len;
+	for (size_t k = 0; k < it->noptions; k++) {
+		if (b->len - start > 300) {
+			sbuf_adds(b, ", ...");
+			return;
+		}
+		sbuf_printf(b, "%s%s", k ? ", " : "", it->options[k].value);
+	}
+}
+
+/* What a cell of item it holds, for messages: "a score 1..5 or na", "one of a, b". */
+static void expected(const struct survey *sv, const struct item *it, struct sbuf *b)
+{
+	switch (it->type) {
+	case ITEM_SCALE:
+		sbuf_printf(b, "a score 1..%d%s", sv->points, it->allow_na ? " or na" : "");
+		return;
+	case ITEM_CHOICE:
+		sbuf_adds(b, "one of ");
+		option_list(it, b);
+		return;
+	case ITEM_MULTI:
+		sbuf_adds(b, "any of ");
+		option_list(it, b);
+		sbuf_adds(b, ", separated by ';'");
+		return;
+	case ITEM_TEXT:
+	case ITEM__MAX:
+		break;
+	}
+	sbuf_printf(b, "text of at most %zu characters", it->max_length);
+}
+
+/*
+ * The value of a multi cell the error e is about: the first part that is
+ * no option (ANSWER_UNKNOWN_OPTION), the first given twice
+ * (ANSWER_DUPLICATE_OPTION) or the exclusive one ticked (ANSWER_EXCLUSIVE),
+ * copied into part (at least IMPORT_QUOTE_SIZE bytes); false if none is.
+ */
+static bool multi_culprit(const struct item *it, const char *cell, enum answer_err e, char *part)
+{
+	unsigned long long seen = 0;
+	for (const char *start = cell;; start++) {
+		size_t len = strcspn(start, ";");
+		char *v = xstrndup(start, len);
+		int k = item_option(it, v);
+		bool hit = *v != '\0' && ((e == ANSWER_UNKNOWN_OPTION && k < 0) ||
+		                           (e == ANSWER_DUPLICATE_OPTION && k >= 0 && (seen & (1ULL << k))) ||
+		                           (e == ANSWER_EXCLUSIVE && k >= 0 && it->options[k].exclusive));
+		if (k >= 0)
+			seen |= 1ULL << k;
+		if (hit)
+			import_quote(v, part);
+		free(v);
+		if (hit)
+			return true;
+		start += len;
+		if (*start == '\0')
+			return false;
+	}
+}
+
+/*
+ * Explain error e of item it, whose cell holds cell, to the evaluator who
+ * made the file (the form's messages speak to the respondent): the column,
+ * the value and what the column takes.
+ */
+static void answer_problem(const struct survey *sv, const struct item *it, enum answer_err e,
+                           const char *cell, char *msg, size_t n)
+{
+	char q[IMPORT_QUOTE_SIZE], part[IMPORT_QUOTE_SIZE];
+	struct sbuf want;
+	if (it == NULL) {
+		/* Only "nothing answered" concerns no item. */
+		if (e == ANSWER_EMPTY)
+			snprintf(msg, n, "the row answers no item: every item column is empty");
+		else
+			snprintf(msg, n, "%s (%s)", answer_err_message(e, LANG_EN), answer_err_code(e));
+		return;
+	}
+	sbuf_init(&want);
+	expected(sv, it, &want);
+	import_quote(cell, q);
+	switch (e) {
+	case ANSWER_REQUIRED:
+		snprintf(msg, n, "%s: empty, but the item is required (%s)", it->id, want.data);
+		break;
+	case ANSWER_NOT_INTEGER:
+	case ANSWER_OUT_OF_RANGE:
+		snprintf(msg, n, "%s: %s is not %s", it->id, q, want.data);
+		break;
+	case ANSWER_NA_NOT_ALLOWED:
+		snprintf(msg, n, "%s: %s is not allowed, the item has no \"not applicable\" (%s)", it->id, q,
+		         want.data);
+		break;
+	case ANSWER_UNKNOWN_OPTION:
+		sbuf_reset(&want);
+		option_list(it, &want);
+		snprintf(msg, n, "%s: %s is not an option of %s (%s)", it->id,
+		         it->type == ITEM_MULTI && multi_culprit(it, cell, e, part) ? part : q, it->id, want.data);
+		break;
+	case ANSWER_DUPLICATE_OPTION:
+		snprintf(msg, n, "%s: %s lists %s twice", it->id, q,
+		         multi_culprit(it, cell, e, part) ? part : "an option");
+		break;
+	case ANSWER_EXCLUSIVE:
+		if (!multi_culprit(it, cell, e, part))
+			snprintf(part, sizeof part, "an exclusive option");
+		snprintf(msg, n, "%s: %s ticks %s with other options, but %s excludes every other", it->id, q,
+		         part, part);
+		break;
+	case ANSWER_TOO_LONG:
+		snprintf(msg, n, "%s: %zu characters, more than the %zu allowed", it->id,
+		         utf8_length(cell, strlen(cell)), it->max_length);
+		break;
+	case ANSWER_CONTROL_CHARS:
+		snprintf(msg, n, "%s: %s contains control characters (only tabs and line breaks may stand in text)",
+		         it->id, q);
+		break;
+	default:
+		snprintf(msg, n, "%s: %s: %s (%s)", it->id, q, answer_err_message(e, LANG_EN), answer_err_code(e));
+		break;
+	}
+	sbuf_free(&want);
 }
 
 static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
@@ -162,32 +301,34 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	const char *channel = cell(r, c->fixed[F_CHANNEL]);
 	const char *submitted = cell(r, c->fixed[F_SUBMITTED]);
 	struct encounter e;
-	char when[32];
+	char when[32], q[IMPORT_QUOTE_SIZE];
 	bool ok = false;
 
 	if (response_channel_index(channel) < 0) {
-		snprintf(msg, n, "channel \"%.32s\" is not one of web, qr, phone, paper, kiosk, api, other", channel);
+		snprintf(msg, n, "channel %s is not one of web, qr, phone, paper, kiosk, api, other",
+		         import_quote(channel, q));
 		return false;
 	}
 	if (!iso8601_to_utc(submitted, when, sizeof when)) {
-		snprintf(msg, n, "submitted_at \"%.40s\" is not an ISO 8601 time with an offset "
-		         "(like 2022-04-11T10:00:00+08:00)", submitted);
+		snprintf(msg, n, "submitted_at %s is not an ISO 8601 time with an offset "
+		         "(like 2022-04-11T10:00:00+08:00)", import_quote(submitted, q));
 		return false;
 	}
 	if (stamp_in_future(when, time(NULL))) {
-		snprintf(msg, n, "submitted_at \"%.40s\" is in the future", submitted);
+		snprintf(msg, n, "submitted_at %s is in the future", import_quote(submitted, q));
 		return false;
 	}
 	if (*enc_id != '\0') {
 		if (store_encounter_get(c->store, enc_id, &e) != STORE_OK) {
-			snprintf(msg, n, "unknown encounter_id \"%.64s\"", enc_id);
+			snprintf(msg, n, "unknown encounter_id %s", import_quote(enc_id, q));
 			return false;
 		}
 		if (!agrees("agency", agency, e.agency, msg, n) || !agrees("domain", domain, e.domain, msg, n) ||
 		    !agrees("size", size, e.size, msg, n))
 			return false;
 		if (store_encounter_answered(c->store, enc_id)) {
-			snprintf(msg, n, "encounter \"%.64s\" is answered twice (one answer per encounter)", enc_id);
+			snprintf(msg, n, "encounter %s is answered twice (one answer per encounter)",
+			         import_quote(enc_id, q));
 			return false;
 		}
 		agency = e.agency;
@@ -195,11 +336,17 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		size = e.size;
 	} else {
 		if (*agency == '\0' || !store_registry_exists(c->store, REGISTRY_AGENCY, agency)) {
-			snprintf(msg, n, *agency ? "unknown agency \"%.64s\"" : "agency is required without an encounter_id%.0s", agency);
+			if (*agency)
+				snprintf(msg, n, "unknown agency %s", import_quote(agency, q));
+			else
+				snprintf(msg, n, "agency is required without an encounter_id");
 			return false;
 		}
 		if (*domain == '\0' || !store_registry_exists(c->store, REGISTRY_DOMAIN, domain)) {
-			snprintf(msg, n, *domain ? "unknown domain \"%.64s\"" : "domain is required without an encounter_id%.0s", domain);
+			if (*domain)
+				snprintf(msg, n, "unknown domain %s", import_quote(domain, q));
+			else
+				snprintf(msg, n, "domain is required without an encounter_id");
 			return false;
 		}
 		if (*size != '\0') {
@@ -208,7 +355,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 			for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
 				known |= strcmp(size, sizes[i]) == 0;
 			if (!known) {
-				snprintf(msg, n, "size \"%.32s\" is not one of large, medium, small, micro, household", size);
+				snprintf(msg, n, "size %s is not one of large, medium, small, micro, household",
+				         import_quote(size, q));
 				return false;
 			}
 		} else {
@@ -223,8 +371,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	row_pairs(c, r, &p);
 	if (!answers_check(c->sv, &p, false, &ans, &errs)) {
 		const struct answer_error *er = &errs.v[0];
-		snprintf(msg, n, "%s%s%s: %s (%s)", er->item ? "column \"" : "", er->item ? er->item : "the row",
-		         er->item ? "\"" : "", answer_err_message(er->code, LANG_EN), answer_err_code(er->code));
+		const struct item *it = er->item ? survey_item(c->sv, er->item) : NULL;
+		answer_problem(c->sv, it, er->code, it ? cell(r, c->item_col[it - c->sv->items]) : "", msg, n);
 		goto out;
 	}
 	struct response_meta m = {

@@ -17,6 +17,7 @@ P=$(python3 -c 'import json;d=json.load(open("surveys/enforcement-enterprise.jso
 } >"$T/ok.csv"
 run $MANYI import responses --survey enforcement-enterprise "$T/ok.csv"
 eq "phone, paper and kiosk answers import" "$RC" 0
+eq "and are counted" "$OUT" "$T/ok.csv: 3 answers imported into enforcement-enterprise version 1"
 eq "three answers" "$(sql 'SELECT count(*) FROM response')" 3
 eq "the encounter gives agency, domain and size; the channel is kept" \
 	"$(sql "SELECT agency, domain, size, channel FROM response WHERE encounter_id='E1'")" "A01|market|small|phone"
@@ -48,13 +49,55 @@ bad "a public row without agency" ",,urban,,kiosk,$good" 'agency is required'
 bad "an unknown domain" ",A01,space,,kiosk,$good" 'unknown domain "space"'
 bad "an unknown channel" "E4,,,,carrier-pigeon,$good" 'channel "carrier-pigeon"'
 bad "a time without offset" "E4,,,,phone,2022-05-05T10:00:00,4,4,4,4,4,4,4,4,4,," 'submitted_at'
-bad "a scale value out of range" "E4,,,,phone,2022-05-05T10:00:00Z,7,4,4,4,4,4,4,4,4,," 'column "legality"'
-bad "na where not allowed" "E4,,,,phone,2022-05-05T10:00:00Z,4,4,4,4,4,4,4,4,na,," 'column "overall"'
-bad "a missing required answer" "E4,,,,phone,2022-05-05T10:00:00Z,,4,4,4,4,4,4,4,4,," 'column "legality"'
-bad "an unknown option" "E4,,,,phone,2022-05-05T10:00:00Z,4,4,4,4,4,4,4,4,4,bribery-galore," 'column "problems"'
+# Answer errors speak to the evaluator who made the file: the column, the value, what it takes.
+ans="E4,,,,phone,2022-05-05T10:00:00Z"
+bad "a scale value out of range" "$ans,9,4,4,4,4,4,4,4,4,," 'legality: "9" is not a score 1..5 or na'
+bad "a scale value that is no number" "$ans,4,x,4,4,4,4,4,4,4,," 'procedure: "x" is not a score 1..5 or na'
+bad "a fraction" "$ans,4,4,4.5,4,4,4,4,4,4,," 'fairness: "4.5" is not a score 1..5 or na'
+bad "na where not allowed" "$ans,4,4,4,4,4,4,4,4,na,," \
+	'overall: "na" is not allowed, the item has no "not applicable" (a score 1..5)'
+bad "a missing required answer" "$ans,,4,4,4,4,4,4,4,4,," 'legality: empty, but the item is required (a score 1..5 or na)'
+bad "an unknown option" "$ans,4,4,4,4,4,4,4,4,4,bribery-galore," \
+	'problems: "bribery-galore" is not an option of problems (no_id, rights_not_told, unclear_basis,'
+bad "an unknown option among good ones is the one named" "$ans,4,4,4,4,4,4,4,4,4,rude;bribery-galore;slow," \
+	'problems: "bribery-galore" is not an option of problems ('
+bad "an option twice" "$ans,4,4,4,4,4,4,4,4,4,rude;slow;rude," 'problems: "rude;slow;rude" lists "rude" twice'
+bad "none of the above with a problem" "$ans,4,4,4,4,4,4,4,4,4,rude;none," \
+	'problems: "rude;none" ticks "none" with other options, but "none" excludes every other'
+long=$(python3 -c 'print("长" * 2001)')
+bad "a comment too long" "$ans,4,4,4,4,4,4,4,4,4,,$long" 'comment: 2001 characters, more than the 2000 allowed'
+bad "a comment with a control character" "$ans,4,4,4,4,4,4,4,4,4,,$(printf 'bell\a')" \
+	'comment: "bell\x07" contains control characters'
+bad "a row that answers nothing" "E4,,,,phone,2022-05-05T10:00:00Z,,,,,,,,,,," 'legality: empty, but the item is required'
+bad "the respondent's wording is not used" "$ans,9,4,4,4,4,4,4,4,4,," 'legality: '
+lacks "no \"Please choose again\"" "$ERR" "Please"
+{ echo "$H,encounter_type"; echo "E4,,,,phone,$good,visit"; } >"$T/bad.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
+contains "a choice: the value and the options" "$ERR" \
+	"$T/bad.csv:2: encounter_type: \"visit\" is not an option of encounter_type (inspection, penalty, permit, other)"
+id70=E123456789012345678901234567890123456789012345678901234567890123456789
+bad "a 70-character encounter_id is quoted whole" "$id70,,,,paper,$good" "unknown encounter_id \"$id70\""
+# 满意 in GBK, as Excel's plain "CSV" saves it on a Chinese Windows.
+bad "a comment saved as GBK" "$ans,4,4,4,4,4,4,4,4,4,,$(printf '\xc2\xfa\xd2\xe2')" \
+	'column "comment" (field 17) is not valid UTF-8; save the file as UTF-8 (Excel: 另存为 "CSV UTF-8（逗号分隔）"'
+
+# A required item's column missing is the header's fault, said once at line 1.
+{ echo "${H/,legality/}"; echo "E4,,,,phone,$good" | sed 's/,4,/,/'; } >"$T/bad.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
+eq "a required item's column missing: status 1" "$RC" 1
+contains "reported at the header, naming the column" "$ERR" \
+	"$T/bad.csv:1: missing column \"legality\" (a required item of survey enforcement-enterprise)"
+{ echo "${H/,comment/}"; echo "E4,,,,phone,${good%,}"; } >"$T/ok1.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/ok1.csv"
+eq "an optional item's column may be left out" "$RC" 0
+eq "one answer is singular" "$OUT" "$T/ok1.csv: 1 answer imported into enforcement-enterprise version 1"
+n0=$(sql 'SELECT count(*) FROM response')
 { echo "$H,shoe_size"; echo "E4,,,,phone,$good,42"; } >"$T/bad.csv"
 run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
 contains "an unknown column is named at line 1" "$ERR" "$T/bad.csv:1: column \"shoe_size\""
+{ echo "$H,$id70"; echo "E4,,,,phone,$good,42"; } >"$T/bad.csv"
+run $MANYI import responses --survey enforcement-enterprise "$T/bad.csv"
+contains "a 70-character column name is quoted whole" "$ERR" "$T/bad.csv:1: column \"$id70\" is neither"
 run $MANYI import responses --survey nope "$T/ok.csv"
 eq "an unknown survey is status 1" "$RC" 1
 run $MANYI import responses "$T/ok.csv"
