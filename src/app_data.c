@@ -57,6 +57,10 @@ static int stats_params_parse(const struct http_request *req, struct http_respon
 		}
 		q->to = sp->to;
 	}
+	if (q->from != NULL && q->to != NULL && strcmp(q->from, q->to) > 0) {
+		http_json_error(r, 400, "bad_request", "from is after to: the period ends before it starts", NULL);
+		return 400;
+	}
 	if (http_query_get(req->query, "level", sp->level, sizeof sp->level) && *sp->level) {
 		char *end;
 		q->level = strtod(sp->level, &end);

@@ -135,6 +135,9 @@ contains "CORS: a dashboard may read the file name of a download" "$HEADERS" "Ac
 api "$ekey" GET "/api/v1/export?survey=enforcement-public&format=csv"
 contains "export: what manyi export warns of comes in the head" "$(grep -i "^Manyi-Warning:" <<<"$HEADERS")" "weight_base is empty"
 
+api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&from=2022-07-01&to=2022-06-30"; conform GET /api/v1/stats
+eq "stats: a period that ends before it starts is 400" "$STATUS" 400
+
 # HEAD on a download gives its head and runs nothing.
 head=$(curl -sS -I -H "Authorization: Bearer $ekey" "$BASE/api/v1/export?survey=enforcement-enterprise&format=xlsx")
 contains "HEAD /api/v1/export: 200" "$head" "HTTP/1.1 200"
