@@ -246,6 +246,13 @@ static int cmd_init(const char *db, int argc, char **argv)
 	sodium_memzero(key, sizeof key);
 	printf("%s: ready (schema version %d)\n", db, store_schema_version(s));
 	store_close(s);
+	/* A database made before files were created 0600, or copied about, may
+	 * be readable by everyone on the machine: comments and the secret. */
+	struct stat st;
+	if (stat(db, &st) == 0 && (st.st_mode & 0077) != 0)
+		fprintf(stderr, "manyi: warning: %s can be read by other users (mode %04o): it holds "
+		        "comments and the application secret; chmod 600 %s\n",
+		        db, (unsigned)(st.st_mode & 07777), db);
 	return 0;
 }
 

@@ -15,6 +15,12 @@ run $MANYI init
 eq "init is idempotent" "$RC" 0
 eq "WAL mode" "$(sql 'PRAGMA journal_mode')" wal
 eq "the database is private to its owner (mode 600)" "$(stat -c %a "$DB")" 600
+lacks "a private database: no warning" "$ERR" "warning"
+chmod 644 "$DB"
+run $MANYI init
+contains "a database others can read: init warns" "$ERR" "can be read by other users (mode 0644)"
+contains "and says what to do" "$ERR" "chmod 600"
+chmod 600 "$DB"
 run "$BIN/manyi" --db "$T/sub/dir/x.db" init
 eq "init does not make missing directories: status 1" "$RC" 1
 contains "and says so" "$ERR" "$T/sub/dir: No such file or directory (create the directory first"
