@@ -105,9 +105,9 @@
  * Streaming: responses are read from SQLite with one cursor inside one read
  * transaction (a consistent snapshot; writers are not blocked) and written
  * one at a time; the output goes through a 64 KiB buffer to the sink.
- * Memory does not depend on the number of rows: weights come from a table
- * by cell (report_weights()), which grows with agencies x domains x sizes,
- * and stratum_n from a table by agency.
+ * Memory does not depend on the number of rows: the weights and stratum_n
+ * come from one table by cell (report_weights()), which grows with
+ * agencies x domains x sizes.
  * The one exception is Stata strLs (text over 2045 bytes), which libreadstat
  * needs before the header and keeps until the end of the file.  SPSS and
  * Stata need the row count and every string width before the first row, so

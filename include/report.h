@@ -75,8 +75,10 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
  */
 struct report_weights {
 	size_t n;                     /* cells */
-	char **keys;                  /* sorted; see report_weights_find() */
+	char **keys;                  /* sorted; see report_weights_cell() */
 	double (*w)[STATS_W__MAX];    /* w[cell][weighting]; NaN where that weighting failed */
+	double *n_h;                  /* [cell]: N_h, the encounters registered for the cell's
+	                               * agency in the period (the fpc of stratum_n) */
 	char why[STATS_W__MAX][1024]; /* why a weighting failed, else "" */
 };
 
@@ -85,11 +87,11 @@ enum report_status report_weights(struct store *s, const char *survey, const cha
                                   const char *to, struct report_weights *out, char *msg,
                                   size_t msglen);
 /*
- * The STATS_W__MAX weights of a response like this one (size NULL when
- * unknown); NULL when the table has no such cell.
+ * The cell of a response like this one (size NULL when unknown), an index
+ * into w and n_h; -1 when the table has no such cell.
  */
-const double *report_weights_find(const struct report_weights *w, bool sampled,
-                                  const char *agency, const char *domain, const char *size);
+long report_weights_cell(const struct report_weights *w, bool sampled, const char *agency,
+                         const char *domain, const char *size);
 void report_weights_free(struct report_weights *w);
 
 #endif

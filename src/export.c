@@ -373,12 +373,6 @@ struct exporter {
 
 	struct report_weights weights;
 	bool have_weights;
-	/* N_h: encounters per agency in the period, sorted by agency */
-	struct stratum {
-		char *agency;
-		long long n;
-	} *strata;
-	size_t nstrata, strata_cap;
 
 	const struct format_ops *ops;
 	size_t rows;
@@ -635,20 +629,6 @@ static struct cell cell_of(const struct exporter *x, const struct column *c)
 	return v;
 }
 
-static int cmp_stratum(const void *a, const void *b)
-{
-	return strcmp(((const struct stratum *)a)->agency, ((const struct stratum *)b)->agency);
-}
-
-/* N_h of agency in the export's period, -1 when it has no encounter there. */
-static long long stratum_size(const struct exporter *x, const char *agency)
-{
-	struct stratum key = {.agency = (char *)agency};
-	const struct stratum *h = agency == NULL || x->nstrata == 0 ? NULL :
-	    bsearch(&key, x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
-	return h != NULL ? h->n : -1;
-}
-
 /* Start response r: its fields, no answers yet, its weights. */
 static void row_start(struct exporter *x, const struct export_source_row *r)
 {
@@ -661,7 +641,6 @@ static void row_start(struct exporter *x, const struct export_source_row *r)
 	x->id = r->id;
 	x->survey_version = r->survey_version;
 	x->sampled = r->sampled;
-	x->stratum_n = r->sampled ? stratum_size(x, r->agency) : -1;
 	for (int i = 0; i < F__MAX; i++) {
 		sbuf_reset(&x->fld[i]);
 		x->fld_null[i] = f[i] == NULL;
@@ -679,11 +658,12 @@ static void row_start(struct exporter *x, const struct export_source_row *r)
 	/* Weights: the cell of the response (sampled, agency, domain, size). */
 	for (int w = 0; w < STATS_W__MAX; w++)
 		x->w[w] = NAN;
-	if (x->have_weights) {
-		const double *w = report_weights_find(&x->weights, r->sampled, r->agency, r->domain, r->size);
-		if (w != NULL)
-			memcpy(x->w, w, sizeof x->w);
-	}
+	long c = x->have_weights
+	             ? report_weights_cell(&x->weights, r->sampled, r->agency, r->domain, r->size)
+	             : -1;
+	if (c >= 0)
+		memcpy(x->w, x->weights.w[c], sizeof x->w);
+	x->stratum_n = r->sampled && c >= 0 ? (long long)x->weights.n_h[c] : -1;
 }
 
 static void row_answer(struct exporter *x, const struct export_source_row *r)
@@ -1583,44 +1563,6 @@ static void load_weights(struct exporter *x, struct sbuf *warn)
 			            stats_weighting_name((enum stats_weighting)w), x->weights.why[w]);
 }
 
-static bool on_encounter_count(void *ctx, const char *agency, const char *domain, const char *size,
-                               long long count)
-{
-	struct exporter *x = ctx;
-	(void)domain;
-	(void)size;
-	if (x->nstrata == x->strata_cap) {
-		x->strata_cap = x->strata_cap ? 2 * x->strata_cap : 16;
-		x->strata = xrealloc(x->strata, x->strata_cap * sizeof *x->strata);
-	}
-	x->strata[x->nstrata++] = (struct stratum){.agency = xstrdup(agency), .n = count};
-	return true;
-}
-
-/*
- * stratum_n: the encounters of each agency in the period (N_h), summed
- * from the counts by cell that the weights use; sorted by agency.
- */
-static bool load_strata(struct exporter *x)
-{
-	if (store_each_encounter_count(x->s, x->o->from, x->o->to, on_encounter_count, x) != STORE_OK)
-		return fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
-	if (x->nstrata > 1)
-		qsort(x->strata, x->nstrata, sizeof *x->strata, cmp_stratum);
-	/* One entry per agency. */
-	size_t k = 0;
-	for (size_t i = 0; i < x->nstrata; i++) {
-		if (k > 0 && strcmp(x->strata[k - 1].agency, x->strata[i].agency) == 0) {
-			x->strata[k - 1].n += x->strata[i].n;
-			free(x->strata[i].agency);
-		} else {
-			x->strata[k++] = x->strata[i];
-		}
-	}
-	x->nstrata = k;
-	return true;
-}
-
 /* An export (filter NULL) or a page of responses (f is EXPORT_JSON). */
 static enum export_status run(struct store *s, const char *survey, enum export_format f,
                               const struct export_options *o, const struct export_filter *filter,
@@ -1680,8 +1622,6 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 	load_weights(x, &warn);
 	if (sink == NULL)
 		goto done; /* export_warnings(): no rows */
-	if (!load_strata(x))
-		goto done;
 	char when[40];
 	struct tm tm = {0};
 	if (store_survey_data_time(s, sv->id, when, sizeof when) &&
@@ -1728,9 +1668,6 @@ done:
 	sbuf_free(&warn);
 	free(x->out.buf);
 	report_weights_free(&x->weights);
-	for (size_t i = 0; i < x->nstrata; i++)
-		free(x->strata[i].agency);
-	free(x->strata);
 	survey_free(sv);
 	free(def);
 	return x->status;

@@ -199,15 +199,27 @@ static const char *dim_value(enum report_by b, const struct stats_source_row *r,
 	return NULL;
 }
 
+/*
+ * The registry indices of a response's agency and domain; false (L->bad,
+ * with a message) when either is not in the registry.
+ */
+static bool registry_indices(struct load *L, const char *agency, const char *domain, int *a, int *d)
+{
+	*a = code_index(&L->agencies, agency);
+	*d = code_index(&L->domains, domain);
+	if (*a >= 0 && *d >= 0)
+		return true;
+	snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
+	L->bad = true;
+	return false;
+}
+
 static bool on_response(void *ctx, const struct stats_source_row *r)
 {
 	struct load *L = ctx;
-	int a = code_index(&L->agencies, r->agency), d = code_index(&L->domains, r->domain);
-	if (a < 0 || d < 0) {
-		snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
-		L->bad = true;
+	int a, d;
+	if (!registry_indices(L, r->agency, r->domain, &a, &d))
 		return false;
-	}
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 1024;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
@@ -267,6 +279,16 @@ static bool on_count(void *ctx, const char *agency, const char *domain, const ch
 	L->pop_domain[d] += (double)count;
 	L->pop_size[z] += (double)count;
 	return true;
+}
+
+/* The registry's encounters within [from, to], counted into L's population arrays. */
+static enum store_err load_counts(struct store *s, const char *from, const char *to, struct load *L)
+{
+	L->pop_agency = xcalloc(L->agencies.n + 1, sizeof(double));
+	L->pop_agency_domain = xcalloc(L->agencies.n * L->domains.n + 1, sizeof(double));
+	L->pop_domain = xcalloc(L->domains.n + 1, sizeof(double));
+	L->pop_size = xcalloc(N_SIZES, sizeof(double));
+	return store_each_encounter_count(s, from, to, on_count, L);
 }
 
 /* A JSON number, or null for NaN/inf. */
@@ -523,11 +545,7 @@ static enum report_status load_data(struct store *s, const struct report_query *
 			r->satisfied = L->measure != NULL && r->y >= 1 && r->y <= sv->points &&
 			               sv->satisfied[(int)r->y];
 	}
-	L->pop_agency = xcalloc(L->agencies.n + 1, sizeof(double));
-	L->pop_agency_domain = xcalloc(L->agencies.n * L->domains.n + 1, sizeof(double));
-	L->pop_domain = xcalloc(L->domains.n + 1, sizeof(double));
-	L->pop_size = xcalloc(N_SIZES, sizeof(double));
-	if (store_each_encounter_count(s, q->from, q->to, on_count, L) != STORE_OK)
+	if (load_counts(s, q->from, q->to, L) != STORE_OK)
 		goto store_fail;
 	return REPORT_OK;
 store_fail:
@@ -824,12 +842,15 @@ static void previous_free(struct previous *pv)
 	free(pv->groups);
 }
 
-/* The key of a weight cell: sampled, agency, domain and size (a size that
- * is not a registry size counts as unknown), joined by \x1f. */
-static char *weights_key(bool sampled, const char *agency, const char *domain, const char *size)
+#define WEIGHTS_KEY_MAX 256 /* codes are at most 64 characters */
+
+/* The key of a weight cell into buf: sampled, agency, domain and size (a
+ * size that is not a registry size counts as unknown), joined by \x1f. */
+static void weights_key(char *buf, size_t n, bool sampled, const char *agency, const char *domain,
+                        const char *size)
 {
-	return xasprintf("%d\x1f%s\x1f%s\x1f%s", sampled, agency ? agency : "", domain ? domain : "",
-	                 size_index(size) >= 0 ? size : "\x1e");
+	snprintf(buf, n, "%d\x1f%s\x1f%s\x1f%s", sampled, agency ? agency : "", domain ? domain : "",
+	         size_index(size) >= 0 ? size : "\x1e");
 }
 
 /* One cell of responses for report_weights(). */
@@ -837,12 +858,9 @@ static bool on_cell(void *ctx, bool sampled, const char *agency, const char *dom
                     const char *size, long long count)
 {
 	struct load *L = ctx;
-	int a = code_index(&L->agencies, agency), d = code_index(&L->domains, domain);
-	if (a < 0 || d < 0) {
-		snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
-		L->bad = true;
+	int a, d;
+	if (!registry_indices(L, agency, domain, &a, &d))
 		return false;
-	}
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 64;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
@@ -853,7 +871,9 @@ static bool on_cell(void *ctx, bool sampled, const char *agency, const char *dom
 		.y = NAN, .agency = a, .domain = d, .size = size_index(size), .group = -1, .sampled = sampled,
 	};
 	L->count[L->n] = (double)count;
-	L->keys[L->n] = weights_key(sampled, agency, domain, size);
+	char key[WEIGHTS_KEY_MAX];
+	weights_key(key, sizeof key, sampled, agency, domain, size);
+	L->keys[L->n] = xstrdup(key);
 	L->n++;
 	return true;
 }
@@ -885,11 +905,7 @@ enum report_status report_weights(struct store *s, const char *survey, const cha
 		st = REPORT_NO_DATA;
 		goto done;
 	}
-	L.pop_agency = xcalloc(L.agencies.n + 1, sizeof(double));
-	L.pop_agency_domain = xcalloc(L.agencies.n * L.domains.n + 1, sizeof(double));
-	L.pop_domain = xcalloc(L.domains.n + 1, sizeof(double));
-	L.pop_size = xcalloc(N_SIZES, sizeof(double));
-	if (store_each_encounter_count(s, from, to, on_count, &L) != STORE_OK)
+	if (load_counts(s, from, to, &L) != STORE_OK)
 		goto store_fail;
 
 	struct stats_population pop = load_population(&L);
@@ -900,11 +916,13 @@ enum report_status report_weights(struct store *s, const char *survey, const cha
 	out->n = L.n;
 	out->keys = xcalloc(L.n + 1, sizeof *out->keys);
 	out->w = xcalloc(L.n + 1, sizeof *out->w);
+	out->n_h = xcalloc(L.n + 1, sizeof *out->n_h);
 	for (size_t i = 0; i < L.n; i++)
 		order[i] = i;
 	qsort_r(order, L.n, sizeof *order, cmp_cell, L.keys);
 	for (size_t i = 0; i < L.n; i++) {
 		out->keys[i] = L.keys[order[i]];
+		out->n_h[i] = L.pop_agency[L.resp[order[i]].agency];
 		L.keys[order[i]] = NULL;
 	}
 	for (int k = 0; k < STATS_W__MAX; k++) {
@@ -930,26 +948,23 @@ done:
 	return st;
 }
 
-const double *report_weights_find(const struct report_weights *w, bool sampled,
-                                  const char *agency, const char *domain, const char *size)
+long report_weights_cell(const struct report_weights *w, bool sampled, const char *agency,
+                         const char *domain, const char *size)
 {
-	char *key = weights_key(sampled, agency, domain, size);
+	char key[WEIGHTS_KEY_MAX];
+	weights_key(key, sizeof key, sampled, agency, domain, size);
 	size_t lo = 0, hi = w->n;
-	const double *found = NULL;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(w->keys[mid], key);
-		if (c == 0) {
-			found = w->w[mid];
-			break;
-		}
+		if (c == 0)
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	free(key);
-	return found;
+	return -1;
 }
 
 void report_weights_free(struct report_weights *w)
@@ -960,6 +975,7 @@ void report_weights_free(struct report_weights *w)
 		free(w->keys[i]);
 	free(w->keys);
 	free(w->w);
+	free(w->n_h);
 	memset(w, 0, sizeof *w);
 }
 
