@@ -642,4 +642,8 @@ snames, srows, meta = readstat_csv(base + "sav")
 compare("period sav", "sav", cols, want, names, [[None if v == "" else v for v in r] for r in srows])
 wcol = [names.index("weight_" + w) for w in WEIGHTINGS]
 state = ["computed" if any(r[c] not in (None, 0.0) for r in want) else "empty" for c in wcol]
-say(True, "period weights: " + ", ".join("%s %s" % (w, s_) for w, s_ in zip(WEIGHTINGS, state)))
+# The period must exercise the calibration, not only weight_none: base and
+# rake are computed for it (the comparisons above hold them to the database).
+say(state[WEIGHTINGS.index("base")] == "computed" and state[WEIGHTINGS.index("rake")] == "computed",
+    "period weights are calibrated to the period: " +
+    ", ".join("%s %s" % (w, s_) for w, s_ in zip(WEIGHTINGS, state)))
