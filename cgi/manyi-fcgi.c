@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "fcgi.h"
+#include "throttle.h"
 
 #define EXIT_NO_WORKERS 3
 
@@ -174,6 +175,12 @@ int main(int argc, char **argv)
 	gsl_set_error_handler_off();
 	if (sodium_init() < 0) {
 		fputs("manyi-fcgi: libsodium failed to start\n", stderr);
+		return 1;
+	}
+	/* The throttle's table, made before the worker is forked: every worker
+	 * shares it, and it outlives a worker that is restarted. */
+	if (throttle_shared() == NULL) {
+		fputs("manyi-fcgi: cannot map the throttle table\n", stderr);
 		return 1;
 	}
 	if (access(db, R_OK | W_OK) != 0) {

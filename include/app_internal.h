@@ -25,6 +25,7 @@
 #include "invite.h"
 #include "store.h"
 #include "survey.h"
+#include "throttle.h"
 
 struct cJSON;
 
@@ -39,6 +40,7 @@ struct cached_survey {
 struct app {
 	struct store *store;
 	unsigned char secret[32];
+	struct throttle *throttle; /* the process's (throttle_shared()), borrowed */
 	struct cached_survey cache[SURVEY_CACHE];
 	size_t ncache;
 };

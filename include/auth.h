@@ -1,21 +1,18 @@
 /*
- * auth — API keys and the roles they carry, and throttling by address.
+ * auth — API keys and the roles they carry.
  *
  * A key reads "mk_" ID "_" SECRET: ID is 12 base64url characters naming the
  * key, SECRET 43 base64url characters (32 random bytes).  Only ID and the
  * BLAKE2b-256 hash of the whole key are stored; a presented key is looked up
  * by ID and its hash compared in constant time.  Keys are printed once, at
  * creation, and can be revoked.
- *
- * Throttling counts events per client address under a keyed hash of the
- * address (the address itself is never stored) in fixed windows.
+
  */
 #ifndef MANYI_AUTH_H
 #define MANYI_AUTH_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <time.h>
 
 #include "store.h"
 
@@ -51,22 +48,5 @@ enum auth_result {
 
 /* Check an Authorization header value; on AUTH_OK fills *p. */
 enum auth_result auth_check(struct store *s, const char *header, struct principal *p);
-
-/* Throttling: kinds of events counted per address. */
-enum throttle_kind {
-	THROTTLE_BAD_TOKEN,   /* wrong invitation tokens */
-	THROTTLE_PUBLIC,      /* answers without a token (public channel) */
-	THROTTLE__MAX
-};
-
-/*
- * May addr go on now?  False with *retry_after (seconds) when it is slowed
- * down or locked out.  secret keys the address hash.
- */
-bool throttle_allowed(struct store *s, const unsigned char secret[32], enum throttle_kind k,
-                      const char *addr, time_t now, long *retry_after);
-/* Count one event for addr (a wrong token, a public answer). */
-void throttle_count(struct store *s, const unsigned char secret[32], enum throttle_kind k,
-                    const char *addr, time_t now);
 
 #endif

@@ -10,6 +10,13 @@
  *
  * Answers are stored one row per (response, item) — one per chosen option
  * for multi items — so a survey with many items needs no schema change.
+ *
+ * No time the server records about an answer is finer than STORE_TIME_GRAIN:
+ * an answer's submitted_at and stored_at when it comes over the network, an
+ * invitation's used_at, a form render's answered mark.  So no stored time
+ * can be matched to a request in a log (times given by an import, such as a
+ * phone interview's, are kept as given).  Deleted rows are overwritten
+ * (PRAGMA secure_delete).
  */
 #ifndef MANYI_STORE_H
 #define MANYI_STORE_H
@@ -22,6 +29,9 @@
 
 struct store;
 struct sqlite3_stmt;
+
+/* The grain, in seconds, of every time stored about an answer: the hour. */
+#define STORE_TIME_GRAIN 3600
 
 enum store_err {
 	STORE_OK,
@@ -206,7 +216,7 @@ enum store_err store_invitation_add(struct store *s, const unsigned char hash[32
                                     long long expires_at);
 enum store_err store_invitation_get(struct store *s, const unsigned char hash[32],
                                     struct invitation *inv);
-/* Mark used; STORE_ERR_CONSTRAINT when it already was. */
+/* Mark used (at now, to the STORE_TIME_GRAIN); STORE_ERR_CONSTRAINT when it already was. */
 enum store_err store_invitation_use(struct store *s, const unsigned char hash[32], long long now);
 
 /* API keys: stored as id + hash of the secret. */
@@ -226,18 +236,6 @@ enum store_err store_key_revoke(struct store *s, const char *id);
 /* Append to the audit table (which refuses updates and deletes). */
 enum store_err store_audit(struct store *s, const char *actor, const char *action,
                            const char *object, const char *detail);
-
-/* Throttling state per hashed key (an address, never stored in clear). */
-struct throttle {
-	long long window_start;
-	long long count;
-	long long locked_until;
-};
-
-/* A key never seen reads as all zeros. */
-enum store_err store_throttle_get(struct store *s, const unsigned char key[32], struct throttle *t);
-enum store_err store_throttle_put(struct store *s, const unsigned char key[32],
-                                  const struct throttle *t);
 
 /* One response as the statistics read it; strings borrowed for the callback. */
 struct stats_source_row {
@@ -350,8 +348,9 @@ bool store_survey_data_time(struct store *s, const char *survey, char *out, size
 
 /*
  * Record that the form render hash (a hash of its CSRF token) has been
- * answered, in the caller's transaction; entries older than keep seconds
- * are dropped first (their forms have expired).  STORE_ERR_CONSTRAINT when
+ * answered, in the caller's transaction, at now to the STORE_TIME_GRAIN;
+ * entries older than keep seconds are dropped first (their forms have
+ * expired).  STORE_ERR_CONSTRAINT when
  * it was answered already: a double tap, stored once.
  */
 enum store_err store_once(struct store *s, const unsigned char hash[32], long long now,

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -86,6 +87,10 @@ long b64url_decode(const char *s, unsigned char *out, size_t cap);
 
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void time_now_iso(char *buf, size_t n);
+/* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (>= 21 bytes). */
+void time_iso(char *buf, size_t n, time_t t);
+/* t rounded down to a multiple of grain seconds (grain > 0). */
+time_t time_grain(time_t t, long grain);
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian; any year). */
 long long days_from_civil(long long y, int m, int d);

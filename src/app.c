@@ -79,6 +79,7 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 		snprintf(msg, msglen, "cannot read the server secret: %s", store_errmsg(a->store));
 		goto fail;
 	}
+	a->throttle = throttle_shared();
 	*out = a;
 	return 0;
 fail:
@@ -207,9 +208,9 @@ enum invite_state app_resolve_token(struct app *a, const struct http_request *re
 	 * address (carrier NAT puts many phones behind one). */
 	if (st != INVITE_UNKNOWN)
 		return st;
-	if (!throttle_allowed(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
+	if (!throttle_allowed(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
 		return INVITE_UNKNOWN;
-	throttle_count(a->store, a->secret, THROTTLE_BAD_TOKEN, req->remote_addr, now);
+	throttle_count(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now);
 	return st;
 }
 

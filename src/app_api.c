@@ -112,8 +112,8 @@ int app_api_responses(struct app *a, const struct http_request *req,
 				goto done;
 			}
 			keyed = true;
-		} else if (!throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr,
-		                             time(NULL), &wait)) {
+		} else if (!throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL),
+		                             &wait)) {
 			http_json_error(r, status = 429, "too_many_answers",
 			                "too many answers without an invitation from this address; nothing was "
 			                "stored, try again later", NULL);
@@ -146,7 +146,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		goto done;
 	}
 	if (!invited && !keyed)
-		throttle_count(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, time(NULL));
+		throttle_count(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL));
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", public_id);
 	http_json(r, status = 201, o);

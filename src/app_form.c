@@ -282,7 +282,7 @@ int app_form_post(struct app *a, const struct http_request *req,
 		goto stored;
 	}
 	long wait = 0;
-	if (!invited && !throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
+	if (!invited && !throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
 		/* The form again, answers kept, with the reason: nothing typed is lost. */
 		status = render_form(a, r, 429, sv, &fc, &form, NULL, app_msgs[MSG_SLOW_PUBLIC][fc.lang]);
 		app_retry_after(r, wait);
@@ -319,7 +319,7 @@ int app_form_post(struct app *a, const struct http_request *req,
 		goto done;
 	}
 	if (!invited)
-		throttle_count(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr, now);
+		throttle_count(a->throttle, THROTTLE_PUBLIC, req->remote_addr, now);
 stored:;
 	char location[160];
 	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", id, lang_code(fc.lang));

@@ -127,7 +127,20 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"CREATE INDEX form_once_at ON form_once(at);",
+	/* 5: nothing ties an answer to an address or a request: throttling
+	 * moves to memory (throttle.h), answer times to the hour.  Only times
+	 * the server set are coarsened; an import's submitted_at stays. */
+	"DROP TABLE throttle;"
+	"UPDATE response SET submitted_at = strftime('%Y-%m-%dT%H:00:00Z', submitted_at) "
+	"  WHERE submitted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z' "
+	"  AND abs(strftime('%s', submitted_at) - strftime('%s', stored_at)) <= 60;"
+	"UPDATE response SET stored_at = strftime('%Y-%m-%dT%H:00:00Z', stored_at);"
+	"UPDATE invitation SET used_at = used_at - used_at % 3600 WHERE used_at IS NOT NULL;"
+	"UPDATE form_once SET at = at - at % 3600;",
 };
+
+/* Migration 5 rewrote rows: their old bytes leave the file (see migrate). */
+#define MIGRATION_FORGET 5
 
 enum stmt {
 	STMT_META_GET,
@@ -156,9 +169,6 @@ enum stmt {
 	STMT_KEY_GET,
 	STMT_KEY_REVOKE,
 	STMT_AUDIT_INSERT,
-	STMT_THROTTLE_GET,
-	STMT_THROTTLE_PUT,
-	STMT_THROTTLE_PURGE,
 	STMT_ENCOUNTER_UNINVITED,
 	STMT_ENCOUNTER_FRAME,
 	STMT_STATS_RESPONSES,
@@ -207,8 +217,8 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_SURVEY_VERSIONS] = "SELECT version, definition FROM survey WHERE id = ? "
 	                         "ORDER BY version DESC",
 	[STMT_RESPONSE_INSERT] = "INSERT INTO response (public_id, survey_id, survey_version, "
-	                         "channel, encounter_id, agency, domain, size, submitted_at) "
-	                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                         "channel, encounter_id, agency, domain, size, submitted_at, "
+	                         "stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?10)",
 	[STMT_ANSWER_INSERT] = "INSERT INTO answer (response_id, item, seq, num, text, na) "
 	                       "VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM response WHERE survey_id = ?",
@@ -228,9 +238,6 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_KEY_REVOKE] = "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
 	                    "WHERE id = ? AND revoked_at IS NULL",
 	[STMT_AUDIT_INSERT] = "INSERT INTO audit (actor, action, object, detail) VALUES (?, ?, ?, ?)",
-	[STMT_THROTTLE_GET] = "SELECT window_start, count, locked_until FROM throttle WHERE key = ?",
-	[STMT_THROTTLE_PUT] = "INSERT OR REPLACE INTO throttle (key, window_start, count, locked_until) "
-	                      "VALUES (?, ?, ?, ?)",
 	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.id FROM encounter e WHERE NOT EXISTS "
 	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.id AND i.survey_id = ?) "
 	    "AND NOT EXISTS (SELECT 1 FROM response r WHERE r.encounter_id = e.id) ORDER BY e.id",
@@ -299,7 +306,6 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_ONCE_PURGE] = "DELETE FROM form_once WHERE at < ?",
 	[STMT_PUBLICATION_LIST] = "SELECT query, max(published_at) FROM publication "
 	                          "WHERE survey_id = ? GROUP BY query ORDER BY query",
-	[STMT_THROTTLE_PURGE] = "DELETE FROM throttle WHERE window_start < ? AND locked_until < ?",
 };
 
 struct store {
@@ -429,8 +435,17 @@ static enum store_err migrate(struct store *s, char *msg, size_t msglen)
 			return e;
 		}
 	}
-	if ((e = store_commit(s)) != STORE_OK)
+	if ((e = store_commit(s)) != STORE_OK) {
 		snprintf(msg, msglen, "cannot commit the schema: %s", store_errmsg(s));
+		return e;
+	}
+	/* Rows that migration rewrote or dropped (addresses' hashes, exact
+	 * times) must not linger in free pages or the write-ahead log. */
+	if (have > 0 && have < MIGRATION_FORGET && want >= MIGRATION_FORGET &&
+	    ((e = exec(s, "VACUUM")) != STORE_OK ||
+	     (e = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)")) != STORE_OK))
+		snprintf(msg, msglen, "cannot compact the database after migration %d: %s",
+		         MIGRATION_FORGET, store_errmsg(s));
 	return e;
 }
 
@@ -451,7 +466,8 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 	/* WAL + FULL: a committed transaction is on disk before commit returns. */
 	if (exec(s, "PRAGMA journal_mode = WAL") != STORE_OK ||
 	    exec(s, "PRAGMA synchronous = FULL") != STORE_OK ||
-	    exec(s, "PRAGMA foreign_keys = ON") != STORE_OK) {
+	    exec(s, "PRAGMA foreign_keys = ON") != STORE_OK ||
+	    exec(s, "PRAGMA secure_delete = ON") != STORE_OK) {
 		snprintf(msg, msglen, "%s: %s", path, sqlite3_errmsg(s->db));
 		e = sqlite3_errcode(s->db) == SQLITE_NOTADB ? STORE_ERR_SCHEMA : STORE_ERR_OPEN;
 		goto fail;
@@ -751,7 +767,7 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
 
 	randombytes_buf(raw, sizeof raw);
 	pid = b64url_encode(raw, sizeof raw);
-	time_now_iso(now, sizeof now);
+	time_iso(now, sizeof now, time_grain(time(NULL), STORE_TIME_GRAIN));
 
 	if (own && (e = store_begin(s)) != STORE_OK)
 		goto out;
@@ -765,6 +781,7 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
 	bind_text(st, 7, m->domain);
 	bind_text(st, 8, m->size);
 	bind_text(st, 9, m->submitted_at ? m->submitted_at : now);
+	bind_text(st, 10, now);
 	if ((e = step_done(st)) == STORE_OK)
 		e = answer_rows(s, sqlite3_last_insert_rowid(s->db), a);
 	if (own) {
@@ -873,7 +890,7 @@ enum store_err store_invitation_get(struct store *s, const unsigned char hash[32
 enum store_err store_invitation_use(struct store *s, const unsigned char hash[32], long long now)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_USE);
-	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 1, (long long)time_grain((time_t)now, STORE_TIME_GRAIN));
 	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
 	enum store_err e = step_done(st);
 	if (e == STORE_OK && sqlite3_changes(s->db) != 1)
@@ -930,44 +947,6 @@ enum store_err store_audit(struct store *s, const char *actor, const char *actio
 	bind_text(st, 3, object);
 	bind_text(st, 4, detail);
 	return step_done(st);
-}
-
-enum store_err store_throttle_get(struct store *s, const unsigned char key[32],
-                                  struct throttle *t)
-{
-	sqlite3_stmt *st = stmt_get(s, STMT_THROTTLE_GET);
-	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	enum store_err err = STORE_OK;
-	memset(t, 0, sizeof *t);
-	if (rc == SQLITE_ROW) {
-		t->window_start = sqlite3_column_int64(st, 0);
-		t->count = sqlite3_column_int64(st, 1);
-		t->locked_until = sqlite3_column_int64(st, 2);
-	} else if (rc != SQLITE_DONE) {
-		err = map_rc(rc);
-	}
-	sqlite3_reset(st);
-	return err;
-}
-
-enum store_err store_throttle_put(struct store *s, const unsigned char key[32],
-                                  const struct throttle *t)
-{
-	sqlite3_stmt *st = stmt_get(s, STMT_THROTTLE_PUT);
-	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, t->window_start);
-	sqlite3_bind_int64(st, 3, t->count);
-	sqlite3_bind_int64(st, 4, t->locked_until);
-	enum store_err e = step_done(st);
-	if (e == STORE_OK) {
-		/* Forget addresses idle for a day. */
-		st = stmt_get(s, STMT_THROTTLE_PURGE);
-		sqlite3_bind_int64(st, 1, t->window_start - 86400);
-		sqlite3_bind_int64(st, 2, t->window_start);
-		e = step_done(st);
-	}
-	return e;
 }
 
 enum store_err store_encounters_uninvited(struct store *s, const char *survey, char ***ids,
@@ -1276,6 +1255,6 @@ enum store_err store_once(struct store *s, const unsigned char hash[32], long lo
 		return e;
 	st = stmt_get(s, STMT_ONCE_INSERT);
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 2, (long long)time_grain((time_t)now, STORE_TIME_GRAIN));
 	return step_done(st);
 }

@@ -281,7 +281,16 @@ long b64url_decode(const char *s, unsigned char *out, size_t cap)
 
 void time_now_iso(char *buf, size_t n)
 {
-	time_t t = time(NULL);
+	time_iso(buf, n, time(NULL));
+}
+
+time_t time_grain(time_t t, long grain)
+{
+	return t - (t % grain + grain) % grain;
+}
+
+void time_iso(char *buf, size_t n, time_t t)
+{
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,129 @@ static void response_rows(void **state)
 	pairs_free(&in);
 }
 
+/* One text column of the first row of sql on the file at path, into out. */
+static void sql_text(const char *path, const char *sql, char *out, size_t n)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* Store one web answer to survey t of A01/market. */
+static void add_web_answer(struct fixture *f, const char *submitted_at)
+{
+	struct pairs in;
+	struct answers a;
+	struct answer_errors errs = {.n = 0};
+	char id[64];
+	int v;
+	bool created;
+	store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲", "A", NULL);
+	store_registry_put(f->s, REGISTRY_DOMAIN, "market", "市场", "Market", NULL);
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	pairs_init(&in);
+	pairs_add(&in, "q", "4");
+	assert_true(answers_check(f->sv, &in, false, &a, &errs));
+	struct response_meta m = {.survey = "t", .survey_version = v, .channel = "web",
+	                          .agency = "A01", .domain = "market", .submitted_at = submitted_at};
+	assert_int_equal(store_response_add(f->s, &m, &a, id, sizeof id), STORE_OK);
+	answers_free(&a);
+	pairs_free(&in);
+}
+
+/* A network answer's times are stored to the hour; an import's submitted_at
+ * is kept as given. */
+static void answer_times_are_coarse(void **state)
+{
+	struct fixture *f = *state;
+	char got[64];
+	add_web_answer(f, NULL);
+	add_web_answer(f, "2022-04-11T10:17:33+08:00");
+	sql_text(f->path, "SELECT count(*) FROM response WHERE submitted_at GLOB '*:00:00Z' "
+	                  "AND stored_at GLOB '*:00:00Z' AND submitted_at = stored_at", got, sizeof got);
+	assert_string_equal(got, "1");
+	sql_text(f->path, "SELECT count(*) FROM response WHERE stored_at GLOB '*:00:00Z'", got, sizeof got);
+	assert_string_equal(got, "2");
+	sql_text(f->path, "SELECT submitted_at FROM response WHERE submitted_at LIKE '%+08:00'", got,
+	         sizeof got);
+	assert_string_equal(got, "2022-04-11T10:17:33+08:00");
+	sql_text(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'", got, sizeof got);
+	assert_string_equal(got, "0");
+
+	unsigned char once[32] = {1, 2, 3};
+	assert_int_equal(store_once(f->s, once, 1800000123, 86400), STORE_OK);
+	sql_text(f->path, "SELECT at FROM form_once", got, sizeof got);
+	assert_string_equal(got, "1800000000");
+}
+
+/* Migration 5 on a database of version 4: the throttle table and the exact
+ * times leave the file, not just the tables. */
+static void migration_forgets(void **state)
+{
+	struct fixture *f = *state;
+	char got[64];
+	add_web_answer(f, NULL);
+	store_close(f->s);
+	f->s = NULL;
+	sql_exec(f->path,
+	         "CREATE TABLE throttle (key BLOB PRIMARY KEY, window_start INTEGER NOT NULL,"
+	         "  count INTEGER NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	         "INSERT INTO throttle VALUES (CAST('ADDRESS-HASH-MARKER-0123456789' AS BLOB),"
+	         "  1649643453, 1, 0);"
+	         "UPDATE response SET submitted_at = '2022-04-11T02:17:33Z', stored_at = '2022-04-11T02:17:33Z';"
+	         "INSERT INTO response (public_id, survey_id, survey_version, channel, agency, domain,"
+	         "  submitted_at, stored_at) SELECT 'imported', survey_id, survey_version, 'phone', agency,"
+	         "  domain, '2022-03-01T09:05:07Z', '2022-04-20T08:01:02Z' FROM response;"
+	         "INSERT INTO form_once VALUES (CAST('once' AS BLOB), 1649643453);"
+	         "PRAGMA user_version = 4;");
+	char msg[256];
+	assert_int_equal(store_open(f->path, false, &f->s, msg, sizeof msg), STORE_OK);
+	assert_true(store_schema_version(f->s) >= 5);
+	sql_text(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'", got, sizeof got);
+	assert_string_equal(got, "0");
+	sql_text(f->path, "SELECT submitted_at || ' ' || stored_at FROM response WHERE channel = 'web'",
+	         got, sizeof got);
+	assert_string_equal(got, "2022-04-11T02:00:00Z 2022-04-11T02:00:00Z");
+	sql_text(f->path, "SELECT submitted_at || ' ' || stored_at FROM response WHERE channel = 'phone'",
+	         got, sizeof got);
+	assert_string_equal(got, "2022-03-01T09:05:07Z 2022-04-20T08:00:00Z");
+	sql_text(f->path, "SELECT at FROM form_once", got, sizeof got);
+	assert_string_equal(got, "1649642400");
+
+	/* No byte of the old rows is left in the database or its log. */
+	const char *files[] = {"", "-wal"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[96];
+		snprintf(path, sizeof path, "%s%s", f->path, files[i]);
+		FILE *fp = fopen(path, "rb");
+		if (fp == NULL)
+			continue;
+		struct sbuf b = {0};
+		char chunk[4096];
+		size_t k;
+		while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			sbuf_add(&b, chunk, k);
+		fclose(fp);
+		assert_null(memmem(b.data, b.len, "ADDRESS-HASH-MARKER", 19));
+		assert_null(memmem(b.data, b.len, "02:17:33", 8));
+		sbuf_free(&b);
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -211,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(survey_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(response_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(answer_times_are_coarse, setup, teardown),
+		cmocka_unit_test_setup_teardown(migration_forgets, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

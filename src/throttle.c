@@ -1,0 +1,287 @@
+/* throttle — see include/throttle.h. */
+#include "throttle.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Policy per kind: window length, free events, then slow down, then lock. */
+static const struct policy {
+	long window;     /* seconds; windows start at multiples of it (UTC) */
+	long free;       /* events before slowing down */
+	long lock_after; /* events before the lock-out */
+	long lock;       /* seconds locked out */
+} policies[THROTTLE__MAX] = {
+	[THROTTLE_BAD_TOKEN] = {900, 5, 20, 1800},
+	[THROTTLE_PUBLIC] = {3600, 20, 20, 3600},
+};
+
+/* A slot is searched for among PROBE neighbours of its hash's position. */
+#define PROBE 16
+#define TAG 16
+
+struct slot {
+	unsigned char tag[TAG]; /* keyed hash of (kind, address) */
+	long long gen;          /* the key generation of tag; 0 = empty */
+	long long window;       /* the window `count` belongs to */
+	long long locked_until;
+	int count;              /* events in that window */
+	int prev;               /* events in the window before it */
+	int kind;               /* enum throttle_kind */
+};
+
+struct throttle {
+	pthread_mutex_t lock;  /* process-shared, robust */
+	size_t bytes;          /* of the mapping */
+	size_t nslots;         /* a power of two */
+	long long keygen[2];   /* generation of key[g % 2]; 0 = none */
+	unsigned char key[2][crypto_generichash_KEYBYTES];
+	struct slot slot[];
+};
+
+struct throttle *throttle_new(size_t slots)
+{
+	size_t n = PROBE;
+	while (n < slots && n < ((size_t)1 << 24))
+		n <<= 1;
+	size_t bytes = sizeof(struct throttle) + n * sizeof(struct slot);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	struct throttle *t = p; /* the mapping comes zeroed */
+	pthread_mutexattr_t at;
+	if (sodium_init() < 0 || pthread_mutexattr_init(&at) != 0) {
+		munmap(p, bytes);
+		return NULL;
+	}
+	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
+	int rc = pthread_mutex_init(&t->lock, &at);
+	pthread_mutexattr_destroy(&at);
+	if (rc != 0) {
+		munmap(p, bytes);
+		return NULL;
+	}
+	t->bytes = bytes;
+	t->nslots = n;
+	return t;
+}
+
+void throttle_free(struct throttle *t)
+{
+	if (t == NULL)
+		return;
+	size_t bytes = t->bytes;
+	pthread_mutex_destroy(&t->lock);
+	sodium_memzero(t, bytes);
+	munmap(t, bytes);
+}
+
+static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
+static struct throttle *shared;
+
+static void shared_make(void)
+{
+	shared = throttle_new((size_t)1 << 16);
+}
+
+struct throttle *throttle_shared(void)
+{
+	pthread_once(&shared_once, shared_make);
+	return shared;
+}
+
+static void lock(struct throttle *t)
+{
+	/* A worker that died holding the lock leaves at worst one slot half
+	 * written: a count, never anything that could name an address. */
+	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&t->lock);
+}
+
+/* The generation of now's key, drawing that key when it is new. */
+static long long key_generation(struct throttle *t, time_t now)
+{
+	long long g = (long long)now / THROTTLE_ROTATE + 1; /* 0 means "none" */
+	if (t->keygen[g % 2] != g) {
+		randombytes_buf(t->key[g % 2], sizeof t->key[g % 2]);
+		t->keygen[g % 2] = g;
+	}
+	return g;
+}
+
+static void make_tag(struct throttle *t, long long g, enum throttle_kind k, const char *addr,
+                     unsigned char tag[TAG])
+{
+	crypto_generichash_state st;
+	unsigned char kind = (unsigned char)k;
+	crypto_generichash_init(&st, t->key[g % 2], sizeof t->key[g % 2], TAG);
+	crypto_generichash_update(&st, (const unsigned char *)"manyi-throttle", 14);
+	crypto_generichash_update(&st, &kind, 1);
+	crypto_generichash_update(&st, (const unsigned char *)addr, strlen(addr));
+	crypto_generichash_final(&st, tag, TAG);
+}
+
+static size_t home(const struct throttle *t, const unsigned char tag[TAG])
+{
+	size_t h;
+	memcpy(&h, tag, sizeof h);
+	return h & (t->nslots - 1);
+}
+
+/* When the slot stops mattering: its lock-out is over and its counts have
+ * left the window before the current one. */
+static long long slot_expires(const struct slot *s)
+{
+	const struct policy *p = &policies[s->kind];
+	long long w = (s->window + 2) * p->window;
+	return s->locked_until > w ? s->locked_until : w;
+}
+
+static bool slot_dead(const struct slot *s, long long g, time_t now)
+{
+	return s->gen == 0 || s->gen < g - 1 || slot_expires(s) <= (long long)now;
+}
+
+static struct slot *find(struct throttle *t, long long g, const unsigned char tag[TAG])
+{
+	size_t h = home(t, tag);
+	for (size_t i = 0; i < PROBE; i++) {
+		struct slot *s = &t->slot[(h + i) & (t->nslots - 1)];
+		if (s->gen == g && memcmp(s->tag, tag, TAG) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* A slot for tag: a dead one near its home, else the one that expires first. */
+static struct slot *claim(struct throttle *t, long long g, time_t now, enum throttle_kind k,
+                          const unsigned char tag[TAG])
+{
+	size_t h = home(t, tag);
+	struct slot *best = NULL;
+	for (size_t i = 0; i < PROBE; i++) {
+		struct slot *s = &t->slot[(h + i) & (t->nslots - 1)];
+		if (slot_dead(s, g, now)) {
+			best = s;
+			break;
+		}
+		if (best == NULL || slot_expires(s) < slot_expires(best))
+			best = s;
+	}
+	memset(best, 0, sizeof *best);
+	memcpy(best->tag, tag, TAG);
+	best->gen = g;
+	best->kind = (int)k;
+	return best;
+}
+
+/*
+ * The slot of (k, addr) under the current key; one found under the previous
+ * key moves to the current one.  With create, a missing slot is made.
+ */
+static struct slot *lookup(struct throttle *t, enum throttle_kind k, const char *addr,
+                           time_t now, bool create)
+{
+	long long g = key_generation(t, now);
+	unsigned char tag[TAG];
+	make_tag(t, g, k, addr, tag);
+	struct slot *s = find(t, g, tag);
+	if (s != NULL)
+		return s;
+	struct slot old = {.gen = 0};
+	if (t->keygen[(g - 1) % 2] == g - 1) {
+		unsigned char ptag[TAG];
+		make_tag(t, g - 1, k, addr, ptag);
+		struct slot *o = find(t, g - 1, ptag);
+		if (o != NULL) {
+			old = *o;
+			memset(o, 0, sizeof *o);
+		}
+		sodium_memzero(ptag, sizeof ptag);
+	}
+	if (old.gen == 0 && !create)
+		return NULL;
+	s = claim(t, g, now, k, tag);
+	if (old.gen != 0) {
+		s->window = old.window;
+		s->count = old.count;
+		s->prev = old.prev;
+		s->locked_until = old.locked_until;
+	}
+	return s;
+}
+
+/* Move the slot's counts to now's window. */
+static void slot_roll(struct slot *s, const struct policy *p, time_t now)
+{
+	long long w = (long long)now / p->window;
+	if (s->window == w)
+		return;
+	s->prev = s->window == w - 1 ? s->count : 0;
+	s->count = 0;
+	s->window = w;
+}
+
+/*
+ * Events within the last window's length: this window's, and the last
+ * one's in the share of it that still overlaps (a sliding window estimated
+ * from two fixed ones), rounded up.
+ */
+static long slot_events(const struct slot *s, const struct policy *p, time_t now)
+{
+	double left = 1.0 - (double)((long long)now % p->window) / (double)p->window;
+	return (long)ceil((double)s->count + (double)s->prev * left - 1e-9);
+}
+
+bool throttle_allowed(struct throttle *t, enum throttle_kind k, const char *addr, time_t now,
+                      long *retry_after)
+{
+	if (t == NULL)
+		return true;
+	bool ok = true;
+	lock(t);
+	struct slot *s = lookup(t, k, addr, now, false);
+	if (s != NULL && (long long)now < s->locked_until) {
+		*retry_after = (long)(s->locked_until - (long long)now);
+		ok = false;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return ok;
+}
+
+void throttle_count(struct throttle *t, enum throttle_kind k, const char *addr, time_t now)
+{
+	if (t == NULL)
+		return;
+	const struct policy *p = &policies[k];
+	lock(t);
+	struct slot *s = lookup(t, k, addr, now, true);
+	slot_roll(s, p, now);
+	s->count++;
+	long n = slot_events(s, p, now);
+	if (n >= p->lock_after)
+		s->locked_until = (long long)now + p->lock;
+	else if (n >= p->free) {
+		long long delay = 1LL << (n - p->free < 6 ? n - p->free : 6);
+		s->locked_until = (long long)now + delay;
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+size_t throttle_used(struct throttle *t, time_t now)
+{
+	if (t == NULL)
+		return 0;
+	size_t n = 0;
+	lock(t);
+	long long g = key_generation(t, now);
+	for (size_t i = 0; i < t->nslots; i++) {
+		n += !slot_dead(&t->slot[i], g, now);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
