@@ -108,12 +108,28 @@ char *app_encounter_context(struct app *a, const struct encounter *e, enum lang 
  * channel, gives STORE_ERR_CONSTRAINT and stores nothing.  once (32 bytes,
  * or NULL) names the form render answered: a second answer from the same
  * render (a double tap) gives STORE_ERR_CONSTRAINT and stores nothing.
+ * idem (or NULL) is the request's Idempotency-Key: when an answer was stored
+ * under it already, nothing is stored, STORE_OK is returned and idem says
+ * which answer (see struct app_idem); else the key is recorded with the
+ * answer, in the same transaction.
  */
+struct app_idem {
+	unsigned char key[32];  /* BLAKE2b of the Idempotency-Key header */
+	unsigned char body[32]; /* BLAKE2b of the request body */
+	bool found;             /* out: an answer is stored under key */
+	bool same_body;         /* out, when found: from a body like this one */
+	char public_id[64];     /* out, when found: that answer's id */
+};
 enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
                                    const struct invitation *inv, const unsigned char *hash,
-                                   const unsigned char *once, const char *agency,
-                                   const char *domain, const char *channel,
+                                   const unsigned char *once, struct app_idem *idem,
+                                   const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen);
+/*
+ * Look idem->key up (idem->found, same_body, public_id); a failure to read
+ * is returned as is.
+ */
+enum store_err app_idem_lookup(struct app *a, struct app_idem *idem);
 
 /* Map a store failure to a page; logs the detail. */
 int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,

@@ -28,6 +28,7 @@ struct http_request {
 	const char *remote_addr;
 	const char *origin;        /* Origin, for CORS */
 	const char *if_none_match; /* If-None-Match, for ETags */
+	const char *idempotency_key; /* Idempotency-Key (answers from apps); may be NULL */
 	bool https;
 	long content_length;       /* -1 when not given */
 	/* Read up to n body bytes into buf: bytes read, 0 at the end, -1 on error. */

@@ -356,4 +356,20 @@ bool store_survey_data_time(struct store *s, const char *survey, char *out, size
 enum store_err store_once(struct store *s, const unsigned char hash[32], long long now,
                           long long keep);
 
+/*
+ * Idempotency keys of answers posted by apps: key and body are hashes (of
+ * the Idempotency-Key header and of the request body), response the public
+ * id of the answer stored.  An entry holds for at least STORE_IDEM_KEEP
+ * seconds (stored at the hour, kept an hour longer), then is deleted.
+ */
+#define STORE_IDEM_KEEP (25 * 3600)
+/* The entry of key at now: its body hash and response id (capacity n);
+ * STORE_ERR_NOTFOUND when there is none (or it has expired). */
+enum store_err store_idem_get(struct store *s, const unsigned char key[32], long long now,
+                              unsigned char body[32], char *response, size_t n);
+/* Record an entry in the caller's transaction, dropping expired ones first;
+ * STORE_ERR_CONSTRAINT when key has one already. */
+enum store_err store_idem_put(struct store *s, const unsigned char key[32],
+                              const unsigned char body[32], const char *response, long long now);
+
 #endif

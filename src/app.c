@@ -240,10 +240,20 @@ char *app_encounter_context(struct app *a, const struct encounter *e, enum lang 
  * recorded; an answer already there for the encounter, by any token or
  * channel, gives STORE_ERR_CONSTRAINT and stores nothing.
  */
+enum store_err app_idem_lookup(struct app *a, struct app_idem *idem)
+{
+	unsigned char body[32];
+	enum store_err e = store_idem_get(a->store, idem->key, (long long)time(NULL), body,
+	                                  idem->public_id, sizeof idem->public_id);
+	idem->found = e == STORE_OK;
+	idem->same_body = idem->found && sodium_memcmp(body, idem->body, sizeof body) == 0;
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
+}
+
 enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
                                    const struct invitation *inv, const unsigned char *hash,
-                                   const unsigned char *once, const char *agency,
-                                   const char *domain, const char *channel,
+                                   const unsigned char *once, struct app_idem *idem,
+                                   const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen)
 {
 	struct encounter e;
@@ -257,6 +267,16 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
 	enum store_err err = store_begin(a->store);
 	if (err != STORE_OK)
 		return err;
+	/* Inside the transaction: of two requests with one key at once, the
+	 * second sees the first's answer here. */
+	if (idem != NULL) {
+		if ((err = app_idem_lookup(a, idem)) != STORE_OK)
+			goto fail;
+		if (idem->found) {
+			store_rollback(a->store);
+			return STORE_OK;
+		}
+	}
 	if (inv != NULL) {
 		if ((err = store_invitation_use(a->store, hash, (long long)time(NULL))) != STORE_OK ||
 		    (err = store_encounter_get(a->store, inv->encounter, &e)) != STORE_OK)
@@ -271,6 +291,9 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
 	    (err = store_once(a->store, once, (long long)time(NULL), 2 * CSRF_MAX_AGE)) != STORE_OK)
 		goto fail;
 	if ((err = store_response_add(a->store, &m, ans, public_id, idlen)) != STORE_OK ||
+	    (idem != NULL &&
+	     (err = store_idem_put(a->store, idem->key, idem->body, public_id, (long long)time(NULL))) !=
+	         STORE_OK) ||
 	    (err = store_commit(a->store)) != STORE_OK)
 		goto fail;
 	metrics_answer(m.channel);
@@ -498,10 +521,10 @@ static void cors_headers(const struct http_request *req, struct http_response *r
 	http_header(r, "Vary", "Origin");
 	if (preflight) {
 		http_header(r, "Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-		http_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match");
+		http_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, If-None-Match, Idempotency-Key");
 		http_header(r, "Access-Control-Max-Age", "600");
 	} else {
-		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After, Content-Disposition, Manyi-Warning");
+		http_header(r, "Access-Control-Expose-Headers", "ETag, Retry-After, Content-Disposition, Manyi-Warning, Idempotent-Replayed");
 	}
 }
 

@@ -4,6 +4,7 @@
  * /api/v1/notices); see include/app_internal.h.
  */
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,59 @@
 #include "html.h"
 #include "qr.h"
 #include "submit.h"
+
+#define IDEM_KEY_MAX 255 /* characters of an Idempotency-Key */
+
+/*
+ * The request's Idempotency-Key as hashes into *idem: 0 without the header,
+ * 1 with it, or 400 answered when it is not 1..255 visible ASCII characters.
+ */
+static int idem_read(const struct http_request *req, const struct sbuf *body,
+                     struct http_response *r, struct app_idem *idem)
+{
+	const char *k = req->idempotency_key;
+	if (k == NULL || *k == '\0')
+		return 0;
+	size_t n = strlen(k);
+	bool ok = n <= IDEM_KEY_MAX;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = k[i] > 0x20 && k[i] < 0x7f;
+	if (!ok) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "the Idempotency-Key header must be 1 to %d visible ASCII "
+		         "characters (a UUID, say); nothing was stored", IDEM_KEY_MAX);
+		http_json_error(r, 400, "bad_idempotency_key", msg, NULL);
+		return 400;
+	}
+	memset(idem, 0, sizeof *idem);
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, sizeof idem->key);
+	crypto_generichash_update(&h, (const unsigned char *)"manyi-idempotency\x1f", 18);
+	crypto_generichash_update(&h, (const unsigned char *)k, n);
+	crypto_generichash_final(&h, idem->key, sizeof idem->key);
+	crypto_generichash(idem->body, sizeof idem->body, (const unsigned char *)body->data, body->len,
+	                   NULL, 0);
+	return 1;
+}
+
+/*
+ * Answer a request whose Idempotency-Key has an answer stored: the first
+ * 201 again for the same body, 422 for another body.
+ */
+static int idem_reply(struct http_response *r, const struct app_idem *idem)
+{
+	if (!idem->same_body) {
+		http_json_error(r, 422, "idempotency_key_reused",
+		                "this Idempotency-Key was used within 24 hours for a different body; "
+		                "nothing was stored (send a new key for a new answer)", NULL);
+		return 422;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "id", idem->public_id);
+	http_json(r, 201, o);
+	http_header(r, "Idempotent-Replayed", "true");
+	return 201;
+}
 
 /* POST /api/v1/responses */
 int app_api_responses(struct app *a, const struct http_request *req,
@@ -30,6 +84,8 @@ int app_api_responses(struct app *a, const struct http_request *req,
 	struct invitation inv;
 	unsigned char hash[32];
 	bool invited = false, keyed = false;
+	struct app_idem idem;
+	int has_idem = 0;
 
 	(void)rest;
 	sbuf_init(&body);
@@ -47,6 +103,24 @@ int app_api_responses(struct app *a, const struct http_request *req,
 			snprintf(msg, sizeof msg, "the body could not be read in full");
 		http_json_error(r, status, status == 413 ? "too_large" : "bad_request", msg, NULL);
 		goto done;
+	}
+	/* A retry of an answer already stored gets the first answer's 201,
+	 * before any rule that the first answer itself now breaks (a used
+	 * token, the hourly limit). */
+	if ((has_idem = idem_read(req, &body, r, &idem)) == 400) {
+		status = 400;
+		goto done;
+	}
+	if (has_idem) {
+		enum store_err e = app_idem_lookup(a, &idem);
+		if (e != STORE_OK) {
+			status = app_store_failure_json(a, r, e);
+			goto done;
+		}
+		if (idem.found) {
+			status = idem_reply(r, &idem);
+			goto done;
+		}
 	}
 	if (submit_parse(body.data, body.len, &sub, msg, sizeof msg) != SUBMIT_OK) {
 		http_json_error(r, status = 400, "malformed", msg, NULL);
@@ -134,8 +208,13 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		goto done;
 	}
 
-	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, NULL, sub.agency,
-	                                sub.domain, "api", &ans, public_id, sizeof public_id);
+	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, NULL,
+	                                    has_idem ? &idem : NULL, sub.agency, sub.domain, "api", &ans,
+	                                    public_id, sizeof public_id);
+	if (e == STORE_OK && has_idem && idem.found) {
+		status = idem_reply(r, &idem);
+		goto done;
+	}
 	if (e == STORE_ERR_CONSTRAINT && invited) {
 		http_json_error(r, status = 409, "token_used",
 		                "this encounter has already been rated; nothing was stored", NULL);

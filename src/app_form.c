@@ -306,7 +306,7 @@ int app_form_post(struct app *a, const struct http_request *req,
 	}
 
 	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash,
-	                                    !invited && has_once ? once : NULL, agency, domain,
+	                                    !invited && has_once ? once : NULL, NULL, agency, domain,
 	                                "web", &ans, public_id, sizeof public_id);
 	if (e == STORE_ERR_CONSTRAINT && invited) {
 		status = app_invite_page(r, fc.lang, INVITE_USED);

@@ -162,6 +162,7 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 		.content_type = param(rq, "CONTENT_TYPE"),
 		.cookie = param(rq, "HTTP_COOKIE"),
 		.authorization = param(rq, "HTTP_AUTHORIZATION"),
+		.idempotency_key = param(rq, "HTTP_IDEMPOTENCY_KEY"),
 		.accept_language = param(rq, "HTTP_ACCEPT_LANGUAGE"),
 		.remote_addr = param(rq, "REMOTE_ADDR"),
 		.origin = param(rq, "HTTP_ORIGIN"),

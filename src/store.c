@@ -137,6 +137,14 @@ static const char *const migrations[] = {
 	"UPDATE response SET stored_at = strftime('%Y-%m-%dT%H:00:00Z', stored_at);"
 	"UPDATE invitation SET used_at = used_at - used_at % 3600 WHERE used_at IS NOT NULL;"
 	"UPDATE form_once SET at = at - at % 3600;",
+	/* 6: answers stored under a client's Idempotency-Key, for a day */
+	"CREATE TABLE idempotency ("
+	"  key BLOB PRIMARY KEY,"
+	"  body BLOB NOT NULL,"
+	"  response TEXT NOT NULL,"
+	"  at INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE INDEX idempotency_at ON idempotency(at);",
 };
 
 /* Migration 5 rewrote rows: their old bytes leave the file (see migrate). */
@@ -185,6 +193,9 @@ enum stmt {
 	STMT_PUBLICATION_LIST,
 	STMT_ONCE_INSERT,
 	STMT_ONCE_PURGE,
+	STMT_IDEM_GET,
+	STMT_IDEM_PUT,
+	STMT_IDEM_PURGE,
 	STMT__MAX
 };
 
@@ -304,6 +315,9 @@ static const char *const sql[STMT__MAX] = {
 	                         "ORDER BY id DESC LIMIT 1",
 	[STMT_ONCE_INSERT] = "INSERT INTO form_once (hash, at) VALUES (?, ?)",
 	[STMT_ONCE_PURGE] = "DELETE FROM form_once WHERE at < ?",
+	[STMT_IDEM_GET] = "SELECT body, response FROM idempotency WHERE key = ? AND at >= ?",
+	[STMT_IDEM_PUT] = "INSERT INTO idempotency (key, body, response, at) VALUES (?, ?, ?, ?)",
+	[STMT_IDEM_PURGE] = "DELETE FROM idempotency WHERE at < ?",
 	[STMT_PUBLICATION_LIST] = "SELECT query, max(published_at) FROM publication "
 	                          "WHERE survey_id = ? GROUP BY query ORDER BY query",
 };
@@ -1256,5 +1270,46 @@ enum store_err store_once(struct store *s, const unsigned char hash[32], long lo
 	st = stmt_get(s, STMT_ONCE_INSERT);
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (long long)time_grain((time_t)now, STORE_TIME_GRAIN));
+	return step_done(st);
+}
+
+/* The oldest time an idempotency entry of now still holds at. */
+static long long idem_since(long long now)
+{
+	return (long long)time_grain((time_t)now, STORE_TIME_GRAIN) - STORE_IDEM_KEEP;
+}
+
+enum store_err store_idem_get(struct store *s, const unsigned char key[32], long long now,
+                              unsigned char body[32], char *response, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_IDEM_GET);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, idem_since(now));
+	int rc = sqlite3_step(st);
+	enum store_err e = STORE_ERR_NOTFOUND;
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+		memcpy(body, sqlite3_column_blob(st, 0), 32);
+		col_copy(st, 1, response, n);
+		e = STORE_OK;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		e = map_rc(rc);
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+enum store_err store_idem_put(struct store *s, const unsigned char key[32],
+                              const unsigned char body[32], const char *response, long long now)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_IDEM_PURGE);
+	sqlite3_bind_int64(st, 1, idem_since(now));
+	enum store_err e = step_done(st);
+	if (e != STORE_OK)
+		return e;
+	st = stmt_get(s, STMT_IDEM_PUT);
+	sqlite3_bind_blob(st, 1, key, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, body, 32, SQLITE_STATIC);
+	bind_text(st, 3, response);
+	sqlite3_bind_int64(st, 4, (long long)time_grain((time_t)now, STORE_TIME_GRAIN));
 	return step_done(st);
 }
