@@ -394,12 +394,9 @@ cJSON *app_errors_json(const struct answer_errors *errs)
 	return arr;
 }
 
-/*
- * Check the Authorization header.  Returns 0 with *p filled, or the status
- * it answered (401) after writing the JSON error.  Every key use is audited.
- */
-int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
-                       struct principal *p)
+/* See app_internal.h. */
+int app_check_key(struct app *a, const struct http_request *req, struct http_response *r,
+                  struct principal *p)
 {
 	enum auth_result ar = auth_check(a->store, req->authorization, p);
 	if (ar != AUTH_OK) {
@@ -413,6 +410,16 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
 		return 401;
 	}
+	return 0;
+}
+
+/* See app_internal.h. */
+int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
+                    struct principal *p)
+{
+	int status = app_check_key(a, req, r, p);
+	if (status != 0)
+		return status;
 	char action[160];
 	snprintf(action, sizeof action, "%s %.120s", req->method, req->path);
 	/* The query too: what a key asked is what an evaluator reviews when a

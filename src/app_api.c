@@ -178,7 +178,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		long wait = 0;
 		if (*req->authorization != '\0') {
 			struct principal p;
-			if ((status = app_require_key(a, req, r, &p)) != 0)
+			if ((status = app_check_key(a, req, r, &p)) != 0)
 				goto done;
 			if (p.role != ROLE_EVALUATOR) {
 				http_json_error(r, status = 403, "forbidden",

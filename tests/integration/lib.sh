@@ -84,6 +84,12 @@ json() {
 
 sql() { sqlite3 "$DB" "$1"; }
 
+# field NAME: the value of the form's <input name="NAME"> in the last BODY.
+field() { python3 -c 'import re,sys,html
+for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):
+    if re.search(r"name=\"" + re.escape(sys.argv[1]) + r"\"", tag):
+        print(html.unescape(re.search(r"value=\"([^\"]*)\"", tag).group(1)))' "$1" <<<"$BODY"; }
+
 # conform METHOD TEMPLATE: the last response matches the OpenAPI document
 # ($OPENAPI, else the one in www/).
 conform() {

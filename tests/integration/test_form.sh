@@ -9,14 +9,8 @@ S=surveys/enforcement-enterprise.json
 U=/s/enforcement-enterprise
 form() { python3 tests/integration/mkbody.py --form "$S" "$@"; }
 title() { python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["title"][sys.argv[2]])' "$S" "$1"; }
-csrf_of() { python3 -c 'import re,sys,html
-for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):
-    if re.search(r"name=\"_csrf\"", tag):
-        print(html.unescape(re.search(r"value=\"([^\"]*)\"", tag).group(1)))' <<<"$BODY"; }
-nonce_of() { python3 -c 'import re,sys,html
-for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):
-    if re.search(r"name=\"_n\"", tag):
-        print(html.unescape(re.search(r"value=\"([^\"]*)\"", tag).group(1)))' <<<"$BODY"; }
+csrf_of() { field _csrf; }
+nonce_of() { field _n; }
 count() { sql "SELECT count(*) FROM response"; }
 post() { req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"; }
 
