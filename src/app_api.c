@@ -62,6 +62,23 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		http_json_error(r, status = 422, "invalid", "unknown survey", f);
 		goto done;
 	}
+	/*
+	 * An agency key never answers (an agency does not rate itself), with a
+	 * token or without: refused before the token is looked at, so that the
+	 * reply to an agency key never says whether one of its encounters was
+	 * rated.  An evaluator key is checked here too.
+	 */
+	if (*req->authorization != '\0') {
+		struct principal p;
+		if ((status = app_require_key(a, req, r, &p)) != 0)
+			goto done;
+		if (p.role != ROLE_EVALUATOR) {
+			http_json_error(r, status = 403, "forbidden",
+			                "an agency key cannot submit answers; nothing was stored", NULL);
+			goto done;
+		}
+		keyed = true;
+	}
 	if (sub.token != NULL) {
 		long wait;
 		enum invite_state st = app_resolve_token(a, req, sv->id, sub.token, time(NULL), &inv, hash, &wait);
@@ -98,20 +115,11 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		 * An answer without an invitation is the public channel: as on the
 		 * form, at most so many an hour from one address, so that nobody
 		 * can pad an agency's ratings by script.  An app that posts for
-		 * many people from one server uses an evaluator key; an agency key
-		 * never submits answers (an agency does not rate itself).
+		 * many people from one server uses an evaluator key (checked above).
 		 */
 		long wait = 0;
-		if (*req->authorization != '\0') {
-			struct principal p;
-			if ((status = app_require_key(a, req, r, &p)) != 0)
-				goto done;
-			if (p.role != ROLE_EVALUATOR) {
-				http_json_error(r, status = 403, "forbidden",
-				                "an agency key cannot submit answers; nothing was stored", NULL);
-				goto done;
-			}
-			keyed = true;
+		if (keyed) {
+			/* an evaluator's app: no hourly cap */
 		} else if (!throttle_allowed(a->store, a->secret, THROTTLE_PUBLIC, req->remote_addr,
 		                             time(NULL), &wait)) {
 			http_json_error(r, status = 429, "too_many_answers",
@@ -354,16 +362,19 @@ static int visible_encounter(struct app *a, const struct principal *p, const cha
 
 /*
  * Mint a QR invitation for e: its link into url, the last day it can be
- * used (UTC+8) into until.  0, 409 when e was answered, or 503/500 after
- * *err says which store failure.
+ * used (UTC+8) into until.  0, or 503/500 after *err says which store
+ * failure.
+ *
+ * Whether e was answered is never looked at: an agency key must not learn
+ * which enterprise rated it, so an answered encounter gets the same fresh
+ * token, link and page by the same work as any other.  The respondent who
+ * scans it is told that the encounter was rated (the form's 409 page).
  */
 static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
                        char *url, size_t n, char until[11], enum store_err *err)
 {
 	char token[INVITE_TOKEN_LEN];
 	time_t now = time(NULL);
-	if (store_encounter_answered(a->store, e->id))
-		return 409;
 	if ((*err = invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, now, token)) != STORE_OK)
 		return *err == STORE_ERR_BUSY ? 503 : 500;
 	invite_url(invite_base_url(), sv->id, token, url, n);
@@ -421,12 +432,8 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 			goto rollback;
 		const struct survey *esv = invite_survey(a, req, e[i].size, &version, sid, sizeof sid);
 		enum store_err me = STORE_OK;
-		if ((status = mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i],
-		                          &me)) != 0) {
-			if (status == 409)
-				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
-			else
-				status = app_store_failure_json(a, r, me);
+		if (mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i], &me) != 0) {
+			status = app_store_failure_json(a, r, me);
 			goto rollback;
 		}
 		if (!qr_svg(urls[i], true, &svgs[i])) {
@@ -506,13 +513,8 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	}
 	char until[11];
 	enum store_err me = STORE_OK;
-	if ((status = mint_notice(a, sv, &e, url, sizeof url, until, &me)) != 0) {
-		if (status == 409) {
-			http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
-			return 409;
-		}
+	if (mint_notice(a, sv, &e, url, sizeof url, until, &me) != 0)
 		return app_store_failure_json(a, r, me);
-	}
 	sbuf_reset(&r->body);
 	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {
 		http_json_error(r, 500, "internal", "cannot make the QR code", NULL);
