@@ -556,13 +556,10 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		r->status = fn(a, req, r, rest);
 		if (fn == app_form_post || fn == app_api_responses)
 			count_reject(r->status);
-		if (head) {
-			/* The head only: a streamed body (an export) is never run. */
-			sbuf_reset(&r->body);
-			if (r->stream.free != NULL)
-				r->stream.free(r->stream.ctx);
-			r->stream = (struct http_stream){0};
-		}
+		/* The head only: the body stays for its Content-Length (the same
+		 * as GET's) and is not sent; a streamed body (an export), whose
+		 * length is unknown until it runs, is not run. */
+		r->head_only = head;
 		return;
 	}
 	if (is_api)
