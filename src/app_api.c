@@ -232,7 +232,8 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 
 	(void)rest;
 	sbuf_init(&body);
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		goto done;
 	if (!app_media_type_is(req->content_type, "application/json")) {
 		http_json_error(r, status = 415, "unsupported_media_type",
@@ -485,7 +486,9 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	int status, version;
 	const char *slash = strchr(rest, '/');
 
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	char sid[72];
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		return status;
 	if (slash == NULL || (size_t)(slash - rest) >= sizeof id) {
 		http_json_error(r, 404, "not_found", "no such route", NULL);
@@ -505,7 +508,6 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	}
 	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
 		return status;
-	char sid[72];
 	const struct survey *sv = invite_survey(a, req, e.size, &version, sid, sizeof sid);
 	if (sv == NULL) {
 		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
@@ -530,13 +532,14 @@ int app_api_notices(struct app *a, const struct http_request *req,
                          struct http_response *r, const char *rest)
 {
 	struct principal p;
-	char list[8192];
+	char list[8192], sid[72];
 	char *ids[200];
 	size_t n = 0;
 	int status;
 
 	(void)rest;
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		return status;
 	if (!http_query_get(req->query, "ids", list, sizeof list)) {
 		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
@@ -544,9 +547,12 @@ int app_api_notices(struct app *a, const struct http_request *req,
 	}
 	for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
 		if (n == ARRAY_SIZE(ids)) {
-			http_json_error(r, 400, "bad_request", "at most 200 notices at a time", NULL);
+			http_json_error(r, 400, "bad_request", "ids: at most 200 notices at a time", NULL);
 			return 400;
 		}
+		if (!code_valid(t))
+			return app_bad_param(r, "ids", "a list of encounter ids (1-64 letters, digits, '_', "
+			                               "'.' or '-') separated by commas");
 		ids[n++] = t;
 	}
 	if (n == 0) {
