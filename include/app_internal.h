@@ -69,6 +69,8 @@ enum msg {
 	MSG_SLOW_TITLE,
 	MSG_SLOW,
 	MSG_SLOW_PUBLIC,
+	MSG_BAD_LANG_TITLE,
+	MSG_BAD_LANG,
 	MSG__MAX
 };
 
@@ -79,6 +81,24 @@ const struct survey *app_survey(struct app *a, const char *id, int *version);
 
 /* The language asked for by ?lang=, else Chinese. */
 enum lang app_query_lang(const char *query);
+
+/*
+ * Query parameters, checked before any handler work: each returns 0 with
+ * out set ("" when absent or empty), or 400 after a JSON error whose
+ * message names the parameter.  app_query_text refuses a value too long
+ * for out (n bytes with the NUL) or a query that cannot be decoded;
+ * app_query_survey also a value that is not a survey id, and, when
+ * required, an absent one; app_query_code one that is not a registry code.
+ */
+int app_query_text(const struct http_request *req, struct http_response *r, const char *name,
+                   char *out, size_t n);
+int app_query_survey(const struct http_request *req, struct http_response *r, bool required,
+                     char *out, size_t n);
+int app_query_code(const struct http_request *req, struct http_response *r, const char *name,
+                   char *out, size_t n);
+
+/* 400 with the JSON error "NAME is WHAT" (what says what NAME takes). */
+int app_bad_param(struct http_response *r, const char *name, const char *what);
 
 void app_page(struct http_response *r, int status, enum lang l,
                       enum msg title, enum msg text);

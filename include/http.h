@@ -60,6 +60,8 @@ struct http_response {
 	struct sbuf body;
 	struct http_stream stream; /* run != NULL: the body is streamed, body unused */
 	size_t streamed;           /* bytes the stream wrote (for logs) */
+	bool head_only;            /* HEAD: the head as for GET (Content-Length of body, none
+	                            * for a stream); neither body nor stream is sent */
 	bool aborted;              /* the stream failed and the connection was cut */
 };
 

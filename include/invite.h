@@ -1,8 +1,10 @@
 /*
  * invite — one-time invitations minted from an encounter's record.
  *
- * A token is 16 bytes (128 bits) from libsodium's generator, written as 22
- * base64url characters.  Only its BLAKE2b-256 hash is stored, with the
+ * A token is 22 characters of the base64url alphabet drawn from libsodium's
+ * generator (131.9 bits), the first a letter or a digit, so that a token
+ * never starts with '-' (or anything a spreadsheet reads as a formula) and
+ * is never taken for a command-line option.  Only its BLAKE2b-256 hash is stored, with the
  * survey, the encounter, the channel an answer through it records (web for
  * a link, qr for a printed notice, phone for a call list) and an expiry.
  * Each mint makes a new token; every token of an encounter stays valid
@@ -20,6 +22,9 @@
 #define INVITE_TOKEN_LEN 23       /* 22 characters and NUL */
 #define INVITE_DEFAULT_DAYS 30
 #define INVITE_MAX_DAYS 3650
+
+/* A fresh random token (see above) into token. */
+void invite_token_new(char token[INVITE_TOKEN_LEN]);
 
 /*
  * Mint a token for (survey, encounter) valid for days from now, store its

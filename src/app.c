@@ -67,6 +67,10 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_SLOW_PUBLIC] = {"这个网络地址在一小时内已提交了很多份公开评价，请稍后再提交。您填写的内容已保留在下面。",
 	                     "Many public answers have come from this network address within the hour; please "
 	                     "submit again later. Your answers are kept below."},
+	[MSG_BAD_LANG_TITLE] = {"链接有误", "This link is not right"},
+	[MSG_BAD_LANG] = {"链接中的参数 lang 只能是 zh（中文）或 en（English），请去掉它或改正后再打开。",
+	                  "The link's parameter lang is zh (中文) or en (English): please remove or correct "
+	                  "it and open the link again."},
 };
 
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
@@ -153,6 +157,46 @@ enum lang app_query_lang(const char *query)
 	if (http_query_get(query, "lang", buf, sizeof buf))
 		lang_parse(buf, &l);
 	return l;
+}
+
+int app_bad_param(struct http_response *r, const char *name, const char *what)
+{
+	char msg[256];
+	snprintf(msg, sizeof msg, "%s is %s", name, what);
+	http_json_error(r, 400, "bad_request", msg, NULL);
+	return 400;
+}
+
+int app_query_text(const struct http_request *req, struct http_response *r, const char *name,
+                   char *out, size_t n)
+{
+	char what[64];
+	*out = '\0';
+	if (http_query_get(req->query, name, out, n) || !http_query_has(req->query, name))
+		return 0;
+	*out = '\0';
+	snprintf(what, sizeof what, "too long (at most %zu bytes) or malformed", n - 1);
+	return app_bad_param(r, name, what);
+}
+
+int app_query_survey(const struct http_request *req, struct http_response *r, bool required,
+                     char *out, size_t n)
+{
+	int status = app_query_text(req, r, "survey", out, n);
+	if (status != 0)
+		return status;
+	if (*out == '\0')
+		return required ? app_bad_param(r, "survey", "required") : 0;
+	return slug_valid(out) ? 0 : app_bad_param(r, "survey", "not a survey id ([a-z0-9-], 1-64)");
+}
+
+int app_query_code(const struct http_request *req, struct http_response *r, const char *name,
+                   char *out, size_t n)
+{
+	int status = app_query_text(req, r, name, out, n);
+	if (status != 0 || *out == '\0' || code_valid(out))
+		return status;
+	return app_bad_param(r, name, "not a code (1-64 letters, digits, '_', '.' or '-')");
 }
 
 void app_page(struct http_response *r, int status, enum lang l,
@@ -587,13 +631,10 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		r->status = fn(a, req, r, rest);
 		if (fn == app_form_post || fn == app_api_responses)
 			count_reject(r->status);
-		if (head) {
-			/* The head only: a streamed body (an export) is never run. */
-			sbuf_reset(&r->body);
-			if (r->stream.free != NULL)
-				r->stream.free(r->stream.ctx);
-			r->stream = (struct http_stream){0};
-		}
+		/* The head only: the body stays for its Content-Length (the same
+		 * as GET's) and is not sent; a streamed body (an export), whose
+		 * length is unknown until it runs, is not run. */
+		r->head_only = head;
 		return;
 	}
 	if (is_api)

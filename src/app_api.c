@@ -136,6 +136,23 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		http_json_error(r, status = 422, "invalid", "unknown survey", f);
 		goto done;
 	}
+	/*
+	 * An agency key never answers (an agency does not rate itself), with a
+	 * token or without: refused before the token is looked at, so that the
+	 * reply to an agency key never says whether one of its encounters was
+	 * rated.  An evaluator key is checked here too.
+	 */
+	if (*req->authorization != '\0') {
+		struct principal p;
+		if ((status = app_check_key(a, req, r, &p)) != 0)
+			goto done;
+		if (p.role != ROLE_EVALUATOR) {
+			http_json_error(r, status = 403, "forbidden",
+			                "an agency key cannot submit answers; nothing was stored", NULL);
+			goto done;
+		}
+		keyed = true;
+	}
 	if (sub.token != NULL) {
 		long wait;
 		enum invite_state st = app_resolve_token(a, req, sv->id, sub.token, time(NULL), &inv, hash, &wait);
@@ -172,22 +189,11 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		 * An answer without an invitation is the public channel: as on the
 		 * form, at most so many an hour from one address, so that nobody
 		 * can pad an agency's ratings by script.  An app that posts for
-		 * many people from one server uses an evaluator key; an agency key
-		 * never submits answers (an agency does not rate itself).
+		 * many people from one server uses an evaluator key (checked above).
 		 */
 		long wait = 0;
-		if (*req->authorization != '\0') {
-			struct principal p;
-			if ((status = app_check_key(a, req, r, &p)) != 0)
-				goto done;
-			if (p.role != ROLE_EVALUATOR) {
-				http_json_error(r, status = 403, "forbidden",
-				                "an agency key cannot submit answers; nothing was stored", NULL);
-				goto done;
-			}
-			keyed = true;
-		} else if (!throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL),
-		                             &wait)) {
+		if (!keyed && !throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL),
+		                                &wait)) {
 			http_json_error(r, status = 429, "too_many_answers",
 			                "too many answers without an invitation from this address; nothing was "
 			                "stored, try again later", NULL);
@@ -303,7 +309,8 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 
 	(void)rest;
 	sbuf_init(&body);
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		goto done;
 	if (!app_media_type_is(req->content_type, "application/json")) {
 		http_json_error(r, status = 415, "unsupported_media_type",
@@ -433,16 +440,19 @@ static int visible_encounter(struct app *a, const struct principal *p, const cha
 
 /*
  * Mint a QR invitation for e: its link into url, the last day it can be
- * used (UTC+8) into until.  0, 409 when e was answered, or 503/500 after
- * *err says which store failure.
+ * used (UTC+8) into until.  0, or 503/500 after *err says which store
+ * failure.
+ *
+ * Whether e was answered is never looked at: an agency key must not learn
+ * which enterprise rated it, so an answered encounter gets the same fresh
+ * token, link and page by the same work as any other.  The respondent who
+ * scans it is told that the encounter was rated (the form's 409 page).
  */
 static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
                        char *url, size_t n, char until[11], enum store_err *err)
 {
 	char token[INVITE_TOKEN_LEN];
 	time_t now = time(NULL);
-	if (store_encounter_answered(a->store, e->id))
-		return 409;
 	if ((*err = invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, now, token)) != STORE_OK)
 		return *err == STORE_ERR_BUSY ? 503 : 500;
 	invite_url(invite_base_url(), sv->id, token, url, n);
@@ -500,12 +510,8 @@ static int notices(struct app *a, const struct http_request *req, struct http_re
 			goto rollback;
 		const struct survey *esv = invite_survey(a, req, e[i].size, &version, sid, sizeof sid);
 		enum store_err me = STORE_OK;
-		if ((status = mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i],
-		                          &me)) != 0) {
-			if (status == 409)
-				http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
-			else
-				status = app_store_failure_json(a, r, me);
+		if (mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i], &me) != 0) {
+			status = app_store_failure_json(a, r, me);
 			goto rollback;
 		}
 		if (!qr_svg(urls[i], true, &svgs[i])) {
@@ -557,7 +563,9 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	int status, version;
 	const char *slash = strchr(rest, '/');
 
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	char sid[72];
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		return status;
 	if (slash == NULL || (size_t)(slash - rest) >= sizeof id) {
 		http_json_error(r, 404, "not_found", "no such route", NULL);
@@ -577,7 +585,6 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	}
 	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
 		return status;
-	char sid[72];
 	const struct survey *sv = invite_survey(a, req, e.size, &version, sid, sizeof sid);
 	if (sv == NULL) {
 		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
@@ -585,13 +592,8 @@ int app_api_encounter(struct app *a, const struct http_request *req,
 	}
 	char until[11];
 	enum store_err me = STORE_OK;
-	if ((status = mint_notice(a, sv, &e, url, sizeof url, until, &me)) != 0) {
-		if (status == 409) {
-			http_json_error(r, 409, "already_rated", "this encounter has already been rated", NULL);
-			return 409;
-		}
+	if (mint_notice(a, sv, &e, url, sizeof url, until, &me) != 0)
 		return app_store_failure_json(a, r, me);
-	}
 	sbuf_reset(&r->body);
 	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {
 		http_json_error(r, 500, "internal", "cannot make the QR code", NULL);
@@ -607,13 +609,14 @@ int app_api_notices(struct app *a, const struct http_request *req,
                          struct http_response *r, const char *rest)
 {
 	struct principal p;
-	char list[8192];
+	char list[8192], sid[72];
 	char *ids[200];
 	size_t n = 0;
 	int status;
 
 	(void)rest;
-	if ((status = app_require_key(a, req, r, &p)) != 0)
+	if ((status = app_require_key(a, req, r, &p)) != 0 ||
+	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
 		return status;
 	if (!http_query_get(req->query, "ids", list, sizeof list)) {
 		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
@@ -621,9 +624,12 @@ int app_api_notices(struct app *a, const struct http_request *req,
 	}
 	for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
 		if (n == ARRAY_SIZE(ids)) {
-			http_json_error(r, 400, "bad_request", "at most 200 notices at a time", NULL);
+			http_json_error(r, 400, "bad_request", "ids: at most 200 notices at a time", NULL);
 			return 400;
 		}
+		if (!code_valid(t))
+			return app_bad_param(r, "ids", "a list of encounter ids (1-64 letters, digits, '_', "
+			                               "'.' or '-') separated by commas");
 		ids[n++] = t;
 	}
 	if (n == 0) {

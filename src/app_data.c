@@ -19,62 +19,61 @@ struct stats_params {
 	struct report_query q;
 };
 
-/* Parse ?survey=&measure=&by=&weighting=&from=&to=&level=&low_n=; 0 or the status answered. */
+/*
+ * Parse ?survey=&measure=&by=&weighting=&from=&to=&level=&low_n=; 0 or the
+ * status answered.  A parameter too long, undecodable or malformed is 400
+ * naming it, never read as absent.
+ */
 static int stats_params_parse(const struct http_request *req, struct http_response *r,
                               struct stats_params *sp)
 {
 	struct report_query *q = &sp->q;
 	char msg[256];
+	int status;
 	report_query_default(q);
-	if (!http_query_get(req->query, "survey", sp->survey, sizeof sp->survey)) {
-		http_json_error(r, 400, "bad_request", "survey is required", NULL);
-		return 400;
-	}
+	if ((status = app_query_survey(req, r, true, sp->survey, sizeof sp->survey)) != 0 ||
+	    (status = app_query_text(req, r, "measure", sp->measure, sizeof sp->measure)) != 0 ||
+	    (status = app_query_text(req, r, "by", sp->by, sizeof sp->by)) != 0 ||
+	    (status = app_query_text(req, r, "weighting", sp->weighting, sizeof sp->weighting)) != 0 ||
+	    (status = app_query_text(req, r, "from", sp->from, sizeof sp->from)) != 0 ||
+	    (status = app_query_text(req, r, "to", sp->to, sizeof sp->to)) != 0 ||
+	    (status = app_query_text(req, r, "level", sp->level, sizeof sp->level)) != 0 ||
+	    (status = app_query_text(req, r, "low_n", sp->low_n, sizeof sp->low_n)) != 0)
+		return status;
 	q->survey = sp->survey;
-	if (http_query_get(req->query, "measure", sp->measure, sizeof sp->measure) && *sp->measure)
+	if (*sp->measure) {
+		if (!ident_valid(sp->measure)) /* an item id, or index */
+			return app_bad_param(r, "measure", "an item id ([a-z][a-z0-9_], 1-64) or index");
 		q->measure = sp->measure;
-	if (http_query_get(req->query, "by", sp->by, sizeof sp->by) && *sp->by &&
-	    !report_parse_by(sp->by, q, msg, sizeof msg)) {
+	}
+	if (*sp->by && !report_parse_by(sp->by, q, msg, sizeof msg)) {
 		http_json_error(r, 400, "bad_request", msg, NULL);
 		return 400;
 	}
-	if (http_query_get(req->query, "weighting", sp->weighting, sizeof sp->weighting) &&
-	    *sp->weighting && !stats_weighting_parse(sp->weighting, &q->weighting)) {
-		http_json_error(r, 400, "bad_request", "weighting is none, base, poststrat or rake", NULL);
-		return 400;
-	}
-	if (http_query_get(req->query, "from", sp->from, sizeof sp->from) && *sp->from) {
-		if (!date_valid(sp->from)) {
-			http_json_error(r, 400, "bad_request", "from is a date written YYYY-MM-DD", NULL);
-			return 400;
-		}
+	if (*sp->weighting && !stats_weighting_parse(sp->weighting, &q->weighting))
+		return app_bad_param(r, "weighting", "none, base, poststrat or rake");
+	if (*sp->from) {
+		if (!date_valid(sp->from))
+			return app_bad_param(r, "from", "a date written YYYY-MM-DD");
 		q->from = sp->from;
 	}
-	if (http_query_get(req->query, "to", sp->to, sizeof sp->to) && *sp->to) {
-		if (!date_valid(sp->to)) {
-			http_json_error(r, 400, "bad_request", "to is a date written YYYY-MM-DD", NULL);
-			return 400;
-		}
+	if (*sp->to) {
+		if (!date_valid(sp->to))
+			return app_bad_param(r, "to", "a date written YYYY-MM-DD");
 		q->to = sp->to;
 	}
-	if (q->from != NULL && q->to != NULL && strcmp(q->from, q->to) > 0) {
-		http_json_error(r, 400, "bad_request", "from is after to: the period ends before it starts", NULL);
-		return 400;
-	}
-	if (http_query_get(req->query, "level", sp->level, sizeof sp->level) && *sp->level) {
+	if (q->from != NULL && q->to != NULL && strcmp(q->from, q->to) > 0)
+		return app_bad_param(r, "from", "after to: the period ends before it starts");
+	if (*sp->level) {
 		char *end;
 		q->level = strtod(sp->level, &end);
-		if (*end != '\0' || !(q->level > 0 && q->level < 1)) {
-			http_json_error(r, 400, "bad_request", "level is a number between 0 and 1", NULL);
-			return 400;
-		}
+		if (*end != '\0' || !(q->level > 0 && q->level < 1))
+			return app_bad_param(r, "level", "a number between 0 and 1");
 	}
-	if (http_query_get(req->query, "low_n", sp->low_n, sizeof sp->low_n) && *sp->low_n) {
+	if (*sp->low_n) {
 		long v;
-		if (!parse_long(sp->low_n, 0, 1000000, &v)) {
-			http_json_error(r, 400, "bad_request", "low_n is a whole number", NULL);
-			return 400;
-		}
+		if (!parse_long(sp->low_n, 0, 1000000, &v))
+			return app_bad_param(r, "low_n", "a whole number from 0 to 1000000");
 		q->low_n = (double)v;
 	}
 	return 0;
@@ -238,11 +237,10 @@ int app_api_publications(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
 	char survey[72];
+	int status;
 	(void)rest;
-	if (!http_query_get(req->query, "survey", survey, sizeof survey)) {
-		http_json_error(r, 400, "bad_request", "survey is required", NULL);
-		return 400;
-	}
+	if ((status = app_query_survey(req, r, true, survey, sizeof survey)) != 0)
+		return status;
 	cJSON *arr = cJSON_CreateArray();
 	if (store_publication_list(a->store, survey, publication_item, arr) != STORE_OK) {
 		cJSON_Delete(arr);

@@ -36,13 +36,9 @@ static int require_evaluator(struct app *a, const struct http_request *req, stru
 static int survey_param(struct app *a, const struct http_request *req, struct http_response *r,
                         char *survey, size_t n)
 {
-	int version;
-	if (!http_query_get(req->query, "survey", survey, n) || *survey == '\0') {
-		http_json_error(r, 400, "bad_request",
-		                http_query_has(req->query, "survey") ? "survey is too long or malformed"
-		                                                     : "survey is required", NULL);
-		return 400;
-	}
+	int version, status;
+	if ((status = app_query_survey(req, r, true, survey, n)) != 0)
+		return status;
 	if (app_survey(a, survey, &version) == NULL) {
 		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
 		return 404;
@@ -54,36 +50,30 @@ static int survey_param(struct app *a, const struct http_request *req, struct ht
 static int lang_param(const struct http_request *req, struct http_response *r, enum lang *l)
 {
 	char v[8];
+	int status;
 	*l = LANG_ZH;
-	if (!http_query_get(req->query, "lang", v, sizeof v) || *v == '\0' || strcmp(v, "zh") == 0)
+	if ((status = app_query_text(req, r, "lang", v, sizeof v)) != 0)
+		return status;
+	if (*v == '\0' || strcmp(v, "zh") == 0)
 		return 0;
 	if (strcmp(v, "en") == 0) {
 		*l = LANG_EN;
 		return 0;
 	}
-	http_json_error(r, 400, "bad_request", "lang is zh or en", NULL);
-	return 400;
+	return app_bad_param(r, "lang", "zh or en");
 }
 
-/* A filter value: empty when absent; false (answered 400) when malformed. */
+/* A filter value: *set NULL when absent; false (answered 400) when malformed. */
 static bool filter_param(const struct http_request *req, struct http_response *r, const char *name,
                          bool date, char *out, size_t n, const char **set)
 {
 	*set = NULL;
-	if (!http_query_get(req->query, name, out, n)) {
-		if (!http_query_has(req->query, name))
-			return true;
-		char msg[96];
-		snprintf(msg, sizeof msg, "%s is too long or malformed", name);
-		http_json_error(r, 400, "bad_request", msg, NULL);
+	if (app_query_text(req, r, name, out, n) != 0)
 		return false;
-	}
 	if (*out == '\0')
 		return true;
 	if (date && !date_valid(out)) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "%s is a date written YYYY-MM-DD", name);
-		http_json_error(r, 400, "bad_request", msg, NULL);
+		app_bad_param(r, name, "a date written YYYY-MM-DD");
 		return false;
 	}
 	*set = out;
@@ -141,11 +131,12 @@ int app_api_export(struct app *a, const struct http_request *req, struct http_re
 		status = 400;
 		goto fail;
 	}
-	if (http_query_get(req->query, "bom", bom, sizeof bom) && *bom != '\0') {
+	if ((status = app_query_text(req, r, "bom", bom, sizeof bom)) != 0)
+		goto fail;
+	if (*bom != '\0') {
 		if (strcmp(bom, "1") != 0 && strcmp(bom, "true") != 0 && strcmp(bom, "0") != 0 &&
 		    strcmp(bom, "false") != 0) {
-			http_json_error(r, 400, "bad_request", "bom is 1 or 0", NULL);
-			status = 400;
+			status = app_bad_param(r, "bom", "1 or 0");
 			goto fail;
 		}
 		j->o.bom = bom[0] == '1' || bom[0] == 't';
@@ -203,6 +194,9 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 	if ((status = require_evaluator(a, req, r)) != 0 ||
 	    (status = survey_param(a, req, r, survey, sizeof survey)) != 0)
 		return status;
+	if ((status = app_query_code(req, r, "agency", agency, sizeof agency)) != 0 ||
+	    (status = app_query_code(req, r, "domain", domain, sizeof domain)) != 0)
+		return status;
 	if (!filter_param(req, r, "agency", false, agency, sizeof agency, &f.agency) ||
 	    !filter_param(req, r, "domain", false, domain, sizeof domain, &f.domain) ||
 	    !filter_param(req, r, "channel", false, channel, sizeof channel, &f.channel) ||
@@ -210,12 +204,12 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 	    !filter_param(req, r, "to", true, to, sizeof to, &f.to) ||
 	    !filter_param(req, r, "cursor", false, cursor, sizeof cursor, &f.after))
 		return 400;
-	bool has_limit = http_query_get(req->query, "limit", limit, sizeof limit);
-	if ((!has_limit && http_query_has(req->query, "limit")) ||
-	    (has_limit && *limit != '\0' && !parse_long(limit, 1, PAGE_MAX, &f.limit))) {
-		http_json_error(r, 400, "bad_request", "limit is a whole number from 1 to 1000", NULL);
-		return 400;
-	}
+	if (f.channel != NULL && response_channel_index(f.channel) < 0)
+		return app_bad_param(r, "channel", "one of the channels /api/v1/registry lists");
+	if ((status = app_query_text(req, r, "limit", limit, sizeof limit)) != 0)
+		return status;
+	if (*limit != '\0' && !parse_long(limit, 1, PAGE_MAX, &f.limit))
+		return app_bad_param(r, "limit", "a whole number from 1 to 1000");
 	if (f.from != NULL && f.to != NULL && strcmp(f.from, f.to) > 0) {
 		http_json_error(r, 400, "bad_request", "from is after to", NULL);
 		return 400;

@@ -126,6 +126,14 @@ int app_form_get(struct app *a, const struct http_request *req,
 	int version;
 	const struct survey *sv;
 
+	/* A lang that is there is zh or en (en-US and the like too), else 400. */
+	char lang[16];
+	if (http_query_get(req->query, "lang", lang, sizeof lang)
+	        ? *lang != '\0' && !lang_parse(lang, &fc.lang)
+	        : http_query_has(req->query, "lang")) {
+		app_page(r, 400, LANG_ZH, MSG_BAD_LANG_TITLE, MSG_BAD_LANG);
+		return 400;
+	}
 	if (!survey_path(rest, id, sizeof id, &thanks) ||
 	    (sv = app_survey(a, id, &version)) == NULL) {
 		app_page(r, 404, fc.lang, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);

@@ -93,6 +93,8 @@ static void send_response(FCGX_Request *rq, struct http_response *r)
 	sbuf_printf(&head, "%s\r\n", r->headers.data);
 	FCGX_PutStr(head.data, (int)head.len, rq->out);
 	sbuf_free(&head);
+	if (r->head_only)
+		return; /* HEAD: GET's Content-Length (none for a stream), no body */
 	if (r->stream.run != NULL) {
 		struct stream_out so = {.rq = rq};
 		if (!r->stream.run(r->stream.ctx, stream_write, &so)) {
@@ -131,7 +133,8 @@ static void log_request(const struct http_request *req, const struct http_respon
 	cJSON_AddStringToObject(o, "route", r->route);
 	cJSON_AddNumberToObject(o, "status", r->status);
 	cJSON_AddNumberToObject(o, "ms", (double)(long)(ms * 10) / 10);
-	cJSON_AddNumberToObject(o, "bytes", (double)(r->stream.run ? r->streamed : r->body.len));
+	size_t bytes = r->head_only ? 0 : r->stream.run ? r->streamed : r->body.len;
+	cJSON_AddNumberToObject(o, "bytes", (double)bytes);
 	if (r->aborted)
 		cJSON_AddBoolToObject(o, "aborted", true);
 	char *line = cJSON_PrintUnformatted(o);

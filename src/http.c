@@ -18,6 +18,7 @@ void http_response_init(struct http_response *r)
 	r->stream = (struct http_stream){0};
 	r->streamed = 0;
 	r->aborted = false;
+	r->head_only = false;
 }
 
 void http_response_free(struct http_response *r)

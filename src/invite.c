@@ -14,15 +14,29 @@ static void token_hash(const char *token, unsigned char hash[32])
 	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+/* base64url's alphabet: the first 62 are letters and digits. */
+static const char token_alphabet[64] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void invite_token_new(char token[INVITE_TOKEN_LEN])
+{
+	unsigned char raw[INVITE_TOKEN_LEN - 2];
+	/* The first of 62 letters and digits (5.95 bits), each other of all
+	 * 64 (6 bits: a byte's low 6 bits are uniform): 131.9 bits. */
+	token[0] = token_alphabet[randombytes_uniform(62)];
+	randombytes_buf(raw, sizeof raw);
+	for (size_t i = 0; i < sizeof raw; i++)
+		token[i + 1] = token_alphabet[raw[i] & 63];
+	token[INVITE_TOKEN_LEN - 1] = '\0';
+	sodium_memzero(raw, sizeof raw);
+}
+
 enum store_err invite_mint(struct store *s, const char *survey, const char *encounter,
                            const char *channel, int days, time_t now,
                            char token[INVITE_TOKEN_LEN])
 {
-	unsigned char raw[16], hash[32];
-	randombytes_buf(raw, sizeof raw);
-	char *t = b64url_encode(raw, sizeof raw);
-	snprintf(token, INVITE_TOKEN_LEN, "%s", t);
-	free(t);
+	unsigned char hash[32];
+	invite_token_new(token);
 	token_hash(token, hash);
 	return store_invitation_add(s, hash, survey, encounter, channel, (long long)now,
 	                            (long long)now + (long long)days * 86400);

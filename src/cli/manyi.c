@@ -421,7 +421,12 @@ static bool opts_known(int argc, char **argv, const char *const *with_value,
 	return true;
 }
 
-/* Print one CSV row: identifiers, tokens and links, never altered. */
+/*
+ * Print one CSV row (invitations, samples), guarded as exports are: a cell
+ * a spreadsheet would run as a formula (an encounter id "-12", a base URL
+ * "=...") gets a leading apostrophe.  Tokens never start with such a
+ * character (invite_token_new()), so a token cell is never altered.
+ */
 static void csv_row(FILE *fp, const char *const *f, size_t n)
 {
 	struct sbuf b;
@@ -429,7 +434,7 @@ static void csv_row(FILE *fp, const char *const *f, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			sbuf_addc(&b, ',');
-		csv_field(&b, f[i], strlen(f[i]), false);
+		csv_field(&b, f[i], strlen(f[i]), true);
 	}
 	sbuf_adds(&b, "\r\n");
 	fwrite(b.data, 1, b.len, fp);

@@ -68,7 +68,10 @@ req() {
 	local m=$1 p=$2; shift 2
 	rm -f "$T/body" "$T/headers"
 	: >"$T/body"
-	STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" \
+	local how=(-X "$m" -o "$T/body")
+	# curl -X HEAD would wait for the Content-Length bytes; -I prints the head as output.
+	[ "$m" = HEAD ] && how=(-I -o /dev/null)
+	STATUS=$(curl -sS "${how[@]}" -D "$T/headers" -w '%{http_code}' \
 		-b "$T/jar" -c "$T/jar" "$@" "$BASE$p")
 	BODY=$(tr -d '\0' <"$T/body")
 	HEADERS=$(cat "$T/headers")

@@ -166,4 +166,21 @@ check "one JSON line per request" bash -c "grep '^{' '$log' | /usr/bin/python3 -
 contains "naming the route and status" "$(grep '"route":"api_stats"' "$log" | head -1)" '"status":200'
 lacks "the log never holds query strings" "$(cat "$log")" "survey=enforcement"
 lacks "nor addresses" "$(grep "^{" "$log")" "127.0.0.1"
+
+# HEAD sends GET's head: the same status and the Content-Length of the body
+# GET sends (not 0).  An export's length is not known before it
+# is written: no Content-Length at all.
+clen() { tr -d '\r' <"$T/headers" | sed -n 's/^[Cc]ontent-[Ll]ength: *//p'; }
+for p in "/s/enforcement-public" "/s/enforcement-enterprise?lang=en" "/s/enforcement-public/thanks" \
+	"/api/v1/stats?survey=enforcement-enterprise&by=agency" "/api/v1/registry" "/api/v1/surveys" \
+	"/api/v1/surveys/enforcement-public" "/healthz" "/api/v1/stats?survey=nope" "/s/nope"; do
+	api "$ekey" GET "$p"
+	gs=$STATUS gl=$(clen) gb=$(wc -c <"$T/body")
+	api "$ekey" HEAD "$p"
+	eq "HEAD $p: GET's status and Content-Length ($gs, $gl = $gb bytes sent)" \
+		"$STATUS $(clen) $gl" "$gs $gb $gb"
+done
+api "$ekey" HEAD "/api/v1/export?survey=enforcement-enterprise&format=csv"
+eq "HEAD of an export: 200, no Content-Length (its length is not known before it runs)" \
+	"$STATUS [$(clen)]" "200 []"
 it_done

@@ -17,7 +17,7 @@ invite() { $MANYI invite --survey enforcement-enterprise "$@" | tail -n +2 | tr 
 row=$(invite --encounter E1)
 tok=$(cut -d, -f2 <<<"$row")
 url=$(cut -d, -f3 <<<"$row")
-check "a token has 128 bits: 22 base64url characters" grep -qE '^[A-Za-z0-9_-]{22}$' <<<"$tok"
+check "a token is 22 base64url characters, the first a letter or a digit" grep -qE '^[A-Za-z0-9][A-Za-z0-9_-]{21}$' <<<"$tok"
 eq "the link carries the token" "$url" "http://127.0.0.1:8080$U?t=$tok"
 eq "only the token's hash is stored" "$(sql "SELECT count(*) FROM invitation WHERE hex(hash) LIKE '%' || hex('$tok') || '%'")" 0
 eq "the hash is 32 bytes" "$(sql 'SELECT length(hash) FROM invitation LIMIT 1')" 32
@@ -180,4 +180,22 @@ contains "with Retry-After" "$HEADERS" "Retry-After:"
 row3=$(invite --encounter E3)
 req GET "$U?t=$(cut -d, -f2 <<<"$row3")"
 eq "a real token from that address still opens (many phones share one address)" "$STATUS" 200
+
+# The CSV of invitations and samples is guarded as exports are: a cell a
+# spreadsheet would run as a formula gets a leading apostrophe; a token
+# never needs one (it starts with a letter or a digit).
+printf 'encounter_id,agency,domain,size,district,occurred_on\n-F1,A01,market,small,x,2022-04-11\n' >"$T/f.csv"
+$MANYI import encounters "$T/f.csv" >/dev/null
+out=$($MANYI invite --survey enforcement-enterprise --encounter -F1 2>/dev/null | tail -n +2 | tr -d '\r')
+check "an invitation for encounter -F1: its id cell is guarded ('-F1)" grep -qE "^'-F1,[A-Za-z0-9][A-Za-z0-9_-]{21},http://" <<<"$out"
+out=$(MANYI_BASE_URL='=HYPERLINK(1)' $MANYI invite --survey enforcement-enterprise --uninvited 2>/dev/null | tr -d '\r')
+check "a base URL that looks like a formula is guarded in the url cell" grep -qF "'=HYPERLINK(1)/s/" <<<"$out"
+lacks "and never left bare" "$(cut -d, -f3 <<<"$out")" "^="
+for i in $(seq 40); do $MANYI invite --survey enforcement-enterprise --encounter E3; done 2>/dev/null |
+	grep -v '^encounter_id' | cut -d, -f2 >"$T/toks"
+eq "40 fresh tokens, none starting with - = + @ or _" "$(grep -c '^[A-Za-z0-9]' "$T/toks")" 40
+sample=$($MANYI sample --survey enforcement-enterprise --n 50 --seed 7 2>/dev/null | tr -d '\r')
+check "the sample's CSV guards the id -F1 too" grep -q "^'-F1," <<<"$sample"
+eq "and no token cell of the sample starts with a formula character" \
+	"$(tail -n +2 <<<"$sample" | cut -d, -f5 | grep -c '^[-=+@]')" 0
 it_done
