@@ -7,9 +7,9 @@
 #                             # answers; 1 with the reason on stderr
 #   stack_stop VAR            # SIGTERM both (SIGKILL after 10 s), wait; never fails
 #
-# BIN (default bin/) says where manyi-fcgi is; MANYI_THREADS, when set, its
-# --threads; MANYI_FORENSIC_HOURS, when set, adds the forensic access log
-# (see stack_config).
+# BIN (default bin/) says where manyi-fcgi is; MANYI_THREADS and MANYI_QUEUE,
+# when set, its --threads and --queue; MANYI_FORENSIC_HOURS, when set, adds
+# the forensic access log (see stack_config).
 
 stack_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -79,6 +79,7 @@ stack_start() {
 	# background job is no group leader, so setsid runs it in place: $! is
 	# the program's pid and its group's id.)
 	setsid "$bin/manyi-fcgi" --db "$db" --socket "$var/manyi.sock" ${MANYI_THREADS:+--threads $MANYI_THREADS} \
+		${MANYI_QUEUE:+--queue $MANYI_QUEUE} \
 		>>"$var/log/manyi-fcgi.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/manyi-fcgi.pid"
