@@ -1,10 +1,11 @@
 /*
  * manyi-fcgi — the FastCGI application nginx talks to.
  *
- *   manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--foreground]
+ *   manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--queue N] [--foreground]
  *
  * Opens the listening socket, then supervises a worker process that serves
- * requests with N threads (fcgi.h).  A worker that dies is started again
+ * requests with N threads and holds up to --queue accepted requests for
+ * them, answering 503 beyond (fcgi.h).  A worker that dies is started again
  * (the socket stays open, so nginx's connections wait rather than fail).
  * SIGINT or SIGTERM stops cleanly: requests in flight are finished first.
  * --foreground serves in this process without a supervisor.
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,8 +44,16 @@ static void *signal_thread(void *arg)
 	return NULL;
 }
 
+/* What a worker serves with. */
+struct serving {
+	int fd;
+	const char *db;
+	int threads;
+	int queue;
+};
+
 /* The worker: threads serve until a stop signal; exit status for the parent. */
-static int run_workers(int fd, const char *db, int threads)
+static int run_workers(const struct serving *sv)
 {
 	sigset_t set;
 	pthread_t st;
@@ -54,18 +64,18 @@ static int run_workers(int fd, const char *db, int threads)
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
 		return 1;
-	int rc = fcgi_serve(fd, db, threads);
+	int rc = fcgi_serve(sv->fd, sv->db, sv->threads, sv->queue);
 	if (rc != 0)
 		return EXIT_NO_WORKERS;
 	pthread_join(st, NULL);
 	return 0;
 }
 
-static pid_t spawn(int fd, const char *db, int threads)
+static pid_t spawn(const struct serving *sv)
 {
 	pid_t pid = fork();
 	if (pid == 0)
-		_exit(run_workers(fd, db, threads)); /* INT and TERM stay blocked */
+		_exit(run_workers(sv)); /* INT and TERM stay blocked */
 	return pid;
 }
 
@@ -77,7 +87,7 @@ static double now_seconds(void)
 }
 
 /* Keep one worker process alive until told to stop. */
-static int supervise(int fd, const char *db, int threads)
+static int supervise(const struct serving *sv)
 {
 	sigset_t set;
 	int sig;
@@ -89,7 +99,7 @@ static int supervise(int fd, const char *db, int threads)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	double started = now_seconds();
-	pid_t child = spawn(fd, db, threads);
+	pid_t child = spawn(sv);
 	if (child < 0) {
 		perror("manyi-fcgi: fork");
 		return 1;
@@ -128,7 +138,7 @@ static int supervise(int fd, const char *db, int threads)
 		if (sig == SIGINT || sig == SIGTERM)
 			return 0;
 		started = now_seconds();
-		if ((child = spawn(fd, db, threads)) < 0) {
+		if ((child = spawn(sv)) < 0) {
 			perror("manyi-fcgi: fork");
 			return 1;
 		}
@@ -137,20 +147,41 @@ static int supervise(int fd, const char *db, int threads)
 
 static void usage(void)
 {
-	fputs("usage: manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--foreground]\n", stderr);
+	fputs("usage: manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--queue N] [--foreground]\n",
+	      stderr);
 	exit(2);
+}
+
+/*
+ * Every queued request holds a descriptor: raise the soft limit on open
+ * files (1024 under systemd unless LimitNOFILE says otherwise) to what the
+ * queue, the threads' databases and the listening socket need, as far as
+ * the hard limit allows.
+ */
+static void raise_nofile(const struct serving *sv)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)sv->queue + 4 * (rlim_t)sv->threads + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		fprintf(stderr, "manyi-fcgi: warning: open files limited to %lu, under the %lu a queue "
+		        "of %d needs; raise the hard limit (LimitNOFILE=) or lower --queue\n",
+		        (unsigned long)rl.rlim_cur, (unsigned long)want, sv->queue);
 }
 
 int main(int argc, char **argv)
 {
 	const char *db = getenv("MANYI_DB");
 	const char *sock = "var/manyi.sock";
-	int threads = 4;
+	struct serving sv = {.threads = 4, .queue = FCGI_QUEUE_DEFAULT};
 	bool foreground = false;
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"socket", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 't'},
+		{"queue", required_argument, NULL, 'q'},
 		{"foreground", no_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
@@ -160,8 +191,13 @@ int main(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 's': sock = optarg; break;
 		case 't':
-			threads = atoi(optarg);
-			if (threads < 1 || threads > 64)
+			sv.threads = atoi(optarg);
+			if (sv.threads < 1 || sv.threads > 64)
+				usage();
+			break;
+		case 'q':
+			sv.queue = atoi(optarg);
+			if (sv.queue < 1 || sv.queue > FCGI_QUEUE_MAX)
 				usage();
 			break;
 		case 'f': foreground = true; break;
@@ -195,14 +231,17 @@ int main(int argc, char **argv)
 	sigaddset(&stop_set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &stop_set, NULL);
 	char msg[512];
-	int fd = fcgi_listen(sock, 256, msg, sizeof msg);
-	if (fd < 0) {
+	sv.db = db;
+	raise_nofile(&sv);
+	sv.fd = fcgi_listen(sock, FCGI_BACKLOG, msg, sizeof msg);
+	if (sv.fd < 0) {
 		fprintf(stderr, "manyi-fcgi: %s\n", msg);
 		return 1;
 	}
 	fcgi_warn_base_url();
-	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads\n", db, sock, threads);
-	int rc = foreground ? run_workers(fd, db, threads) : supervise(fd, db, threads);
+	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads and a queue of %d\n", db, sock,
+	        sv.threads, sv.queue);
+	int rc = foreground ? run_workers(&sv) : supervise(&sv);
 	if (sock[0] != ':')
 		unlink(sock);
 	fprintf(stderr, "manyi-fcgi: stopped\n");

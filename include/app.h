@@ -39,4 +39,13 @@ void app_free(struct app *a);
 void app_handle(struct app *a, const struct http_request *req,
                 struct http_response *resp);
 
+/*
+ * The answer to a request turned away before any handler ran because the
+ * server is full: 503 with Retry-After and Cache-Control: no-store, JSON
+ * {"error": {"code": "overloaded", ...}} on the API, a page in the asked
+ * language elsewhere.  Needs no database; never reads the body.  A
+ * submission is counted as rejected for "overloaded".
+ */
+void app_overloaded(const struct http_request *req, struct http_response *resp);
+
 #endif

@@ -1,29 +1,41 @@
 /*
  * fcgi — the FastCGI glue: the only module that includes libfcgi.
  *
- * fcgi_serve() runs a pool of worker threads on a listening socket; each
- * thread owns a struct app (and so its own SQLite connection), accepts one
- * request at a time, turns the CGI parameters nginx sends into a struct
- * http_request, calls app_handle() and writes the response back.
+ * fcgi_serve() runs one acceptor and a pool of serving threads on a
+ * listening socket.  The acceptor takes each connection nginx makes as soon
+ * as it comes (so nginx never finds the listen backlog full, which it would
+ * answer 502) and queues it; each serving thread owns a struct app (and so
+ * its own SQLite connection), takes one queued request at a time, turns the
+ * CGI parameters nginx sends into a struct http_request, calls app_handle()
+ * and writes the response back.  When the queue is full the acceptor
+ * answers the request itself at once: 503, Retry-After, nothing stored
+ * (app_overloaded()).
  *
- * fcgi_stop() (safe to call from any thread) makes the workers finish the
- * request they are serving and then return; fcgi_serve() returns once all
- * of them have.  Nothing else ends a worker that has started: a failed
- * accept (out of file descriptors, say) is logged once and tried again
- * after a short pause.
+ * fcgi_stop() (safe to call from any thread) stops the accepting; the
+ * serving threads finish the request they are serving and every queued one,
+ * then return; fcgi_serve() returns once all of them have.  Nothing else
+ * ends a worker that has started: a failed accept (out of file descriptors,
+ * say) is logged once and tried again after a short pause.
  */
 #ifndef MANYI_FCGI_H
 #define MANYI_FCGI_H
 
 #include <stddef.h>
 
+/* The listen backlog manyi-fcgi asks for (Linux caps it at net.core.somaxconn). */
+#define FCGI_BACKLOG 4096
+/* Requests accepted and waiting for a serving thread, by default. */
+#define FCGI_QUEUE_DEFAULT 1024
+#define FCGI_QUEUE_MAX 65536
+
 /*
- * Serve on listen_fd (borrowed; see FCGX_OpenSocket) with nthreads workers
- * using the database at db_path.  Returns 0 after fcgi_stop(), -1 at once
- * when no worker could start (could not open the database; the reason is
- * logged).
+ * Serve on listen_fd (borrowed; see FCGX_OpenSocket) with nthreads serving
+ * threads using the database at db_path, holding up to queue_size accepted
+ * requests (1..FCGI_QUEUE_MAX) for them.  Returns 0 after fcgi_stop(), -1
+ * at once when no thread could start (could not open the database; the
+ * reason is logged).
  */
-int fcgi_serve(int listen_fd, const char *db_path, int nthreads);
+int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size);
 
 /* Ask fcgi_serve() to return after in-flight requests finish. */
 void fcgi_stop(void);

@@ -25,6 +25,7 @@ enum reject {
 	REJECT_TOKEN_USED,
 	REJECT_TOKEN_EXPIRED,
 	REJECT_UNKNOWN_SURVEY,
+	REJECT_OVERLOADED,     /* 503: the worker's queue was full; nothing read or stored */
 	REJECT__MAX
 };
 

@@ -71,6 +71,10 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_BAD_LANG] = {"链接中的参数 lang 只能是 zh（中文）或 en（English），请去掉它或改正后再打开。",
 	                  "The link's parameter lang is zh (中文) or en (English): please remove or correct "
 	                  "it and open the link again."},
+	[MSG_OVERLOADED_TITLE] = {"系统繁忙", "The system is busy"},
+	[MSG_OVERLOADED] = {"请稍等片刻再试。如果您刚刚提交了问卷，回答尚未保存：请返回上一页，再提交一次。",
+	                    "Please try again in a moment. If you had just submitted the survey, your answers "
+	                    "were not saved: go back to the previous page and submit again."},
 };
 
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
@@ -579,6 +583,25 @@ static void cors_headers(const struct http_request *req, struct http_response *r
 	}
 }
 
+/* The route serving path, or NULL. */
+static const struct route *route_find(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
+		const struct route *rt = &routes[i];
+		size_t n = strlen(rt->path);
+		if (rt->prefix ? strncmp(path, rt->path, n) == 0 : strcmp(path, rt->path) == 0)
+			return rt;
+	}
+	return NULL;
+}
+
+/* Is this request a submission (an answer to store)? */
+static bool is_submission(const struct route *rt, const char *method)
+{
+	return rt != NULL && strcmp(method, "POST") == 0 &&
+	       (rt->post == app_form_post || rt->post == app_api_responses);
+}
+
 /* Count a submission that was not stored, by the status it got. */
 static void count_reject(int status)
 {
@@ -597,48 +620,59 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 	enum lang l = app_query_lang(req->query);
 	bool is_api = strncmp(req->path, "/api/", 5) == 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {
-		const struct route *rt = &routes[i];
-		size_t n = strlen(rt->path);
-		const char *rest;
-		if (rt->prefix ? strncmp(req->path, rt->path, n) != 0 : strcmp(req->path, rt->path) != 0)
-			continue;
-		rest = req->path + n;
-		r->route = rt->name;
-		if (strcmp(req->method, "OPTIONS") == 0 && rt->json) {
-			r->status = 204;
-			cors_headers(req, r, true);
-			return;
-		}
-		cors_headers(req, r, false);
-		bool head = strcmp(req->method, "HEAD") == 0;
-		handler_fn fn = NULL;
-		if (strcmp(req->method, "GET") == 0 || head)
-			fn = rt->get;
-		else if (strcmp(req->method, "POST") == 0)
-			fn = rt->post;
-		if (fn == NULL) {
-			char allow[48];
-			snprintf(allow, sizeof allow, "%s%s%s", rt->get ? "GET, HEAD" : "",
-			         rt->get && rt->post ? ", " : "", rt->post ? "POST" : "");
-			if (rt->json)
-				http_json_error(r, 405, "method_not_allowed", "method not allowed on this route", NULL);
-			else
-				app_page(r, 405, l, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_PAGE);
-			http_header(r, "Allow", allow);
-			return;
-		}
-		r->status = fn(a, req, r, rest);
-		if (fn == app_form_post || fn == app_api_responses)
-			count_reject(r->status);
-		/* The head only: the body stays for its Content-Length (the same
-		 * as GET's) and is not sent; a streamed body (an export), whose
-		 * length is unknown until it runs, is not run. */
-		r->head_only = head;
+	const struct route *rt = route_find(req->path);
+	if (rt == NULL) {
+		if (is_api)
+			http_json_error(r, 404, "not_found", "no such route", NULL);
+		else
+			app_page(r, 404, l, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_PAGE);
 		return;
 	}
-	if (is_api)
-		http_json_error(r, 404, "not_found", "no such route", NULL);
+	const char *rest = req->path + strlen(rt->path);
+	r->route = rt->name;
+	if (strcmp(req->method, "OPTIONS") == 0 && rt->json) {
+		r->status = 204;
+		cors_headers(req, r, true);
+		return;
+	}
+	cors_headers(req, r, false);
+	bool head = strcmp(req->method, "HEAD") == 0;
+	handler_fn fn = NULL;
+	if (strcmp(req->method, "GET") == 0 || head)
+		fn = rt->get;
+	else if (strcmp(req->method, "POST") == 0)
+		fn = rt->post;
+	if (fn == NULL) {
+		char allow[48];
+		snprintf(allow, sizeof allow, "%s%s%s", rt->get ? "GET, HEAD" : "",
+		         rt->get && rt->post ? ", " : "", rt->post ? "POST" : "");
+		if (rt->json)
+			http_json_error(r, 405, "method_not_allowed", "method not allowed on this route", NULL);
+		else
+			app_page(r, 405, l, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_PAGE);
+		http_header(r, "Allow", allow);
+		return;
+	}
+	r->status = fn(a, req, r, rest);
+	if (is_submission(rt, req->method))
+		count_reject(r->status);
+	/* The head only: the body stays for its Content-Length (the same as
+	 * GET's) and is not sent; a streamed body (an export), whose length is
+	 * unknown until it runs, is not run. */
+	r->head_only = head;
+}
+
+void app_overloaded(const struct http_request *req, struct http_response *r)
+{
+	const struct route *rt = route_find(req->path);
+	r->route = rt != NULL ? rt->name : "other";
+	if (rt != NULL ? rt->json : strncmp(req->path, "/api/", 5) == 0)
+		http_json_error(r, 503, "overloaded",
+		                "the server is overloaded; nothing was stored, try again in a few seconds", NULL);
 	else
-		app_page(r, 404, l, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_PAGE);
+		app_page(r, 503, app_query_lang(req->query), MSG_OVERLOADED_TITLE, MSG_OVERLOADED);
+	http_header(r, "Retry-After", "5");
+	http_header(r, "Cache-Control", "no-store");
+	if (is_submission(rt, req->method))
+		metrics_reject(REJECT_OVERLOADED);
 }

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -25,23 +26,20 @@
 /* The longest pause between two accept attempts that failed. */
 #define ACCEPT_BACKOFF_MAX_MS 1000
 
-static pthread_mutex_t accept_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool stopping;
 static int listen_sock = -1;
 /* fcgi_stop() wakes workers pausing after a failed accept. */
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
-/* Set while accept fails (under accept_lock): a burst of failures is
- * logged once, and the recovery. */
-static bool accept_failing;
 
-struct worker {
-	pthread_t thread;
-	int id;
-	const char *db_path;
-	bool started;
-	bool ready; /* opened its database: it serves until the stop */
-};
+/* Accepted requests waiting for a serving thread: a ring of cap slots. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t ready; /* a request was queued, or the queue closed */
+	FCGX_Request **v;
+	size_t cap, head, n;
+	bool closed;
+} queue = {.lock = PTHREAD_MUTEX_INITIALIZER, .ready = PTHREAD_COND_INITIALIZER};
 
 /* A CGI parameter, or "" when absent. */
 static const char *param(FCGX_Request *rq, const char *name)
@@ -144,21 +142,18 @@ static void log_request(const struct http_request *req, const struct http_respon
 	cJSON_Delete(o);
 }
 
-/* Serve one accepted request. */
-static void serve_one(struct app *a, FCGX_Request *rq)
+/* The request nginx sent, as the application sees it (borrows from rq). */
+static struct http_request request_of(FCGX_Request *rq)
 {
-	struct http_response resp;
-	struct timespec t0;
 	const char *uri = param(rq, "DOCUMENT_URI");
 	const char *cl = param(rq, "CONTENT_LENGTH");
 	long len = -1;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (*cl != '\0' && !parse_long(cl, 0, 1L << 40, &len))
 		len = -1;
 	if (*uri == '\0')
 		uri = param(rq, "SCRIPT_NAME");
-	struct http_request req = {
+	return (struct http_request){
 		.method = param(rq, "REQUEST_METHOD"),
 		.path = uri,
 		.query = param(rq, "QUERY_STRING"),
@@ -175,14 +170,111 @@ static void serve_one(struct app *a, FCGX_Request *rq)
 		.read = read_body,
 		.read_ctx = rq,
 	};
+}
+
+/* Send resp, count and log it, then free it. */
+static void respond(FCGX_Request *rq, const struct http_request *req, struct http_response *resp,
+                    const struct timespec *t0)
+{
+	send_response(rq, resp);
+	double ms = ms_since(t0);
+	/* A body cut short counts as the failure it is, whatever the head said. */
+	metrics_request(resp->route, resp->aborted ? 500 : resp->status, ms / 1e3);
+	log_request(req, resp, ms);
+	http_response_free(resp);
+}
+
+/* Serve one accepted request. */
+static void serve_one(struct app *a, FCGX_Request *rq)
+{
+	struct http_response resp;
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct http_request req = request_of(rq);
 	http_response_init(&resp);
 	app_handle(a, &req, &resp);
-	send_response(rq, &resp);
-	double ms = ms_since(&t0);
-	/* A body cut short counts as the failure it is, whatever the head said. */
-	metrics_request(resp.route, resp.aborted ? 500 : resp.status, ms / 1e3);
-	log_request(&req, &resp, ms);
-	http_response_free(&resp);
+	respond(rq, &req, &resp, &t0);
+}
+
+/*
+ * Turn a request away with 503 (app_overloaded()), nothing stored.  The
+ * body is read to its end first: nginx has it whole (it buffers request
+ * bodies) and must be able to finish sending it, or it would answer the
+ * client 502 instead of our 503.
+ */
+static void reject_one(FCGX_Request *rq)
+{
+	struct http_response resp;
+	struct timespec t0;
+	char buf[16384];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct http_request req = request_of(rq);
+	while (read_body(rq, buf, sizeof buf) > 0)
+		;
+	http_response_init(&resp);
+	app_overloaded(&req, &resp);
+	respond(rq, &req, &resp, &t0);
+}
+
+/* End a request and release it: rq is no longer valid after the call. */
+static void request_end(FCGX_Request *rq)
+{
+	FCGX_Finish_r(rq);
+	FCGX_Free(rq, 1);
+	free(rq);
+}
+
+/*
+ * Has nginx closed the connection while the request waited in the queue
+ * (its client gave up, or fastcgi_read_timeout passed)?  Then nobody will
+ * read the answer: better not to store it.
+ */
+static bool peer_gone(const FCGX_Request *rq)
+{
+	struct pollfd p = {.fd = rq->ipcFd, .events = POLLRDHUP};
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+/* Append to the queue: false (and nothing queued) when it is full. */
+static bool queue_push(FCGX_Request *rq)
+{
+	bool ok;
+	pthread_mutex_lock(&queue.lock);
+	ok = queue.n < queue.cap;
+	if (ok) {
+		queue.v[(queue.head + queue.n) % queue.cap] = rq;
+		queue.n++;
+		pthread_cond_signal(&queue.ready);
+	}
+	pthread_mutex_unlock(&queue.lock);
+	return ok;
+}
+
+/* The oldest queued request; waits for one.  NULL once the queue is closed and empty. */
+static FCGX_Request *queue_pop(void)
+{
+	FCGX_Request *rq = NULL;
+	pthread_mutex_lock(&queue.lock);
+	while (queue.n == 0 && !queue.closed)
+		pthread_cond_wait(&queue.ready, &queue.lock);
+	if (queue.n > 0) {
+		rq = queue.v[queue.head];
+		queue.head = (queue.head + 1) % queue.cap;
+		queue.n--;
+	}
+	pthread_mutex_unlock(&queue.lock);
+	return rq;
+}
+
+/* No more requests will come: the serving threads end once the queue is empty. */
+static void queue_close(void)
+{
+	pthread_mutex_lock(&queue.lock);
+	queue.closed = true;
+	pthread_cond_broadcast(&queue.ready);
+	pthread_mutex_unlock(&queue.lock);
 }
 
 /* Wait ms milliseconds, or until fcgi_stop() is called. */
@@ -203,54 +295,66 @@ static void pause_unless_stopped(long ms)
 	pthread_mutex_unlock(&stop_lock);
 }
 
+/* A serving thread: queued requests, one at a time, until the queue closes. */
 static void *worker_main(void *arg)
 {
-	struct worker *w = arg;
-	struct app *a = NULL;
-	FCGX_Request rq;
-	char msg[512];
-	long backoff_ms = 0;
+	struct app *a = arg;
+	FCGX_Request *rq;
 
-	if (app_new(w->db_path, &a, msg, sizeof msg) != 0) {
-		fprintf(stderr, "manyi-fcgi: worker %d: %s\n", w->id, msg);
-		return NULL;
+	while ((rq = queue_pop()) != NULL) {
+		if (peer_gone(rq)) {
+			fputs("manyi-fcgi: a queued request was dropped: nginx had closed its connection\n",
+			      stderr);
+		} else {
+			serve_one(a, rq);
+		}
+		request_end(rq);
 	}
-	w->ready = true;
-	FCGX_InitRequest(&rq, listen_sock, 0);
+	return NULL;
+}
+
+/*
+ * The acceptor: takes every connection nginx makes as soon as it comes and
+ * queues it for the serving threads, or answers it 503 at once when the
+ * queue is full, so that nginx never finds the listen backlog full (which
+ * it reports to the client as 502).  Returns at the stop.
+ */
+static void accept_loop(void)
+{
+	long backoff_ms = 0;
+	bool failing = false;
+
 	while (!atomic_load(&stopping)) {
-		pthread_mutex_lock(&accept_lock);
-		int rc = atomic_load(&stopping) ? -1 : FCGX_Accept_r(&rq);
-		bool stop = rc < 0 && atomic_load(&stopping);
-		/* Under the lock, so that the state follows the order of the accepts. */
-		bool first_failure = rc < 0 && !stop && !accept_failing;
-		bool recovered = rc >= 0 && accept_failing;
-		if (!stop)
-			accept_failing = rc < 0;
-		pthread_mutex_unlock(&accept_lock);
-		if (stop)
-			break;
-		if (first_failure)
-			fprintf(stderr, "manyi-fcgi: accept failed: %s; retrying\n",
-			        rc == -9999 ? "unknown error" : strerror(-rc));
-		if (recovered)
-			fputs("manyi-fcgi: accepting connections again\n", stderr);
+		FCGX_Request *rq = xmalloc(sizeof *rq);
+		FCGX_InitRequest(rq, listen_sock, 0);
+		int rc = FCGX_Accept_r(rq);
 		if (rc < 0) {
+			FCGX_Free(rq, 1);
+			free(rq);
+			if (atomic_load(&stopping))
+				break;
+			if (!failing)
+				fprintf(stderr, "manyi-fcgi: accept failed: %s; retrying\n",
+				        rc == -9999 ? "unknown error" : strerror(-rc));
+			failing = true;
 			/* A hard accept error (EMFILE, ENFILE, ENOBUFS, ...) passes:
-			 * pause and try again rather than end the thread, which
-			 * would take the whole service down once every thread had. */
+			 * pause and try again rather than end, which would take
+			 * the whole service down. */
 			backoff_ms = backoff_ms == 0 ? 10 : backoff_ms * 2;
 			if (backoff_ms > ACCEPT_BACKOFF_MAX_MS)
 				backoff_ms = ACCEPT_BACKOFF_MAX_MS;
 			pause_unless_stopped(backoff_ms);
 			continue;
 		}
+		if (failing)
+			fputs("manyi-fcgi: accepting connections again\n", stderr);
+		failing = false;
 		backoff_ms = 0;
-		serve_one(a, &rq);
-		FCGX_Finish_r(&rq);
+		if (!queue_push(rq)) {
+			reject_one(rq);
+			request_end(rq);
+		}
 	}
-	FCGX_Free(&rq, 1);
-	app_free(a);
-	return NULL;
 }
 
 /*
@@ -344,29 +448,41 @@ unsigned fcgi_restart_delay(unsigned previous, double ran_seconds)
 	return previous >= FCGI_RESTART_DELAY_MAX / 2 ? FCGI_RESTART_DELAY_MAX : previous * 2;
 }
 
-int fcgi_serve(int listen_fd, const char *db_path, int nthreads)
+int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size)
 {
-	struct worker *w = xcalloc((size_t)nthreads, sizeof *w);
-	int ready = 0;
+	pthread_t *threads = xcalloc((size_t)nthreads, sizeof *threads);
+	struct app **apps = xcalloc((size_t)nthreads, sizeof *apps);
+	int started = 0, rc = -1;
+	char msg[512];
 
-	if (lib_init() != 0) {
-		free(w);
-		return -1;
-	}
+	if (lib_init() != 0)
+		goto done;
 	listen_sock = listen_fd;
-	for (int i = 0; i < nthreads; i++) {
-		w[i] = (struct worker){.id = i, .db_path = db_path};
-		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) == 0)
-			w[i].started = true;
-	}
-	/* A thread that opened its database ends only at the stop. */
+	queue.cap = (size_t)queue_size;
+	queue.v = xcalloc(queue.cap, sizeof *queue.v);
+	/* Each serving thread owns a database connection, opened here so that
+	 * nothing is accepted when none could be. */
 	for (int i = 0; i < nthreads; i++)
-		if (w[i].started) {
-			pthread_join(w[i].thread, NULL);
-			ready += w[i].ready;
-		}
-	free(w);
-	return ready > 0 ? 0 : -1;
+		if (app_new(db_path, &apps[i], msg, sizeof msg) != 0)
+			fprintf(stderr, "manyi-fcgi: worker %d: %s\n", i, msg);
+	for (int i = 0; i < nthreads; i++)
+		if (apps[i] != NULL && pthread_create(&threads[started], NULL, worker_main, apps[i]) == 0)
+			started++;
+	if (started > 0) {
+		accept_loop();
+		rc = 0;
+	}
+	/* The stop: requests in flight and in the queue are answered first. */
+	queue_close();
+	for (int i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+done:
+	for (int i = 0; i < nthreads; i++)
+		app_free(apps[i]);
+	free(queue.v);
+	free(apps);
+	free(threads);
+	return rc;
 }
 
 /* Respondents open links on their own phones: a loopback host is no use to them. */

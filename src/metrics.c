@@ -11,7 +11,7 @@
 
 static const char *const reject_names[REJECT__MAX] = {
 	"malformed", "too_large", "media_type", "invalid", "csrf", "honeypot", "throttled",
-	"token_unknown", "token_used", "token_expired", "unknown_survey",
+	"token_unknown", "token_used", "token_expired", "unknown_survey", "overloaded",
 };
 
 static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404, 405, 409, 410,

@@ -56,6 +56,17 @@ manyi is running on http://127.0.0.1:$PORT/
 
 database $DB, logs in $VAR/log/.  Press Ctrl-C to stop.
 EOT
+if [ -z "${MANYI_FORENSIC_HOURS:-}" ] && [ -n "$(ls -A "$VAR_ABS/log/forensic" 2>/dev/null)" ]; then
+	# Off now: what an earlier run wrote goes (copy it first to keep it).
+	rm -f "$VAR_ABS"/log/forensic/*.log
+	echo "forensic log off: deleted the files in $VAR/log/forensic/"
+elif [ -n "${MANYI_FORENSIC_HOURS:-}" ]; then
+	cat <<EOT
+Forensic log on: every request's address, time, method and path go to
+$VAR/log/forensic/ (one file an hour), deleted after $MANYI_FORENSIC_HOURS hours.
+While it is on, an address can be matched to an answer by its time.
+EOT
+fi
 case "$MANYI_BASE_URL" in
 http://127.* | https://127.* | http://localhost* | https://localhost* | http://\[::1\]* | https://\[::1\]*)
 	cat <<EOT
@@ -64,8 +75,14 @@ machine can open; set MANYI_BASE_URL=https://your.server to hand them out.
 EOT
 	;;
 esac
-# Wait for either process to end (or for Ctrl-C).
+# Wait for either process to end (or for Ctrl-C); expired forensic logs
+# are deleted at start and every minute.
+ticks=0
 while :; do
+	if [ -n "${MANYI_FORENSIC_HOURS:-}" ] && [ $((ticks % 60)) -eq 0 ]; then
+		stack_forensic_prune "$VAR_ABS" "$MANYI_FORENSIC_HOURS"
+	fi
+	ticks=$((ticks + 1))
 	for p in nginx.master:nginx manyi-fcgi:manyi-fcgi; do
 		if ! stack_alive "$(cat "$VAR_ABS/${p%%:*}.pid" 2>/dev/null)"; then
 			echo "${p#*:} ended unexpectedly; see $VAR/log/" >&2

@@ -7,19 +7,40 @@
 #                             # answers; 1 with the reason on stderr
 #   stack_stop VAR            # SIGTERM both (SIGKILL after 10 s), wait; never fails
 #
-# BIN (default bin/) says where manyi-fcgi is.
+# BIN (default bin/) says where manyi-fcgi is; MANYI_THREADS and MANYI_QUEUE,
+# when set, its --threads and --queue; MANYI_FORENSIC_HOURS, when set, adds
+# the forensic access log (see stack_config).
 
 stack_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Write VAR/nginx.conf for PORT.
+# Write VAR/nginx.conf for PORT.  With MANYI_FORENSIC_HOURS set (a number of
+# hours, 1 or more) the forensic access log's lines are kept (VAR/log/
+# forensic/YYYY-MM-DDTHH.log); otherwise they are left out.
 stack_config() {
 	local var=$1 port=$2
-	local user=""
+	local user="" forensic="/@FORENSIC@/d"
 	[ "$(id -u)" -eq 0 ] && user="user root;"
+	if [ -n "${MANYI_FORENSIC_HOURS:-}" ]; then
+		if ! [[ $MANYI_FORENSIC_HOURS =~ ^[1-9][0-9]*$ ]]; then
+			echo "MANYI_FORENSIC_HOURS must be a whole number of hours (1 or more)" >&2
+			return 1
+		fi
+		forensic="s|@FORENSIC@||"
+		mkdir -p "$var/log/forensic"
+		chmod 0700 "$var/log/forensic"
+	fi
 	mkdir -p "$var/log" "$var/nginx"
 	sed -e "s|@VAR@|$var|g" -e "s|@PORT@|$port|g" -e "s|@WWW@|$stack_top/www|g" \
-	    -e "s|@SOCK@|$var/manyi.sock|g" -e "s|@USER@|$user|g" \
+	    -e "s|@SOCK@|$var/manyi.sock|g" -e "s|@USER@|$user|g" -e "$forensic" \
 	    "$stack_top/tools/nginx.conf.in" >"$var/nginx.conf"
+}
+
+# Delete the forensic log files under VAR last written more than HOURS hours
+# ago (a file holds one hour, so a line is kept HOURS to HOURS + 1 hours).
+stack_forensic_prune() {
+	local var=$1 hours=$2
+	[ -d "$var/log/forensic" ] || return 0
+	find "$var/log/forensic" -maxdepth 1 -type f -name '*.log' -mmin +$((hours * 60)) -delete
 }
 
 # True while process PID runs (a zombie has ended: it only waits to be reaped).
@@ -48,7 +69,7 @@ stack_start() {
 		echo "port $port is already in use by another program; choose another (PORT=9000 make run)" >&2
 		return 1
 	fi
-	stack_config "$var" "$port"
+	stack_config "$var" "$port" || return 1
 
 	# manyi-fcgi: up once it says it serves (a socket file may be a stale
 	# one, or another instance's, which manyi-fcgi refuses to take over).
@@ -58,6 +79,7 @@ stack_start() {
 	# background job is no group leader, so setsid runs it in place: $! is
 	# the program's pid and its group's id.)
 	setsid "$bin/manyi-fcgi" --db "$db" --socket "$var/manyi.sock" ${MANYI_THREADS:+--threads $MANYI_THREADS} \
+		${MANYI_QUEUE:+--queue $MANYI_QUEUE} \
 		>>"$var/log/manyi-fcgi.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/manyi-fcgi.pid"

@@ -212,6 +212,43 @@ static void json_answers(void **state)
 	free(big);
 }
 
+/* Turned away when the queue is full: 503, Retry-After, no-store; JSON on
+ * the API, a page in the asked language on the form; the body never read. */
+static void overloaded(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *method, *path, *query, *route, *has;
+	} t[] = {
+		{"POST", "/api/v1/responses", "", "api_responses",
+		 "{\"error\":{\"code\":\"overloaded\",\"message\":"},
+		{"GET", "/api/v1/stats", "survey=x", "api_stats", "\"code\":\"overloaded\""},
+		{"POST", "/api/v1/nowhere", "", "other", "\"code\":\"overloaded\""},
+		{"POST", "/s/enforcement-public", "lang=en", "form", "The system is busy"},
+		{"GET", "/s/enforcement-public", "", "form", "系统繁忙"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		struct http_response r;
+		struct http_request req = {
+			.method = t[i].method, .path = t[i].path, .query = t[i].query,
+			.content_type = "", .cookie = "", .authorization = "", .accept_language = "",
+			.remote_addr = "127.0.0.1", .origin = "", .if_none_match = "",
+			.content_length = 10, .read = NULL, /* reading would crash */
+		};
+		http_response_init(&r);
+		app_overloaded(&req, &r);
+		assert_int_equal(r.status, 503);
+		assert_string_equal(r.route, t[i].route);
+		assert_non_null(strstr(r.headers.data, "Retry-After: 5\r\n"));
+		assert_non_null(strstr(r.headers.data, "Cache-Control: no-store\r\n"));
+		sbuf_add(&r.body, "", 1);
+		if (strstr(r.body.data, t[i].has) == NULL)
+			fail_msg("%s %s: no %s in %s", t[i].method, t[i].path, t[i].has, r.body.data);
+		assert_non_null(strstr(r.content_type, strncmp(t[i].path, "/s/", 3) == 0 ? "text/html" : "json"));
+		http_response_free(&r);
+	}
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -221,6 +258,7 @@ int main(void)
 		cmocka_unit_test(routing),
 		cmocka_unit_test(form_round_trip),
 		cmocka_unit_test(json_answers),
+		cmocka_unit_test(overloaded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
