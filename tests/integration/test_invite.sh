@@ -2,7 +2,8 @@
 # Encounters, invitations, keys and QR codes through the real stack:
 # one rating per encounter, tokens used once even when raced, expired and
 # unknown tokens, agency keys confined to their agency, QR codes that decode
-# back to the link, wrong tokens throttled.
+# back to the link, wrong tokens throttled, throttling that outlives a
+# restarted worker.
 . "$(dirname "$0")/lib.sh"
 it_start
 
@@ -180,6 +181,26 @@ contains "with Retry-After" "$HEADERS" "Retry-After:"
 row3=$(invite --encounter E3)
 req GET "$U?t=$(cut -d, -f2 <<<"$row3")"
 eq "a real token from that address still opens (many phones share one address)" "$STATUS" 200
+# The counts live in memory shared by the workers: a worker that is
+# restarted keeps an address that reached the hourly limit of public
+# answers waiting (and nothing of them is in the database).
+pbody=$(python3 tests/integration/mkbody.py surveys/enforcement-public.json agency=A03 domain=urban)
+for i in $(seq 20); do
+	req POST /api/v1/responses --interface 127.0.0.77 -H 'Content-Type: application/json' --data-binary "$pbody"
+done
+eq "20 public answers from one address" "$STATUS" 201
+sup=$(cat "$T/var/manyi-fcgi.pid")
+worker=$(pgrep -P "$sup" | head -1)
+kill -KILL "$worker"
+for _ in $(seq 100); do
+	w=$(pgrep -P "$sup" | head -1)
+	[ -n "$w" ] && [ "$w" != "$worker" ] &&
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && break
+	sleep 0.1
+done
+req POST /api/v1/responses --interface 127.0.0.77 -H 'Content-Type: application/json' --data-binary "$pbody"
+eq "after the worker is restarted the 21st still waits" "$STATUS" 429
+eq "no throttle state in the database" "$(sql "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'")" 0
 
 # The CSV of invitations and samples is guarded as exports are: a cell a
 # spreadsheet would run as a formula gets a leading apostrophe; a token
