@@ -33,8 +33,14 @@ ALL_CFLAGS  = $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) -Iinclude $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) $(EXTRA_LIBS)
 
-LIB_SRC  := $(wildcard src/*.c)
+# src/LAYER/*.c is the library (docs/architecture.md); src/cli the program.
+LAYERS   := core survey store access import fieldwork stats export web
+LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+# Public headers in include/; a layer's own headers beside its sources.
+HEADERS  := $(wildcard include/*.h src/*/*.h)
+# Tests reach into a layer's own headers too.
+TEST_INC := $(foreach l,$(LAYERS),-Isrc/$(l))
 CLI_SRC  := $(wildcard src/cli/*.c)
 CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -52,10 +58,11 @@ build: all
 deps:
 	@tools/deps.sh
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj/cli
+$(BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/obj/cli/%.o: src/cli/%.c $(wildcard include/*.h) Makefile | $(BUILD)/obj/cli
+$(BUILD)/obj/cli/%.o: src/cli/%.c $(HEADERS) Makefile | $(BUILD)/obj/cli
 	$(CC) $(ALL_CFLAGS) -DMANYI_VERSION='"$(VERSION)"' -c $< -o $@
 
 $(BUILD)/libmanyi.a: $(LIB_OBJ)
@@ -65,17 +72,17 @@ $(BUILD)/libmanyi.a: $(LIB_OBJ)
 $(BIN)/manyi: $(CLI_OBJ) $(BUILD)/libmanyi.a | $(BIN)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libmanyi.a $(LIBS)
 
-$(BIN)/manyi-fcgi: cgi/manyi-fcgi.c $(BUILD)/libmanyi.a $(wildcard include/*.h) | $(BIN)
+$(BIN)/manyi-fcgi: cgi/manyi-fcgi.c $(BUILD)/libmanyi.a $(HEADERS) | $(BIN)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libmanyi.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmanyi.a $(wildcard include/*.h) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(ALL_LDFLAGS) -o $@ $< \
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(shell pkg-config --cflags cmocka) $(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/libmanyi.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # Fuzz drivers are libFuzzer shims; here they are linked with a small main
 # that replays a corpus, so the corpora run as ordinary regression tests.
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmanyi.a | $(BUILD)/fuzz
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmanyi.a $(LIBS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/fuzz
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmanyi.a $(LIBS)
 
 $(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
 	mkdir -p $@
@@ -101,14 +108,14 @@ FUZZER ?= fuzz_form
 SECONDS ?= 60
 fuzz:
 	mkdir -p build/libfuzzer
-	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(PKG_CFLAGS) \
+	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(TEST_INC) $(PKG_CFLAGS) \
 		-o build/libfuzzer/$(FUZZER) tests/fuzz/$(FUZZER).c $(LIB_SRC) $(LIBS)
 	mkdir -p build/libfuzzer/corpus-$(FUZZER)
 	build/libfuzzer/$(FUZZER) -max_total_time=$(SECONDS) -artifact_prefix=build/libfuzzer/ \
 		build/libfuzzer/corpus-$(FUZZER) tests/fuzz/corpus/$(FUZZER:fuzz_%=%)
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) cgi/*.c include/*.h tests/unit/*.c tests/fuzz/*.c
+	clang-format -i $(LIB_SRC) $(CLI_SRC) cgi/*.c $(HEADERS) tests/unit/*.c tests/fuzz/*.c
 
 clean:
 	rm -rf build bin

@@ -1,4 +1,4 @@
-/* form — see include/form.h. */
+/* form — see form.h. */
 #include "form.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
- * app_api — answers, encounters, QR codes and printable notices
+ * handler_api — answers, encounters, QR codes and printable notices
  * (POST /api/v1/responses, /api/v1/encounters, GET .../qr.svg|png|notice,
- * /api/v1/notices); see include/app_internal.h.
+ * /api/v1/notices); see app_internal.h.
  */
 #include <cjson/cJSON.h>
 #include <sodium.h>

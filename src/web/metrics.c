@@ -1,4 +1,4 @@
-/* metrics — see include/metrics.h. */
+/* metrics — see metrics.h. */
 #include "metrics.h"
 
 #include <stdatomic.h>

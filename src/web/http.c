@@ -1,4 +1,4 @@
-/* http — see include/http.h. */
+/* http — see http.h. */
 #include "http.h"
 
 #include <cjson/cJSON.h>

@@ -1,4 +1,4 @@
-/* csrf — see include/csrf.h. */
+/* csrf — see csrf.h. */
 #include "csrf.h"
 
 #include <sodium.h>

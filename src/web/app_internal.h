@@ -1,13 +1,14 @@
 /*
  * app_internal — what the application's handler files share: struct app,
  * the fixed page texts, the helpers every handler uses, and the handlers
- * the route table in app.c names.  Only src/app*.c include this header.
+ * the route table in app.c names.  Only app.c and the handler_*.c files
+ * beside it include this header.
  *
- *   app.c        set-up, shared helpers, routing, CORS, /healthz, /metrics
- *   app_form.c   the HTML form: GET and POST /s/{survey}
- *   app_api.c    answers, encounters, QR codes and notices (POST /api/v1/...)
- *   app_data.c   stats, publications, surveys and registry (GET /api/v1/...)
- *   app_export.c microdata for evaluators: GET /api/v1/export, /api/v1/responses
+ *   app.c              set-up, shared helpers, routing, CORS, /healthz, /metrics
+ *   handler_form.c     the HTML form: GET and POST /s/{survey}
+ *   handler_api.c      answers, encounters, QR codes and notices (POST /api/v1/...)
+ *   handler_data.c     stats, publications, surveys and registry (GET /api/v1/...)
+ *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
  * path after the route's prefix.

@@ -1,4 +1,4 @@
-/* html — see include/html.h. */
+/* html — see html.h. */
 #include "html.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * app — see include/app.h.  Set-up, the helpers the handlers share
+ * app — see app.h.  Set-up, the helpers the handlers share
  * (app_internal.h), routing, CORS, /healthz and /metrics.
  */
 #include "app_internal.h"

@@ -1,4 +1,4 @@
-/* app_form — the HTML form, GET and POST /s/{survey}; see include/app_internal.h. */
+/* handler_form — the HTML form, GET and POST /s/{survey}; see app_internal.h. */
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /*
- * app_data — what dashboards read: stats, publications, surveys and the
- * registry (GET /api/v1/...); see include/app_internal.h.
+ * handler_data — what dashboards read: stats, publications, surveys and the
+ * registry (GET /api/v1/...); see app_internal.h.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>

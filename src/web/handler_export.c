@@ -1,7 +1,7 @@
 /*
- * app_export — microdata for evaluators: GET /api/v1/export (the same
+ * handler_export — microdata for evaluators: GET /api/v1/export (the same
  * bytes as `manyi export`, streamed) and GET /api/v1/responses (pages of
- * answers with a cursor); see include/app_internal.h.  Agency keys never
+ * answers with a cursor); see app_internal.h.  Agency keys never
  * get here: single respondents' answers are the evaluator's only.
  */
 #include <stdio.h>

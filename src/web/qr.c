@@ -1,4 +1,4 @@
-/* qr — see include/qr.h. */
+/* qr — see qr.h. */
 #include "qr.h"
 
 #include <qrencode.h>
