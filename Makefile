@@ -87,8 +87,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmanyi.a $(HEADER
 $(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
 	mkdir -p $@
 
-run: deps all
-	@PORT=$(PORT) BIN=$(BIN) tools/run.sh
+# The compiler's lines go to $(BUILD)/build.log unless the build fails.
+run: deps
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory all >$(BUILD)/build.log 2>&1 || \
+		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
+	@PORT=$(PORT) BIN=$(BIN) exec tools/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all

@@ -15,6 +15,19 @@ export BIN
 
 mkdir -p "$VAR"
 VAR_ABS=$(cd "$VAR" && pwd)
+
+# One make run per state directory: a second one touches nothing of the
+# first (its processes, pid files, socket) and says who is serving.  The
+# lock is held on descriptor 9 by this script alone (the programs it starts
+# do not inherit it), so it is free again the moment this script ends.
+exec 9>>"$VAR_ABS/run.lock"
+if ! flock -w 3 9; then
+	read -r other_pid other_port <"$VAR_ABS/run.pid" 2>/dev/null || true
+	echo "another make run is serving from this checkout (pid ${other_pid:-?}, port ${other_port:-?});" \
+		"stop it first (Ctrl-C where it runs, or kill ${other_pid:-PID})" >&2
+	exit 1
+fi
+echo "$$ $PORT" >"$VAR_ABS/run.pid"
 if [ ! -e "$DB" ]; then
 	echo "creating $DB with the demo registry"
 	"$BIN/manyi" --db "$DB" init
@@ -33,9 +46,11 @@ stopping=0
 stop() {
 	[ "$stopping" -eq 1 ] && return 0
 	stopping=1
+	[ -n "${watchdog:-}" ] && kill "$watchdog" 2>/dev/null
 	echo
 	echo "stopping..."
 	stack_stop "$VAR_ABS"
+	rm -f "$VAR_ABS/run.pid"
 	echo "stopped"
 }
 # Ctrl-C or SIGTERM is the normal way to stop: exit 0 once everything is down.
@@ -43,7 +58,20 @@ trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
 case "$DB" in /*) absdb=$DB ;; *) absdb=$top/$DB ;; esac
-stack_start "$VAR_ABS" "$PORT" "$absdb"
+stack_start "$VAR_ABS" "$PORT" "$absdb" 9>&-
+# Killed outright (SIGKILL, or its terminal gone), this script cannot stop
+# what it started: a watchdog in a session of its own waits for it to end
+# and then, unless another make run has the directory by then, stops the
+# stack and removes the pid file.
+# (Its paths travel in the environment, not on its command line.)
+WD_TOP=$top WD_PID=$$ WD_VAR=$VAR_ABS setsid bash -c '
+	. "$WD_TOP/tools/stack.sh"
+	exec 8>>"$WD_VAR/run.lock"
+	while kill -0 "$WD_PID" 2>/dev/null; do sleep 1; done
+	flock -n 8 || exit 0
+	stack_stop "$WD_VAR"
+	rm -f "$WD_VAR/run.pid"' manyi-run-watchdog </dev/null >/dev/null 2>&1 9>&- &
+watchdog=$!
 cat <<EOT
 
 manyi is running on http://127.0.0.1:$PORT/

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run` from a clean clone: builds, creates var/manyi.db with the demo
-# registry and the surveys, answers /healthz and the form, stops on Ctrl-C.
+# registry and the surveys, answers /healthz and the form, stops on Ctrl-C;
+# one make run per checkout; whatever it starts ends when it ends, even
+# when it is killed outright.
 . "$(dirname "$0")/lib.sh"
 
 git clone -q "$it_top" "$T/clone" || { not_ok "clone the repository"; it_done; exit 1; }
@@ -115,4 +117,51 @@ contains "and says the port is taken" "$(cat "$T/run4.log")" "port $PORT is alre
 lacks "and does not claim to be running" "$(cat "$T/run4.log")" "manyi is running"
 check "and leaves no manyi-fcgi running" bash -c "! pgrep -f '$T/clon[e]/bin/manyi-fcgi' >/dev/null"
 kill "$other"
+
+# A second make run in the same checkout, on a taken port or a free one,
+# touches nothing of the first and says who is serving.
+PORT=$(free_port)
+(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run5.log" 2>&1) &
+pid=$!
+check "make run starts" wait_up "$PORT" "$pid" "$T/run5.log"
+lacks "the compiler's lines are not shown (they go to build/build.log)" "$(cat "$T/run5.log")" "-Wall"
+pids=$(stack_pids)
+for port2 in "$PORT" "$(free_port)"; do
+	out=$(cd "$T/clone" && PORT="$port2" timeout 60 make run 2>&1)
+	contains "a second make run (port $port2) says another serves here" "$out" \
+		"another make run is serving from this checkout (pid"
+	contains "naming the first one's port" "$out" "port $PORT)"
+	eq "the first one's processes all still run" "$(alive $pids)" "$(wc -w <<<"$pids")"
+	eq "and it still answers" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 200
+done
+# SIGTERM to the whole group (as a terminal or a service manager sends it):
+# run.sh stops everything and exits 0, make ends by the signal it was sent
+# itself (143) without a word; no "Terminated" from make or the shell.
+kill -TERM -- "-$pid"
+wait "$pid"
+rc=$?
+check "SIGTERM to make run's group: status 0 or make's own 143 (got $rc)" test "$rc" = 0 -o "$rc" = 143
+contains "run.sh says it stopped" "$(cat "$T/run5.log")" "stopped"
+lacks "no Terminated line" "$(cat "$T/run5.log")" "Terminated"
+lacks "no error from make" "$(cat "$T/run5.log")" "make: ***"
+eq "everything it started has ended" "$(alive $pids)" 0
+
+# Killed outright: what make run started still ends, and the next make run
+# starts cleanly.
+PORT=$(free_port)
+(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run6.log" 2>&1) &
+pid=$!
+check "make run starts again" wait_up "$PORT" "$pid" "$T/run6.log"
+pids=$(stack_pids)
+{ kill -KILL -- "-$pid"; wait "$pid"; } 2>/dev/null
+gone=0
+for _ in $(seq 100); do [ "$(alive $pids)" = 0 ] && { gone=1; break; }; sleep 0.1; done
+eq "after SIGKILL to make run, nginx and manyi-fcgi end too" "$gone" 1
+eq "nothing answers on its port" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 000
+PORT=$(free_port)
+(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run7.log" 2>&1) &
+pid=$!
+check "and a new make run starts in that checkout" wait_up "$PORT" "$pid" "$T/run7.log"
+kill -INT -- "-$pid"
+wait "$pid"
 it_done
