@@ -98,13 +98,21 @@ enum store_err store_registry_list(struct store *s, enum registry_kind k,
 void registry_list_free(struct registry_list *l);
 
 /*
- * Register a parsed definition.  When a stored version of the same survey
- * has the same canonical text, nothing changes and *created is false;
- * otherwise a new version max(declared, latest stored + 1) is stored.
- * *version receives the stored version either way.
+ * Register a parsed definition.  The latest stored version is the one
+ * served: when it has the same canonical text, nothing changes and
+ * *created is false; otherwise a new version max(declared, latest stored
+ * + 1) is stored — also for the text of an older version, so that loading
+ * an older file serves it again.  *version receives the latest stored
+ * version either way.
  */
 enum store_err store_survey_put(struct store *s, const struct survey *sv,
                                 int *version, bool *created);
+/*
+ * The newest version below `below` whose text is sv's, into *version;
+ * STORE_ERR_NOTFOUND when none has it.
+ */
+enum store_err store_survey_same_as(struct store *s, const struct survey *sv, int below,
+                                    int *version);
 /*
  * The latest stored version of survey id: its number and definition text
  * (caller frees).  STORE_ERR_NOTFOUND when there is none.

@@ -290,9 +290,14 @@ static int cmd_survey(const char *db, int argc, char **argv)
 					fprintf(stderr, "manyi: cannot write the audit record: %s\n", store_errmsg(s));
 					rc = EXIT_BAD_INPUT;
 				}
-				printf("%s: survey %s registered as version %d\n", argv[i], sv[i]->id, version);
+				int older;
+				if (store_survey_same_as(s, sv[i], version, &older) == STORE_OK)
+					printf("%s: survey %s registered as version %d, the definition of version %d "
+					       "served again\n", argv[i], sv[i]->id, version, older);
+				else
+					printf("%s: survey %s registered as version %d\n", argv[i], sv[i]->id, version);
 			} else {
-				printf("%s: survey %s unchanged (version %d)\n", argv[i], sv[i]->id, version);
+				printf("%s: survey %s unchanged (version %d, served)\n", argv[i], sv[i]->id, version);
 			}
 		}
 		if (rc == 0 && store_commit(s) != STORE_OK) {

@@ -220,7 +220,7 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_DOMAIN_LIST] = "SELECT code, name_zh, name_en FROM domain ORDER BY code",
 	[STMT_AGENCY_LIST] = "SELECT code, name_zh, name_en FROM agency ORDER BY code",
 	[STMT_SURVEY_FIND] = "SELECT version FROM survey WHERE id = ? AND definition = ? "
-	                     "ORDER BY version DESC LIMIT 1",
+	                     "AND version < ? ORDER BY version DESC LIMIT 1",
 	[STMT_SURVEY_MAXVER] = "SELECT coalesce(max(version), 0) FROM survey WHERE id = ?",
 	[STMT_SURVEY_INSERT] = "INSERT INTO survey (id, version, definition) VALUES (?, ?, ?)",
 	[STMT_SURVEY_LATEST] = "SELECT version, definition FROM survey WHERE id = ? "
@@ -634,21 +634,23 @@ enum store_err store_survey_put(struct store *s, const struct survey *sv,
 	if (own && (e = store_begin(s)) != STORE_OK)
 		return e;
 
-	st = stmt_get(s, STMT_SURVEY_FIND);
+	/* The latest version is the one served: only it counts as unchanged. */
+	st = stmt_get(s, STMT_SURVEY_LATEST);
 	bind_text(st, 1, sv->id);
-	bind_text(st, 2, sv->canonical);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*version = sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
+	int rc = sqlite3_step(st);
+	int latest = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	bool same = rc == SQLITE_ROW && sqlite3_column_text(st, 1) != NULL &&
+	            strcmp((const char *)sqlite3_column_text(st, 1), sv->canonical) == 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		e = map_rc(rc);
+		goto done;
+	}
+	if (same) {
+		*version = latest;
 		e = STORE_OK;
 		goto done;
 	}
-	sqlite3_reset(st);
-
-	st = stmt_get(s, STMT_SURVEY_MAXVER);
-	bind_text(st, 1, sv->id);
-	int latest = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
 	*version = sv->version > latest ? sv->version : latest + 1;
 
 	st = stmt_get(s, STMT_SURVEY_INSERT);
@@ -664,6 +666,20 @@ done:
 		if (e != STORE_OK)
 			store_rollback(s);
 	}
+	return e;
+}
+
+enum store_err store_survey_same_as(struct store *s, const struct survey *sv, int below,
+                                    int *version)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_FIND);
+	bind_text(st, 1, sv->id);
+	bind_text(st, 2, sv->canonical);
+	sqlite3_bind_int(st, 3, below);
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
 	return e;
 }
 

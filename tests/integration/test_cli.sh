@@ -38,7 +38,7 @@ run $MANYI survey load surveys/enforcement-enterprise.json surveys/enforcement-p
 eq "both shipped surveys load" "$RC" 0
 contains "and are registered as version 1" "$OUT" "registered as version 1"
 run $MANYI survey load surveys/enforcement-enterprise.json
-contains "loading the same file again changes nothing" "$OUT" "unchanged (version 1)"
+contains "loading the same file again changes nothing" "$OUT" "unchanged (version 1, served)"
 python3 - "$T/changed.json" <<'PY'
 import json, sys
 d = json.load(open("surveys/enforcement-enterprise.json"))
@@ -49,6 +49,15 @@ run $MANYI survey load "$T/changed.json"
 contains "a changed file becomes a new version" "$OUT" "registered as version 2"
 eq "registering a version is audited" "$(sql "SELECT count(*) FROM audit WHERE action='survey load'")" 3
 eq "both versions are kept" "$(sql "SELECT group_concat(version) FROM survey WHERE id='enforcement-enterprise'")" "1,2"
+# The latest loaded definition is what is served: loading the original
+# file again serves it again, as version 3.
+run $MANYI survey load surveys/enforcement-enterprise.json
+contains "loading the older file again makes it the next version" "$OUT" \
+	"registered as version 3, the definition of version 1 served again"
+eq "version 3 holds version 1's definition" \
+	"$(sql "SELECT (SELECT definition FROM survey WHERE id='enforcement-enterprise' AND version=3) = (SELECT definition FROM survey WHERE id='enforcement-enterprise' AND version=1)")" 1
+run $MANYI survey load surveys/enforcement-enterprise.json
+contains "and loading it once more changes nothing" "$OUT" "unchanged (version 3, served)"
 
 for f in tests/data/surveys-bad/*.json; do
 	run $MANYI survey load "$f"

@@ -165,6 +165,33 @@ static void survey_versions(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* The latest loaded definition is served: an older one loaded again is
+ * the next version. */
+static void older_definition_again(void **state)
+{
+	struct fixture *f = *state;
+	int v, older;
+	bool created;
+	char *first = xstrdup(f->sv->canonical);
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	free(f->sv->canonical);
+	f->sv->canonical = xstrdup("{\"second\":true}");
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(store_survey_same_as(f->s, f->sv, v, &older), STORE_ERR_NOTFOUND);
+	free(f->sv->canonical);
+	f->sv->canonical = first;
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	assert_true(created);
+	assert_int_equal(v, 3);
+	assert_int_equal(store_survey_same_as(f->s, f->sv, v, &older), STORE_OK);
+	assert_int_equal(older, 1);
+	assert_int_equal(store_survey_version(f->s, "t"), 3);
+	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);
+	assert_false(created);
+	assert_int_equal(v, 3);
+}
+
 static void response_rows(void **state)
 {
 	struct fixture *f = *state;
@@ -335,6 +362,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(secret_is_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(survey_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(older_definition_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(response_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(answer_times_are_coarse, setup, teardown),
 		cmocka_unit_test_setup_teardown(migration_forgets, setup, teardown),
