@@ -186,6 +186,15 @@ enum store_err store_encounter_add(struct store *s, const struct encounter *e);
 enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e);
 /* Has any response been stored for this encounter (any survey, any channel)? */
 bool store_encounter_answered(struct store *s, const char *id);
+/* The answer stored for an encounter: its channel and the day it was
+ * submitted (UTC+8, YYYY-MM-DD). */
+struct encounter_answer {
+	char channel[16];
+	char day[16];
+};
+/* STORE_ERR_NOTFOUND when the encounter has no answer; another error when
+ * the database could not say. */
+enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a);
 
 /*
  * Ids of the encounters that have no invitation for survey and no answer,

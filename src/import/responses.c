@@ -326,9 +326,24 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		if (!agrees("agency", agency, e.agency, msg, n) || !agrees("domain", domain, e.domain, msg, n) ||
 		    !agrees("size", size, e.size, msg, n))
 			return false;
-		if (store_encounter_answered(c->store, enc_id)) {
-			snprintf(msg, n, "encounter %s is answered twice (one answer per encounter)",
-			         import_quote(enc_id, q));
+		struct encounter_answer was;
+		enum store_err se = store_encounter_answer(c->store, enc_id, &was);
+		if (se == STORE_OK) {
+			bool online = strcmp(was.channel, "web") == 0 || strcmp(was.channel, "qr") == 0 ||
+			              strcmp(was.channel, "api") == 0;
+			if (online)
+				snprintf(msg, n, "encounter %s was already answered online (%s) on %s; an encounter "
+				         "is answered once, so this %s answer is not needed",
+				         import_quote(enc_id, q), was.channel, was.day, channel);
+			else
+				snprintf(msg, n, "encounter %s was already answered by %s on %s (an earlier import, "
+				         "or an earlier line of this file); an encounter is answered once",
+				         import_quote(enc_id, q), was.channel, was.day);
+			return false;
+		}
+		if (se != STORE_ERR_NOTFOUND) {
+			snprintf(msg, n, "cannot check whether encounter %s was answered: %s",
+			         import_quote(enc_id, q), store_strerror(se));
 			return false;
 		}
 		agency = e.agency;

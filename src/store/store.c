@@ -237,7 +237,8 @@ static const char *const sql[STMT__MAX] = {
 	                          "occurred_on, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[STMT_ENCOUNTER_GET] = "SELECT id, agency, domain, size, district, occurred_on, "
 	                       "coalesce(outcome, '') FROM encounter WHERE id = ?",
-	[STMT_ENCOUNTER_ANSWERED] = "SELECT 1 FROM response WHERE encounter_id = ?",
+	[STMT_ENCOUNTER_ANSWERED] = "SELECT channel, date(submitted_at, '+8 hours') FROM response "
+	                            "WHERE encounter_id = ?",
 	[STMT_INVITATION_INSERT] = "INSERT INTO invitation (hash, survey_id, encounter_id, channel, "
 	                           "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_INVITATION_GET] = "SELECT survey_id, encounter_id, channel, expires_at, "
@@ -873,6 +874,20 @@ enum store_err store_encounter_get(struct store *s, const char *id, struct encou
 	}
 	sqlite3_reset(st);
 	return err;
+}
+
+enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, a->channel, sizeof a->channel);
+		col_copy(st, 1, a->day, sizeof a->day);
+	}
+	sqlite3_reset(st);
+	return e;
 }
 
 bool store_encounter_answered(struct store *s, const char *id)

@@ -5,7 +5,7 @@
 it_db || { not_ok "set up the database"; exit 1; }
 run() { "$@" >"$T/out" 2>"$T/err"; RC=$?; OUT=$(cat "$T/out"); ERR=$(cat "$T/err"); }
 
-printf 'encounter_id,agency,domain,size,district,occurred_on\nE1,A01,market,small,鄂城区,2022-04-11\nE2,A02,ecology,large,华容区,2022-05-01\nE3,A02,ecology,micro,华容区,2022-05-02\nE4,A01,market,micro,华容区,2022-05-02\n' >"$T/e.csv"
+printf 'encounter_id,agency,domain,size,district,occurred_on\nE1,A01,market,small,鄂城区,2022-04-11\nE2,A02,ecology,large,华容区,2022-05-01\nE3,A02,ecology,micro,华容区,2022-05-02\nE4,A01,market,micro,华容区,2022-05-02\nE5,A01,market,small,华容区,2022-05-03\n' >"$T/e.csv"
 $MANYI import encounters "$T/e.csv" >/dev/null
 H='encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall,problems,comment'
 P=$(python3 -c 'import json;d=json.load(open("surveys/enforcement-enterprise.json"));o=[o["value"] for i in d["items"] if i["id"]=="problems" for o in i["options"]];print(o[0]+";"+o[1])')
@@ -38,16 +38,24 @@ bad() { # DESC ROW EXPECTED
 	eq "$1: nothing stored" "$(sql 'SELECT count(*) FROM response')" "$n0"
 }
 good="2022-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,,"
-bad "an encounter answered twice in the file" "E3,,,,paper,$good" 'encounter "E3" is answered twice'
+bad "an encounter answered twice in the file" "E3,,,,paper,$good" \
+	'encounter "E3" was already answered by phone on 2022-05-05 (an earlier import, or an earlier line of this file)'
 bad "a submission time in the future" "E4,,,,phone,2099-05-05T10:00:00+08:00,4,4,4,4,4,4,4,4,4,," \
 	'submitted_at "2099-05-05T10:00:00+08:00" is in the future'
-bad "an encounter answered before (web or import)" "E1,,,,paper,$good" 'encounter "E1" is answered twice'
+bad "an encounter answered before by an import" "E1,,,,paper,$good" \
+	'encounter "E1" was already answered by phone on 2022-04-12'
 bad "an unknown encounter" "E9,,,,paper,$good" 'unknown encounter_id "E9"'
 bad "an agency that disagrees with the encounter" "E4,A02,,,paper,$good" 'agency "A02" disagrees'
 bad "a size that disagrees" "E4,,,large,paper,$good" 'size "large" disagrees'
 bad "a public row without agency" ",,urban,,kiosk,$good" 'agency is required'
 bad "an unknown domain" ",A01,space,,kiosk,$good" 'unknown domain "space"'
 bad "an unknown channel" "E4,,,,carrier-pigeon,$good" 'channel "carrier-pigeon"'
+# An encounter answered online: the phone answer says so, with the day.
+{ echo "$H"; echo "E5,,,,web,2022-05-06T01:00:00Z,4,4,4,4,4,4,4,4,4,,"; } >"$T/web.csv"
+check "a web answer for E5" $MANYI import responses --survey enforcement-enterprise "$T/web.csv"
+n0=$(sql 'SELECT count(*) FROM response')
+bad "an encounter answered online" "E5,,,,phone,$good" \
+	'encounter "E5" was already answered online (web) on 2022-05-06; an encounter is answered once, so this phone answer is not needed'
 bad "a time without offset" "E4,,,,phone,2022-05-05T10:00:00,4,4,4,4,4,4,4,4,4,," 'submitted_at'
 # Answer errors speak to the evaluator who made the file: the column, the value, what it takes.
 ans="E4,,,,phone,2022-05-05T10:00:00Z"
