@@ -249,6 +249,17 @@ enum store_err store_key_add(struct store *s, const char *id, const unsigned cha
 enum store_err store_key_get(struct store *s, const char *id, struct api_key *k);
 /* STORE_ERR_NOTFOUND when no such live key. */
 enum store_err store_key_revoke(struct store *s, const char *id);
+/* A key as `manyi key list` shows it; strings borrowed for the callback. */
+struct key_row {
+	const char *id, *role;
+	const char *agency;               /* "" for evaluators */
+	const char *agency_zh, *agency_en; /* its names, "" when none */
+	const char *created, *revoked;    /* revoked "" while live */
+	const char *last_used;            /* the latest audited use, "" never */
+};
+/* Every key, oldest first; cb returns false to stop. */
+enum store_err store_key_list(struct store *s, bool (*cb)(const struct key_row *k, void *ctx),
+                              void *ctx);
 
 /* Append to the audit table (which refuses updates and deletes). */
 enum store_err store_audit(struct store *s, const char *actor, const char *action,

@@ -78,7 +78,8 @@ static const struct usage {
 	 "                                        (groups under the threshold suppressed)\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
-	 "  key revoke KEY_ID                     revoke an API key\n"},
+	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
+	 "  key revoke KEY_ID|KEY                 revoke an API key (by its id, or the key itself)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -877,36 +878,92 @@ static int cmd_export(const char *db, int argc, char **argv)
 	return rc;
 }
 
+static bool print_key(const struct key_row *k, void *ctx)
+{
+	(void)ctx;
+	char agency[200] = "-";
+	if (*k->agency)
+		snprintf(agency, sizeof agency, "%s %s", k->agency, *k->agency_zh ? k->agency_zh : k->agency_en);
+	printf("%-12s  %-9s  %-20s  %-20s  %-20s  %s\n", k->id, k->role, k->created,
+	       *k->revoked ? k->revoked : "-", *k->last_used ? k->last_used : "never", agency);
+	return true;
+}
+
+/* manyi key list */
+static int key_list(const char *db)
+{
+	struct store *s;
+	int rc = open_store(db, false, &s);
+	if (rc != 0)
+		return rc;
+	printf("%-12s  %-9s  %-20s  %-20s  %-20s  %s\n", "id", "role", "created", "revoked", "last used",
+	       "agency");
+	if (store_key_list(s, print_key, NULL) != STORE_OK) {
+		fprintf(stderr, "manyi: cannot list the keys: %s\n", store_errmsg(s));
+		rc = EXIT_BAD_INPUT;
+	}
+	store_close(s);
+	return rc;
+}
+
+/* manyi key revoke KEY_ID|KEY: a whole key must be a real one (its secret
+ * checked), so that a mistyped key revokes nothing. */
+static int key_revoke(const char *db, const char *arg)
+{
+	struct store *s;
+	int rc = open_store(db, false, &s);
+	if (rc != 0)
+		return rc;
+	char id[16];
+	snprintf(id, sizeof id, "%s", arg);
+	if (strncmp(arg, "mk_", 3) == 0) {
+		char header[AUTH_KEY_LEN + 16];
+		struct principal p;
+		snprintf(header, sizeof header, "Bearer %s", arg);
+		enum auth_result ar = auth_check(s, header, &p);
+		if (ar != AUTH_OK && ar != AUTH_REVOKED) {
+			fprintf(stderr, "manyi: key revoke: that is not a key of this database\n");
+			store_close(s);
+			return EXIT_BAD_INPUT;
+		}
+		snprintf(id, sizeof id, "%s", p.key_id);
+	}
+	enum store_err e = store_begin(s);
+	if (e == STORE_OK && (e = store_key_revoke(s, id)) == STORE_OK &&
+	    (e = store_audit(s, "cli", "key revoke", id, NULL)) == STORE_OK)
+		e = store_commit(s);
+	if (e != STORE_OK) {
+		store_rollback(s);
+		fprintf(stderr, "manyi: %s\n", e == STORE_ERR_NOTFOUND ? "no live key with that id (see manyi key list)"
+		                                                      : store_errmsg(s));
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("key %s revoked\n", id);
+	}
+	store_close(s);
+	return rc;
+}
+
 static int cmd_key(const char *db, int argc, char **argv)
 {
 	struct store *s;
 	int rc;
 	char why[160];
 	bool bad = false;
-	if (argc >= 2 && strcmp(argv[0], "revoke") == 0) {
+	if (argc >= 1 && strcmp(argv[0], "list") == 0) {
+		if (argc != 1)
+			return usage("key", "key list: takes no arguments");
+		return key_list(db);
+	}
+	if (argc >= 1 && strcmp(argv[0], "revoke") == 0) {
 		if (argc != 2)
-			return usage("key", "key revoke: expected one KEY_ID");
-		if ((rc = open_store(db, false, &s)) != 0)
-			return rc;
-		enum store_err e = store_begin(s);
-		if (e == STORE_OK && (e = store_key_revoke(s, argv[1])) == STORE_OK &&
-		    (e = store_audit(s, "cli", "key revoke", argv[1], NULL)) == STORE_OK)
-			e = store_commit(s);
-		if (e != STORE_OK) {
-			store_rollback(s);
-			fprintf(stderr, "manyi: %s\n", e == STORE_ERR_NOTFOUND ? "no live key with that id"
-			                                                      : store_errmsg(s));
-			rc = EXIT_BAD_INPUT;
-		} else {
-			printf("key %s revoked\n", argv[1]);
-		}
-		store_close(s);
-		return rc;
+			return usage("key", "key revoke: expected one KEY_ID (or the key itself)");
+		return key_revoke(db, argv[1]);
 	}
 	static const char *const with_value[] = {"--role", "--agency", NULL};
 	static const char *const flags[] = {NULL};
 	if (argc < 1 || strcmp(argv[0], "create") != 0)
-		return usage("key", "key: expected `key create --role evaluator|agency [--agency CODE]` or `key revoke KEY_ID`");
+		return usage("key", "key: expected `key create --role evaluator|agency [--agency CODE]`, `key list` or `key revoke KEY_ID|KEY`");
 	if (!opts_known(argc - 1, argv + 1, with_value, flags, why, sizeof why))
 		return usage("key", "key create: %s", why);
 	const char *role = opt_value(argc - 1, argv + 1, "--role", &bad);

@@ -176,6 +176,7 @@ enum stmt {
 	STMT_KEY_INSERT,
 	STMT_KEY_GET,
 	STMT_KEY_REVOKE,
+	STMT_KEY_LIST,
 	STMT_AUDIT_INSERT,
 	STMT_ENCOUNTER_UNINVITED,
 	STMT_ENCOUNTER_FRAME,
@@ -245,6 +246,11 @@ static const char *const sql[STMT__MAX] = {
 	                        "used_at IS NOT NULL FROM invitation WHERE hash = ?",
 	[STMT_INVITATION_USE] = "UPDATE invitation SET used_at = ? WHERE hash = ? AND used_at IS NULL",
 	[STMT_KEY_INSERT] = "INSERT INTO api_key (id, hash, role, agency) VALUES (?, ?, ?, ?)",
+	[STMT_KEY_LIST] = "SELECT k.id, k.role, coalesce(k.agency, ''), coalesce(a.name_zh, ''), "
+	                  "coalesce(a.name_en, ''), k.created_at, coalesce(k.revoked_at, ''), "
+	                  "coalesce((SELECT max(at) FROM audit WHERE actor = k.id), '') "
+	                  "FROM api_key k LEFT JOIN agency a ON a.code = k.agency "
+	                  "ORDER BY k.created_at, k.id",
 	[STMT_KEY_GET] = "SELECT hash, role, coalesce(agency, ''), revoked_at IS NOT NULL "
 	                 "FROM api_key WHERE id = ?",
 	[STMT_KEY_REVOKE] = "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
@@ -952,6 +958,25 @@ enum store_err store_key_add(struct store *s, const char *id, const unsigned cha
 	bind_text(st, 3, role);
 	bind_text(st, 4, agency);
 	return step_done(st);
+}
+
+enum store_err store_key_list(struct store *s, bool (*cb)(const struct key_row *k, void *ctx),
+                              void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_LIST);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c[8];
+		for (int i = 0; i < 8; i++)
+			c[i] = (const char *)sqlite3_column_text(st, i);
+		struct key_row k = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+		if (!cb(&k, ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return map_rc(rc);
 }
 
 enum store_err store_key_get(struct store *s, const char *id, struct api_key *k)

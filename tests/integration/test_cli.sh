@@ -213,4 +213,26 @@ run $MANYI sample --survey enforcement-enterprise --n 3 --seed 1 --from 2022-01-
 eq "a period of one day is fine" "$RC" 0
 run $MANYI sample --survey enforcement-enterprise --n 3 --seed 1 --from 2022-02-30
 eq "sample: --from is a real date" "$RC" 2
+
+# Keys: listed with their agency's name, revoked by id or by the key itself.
+ek=$($MANYI key create --role evaluator 2>/dev/null)
+ak=$($MANYI key create --role agency --agency A01 2>/dev/null)
+run $MANYI key list
+eq "key list: status 0" "$RC" 0
+contains "key list has a header" "$OUT" "last used"
+contains "lists the evaluator key by its id" "$OUT" "${ek:3:12}  evaluator"
+contains "and the agency key with its agency's name" "$OUT" "A01 $(sql "SELECT name_zh FROM agency WHERE code='A01'")"
+lacks "never a key's secret" "$OUT" "${ek:16}"
+run $MANYI key revoke "${ak}x"
+eq "a mistyped key revokes nothing: status 1" "$RC" 1
+contains "and says so" "$ERR" "not a key of this database"
+run $MANYI key revoke "$ak"
+eq "the key itself revokes it" "$RC" 0
+contains "by its id" "$OUT" "key ${ak:3:12} revoked"
+run $MANYI key revoke "${ek:3:12}"
+eq "so does its id" "$RC" 0
+run $MANYI key revoke "${ek:3:12}"
+eq "a key revoked already: status 1" "$RC" 1
+run $MANYI key list
+eq "both show when they were revoked" "$(grep -cE "^(${ek:3:12}|${ak:3:12}) .* 20[0-9-]+T[0-9:]+Z  (never|20)" <<<"$OUT")" 2
 it_done
