@@ -50,11 +50,12 @@ void fcgi_stop(void);
 int fcgi_listen(const char *where, int backlog, char *msg, size_t n);
 
 /*
- * Warn on stderr when links in invitations, QR codes and notices would not
- * work for respondents: MANYI_BASE_URL unset (invite_base_url()'s default)
- * or a loopback address.
+ * Read the database's base URL setting (invite_base_url_load(), so that the
+ * workers forked afterwards make links with it) and warn on stderr when
+ * links in invitations, QR codes and notices would not work for
+ * respondents: a loopback address (also the default when nothing is set).
  */
-void fcgi_warn_base_url(void);
+void fcgi_warn_base_url(const char *db_path);
 
 /* A worker that ran this long was fine: the restart delay starts over. */
 #define FCGI_WORKER_STABLE_SECONDS 30

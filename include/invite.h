@@ -55,7 +55,18 @@ enum invite_state invite_resolve(struct store *s, const char *survey, const char
 /* "{base}/s/{survey}?t={token}" into out. */
 void invite_url(const char *base, const char *survey, const char *token, char *out, size_t n);
 
-/* The base URL links are made with: $MANYI_BASE_URL, else http://127.0.0.1:8080. */
+/*
+ * The base URL links are made with: $MANYI_BASE_URL when set (an override),
+ * else the database's setting base_url as invite_base_url_load() read it
+ * (`manyi init --base-url`, set by make run), else http://127.0.0.1:8080.
+ * The CLI and the server share it, so their links agree.
+ */
 const char *invite_base_url(void);
+/* Read the setting from s; call once at start, before threads. */
+void invite_base_url_load(struct store *s);
+/* Is url's host a loopback address (a link only this machine can open)? */
+bool invite_url_is_loopback(const char *url);
+/* Is url an http(s) URL a phone could be sent to (scheme, host, no query)? */
+bool invite_base_url_valid(const char *url);
 
 #endif

@@ -27,7 +27,15 @@ enum allocation { ALLOC_PROPORTIONAL, ALLOC_EQUAL, ALLOC__MAX };
  */
 size_t sample_allocate(enum allocation a, size_t n, const size_t *N, size_t h, size_t *out);
 
+/* Which encounters a survey's sample is drawn from: its audience's. */
+enum sample_units {
+	SAMPLE_ALL,         /* every encounter */
+	SAMPLE_ENTERPRISES, /* an enterprise survey: sizes large .. micro */
+	SAMPLE_HOUSEHOLDS,  /* a public survey: citizens (size household) */
+};
+
 struct sample_spec {
+	enum sample_units units;
 	const char *from;          /* YYYY-MM-DD or NULL */
 	const char *to;            /* YYYY-MM-DD or NULL */
 	size_t n;

@@ -72,6 +72,11 @@ void store_rollback(struct store *s);           /* no-op outside a transaction *
  */
 enum store_err store_secret(struct store *s, unsigned char key[32]);
 
+/* Settings the programs share (e.g. "base_url"), kept in the database.
+ * STORE_ERR_NOTFOUND when name is not set. */
+enum store_err store_setting_get(struct store *s, const char *name, char *out, size_t n);
+enum store_err store_setting_put(struct store *s, const char *name, const char *value);
+
 /* Registry tables. */
 enum registry_kind { REGISTRY_DOMAIN, REGISTRY_AGENCY, REGISTRY__MAX };
 
@@ -213,9 +218,11 @@ struct sampled {
 
 /*
  * The sampling frame: encounters with occurred_on in [from, to] (either may
- * be NULL), ordered by agency then id.  Caller frees *out.
+ * be NULL), ordered by agency then id; households < 0 takes every encounter,
+ * 0 only enterprises' (size other than household), 1 only households.
+ * Caller frees *out.
  */
-enum store_err store_encounter_frame(struct store *s, const char *from, const char *to,
+enum store_err store_encounter_frame(struct store *s, const char *from, const char *to, int households,
                                      struct sampled **out, size_t *n);
 
 /* Invitations: stored only as the hash of their token. Times are Unix seconds. */

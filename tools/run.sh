@@ -28,19 +28,28 @@ if ! flock -w 3 9; then
 	exit 1
 fi
 echo "$$ $PORT" >"$VAR_ABS/run.pid"
+# Links in invitations, QR codes and notices are made with the database's
+# base URL, which the server and the command line share: MANYI_BASE_URL when
+# given, else the address this stack serves on (which only this machine can
+# open) unless a public address was set (`manyi init --base-url`).
+if [ -n "${MANYI_BASE_URL:-}" ]; then
+	base_opt=(--base-url "$MANYI_BASE_URL")
+else
+	base_opt=(--base-url-default "http://127.0.0.1:$PORT")
+fi
+new=0
 if [ ! -e "$DB" ]; then
 	echo "creating $DB with the demo registry"
-	"$BIN/manyi" --db "$DB" init
+	new=1
+fi
+init_out=$("$BIN/manyi" --db "$DB" init "${base_opt[@]}")
+base_url=$(sed -n 's/^links in invitations and QR codes: //p' <<<"$init_out")
+if [ "$new" -eq 1 ]; then
+	echo "$init_out" | head -1
 	"$BIN/manyi" --db "$DB" import domains tools/demo/domains.csv
 	"$BIN/manyi" --db "$DB" import agencies tools/demo/agencies.csv
-else
-	"$BIN/manyi" --db "$DB" init >/dev/null
 fi
 "$BIN/manyi" --db "$DB" survey load surveys/*.json
-
-# Links in invitations, QR codes and notices are made with MANYI_BASE_URL:
-# by default the address this stack serves on, which only this machine can open.
-export MANYI_BASE_URL=${MANYI_BASE_URL:-http://127.0.0.1:$PORT}
 
 stopping=0
 stop() {
@@ -95,11 +104,12 @@ $VAR/log/forensic/ (one file an hour), deleted after $MANYI_FORENSIC_HOURS hours
 While it is on, an address can be matched to an answer by its time.
 EOT
 fi
-case "$MANYI_BASE_URL" in
+case "$base_url" in
 http://127.* | https://127.* | http://localhost* | https://localhost* | http://\[::1\]* | https://\[::1\]*)
 	cat <<EOT
-Invitation links and QR codes point to $MANYI_BASE_URL, which only this
-machine can open; set MANYI_BASE_URL=https://your.server to hand them out.
+Invitation links and QR codes point to $base_url, which only this
+machine can open; set the public address to hand them out:
+  bin/manyi init --base-url https://your.server   (or MANYI_BASE_URL=https://your.server make run)
 EOT
 	;;
 esac

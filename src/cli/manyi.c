@@ -49,7 +49,10 @@ static const struct usage {
 	const char *text;
 } usages[] = {
 	{"init",
-	 "  init                                  create or migrate the database\n"},
+	 "  init [--base-url URL]                 create or migrate the database; URL: the public\n"
+	 "                                        address links and QR codes are made with\n"
+	 "  init --base-url-default URL           the same, only while none is set or the one\n"
+	 "                                        set is a loopback address (make run uses it)\n"},
 	{"survey",
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
 	{"import",
@@ -226,18 +229,47 @@ static int open_store(const char *db, bool create, struct store **s)
 		fprintf(stderr, "manyi: %s\n", msg);
 		return EXIT_BAD_INPUT;
 	}
+	invite_base_url_load(*s);
 	return 0;
+}
+
+/* Links printed for respondents: say when only this machine can open them. */
+static void warn_loopback_links(void)
+{
+	const char *url = invite_base_url();
+	if (invite_url_is_loopback(url))
+		fprintf(stderr, "manyi: warning: the links point to %s, which only this machine can open; "
+		        "set the public address with `manyi init --base-url https://...` (or MANYI_BASE_URL)\n",
+		        url);
 }
 
 static int cmd_init(const char *db, int argc, char **argv)
 {
 	struct store *s;
 	int rc;
-	(void)argv;
-	if (argc != 0)
-		return usage("init", "init: takes no arguments");
+	const char *base = NULL;
+	bool if_local = false;
+	if (argc == 2 && (strcmp(argv[0], "--base-url") == 0 || strcmp(argv[0], "--base-url-default") == 0)) {
+		base = argv[1];
+		if_local = strcmp(argv[0], "--base-url-default") == 0;
+	} else if (argc != 0) {
+		return usage("init", "init: takes only --base-url URL or --base-url-default URL");
+	}
+	if (base != NULL && !invite_base_url_valid(base))
+		return usage("init", "init: --base-url takes an http:// or https:// address with a host, "
+		             "no spaces, query or fragment (e.g. https://manyi.example.gov.cn)");
 	if ((rc = open_store(db, true, &s)) != 0)
 		return rc;
+	char have[512];
+	bool set = store_setting_get(s, "base_url", have, sizeof have) == STORE_OK;
+	if (base != NULL && if_local && set && !invite_url_is_loopback(have))
+		base = NULL; /* a public address someone set stays */
+	if (base != NULL && store_setting_put(s, "base_url", base) != STORE_OK) {
+		fprintf(stderr, "manyi: %s: cannot store the base URL: %s\n", db, store_errmsg(s));
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	invite_base_url_load(s);
 	unsigned char key[32];
 	if (store_secret(s, key) != STORE_OK) {
 		fprintf(stderr, "manyi: %s: %s\n", db, store_errmsg(s));
@@ -246,6 +278,7 @@ static int cmd_init(const char *db, int argc, char **argv)
 	}
 	sodium_memzero(key, sizeof key);
 	printf("%s: ready (schema version %d)\n", db, store_schema_version(s));
+	printf("links in invitations and QR codes: %s\n", invite_base_url());
 	store_close(s);
 	/* A database made before files were created 0600, or copied about, may
 	 * be readable by everyone on the machine: comments and the secret. */
@@ -546,6 +579,7 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	}
 	if (rc == 0) {
 		fwrite(buf, 1, buflen, stdout);
+		warn_loopback_links();
 		if (uninvited)
 			fprintf(stderr, "%zu %s minted\n", minted, plural(minted, "invitation", "invitations"));
 	} else {
@@ -611,11 +645,21 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	size_t k = 0;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (store_survey_version(s, survey) <= 0) {
+	/* Each encounter is asked in the survey of its audience: an enterprise
+	 * survey samples enterprises, a public one households. */
+	int version;
+	char *def = NULL, msg[256];
+	struct survey *sdef = NULL;
+	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
+	    survey_parse(survey, def, strlen(def), &sdef, msg, sizeof msg) != SURVEY_OK) {
 		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+		free(def);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	spec.units = sdef->audience == AUDIENCE_PUBLIC ? SAMPLE_HOUSEHOLDS : SAMPLE_ENTERPRISES;
+	free(def);
+	survey_free(sdef);
 	if (store_begin(s) != STORE_OK || sample_draw(s, &spec, &units, &k) != STORE_OK) {
 		fprintf(stderr, "manyi: %s\n", store_errmsg(s));
 		store_rollback(s);
@@ -661,6 +705,7 @@ static int cmd_sample(const char *db, int argc, char **argv)
 			fprintf(stderr, "; %zu already rated, listed without %s", rated,
 			        plural(rated, "a token", "tokens"));
 		fputc('\n', stderr);
+		warn_loopback_links();
 	} else {
 		store_rollback(s);
 	}

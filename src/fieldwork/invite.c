@@ -77,8 +77,44 @@ void invite_url(const char *base, const char *survey, const char *token, char *o
 	snprintf(out, n, "%.*s/s/%s?t=%s", (int)len, base, survey, token);
 }
 
+static char stored_base[512];
+
+void invite_base_url_load(struct store *s)
+{
+	char v[sizeof stored_base];
+	if (store_setting_get(s, "base_url", v, sizeof v) == STORE_OK && invite_base_url_valid(v))
+		memcpy(stored_base, v, sizeof v);
+}
+
 const char *invite_base_url(void)
 {
 	const char *b = getenv("MANYI_BASE_URL");
-	return b != NULL && *b != '\0' ? b : "http://127.0.0.1:8080";
+	if (b != NULL && *b != '\0')
+		return b;
+	return *stored_base ? stored_base : "http://127.0.0.1:8080";
+}
+
+bool invite_url_is_loopback(const char *url)
+{
+	const char *host = strstr(url, "://");
+	host = host != NULL ? host + 3 : url;
+	size_t len = strcspn(host, ":/?#");
+	if (host[0] == '[')
+		len = strcspn(host, "]") + 1;
+	return (len >= 4 && strncmp(host, "127.", 4) == 0) ||
+	       (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
+	       (len == 5 && strncmp(host, "[::1]", 5) == 0) ||
+	       (len == 7 && strncmp(host, "0.0.0.0", 7) == 0);
+}
+
+bool invite_base_url_valid(const char *url)
+{
+	size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (scheme == 0 || strlen(url) >= sizeof stored_base || url[scheme] == '\0' || url[scheme] == '/')
+		return false;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '?' || *p == '#' || *p == '"' ||
+		    *p == '<' || *p == '>' || *p == '\\')
+			return false;
+	return true;
 }

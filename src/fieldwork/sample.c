@@ -57,7 +57,9 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 {
 	struct sampled *frame = NULL;
 	size_t nframe = 0;
-	enum store_err e = store_encounter_frame(s, spec->from, spec->to, &frame, &nframe);
+	static const int households[] = {[SAMPLE_ALL] = -1, [SAMPLE_ENTERPRISES] = 0, [SAMPLE_HOUSEHOLDS] = 1};
+	enum store_err e = store_encounter_frame(s, spec->from, spec->to, households[spec->units], &frame,
+	                                         &nframe);
 	*out = NULL;
 	*nout = 0;
 	if (e != STORE_OK)

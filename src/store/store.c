@@ -153,6 +153,7 @@ static const char *const migrations[] = {
 enum stmt {
 	STMT_META_GET,
 	STMT_META_PUT,
+	STMT_META_SET,
 	STMT_DOMAIN_EXISTS,
 	STMT_AGENCY_EXISTS,
 	STMT_DOMAIN_UPSERT,
@@ -210,6 +211,8 @@ enum stmt {
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[STMT_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
+	[STMT_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?) "
+	                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[STMT_DOMAIN_EXISTS] = "SELECT 1 FROM domain WHERE code = ?",
 	[STMT_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?",
 	[STMT_DOMAIN_UPSERT] = "INSERT INTO domain (code, name_zh, name_en) VALUES (?, ?, ?) "
@@ -260,8 +263,8 @@ static const char *const sql[STMT__MAX] = {
 	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.id AND i.survey_id = ?) "
 	    "AND NOT EXISTS (SELECT 1 FROM response r WHERE r.encounter_id = e.id) ORDER BY e.id",
 	[STMT_ENCOUNTER_FRAME] = "SELECT id, agency, domain, occurred_on FROM encounter "
-	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
-	    "ORDER BY agency, id",
+	    "WHERE occurred_on >= coalesce(?1, '0000-00-00') AND occurred_on <= coalesce(?2, '9999-99-99') "
+	    "AND (?3 < 0 OR (size = 'household') = ?3) ORDER BY agency, id",
 	[STMT_STATS_RESPONSES] =
 	    "SELECT id, encounter_id, agency, domain, size, district, outcome, channel, day FROM ("
 	    " SELECT r.id, r.encounter_id, r.agency, r.domain, coalesce(e.size, r.size) AS size,"
@@ -400,6 +403,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
+/* Copy column i as text into out (capacity n). */
+static void col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+}
+
 /* Run a statement that returns no rows. */
 static enum store_err step_done(sqlite3_stmt *st)
 {
@@ -535,6 +545,31 @@ void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
+}
+
+/* Settings live in meta under "setting." NAME, apart from the secret. */
+enum store_err store_setting_get(struct store *s, const char *name, char *out, size_t n)
+{
+	char key[96];
+	snprintf(key, sizeof key, "setting.%s", name);
+	sqlite3_stmt *st = stmt_get(s, STMT_META_GET);
+	bind_text(st, 1, key);
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW)
+		col_copy(st, 0, out, n);
+	sqlite3_reset(st);
+	return e;
+}
+
+enum store_err store_setting_put(struct store *s, const char *name, const char *value)
+{
+	char key[96];
+	snprintf(key, sizeof key, "setting.%s", name);
+	sqlite3_stmt *st = stmt_get(s, STMT_META_SET);
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return step_done(st);
 }
 
 enum store_err store_secret(struct store *s, unsigned char key[32])
@@ -843,12 +878,6 @@ long store_response_count(struct store *s, const char *survey)
 	return n;
 }
 
-/* Copy column i as text into out (capacity n). */
-static void col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	snprintf(out, n, "%s", t ? (const char *)t : "");
-}
 
 enum store_err store_encounter_add(struct store *s, const struct encounter *e)
 {
@@ -1039,7 +1068,7 @@ enum store_err store_encounters_uninvited(struct store *s, const char *survey, c
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
-enum store_err store_encounter_frame(struct store *s, const char *from, const char *to,
+enum store_err store_encounter_frame(struct store *s, const char *from, const char *to, int households,
                                      struct sampled **out, size_t *n)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_FRAME);
@@ -1049,6 +1078,7 @@ enum store_err store_encounter_frame(struct store *s, const char *from, const ch
 	*n = 0;
 	bind_text(st, 1, from);
 	bind_text(st, 2, to);
+	sqlite3_bind_int(st, 3, households);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 1024;

@@ -21,6 +21,7 @@
 #include "http.h"
 #include "invite.h"
 #include "metrics.h"
+#include "store.h"
 #include "util.h"
 
 /* The longest pause between two accept attempts that failed. */
@@ -486,26 +487,19 @@ done:
 }
 
 /* Respondents open links on their own phones: a loopback host is no use to them. */
-void fcgi_warn_base_url(void)
+void fcgi_warn_base_url(const char *db_path)
 {
-	const char *set = getenv("MANYI_BASE_URL");
+	struct store *s;
+	char msg[256];
+	if (store_open(db_path, false, &s, msg, sizeof msg) == STORE_OK) {
+		invite_base_url_load(s);
+		store_close(s);
+	}
 	const char *url = invite_base_url();
-	const char *host = strstr(url, "://");
-	host = host != NULL ? host + 3 : url;
-	size_t len = strcspn(host, ":/?#");
-	if (host[0] == '[')
-		len = strcspn(host, "]") + 1;
-	bool local = (len >= 4 && strncmp(host, "127.", 4) == 0) ||
-	             (len == 9 && strncasecmp(host, "localhost", 9) == 0) ||
-	             (len == 5 && strncmp(host, "[::1]", 5) == 0) ||
-	             (len == 7 && strncmp(host, "0.0.0.0", 7) == 0);
-	if (set == NULL || *set == '\0')
-		fprintf(stderr, "manyi-fcgi: warning: MANYI_BASE_URL is not set: links in invitations, "
-		        "QR codes and notices point to %s, which respondents cannot open; "
-		        "set MANYI_BASE_URL to the public address\n", url);
-	else if (local)
-		fprintf(stderr, "manyi-fcgi: warning: MANYI_BASE_URL=%s is a loopback address: links in "
-		        "invitations, QR codes and notices work on this machine only\n", url);
+	if (invite_url_is_loopback(url))
+		fprintf(stderr, "manyi-fcgi: warning: links in invitations, QR codes and notices point to %s, "
+		        "which only this machine can open; set the public address with "
+		        "`manyi init --base-url https://...` (or MANYI_BASE_URL)\n", url);
 }
 
 void fcgi_stop(void)

@@ -214,6 +214,35 @@ eq "a period of one day is fine" "$RC" 0
 run $MANYI sample --survey enforcement-enterprise --n 3 --seed 1 --from 2022-02-30
 eq "sample: --from is a real date" "$RC" 2
 
+# Links come from one setting the command line and the server share.
+printf 'encounter_id,agency,domain,size,district,occurred_on\nL1,A01,market,small,d,2022-04-11\nL2,A01,market,household,d,2022-04-11\n' >"$T/l.csv"
+$MANYI import encounters "$T/l.csv" >/dev/null
+run env -u MANYI_BASE_URL $MANYI init --base-url-default http://127.0.0.1:18800
+contains "init --base-url-default sets an unset base URL" "$OUT" "links in invitations and QR codes: http://127.0.0.1:18800"
+run env -u MANYI_BASE_URL $MANYI invite --survey enforcement-enterprise --encounter L1
+contains "invite makes links with it" "$OUT" ",http://127.0.0.1:18800/s/enforcement-enterprise?t="
+contains "and warns that only this machine can open them" "$ERR" "only this machine can open"
+run env -u MANYI_BASE_URL $MANYI init --base-url https://manyi.example.gov.cn/
+contains "init --base-url sets a public address" "$OUT" "links in invitations and QR codes: https://manyi.example.gov.cn/"
+run env -u MANYI_BASE_URL $MANYI init --base-url-default http://127.0.0.1:18801
+contains "which make run's default does not replace" "$OUT" "links in invitations and QR codes: https://manyi.example.gov.cn/"
+run env -u MANYI_BASE_URL $MANYI invite --survey enforcement-enterprise --encounter L1
+contains "invite uses the public address" "$OUT" ",https://manyi.example.gov.cn/s/enforcement-enterprise?t="
+lacks "without a warning" "$ERR" "warning"
+run env MANYI_BASE_URL=https://other.example $MANYI invite --survey enforcement-enterprise --encounter L1
+contains "MANYI_BASE_URL overrides the setting" "$OUT" ",https://other.example/s/"
+run $MANYI init --base-url 'ftp://x'
+eq "a base URL that is not http(s): usage error" "$RC" 2
+run $MANYI init --base-url 'https://x/?t=1'
+eq "nor one with a query" "$RC" 2
+# A sample invites each encounter to the survey of its audience.
+run $MANYI sample --survey enforcement-enterprise --n 100 --seed 3
+lacks "the enterprise survey's sample has no household" "$OUT" "L2,"
+contains "but has the enterprise" "$OUT" "L1,"
+run $MANYI sample --survey enforcement-public --n 100 --seed 3
+contains "the public survey's sample has the household" "$OUT" "L2,"
+lacks "and no enterprise" "$OUT" "L1,"
+
 # Keys: listed with their agency's name, revoked by id or by the key itself.
 ek=$($MANYI key create --role evaluator 2>/dev/null)
 ak=$($MANYI key create --role agency --agency A01 2>/dev/null)

@@ -63,7 +63,8 @@ python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[
 out=$(timeout 10 "$BIN/manyi-fcgi" --db "$DB" --socket "$T/notsock" 2>&1)
 eq "a path that is no socket is refused" "$?" 1
 contains "and left alone" "$out" "exists and is not a socket"
-# Links: MANYI_BASE_URL unset or a loopback address is warned of at start.
+# Links: a loopback base URL (the default, MANYI_BASE_URL, or the database's
+# setting) is warned of at start; a public one is not.
 start_on() { # LOG [ENV...]: manyi-fcgi on $T/stale.sock until it serves, then stop it
 	local log=$1 pid; shift
 	env "$@" "$BIN/manyi-fcgi" --db "$DB" --socket "$T/stale.sock" >"$log" 2>&1 &
@@ -73,14 +74,18 @@ start_on() { # LOG [ENV...]: manyi-fcgi on $T/stale.sock until it serves, then s
 }
 start_on "$T/fcgi1.log" -u MANYI_BASE_URL
 contains "a stale socket file is replaced" "$(cat "$T/fcgi1.log")" "manyi-fcgi: serving"
-contains "MANYI_BASE_URL unset: a warning" "$(cat "$T/fcgi1.log")" \
-	"manyi-fcgi: warning: MANYI_BASE_URL is not set: links in invitations, QR codes and notices point to http://127.0.0.1:8080"
+contains "nothing set: a warning" "$(cat "$T/fcgi1.log")" \
+	"manyi-fcgi: warning: links in invitations, QR codes and notices point to http://127.0.0.1:8080, which only this machine can open"
 start_on "$T/fcgi2.log" MANYI_BASE_URL=http://localhost:9000/
 contains "a loopback MANYI_BASE_URL: a warning" "$(cat "$T/fcgi2.log")" \
-	"manyi-fcgi: warning: MANYI_BASE_URL=http://localhost:9000/ is a loopback address"
+	"manyi-fcgi: warning: links in invitations, QR codes and notices point to http://localhost:9000/,"
 start_on "$T/fcgi3.log" MANYI_BASE_URL=https://manyi.example.gov.cn
 lacks "a public MANYI_BASE_URL: no warning" "$(cat "$T/fcgi3.log")" "warning"
 contains "(and it served)" "$(cat "$T/fcgi3.log")" "manyi-fcgi: serving"
+$MANYI init --base-url https://manyi.example.gov.cn >/dev/null
+start_on "$T/fcgi4.log" -u MANYI_BASE_URL
+lacks "a public address set in the database: no warning" "$(cat "$T/fcgi4.log")" "warning"
+$MANYI init --base-url "$BASE" >/dev/null
 
 # Many posts in flight, then SIGTERM to the application.
 sql "DELETE FROM answer; DELETE FROM response;"
