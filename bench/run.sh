@@ -10,7 +10,7 @@ mkdir -p build/bench
 cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla \
 	-Iinclude $(pkg-config --cflags gsl libsodium) \
-	-o build/bench/stats_bench bench/stats_bench.c src/stats.c src/util.c \
+	-o build/bench/stats_bench bench/stats_bench.c src/stats/stats*.c src/core/util.c \
 	$(pkg-config --libs gsl libsodium) -lm
 build/bench/stats_bench "${N:-1000000}"
 if command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(survey)' >/dev/null 2>&1; then

@@ -9,7 +9,7 @@
  *   cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Wshadow \
  *      -Wstrict-prototypes -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla \
  *      -Iinclude $(pkg-config --cflags gsl libsodium) \
- *      -o build/bench/stats_bench bench/stats_bench.c src/stats.c src/util.c \
+ *      -o build/bench/stats_bench bench/stats_bench.c src/stats/stats*.c src/core/util.c \
  *      $(pkg-config --libs gsl libsodium) -lm
  *
  * Usage: stats_bench [N]              N responses (default 1000000)

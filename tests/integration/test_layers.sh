@@ -81,17 +81,18 @@ lib_room() { # DESC PATTERN ALLOWED-FILES...
 lib_room "sqlite3 is included by the store only" '^#include <sqlite3\.h>' src/store/store.c
 lib_room "libfcgi by the FastCGI glue only" '^#include <fcgi' src/web/fcgi.c
 lib_room "libqrencode by qr only" '^#include <qrencode\.h>' src/web/qr.c
-lib_room "libxlsxwriter and libreadstat by the export only" '^#include <(xlsxwriter|readstat)\.h>' src/export/export.c
+lib_room "libxlsxwriter by the xlsx writer only" '^#include <xlsxwriter\.h>' src/export/export_xlsx.c
+lib_room "libreadstat by the SPSS and Stata writer only" '^#include <readstat\.h>' src/export/export_readstat.c
 lib_room "libcsv by the CSV reader only" '^#include <csv\.h>' src/import/csvin.c
 
-# Sizes one read can hold: no source file over 1,800 lines (the aim is
+# Sizes one read can hold: no source file over 1,500 lines (the aim is
 # 800: see docs/architecture.md for the files still to be split).
 big=()
 for f in src/*/*.c cgi/*.c; do
 	lines=$(wc -l <"$f")
-	[ "$lines" -gt 1800 ] && big+=("$f: $lines lines")
+	[ "$lines" -gt 1500 ] && big+=("$f: $lines lines")
 done
-if [ ${#big[@]} -eq 0 ]; then ok "no source file over 1,800 lines"; else not_ok "no source file over 1,800 lines" "${big[@]}"; fi
+if [ ${#big[@]} -eq 0 ]; then ok "no source file over 1,500 lines"; else not_ok "no source file over 1,500 lines" "${big[@]}"; fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
