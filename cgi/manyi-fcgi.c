@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "manyi-fcgi: %s\n", msg);
 		return 1;
 	}
-	fcgi_warn_base_url();
+	fcgi_warn_base_url(db);
 	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads and a queue of %d\n", db, sock,
 	        sv.threads, sv.queue);
 	int rc = foreground ? run_workers(&sv) : supervise(&sv);
