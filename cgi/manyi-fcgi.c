@@ -12,11 +12,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +25,7 @@
 #include <unistd.h>
 
 #include "fcgi.h"
+#include "manyi_init.h"
 #include "throttle.h"
 
 #define EXIT_NO_WORKERS 3
@@ -208,8 +207,7 @@ int main(int argc, char **argv)
 		usage();
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
-	gsl_set_error_handler_off();
-	if (sodium_init() < 0) {
+	if (!manyi_init()) {
 		fputs("manyi-fcgi: libsodium failed to start\n", stderr);
 		return 1;
 	}

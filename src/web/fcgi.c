@@ -136,8 +136,7 @@ static void log_request(const struct http_request *req, const struct http_respon
 	if (r->aborted)
 		cJSON_AddBoolToObject(o, "aborted", true);
 	char *line = cJSON_PrintUnformatted(o);
-	if (line != NULL)
-		fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", line);
 	free(line);
 	cJSON_Delete(o);
 }

@@ -21,9 +21,10 @@ declare -A may=(
 	[fieldwork]="core survey store fieldwork"
 	[stats]="core survey store stats"
 	[export]="core survey store stats export"
+	[init]="core stats init"
 	[web]="core survey store access import fieldwork stats export web"
-	[cli]="core survey store access import fieldwork stats export cli"
-	[cgi]="web"
+	[cli]="core survey store access import fieldwork stats export init cli"
+	[cgi]="web init"
 )
 
 # Where a header belongs: the layer whose folder holds its .c (or itself).
@@ -83,6 +84,20 @@ lib_room "libfcgi by the FastCGI glue only" '^#include <fcgi' src/web/fcgi.c
 lib_room "libqrencode by qr only" '^#include <qrencode\.h>' src/web/qr.c
 lib_room "libxlsxwriter and libreadstat by the export only" '^#include <(xlsxwriter|readstat)\.h>' src/export/export.c
 lib_room "libcsv by the CSV reader only" '^#include <csv\.h>' src/import/csvin.c
+lib_room "libsodium by crypto only" '^#include <sodium\.h>' src/core/crypto.c
+lib_room "GSL by the statistics and the sampler only" '^#include <gsl/' \
+	src/stats/stats.c src/stats/stats_init.c src/fieldwork/sample.c
+
+# The programs start the libraries through manyi_init() and include neither
+# libsodium nor GSL themselves.
+found=$(grep -lE '^#include <(sodium\.h|gsl/)' cgi/*.c src/cli/*.c)
+if [ -z "$found" ]; then ok "cgi/ and src/cli/ include neither <sodium.h> nor <gsl/...>"
+else not_ok "cgi/ and src/cli/ include neither <sodium.h> nor <gsl/...>" "included by: $found"; fi
+bad=()
+for f in cgi/*.c src/cli/*.c; do
+	grep -q 'int main(' "$f" && ! grep -q 'manyi_init()' "$f" && bad+=("$f: main() without manyi_init()")
+done
+if [ ${#bad[@]} -eq 0 ]; then ok "every program starts with manyi_init()"; else not_ok "every program starts with manyi_init()" "${bad[@]}"; fi
 
 # Sizes one read can hold: no source file over 1,800 lines (the aim is
 # 800: see docs/architecture.md for the files still to be split).
