@@ -99,6 +99,12 @@ for f in cgi/*.c src/cli/*.c; do
 done
 if [ ${#bad[@]} -eq 0 ]; then ok "every program starts with manyi_init()"; else not_ok "every program starts with manyi_init()" "${bad[@]}"; fi
 
+# cgi/ is start-up only: the supervisor (fork, waitpid, signals) is in the
+# library, where a unit test drives it.
+found=$(grep -lE '^[[:space:]]*[^/*[:space:]].*\<(fork|waitpid|sigwait|sigtimedwait)\(' cgi/*.c)
+if [ -z "$found" ]; then ok "cgi/ forks and waits for no process (src/web/supervise.c does)"
+else not_ok "cgi/ forks and waits for no process (src/web/supervise.c does)" "in: $found"; fi
+
 # Sizes one read can hold: no source file over 1,800 lines (the aim is
 # 800: see docs/architecture.md for the files still to be split).
 big=()
