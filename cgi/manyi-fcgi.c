@@ -2,47 +2,37 @@
  * manyi-fcgi — the FastCGI application nginx talks to.
  *
  *   manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--queue N] [--foreground]
+ *              [--die-with-parent[=PID]]
  *
- * Opens the listening socket, then supervises a worker process that serves
+ * Start-up only: reads the options, starts the libraries (manyi_init), maps
+ * the throttle table, opens the listening socket and hands over to the
+ * supervisor (supervise.h), which keeps a worker process alive that serves
  * requests with N threads and holds up to --queue accepted requests for
  * them, answering 503 beyond (fcgi.h).  A worker that dies is started again
  * (the socket stays open, so nginx's connections wait rather than fail).
  * SIGINT or SIGTERM stops cleanly: requests in flight are finished first.
  * --foreground serves in this process without a supervisor.
+ * --die-with-parent stops it (as SIGTERM does) when the process that
+ * started it ends, however it ends; with =PID it refuses to start unless
+ * its parent is PID (so it cannot miss a parent gone before it looked).
+ * tools/stack.sh passes it for `make run` and the tests; a service
+ * manager's unit must not.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
-#include <pthread.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fcgi.h"
+#include "manyi_init.h"
+#include "supervise.h"
 #include "throttle.h"
-
-#define EXIT_NO_WORKERS 3
-
-static void *signal_thread(void *arg)
-{
-	sigset_t *set = arg;
-	int sig;
-	while (sigwait(set, &sig) == 0) {
-		if (sig == SIGINT || sig == SIGTERM) {
-			fcgi_stop();
-			return NULL;
-		}
-	}
-	return NULL;
-}
 
 /* What a worker serves with. */
 struct serving {
@@ -52,102 +42,17 @@ struct serving {
 	int queue;
 };
 
-/* The worker: threads serve until a stop signal; exit status for the parent. */
-static int run_workers(const struct serving *sv)
+/* The supervisor's work: one worker process's life. */
+static int serve(void *arg)
 {
-	sigset_t set;
-	pthread_t st;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_SETMASK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
-		return 1;
-	int rc = fcgi_serve(sv->fd, sv->db, sv->threads, sv->queue);
-	if (rc != 0)
-		return EXIT_NO_WORKERS;
-	pthread_join(st, NULL);
-	return 0;
-}
-
-static pid_t spawn(const struct serving *sv)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(run_workers(sv)); /* INT and TERM stay blocked */
-	return pid;
-}
-
-static double now_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* Keep one worker process alive until told to stop. */
-static int supervise(const struct serving *sv)
-{
-	sigset_t set;
-	int sig;
-	unsigned delay = 0;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-
-	double started = now_seconds();
-	pid_t child = spawn(sv);
-	if (child < 0) {
-		perror("manyi-fcgi: fork");
-		return 1;
-	}
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sig == SIGINT || sig == SIGTERM) {
-			int status;
-			kill(child, SIGTERM);
-			while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-				;
-			return 0;
-		}
-		/* SIGCHLD */
-		int status;
-		pid_t p = waitpid(child, &status, WNOHANG);
-		if (p != child)
-			continue;
-		if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_NO_WORKERS) {
-			fprintf(stderr, "manyi-fcgi: no worker could start; giving up\n");
-			return 1;
-		}
-		delay = fcgi_restart_delay(delay, now_seconds() - started);
-		if (WIFSIGNALED(status))
-			fprintf(stderr, "manyi-fcgi: worker %d killed by signal %d; restarting in %us\n",
-			        (int)child, WTERMSIG(status), delay);
-		else
-			fprintf(stderr, "manyi-fcgi: worker %d exited with status %d; restarting in %us\n",
-			        (int)child, WEXITSTATUS(status), delay);
-		/* Pause, but stop at once when told to. */
-		struct timespec pause = {.tv_sec = (time_t)delay};
-		siginfo_t info;
-		while ((sig = sigtimedwait(&set, &info, &pause)) == SIGCHLD)
-			;
-		if (sig == SIGINT || sig == SIGTERM)
-			return 0;
-		started = now_seconds();
-		if ((child = spawn(sv)) < 0) {
-			perror("manyi-fcgi: fork");
-			return 1;
-		}
-	}
+	const struct serving *sv = arg;
+	return fcgi_run(sv->fd, sv->db, sv->threads, sv->queue);
 }
 
 static void usage(void)
 {
-	fputs("usage: manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--queue N] [--foreground]\n",
+	fputs("usage: manyi-fcgi [--db PATH] [--socket PATH] [--threads N] [--queue N] [--foreground]\n"
+	      "                  [--die-with-parent[=PID]]\n",
 	      stderr);
 	exit(2);
 }
@@ -176,13 +81,15 @@ int main(int argc, char **argv)
 	const char *db = getenv("MANYI_DB");
 	const char *sock = "var/manyi.sock";
 	struct serving sv = {.threads = 4, .queue = FCGI_QUEUE_DEFAULT};
-	bool foreground = false;
+	bool foreground = false, with_parent = false;
+	long parent = 0;
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"socket", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 't'},
 		{"queue", required_argument, NULL, 'q'},
 		{"foreground", no_argument, NULL, 'f'},
+		{"die-with-parent", optional_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -201,15 +108,27 @@ int main(int argc, char **argv)
 				usage();
 			break;
 		case 'f': foreground = true; break;
+		case 'p':
+			with_parent = true;
+			if (optarg != NULL) {
+				char *end;
+				parent = strtol(optarg, &end, 10);
+				if (*optarg == '\0' || *end != '\0' || parent < 1 || parent > INT_MAX)
+					usage();
+			}
+			break;
 		default: usage();
 		}
 	}
 	if (optind != argc)
 		usage();
+	if (with_parent && !supervise_die_with_parent((pid_t)parent)) {
+		fputs("manyi-fcgi: the process that started it is gone; not starting\n", stderr);
+		return 1;
+	}
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
-	gsl_set_error_handler_off();
-	if (sodium_init() < 0) {
+	if (!manyi_init()) {
 		fputs("manyi-fcgi: libsodium failed to start\n", stderr);
 		return 1;
 	}
@@ -241,7 +160,13 @@ int main(int argc, char **argv)
 	fcgi_warn_base_url(db);
 	fprintf(stderr, "manyi-fcgi: serving %s on %s with %d threads and a queue of %d\n", db, sock,
 	        sv.threads, sv.queue);
-	int rc = foreground ? run_workers(&sv) : supervise(&sv);
+	const struct supervisor sup = {
+		.name = "manyi-fcgi",
+		.work = serve,
+		.arg = &sv,
+		.give_up_status = FCGI_EXIT_NO_WORKERS,
+	};
+	int rc = foreground ? serve(&sv) : supervise(&sup);
 	if (sock[0] != ':')
 		unlink(sock);
 	fprintf(stderr, "manyi-fcgi: stopped\n");

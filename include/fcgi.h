@@ -57,16 +57,17 @@ int fcgi_listen(const char *where, int backlog, char *msg, size_t n);
  */
 void fcgi_warn_base_url(const char *db_path);
 
-/* A worker that ran this long was fine: the restart delay starts over. */
-#define FCGI_WORKER_STABLE_SECONDS 30
-#define FCGI_RESTART_DELAY_MAX 8
+/* The exit status of a worker none of whose serving threads could start. */
+#define FCGI_EXIT_NO_WORKERS 3
 
 /*
- * The supervisor's pause, in seconds, before starting a worker again that
- * ended after ran_seconds, given the previous pause (0 when none yet):
- * 1, 2, 4, ... up to FCGI_RESTART_DELAY_MAX while workers keep dying early,
- * 1 again after a worker ran FCGI_WORKER_STABLE_SECONDS.
+ * A worker's whole life, in the process that serves: fcgi_serve() until
+ * SIGINT or SIGTERM, which a thread of its own waits for (the others block
+ * them; SIGPIPE is ignored).  Returns the process's exit status: 0 after a
+ * stop, FCGI_EXIT_NO_WORKERS when no serving thread could start, 1 when the
+ * signal thread could not.  manyi-fcgi runs it in place (--foreground) or
+ * as the work of supervise() (supervise.h).
  */
-unsigned fcgi_restart_delay(unsigned previous, double ran_seconds);
+int fcgi_run(int listen_fd, const char *db_path, int nthreads, int queue_size);
 
 #endif

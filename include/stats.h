@@ -6,8 +6,9 @@
  *
  * The module is pure: it reads arrays the caller filled from the database
  * and returns figures; no I/O, no globals, no database.  GSL is used for the
- * t distribution; the caller calls gsl_set_error_handler_off() once at
- * program start, and every GSL result is checked here.
+ * t distribution; stats_init() (which manyi_init() calls) turns GSL's
+ * abort-on-error handler off at program start, and every GSL result is
+ * checked here.
  *
  * The sample design (CONTRACT §5).  Strata are agencies; N_h is the number
  * of encounters registered for agency h (within the filters), n_h the number
@@ -80,6 +81,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* GSL's start-up, once before any thread: its error handler off (the
+ * fieldwork's sampler relies on it too).  Called by manyi_init(). */
+void stats_init(void);
 
 enum stats_weighting { STATS_W_NONE, STATS_W_BASE, STATS_W_POSTSTRAT, STATS_W_RAKE, STATS_W__MAX };
 

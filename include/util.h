@@ -80,11 +80,6 @@ bool code_valid(const char *s);
 /* Parse a whole decimal integer in [min, max]; false on any junk. */
 bool parse_long(const char *s, long min, long max, long *out);
 
-/* Base64url without padding, from libsodium. Caller frees. */
-char *b64url_encode(const unsigned char *p, size_t n);
-/* Decode into out (capacity cap); returns decoded length or -1. */
-long b64url_decode(const char *s, unsigned char *out, size_t cap);
-
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void time_now_iso(char *buf, size_t n);
 /* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (>= 21 bytes). */

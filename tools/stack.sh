@@ -10,6 +10,10 @@
 # BIN (default bin/) says where manyi-fcgi is; MANYI_THREADS and MANYI_QUEUE,
 # when set, its --threads and --queue; MANYI_FORENSIC_HOURS, when set, adds
 # the forensic access log (see stack_config).
+#
+# Both programs end with the shell that started them, however it ends (even
+# by SIGKILL, when no trap runs): manyi-fcgi by --die-with-parent, nginx by
+# setpriv --pdeathsig; each gets SIGTERM and stops as stack_stop stops it.
 
 stack_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -78,8 +82,12 @@ stack_start() {
 	# workers even when the leader is gone.  (Without job control a
 	# background job is no group leader, so setsid runs it in place: $! is
 	# the program's pid and its group's id.)
+	# Its parent is this shell (setsid does not fork here), which
+	# --die-with-parent=PID checks, so a shell gone already is noticed too.
+	# ($BASHPID read here: in the background job's words it is the job's.)
+	local shell=$BASHPID
 	setsid "$bin/manyi-fcgi" --db "$db" --socket "$var/manyi.sock" ${MANYI_THREADS:+--threads $MANYI_THREADS} \
-		${MANYI_QUEUE:+--queue $MANYI_QUEUE} \
+		${MANYI_QUEUE:+--queue $MANYI_QUEUE} --die-with-parent="$shell" \
 		>>"$var/log/manyi-fcgi.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/manyi-fcgi.pid"
@@ -99,7 +107,9 @@ stack_start() {
 	# answer before that may come from somebody else.
 	rm -f "$var/nginx.pid"
 	err0=$(stack_log_size "$var/log/nginx-error.log")
-	setsid nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log" \
+	local pdeath=()
+	command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig TERM)
+	setsid "${pdeath[@]}" nginx -p "$var/nginx" -c "$var/nginx.conf" -e "$var/log/nginx-error.log" \
 		>>"$var/log/nginx.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/nginx.master.pid"

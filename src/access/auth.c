@@ -1,11 +1,11 @@
 /* auth — see include/auth.h. */
 #include "auth.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "util.h"
 
 #define ID_CHARS 12
@@ -20,24 +20,19 @@ const char *role_name(enum role r)
 
 static void key_hash(const char *key, unsigned char hash[32])
 {
-	crypto_generichash(hash, 32, (const unsigned char *)key, strlen(key), NULL, 0);
+	crypto_blake2b(hash, 32, key, strlen(key));
 }
 
 enum store_err auth_key_create(struct store *s, enum role r, const char *agency,
                                char key[AUTH_KEY_LEN], char id[16])
 {
-	unsigned char rid[9], secret[32], hash[32];
-	randombytes_buf(rid, sizeof rid);
-	randombytes_buf(secret, sizeof secret);
-	char *i = b64url_encode(rid, sizeof rid);
-	char *sec = b64url_encode(secret, sizeof secret);
-	snprintf(id, 16, "%s", i);
-	snprintf(key, AUTH_KEY_LEN, "mk_%s_%s", i, sec);
+	unsigned char hash[32];
+	char sec[CRYPTO_B64URL_LEN(32)];
+	crypto_random_id(id, 16, 9);
+	crypto_random_id(sec, sizeof sec, 32);
+	snprintf(key, AUTH_KEY_LEN, "mk_%s_%s", id, sec);
 	key_hash(key, hash);
-	sodium_memzero(secret, sizeof secret);
-	sodium_memzero(sec, strlen(sec));
-	free(i);
-	free(sec);
+	crypto_memzero(sec, sizeof sec);
 	enum store_err e = store_key_add(s, id, hash, role_name(r), agency);
 	if (e == STORE_OK) {
 		char detail[96];
@@ -81,11 +76,11 @@ enum auth_result auth_check(struct store *s, const char *header, struct principa
 	if (store_key_get(s, id, &k) != STORE_OK) {
 		/* Same work as a found key, so timing does not tell ids apart. */
 		unsigned char zero[32] = {0};
-		volatile int sink = sodium_memcmp(hash, zero, 32);
+		volatile bool sink = crypto_equal(hash, zero, 32);
 		(void)sink;
 		return AUTH_UNKNOWN;
 	}
-	if (sodium_memcmp(hash, k.hash, 32) != 0)
+	if (!crypto_equal(hash, k.hash, 32))
 		return AUTH_UNKNOWN;
 	if (k.revoked)
 		return AUTH_REVOKED;

@@ -9,9 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <gsl/gsl_errno.h>
 #include <libgen.h>
-#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,9 +19,11 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "crypto.h"
 #include "encounter.h"
 #include "export.h"
 #include "invite.h"
+#include "manyi_init.h"
 #include "registry.h"
 #include "publish.h"
 #include "report.h"
@@ -276,7 +276,7 @@ static int cmd_init(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
-	sodium_memzero(key, sizeof key);
+	crypto_memzero(key, sizeof key);
 	printf("%s: ready (schema version %d)\n", db, store_schema_version(s));
 	printf("links in invitations and QR codes: %s\n", invite_base_url());
 	store_close(s);
@@ -1047,7 +1047,7 @@ static int cmd_key(const char *db, int argc, char **argv)
 		fprintf(stderr, "key %s (%s%s%s) created; it is shown only now, keep it safe\n", id, role,
 		        agency ? " of " : "", agency ? agency : "");
 	}
-	sodium_memzero(key, sizeof key);
+	crypto_memzero(key, sizeof key);
 	store_close(s);
 	return rc;
 }
@@ -1154,8 +1154,7 @@ int main(int argc, char **argv)
 	}
 	if (db == NULL || *db == '\0')
 		db = "var/manyi.db";
-	gsl_set_error_handler_off();
-	if (sodium_init() < 0) {
+	if (!manyi_init()) {
 		free(args);
 		fputs("manyi: libsodium failed to start\n", stderr);
 		return EXIT_BAD_INPUT;

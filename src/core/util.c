@@ -1,7 +1,6 @@
 /* util — see include/util.h. */
 #include "util.h"
 
-#include <sodium.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,23 +259,6 @@ bool parse_long(const char *s, long min, long max, long *out)
 		return false;
 	*out = v;
 	return true;
-}
-
-char *b64url_encode(const unsigned char *p, size_t n)
-{
-	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *s = xmalloc(cap);
-	sodium_bin2base64(s, cap, p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	return s;
-}
-
-long b64url_decode(const char *s, unsigned char *out, size_t cap)
-{
-	size_t len;
-	if (sodium_base642bin(out, cap, s, strlen(s), NULL, &len, NULL,
-	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-		return -1;
-	return (long)len;
 }
 
 void time_now_iso(char *buf, size_t n)

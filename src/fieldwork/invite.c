@@ -1,17 +1,17 @@
 /* invite — see include/invite.h. */
 #include "invite.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "util.h"
 
 /* BLAKE2b-256 of the token text. */
 static void token_hash(const char *token, unsigned char hash[32])
 {
-	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+	crypto_blake2b(hash, 32, token, strlen(token));
 }
 
 /* base64url's alphabet: the first 62 are letters and digits. */
@@ -23,12 +23,12 @@ void invite_token_new(char token[INVITE_TOKEN_LEN])
 	unsigned char raw[INVITE_TOKEN_LEN - 2];
 	/* The first of 62 letters and digits (5.95 bits), each other of all
 	 * 64 (6 bits: a byte's low 6 bits are uniform): 131.9 bits. */
-	token[0] = token_alphabet[randombytes_uniform(62)];
-	randombytes_buf(raw, sizeof raw);
+	token[0] = token_alphabet[crypto_random_below(62)];
+	crypto_random(raw, sizeof raw);
 	for (size_t i = 0; i < sizeof raw; i++)
 		token[i + 1] = token_alphabet[raw[i] & 63];
 	token[INVITE_TOKEN_LEN - 1] = '\0';
-	sodium_memzero(raw, sizeof raw);
+	crypto_memzero(raw, sizeof raw);
 }
 
 enum store_err invite_mint(struct store *s, const char *survey, const char *encounter,

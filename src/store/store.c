@@ -1,12 +1,12 @@
 /* store — see include/store.h. */
 #include "store.h"
 
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "util.h"
 
 /*
@@ -587,7 +587,7 @@ enum store_err store_secret(struct store *s, unsigned char key[32])
 		return map_rc(rc);
 
 	/* First use: make one.  A racing writer may win; then read theirs. */
-	randombytes_buf(key, 32);
+	crypto_random(key, 32);
 	st = stmt_get(s, STMT_META_PUT);
 	bind_text(st, 1, "csrf_secret");
 	sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
@@ -831,14 +831,12 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
                                   const struct answers *a, char *public_id,
                                   size_t idlen)
 {
-	unsigned char raw[16];
+	char pid[CRYPTO_B64URL_LEN(16)];
 	char now[32];
-	char *pid;
 	enum store_err e;
 	bool own = sqlite3_get_autocommit(s->db);
 
-	randombytes_buf(raw, sizeof raw);
-	pid = b64url_encode(raw, sizeof raw);
+	crypto_random_id(pid, sizeof pid, 16);
 	time_iso(now, sizeof now, time_grain(time(NULL), STORE_TIME_GRAIN));
 
 	if (own && (e = store_begin(s)) != STORE_OK)
@@ -865,7 +863,6 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
 	if (e == STORE_OK)
 		snprintf(public_id, idlen, "%s", pid);
 out:
-	free(pid);
 	return e;
 }
 

@@ -5,13 +5,13 @@
 #include "app_internal.h"
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "auth.h"
+#include "crypto.h"
 #include "csrf.h"
 #include "encounter.h"
 #include "invite.h"
@@ -104,7 +104,7 @@ void app_free(struct app *a)
 		survey_free(a->cache[i].survey);
 	}
 	store_close(a->store);
-	sodium_memzero(a->secret, sizeof a->secret);
+	crypto_memzero(a->secret, sizeof a->secret);
 	free(a);
 }
 
@@ -294,7 +294,7 @@ enum store_err app_idem_lookup(struct app *a, struct app_idem *idem)
 	enum store_err e = store_idem_get(a->store, idem->key, (long long)time(NULL), body,
 	                                  idem->public_id, sizeof idem->public_id);
 	idem->found = e == STORE_OK;
-	idem->same_body = idem->found && sodium_memcmp(body, idem->body, sizeof body) == 0;
+	idem->same_body = idem->found && crypto_equal(body, idem->body, sizeof body);
 	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
@@ -488,8 +488,8 @@ int app_etag_reply(const struct http_request *req, struct http_response *r, int 
 {
 	unsigned char h[16];
 	char tag[48];
-	crypto_generichash(h, sizeof h, (const unsigned char *)r->body.data, r->body.len, NULL, 0);
-	char *hex = b64url_encode(h, sizeof h);
+	crypto_blake2b(h, sizeof h, r->body.data, r->body.len);
+	char *hex = crypto_b64url_encode(h, sizeof h);
 	snprintf(tag, sizeof tag, "\"%s\"", hex);
 	free(hex);
 	http_header(r, "ETag", tag);

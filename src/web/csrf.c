@@ -1,25 +1,24 @@
 /* csrf — see csrf.h. */
 #include "csrf.h"
 
-#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "util.h"
 
-#define RAW_LEN (8 + 16 + crypto_auth_hmacsha256_BYTES)
+#define RAW_LEN (8 + 16 + CRYPTO_MAC_BYTES)
 
 /* The MAC over the domain tag, the survey id, the time and the nonce. */
 static void csrf_mac(const unsigned char key[32], const char *survey,
                      const unsigned char *ts_nonce, unsigned char *mac)
 {
-	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, key, 32);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)"manyi-csrf", 11);
-	crypto_auth_hmacsha256_update(&st, (const unsigned char *)survey, strlen(survey) + 1);
-	crypto_auth_hmacsha256_update(&st, ts_nonce, 24);
-	crypto_auth_hmacsha256_final(&st, mac);
+	const struct crypto_part parts[] = {
+		{"manyi-csrf", 11}, {survey, strlen(survey) + 1}, {ts_nonce, 24},
+	};
+	crypto_mac(mac, key, parts, ARRAY_SIZE(parts));
 }
 
 void csrf_make(const unsigned char key[32], const char *survey, time_t now,
@@ -29,9 +28,9 @@ void csrf_make(const unsigned char key[32], const char *survey, time_t now,
 	uint64_t t = (uint64_t)now;
 	for (int i = 0; i < 8; i++)
 		raw[i] = (unsigned char)(t >> (56 - 8 * i));
-	randombytes_buf(raw + 8, 16);
+	crypto_random(raw + 8, 16);
 	csrf_mac(key, survey, raw, raw + 24);
-	char *s = b64url_encode(raw, sizeof raw);
+	char *s = crypto_b64url_encode(raw, sizeof raw);
 	snprintf(out, outlen, "%s", s);
 	free(s);
 }
@@ -41,18 +40,18 @@ enum csrf_result csrf_check(const unsigned char key[32], const char *survey,
                             time_t now, long max_age)
 {
 	unsigned char raw[RAW_LEN + 4];
-	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	unsigned char mac[CRYPTO_MAC_BYTES];
 
 	if (form_token == NULL || cookie_token == NULL || *form_token == '\0' ||
 	    *cookie_token == '\0')
 		return CSRF_MISSING;
 	size_t n = strlen(form_token);
-	if (n != strlen(cookie_token) || sodium_memcmp(form_token, cookie_token, n) != 0)
+	if (n != strlen(cookie_token) || !crypto_equal(form_token, cookie_token, n))
 		return CSRF_MISMATCH;
-	if (n >= CSRF_TOKEN_LEN || b64url_decode(form_token, raw, sizeof raw) != RAW_LEN)
+	if (n >= CSRF_TOKEN_LEN || crypto_b64url_decode(form_token, raw, sizeof raw) != RAW_LEN)
 		return CSRF_MISMATCH;
 	csrf_mac(key, survey, raw, mac);
-	if (sodium_memcmp(mac, raw + 24, sizeof mac) != 0)
+	if (!crypto_equal(mac, raw + 24, sizeof mac))
 		return CSRF_MISMATCH;
 	uint64_t t = 0;
 	for (int i = 0; i < 8; i++)

@@ -2,7 +2,7 @@
  * csrf — tokens that tie a form post to a form page this server rendered.
  *
  * A token is base64url(issued_at[8] || nonce[16] || mac[32]) where mac is
- * HMAC-SHA-256 (libsodium crypto_auth_hmacsha256) under the server secret
+ * HMAC-SHA-256 (crypto_mac) under the server secret
  * over "manyi-csrf" || survey id || issued_at || nonce.  The page sets it in
  * a hidden field and in a SameSite=Lax, HttpOnly cookie; a post must carry
  * the same valid, unexpired token in both (signed double submit), so another

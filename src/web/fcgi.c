@@ -137,8 +137,7 @@ static void log_request(const struct http_request *req, const struct http_respon
 	if (r->aborted)
 		cJSON_AddBoolToObject(o, "aborted", true);
 	char *line = cJSON_PrintUnformatted(o);
-	if (line != NULL)
-		fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", line);
 	free(line);
 	cJSON_Delete(o);
 }
@@ -442,11 +441,34 @@ int fcgi_listen(const char *where, int backlog, char *msg, size_t n)
 	return fd;
 }
 
-unsigned fcgi_restart_delay(unsigned previous, double ran_seconds)
+static void *signal_thread(void *arg)
 {
-	if (previous == 0 || ran_seconds >= FCGI_WORKER_STABLE_SECONDS)
+	sigset_t *set = arg;
+	int sig;
+	while (sigwait(set, &sig) == 0) {
+		if (sig == SIGINT || sig == SIGTERM) {
+			fcgi_stop();
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+int fcgi_run(int listen_fd, const char *db_path, int nthreads, int queue_size)
+{
+	static sigset_t set; /* the signal thread's, for as long as the process lives */
+	pthread_t st;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_SETMASK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
 		return 1;
-	return previous >= FCGI_RESTART_DELAY_MAX / 2 ? FCGI_RESTART_DELAY_MAX : previous * 2;
+	if (fcgi_serve(listen_fd, db_path, nthreads, queue_size) != 0)
+		return FCGI_EXIT_NO_WORKERS;
+	pthread_join(st, NULL);
+	return 0;
 }
 
 int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size)

@@ -4,13 +4,13 @@
  * /api/v1/notices); see app_internal.h.
  */
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app_internal.h"
+#include "crypto.h"
 #include "encounter.h"
 #include "html.h"
 #include "qr.h"
@@ -40,13 +40,9 @@ static int idem_read(const struct http_request *req, const struct sbuf *body,
 		return 400;
 	}
 	memset(idem, 0, sizeof *idem);
-	crypto_generichash_state h;
-	crypto_generichash_init(&h, NULL, 0, sizeof idem->key);
-	crypto_generichash_update(&h, (const unsigned char *)"manyi-idempotency\x1f", 18);
-	crypto_generichash_update(&h, (const unsigned char *)k, n);
-	crypto_generichash_final(&h, idem->key, sizeof idem->key);
-	crypto_generichash(idem->body, sizeof idem->body, (const unsigned char *)body->data, body->len,
-	                   NULL, 0);
+	const struct crypto_part p[] = {{"manyi-idempotency\x1f", 18}, {k, n}};
+	crypto_blake2b_parts(idem->key, sizeof idem->key, NULL, 0, p, ARRAY_SIZE(p));
+	crypto_blake2b(idem->body, sizeof idem->body, body->data, body->len);
 	return 1;
 }
 

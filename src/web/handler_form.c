@@ -1,12 +1,12 @@
 /* handler_form — the HTML form, GET and POST /s/{survey}; see app_internal.h. */
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app_internal.h"
+#include "crypto.h"
 #include "csrf.h"
 #include "form.h"
 #include "html.h"
@@ -58,10 +58,7 @@ static int render_form(struct app *a, struct http_response *r, int status,
 	dc = choices_of(&domains);
 
 	/* Every render its own _n: the answer it gives is stored once. */
-	unsigned char raw[16];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(fc->nonce, sizeof fc->nonce, raw, sizeof raw,
-	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	crypto_random_id(fc->nonce, sizeof fc->nonce, 16);
 	struct form_view v = {
 		.survey = sv,
 		.lang = fc->lang,
@@ -276,12 +273,8 @@ int app_form_post(struct app *a, const struct http_request *req,
 	const char *n = pairs_get(&form, "_n");
 	bool has_once = n != NULL && *n != '\0' && strlen(n) < 64;
 	if (has_once) {
-		crypto_generichash_state h;
-		crypto_generichash_init(&h, NULL, 0, sizeof once);
-		crypto_generichash_update(&h, (const unsigned char *)fc.csrf, strlen(fc.csrf));
-		crypto_generichash_update(&h, (const unsigned char *)"\x1f", 1);
-		crypto_generichash_update(&h, (const unsigned char *)n, strlen(n));
-		crypto_generichash_final(&h, once, sizeof once);
+		const struct crypto_part p[] = {{fc.csrf, strlen(fc.csrf)}, {"\x1f", 1}, {n, strlen(n)}};
+		crypto_blake2b_parts(once, sizeof once, NULL, 0, p, ARRAY_SIZE(p));
 	}
 
 	/* A filled honeypot is a bot: say thanks, store nothing. */

@@ -89,8 +89,6 @@ const char *http_reason(int status)
 void http_json(struct http_response *r, int status, struct cJSON *root)
 {
 	char *text = cJSON_PrintUnformatted(root);
-	if (text == NULL)
-		abort();
 	r->status = status;
 	r->content_type = "application/json; charset=utf-8";
 	sbuf_reset(&r->body);

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "crypto.h"
+#include "util.h"
 
 /* Policy per kind: window length, free events, then slow down, then lock. */
 static const struct policy {
@@ -38,7 +40,7 @@ struct throttle {
 	size_t bytes;          /* of the mapping */
 	size_t nslots;         /* a power of two */
 	long long keygen[2];   /* generation of key[g % 2]; 0 = none */
-	unsigned char key[2][crypto_generichash_KEYBYTES];
+	unsigned char key[2][CRYPTO_BLAKE2B_KEYBYTES];
 	struct slot slot[];
 };
 
@@ -53,7 +55,7 @@ struct throttle *throttle_new(size_t slots)
 		return NULL;
 	struct throttle *t = p; /* the mapping comes zeroed */
 	pthread_mutexattr_t at;
-	if (sodium_init() < 0 || pthread_mutexattr_init(&at) != 0) {
+	if (!crypto_init() || pthread_mutexattr_init(&at) != 0) {
 		munmap(p, bytes);
 		return NULL;
 	}
@@ -76,7 +78,7 @@ void throttle_free(struct throttle *t)
 		return;
 	size_t bytes = t->bytes;
 	pthread_mutex_destroy(&t->lock);
-	sodium_memzero(t, bytes);
+	crypto_memzero(t, bytes);
 	munmap(t, bytes);
 }
 
@@ -107,7 +109,7 @@ static long long key_generation(struct throttle *t, time_t now)
 {
 	long long g = (long long)now / THROTTLE_ROTATE + 1; /* 0 means "none" */
 	if (t->keygen[g % 2] != g) {
-		randombytes_buf(t->key[g % 2], sizeof t->key[g % 2]);
+		crypto_random(t->key[g % 2], sizeof t->key[g % 2]);
 		t->keygen[g % 2] = g;
 	}
 	return g;
@@ -116,13 +118,9 @@ static long long key_generation(struct throttle *t, time_t now)
 static void make_tag(struct throttle *t, long long g, enum throttle_kind k, const char *addr,
                      unsigned char tag[TAG])
 {
-	crypto_generichash_state st;
 	unsigned char kind = (unsigned char)k;
-	crypto_generichash_init(&st, t->key[g % 2], sizeof t->key[g % 2], TAG);
-	crypto_generichash_update(&st, (const unsigned char *)"manyi-throttle", 14);
-	crypto_generichash_update(&st, &kind, 1);
-	crypto_generichash_update(&st, (const unsigned char *)addr, strlen(addr));
-	crypto_generichash_final(&st, tag, TAG);
+	const struct crypto_part parts[] = {{"manyi-throttle", 14}, {&kind, 1}, {addr, strlen(addr)}};
+	crypto_blake2b_parts(tag, TAG, t->key[g % 2], sizeof t->key[g % 2], parts, ARRAY_SIZE(parts));
 }
 
 static size_t home(const struct throttle *t, const unsigned char tag[TAG])
@@ -201,7 +199,7 @@ static struct slot *lookup(struct throttle *t, enum throttle_kind k, const char 
 			old = *o;
 			memset(o, 0, sizeof *o);
 		}
-		sodium_memzero(ptag, sizeof ptag);
+		crypto_memzero(ptag, sizeof ptag);
 	}
 	if (old.gen == 0 && !create)
 		return NULL;

@@ -21,9 +21,10 @@ declare -A may=(
 	[fieldwork]="core survey store fieldwork"
 	[stats]="core survey store stats"
 	[export]="core survey store stats export"
+	[init]="core stats init"
 	[web]="core survey store access import fieldwork stats export web"
-	[cli]="core survey store access import fieldwork stats export cli"
-	[cgi]="web"
+	[cli]="core survey store access import fieldwork stats export init cli"
+	[cgi]="web init"
 )
 
 # Where a header belongs: the layer whose folder holds its .c (or itself).
@@ -84,6 +85,26 @@ lib_room "libqrencode by qr only" '^#include <qrencode\.h>' src/web/qr.c
 lib_room "libxlsxwriter by the xlsx writer only" '^#include <xlsxwriter\.h>' src/export/export_xlsx.c
 lib_room "libreadstat by the SPSS and Stata writer only" '^#include <readstat\.h>' src/export/export_readstat.c
 lib_room "libcsv by the CSV reader only" '^#include <csv\.h>' src/import/csvin.c
+lib_room "libsodium by crypto only" '^#include <sodium\.h>' src/core/crypto.c
+lib_room "GSL by the statistics and the sampler only" '^#include <gsl/' \
+	src/stats/stats.c src/stats/stats_init.c src/fieldwork/sample.c
+
+# The programs start the libraries through manyi_init() and include neither
+# libsodium nor GSL themselves.
+found=$(grep -lE '^#include <(sodium\.h|gsl/)' cgi/*.c src/cli/*.c)
+if [ -z "$found" ]; then ok "cgi/ and src/cli/ include neither <sodium.h> nor <gsl/...>"
+else not_ok "cgi/ and src/cli/ include neither <sodium.h> nor <gsl/...>" "included by: $found"; fi
+bad=()
+for f in cgi/*.c src/cli/*.c; do
+	grep -q 'int main(' "$f" && ! grep -q 'manyi_init()' "$f" && bad+=("$f: main() without manyi_init()")
+done
+if [ ${#bad[@]} -eq 0 ]; then ok "every program starts with manyi_init()"; else not_ok "every program starts with manyi_init()" "${bad[@]}"; fi
+
+# cgi/ is start-up only: the supervisor (fork, waitpid, signals) is in the
+# library, where a unit test drives it.
+found=$(grep -lE '^[[:space:]]*[^/*[:space:]].*\<(fork|waitpid|sigwait|sigtimedwait)\(' cgi/*.c)
+if [ -z "$found" ]; then ok "cgi/ forks and waits for no process (src/web/supervise.c does)"
+else not_ok "cgi/ forks and waits for no process (src/web/supervise.c does)" "in: $found"; fi
 
 # Sizes one read can hold: no source file over 1,500 lines (the aim is
 # 800: see docs/architecture.md for the files still to be split).

@@ -8,13 +8,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -251,7 +251,7 @@ static void overloaded(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(healthz),

@@ -5,10 +5,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <string.h>
 
 #include "csrf.h"
+#include "manyi_init.h"
 
 static const unsigned char key[32] = "0123456789abcdef0123456789abcdef";
 static const unsigned char other[32] = "fedcba9876543210fedcba9876543210";
@@ -57,7 +57,7 @@ static void wrong_tokens(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(valid_token),

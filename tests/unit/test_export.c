@@ -6,13 +6,13 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "export.h"
+#include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -543,7 +543,7 @@ static void refusals(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clean_text),

@@ -7,11 +7,11 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "invite.h"
+#include "manyi_init.h"
 
 #define MANY 200000
 
@@ -64,7 +64,7 @@ static void tokens_differ(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_character_is_alphanumeric),

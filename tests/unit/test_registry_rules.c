@@ -5,13 +5,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "auth.h"
 #include "encounter.h"
+#include "manyi_init.h"
 #include "responses.h"
 #include "util.h"
 
@@ -176,7 +177,7 @@ static void key_headers(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dates),

@@ -23,8 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-
 #include "stats.h"
 #include "util.h"
 
@@ -986,6 +984,6 @@ int main(void)
 	    cmocka_unit_test(test_index_value),
 	};
 
-	gsl_set_error_handler_off();
+	stats_init();
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -5,13 +5,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -353,7 +353,7 @@ static void migration_forgets(void **state)
 
 int main(void)
 {
-	if (sodium_init() < 0)
+	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_idempotent, setup, teardown),

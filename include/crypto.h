@@ -1,0 +1,84 @@
+/*
+ * crypto — every use of libsodium, named by what it is for: random bytes and
+ * random ids, BLAKE2b hashes (of tokens, keys, bodies; keyed for the
+ * throttle), HMAC-SHA-256 (the CSRF tokens), constant-time comparison,
+ * wiping secrets, and base64url.  src/core/crypto.c is the one file that
+ * includes <sodium.h> (tests/integration/test_layers.sh holds it to that).
+ *
+ * crypto_init() must have returned true before any other function here is
+ * called (manyi_init() does it for the programs).  After that every function
+ * is thread-safe and none can fail: a misuse (an output or key length out
+ * of range, a buffer too small) is a bug and aborts the process.
+ *
+ * libsodium names its functions crypto_PRIMITIVE; the names here are kept
+ * apart from those (no crypto_hash, crypto_auth, ...), which crypto.c, seeing
+ * both, checks at compile time.
+ */
+#ifndef MANYI_CRYPTO_H
+#define MANYI_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Start libsodium; idempotent.  False when it cannot (no random source). */
+bool crypto_init(void);
+
+/* n unpredictable bytes into buf. */
+void crypto_random(void *buf, size_t n);
+/* A uniform random number in 0 .. upper-1 (upper >= 1). */
+uint32_t crypto_random_below(uint32_t upper);
+
+/* Characters (with the NUL) that base64url without padding needs for n bytes. */
+#define CRYPTO_B64URL_LEN(n) (((n) * 4 + 2) / 3 + 1)
+
+/*
+ * A fresh random id: nbytes random bytes, base64url without padding, into
+ * out (capacity cap >= CRYPTO_B64URL_LEN(nbytes)).  Used for public ids,
+ * nonces and the secrets of keys (wipe those with crypto_memzero()).
+ */
+void crypto_random_id(char *out, size_t cap, size_t nbytes);
+
+/* Base64url without padding of the n bytes at p.  Caller frees. */
+char *crypto_b64url_encode(const void *p, size_t n);
+/* Decode base64url text s into out (capacity cap); the decoded length, or
+ * -1 when s is not base64url without padding or does not fit. */
+long crypto_b64url_decode(const char *s, unsigned char *out, size_t cap);
+
+/* One piece of the input of a hash or MAC, borrowed for the call. */
+struct crypto_part {
+	const void *data;
+	size_t len;
+};
+
+#define CRYPTO_BLAKE2B_MIN 16      /* BLAKE2b output lengths allowed, bytes */
+#define CRYPTO_BLAKE2B_MAX 64
+#define CRYPTO_BLAKE2B_KEYBYTES 32 /* the key length to use for keyed hashes */
+
+/* BLAKE2b of the n bytes at data, outlen (CRYPTO_BLAKE2B_MIN..MAX) bytes into out. */
+void crypto_blake2b(void *out, size_t outlen, const void *data, size_t n);
+
+/*
+ * BLAKE2b of the concatenation of nparts parts, outlen (CRYPTO_BLAKE2B_MIN..
+ * MAX) bytes into out; keyed with key (keylen 16..64, CRYPTO_BLAKE2B_KEYBYTES
+ * is the usual) or unkeyed when key is NULL.  The same bytes as
+ * crypto_blake2b() of the concatenation when unkeyed.  Callers separate parts
+ * whose lengths vary (a domain tag first, a separator between fields).
+ */
+void crypto_blake2b_parts(void *out, size_t outlen, const void *key, size_t keylen,
+                       const struct crypto_part *parts, size_t nparts);
+
+#define CRYPTO_MAC_BYTES 32
+#define CRYPTO_MAC_KEYBYTES 32
+
+/* HMAC-SHA-256 under key of the concatenation of nparts parts. */
+void crypto_mac(unsigned char out[CRYPTO_MAC_BYTES], const unsigned char key[CRYPTO_MAC_KEYBYTES],
+                const struct crypto_part *parts, size_t nparts);
+
+/* True when the n bytes at a and b are equal, in time that depends on n only. */
+bool crypto_equal(const void *a, const void *b, size_t n);
+
+/* Overwrite n bytes at p with zeros, in a way the compiler keeps. */
+void crypto_memzero(void *p, size_t n);
+
+#endif
