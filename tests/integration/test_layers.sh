@@ -87,7 +87,7 @@ lib_room "libreadstat by the SPSS and Stata writer only" '^#include <readstat\.h
 lib_room "libcsv by the CSV reader only" '^#include <csv\.h>' src/import/csvin.c
 lib_room "libsodium by crypto only" '^#include <sodium\.h>' src/core/crypto.c
 lib_room "GSL by the statistics and the sampler only" '^#include <gsl/' \
-	src/stats/stats.c src/stats/stats_init.c src/fieldwork/sample.c
+	$(ls src/stats/stats*.c) src/fieldwork/sample.c
 
 # The programs start the libraries through manyi_init() and include neither
 # libsodium nor GSL themselves.
