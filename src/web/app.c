@@ -245,10 +245,9 @@ void app_retry_after(struct http_response *r, long seconds)
  * Resolve a token for survey, counting unknown ones against the address.
  * *throttled is set (and nothing resolved) when the address is locked out.
  */
-enum invite_state app_resolve_token(struct app *a, const struct http_request *req,
-                                       const char *survey, const char *token, time_t now,
-                                       struct invitation *inv, unsigned char hash[32],
-                                       long *throttled)
+enum invite_state app_resolve_token(struct app *a, const char *addr, const char *survey,
+                                    const char *token, time_t now, struct invitation *inv,
+                                    unsigned char hash[32], long *throttled)
 {
 	*throttled = 0;
 	enum invite_state st = invite_resolve(a->store, survey, token, now, inv, hash);
@@ -256,9 +255,9 @@ enum invite_state app_resolve_token(struct app *a, const struct http_request *re
 	 * address (carrier NAT puts many phones behind one). */
 	if (st != INVITE_UNKNOWN)
 		return st;
-	if (!throttle_allowed(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
+	if (!throttle_allowed(a->throttle, THROTTLE_BAD_TOKEN, addr, now, throttled))
 		return INVITE_UNKNOWN;
-	throttle_count(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now);
+	throttle_count(a->throttle, THROTTLE_BAD_TOKEN, addr, now);
 	return st;
 }
 
@@ -425,10 +424,77 @@ void app_errors_merge(struct answer_errors *into, const struct answer_errors *fr
 		answer_errors_add(into, from->v[i].item, from->v[i].code);
 }
 
+/* What item it takes, for a developer: 'an integer 1..5 or "na"'. */
+static void item_expects(const struct survey *sv, const struct item *it, struct sbuf *out)
+{
+	switch (it->type) {
+	case ITEM_SCALE:
+		sbuf_printf(out, "an integer 1..%d%s", sv->points, it->allow_na ? " or \"na\"" : "");
+		return;
+	case ITEM_TEXT:
+		sbuf_printf(out, "a string of at most %zu characters", it->max_length);
+		return;
+	case ITEM_CHOICE:
+	case ITEM_MULTI:
+		sbuf_printf(out, "%s", it->type == ITEM_CHOICE ? "one of " : "an array of values from ");
+		for (size_t i = 0; i < it->noptions; i++)
+			sbuf_printf(out, "%s\"%s\"", i == 0 ? "" : ", ", it->options[i].value);
+		return;
+	default:
+		sbuf_printf(out, "a value");
+	}
+}
+
+/*
+ * A message for a developer: what was wrong and what the field takes
+ * (the range, the type, the options), e.g.
+ *   legality: out of range; give an integer 1..5 or "na"
+ */
+static void error_message(const struct survey *sv, const struct answer_error *e, struct sbuf *out)
+{
+	const struct item *it = e->item != NULL ? survey_item(sv, e->item) : NULL;
+	bool context = e->item != NULL && (strcmp(e->item, "agency") == 0 || strcmp(e->item, "domain") == 0);
+	if (it == NULL && context) {
+		sbuf_printf(out, "%s: %s; without a token give a registered %s code (GET /api/v1/registry "
+		            "lists them)", e->item, e->code == ANSWER_REQUIRED ? "required" : "not registered",
+		            e->item);
+		return;
+	}
+	if (it == NULL && e->code == ANSWER_UNKNOWN_ITEM) {
+		sbuf_printf(out, "survey \"%s\" has no item \"%s\" (GET /api/v1/surveys/%s lists its items)",
+		            sv->id, e->item, sv->id);
+		return;
+	}
+	if (it == NULL || e->code == ANSWER_EMPTY || e->code == ANSWER_BAD_UTF8 ||
+	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION ||
+	    e->code == ANSWER_EXCLUSIVE) {
+		sbuf_printf(out, "%s%s%s", e->item ? e->item : "", e->item ? ": " : "",
+		            answer_err_message(e->code, LANG_EN));
+		return;
+	}
+	static const char *const what[ANSWER__MAX] = {
+		[ANSWER_REQUIRED] = "required",
+		[ANSWER_NOT_INTEGER] = "not a whole number",
+		[ANSWER_OUT_OF_RANGE] = "out of range",
+		[ANSWER_NA_NOT_ALLOWED] = "\"na\" is not allowed for this item",
+		[ANSWER_UNKNOWN_OPTION] = "not an option of this item",
+		[ANSWER_TOO_LONG] = "too long",
+		[ANSWER_MULTIPLE_VALUES] = "one value only",
+		[ANSWER_WRONG_TYPE] = "wrong JSON type",
+	};
+	sbuf_printf(out, "%s: %s; give ", it->id, what[e->code] ? what[e->code] : "invalid");
+	if (e->code == ANSWER_NA_NOT_ALLOWED)
+		sbuf_printf(out, "an integer 1..%d", sv->points);
+	else
+		item_expects(sv, it, out);
+}
+
 /* Per-field errors as a JSON array for the API. */
-cJSON *app_errors_json(const struct answer_errors *errs)
+cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs)
 {
 	cJSON *arr = cJSON_CreateArray();
+	struct sbuf msg;
+	sbuf_init(&msg);
 	for (size_t i = 0; i < errs->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		if (errs->v[i].item != NULL)
@@ -436,9 +502,13 @@ cJSON *app_errors_json(const struct answer_errors *errs)
 		else
 			cJSON_AddNullToObject(o, "field");
 		cJSON_AddStringToObject(o, "code", answer_err_code(errs->v[i].code));
-		cJSON_AddStringToObject(o, "message", answer_err_message(errs->v[i].code, LANG_EN));
+		sbuf_reset(&msg);
+		error_message(sv, &errs->v[i], &msg);
+		sbuf_add(&msg, "", 1);
+		cJSON_AddStringToObject(o, "message", msg.data);
 		cJSON_AddItemToArray(arr, o);
 	}
+	sbuf_free(&msg);
 	return arr;
 }
 

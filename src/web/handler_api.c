@@ -69,23 +69,87 @@ static int idem_reply(struct http_response *r, const struct app_idem *idem)
 	return 201;
 }
 
-/* POST /api/v1/responses */
+/* A 422 "invalid" whose one field is the token. */
+static int token_error(struct http_response *r, const char *code, const char *message)
+{
+	cJSON *f = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "field", "token");
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddStringToObject(o, "message", message);
+	cJSON_AddItemToArray(f, o);
+	http_json_error(r, 422, "invalid", "the token cannot be used; nothing was stored", f);
+	return 422;
+}
+
+/* Intake's outcome as the API's JSON reply; returns the status. */
+static int api_outcome(struct app *a, struct http_response *r, const struct intake *in,
+                       const struct intake_result *res)
+{
+	char msg[256];
+	switch (res->outcome) {
+	case INTAKE_STORED: {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", res->public_id);
+		http_json(r, 201, o);
+		return 201;
+	}
+	case INTAKE_REPLAYED:
+	case INTAKE_KEY_REUSED:
+		return idem_reply(r, in->idem);
+	case INTAKE_INVALID:
+		snprintf(msg, sizeof msg, "%zu field%s invalid; nothing was stored", res->errs.n,
+		         res->errs.n == 1 ? " is" : "s are");
+		http_json_error(r, 422, "invalid", msg, app_errors_json(in->survey, &res->errs));
+		return 422;
+	case INTAKE_FORBIDDEN:
+		http_json_error(r, 403, "forbidden", "an agency key cannot submit answers; nothing was stored",
+		                NULL);
+		return 403;
+	case INTAKE_TOKEN_UNKNOWN:
+		if (*res->token_survey != '\0') {
+			snprintf(msg, sizeof msg, "this token belongs to survey \"%s\", not \"%s\"; send it "
+			         "with \"survey\": \"%s\"", res->token_survey, in->survey->id, res->token_survey);
+			return token_error(r, "unknown_token", msg);
+		}
+		return token_error(r, "unknown_token", "no invitation with this token (a token is the 22 "
+		                   "characters after t= in the invitation's link)");
+	case INTAKE_TOKEN_EXPIRED:
+		return token_error(r, "expired_token", "this invitation has expired");
+	case INTAKE_TOKEN_USED:
+		http_json_error(r, 409, "token_used",
+		                "this encounter has already been rated; nothing was stored", NULL);
+		return 409;
+	case INTAKE_TOKEN_THROTTLED:
+		http_json_error(r, 429, "too_many_attempts",
+		                "too many wrong tokens from this address; try again later", NULL);
+		app_retry_after(r, res->retry_after);
+		return 429;
+	case INTAKE_THROTTLED:
+		http_json_error(r, 429, "too_many_answers",
+		                "too many answers without an invitation from this address; nothing was "
+		                "stored, try again later", NULL);
+		app_retry_after(r, res->retry_after);
+		return 429;
+	default:
+		return app_store_failure_json(a, r, res->outcome == INTAKE_BUSY ? res->err : STORE_ERR_SQL);
+	}
+}
+
+/* POST /api/v1/responses: parse the JSON envelope, app_intake(), reply. */
 int app_api_responses(struct app *a, const struct http_request *req,
                            struct http_response *r, const char *rest)
 {
 	struct sbuf body;
 	struct submission sub = {0};
 	struct pairs items;
-	struct answers ans = {0};
-	struct answer_errors ctx_errs = {.n = 0}, errs = {.n = 0};
-	char msg[256], public_id[64];
+	struct answer_errors type_errs = {.n = 0};
+	char msg[256];
 	const struct survey *sv;
 	int version, status;
-	struct invitation inv;
-	unsigned char hash[32];
-	bool invited = false, keyed = false;
 	struct app_idem idem;
 	int has_idem = 0;
+	struct principal p;
 
 	(void)rest;
 	sbuf_init(&body);
@@ -104,23 +168,9 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		http_json_error(r, status, status == 413 ? "too_large" : "bad_request", msg, NULL);
 		goto done;
 	}
-	/* A retry of an answer already stored gets the first answer's 201,
-	 * before any rule that the first answer itself now breaks (a used
-	 * token, the hourly limit). */
 	if ((has_idem = idem_read(req, &body, r, &idem)) == 400) {
 		status = 400;
 		goto done;
-	}
-	if (has_idem) {
-		enum store_err e = app_idem_lookup(a, &idem);
-		if (e != STORE_OK) {
-			status = app_store_failure_json(a, r, e);
-			goto done;
-		}
-		if (idem.found) {
-			status = idem_reply(r, &idem);
-			goto done;
-		}
 	}
 	if (submit_parse(body.data, body.len, &sub, msg, sizeof msg) != SUBMIT_OK) {
 		http_json_error(r, status = 400, "malformed", msg, NULL);
@@ -131,112 +181,28 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "field", "survey");
 		cJSON_AddStringToObject(o, "code", "unknown_survey");
-		cJSON_AddStringToObject(o, "message", "no survey with this id");
+		cJSON_AddStringToObject(o, "message", "no survey with this id (GET /api/v1/surveys lists them)");
 		cJSON_AddItemToArray(f, o);
 		http_json_error(r, status = 422, "invalid", "unknown survey", f);
 		goto done;
 	}
-	/*
-	 * An agency key never answers (an agency does not rate itself), with a
-	 * token or without: refused before the token is looked at, so that the
-	 * reply to an agency key never says whether one of its encounters was
-	 * rated.  An evaluator key is checked here too.
-	 */
-	if (*req->authorization != '\0') {
-		struct principal p;
-		if ((status = app_check_key(a, req, r, &p)) != 0)
-			goto done;
-		if (p.role != ROLE_EVALUATOR) {
-			http_json_error(r, status = 403, "forbidden",
-			                "an agency key cannot submit answers; nothing was stored", NULL);
-			goto done;
-		}
-		keyed = true;
-	}
-	if (sub.token != NULL) {
-		long wait;
-		enum invite_state st = app_resolve_token(a, req, sv->id, sub.token, time(NULL), &inv, hash, &wait);
-		if (wait > 0) {
-			http_json_error(r, status = 429, "too_many_attempts",
-			                "too many wrong tokens from this address; try again later", NULL);
-			app_retry_after(r, wait);
-			goto done;
-		}
-		if (st == INVITE_FAILED) {
-			status = app_store_failure_json(a, r, STORE_ERR_BUSY);
-			goto done;
-		}
-		if (st == INVITE_USED || st == INVITE_ANSWERED) {
-			http_json_error(r, status = 409, "token_used",
-			                "this encounter has already been rated; nothing was stored", NULL);
-			goto done;
-		}
-		if (st != INVITE_VALID) {
-			cJSON *f = cJSON_CreateArray();
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "field", "token");
-			cJSON_AddStringToObject(o, "code", st == INVITE_EXPIRED ? "expired_token" : "unknown_token");
-			cJSON_AddStringToObject(o, "message", st == INVITE_EXPIRED ? "this invitation has expired"
-			                                                           : "no invitation with this token");
-			cJSON_AddItemToArray(f, o);
-			http_json_error(r, status = 422, "invalid", "the token cannot be used", f);
-			goto done;
-		}
-		invited = true;
-	}
-	if (!invited) {
-		/*
-		 * An answer without an invitation is the public channel: as on the
-		 * form, at most so many an hour from one address, so that nobody
-		 * can pad an agency's ratings by script.  An app that posts for
-		 * many people from one server uses an evaluator key (checked above).
-		 */
-		long wait = 0;
-		if (!keyed && !throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL),
-		                                &wait)) {
-			http_json_error(r, status = 429, "too_many_answers",
-			                "too many answers without an invitation from this address; nothing was "
-			                "stored, try again later", NULL);
-			app_retry_after(r, wait);
-			goto done;
-		}
-		app_check_context(a, sub.agency, sub.domain, "agency", "domain", &ctx_errs);
-	}
-	submit_answers(sv, &sub, &items, &errs);
-	struct answer_errors check_errs = {.n = 0};
-	answers_check(sv, &items, false, &ans, &check_errs);
-	app_errors_merge(&errs, &check_errs);
-	app_errors_merge(&ctx_errs, &errs);
-	if (ctx_errs.n > 0) {
-		snprintf(msg, sizeof msg, "%zu field%s invalid; nothing was stored", ctx_errs.n,
-		         ctx_errs.n == 1 ? " is" : "s are");
-		http_json_error(r, status = 422, "invalid", msg, app_errors_json(&ctx_errs));
+	/* A key is checked here (401 for a bad one); intake refuses an agency's. */
+	if (*req->authorization != '\0' && (status = app_check_key(a, req, r, &p)) != 0)
 		goto done;
-	}
-
-	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash, NULL,
-	                                    has_idem ? &idem : NULL, sub.agency, sub.domain, "api", &ans,
-	                                    public_id, sizeof public_id);
-	if (e == STORE_OK && has_idem && idem.found) {
-		status = idem_reply(r, &idem);
-		goto done;
-	}
-	if (e == STORE_ERR_CONSTRAINT && invited) {
-		http_json_error(r, status = 409, "token_used",
-		                "this encounter has already been rated; nothing was stored", NULL);
-		goto done;
-	}
-	if (e != STORE_OK) {
-		status = app_store_failure_json(a, r, e);
-		goto done;
-	}
-	if (!invited && !keyed)
-		throttle_count(a->throttle, THROTTLE_PUBLIC, req->remote_addr, time(NULL));
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "id", public_id);
-	http_json(r, status = 201, o);
+	submit_answers(sv, &sub, &items, &type_errs);
+	struct intake in = {
+		.survey = sv, .version = version, .token = sub.token,
+		.agency = sub.agency, .domain = sub.domain,
+		.answers = &items, .transport_errs = &type_errs,
+		.channel = "api",
+		.principal = *req->authorization != '\0' ? &p : NULL,
+		.idem = has_idem ? &idem : NULL,
+		.addr = req->remote_addr, .now = time(NULL),
+	};
+	struct intake_result res;
+	app_intake(a, &in, &res);
+	status = api_outcome(a, r, &in, &res);
 done:
-	answers_free(&ans);
 	pairs_free(&items);
 	submission_free(&sub);
 	sbuf_free(&body);
