@@ -399,6 +399,25 @@ bool app_media_type_is(const char *ct, const char *want)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+int app_json_body(const struct http_request *req, struct http_response *r, size_t max,
+                  const char *what, struct sbuf *body)
+{
+	char msg[160];
+	int status;
+	if (!app_media_type_is(req->content_type, "application/json")) {
+		snprintf(msg, sizeof msg, "send %s as Content-Type: application/json", what);
+		http_json_error(r, 415, "unsupported_media_type", msg, NULL);
+		return 415;
+	}
+	if ((status = http_read_body(req, max, body)) != 0) {
+		if (status == 413)
+			snprintf(msg, sizeof msg, "the body is larger than %zu bytes; send fewer at a time", max);
+		http_json_error(r, status, status == 413 ? "too_large" : "bad_request",
+		                status == 413 ? msg : "the body could not be read in full", NULL);
+	}
+	return status;
+}
+
 /*
  * Check the respondent-chosen agency and domain; errors go against the
  * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
@@ -531,6 +550,23 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
 	return 0;
 }
 
+/* query without its t= parameters into out (capacity n, cut to fit). */
+static void audit_query(const char *query, char *out, size_t n)
+{
+	size_t len = 0;
+	*out = '\0';
+	for (const char *p = query; *p != '\0';) {
+		size_t part = strcspn(p, "&");
+		bool token = (part >= 2 && strncmp(p, "t=", 2) == 0) || (part == 1 && *p == 't');
+		if (!token && part > 0 && len + part + 2 < n) {
+			len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? "&" : "", (int)part, p);
+		}
+		p += part;
+		if (*p == '&')
+			p++;
+	}
+}
+
 /* See app_internal.h. */
 int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
                     struct principal *p)
@@ -541,10 +577,10 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	char action[160];
 	snprintf(action, sizeof action, "%s %.120s", req->method, req->path);
 	/* The query too: what a key asked is what an evaluator reviews when a
-	 * pattern of queries looks like differencing.  (Keyed routes never
-	 * carry invitation tokens; those travel on /s/ only.) */
+	 * pattern of queries looks like differencing; but never t=, the
+	 * invitation tokens a QR code or notice is rendered from. */
 	char detail[520];
-	snprintf(detail, sizeof detail, "%.512s", req->query);
+	audit_query(req->query, detail, sizeof detail);
 	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
 	            *detail ? detail : NULL);
 	return 0;
@@ -604,7 +640,8 @@ static const struct route {
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses},
 	{"api_export", "/api/v1/export", false, true, app_api_export, NULL},
 	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters},
-	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, NULL},
+	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, app_api_encounter_post},
+	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL},

@@ -6,7 +6,8 @@
  *
  *   app.c              set-up, shared helpers, routing, CORS, /healthz, /metrics
  *   handler_form.c     the HTML form: GET and POST /s/{survey}
- *   handler_api.c      answers, encounters, QR codes and notices (POST /api/v1/...)
+ *   handler_api.c      answers and encounters (POST /api/v1/responses, /api/v1/encounters)
+ *   handler_invite.c   invitations: minted by POST, rendered as QR codes and notices by GET
  *   handler_data.c     stats, publications, surveys and registry (GET /api/v1/...)
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *   intake.c           the one path of an answer, for the form and the API (app_intake)
@@ -226,6 +227,14 @@ int app_store_failure_json(struct app *a, struct http_response *r, enum store_er
 bool app_media_type_is(const char *ct, const char *want);
 
 /*
+ * A JSON body into body (caller-initialised), at most max bytes: 0, or the
+ * status answered (415 when it is not application/json, saying to send
+ * what so; 413 too large; 400 not read in full).
+ */
+int app_json_body(const struct http_request *req, struct http_response *r, size_t max,
+                  const char *what, struct sbuf *body);
+
+/*
  * Check the respondent-chosen agency and domain; errors go against the
  * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
  */
@@ -263,6 +272,34 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
  */
 int app_etag_reply(const struct http_request *req, struct http_response *r, int status);
 
+/*
+ * The survey an encounter is invited to, chosen once per request: the one
+ * the caller named (want: ?survey= or the body's "survey"), else the one
+ * loaded survey whose audience suits the encounter (public for a
+ * household, a citizen; enterprise for any other size).
+ */
+struct survey_pick {
+	char want[72];                  /* "" when the caller named none */
+	char id[AUDIENCE__MAX][72];     /* the audience's one survey, once found */
+};
+/*
+ * The survey for an encounter of size (NULL: not a household), or NULL
+ * after a JSON 422: unknown_survey for a named survey that is not loaded,
+ * survey_required when no loaded survey, or several, have the audience.
+ * The survey is app_survey()'s: valid until the next app_survey() call.
+ */
+const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, const char *size,
+                                       struct http_response *r);
+/*
+ * Mint a qr invitation for e (in the caller's transaction) to the survey
+ * app_invite_survey() picks, and return it as the API does: encounter_id,
+ * survey, token, url, expires_on (the last day, UTC+8) and the links that
+ * render it (qr_svg, qr_png, notice, each with ?t=TOKEN); caller owns it.
+ * NULL after a JSON error (422 for the survey, 503/500 for the store).
+ */
+struct cJSON *app_mint_json(struct app *a, struct survey_pick *pick, const struct encounter *e,
+                            time_t now, struct http_response *r);
+
 typedef int (*handler_fn)(struct app *, const struct http_request *, struct http_response *,
                           const char *rest);
 
@@ -280,6 +317,10 @@ int app_api_encounters(struct app *a, const struct http_request *req, struct htt
                      const char *rest);
 int app_api_encounter(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+int app_api_encounter_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_invitations(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest);
 int app_api_notices(struct app *a, const struct http_request *req, struct http_response *r,
                   const char *rest);
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,

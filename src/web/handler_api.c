@@ -1,7 +1,7 @@
 /*
- * handler_api — answers, encounters, QR codes and printable notices
- * (POST /api/v1/responses, /api/v1/encounters, GET .../qr.svg|png|notice,
- * /api/v1/notices); see app_internal.h.
+ * handler_api — answers and encounters (POST /api/v1/responses,
+ * /api/v1/encounters); see app_internal.h.  Invitations, their QR codes
+ * and notices are handler_invite.c's.
  */
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -13,7 +13,6 @@
 #include "app_internal.h"
 #include "encounter.h"
 #include "html.h"
-#include "qr.h"
 #include "submit.h"
 
 #define IDEM_KEY_MAX 255 /* characters of an Idempotency-Key */
@@ -155,19 +154,8 @@ int app_api_responses(struct app *a, const struct http_request *req,
 	sbuf_init(&body);
 	pairs_init(&items);
 
-	if (!app_media_type_is(req->content_type, "application/json")) {
-		http_json_error(r, status = 415, "unsupported_media_type",
-		                "send the answers as Content-Type: application/json", NULL);
+	if ((status = app_json_body(req, r, APP_JSON_MAX, "the answers", &body)) != 0)
 		goto done;
-	}
-	if ((status = http_read_body(req, APP_JSON_MAX, &body)) != 0) {
-		if (status == 413)
-			snprintf(msg, sizeof msg, "the body is larger than %d bytes", APP_JSON_MAX);
-		else
-			snprintf(msg, sizeof msg, "the body could not be read in full");
-		http_json_error(r, status, status == 413 ? "too_large" : "bad_request", msg, NULL);
-		goto done;
-	}
 	if ((has_idem = idem_read(req, &body, r, &idem)) == 400) {
 		status = 400;
 		goto done;
@@ -211,30 +199,6 @@ done:
 
 #define APP_ENCOUNTERS_MAX (4 * 1024 * 1024) /* bytes of an encounters array */
 #define APP_ENCOUNTERS_COUNT 10000          /* encounters in one request */
-#define DEFAULT_INVITE_SURVEY "enforcement-enterprise"
-#define HOUSEHOLD_INVITE_SURVEY "enforcement-public"
-
-/*
- * The survey an invitation is minted for: ?survey=; else, for an encounter
- * with a household (a citizen, size "household"), the public survey when it
- * is registered, so that a person is not asked about "your enterprise";
- * else the enterprise survey.  size may be NULL (the request's default).
- */
-static const struct survey *invite_survey(struct app *a, const struct http_request *req,
-                                          const char *size, int *version, char *id, size_t n)
-{
-	if (http_query_get(req->query, "survey", id, n))
-		return app_survey(a, id, version);
-	if (size != NULL && strcmp(size, "household") == 0) {
-		snprintf(id, n, "%s", HOUSEHOLD_INVITE_SURVEY);
-		const struct survey *sv = app_survey(a, id, version);
-		if (sv != NULL)
-			return sv;
-	}
-	snprintf(id, n, "%s", DEFAULT_INVITE_SURVEY);
-	return app_survey(a, id, version);
-}
-
 /* A JSON error naming the array index of the bad encounter. */
 static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
 {
@@ -269,22 +233,23 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 	struct principal p;
 	struct sbuf body;
 	cJSON *root = NULL, *out = NULL;
-	char sid[72], msg[512];
-	int status, version;
-	const struct survey *sv;
+	struct survey_pick pick = {0};
+	char msg[512];
+	int status;
 
 	(void)rest;
 	sbuf_init(&body);
 	if ((status = app_require_key(a, req, r, &p)) != 0 ||
-	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
+	    (status = app_query_survey(req, r, false, pick.want, sizeof pick.want)) != 0)
 		goto done;
 	if (!app_media_type_is(req->content_type, "application/json")) {
 		http_json_error(r, status = 415, "unsupported_media_type",
 		                "send the encounters as Content-Type: application/json", NULL);
 		goto done;
 	}
-	if ((sv = invite_survey(a, req, NULL, &version, sid, sizeof sid)) == NULL) {
-		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
+	/* A survey named is checked before the body is read. */
+	if (*pick.want != '\0' && app_invite_survey(a, &pick, NULL, r) == NULL) {
+		status = r->status;
 		goto done;
 	}
 	if ((status = http_read_body(req, APP_ENCOUNTERS_MAX, &body)) != 0) {
@@ -349,27 +314,17 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 422, i, msg);
 			goto rollback;
 		}
-		char token[INVITE_TOKEN_LEN], url[512], esid[72];
-		int ever;
-		const struct survey *esv = invite_survey(a, req, e.size, &ever, esid, sizeof esid);
-		if (esv == NULL)
-			esv = sv;
-		enum store_err me = invite_mint(a->store, esv->id, e.id, "qr", INVITE_DEFAULT_DAYS, now, token);
-		if (me != STORE_OK) {
-			status = app_store_failure_json(a, r, me);
+		cJSON *o = app_mint_json(a, &pick, &e, now, r);
+		if (o == NULL) {
+			status = r->status;
 			goto rollback;
 		}
-		invite_url(invite_base_url(), esv->id, token, url, sizeof url);
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "encounter_id", e.id);
-		cJSON_AddStringToObject(o, "survey", esv->id);
-		cJSON_AddStringToObject(o, "token", token);
-		cJSON_AddStringToObject(o, "url", url);
 		cJSON_AddItemToArray(out, o);
 		i++;
 	}
 	snprintf(msg, sizeof msg, "%zu encounters", i);
-	if (store_audit(a->store, p.key_id, "register encounters", sid, msg) != STORE_OK ||
+	if (store_audit(a->store, p.key_id, "register encounters", *pick.want ? pick.want : NULL, msg) !=
+	        STORE_OK ||
 	    store_commit(a->store) != STORE_OK) {
 		status = app_store_failure_json(a, r, STORE_ERR_SQL);
 		goto rollback;
@@ -384,223 +339,4 @@ done:
 	cJSON_Delete(root);
 	sbuf_free(&body);
 	return status;
-}
-
-/*
- * Load an encounter the principal may see: 0, or the status answered
- * (404 unknown, 403 another agency's).
- */
-static int visible_encounter(struct app *a, const struct principal *p, const char *id,
-                             struct http_response *r, struct encounter *e)
-{
-	if (!code_valid(id) || store_encounter_get(a->store, id, e) != STORE_OK) {
-		http_json_error(r, 404, "not_found", "no encounter with this id", NULL);
-		return 404;
-	}
-	if (p->role == ROLE_AGENCY && strcmp(e->agency, p->agency) != 0) {
-		http_json_error(r, 403, "forbidden", "this encounter belongs to another agency", NULL);
-		return 403;
-	}
-	return 0;
-}
-
-/*
- * Mint a QR invitation for e: its link into url, the last day it can be
- * used (UTC+8) into until.  0, or 503/500 after *err says which store
- * failure.
- *
- * Whether e was answered is never looked at: an agency key must not learn
- * which enterprise rated it, so an answered encounter gets the same fresh
- * token, link and page by the same work as any other.  The respondent who
- * scans it is told that the encounter was rated (the form's 409 page).
- */
-static int mint_notice(struct app *a, const struct survey *sv, const struct encounter *e,
-                       char *url, size_t n, char until[11], enum store_err *err)
-{
-	char token[INVITE_TOKEN_LEN];
-	time_t now = time(NULL);
-	if ((*err = invite_mint(a->store, sv->id, e->id, "qr", INVITE_DEFAULT_DAYS, now, token)) != STORE_OK)
-		return *err == STORE_ERR_BUSY ? 503 : 500;
-	invite_url(invite_base_url(), sv->id, token, url, n);
-	time_t last = now + (time_t)INVITE_DEFAULT_DAYS * 86400 - 1 + 8 * 3600;
-	struct tm tm;
-	gmtime_r(&last, &tm);
-	strftime(until, 11, "%Y-%m-%d", &tm);
-	return 0;
-}
-
-/* Name of code in list for language l (the code when missing). */
-static const char *name_of(const struct registry_list *list, const char *code, enum lang l)
-{
-	for (size_t i = 0; i < list->n; i++)
-		if (strcmp(list->v[i].code, code) == 0)
-			return list->v[i].name[l];
-	return code;
-}
-
-/*
- * Notices for ids (n of them): one HTML page, A6 for one, A4 sheets for
- * several.  All or nothing: an unknown or foreign id fails the request.
- */
-static int notices(struct app *a, const struct http_request *req, struct http_response *r,
-                   const struct principal *p, char **ids, size_t n)
-{
-	struct registry_list ag = {0}, dom = {0};
-	struct encounter *e = xcalloc(n, sizeof *e);
-	struct html_notice *cards = xcalloc(n, sizeof *cards);
-	char (*urls)[512] = xcalloc(n, sizeof *urls);
-	char (*until)[11] = xcalloc(n, sizeof *until);
-	struct sbuf *svgs = xcalloc(n, sizeof *svgs);
-	char sid[72];
-	int version, status = 0;
-	const struct survey *sv = invite_survey(a, req, NULL, &version, sid, sizeof sid);
-
-	for (size_t i = 0; i < n; i++)
-		sbuf_init(&svgs[i]);
-	if (sv == NULL) {
-		http_json_error(r, status = 422, "unknown_survey", "no survey with that id", NULL);
-		goto done;
-	}
-	enum store_err le;
-	if ((le = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
-	    (le = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
-		status = app_store_failure_json(a, r, le);
-		goto done;
-	}
-	if (store_begin(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if ((status = visible_encounter(a, p, ids[i], r, &e[i])) != 0)
-			goto rollback;
-		const struct survey *esv = invite_survey(a, req, e[i].size, &version, sid, sizeof sid);
-		enum store_err me = STORE_OK;
-		if (mint_notice(a, esv != NULL ? esv : sv, &e[i], urls[i], sizeof urls[i], until[i], &me) != 0) {
-			status = app_store_failure_json(a, r, me);
-			goto rollback;
-		}
-		if (!qr_svg(urls[i], true, &svgs[i])) {
-			http_json_error(r, status = 500, "qr_failed", "the QR code could not be made", NULL);
-			goto rollback;
-		}
-		for (int l = 0; l < LANG__MAX; l++) {
-			cards[i].agency[l] = name_of(&ag, e[i].agency, (enum lang)l);
-			cards[i].domain[l] = name_of(&dom, e[i].domain, (enum lang)l);
-		}
-		cards[i].date = e[i].occurred_on;
-		cards[i].until = until[i];
-		cards[i].ref = e[i].id;
-		cards[i].url = urls[i];
-		cards[i].qr_svg = svgs[i].data;
-	}
-	if (store_commit(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_SQL);
-		goto rollback;
-	}
-	r->content_type = "text/html; charset=utf-8";
-	sbuf_reset(&r->body);
-	html_notices_page(&r->body, cards, n);
-	http_header(r, "Cache-Control", "no-store");
-	status = 200;
-	goto done;
-rollback:
-	store_rollback(a->store);
-done:
-	for (size_t i = 0; i < n; i++)
-		sbuf_free(&svgs[i]);
-	free(svgs);
-	free(urls);
-	free(until);
-	free(cards);
-	free(e);
-	registry_list_free(&ag);
-	registry_list_free(&dom);
-	return status;
-}
-
-/* GET /api/v1/encounters/{id}/qr.svg | qr.png | notice */
-int app_api_encounter(struct app *a, const struct http_request *req,
-                           struct http_response *r, const char *rest)
-{
-	struct principal p;
-	struct encounter e;
-	char id[72], url[512];
-	int status, version;
-	const char *slash = strchr(rest, '/');
-
-	char sid[72];
-	if ((status = app_require_key(a, req, r, &p)) != 0 ||
-	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
-		return status;
-	if (slash == NULL || (size_t)(slash - rest) >= sizeof id) {
-		http_json_error(r, 404, "not_found", "no such route", NULL);
-		return 404;
-	}
-	memcpy(id, rest, (size_t)(slash - rest));
-	id[slash - rest] = '\0';
-	const char *what = slash + 1;
-	bool svg = strcmp(what, "qr.svg") == 0, png = strcmp(what, "qr.png") == 0;
-	if (strcmp(what, "notice") == 0) {
-		char *ids[1] = {id};
-		return notices(a, req, r, &p, ids, 1);
-	}
-	if (!svg && !png) {
-		http_json_error(r, 404, "not_found", "no such route", NULL);
-		return 404;
-	}
-	if ((status = visible_encounter(a, &p, id, r, &e)) != 0)
-		return status;
-	const struct survey *sv = invite_survey(a, req, e.size, &version, sid, sizeof sid);
-	if (sv == NULL) {
-		http_json_error(r, 422, "unknown_survey", "no survey with that id", NULL);
-		return 422;
-	}
-	char until[11];
-	enum store_err me = STORE_OK;
-	if (mint_notice(a, sv, &e, url, sizeof url, until, &me) != 0)
-		return app_store_failure_json(a, r, me);
-	sbuf_reset(&r->body);
-	if (svg ? !qr_svg(url, false, &r->body) : !qr_png(url, 8, &r->body)) {
-		http_json_error(r, 500, "internal", "cannot make the QR code", NULL);
-		return 500;
-	}
-	r->content_type = svg ? "image/svg+xml; charset=utf-8" : "image/png";
-	http_header(r, "Cache-Control", "no-store");
-	return 200;
-}
-
-/* GET /api/v1/notices?ids=E1,E2,...  printable A4 sheets of notices. */
-int app_api_notices(struct app *a, const struct http_request *req,
-                         struct http_response *r, const char *rest)
-{
-	struct principal p;
-	char list[8192], sid[72];
-	char *ids[200];
-	size_t n = 0;
-	int status;
-
-	(void)rest;
-	if ((status = app_require_key(a, req, r, &p)) != 0 ||
-	    (status = app_query_survey(req, r, false, sid, sizeof sid)) != 0)
-		return status;
-	if (!http_query_get(req->query, "ids", list, sizeof list)) {
-		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
-		return 400;
-	}
-	for (char *save = NULL, *t = strtok_r(list, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
-		if (n == ARRAY_SIZE(ids)) {
-			http_json_error(r, 400, "bad_request", "ids: at most 200 notices at a time", NULL);
-			return 400;
-		}
-		if (!code_valid(t))
-			return app_bad_param(r, "ids", "a list of encounter ids (1-64 letters, digits, '_', "
-			                               "'.' or '-') separated by commas");
-		ids[n++] = t;
-	}
-	if (n == 0) {
-		http_json_error(r, 400, "bad_request", "give ?ids=ID,ID,... (at most 200)", NULL);
-		return 400;
-	}
-	return notices(a, req, r, &p, ids, n);
 }
