@@ -52,6 +52,15 @@ enum invite_state {
 enum invite_state invite_resolve(struct store *s, const char *survey, const char *token,
                                  time_t now, struct invitation *inv, unsigned char hash[32]);
 
+/*
+ * The invitation token is, whatever its state (used, expired, its
+ * encounter answered: none of these is looked at, so that a caller that
+ * renders it does the same work either way).  STORE_ERR_NOTFOUND for a
+ * token that is no invitation (or not a token at all); another error when
+ * the database did not answer.
+ */
+enum store_err invite_lookup(struct store *s, const char *token, struct invitation *inv);
+
 /* "{base}/s/{survey}?t={token}" into out. */
 void invite_url(const char *base, const char *survey, const char *token, char *out, size_t n);
 

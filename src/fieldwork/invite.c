@@ -1,6 +1,7 @@
 /* invite — see include/invite.h. */
 #include "invite.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,18 +43,35 @@ enum store_err invite_mint(struct store *s, const char *survey, const char *enco
 	                            (long long)now + (long long)days * 86400);
 }
 
-enum invite_state invite_resolve(struct store *s, const char *survey, const char *token,
-                                 time_t now, struct invitation *inv, unsigned char hash[32])
+/* 22 characters of the base64url alphabet? */
+static bool token_shaped(const char *token)
 {
 	size_t n = strlen(token);
 	if (n != INVITE_TOKEN_LEN - 1)
-		return INVITE_UNKNOWN;
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = token[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_'))
-			return INVITE_UNKNOWN;
+			return false;
 	}
+	return true;
+}
+
+enum store_err invite_lookup(struct store *s, const char *token, struct invitation *inv)
+{
+	unsigned char hash[32];
+	if (!token_shaped(token))
+		return STORE_ERR_NOTFOUND;
+	token_hash(token, hash);
+	return store_invitation_get(s, hash, inv);
+}
+
+enum invite_state invite_resolve(struct store *s, const char *survey, const char *token,
+                                 time_t now, struct invitation *inv, unsigned char hash[32])
+{
+	if (!token_shaped(token))
+		return INVITE_UNKNOWN;
 	token_hash(token, hash);
 	enum store_err e = store_invitation_get(s, hash, inv);
 	if (e != STORE_OK && e != STORE_ERR_NOTFOUND)

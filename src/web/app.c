@@ -245,10 +245,9 @@ void app_retry_after(struct http_response *r, long seconds)
  * Resolve a token for survey, counting unknown ones against the address.
  * *throttled is set (and nothing resolved) when the address is locked out.
  */
-enum invite_state app_resolve_token(struct app *a, const struct http_request *req,
-                                       const char *survey, const char *token, time_t now,
-                                       struct invitation *inv, unsigned char hash[32],
-                                       long *throttled)
+enum invite_state app_resolve_token(struct app *a, const char *addr, const char *survey,
+                                    const char *token, time_t now, struct invitation *inv,
+                                    unsigned char hash[32], long *throttled)
 {
 	*throttled = 0;
 	enum invite_state st = invite_resolve(a->store, survey, token, now, inv, hash);
@@ -256,9 +255,9 @@ enum invite_state app_resolve_token(struct app *a, const struct http_request *re
 	 * address (carrier NAT puts many phones behind one). */
 	if (st != INVITE_UNKNOWN)
 		return st;
-	if (!throttle_allowed(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now, throttled))
+	if (!throttle_allowed(a->throttle, THROTTLE_BAD_TOKEN, addr, now, throttled))
 		return INVITE_UNKNOWN;
-	throttle_count(a->throttle, THROTTLE_BAD_TOKEN, req->remote_addr, now);
+	throttle_count(a->throttle, THROTTLE_BAD_TOKEN, addr, now);
 	return st;
 }
 
@@ -400,6 +399,25 @@ bool app_media_type_is(const char *ct, const char *want)
 	return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+int app_json_body(const struct http_request *req, struct http_response *r, size_t max,
+                  const char *what, struct sbuf *body)
+{
+	char msg[160];
+	int status;
+	if (!app_media_type_is(req->content_type, "application/json")) {
+		snprintf(msg, sizeof msg, "send %s as Content-Type: application/json", what);
+		http_json_error(r, 415, "unsupported_media_type", msg, NULL);
+		return 415;
+	}
+	if ((status = http_read_body(req, max, body)) != 0) {
+		if (status == 413)
+			snprintf(msg, sizeof msg, "the body is larger than %zu bytes; send fewer at a time", max);
+		http_json_error(r, status, status == 413 ? "too_large" : "bad_request",
+		                status == 413 ? msg : "the body could not be read in full", NULL);
+	}
+	return status;
+}
+
 /*
  * Check the respondent-chosen agency and domain; errors go against the
  * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
@@ -425,10 +443,77 @@ void app_errors_merge(struct answer_errors *into, const struct answer_errors *fr
 		answer_errors_add(into, from->v[i].item, from->v[i].code);
 }
 
+/* What item it takes, for a developer: 'an integer 1..5 or "na"'. */
+static void item_expects(const struct survey *sv, const struct item *it, struct sbuf *out)
+{
+	switch (it->type) {
+	case ITEM_SCALE:
+		sbuf_printf(out, "an integer 1..%d%s", sv->points, it->allow_na ? " or \"na\"" : "");
+		return;
+	case ITEM_TEXT:
+		sbuf_printf(out, "a string of at most %zu characters", it->max_length);
+		return;
+	case ITEM_CHOICE:
+	case ITEM_MULTI:
+		sbuf_printf(out, "%s", it->type == ITEM_CHOICE ? "one of " : "an array of values from ");
+		for (size_t i = 0; i < it->noptions; i++)
+			sbuf_printf(out, "%s\"%s\"", i == 0 ? "" : ", ", it->options[i].value);
+		return;
+	default:
+		sbuf_printf(out, "a value");
+	}
+}
+
+/*
+ * A message for a developer: what was wrong and what the field takes
+ * (the range, the type, the options), e.g.
+ *   legality: out of range; give an integer 1..5 or "na"
+ */
+static void error_message(const struct survey *sv, const struct answer_error *e, struct sbuf *out)
+{
+	const struct item *it = e->item != NULL ? survey_item(sv, e->item) : NULL;
+	bool context = e->item != NULL && (strcmp(e->item, "agency") == 0 || strcmp(e->item, "domain") == 0);
+	if (it == NULL && context) {
+		sbuf_printf(out, "%s: %s; without a token give a registered %s code (GET /api/v1/registry "
+		            "lists them)", e->item, e->code == ANSWER_REQUIRED ? "required" : "not registered",
+		            e->item);
+		return;
+	}
+	if (it == NULL && e->code == ANSWER_UNKNOWN_ITEM) {
+		sbuf_printf(out, "survey \"%s\" has no item \"%s\" (GET /api/v1/surveys/%s lists its items)",
+		            sv->id, e->item, sv->id);
+		return;
+	}
+	if (it == NULL || e->code == ANSWER_EMPTY || e->code == ANSWER_BAD_UTF8 ||
+	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION ||
+	    e->code == ANSWER_EXCLUSIVE) {
+		sbuf_printf(out, "%s%s%s", e->item ? e->item : "", e->item ? ": " : "",
+		            answer_err_message(e->code, LANG_EN));
+		return;
+	}
+	static const char *const what[ANSWER__MAX] = {
+		[ANSWER_REQUIRED] = "required",
+		[ANSWER_NOT_INTEGER] = "not a whole number",
+		[ANSWER_OUT_OF_RANGE] = "out of range",
+		[ANSWER_NA_NOT_ALLOWED] = "\"na\" is not allowed for this item",
+		[ANSWER_UNKNOWN_OPTION] = "not an option of this item",
+		[ANSWER_TOO_LONG] = "too long",
+		[ANSWER_MULTIPLE_VALUES] = "one value only",
+		[ANSWER_WRONG_TYPE] = "wrong JSON type",
+	};
+	sbuf_printf(out, "%s: %s; give ", it->id, what[e->code] ? what[e->code] : "invalid");
+	if (e->code == ANSWER_NA_NOT_ALLOWED)
+		sbuf_printf(out, "an integer 1..%d", sv->points);
+	else
+		item_expects(sv, it, out);
+}
+
 /* Per-field errors as a JSON array for the API. */
-cJSON *app_errors_json(const struct answer_errors *errs)
+cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs)
 {
 	cJSON *arr = cJSON_CreateArray();
+	struct sbuf msg;
+	sbuf_init(&msg);
 	for (size_t i = 0; i < errs->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		if (errs->v[i].item != NULL)
@@ -436,9 +521,13 @@ cJSON *app_errors_json(const struct answer_errors *errs)
 		else
 			cJSON_AddNullToObject(o, "field");
 		cJSON_AddStringToObject(o, "code", answer_err_code(errs->v[i].code));
-		cJSON_AddStringToObject(o, "message", answer_err_message(errs->v[i].code, LANG_EN));
+		sbuf_reset(&msg);
+		error_message(sv, &errs->v[i], &msg);
+		sbuf_add(&msg, "", 1);
+		cJSON_AddStringToObject(o, "message", msg.data);
 		cJSON_AddItemToArray(arr, o);
 	}
+	sbuf_free(&msg);
 	return arr;
 }
 
@@ -461,6 +550,23 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
 	return 0;
 }
 
+/* query without its t= parameters into out (capacity n, cut to fit). */
+static void audit_query(const char *query, char *out, size_t n)
+{
+	size_t len = 0;
+	*out = '\0';
+	for (const char *p = query; *p != '\0';) {
+		size_t part = strcspn(p, "&");
+		bool token = (part >= 2 && strncmp(p, "t=", 2) == 0) || (part == 1 && *p == 't');
+		if (!token && part > 0 && len + part + 2 < n) {
+			len += (size_t)snprintf(out + len, n - len, "%s%.*s", len ? "&" : "", (int)part, p);
+		}
+		p += part;
+		if (*p == '&')
+			p++;
+	}
+}
+
 /* See app_internal.h. */
 int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
                     struct principal *p)
@@ -471,10 +577,10 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	char action[160];
 	snprintf(action, sizeof action, "%s %.120s", req->method, req->path);
 	/* The query too: what a key asked is what an evaluator reviews when a
-	 * pattern of queries looks like differencing.  (Keyed routes never
-	 * carry invitation tokens; those travel on /s/ only.) */
+	 * pattern of queries looks like differencing; but never t=, the
+	 * invitation tokens a QR code or notice is rendered from. */
 	char detail[520];
-	snprintf(detail, sizeof detail, "%.512s", req->query);
+	audit_query(req->query, detail, sizeof detail);
 	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
 	            *detail ? detail : NULL);
 	return 0;
@@ -534,7 +640,8 @@ static const struct route {
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses},
 	{"api_export", "/api/v1/export", false, true, app_api_export, NULL},
 	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters},
-	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, NULL},
+	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, app_api_encounter_post},
+	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL},

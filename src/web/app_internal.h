@@ -6,9 +6,11 @@
  *
  *   app.c              set-up, shared helpers, routing, CORS, /healthz, /metrics
  *   handler_form.c     the HTML form: GET and POST /s/{survey}
- *   handler_api.c      answers, encounters, QR codes and notices (POST /api/v1/...)
+ *   handler_api.c      answers and encounters (POST /api/v1/responses, /api/v1/encounters)
+ *   handler_invite.c   invitations: minted by POST, rendered as QR codes and notices by GET
  *   handler_data.c     stats, publications, surveys and registry (GET /api/v1/...)
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
+ *   intake.c           the one path of an answer, for the form and the API (app_intake)
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
  * path after the route's prefix.
@@ -116,10 +118,9 @@ void app_retry_after(struct http_response *r, long seconds);
  * A known token is always resolved; an unknown one from an address locked
  * out sets *throttled.
  */
-enum invite_state app_resolve_token(struct app *a, const struct http_request *req,
-                                       const char *survey, const char *token, time_t now,
-                                       struct invitation *inv, unsigned char hash[32],
-                                       long *throttled);
+enum invite_state app_resolve_token(struct app *a, const char *addr, const char *survey,
+                                    const char *token, time_t now, struct invitation *inv,
+                                    unsigned char hash[32], long *throttled);
 
 /* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
 char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l);
@@ -154,6 +155,68 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
  */
 enum store_err app_idem_lookup(struct app *a, struct app_idem *idem);
 
+/*
+ * intake (intake.c) — the one path of an answer, whatever its transport:
+ * the Idempotency-Key, the agency-key refusal, the token (or the public
+ * channel's hourly limit), the respondent's context, the survey's rules,
+ * the store, the throttle's count.  The form (handler_form.c) and the JSON
+ * API (handler_api.c) parse their transport into struct intake, call
+ * app_intake() and render its outcome, as a page or as JSON.
+ *
+ * Everything in struct intake is borrowed for the call.
+ */
+struct intake {
+	const struct survey *survey;   /* from app_survey() */
+	int version;
+	const char *token;             /* the invitation's token, or NULL/"" for the public channel */
+	const char *agency, *domain;   /* the public channel's context (ignored with a token) */
+	const char *agency_field;      /* the names its errors go under: "agency" when NULL */
+	const char *domain_field;      /* ... "domain" when NULL */
+	const struct pairs *answers;   /* item id → value, as answers_check() takes them */
+	const struct answer_errors *transport_errs; /* found while parsing (wrong JSON types), or NULL */
+	bool ignore_unknown;           /* keys that name no item are not errors (the form's own fields) */
+	const char *channel;           /* "web", "api": recorded for the public channel */
+	const struct principal *principal; /* the request's key, or NULL: an agency key is refused,
+	                                    * an evaluator's is not held to the hourly limit */
+	struct app_idem *idem;         /* the Idempotency-Key's hashes, or NULL; filled in */
+	const unsigned char *once;     /* the form render's mark (32 bytes), or NULL */
+	const char *addr;              /* the client's address, for the throttles only */
+	time_t now;
+};
+
+enum intake_outcome {
+	INTAKE_STORED,         /* stored: public_id */
+	INTAKE_REPLAYED,       /* the Idempotency-Key's answer, same body: public_id, nothing stored */
+	INTAKE_KEY_REUSED,     /* the Idempotency-Key was used for another body: nothing stored */
+	INTAKE_REPEATED,       /* the form render (once) was answered already: the first stands */
+	INTAKE_INVALID,        /* errs names each field */
+	INTAKE_FORBIDDEN,      /* an agency key: it does not rate itself */
+	INTAKE_TOKEN_UNKNOWN,  /* token_survey names the survey it belongs to, when another */
+	INTAKE_TOKEN_EXPIRED,
+	INTAKE_TOKEN_USED,     /* this token was used, or the encounter was answered */
+	INTAKE_TOKEN_THROTTLED,/* too many wrong tokens from the address: retry_after */
+	INTAKE_THROTTLED,      /* the public channel's hourly limit: retry_after */
+	INTAKE_BUSY,           /* the database is busy (err): nothing stored, try again */
+	INTAKE_FAILED,         /* our fault (err): nothing stored */
+	INTAKE__MAX
+};
+
+struct intake_result {
+	enum intake_outcome outcome;
+	struct answer_errors errs;     /* INTAKE_INVALID: items borrowed from the survey and pairs */
+	long retry_after;              /* the throttled outcomes: seconds */
+	enum store_err err;            /* INTAKE_BUSY, INTAKE_FAILED: for app_store_failure_*() */
+	bool invited;                  /* the token is valid: encounter and inv describe it */
+	struct encounter encounter;
+	struct invitation inv;
+	unsigned char hash[32];
+	char token_survey[65];         /* INTAKE_TOKEN_UNKNOWN: the token's survey, or "" */
+	char public_id[64];            /* INTAKE_STORED, INTAKE_REPLAYED */
+};
+
+/* Take one answer described by in; res says what happened (see above). */
+void app_intake(struct app *a, const struct intake *in, struct intake_result *res);
+
 /* Map a store failure to a page; logs the detail. */
 int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
                               enum store_err e);
@@ -162,6 +225,14 @@ int app_store_failure_json(struct app *a, struct http_response *r, enum store_er
 
 /* Has the content type this media type (ignoring parameters)? */
 bool app_media_type_is(const char *ct, const char *want);
+
+/*
+ * A JSON body into body (caller-initialised), at most max bytes: 0, or the
+ * status answered (415 when it is not application/json, saying to send
+ * what so; 413 too large; 400 not read in full).
+ */
+int app_json_body(const struct http_request *req, struct http_response *r, size_t max,
+                  const char *what, struct sbuf *body);
 
 /*
  * Check the respondent-chosen agency and domain; errors go against the
@@ -174,8 +245,12 @@ void app_check_context(struct app *a, const char *agency, const char *domain,
 /* Merge b's errors after a's (a's first, one per item). */
 void app_errors_merge(struct answer_errors *into, const struct answer_errors *from);
 
-/* Per-field errors as a JSON array for the API. */
-struct cJSON *app_errors_json(const struct answer_errors *errs);
+/*
+ * Per-field errors of an answer to sv as a JSON array for the API: each
+ * {"field", "code", "message"}, the message saying what the field takes
+ * (the range, the type, the options).
+ */
+struct cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs);
 
 /*
  * Check the Authorization header.  Returns 0 with *p filled, or the status
@@ -197,6 +272,34 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
  */
 int app_etag_reply(const struct http_request *req, struct http_response *r, int status);
 
+/*
+ * The survey an encounter is invited to, chosen once per request: the one
+ * the caller named (want: ?survey= or the body's "survey"), else the one
+ * loaded survey whose audience suits the encounter (public for a
+ * household, a citizen; enterprise for any other size).
+ */
+struct survey_pick {
+	char want[72];                  /* "" when the caller named none */
+	char id[AUDIENCE__MAX][72];     /* the audience's one survey, once found */
+};
+/*
+ * The survey for an encounter of size (NULL: not a household), or NULL
+ * after a JSON 422: unknown_survey for a named survey that is not loaded,
+ * survey_required when no loaded survey, or several, have the audience.
+ * The survey is app_survey()'s: valid until the next app_survey() call.
+ */
+const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, const char *size,
+                                       struct http_response *r);
+/*
+ * Mint a qr invitation for e (in the caller's transaction) to the survey
+ * app_invite_survey() picks, and return it as the API does: encounter_id,
+ * survey, token, url, expires_on (the last day, UTC+8) and the links that
+ * render it (qr_svg, qr_png, notice, each with ?t=TOKEN); caller owns it.
+ * NULL after a JSON error (422 for the survey, 503/500 for the store).
+ */
+struct cJSON *app_mint_json(struct app *a, struct survey_pick *pick, const struct encounter *e,
+                            time_t now, struct http_response *r);
+
 typedef int (*handler_fn)(struct app *, const struct http_request *, struct http_response *,
                           const char *rest);
 
@@ -214,6 +317,10 @@ int app_api_encounters(struct app *a, const struct http_request *req, struct htt
                      const char *rest);
 int app_api_encounter(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+int app_api_encounter_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_invitations(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest);
 int app_api_notices(struct app *a, const struct http_request *req, struct http_response *r,
                   const char *rest);
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,

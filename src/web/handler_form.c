@@ -150,7 +150,8 @@ int app_form_get(struct app *a, const struct http_request *req,
 		unsigned char hash[32];
 		struct encounter e;
 		long wait;
-		enum invite_state st = app_resolve_token(a, req, id, token, time(NULL), &inv, hash, &wait);
+		enum invite_state st = app_resolve_token(a, req->remote_addr, id, token, time(NULL), &inv,
+		                                         hash, &wait);
 		if (wait > 0) {
 			app_page(r, 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
 			app_retry_after(r, wait);
@@ -177,23 +178,107 @@ int app_form_get(struct app *a, const struct http_request *req,
 	return status;
 }
 
-/* POST /s/{survey} */
+/* A form's answer turned away or stored: the page for intake's outcome. */
+static int form_outcome(struct app *a, struct http_response *r, const struct survey *sv,
+                        struct form_ctx *fc, const struct pairs *form,
+                        const struct intake_result *res)
+{
+	switch (res->outcome) {
+	case INTAKE_STORED:
+	case INTAKE_REPEATED: /* this page was answered a moment ago: the first answer stands */
+		break;
+	case INTAKE_INVALID:
+		return render_form(a, r, 422, sv, fc, form, &res->errs, NULL);
+	case INTAKE_THROTTLED: {
+		/* The form again, answers kept, with the reason: nothing typed is lost. */
+		int status = render_form(a, r, 429, sv, fc, form, NULL, app_msgs[MSG_SLOW_PUBLIC][fc->lang]);
+		app_retry_after(r, res->retry_after);
+		return status;
+	}
+	case INTAKE_TOKEN_THROTTLED:
+		app_page(r, 429, fc->lang, MSG_SLOW_TITLE, MSG_SLOW);
+		app_retry_after(r, res->retry_after);
+		return 429;
+	case INTAKE_TOKEN_USED:
+		return app_invite_page(r, fc->lang, INVITE_USED);
+	case INTAKE_TOKEN_EXPIRED:
+		return app_invite_page(r, fc->lang, INVITE_EXPIRED);
+	case INTAKE_TOKEN_UNKNOWN:
+		return app_invite_page(r, fc->lang, INVITE_UNKNOWN);
+	default: /* busy or failed; the form sends no key and no Idempotency-Key */
+		return app_store_failure_page(a, r, fc->lang, res->outcome == INTAKE_BUSY ? res->err
+		                                                                          : STORE_ERR_SQL);
+	}
+	char location[160];
+	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", fc->survey_id, lang_code(fc->lang));
+	r->status = 303;
+	http_header(r, "Location", location);
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_thanks_page(&r->body, sv, fc->lang);
+	return 303;
+}
+
+/*
+ * The render an answer comes from (_n, within this browser's CSRF token)
+ * as a hash into once: a double tap, or the same page sent again, stores
+ * one answer.  False without a usable _n.
+ */
+static bool form_once(const struct form_ctx *fc, const struct pairs *form, unsigned char once[32])
+{
+	const char *n = pairs_get(form, "_n");
+	if (n == NULL || *n == '\0' || strlen(n) >= 64)
+		return false;
+	const struct crypto_part p[] = {{fc->csrf, strlen(fc->csrf)}, {"\x1f", 1}, {n, strlen(n)}};
+	crypto_blake2b_parts(once, 32, NULL, 0, p, ARRAY_SIZE(p));
+	return true;
+}
+
+/*
+ * The CSRF check of the public form, before anything of a forged post is
+ * validated: true with fc->csrf set, or false after the 403 form (values
+ * kept) into *status.  An invitation's token is the capability (one
+ * answer per encounter), so a forged post cannot use it without knowing
+ * it and no cookie is needed: a form left open past the CSRF lifetime, or
+ * a browser without cookies, still answers.
+ */
+static bool form_csrf(struct app *a, const struct http_request *req, struct http_response *r,
+                      const struct survey *sv, struct form_ctx *fc, const struct pairs *form,
+                      bool invited, time_t now, int *status)
+{
+	char cookie[CSRF_TOKEN_LEN];
+	const char *posted = pairs_get(form, "_csrf");
+	bool have_cookie = cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie);
+	enum csrf_result cr = invited ? CSRF_VALID
+	                              : csrf_check(a->secret, fc->survey_id, posted,
+	                                           have_cookie ? cookie : NULL, now, CSRF_MAX_AGE);
+	if (cr != CSRF_VALID) {
+		csrf_make(a->secret, fc->survey_id, now, fc->csrf, sizeof fc->csrf);
+		*status = render_form(a, r, 403, sv, fc, form, NULL,
+		                      app_msgs[cr == CSRF_EXPIRED ? MSG_CSRF_EXPIRED
+		                               : have_cookie  ? MSG_CSRF_MISSING
+		                                              : MSG_CSRF_NO_COOKIE][fc->lang]);
+		return false;
+	}
+	if (invited && (posted == NULL || strlen(posted) >= sizeof fc->csrf))
+		csrf_make(a->secret, fc->survey_id, now, fc->csrf, sizeof fc->csrf);
+	else
+		snprintf(fc->csrf, sizeof fc->csrf, "%s", posted);
+	return true;
+}
+
+/* POST /s/{survey}: parse the urlencoded form, app_intake(), render. */
 int app_form_post(struct app *a, const struct http_request *req,
                        struct http_response *r, const char *rest)
 {
 	struct form_ctx fc = {.lang = app_query_lang(req->query), .https = req->https};
 	struct sbuf body;
 	struct pairs form, items;
-	struct answers ans = {0};
-	struct answer_errors ctx_errs = {.n = 0}, errs = {.n = 0};
-	char id[72], cookie[CSRF_TOKEN_LEN], public_id[64];
+	char id[72];
 	const struct survey *sv;
 	const char *v;
 	bool thanks;
 	int version, status;
-	struct invitation inv;
-	unsigned char hash[32];
-	bool invited = false;
 	char *context = NULL;
 
 	sbuf_init(&body);
@@ -225,113 +310,43 @@ int app_form_post(struct app *a, const struct http_request *req,
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
 
 	time_t now = time(NULL);
-	/*
-	 * An invitation: the encounter gives the context, and the token is the
-	 * capability (one answer per encounter), so a forged post cannot use
-	 * it without knowing it and no cookie is needed.  A form left open
-	 * past the CSRF lifetime, or a browser without cookies, still answers.
-	 */
-	if ((v = pairs_get(&form, "_t")) != NULL && *v != '\0') {
-		struct encounter e;
-		long wait;
-		enum invite_state st = app_resolve_token(a, req, id, v, now, &inv, hash, &wait);
-		if (wait > 0) {
-			app_page(r, status = 429, fc.lang, MSG_SLOW_TITLE, MSG_SLOW);
-			app_retry_after(r, wait);
-			goto done;
-		}
-		if (st != INVITE_VALID || store_encounter_get(a->store, inv.encounter, &e) != STORE_OK) {
-			status = app_invite_page(r, fc.lang, st == INVITE_VALID ? INVITE_UNKNOWN : st);
-			goto done;
-		}
-		invited = true;
-		snprintf(fc.token, sizeof fc.token, "%.22s", v);
-		fc.context = context = app_encounter_context(a, &e, fc.lang);
-	}
-
-	/* The public form: CSRF before anything of a forged post is validated. */
-	const char *posted = pairs_get(&form, "_csrf");
-	bool have_cookie = cookie_get(req->cookie, CSRF_COOKIE, cookie, sizeof cookie);
-	enum csrf_result cr = invited ? CSRF_VALID
-	                              : csrf_check(a->secret, id, posted, have_cookie ? cookie : NULL,
-	                                           now, CSRF_MAX_AGE);
-	if (cr != CSRF_VALID) {
-		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
-		status = render_form(a, r, 403, sv, &fc, &form, NULL,
-		                     app_msgs[cr == CSRF_EXPIRED ? MSG_CSRF_EXPIRED
-		                              : have_cookie  ? MSG_CSRF_MISSING
-		                                             : MSG_CSRF_NO_COOKIE][fc.lang]);
+	const char *token = pairs_get(&form, "_t");
+	bool invited = token != NULL && *token != '\0';
+	if (!form_csrf(a, req, r, sv, &fc, &form, invited, now, &status))
 		goto done;
-	}
-	if (invited && (posted == NULL || strlen(posted) >= sizeof fc.csrf))
-		csrf_make(a->secret, id, now, fc.csrf, sizeof fc.csrf);
-	else
-		snprintf(fc.csrf, sizeof fc.csrf, "%s", posted);
-	/* The render this answer comes from (_n, within this browser's CSRF
-	 * token): a double tap, or the same page sent again, stores one answer. */
 	unsigned char once[32];
-	const char *n = pairs_get(&form, "_n");
-	bool has_once = n != NULL && *n != '\0' && strlen(n) < 64;
-	if (has_once) {
-		const struct crypto_part p[] = {{fc.csrf, strlen(fc.csrf)}, {"\x1f", 1}, {n, strlen(n)}};
-		crypto_blake2b_parts(once, sizeof once, NULL, 0, p, ARRAY_SIZE(p));
-	}
+	bool has_once = form_once(&fc, &form, once);
 
 	/* A filled honeypot is a bot: say thanks, store nothing. */
+	struct intake_result res;
 	if ((v = pairs_get(&form, "_hp")) != NULL && *v != '\0') {
 		metrics_reject(REJECT_HONEYPOT);
-		goto stored;
-	}
-	long wait = 0;
-	if (!invited && !throttle_allowed(a->throttle, THROTTLE_PUBLIC, req->remote_addr, now, &wait)) {
-		/* The form again, answers kept, with the reason: nothing typed is lost. */
-		status = render_form(a, r, 429, sv, &fc, &form, NULL, app_msgs[MSG_SLOW_PUBLIC][fc.lang]);
-		app_retry_after(r, wait);
+		res.outcome = INTAKE_STORED;
+		status = form_outcome(a, r, sv, &fc, &form, &res);
 		goto done;
 	}
-
 	for (size_t i = 0; i < form.n; i++)
 		if (form.v[i].key[0] != '_')
 			pairs_add(&items, form.v[i].key, form.v[i].value);
-	const char *agency = pairs_get(&form, "_agency");
-	const char *domain = pairs_get(&form, "_domain");
-	if (!invited)
-		app_check_context(a, agency, domain, "_agency", "_domain", &ctx_errs);
-	/* A field the survey no longer has (a form opened before a new version
-	 * was loaded) is ignored, not held against the respondent. */
-	answers_check(sv, &items, true, &ans, &errs);
-	app_errors_merge(&ctx_errs, &errs);
-	if (ctx_errs.n > 0) {
-		status = render_form(a, r, 422, sv, &fc, &form, &ctx_errs, NULL);
-		goto done;
+	struct intake in = {
+		.survey = sv, .version = version, .token = token,
+		.agency = pairs_get(&form, "_agency"), .domain = pairs_get(&form, "_domain"),
+		.agency_field = "_agency", .domain_field = "_domain",
+		.answers = &items,
+		/* A field the survey no longer has (a form opened before a new
+		 * version was loaded) is ignored, not held against the respondent. */
+		.ignore_unknown = true,
+		.channel = "web", .once = has_once ? once : NULL,
+		.addr = req->remote_addr, .now = now,
+	};
+	app_intake(a, &in, &res);
+	if (res.invited) {
+		snprintf(fc.token, sizeof fc.token, "%.22s", token);
+		fc.context = context = app_encounter_context(a, &res.encounter, fc.lang);
 	}
-
-	enum store_err e = app_store_answer(a, sv, version, invited ? &inv : NULL, hash,
-	                                    !invited && has_once ? once : NULL, NULL, agency, domain,
-	                                "web", &ans, public_id, sizeof public_id);
-	if (e == STORE_ERR_CONSTRAINT && invited) {
-		status = app_invite_page(r, fc.lang, INVITE_USED);
-		goto done;
-	}
-	if (e == STORE_ERR_CONSTRAINT)
-		goto stored; /* this page was answered a moment ago: the first answer stands */
-	if (e != STORE_OK) {
-		status = app_store_failure_page(a, r, fc.lang, e);
-		goto done;
-	}
-	if (!invited)
-		throttle_count(a->throttle, THROTTLE_PUBLIC, req->remote_addr, now);
-stored:;
-	char location[160];
-	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", id, lang_code(fc.lang));
-	r->status = status = 303;
-	http_header(r, "Location", location);
-	r->content_type = "text/html; charset=utf-8";
-	sbuf_reset(&r->body);
-	html_thanks_page(&r->body, sv, fc.lang);
+	status = form_outcome(a, r, sv, &fc, &form, &res);
 done:
 	free(context);
-	answers_free(&ans);
 	pairs_free(&items);
 	pairs_free(&form);
 	sbuf_free(&body);

@@ -3,11 +3,12 @@
 # enterprises it inspected; if any route it can call answered differently
 # for an encounter that has been rated, it could probe each one.  Two
 # encounters of one agency, one answered through its token: every route an
-# agency key can call (and the QR and notice routes for an evaluator key,
-# which behave the same for simplicity) is asked for both, and the two
-# replies must agree in status, header names and body shape, and must do
-# the same work (one fresh invitation each).  Only the respondent who opens
-# a link of the answered encounter is told it was rated.
+# agency key can call (and the invitation, QR and notice routes for an
+# evaluator key, which behave the same for simplicity) is asked for both,
+# and the two replies must agree in status, header names and body shape,
+# and must do the same work (one fresh invitation each for a mint, none for
+# a GET or HEAD that renders one).  Only the respondent who opens a link of
+# the answered encounter is told it was rated.
 . "$(dirname "$0")/lib.sh"
 it_start
 
@@ -28,7 +29,8 @@ req POST /api/v1/responses -H 'Content-Type: application/json' \
 eq "$A is answered through its token" "$STATUS" 201
 eq "and only $A" "$(sql "SELECT group_concat(encounter_id) FROM response")" "$A"
 
-# probe KEY KIND METHOD PATH-WITH-@ID@ [curl args]: ask for A and for B,
+TOK_A="" TOK_B=""  # the tokens a path's @TOK@ stands for, A's and B's
+# probe KEY KIND METHOD PATH-WITH-@ID@-AND-@TOK@ [curl args]: ask for A and for B,
 # compare.  KIND says how a body's shape is compared: json, svg, png, html.
 norm() { # KIND FILE: the body with what may differ (token, link, QR modules, id) taken out
 	python3 - "$1" "$2" "$A" "$B" <<'PY'
@@ -42,6 +44,7 @@ if kind == "png":
 t = raw.decode("utf-8")
 t = t.replace(a, "@ID@").replace(b, "@ID@")
 t = re.sub(r"t=[A-Za-z0-9_-]{22}", "t=@TOKEN@", t)
+t = re.sub(r'"[A-Za-z0-9_-]{22}"', '"@TOKEN@"', t)
 t = re.sub(r' d="[^"]*"', ' d="@MODULES@"', t)
 if kind == "json" and t.strip():
     def shape(v):
@@ -61,10 +64,11 @@ probe() {
 	local key=$1 kind=$2 m=$3 p=$4 who=$5; shift 5
 	local inv_a inv_b
 	inv_a=$(sql "SELECT count(*) FROM invitation WHERE encounter_id='$A'")
-	api "$key" "$m" "${p//@ID@/$A}" "${@//@ID@/$A}"
+	local pa=${p//@ID@/$A} pb=${p//@ID@/$B}
+	api "$key" "$m" "${pa//@TOK@/$TOK_A}" "${@//@ID@/$A}"
 	local sa=$STATUS ha; ha=$(hnames); norm "$kind" "$T/body" >"$T/na"; cp "$T/body" "$T/body_a"
 	inv_b=$(sql "SELECT count(*) FROM invitation WHERE encounter_id='$B'")
-	api "$key" "$m" "${p//@ID@/$B}" "${@//@ID@/$B}"
+	api "$key" "$m" "${pb//@TOK@/$TOK_B}" "${@//@ID@/$B}"
 	local sb=$STATUS hb; hb=$(hnames); norm "$kind" "$T/body" >"$T/nb"; cp "$T/body" "$T/body_b"
 	local d="$who $m $p"
 	eq "$d: the same status for the answered and the unanswered ($sa)" "$sa" "$sb"
@@ -77,16 +81,28 @@ probe() {
 	PROBE_STATUS=$sa
 }
 
-# The invitation routes, for both kinds of key: 200 for both encounters.
+# The invitation routes, for both kinds of key: a POST mints (201 for both
+# encounters, one invitation each); the GETs and HEADs render the minted
+# token (200 for both, nothing written).
+mint_one='{"encounters":["@ID@"]}'
 for who in agency evaluator; do
 	key=$akey; [ "$who" = evaluator ] && key=$ekey
-	probe "$key" svg GET /api/v1/encounters/@ID@/qr.svg "$who key"
+	probe "$key" json POST /api/v1/encounters/@ID@/invitations "$who key"
+	eq "$who key: minting for an answered encounter is 201, not 409" "$PROBE_STATUS" 201
+	TOK_A=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["invitations"][0]["token"])' "$T/body_a")
+	TOK_B=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["invitations"][0]["token"])' "$T/body_b")
+	probe "$key" json POST /api/v1/invitations "$who key (a batch)" \
+		-H 'Content-Type: application/json' --data-binary "$mint_one"
+	eq "$who key: a batch with an answered encounter: 201" "$PROBE_STATUS" 201
+	probe "$key" json POST /api/v1/invitations "$who key (a batch with an unknown id)" \
+		-H 'Content-Type: application/json' --data-binary '{"encounters":["@ID@","Z"]}'
+	probe "$key" svg GET "/api/v1/encounters/@ID@/qr.svg?t=@TOK@" "$who key"
 	eq "$who key: qr.svg of an answered encounter is 200, not 409" "$PROBE_STATUS" 200
 	if convert "$T/body_a" "$T/a.png" 2>/dev/null && convert "$T/body_b" "$T/b.png" 2>/dev/null; then
 		eq "$who key: both SVGs decode to a link of the same form" \
 			"$(zbarimg -q --raw "$T/a.png" | sed 's/t=.*/t=/')" "$(zbarimg -q --raw "$T/b.png" | sed 's/t=.*/t=/')"
 	fi
-	probe "$key" png GET /api/v1/encounters/@ID@/qr.png "$who key"
+	probe "$key" png GET "/api/v1/encounters/@ID@/qr.png?t=@TOK@" "$who key"
 	eq "$who key: qr.png of an answered encounter is 200" "$PROBE_STATUS" 200
 	linkA=$(zbarimg -q --raw "$T/body_a" 2>/dev/null)
 	linkB=$(zbarimg -q --raw "$T/body_b" 2>/dev/null)
@@ -94,13 +110,16 @@ for who in agency evaluator; do
 		grep -qE "^http://127.0.0.1:8080/s/$E\?t=[A-Za-z0-9_-]{22}$" <<<"$linkA"
 	check "$who key: and so does the unanswered one's" \
 		grep -qE "^http://127.0.0.1:8080/s/$E\?t=[A-Za-z0-9_-]{22}$" <<<"$linkB"
-	probe "$key" svg HEAD /api/v1/encounters/@ID@/qr.svg "$who key"
-	probe "$key" html GET /api/v1/encounters/@ID@/notice "$who key"
+	probe "$key" svg HEAD "/api/v1/encounters/@ID@/qr.svg?t=@TOK@" "$who key"
+	probe "$key" html GET "/api/v1/encounters/@ID@/notice?t=@TOK@" "$who key"
 	eq "$who key: the notice of an answered encounter is 200" "$PROBE_STATUS" 200
-	probe "$key" html GET "/api/v1/notices?ids=@ID@" "$who key"
+	probe "$key" html HEAD "/api/v1/encounters/@ID@/notice?t=@TOK@" "$who key"
+	probe "$key" html GET "/api/v1/notices?t=@TOK@" "$who key"
 	eq "$who key: notices with an answered encounter: 200" "$PROBE_STATUS" 200
-	probe "$key" html GET "/api/v1/notices?ids=@ID@,Z" "$who key"
-	api "$key" GET "/api/v1/notices?ids=$A,$B"
+	probe "$key" json GET "/api/v1/notices?t=@TOK@,AAAAAAAAAAAAAAAAAAAAAA" "$who key"
+	probe "$key" json GET "/api/v1/encounters/@ID@/qr.svg?t=AAAAAAAAAAAAAAAAAAAAAA" "$who key (an unknown token)"
+	eq "$who key: an unknown token is 404 for both" "$PROBE_STATUS" 404
+	api "$key" GET "/api/v1/notices?t=$TOK_A,$TOK_B"
 	eq "$who key: a batch of both: 200 with two cards" \
 		"$STATUS $(grep -o '<section class="notice">' <<<"$BODY" | wc -l)" "200 2"
 done

@@ -107,10 +107,25 @@ conform POST /api/v1/encounters
 api "" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '[]'
 eq "encounters: no key 401" "$STATUS" 401
 conform POST /api/v1/encounters
+api "$ekey" POST /api/v1/invitations -H 'Content-Type: application/json' --data-binary '{"encounters":["Z1","NOPE"]}'
+conform POST /api/v1/invitations
+eq "invitations: 201 with the unknown id named" "$STATUS $(json '[e["encounter_id"] for e in j["errors"]]')" "201 ['NOPE']"
+z1svg=$(json 'j["invitations"][0]["qr_svg"]'); z1png=$(json 'j["invitations"][0]["qr_png"]')
+z1notices=$(json 'j["notices"]')
+api "$akey" POST /api/v1/invitations -H 'Content-Type: application/json' --data-binary '{"encounters":["Z1"]}'
+conform POST /api/v1/invitations
+eq "invitations: agency key for another agency's only 403" "$STATUS" 403
+api "$ekey" POST /api/v1/invitations -H 'Content-Type: application/json' --data-binary '{"encounters":"Z1"}'
+conform POST /api/v1/invitations
+api "$ekey" POST /api/v1/encounters/Z1/invitations; conform POST "/api/v1/encounters/{id}/invitations"
+api "$ekey" POST /api/v1/encounters/NOPE/invitations; conform POST "/api/v1/encounters/{id}/invitations"
+api "$ekey" GET "$z1svg"; conform GET "/api/v1/encounters/{id}/qr.svg"
 api "$ekey" GET /api/v1/encounters/Z1/qr.svg; conform GET "/api/v1/encounters/{id}/qr.svg"
-api "$akey" GET /api/v1/encounters/Z1/qr.png; conform GET "/api/v1/encounters/{id}/qr.png"
+api "$akey" GET "$z1png"; conform GET "/api/v1/encounters/{id}/qr.png"
 eq "qr: agency key for another agency 403" "$STATUS" 403
-api "$ekey" GET "/api/v1/notices?ids=Z1"; conform GET /api/v1/notices
+api "$ekey" GET "/api/v1/encounters/Z1/notice?t=AAAAAAAAAAAAAAAAAAAAAA"; conform GET "/api/v1/encounters/{id}/notice"
+api "$ekey" GET "$z1notices"; conform GET /api/v1/notices
+api "$ekey" GET "/api/v1/notices?t=AAAAAAAAAAAAAAAAAAAAAA"; conform GET /api/v1/notices
 
 body=$(python3 tests/integration/mkbody.py surveys/enforcement-enterprise.json)
 api "" POST /api/v1/responses -H 'Content-Type: application/json' --data-binary "$body"

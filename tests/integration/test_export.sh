@@ -392,11 +392,11 @@ eq "the invitation form opens" "$STATUS" 200
 contains "its context names the agency, escaped" "$BODY" "&lt;script&gt;alert(1)&lt;/script&gt;局"
 lacks "no script element from the registry" "$BODY" "<script>alert(1)"
 lacks "no right-to-left override on the page" "$BODY" $'\u202e'
-api "$ekey" GET "/api/v1/encounters/$enc3/notice"
+api "$ekey" GET "/api/v1/encounters/$enc3/notice?t=${url##*t=}"
 eq "the A6 notice opens" "$STATUS" 200
 contains "the notice names the agency, escaped" "$BODY" "&lt;script&gt;alert(1)&lt;/script&gt;局"
 lacks "the notice has no right-to-left override" "$BODY" $'\u202e'
-api "$ekey" GET "/api/v1/notices?ids=$enc3&lang=en"
+api "$ekey" GET "/api/v1/notices?t=${url##*t=}&lang=en"
 contains "the A4 notices in English: the formula is text" "$BODY" "=HYPERLINK(&quot;http://x&quot;)"
 lacks "and no script" "$BODY" "<script>alert(1)"
 it_done

@@ -122,52 +122,100 @@ api "$ekey" POST /api/v1/encounters -H 'Content-Type: application/json' \
 eq "a duplicate id: 422" "$STATUS/$(json '"duplicate" in j["error"]["message"]')" "422/True"
 req POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary '[]'
 eq "no key: 401" "$STATUS/$(json 'j["error"]["code"]')" "401/unauthorized"
-api "mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" GET /api/v1/encounters/Q1/qr.svg
+# Invitations are minted by POST (audited, one transaction); the QR codes
+# and notices are GETs that render the token they are given, writing nothing.
+mint() { api "$1" POST /api/v1/invitations -H 'Content-Type: application/json' --data-binary "$2"; }
+api "mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" POST /api/v1/encounters/Q1/invitations
 eq "an unknown key: 401" "$STATUS" 401
-api "$bkey" GET /api/v1/encounters/Q1/qr.svg
-eq "an agency key reaching for another agency's encounter: 403" "$STATUS" 403
-api "$akey" GET /api/v1/encounters/NOPE/qr.svg
-eq "an unknown encounter: 404" "$STATUS" 404
-
-api "$akey" GET /api/v1/encounters/Q1/qr.svg
+api "$bkey" POST /api/v1/encounters/Q1/invitations
+eq "an agency key minting for another agency's encounter: 403" "$STATUS/$(json 'j["error"]["fields"][0]["code"]')" "403/not_yours"
+api "$akey" POST /api/v1/encounters/NOPE/invitations
+eq "an unknown encounter: 404" "$STATUS/$(json 'j["error"]["fields"][0]["code"]')" "404/unknown"
+inv0=$(sql "SELECT count(*) FROM invitation")
+api "$akey" POST /api/v1/encounters/Q1/invitations
+eq "one encounter's invitation is minted by POST: 201" "$STATUS" 201
+eq "one invitation stored" "$(( $(sql "SELECT count(*) FROM invitation") - inv0 ))" 1
+eq "with its token, link, last day and the links that render it" \
+	"$(json 'sorted(j["invitations"][0])')" \
+	"['encounter_id', 'expires_on', 'notice', 'qr_png', 'qr_svg', 'survey', 'token', 'url']"
+qsvg=$(json 'j["invitations"][0]["qr_svg"]')
+qpng=$(json 'j["invitations"][0]["qr_png"]')
+qnotice=$(json 'j["invitations"][0]["notice"]')
+mtok=$(json 'j["invitations"][0]["token"]')
+eq "the mint is audited, naming the key and the encounter" \
+	"$(sql "SELECT actor || ' ' || detail FROM audit WHERE action='mint invitations' ORDER BY id DESC LIMIT 1")" "${akey:3:12} Q1"
+eq "and never the token, anywhere in the audit" "$(sql "SELECT count(*) FROM audit WHERE coalesce(detail,'') || coalesce(object,'') || action LIKE '%$mtok%'")" 0
+inv0=$(sql "SELECT count(*) FROM invitation")
+api "$akey" GET "$qsvg"
 eq "the QR code as SVG" "$STATUS" 200
 contains "is SVG" "$HEADERS" "image/svg+xml"
 cp "$T/body" "$T/qr.svg"
-api "$akey" GET /api/v1/encounters/Q1/qr.png
+api "$akey" HEAD "$qsvg"
+eq "HEAD of the QR code: 200" "$STATUS" 200
+api "$akey" GET "$qpng"
 eq "the QR code as PNG" "$STATUS" 200
 cp "$T/body" "$T/qr.png"
 decoded=$(zbarimg -q --raw "$T/qr.png" 2>/dev/null)
-check "the PNG decodes to an invitation link for Q1's survey" grep -qE "^http://127.0.0.1:8080$U\?t=[A-Za-z0-9_-]{22}$" <<<"$decoded"
-qtok=${decoded##*t=}
-req GET "$U?t=$qtok"
+eq "the PNG decodes to the minted link" "$decoded" "http://127.0.0.1:8080$U?t=$mtok"
+eq "GET and HEAD minted nothing" "$(sql "SELECT count(*) FROM invitation")" "$inv0"
+eq "and the audit holds no token" "$(sql "SELECT count(*) FROM audit WHERE coalesce(detail,'') LIKE '%$mtok%'")" 0
+api "$akey" GET /api/v1/encounters/Q1/qr.svg
+eq "a QR code without t: 400 naming t" "$STATUS/$(json '"t is required" in j["error"]["message"]')" "400/True"
+api "$akey" GET "/api/v1/encounters/Q2/qr.svg?t=$mtok"
+eq "Q1's token on Q2: 404" "$STATUS" 404
+api "$akey" GET "/api/v1/encounters/Q1/qr.svg?t=AAAAAAAAAAAAAAAAAAAAAA"
+eq "an unknown token: 404" "$STATUS" 404
+api "$bkey" GET "$qsvg"
+eq "another agency's key with the token: 403" "$STATUS" 403
+eq "none of these wrote an invitation" "$(sql "SELECT count(*) FROM invitation")" "$inv0"
+req GET "$U?t=$mtok"
 eq "the decoded link opens the form" "$STATUS" 200
 eq "and records the qr channel" "$(sql "SELECT channel FROM invitation WHERE encounter_id='Q1' ORDER BY created_at DESC LIMIT 1")" qr
 if command -v convert >/dev/null 2>&1 && convert "$T/qr.svg" "$T/svg.png" 2>/dev/null; then
 	check "the SVG decodes too" bash -c "zbarimg -q --raw '$T/svg.png' | grep -q 't='"
 fi
-api "$akey" GET /api/v1/encounters/Q1/notice
+api "$akey" GET "$qnotice"
 eq "a printable notice" "$STATUS" 200
 contains "says 扫码评价本次执法" "$BODY" "扫码评价本次执法"
-contains "spells out the link" "$BODY" "http://127.0.0.1:8080$U?t="
+contains "spells out the link" "$BODY" "http://127.0.0.1:8080$U?t=$mtok"
 contains "prints on A6" "$BODY" 'class="a6"'
 contains "with the QR code" "$BODY" "<svg"
-api "$akey" GET "/api/v1/notices?ids=Q1,Q2,E3"
-eq "a batch of notices" "$STATUS" 200
-eq "one card each" "$(grep -o '<section class="notice">' <<<"$BODY" | wc -l)" 3
+mint "$akey" '{"encounters":["Q1","Q2","E3"]}'
+eq "a batch of invitations: 201, three" "$STATUS $(json 'len(j["invitations"])') $(json 'j["errors"]')" "201 3 []"
+notices=$(json 'j["notices"]')
+api "$akey" GET "$notices"
+eq "its notices link: one card each" "$STATUS $(grep -o '<section class="notice">' <<<"$BODY" | wc -l)" "200 3"
 until=$(TZ=Asia/Shanghai date -d "@$(( $(date +%s) + 30 * 86400 - 1 ))" +%F)
 eq "each card says until when it can be used" "$(grep -o "请于 $until 前扫码评价" <<<"$BODY" | wc -l)" 3
 contains "and which record it is, for the officer" "$BODY" "执法记录编号 <span lang=\"en\">Record</span> Q2"
 contains "on A4" "$BODY" 'class="a4"'
 req GET "$U?t=$(printf 'A%.0s' $(seq 300))"
 eq "an over-long token is an unknown link (404), not the public form" "$STATUS" 404
-api "$akey" GET "/api/v1/notices?ids=Q1,E2"
-eq "a batch with another agency's encounter: 403" "$STATUS" 403
+inv0=$(sql "SELECT count(*) FROM invitation")
+mint "$akey" '{"encounters":["Q1","E2","NOPE","Q2"]}'
+eq "a batch with another agency's encounter and an unknown one: 201 for the rest" \
+	"$STATUS $(json '[i["encounter_id"] for i in j["invitations"]]')" "201 ['Q1', 'Q2']"
+eq "naming each id that failed and why" "$(json '[(e["encounter_id"], e["code"]) for e in j["errors"]]')" \
+	"[('E2', 'not_yours'), ('NOPE', 'unknown')]"
+eq "two minted" "$(( $(sql "SELECT count(*) FROM invitation") - inv0 ))" 2
+mint "$akey" '{"encounters":["E2","NOPE"]}'
+eq "a batch where none can be minted: 403, each named" \
+	"$STATUS $(json '[(e["encounter_id"], e["code"]) for e in j["error"]["fields"]]')" "403 [('E2', 'not_yours'), ('NOPE', 'unknown')]"
+mint "$akey" '{"ids":["Q1"]}'
+eq "a body that is not {\"encounters\": [...]}: 400 saying what it takes" "$STATUS/$(json '"encounters" in j["error"]["message"]')" "400/True"
+api "$ekey" POST /api/v1/encounters/E2/invitations
+e2tok=$(json 'j["invitations"][0]["token"]')
+api "$akey" GET "/api/v1/notices?t=$mtok,$e2tok,AAAAAAAAAAAAAAAAAAAAAA"
+eq "notices with another agency's token and an unknown one: 403" "$STATUS" 403
+eq "naming each position that failed and why" "$(json '[(e["index"], e["code"]) for e in j["error"]["fields"]]')" "[(1, 'not_yours'), (2, 'unknown')]"
+api "$akey" GET "/api/v1/notices?ids=Q1"
+eq "the old ?ids= on notices: 400 saying a POST mints them now" "$STATUS/$(json '"POST /api/v1/invitations" in j["error"]["message"]')" "400/True"
 eq "key uses are audited" "$(sql "SELECT count(*) > 5 FROM audit WHERE action LIKE 'GET /api/v1/%'")" 1
 check "the audit table refuses deletes" bash -c "! sqlite3 '$DB' 'DELETE FROM audit' 2>/dev/null"
 check "and updates" bash -c "! sqlite3 '$DB' \"UPDATE audit SET actor='x'\" 2>/dev/null"
 kid=${akey:3:12}
 check "a key can be revoked" $MANYI key revoke "$kid"
-api "$akey" GET /api/v1/encounters/Q1/qr.svg
+api "$akey" GET "$qsvg"
 eq "a revoked key: 401 revoked_key" "$STATUS/$(json 'j["error"]["code"]')" "401/revoked_key"
 
 # Wrong tokens from one address are slowed down, then locked out.

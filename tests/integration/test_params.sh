@@ -13,7 +13,7 @@ eq "an encounter to ask about" "$STATUS" 201
 
 long=$(printf 'a%.0s' $(seq 300))
 longdate="2022-01-01$(printf 'X%.0s' $(seq 300))"
-manyids=$(printf 'P1,%.0s' $(seq 201))P1
+manytoks=$(printf 'AAAAAAAAAAAAAAAAAAAAAA,%.0s' $(seq 201))AAAAAAAAAAAAAAAAAAAAAA
 
 # route (with the other required parameters) | key | parameter | over-long | malformed
 while IFS='|' read -r route key name over bad; do
@@ -70,19 +70,22 @@ done <<EOF
 /api/v1/responses?survey=$E|e|to|$longdate|2022-02-30
 /api/v1/responses?survey=$E|e|limit|$long|0
 /api/v1/responses?survey=$E|e|cursor|$long|%21%21
-/api/v1/notices|e|ids|$manyids|P1,%3Cx%3E
-/api/v1/notices?ids=P1|e|survey|$long|Bad%20Survey%21
-/api/v1/encounters/P1/qr.svg|e|survey|$long|Bad%20Survey%21
-/api/v1/encounters/P1/qr.png|e|survey|$long|Bad%20Survey%21
-/api/v1/encounters/P1/notice|e|survey|$long|Bad%20Survey%21
+/api/v1/notices|e|t|$manytoks|AAAAAAAAAAAAAAAAAAAAAA,%3Cx%3E
+/api/v1/encounters/P1/qr.svg|e|t|$long|%3Cx%3E
+/api/v1/encounters/P1/qr.png|e|t|$long|%3Cx%3E
+/api/v1/encounters/P1/notice|e|t|$long|%3Cx%3E
 POST /api/v1/encounters|e|survey|$long|Bad%20Survey%21
+POST /api/v1/invitations|e|survey|$long|Bad%20Survey%21
+POST /api/v1/encounters/P1/invitations|e|survey|$long|Bad%20Survey%21
 /s/$E|-|lang|$long|fr
 /s/$E/thanks|-|lang|$long|fr
 EOF
 
 # What is well formed still works, and an empty value is the default.
-api "$ekey" GET "/api/v1/notices?ids=P1&survey=$E"
-eq "a well-formed survey on notices: 200" "$STATUS" 200
+api "$ekey" POST "/api/v1/invitations?survey=$E" -H 'Content-Type: application/json' --data-binary '{"encounters":["P1"]}'
+eq "a well-formed survey on a mint: 201" "$STATUS" 201
+api "$ekey" GET "/api/v1/notices?t=$(json 'j["invitations"][0]["token"]')"
+eq "well-formed tokens on notices: 200" "$STATUS" 200
 req GET "/s/$E?lang=en-US"
 eq "the form with lang=en-US: 200, in English" "$STATUS $(grep -c 'lang="en"' <<<"$BODY" | sed 's/^[1-9][0-9]*$/en/')" "200 en"
 req GET "/s/$E?lang="

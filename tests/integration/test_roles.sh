@@ -39,6 +39,11 @@ enc() { # ID AGENCY: a one-encounter registration body
 	printf '[{"encounter_id":"%s","agency":"%s","domain":"market","size":"small","district":"x","occurred_on":"2022-01-01"}]' "$1" "$2"
 }
 E=enforcement-enterprise
+# Tokens to render QR codes and notices from (a POST mints them).
+api "${KEY[evaluator]}" POST /api/v1/invitations -H 'Content-Type: application/json' \
+	--data-binary "{\"encounters\":[\"$own\",\"$other\"]}"
+town=$(json 'j["invitations"][0]["token"]')
+tother=$(json 'j["invitations"][1]["token"]')
 # route | method | path | body | expected status for: none madeup revoked agency evaluator
 while IFS='|' read -r name method path body want; do
 	[ -n "$name" ] || continue
@@ -63,11 +68,16 @@ export|GET|/api/v1/export?survey=$E&format=csv||401 401 401 403 200
 responses|GET|/api/v1/responses?survey=$E||401 401 401 403 200
 encounters (own agency)|POST|/api/v1/encounters|$(enc 'N-@ROLE@-1' A01)|401 401 401 201 201
 encounters (another agency)|POST|/api/v1/encounters|$(enc 'N-@ROLE@-2' A02)|401 401 401 403 201
-qr.svg (own)|GET|/api/v1/encounters/$own/qr.svg||401 401 401 200 200
-qr.png (another's)|GET|/api/v1/encounters/$other/qr.png||401 401 401 403 200
-notice (own)|GET|/api/v1/encounters/$own/notice||401 401 401 200 200
-notice (another's)|GET|/api/v1/encounters/$other/notice||401 401 401 403 200
-notices (another's among them)|GET|/api/v1/notices?ids=$own,$other||401 401 401 403 200
+invitation (own)|POST|/api/v1/encounters/$own/invitations||401 401 401 201 201
+invitation (another's)|POST|/api/v1/encounters/$other/invitations||401 401 401 403 201
+invitations (another's among them)|POST|/api/v1/invitations|{"encounters":["$own","$other"]}|401 401 401 201 201
+invitations (another's only)|POST|/api/v1/invitations|{"encounters":["$other"]}|401 401 401 403 201
+qr.svg (own)|GET|/api/v1/encounters/$own/qr.svg?t=$town||401 401 401 200 200
+qr.png (another's)|GET|/api/v1/encounters/$other/qr.png?t=$tother||401 401 401 403 200
+qr.svg HEAD (own)|HEAD|/api/v1/encounters/$own/qr.svg?t=$town||401 401 401 200 200
+notice (own)|GET|/api/v1/encounters/$own/notice?t=$town||401 401 401 200 200
+notice (another's)|GET|/api/v1/encounters/$other/notice?t=$tother||401 401 401 403 200
+notices (another's among them)|GET|/api/v1/notices?t=$town,$tother||401 401 401 403 200
 surveys|GET|/api/v1/surveys||200 200 200 200 200
 survey|GET|/api/v1/surveys/$E||200 200 200 200 200
 registry|GET|/api/v1/registry||200 200 200 200 200

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "manyi_init.h"
+#include "auth.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -37,6 +38,40 @@ static long mem_read(void *ctx, char *buf, size_t n)
 
 static char dbpath[64];
 static struct app *app;
+static char bearer[AUTH_KEY_LEN + 16]; /* "Bearer " and an evaluator key */
+
+/*
+ * Register surveys/enforcement-enterprise.json under another id: the
+ * handlers must find an enterprise survey by its audience, not its id.
+ */
+static int put_renamed_enterprise(struct store *s, const char *id)
+{
+	FILE *f = fopen("surveys/enforcement-enterprise.json", "rb");
+	char text[65536], msg[512];
+	struct survey *sv;
+	int v;
+	bool created;
+	if (f == NULL)
+		return -1;
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *at = strstr(text, "\"id\": \"enforcement-enterprise\"");
+	if (at == NULL)
+		return -1;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_printf(&b, "%.*s\"id\": \"%s\"%s", (int)(at - text), text, id,
+	            at + strlen("\"id\": \"enforcement-enterprise\""));
+	int rc = survey_parse(id, b.data, b.len, &sv, msg, sizeof msg) == SURVEY_OK ? 0 : -1;
+	if (rc == 0)
+		store_survey_put(s, sv, &v, &created);
+	else
+		fprintf(stderr, "%s\n", msg);
+	survey_free(sv);
+	sbuf_free(&b);
+	return rc;
+}
 
 static int setup(void **state)
 {
@@ -59,6 +94,11 @@ static int setup(void **state)
 	}
 	store_survey_put(s, sv, &v, &created);
 	survey_free(sv);
+	char key[AUTH_KEY_LEN], kid[16];
+	if (put_renamed_enterprise(s, "firms-2023") != 0 ||
+	    auth_key_create(s, ROLE_EVALUATOR, NULL, key, kid) != STORE_OK)
+		return -1;
+	snprintf(bearer, sizeof bearer, "Bearer %s", key);
 	store_close(s);
 	return app_new(dbpath, &app, msg, sizeof msg);
 }
@@ -74,6 +114,23 @@ static int teardown(void **state)
 	snprintf(p, sizeof p, "%s-shm", dbpath);
 	unlink(p);
 	return 0;
+}
+
+/* Run one request with an Authorization header (or ""). */
+static void run_auth(const char *auth, const char *method, const char *path, const char *query,
+                     const char *body, struct http_response *r)
+{
+	struct mem m = {body ? body : "", body ? strlen(body) : 0};
+	struct http_request req = {
+		.method = method, .path = path, .query = query ? query : "",
+		.content_type = "application/json", .cookie = "",
+		.authorization = auth, .accept_language = "", .remote_addr = "127.0.0.1",
+		.content_length = body ? (long)strlen(body) : -1,
+		.read = mem_read, .read_ctx = &m,
+	};
+	http_response_init(r);
+	app_handle(app, &req, r);
+	sbuf_add(&r->body, "", 1); /* NUL-terminated for strstr */
 }
 
 /* Run one request; the caller frees r with http_response_free(). */
@@ -197,6 +254,18 @@ static void json_answers(void **state)
 	assert_non_null(strstr(r.body.data, "{\"id\":\""));
 	http_response_free(&r);
 
+	/* Each field's message says what it takes: the range, "na", the type. */
+	run_auth("", "POST", "/api/v1/responses", NULL,
+	         "{\"survey\":\"enforcement-public\",\"agency\":\"A01\",\"domain\":\"market\","
+	         "\"answers\":{\"overall\":9,\"legality\":\"x\",\"procedure\":[4]}}", &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body.data, "\"code\":\"out_of_range\",\"message\":\"overall: out of range; "
+	                                    "give an integer 1..5\""));
+	assert_non_null(strstr(r.body.data, "legality: wrong JSON type; give an integer 1..5 or \\\"na\\\""));
+	assert_non_null(strstr(r.body.data, "\"code\":\"wrong_type\",\"message\":\"procedure: wrong JSON type; "
+	                                    "give an integer 1..5 or \\\"na\\\"\""));
+	http_response_free(&r);
+
 	run("POST", "/api/v1/responses", NULL, "application/json", NULL, "{\"survey\":", &r);
 	assert_int_equal(r.status, 400);
 	assert_non_null(strstr(r.body.data, "\"error\":{\"code\":\"malformed\""));
@@ -210,6 +279,65 @@ static void json_answers(void **state)
 	assert_int_equal(r.status, 413);
 	http_response_free(&r);
 	free(big);
+}
+
+/*
+ * An invitation's survey is chosen by audience among the loaded surveys,
+ * whatever their ids: here the enterprise survey is "firms-2023".  With
+ * two enterprise surveys the caller must say which.
+ */
+static void invite_by_audience(void **state)
+{
+	(void)state;
+	struct http_response r;
+	run_auth(bearer, "POST", "/api/v1/encounters", NULL,
+	         "[{\"encounter_id\":\"U1\",\"agency\":\"A01\",\"domain\":\"market\",\"size\":\"small\","
+	         "\"district\":\"x\",\"occurred_on\":\"2022-07-01\"},"
+	         "{\"encounter_id\":\"U2\",\"agency\":\"A01\",\"domain\":\"market\",\"size\":\"household\","
+	         "\"district\":\"x\",\"occurred_on\":\"2022-07-01\"}]", &r);
+	assert_int_equal(r.status, 201);
+	const char *u2 = strstr(r.body.data, "\"encounter_id\":\"U2\"");
+	assert_non_null(u2);
+	const char *firm = strstr(r.body.data, "\"survey\":\"firms-2023\"");
+	assert_true(firm != NULL && firm < u2);         /* the enterprise: its audience's survey */
+	assert_non_null(strstr(u2, "\"survey\":\"enforcement-public\"")); /* the household */
+	http_response_free(&r);
+
+	run_auth(bearer, "POST", "/api/v1/encounters/U1/invitations", NULL, NULL, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body.data, "/s/firms-2023?t="));
+	http_response_free(&r);
+
+	/* A second enterprise survey: which one is the caller's to say. */
+	struct store *s;
+	char msg[256];
+	assert_int_equal(store_open(dbpath, false, &s, msg, sizeof msg), STORE_OK);
+	assert_int_equal(put_renamed_enterprise(s, "firms-2024"), 0);
+	store_close(s);
+	run_auth(bearer, "POST", "/api/v1/invitations", NULL, "{\"encounters\":[\"U1\"]}", &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body.data, "\"code\":\"survey_required\""));
+	assert_non_null(strstr(r.body.data, "\\\"firms-2023\\\", \\\"firms-2024\\\" all have audience"));
+	http_response_free(&r);
+	run_auth(bearer, "POST", "/api/v1/invitations", "survey=firms-2024", "{\"encounters\":[\"U1\"]}", &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body.data, "\"survey\":\"firms-2024\""));
+	/* Its token sent for another survey: the error says whose it is. */
+	char token[32], body[256];
+	const char *t = strstr(r.body.data, "\"token\":\"");
+	assert_non_null(t);
+	snprintf(token, sizeof token, "%.22s", t + strlen("\"token\":\""));
+	http_response_free(&r);
+	snprintf(body, sizeof body, "{\"survey\":\"enforcement-public\",\"token\":\"%s\",\"answers\":{}}", token);
+	run_auth("", "POST", "/api/v1/responses", NULL, body, &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body.data, "\"code\":\"unknown_token\""));
+	assert_non_null(strstr(r.body.data, "this token belongs to survey \\\"firms-2024\\\""));
+	http_response_free(&r);
+	run_auth(bearer, "POST", "/api/v1/invitations", NULL, "{\"encounters\":[\"U2\"],\"survey\":\"nope\"}", &r);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body.data, "\"code\":\"unknown_survey\""));
+	http_response_free(&r);
 }
 
 /* Turned away when the queue is full: 503, Retry-After, no-store; JSON on
@@ -259,6 +387,7 @@ int main(void)
 		cmocka_unit_test(form_round_trip),
 		cmocka_unit_test(json_answers),
 		cmocka_unit_test(overloaded),
+		cmocka_unit_test(invite_by_audience),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
