@@ -21,8 +21,9 @@ declare -A may=(
 	[fieldwork]="core survey store fieldwork"
 	[stats]="core survey store stats"
 	[export]="core survey store stats export"
-	[web]="core survey store access import fieldwork stats export web"
-	[cli]="core survey store access import fieldwork stats export cli"
+	[params]="core survey stats export params"
+	[web]="core survey store access import fieldwork stats export params web"
+	[cli]="core survey store access import fieldwork stats export params cli"
 	[cgi]="web"
 )
 
