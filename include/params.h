@@ -81,6 +81,14 @@ struct params_keys {
 	enum param_need need[PARAM__MAX];
 };
 
+/*
+ * The keys a statistics query takes (GET /api/v1/stats and public/stats,
+ * manyi stats and publish; manyi stats adds its --format), and an export's
+ * (GET /api/v1/export, manyi export).
+ */
+extern const struct params_keys params_stats_keys;
+extern const struct params_keys params_export_keys;
+
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
 

@@ -692,18 +692,6 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	return rc;
 }
 
-/* The options of `stats`; `publish` takes the same but --format. */
-static const struct params_keys stats_keys = {.need = {
-	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
-	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
-	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_TABLE_FORMAT] = PARAM_OPTIONAL,
-}};
-static const struct params_keys publish_keys = {.need = {
-	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
-	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
-	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
-}};
-
 static int cmd_publish(const char *db, int argc, char **argv)
 {
 	static const char *const none[] = {NULL};
@@ -713,7 +701,7 @@ static int cmd_publish(const char *db, int argc, char **argv)
 	char msg[512];
 	long long id;
 	int rc;
-	if ((rc = cli_params("publish", &publish_keys, none, none, argc, argv, &p)) != 0 ||
+	if ((rc = cli_params("publish", &params_stats_keys, none, none, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;
 	params_report_query(&p, &q);
@@ -732,10 +720,12 @@ static int cmd_publish(const char *db, int argc, char **argv)
 static int cmd_stats(const char *db, int argc, char **argv)
 {
 	static const char *const none[] = {NULL};
+	struct params_keys keys = params_stats_keys; /* and --format json|csv */
 	struct params p;
 	struct report_query q;
 	int rc;
-	if ((rc = cli_params("stats", &stats_keys, none, none, argc, argv, &p)) != 0)
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if ((rc = cli_params("stats", &keys, none, none, argc, argv, &p)) != 0)
 		return rc;
 	params_report_query(&p, &q);
 
@@ -762,17 +752,13 @@ static int cmd_stats(const char *db, int argc, char **argv)
  */
 static int cmd_export(const char *db, int argc, char **argv)
 {
-	static const struct params_keys keys = {.need = {
-		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_FORMAT] = PARAM_REQUIRED, [PARAM_LANG] = PARAM_OPTIONAL,
-		[PARAM_BOM] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
-	}};
 	static const char *const extra[] = {"--out", NULL};
 	static const char *const flags[] = {NULL};
 	struct params p;
 	struct export_options o;
 	bool bad = false;
 	int rc;
-	if ((rc = cli_params("export", &keys, extra, flags, argc, argv, &p)) != 0)
+	if ((rc = cli_params("export", &params_export_keys, extra, flags, argc, argv, &p)) != 0)
 		return rc;
 	const char *survey = p.survey;
 	const char *out = opt_value(argc, argv, "--out", &bad);

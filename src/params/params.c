@@ -168,6 +168,17 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_CURSOR] = {"cursor", 63, "ID", "a response id, as next_cursor gives it", false, v_cursor},
 };
 
+const struct params_keys params_stats_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
+	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_export_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_FORMAT] = PARAM_REQUIRED, [PARAM_LANG] = PARAM_OPTIONAL,
+	[PARAM_BOM] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+}};
+
 /* ---- messages ----------------------------------------------------------- */
 
 const char *params_name(enum param_key k, enum params_style st, char *buf, size_t n)

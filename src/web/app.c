@@ -510,21 +510,14 @@ static int h_metrics(struct app *a, const struct http_request *req, struct http_
 
 
 /*
- * The query keys of a route's GET (params.h): app_handle() parses and
- * checks them before the handler runs, which reads req->params.  Keys not
- * listed are ignored.
+ * The query keys of a route's GET (params.h; the statistics' and the
+ * export's are params_stats_keys and params_export_keys, which the command
+ * line takes too): app_handle() parses and checks them before the handler
+ * runs, which reads req->params.  Keys not listed are ignored.
  */
 #define O PARAM_OPTIONAL
 #define R PARAM_REQUIRED
-static const struct params_keys stats_keys = {.need = {
-	[PARAM_SURVEY] = R, [PARAM_MEASURE] = O, [PARAM_BY] = O, [PARAM_WEIGHTING] = O,
-	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LEVEL] = O, [PARAM_LOW_N] = O,
-}};
 static const struct params_keys publications_keys = {.need = {[PARAM_SURVEY] = R}};
-static const struct params_keys export_keys = {.need = {
-	[PARAM_SURVEY] = R, [PARAM_FORMAT] = R, [PARAM_LANG] = O, [PARAM_BOM] = O,
-	[PARAM_FROM] = O, [PARAM_TO] = O,
-}};
 static const struct params_keys responses_keys = {.need = {
 	[PARAM_SURVEY] = R, [PARAM_AGENCY] = O, [PARAM_DOMAIN] = O, [PARAM_CHANNEL] = O,
 	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LIMIT] = O, [PARAM_CURSOR] = O,
@@ -552,12 +545,12 @@ static const struct route {
 	{"form", "/s/", true, false, app_form_get, app_form_post, NULL},
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses,
 	 &responses_keys},
-	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &export_keys},
+	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys},
 	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters, NULL},
 	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, NULL, NULL},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL},
-	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &stats_keys},
-	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL, &stats_keys},
+	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys},
+	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL, &params_stats_keys},
 	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,
 	 &publications_keys},
 	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys},

@@ -186,47 +186,37 @@ static void test_typed(void **state)
 	assert_int_equal(p.low_n, 30);
 }
 
-static const struct params_keys stats_keys = {.need = {
-	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
-	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
-	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
-}};
-static const struct params_keys export_keys = {.need = {
-	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_FORMAT] = PARAM_REQUIRED, [PARAM_LANG] = PARAM_OPTIONAL,
-	[PARAM_BOM] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
-}};
-
 /* A query and the result: NULL taken, else the start of the message. */
 static const struct query_case {
 	const struct params_keys *keys;
 	const char *query;
 	const char *msg;
 } query_cases[] = {
-	{&stats_keys, "survey=s1", NULL},
-	{&stats_keys, "survey=s1&x=%zz&&=&nokey&format=doc&lang=fr", NULL}, /* not stats keys */
-	{&stats_keys, "survey=s1&level=&by=&from=", NULL},                  /* empty: the default */
-	{&stats_keys, "survey=s%31&by=agency%2cdomain&measure=overall", NULL},
-	{&stats_keys, "survey=s1&from=2022-01-01&to=2022-01-01", NULL},
-	{&stats_keys, "", "survey ID is required"},
-	{&stats_keys, "survey=", "survey ID is required"},
-	{&stats_keys, "level=0.9", "survey ID is required"},
-	{&stats_keys, "survey=s1&survey=s2", "survey is given twice"},
-	{&stats_keys, "survey=s1&level=&level=0.9", "level is given twice"},
-	{&stats_keys, "survey=s1&level=%2", "level is malformed"},
-	{&stats_keys, "survey=s1&measure=a%00b", "measure is malformed"},
-	{&stats_keys, "survey=" LONG65, "survey is too long (at most 64 bytes)"},
-	{&stats_keys,
+	{&params_stats_keys, "survey=s1", NULL},
+	{&params_stats_keys, "survey=s1&x=%zz&&=&nokey&format=doc&lang=fr", NULL}, /* not stats keys */
+	{&params_stats_keys, "survey=s1&level=&by=&from=", NULL},                  /* empty: the default */
+	{&params_stats_keys, "survey=s%31&by=agency%2cdomain&measure=overall", NULL},
+	{&params_stats_keys, "survey=s1&from=2022-01-01&to=2022-01-01", NULL},
+	{&params_stats_keys, "", "survey ID is required"},
+	{&params_stats_keys, "survey=", "survey ID is required"},
+	{&params_stats_keys, "level=0.9", "survey ID is required"},
+	{&params_stats_keys, "survey=s1&survey=s2", "survey is given twice"},
+	{&params_stats_keys, "survey=s1&level=&level=0.9", "level is given twice"},
+	{&params_stats_keys, "survey=s1&level=%2", "level is malformed"},
+	{&params_stats_keys, "survey=s1&measure=a%00b", "measure is malformed"},
+	{&params_stats_keys, "survey=" LONG65, "survey is too long (at most 64 bytes)"},
+	{&params_stats_keys,
 	 "survey=s1&from=2022-01-01XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
 	 "from is too long"},
-	{&stats_keys, "survey=s1&from=%32%30%32%32%2d%30%31%2d%30%31", NULL}, /* 30 bytes, 10 decoded */
-	{&stats_keys, "survey=s1&level=2", "level is a number between 0 and 1"},
-	{&stats_keys, "survey=s1&from=2022-07-01&to=2022-06-30",
+	{&params_stats_keys, "survey=s1&from=%32%30%32%32%2d%30%31%2d%30%31", NULL}, /* 30 bytes, 10 decoded */
+	{&params_stats_keys, "survey=s1&level=2", "level is a number between 0 and 1"},
+	{&params_stats_keys, "survey=s1&from=2022-07-01&to=2022-06-30",
 	 "from 2022-07-01 is after to 2022-06-30: the period ends before it starts"},
-	{&export_keys, "survey=s1", "format csv|json|ndjson|xlsx|sav|dta is required"},
-	{&export_keys, "survey=s1&format=sav&bom=1", "bom goes with format csv only"},
-	{&export_keys, "survey=s1&format=sav&bom=0", NULL},
-	{&export_keys, "survey=s1&format=csv&bom=1&lang=en", NULL},
-	{&export_keys, "survey=s1&format=csv&level=2", NULL}, /* level is not an export key */
+	{&params_export_keys, "survey=s1", "format csv|json|ndjson|xlsx|sav|dta is required"},
+	{&params_export_keys, "survey=s1&format=sav&bom=1", "bom goes with format csv only"},
+	{&params_export_keys, "survey=s1&format=sav&bom=0", NULL},
+	{&params_export_keys, "survey=s1&format=csv&bom=1&lang=en", NULL},
+	{&params_export_keys, "survey=s1&format=csv&level=2", NULL}, /* level is not an export key */
 };
 
 static void test_queries(void **state)
@@ -261,7 +251,7 @@ static void test_option_style(void **state)
 	assert_true(params_set(&p, PARAM_TO, "2022-06-30", PARAMS_OPTION, &err));
 	assert_false(params_check(&p, PARAMS_OPTION, &err));
 	assert_string_equal(err.msg, "--from 2022-07-01 is after --to 2022-06-30: the period ends before it starts");
-	assert_false(params_require(&p, &export_keys, PARAMS_OPTION, &err));
+	assert_false(params_require(&p, &params_export_keys, PARAMS_OPTION, &err));
 	assert_string_equal(err.msg, "--survey ID is required");
 }
 
@@ -273,7 +263,7 @@ static void test_conversions(void **state)
 	struct report_query q;
 	struct export_options o;
 	(void)state;
-	assert_true(params_parse_query(&p, &stats_keys, "survey=s1", 9, &err));
+	assert_true(params_parse_query(&p, &params_stats_keys, "survey=s1", 9, &err));
 	params_report_query(&p, &q);
 	assert_string_equal(q.survey, "s1");
 	assert_string_equal(q.measure, "index");
@@ -282,7 +272,7 @@ static void test_conversions(void **state)
 	assert_true(q.level == 0.95);
 	const char *full = "survey=s1&measure=overall&by=size&weighting=none&from=2022-01-01&to=2022-03-31"
 	                   "&level=0.9&low_n=10";
-	assert_true(params_parse_query(&p, &stats_keys, full, strlen(full), &err));
+	assert_true(params_parse_query(&p, &params_stats_keys, full, strlen(full), &err));
 	params_report_query(&p, &q);
 	assert_string_equal(q.measure, "overall");
 	assert_int_equal(q.nby, 1);
@@ -293,7 +283,7 @@ static void test_conversions(void **state)
 	assert_true(q.level == 0.9);
 	assert_true(q.low_n == 10);
 	const char *ex = "survey=s1&format=csv&lang=en&bom=1&to=2022-03-31";
-	assert_true(params_parse_query(&p, &export_keys, ex, strlen(ex), &err));
+	assert_true(params_parse_query(&p, &params_export_keys, ex, strlen(ex), &err));
 	params_export_options(&p, &o);
 	assert_int_equal(o.lang, LANG_EN);
 	assert_true(o.bom);
@@ -328,7 +318,7 @@ static void test_agency_scope(void **state)
 		struct params p;
 		struct params_error err;
 		struct report_query q;
-		assert_true(params_parse_query(&p, &stats_keys, cases[i].query, strlen(cases[i].query), &err));
+		assert_true(params_parse_query(&p, &params_stats_keys, cases[i].query, strlen(cases[i].query), &err));
 		params_report_query(&p, &q);
 		q.low_n = 10;
 		bool ok = params_agency_scope(&q, "A01", &err);
