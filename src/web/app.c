@@ -539,23 +539,25 @@ static const struct route {
 	handler_fn get;
 	handler_fn post;
 	const struct params_keys *query; /* GET's (and HEAD's) keys */
+	bool keyed;          /* GET needs a key: without a good one, a bad query is 401, not 400 */
 } routes[] = {
-	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys},
-	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys},
-	{"form", "/s/", true, false, app_form_get, app_form_post, NULL},
+	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys, false},
+	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys, false},
+	{"form", "/s/", true, false, app_form_get, app_form_post, NULL, false},
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses,
-	 &responses_keys},
-	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys},
-	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters, NULL},
-	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, NULL, NULL},
-	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL},
-	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys},
-	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL, &params_stats_keys},
+	 &responses_keys, true},
+	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys, true},
+	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters, NULL, true},
+	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, NULL, NULL, true},
+	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
+	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
+	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,
+	 &params_stats_keys, false},
 	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,
-	 &publications_keys},
-	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys},
-	{"api_survey", "/api/v1/surveys/", true, true, app_api_survey, NULL, &no_keys},
-	{"api_registry", "/api/v1/registry", false, true, app_api_registry, NULL, &no_keys},
+	 &publications_keys, false},
+	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys, false},
+	{"api_survey", "/api/v1/surveys/", true, true, app_api_survey, NULL, &no_keys, false},
+	{"api_registry", "/api/v1/registry", false, true, app_api_registry, NULL, &no_keys, false},
 };
 
 /*
@@ -668,13 +670,16 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		return;
 	}
 	/* The query, parsed once against the route's keys, before any handler
-	 * work; a bad value is 400 naming its key. */
+	 * work; a bad value is 400 naming its key (401 first where a key is
+	 * needed and none good is sent: the handler would check it first). */
 	struct params p;
 	struct params_error err;
+	struct principal who;
 	struct http_request with = *req;
 	if (fn == rt->get && rt->query != NULL) {
 		if (!params_parse_query(&p, rt->query, req->query, strlen(req->query), &err)) {
-			app_params_error(r, &err);
+			if (!rt->keyed || app_check_key(a, req, r, &who) == 0)
+				app_params_error(r, &err);
 			r->head_only = head;
 			return;
 		}

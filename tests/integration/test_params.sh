@@ -90,6 +90,12 @@ eq "the form with an empty lang: 200" "$STATUS" 200
 api "$ekey" GET "/api/v1/responses?survey=$E&agency=&limit="
 eq "responses with empty filters: 200" "$STATUS" 200
 
+# Where a key is needed, a request without one is 401 whatever its query.
+req GET "/api/v1/stats?survey=$E&level=2"
+eq "a bad query without a key: 401, not 400" "$STATUS" 401
+req GET "/api/v1/export?survey=$E&format=doc" -H "Authorization: Bearer nope"
+eq "a bad query with a bad key: 401" "$STATUS" 401
+
 # The same value gets the same message from the API and from the command
 # line (which names a key --key): both go through one validator table.
 # query | command line (after manyi)
