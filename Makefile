@@ -34,7 +34,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS        = $(PKG_LIBS) $(EXTRA_LIBS)
 
 # src/LAYER/*.c is the library (docs/architecture.md); src/cli the program.
-LAYERS   := core survey store access import fieldwork stats export init web
+LAYERS   := core survey store access import fieldwork stats export params init web
 LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 # Public headers in include/; a layer's own headers beside its sources.

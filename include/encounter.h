@@ -15,9 +15,7 @@
 
 #include "registry.h"
 #include "store.h"
-
-/* True when s is a real calendar date written YYYY-MM-DD. */
-bool date_valid(const char *s);
+#include "util.h" /* date_valid() */
 
 /*
  * True when stamp — a valid date "YYYY-MM-DD" or a UTC time

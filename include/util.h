@@ -77,6 +77,18 @@ bool slug_valid(const char *s);
 /* True when s matches [A-Za-z0-9_.-]{1,64} (registry codes). */
 bool code_valid(const char *s);
 
+/* True when s is a real calendar date written YYYY-MM-DD (years 1900-2999). */
+bool date_valid(const char *s);
+
+/*
+ * Decode the n bytes at s as a query string or urlencoded form writes them
+ * ('+' a space, %XX an octet) into out, which has room for n + 1 bytes;
+ * *outlen gets the decoded length and out is NUL-terminated.  A '%' not
+ * followed by two hexadecimal digits, or a decoded NUL, is refused.
+ */
+enum pct_err { PCT_OK, PCT_ERR_ESCAPE, PCT_ERR_NUL };
+enum pct_err pct_decode(const char *s, size_t n, char *out, size_t *outlen);
+
 /* Parse a whole decimal integer in [min, max]; false on any junk. */
 bool parse_long(const char *s, long min, long max, long *out);
 

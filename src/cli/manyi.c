@@ -25,6 +25,7 @@
 #include "invite.h"
 #include "manyi_init.h"
 #include "registry.h"
+#include "params.h"
 #include "publish.h"
 #include "report.h"
 #include "responses.h"
@@ -153,21 +154,6 @@ static int usage(const char *command, const char *fmt, ...)
 static const char *plural(size_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
-}
-
-/*
- * Check a period given as --from and --to (either may be NULL): real dates,
- * and not one that ends before it starts.  0, or the usage status after the
- * message (command names the command in it).
- */
-static int period_check(const char *command, const char *from, const char *to)
-{
-	if ((from != NULL && !date_valid(from)) || (to != NULL && !date_valid(to)))
-		return usage(command, "%s: --from and --to are dates written YYYY-MM-DD", command);
-	if (from != NULL && to != NULL && strcmp(from, to) > 0)
-		return usage(command, "%s: --from %s is after --to %s: the period ends before it starts",
-		             command, from, to);
-	return 0;
 }
 
 /*
@@ -460,6 +446,54 @@ static bool opts_known(int argc, char **argv, const char *const *with_value,
 	return true;
 }
 
+/* Is s one of list (NULL-terminated)? */
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Read the options of command.  Those that are query keys (keys; see
+ * params.h: "--low-n" is low_n) go through the table's validators into p,
+ * so that a value gets the message the API gives it; extra and flags
+ * (NULL-terminated) are the command's other options, with a value and
+ * without, read afterwards with opt_value() and opt_flag().  Then what
+ * keys requires, and the rules between keys.  0, or the usage status after
+ * the message.
+ */
+static int cli_params(const char *command, const struct params_keys *keys, const char *const *extra,
+                      const char *const *flags, int argc, char **argv, struct params *p)
+{
+	struct params_error err;
+	char opt[32];
+	params_init(p);
+	for (int i = 0; i < argc; i++) {
+		enum param_key k = PARAM__MAX;
+		for (int j = 0; j < PARAM__MAX && k == PARAM__MAX; j++)
+			if (keys->need[j] != PARAM_UNUSED &&
+			    strcmp(argv[i], params_name((enum param_key)j, PARAMS_OPTION, opt, sizeof opt)) == 0)
+				k = (enum param_key)j;
+		if (k != PARAM__MAX && params_table[k].flag) {
+			if (!params_set(p, k, "1", PARAMS_OPTION, &err))
+				return usage(command, "%s: %s", command, err.msg);
+		} else if (k != PARAM__MAX || in_list(argv[i], extra)) {
+			if (i + 1 >= argc)
+				return usage(command, "%s: %s needs a value", command, argv[i]);
+			i++;
+			if (k != PARAM__MAX && !params_set(p, k, argv[i], PARAMS_OPTION, &err))
+				return usage(command, "%s: %s", command, err.msg);
+		} else if (!in_list(argv[i], flags)) {
+			return usage(command, "%s: unexpected argument \"%s\"", command, argv[i]);
+		}
+	}
+	if (!params_require(p, keys, PARAMS_OPTION, &err) || !params_check(p, PARAMS_OPTION, &err))
+		return usage(command, "%s: %s", command, err.msg);
+	return 0;
+}
+
 /*
  * Print one CSV row (invitations, samples), guarded as exports are: a cell
  * a spreadsheet would run as a formula (an encounter id "-12", a base URL
@@ -482,28 +516,25 @@ static void csv_row(FILE *fp, const char *const *f, size_t n)
 
 static int cmd_invite(const char *db, int argc, char **argv)
 {
-	static const char *const with_value[] = {"--survey", "--encounter", "--expires", NULL};
+	static const struct params_keys keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
+	static const char *const extra[] = {"--encounter", "--expires", NULL};
 	static const char *const flags[] = {"--uninvited", NULL};
-	char why[160];
+	struct params p;
 	bool bad = false;
-	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage("invite", "invite: %s", why);
-	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	int rc;
+	if ((rc = cli_params("invite", &keys, extra, flags, argc, argv, &p)) != 0)
+		return rc;
+	const char *survey = p.survey;
 	const char *enc = opt_value(argc, argv, "--encounter", &bad);
 	const char *exp = opt_value(argc, argv, "--expires", &bad);
 	bool uninvited = opt_flag(argc, argv, "--uninvited");
 	long days = INVITE_DEFAULT_DAYS;
-	if (bad)
-		return no_value("invite", "invite", argc, argv);
-	if (survey == NULL)
-		return usage("invite", "invite: --survey ID is required");
 	if ((enc == NULL) == !uninvited)
 		return usage("invite", "invite: expected --survey ID and either --encounter ID or --uninvited");
 	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
 		return usage("invite", "invite: --expires takes a number of days, 1 to 3650");
 
 	struct store *s;
-	int rc;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (store_survey_version(s, survey) <= 0) {
@@ -592,30 +623,29 @@ static int cmd_invite(const char *db, int argc, char **argv)
 
 static int cmd_sample(const char *db, int argc, char **argv)
 {
-	static const char *const with_value[] = {"--survey", "--n", "--by", "--allocation", "--seed",
-	                                         "--from", "--to", "--expires", NULL};
+	static const struct params_keys keys = {.need = {
+		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY] = PARAM_OPTIONAL,
+		[PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+	}};
+	static const char *const extra[] = {"--n", "--allocation", "--seed", "--expires", NULL};
 	static const char *const flags[] = {NULL};
-	char why[160];
+	struct params p;
 	bool bad = false;
-	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage("sample", "sample: %s", why);
-	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	int rc;
+	if ((rc = cli_params("sample", &keys, extra, flags, argc, argv, &p)) != 0)
+		return rc;
+	const char *survey = p.survey;
 	const char *n = opt_value(argc, argv, "--n", &bad);
-	const char *by = opt_value(argc, argv, "--by", &bad);
 	const char *alloc = opt_value(argc, argv, "--allocation", &bad);
 	const char *seed = opt_value(argc, argv, "--seed", &bad);
 	const char *exp = opt_value(argc, argv, "--expires", &bad);
+	bool by = p.given[PARAM_BY];
 	struct sample_spec spec = {
-		.from = opt_value(argc, argv, "--from", &bad),
-		.to = opt_value(argc, argv, "--to", &bad),
+		.from = p.given[PARAM_FROM] ? p.from : NULL,
+		.to = p.given[PARAM_TO] ? p.to : NULL,
 		.allocation = ALLOC_PROPORTIONAL,
 	};
 	long nv, sv, days = INVITE_DEFAULT_DAYS;
-	int rc;
-	if (bad)
-		return no_value("sample", "sample", argc, argv);
-	if (survey == NULL)
-		return usage("sample", "sample: --survey ID is required");
 	if (n == NULL)
 		return usage("sample", "sample: --n N is required");
 	if (seed == NULL)
@@ -624,20 +654,18 @@ static int cmd_sample(const char *db, int argc, char **argv)
 		return usage("sample", "sample: --n must be a whole number from 1");
 	if (!parse_long(seed, 0, 4294967295L, &sv))
 		return usage("sample", "sample: --seed must be a whole number from 0 to 4294967295");
-	if (by != NULL && strcmp(by, "agency") != 0)
+	if (by && (p.nby != 1 || p.by[0] != BY_AGENCY))
 		return usage("sample", "sample: --by takes only agency");
 	if (alloc != NULL && strcmp(alloc, "equal") == 0)
 		spec.allocation = ALLOC_EQUAL;
 	else if (alloc != NULL && strcmp(alloc, "proportional") != 0)
 		return usage("sample", "sample: --allocation is proportional or equal");
-	if (alloc != NULL && by == NULL)
+	if (alloc != NULL && !by)
 		return usage("sample", "sample: --allocation needs --by agency");
-	if ((rc = period_check("sample", spec.from, spec.to)) != 0)
-		return rc;
 	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
 		return usage("sample", "sample: --expires takes a number of days, 1 to 3650");
 	spec.n = (size_t)nv;
-	spec.by_agency = by != NULL;
+	spec.by_agency = by;
 	spec.seed = (unsigned long)sv;
 
 	struct store *s;
@@ -715,72 +743,19 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	return rc;
 }
 
-/*
- * Parse the options `stats` and `publish` share into q.  *format (may be
- * NULL: not accepted) gets --format.  0, or the usage status after the message.
- */
-static int stats_args(const char *command, int argc, char **argv, struct report_query *q,
-                      const char **format)
-{
-	static const char *const with_value[] = {"--survey", "--measure", "--by", "--weighting", "--from",
-	                                         "--to", "--level", "--format", "--low-n", NULL};
-	static const char *const with_value_nofmt[] = {"--survey", "--measure", "--by", "--weighting",
-	                                               "--from", "--to", "--level", "--low-n", NULL};
-	static const char *const flags[] = {NULL};
-	char why[256];
-	bool bad = false;
-	report_query_default(q);
-	int rc;
-	if (!opts_known(argc, argv, format ? with_value : with_value_nofmt, flags, why, sizeof why))
-		return usage(command, "%s: %s", command, why);
-	q->survey = opt_value(argc, argv, "--survey", &bad);
-	const char *measure = opt_value(argc, argv, "--measure", &bad);
-	const char *by = opt_value(argc, argv, "--by", &bad);
-	const char *weighting = opt_value(argc, argv, "--weighting", &bad);
-	const char *level = opt_value(argc, argv, "--level", &bad);
-	const char *low_n = opt_value(argc, argv, "--low-n", &bad);
-	if (format != NULL)
-		*format = opt_value(argc, argv, "--format", &bad);
-	q->from = opt_value(argc, argv, "--from", &bad);
-	q->to = opt_value(argc, argv, "--to", &bad);
-	if (bad)
-		return no_value(command, command, argc, argv);
-	if (q->survey == NULL)
-		return usage(command, "%s: --survey ID is required", command);
-	if (measure != NULL)
-		q->measure = measure;
-	if (by != NULL && !report_parse_by(by, q, why, sizeof why))
-		return usage(command, "%s: %s", command, why);
-	if (weighting != NULL && !stats_weighting_parse(weighting, &q->weighting))
-		return usage(command, "%s: --weighting is none, base, poststrat or rake", command);
-	if (level != NULL) {
-		char *end;
-		q->level = strtod(level, &end);
-		if (*end != '\0' || !(q->level > 0 && q->level < 1))
-			return usage(command, "%s: --level is a number between 0 and 1, like 0.95", command);
-	}
-	if (low_n != NULL) {
-		long v;
-		if (!parse_long(low_n, 0, 1000000, &v))
-			return usage(command, "%s: --low-n is a whole number", command);
-		q->low_n = (double)v;
-	}
-	if (format != NULL && *format != NULL && strcmp(*format, "json") != 0 && strcmp(*format, "csv") != 0)
-		return usage(command, "%s: --format is json or csv", command);
-	if ((rc = period_check(command, q->from, q->to)) != 0)
-		return rc;
-	return 0;
-}
-
 static int cmd_publish(const char *db, int argc, char **argv)
 {
+	static const char *const none[] = {NULL};
+	struct params p;
 	struct report_query q;
 	struct store *s;
 	char msg[512];
 	long long id;
 	int rc;
-	if ((rc = stats_args("publish", argc, argv, &q, NULL)) != 0 || (rc = open_store(db, false, &s)) != 0)
+	if ((rc = cli_params("publish", &params_stats_keys, none, none, argc, argv, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
 		return rc;
+	params_report_query(&p, &q);
 	if (publish_run(s, &q, &id, msg, sizeof msg) != REPORT_OK) {
 		fprintf(stderr, "manyi: publish: %s\n", msg);
 		rc = EXIT_BAD_INPUT;
@@ -795,11 +770,15 @@ static int cmd_publish(const char *db, int argc, char **argv)
 
 static int cmd_stats(const char *db, int argc, char **argv)
 {
+	static const char *const none[] = {NULL};
+	struct params_keys keys = params_stats_keys; /* and --format json|csv */
+	struct params p;
 	struct report_query q;
-	const char *format = NULL;
 	int rc;
-	if ((rc = stats_args("stats", argc, argv, &q, &format)) != 0)
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if ((rc = cli_params("stats", &keys, none, none, argc, argv, &p)) != 0)
 		return rc;
+	params_report_query(&p, &q);
 
 	struct store *s;
 	struct sbuf out;
@@ -807,7 +786,7 @@ static int cmd_stats(const char *db, int argc, char **argv)
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	sbuf_init(&out);
-	if (report_run(s, &q, format != NULL && strcmp(format, "csv") == 0, &out, msg, sizeof msg) != REPORT_OK) {
+	if (report_run(s, &q, p.csv, &out, msg, sizeof msg) != REPORT_OK) {
 		fprintf(stderr, "manyi: stats: %s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
@@ -824,42 +803,18 @@ static int cmd_stats(const char *db, int argc, char **argv)
  */
 static int cmd_export(const char *db, int argc, char **argv)
 {
-	static const char *const with_value[] = {"--survey", "--format", "--out", "--lang",
-	                                         "--from", "--to", NULL};
-	static const char *const flags[] = {"--bom", NULL};
-	char why[160];
-	bool bad = false;
-	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
-		return usage("export", "export: %s", why);
-	const char *survey = opt_value(argc, argv, "--survey", &bad);
-	const char *format = opt_value(argc, argv, "--format", &bad);
-	const char *out = opt_value(argc, argv, "--out", &bad);
-	const char *lang = opt_value(argc, argv, "--lang", &bad);
-	const char *from = opt_value(argc, argv, "--from", &bad);
-	const char *to = opt_value(argc, argv, "--to", &bad);
+	static const char *const extra[] = {"--out", NULL};
+	static const char *const flags[] = {NULL};
+	struct params p;
 	struct export_options o;
-	enum export_format f;
-	export_options_default(&o);
-	o.bom = opt_flag(argc, argv, "--bom");
-	if (bad)
-		return no_value("export", "export", argc, argv);
-	if (survey == NULL)
-		return usage("export", "export: --survey ID is required");
-	if (format == NULL)
-		return usage("export", "export: --format csv|json|ndjson|xlsx|sav|dta is required");
-	if (!export_format_parse(format, &f))
-		return usage("export", "export: --format is csv, json, ndjson, xlsx, sav or dta");
-	if (lang != NULL && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
-		return usage("export", "export: --lang is zh or en");
-	if (lang != NULL && strcmp(lang, "en") == 0)
-		o.lang = LANG_EN;
-	if (o.bom && f != EXPORT_CSV)
-		return usage("export", "export: --bom goes with --format csv only");
+	bool bad = false;
 	int rc;
-	if ((rc = period_check("export", from, to)) != 0)
+	if ((rc = cli_params("export", &params_export_keys, extra, flags, argc, argv, &p)) != 0)
 		return rc;
-	o.from = from;
-	o.to = to;
+	const char *survey = p.survey;
+	const char *out = opt_value(argc, argv, "--out", &bad);
+	enum export_format f = p.format;
+	params_export_options(&p, &o);
 	if (out != NULL && *out == '\0')
 		return usage("export", "export: --out needs a file name");
 	if (out == NULL && export_format_binary(f) && isatty(STDOUT_FILENO)) {

@@ -16,6 +16,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "metrics.h"
+#include "params.h"
 #include "publish.h"
 #include "qr.h"
 #include "report.h"
@@ -156,11 +157,12 @@ const struct survey *app_survey(struct app *a, const char *id, int *version)
 /* The language asked for by ?lang=, else Chinese. */
 enum lang app_query_lang(const char *query)
 {
-	char buf[16];
-	enum lang l = LANG_ZH;
-	if (http_query_get(query, "lang", buf, sizeof buf))
-		lang_parse(buf, &l);
-	return l;
+	static const struct params_keys keys = {.need = {[PARAM_LANG] = PARAM_OPTIONAL}};
+	struct params p;
+	struct params_error err;
+	if (query == NULL || !params_parse_query(&p, &keys, query, strlen(query), &err))
+		return LANG_ZH;
+	return p.lang;
 }
 
 int app_bad_param(struct http_response *r, const char *name, const char *what)
@@ -171,36 +173,24 @@ int app_bad_param(struct http_response *r, const char *name, const char *what)
 	return 400;
 }
 
-int app_query_text(const struct http_request *req, struct http_response *r, const char *name,
-                   char *out, size_t n)
+int app_params_error(struct http_response *r, const struct params_error *err)
 {
-	char what[64];
-	*out = '\0';
-	if (http_query_get(req->query, name, out, n) || !http_query_has(req->query, name))
-		return 0;
-	*out = '\0';
-	snprintf(what, sizeof what, "too long (at most %zu bytes) or malformed", n - 1);
-	return app_bad_param(r, name, what);
+	http_json_error(r, err->status, err->status == 403 ? "forbidden" : "bad_request", err->msg, NULL);
+	return err->status;
 }
 
 int app_query_survey(const struct http_request *req, struct http_response *r, bool required,
                      char *out, size_t n)
 {
-	int status = app_query_text(req, r, "survey", out, n);
-	if (status != 0)
-		return status;
-	if (*out == '\0')
-		return required ? app_bad_param(r, "survey", "required") : 0;
-	return slug_valid(out) ? 0 : app_bad_param(r, "survey", "not a survey id ([a-z0-9-], 1-64)");
-}
-
-int app_query_code(const struct http_request *req, struct http_response *r, const char *name,
-                   char *out, size_t n)
-{
-	int status = app_query_text(req, r, name, out, n);
-	if (status != 0 || *out == '\0' || code_valid(out))
-		return status;
-	return app_bad_param(r, name, "not a code (1-64 letters, digits, '_', '.' or '-')");
+	struct params p;
+	struct params_error err;
+	const struct params_keys keys = {.need = {[PARAM_SURVEY] = required ? PARAM_REQUIRED : PARAM_OPTIONAL}};
+	*out = '\0';
+	if (!params_parse_query(&p, &keys, req->query, strlen(req->query), &err))
+		return app_params_error(r, &err);
+	if (p.given[PARAM_SURVEY])
+		snprintf(out, n, "%s", p.survey);
+	return 0;
 }
 
 void app_page(struct http_response *r, int status, enum lang l,
@@ -625,7 +615,28 @@ static int h_metrics(struct app *a, const struct http_request *req, struct http_
 }
 
 
-/* The routes: a path (exact) or prefix (ending in '/'), per method. */
+/*
+ * The query keys of a route's GET (params.h; the statistics' and the
+ * export's are params_stats_keys and params_export_keys, which the command
+ * line takes too): app_handle() parses and checks them before the handler
+ * runs, which reads req->params.  Keys not listed are ignored.
+ */
+#define O PARAM_OPTIONAL
+#define R PARAM_REQUIRED
+static const struct params_keys publications_keys = {.need = {[PARAM_SURVEY] = R}};
+static const struct params_keys responses_keys = {.need = {
+	[PARAM_SURVEY] = R, [PARAM_AGENCY] = O, [PARAM_DOMAIN] = O, [PARAM_CHANNEL] = O,
+	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LIMIT] = O, [PARAM_CURSOR] = O,
+}};
+static const struct params_keys no_keys = {.need = {0}};
+#undef O
+#undef R
+
+/*
+ * The routes: a path (exact) or prefix (ending in '/'), per method, and the
+ * query keys of GET.  query NULL: the handler reads its query itself (the
+ * form, and the answer and invitation routes of handler_api.c, for now).
+ */
 static const struct route {
 	const char *name;    /* for logs and metrics */
 	const char *path;
@@ -633,22 +644,28 @@ static const struct route {
 	bool json;           /* errors as JSON rather than HTML */
 	handler_fn get;
 	handler_fn post;
+	const struct params_keys *query; /* GET's (and HEAD's) keys */
+	bool keyed;          /* GET needs a key: without a good one, a bad query is 401, not 400 */
 } routes[] = {
-	{"healthz", "/healthz", false, true, h_healthz, NULL},
-	{"metrics", "/metrics", false, true, h_metrics, NULL},
-	{"form", "/s/", true, false, app_form_get, app_form_post},
-	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses},
-	{"api_export", "/api/v1/export", false, true, app_api_export, NULL},
-	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters},
-	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, app_api_encounter_post},
-	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations},
-	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL},
-	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL},
-	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL},
-	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL},
-	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL},
-	{"api_survey", "/api/v1/surveys/", true, true, app_api_survey, NULL},
-	{"api_registry", "/api/v1/registry", false, true, app_api_registry, NULL},
+	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys, false},
+	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys, false},
+	{"form", "/s/", true, false, app_form_get, app_form_post, NULL, false},
+	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses,
+	 &responses_keys, true},
+	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys, true},
+	{"api_encounters", "/api/v1/encounters", false, true, NULL, app_api_encounters, NULL, true},
+	{"api_encounter", "/api/v1/encounters/", true, true, app_api_encounter, app_api_encounter_post, NULL,
+	 true},
+	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations, NULL, true},
+	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
+	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
+	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,
+	 &params_stats_keys, false},
+	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,
+	 &publications_keys, false},
+	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys, false},
+	{"api_survey", "/api/v1/surveys/", true, true, app_api_survey, NULL, &no_keys, false},
+	{"api_registry", "/api/v1/registry", false, true, app_api_registry, NULL, &no_keys, false},
 };
 
 /*
@@ -760,7 +777,23 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 		http_header(r, "Allow", allow);
 		return;
 	}
-	r->status = fn(a, req, r, rest);
+	/* The query, parsed once against the route's keys, before any handler
+	 * work; a bad value is 400 naming its key (401 first where a key is
+	 * needed and none good is sent: the handler would check it first). */
+	struct params p;
+	struct params_error err;
+	struct principal who;
+	struct http_request with = *req;
+	if (fn == rt->get && rt->query != NULL) {
+		if (!params_parse_query(&p, rt->query, req->query, strlen(req->query), &err)) {
+			if (!rt->keyed || app_check_key(a, req, r, &who) == 0)
+				app_params_error(r, &err);
+			r->head_only = head;
+			return;
+		}
+		with.params = &p;
+	}
+	r->status = fn(a, &with, r, rest);
 	if (is_submission(rt, req->method))
 		count_reject(r->status);
 	/* The head only: the body stays for its Content-Length (the same as

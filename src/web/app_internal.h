@@ -88,19 +88,19 @@ const struct survey *app_survey(struct app *a, const char *id, int *version);
 enum lang app_query_lang(const char *query);
 
 /*
- * Query parameters, checked before any handler work: each returns 0 with
- * out set ("" when absent or empty), or 400 after a JSON error whose
- * message names the parameter.  app_query_text refuses a value too long
- * for out (n bytes with the NUL) or a query that cannot be decoded;
- * app_query_survey also a value that is not a survey id, and, when
- * required, an absent one; app_query_code one that is not a registry code.
+ * The routes' query keys are parsed and checked by app_handle() before the
+ * handler runs (req->params; see params.h and the route table in app.c).
+ * app_query_survey is for the handlers that still read their own query:
+ * 0 with out set to ?survey= ("" when absent or empty), or 400 after the
+ * JSON error naming it (too long, malformed, not a survey id, or absent
+ * when required).
  */
-int app_query_text(const struct http_request *req, struct http_response *r, const char *name,
-                   char *out, size_t n);
 int app_query_survey(const struct http_request *req, struct http_response *r, bool required,
                      char *out, size_t n);
-int app_query_code(const struct http_request *req, struct http_response *r, const char *name,
-                   char *out, size_t n);
+
+/* The JSON error of a refused query (its status: 400, or 403); returns the status. */
+struct params_error;
+int app_params_error(struct http_response *r, const struct params_error *err);
 
 /* 400 with the JSON error "NAME is WHAT" (what says what NAME takes). */
 int app_bad_param(struct http_response *r, const char *name, const char *what);

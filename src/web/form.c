@@ -23,49 +23,17 @@ const char *form_strerror(enum form_err e)
 	return form_errors[e];
 }
 
-/* The value of hex digit c, or -1. */
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Decode the n bytes at s ('+' is a space, %XX an octet) into out, which
- * has room for at least n + 1 bytes; *outlen receives the decoded length
- * and out is NUL-terminated.  Nothing is allocated.
- */
+/* Decode n bytes at s into out (room for n + 1); see pct_decode(). */
 static enum form_err form_decode(const char *s, size_t n, char *out, size_t *outlen)
 {
-	size_t j = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int hi, lo;
-			if (n - i < 3)
-				return FORM_ERR_ESCAPE;
-			hi = hex_value((unsigned char)s[i + 1]);
-			lo = hex_value((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return FORM_ERR_ESCAPE;
-			c = (unsigned char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (c == '\0')
-			return FORM_ERR_NUL;
-		out[j++] = (char)c;
+	switch (pct_decode(s, n, out, outlen)) {
+	case PCT_OK:
+		return FORM_OK;
+	case PCT_ERR_NUL:
+		return FORM_ERR_NUL;
+	default:
+		return FORM_ERR_ESCAPE;
 	}
-	out[j] = '\0';
-	*outlen = j;
-	return FORM_OK;
 }
 
 /*

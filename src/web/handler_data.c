@@ -1,6 +1,8 @@
 /*
  * handler_data — what dashboards read: stats, publications, surveys and the
- * registry (GET /api/v1/...); see app_internal.h.
+ * registry (GET /api/v1/...); see app_internal.h.  Their queries are
+ * parsed and checked before they run (req->params; the keys are listed in
+ * app.c's route table).
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -10,74 +12,9 @@
 
 #include "app_internal.h"
 #include "encounter.h"
+#include "params.h"
 #include "publish.h"
 #include "report.h"
-
-/* The query strings of a stats request; q points into it. */
-struct stats_params {
-	char survey[72], measure[72], by[64], weighting[16], from[16], to[16], level[32], low_n[16];
-	struct report_query q;
-};
-
-/*
- * Parse ?survey=&measure=&by=&weighting=&from=&to=&level=&low_n=; 0 or the
- * status answered.  A parameter too long, undecodable or malformed is 400
- * naming it, never read as absent.
- */
-static int stats_params_parse(const struct http_request *req, struct http_response *r,
-                              struct stats_params *sp)
-{
-	struct report_query *q = &sp->q;
-	char msg[256];
-	int status;
-	report_query_default(q);
-	if ((status = app_query_survey(req, r, true, sp->survey, sizeof sp->survey)) != 0 ||
-	    (status = app_query_text(req, r, "measure", sp->measure, sizeof sp->measure)) != 0 ||
-	    (status = app_query_text(req, r, "by", sp->by, sizeof sp->by)) != 0 ||
-	    (status = app_query_text(req, r, "weighting", sp->weighting, sizeof sp->weighting)) != 0 ||
-	    (status = app_query_text(req, r, "from", sp->from, sizeof sp->from)) != 0 ||
-	    (status = app_query_text(req, r, "to", sp->to, sizeof sp->to)) != 0 ||
-	    (status = app_query_text(req, r, "level", sp->level, sizeof sp->level)) != 0 ||
-	    (status = app_query_text(req, r, "low_n", sp->low_n, sizeof sp->low_n)) != 0)
-		return status;
-	q->survey = sp->survey;
-	if (*sp->measure) {
-		if (!ident_valid(sp->measure)) /* an item id, or index */
-			return app_bad_param(r, "measure", "an item id ([a-z][a-z0-9_], 1-64) or index");
-		q->measure = sp->measure;
-	}
-	if (*sp->by && !report_parse_by(sp->by, q, msg, sizeof msg)) {
-		http_json_error(r, 400, "bad_request", msg, NULL);
-		return 400;
-	}
-	if (*sp->weighting && !stats_weighting_parse(sp->weighting, &q->weighting))
-		return app_bad_param(r, "weighting", "none, base, poststrat or rake");
-	if (*sp->from) {
-		if (!date_valid(sp->from))
-			return app_bad_param(r, "from", "a date written YYYY-MM-DD");
-		q->from = sp->from;
-	}
-	if (*sp->to) {
-		if (!date_valid(sp->to))
-			return app_bad_param(r, "to", "a date written YYYY-MM-DD");
-		q->to = sp->to;
-	}
-	if (q->from != NULL && q->to != NULL && strcmp(q->from, q->to) > 0)
-		return app_bad_param(r, "from", "after to: the period ends before it starts");
-	if (*sp->level) {
-		char *end;
-		q->level = strtod(sp->level, &end);
-		if (*end != '\0' || !(q->level > 0 && q->level < 1))
-			return app_bad_param(r, "level", "a number between 0 and 1");
-	}
-	if (*sp->low_n) {
-		long v;
-		if (!parse_long(sp->low_n, 0, 1000000, &v))
-			return app_bad_param(r, "low_n", "a whole number from 0 to 1000000");
-		q->low_n = (double)v;
-	}
-	return 0;
-}
 
 /*
  * Run the report into r's body; the status (200 with an ETag, or an error).
@@ -119,78 +56,23 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	return app_etag_reply(req, r, 200);
 }
 
-/* Is day (YYYY-MM-DD, valid) the first, or the last, of its month? */
-static bool month_start(const char *day)
-{
-	return strcmp(day + 8, "01") == 0;
-}
-
-static bool month_end(const char *day)
-{
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y = atoi(day), m = atoi(day + 5), d = atoi(day + 8);
-	int last = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-	return d == last;
-}
-
-/*
- * What an agency key may ask, beyond its own groups: whole months, the
- * publication threshold or more, and no column that narrows a group to a
- * few known enterprises (district, outcome, channel).  0, or 403 answered.
- */
-static int agency_limits(struct http_response *r, struct report_query *q)
-{
-	for (size_t i = 0; i < q->nby; i++) {
-		if (q->by[i] == BY_DISTRICT || q->by[i] == BY_OUTCOME || q->by[i] == BY_CHANNEL) {
-			http_json_error(r, 403, "forbidden",
-			                "an agency key groups by domain, size, month, quarter or year: district, "
-			                "outcome and channel could single out the enterprises it inspected", NULL);
-			return 403;
-		}
-	}
-	if ((q->from != NULL && !month_start(q->from)) || (q->to != NULL && !month_end(q->to))) {
-		http_json_error(r, 403, "forbidden",
-		                "an agency key asks for whole months: from the first day of a month to the "
-		                "last day of a month", NULL);
-		return 403;
-	}
-	if (q->low_n < PUBLISH_DEFAULT_LOW_N)
-		q->low_n = PUBLISH_DEFAULT_LOW_N;
-	return 0;
-}
-
 /* GET /api/v1/stats: the same JSON as `manyi stats`. */
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest)
 {
 	struct principal p;
-	struct stats_params sp;
+	struct report_query q;
+	struct params_error err;
 	int status;
 
 	(void)rest;
-	if ((status = app_require_key(a, req, r, &p)) != 0 || (status = stats_params_parse(req, r, &sp)) != 0)
+	if ((status = app_require_key(a, req, r, &p)) != 0)
 		return status;
+	params_report_query(req->params, &q);
 	/* An agency sees its own agency's groups (and the overall benchmark). */
-	if (p.role == ROLE_AGENCY) {
-		struct report_query *q = &sp.q;
-		bool has = false;
-		for (size_t i = 0; i < q->nby; i++)
-			has |= q->by[i] == BY_AGENCY;
-		if (!has) {
-			if (q->nby == REPORT_MAX_BY) {
-				http_json_error(r, 403, "forbidden",
-				                "an agency key groups by agency and at most one more column", NULL);
-				return 403;
-			}
-			memmove(q->by + 1, q->by, q->nby * sizeof q->by[0]);
-			q->by[0] = BY_AGENCY;
-			q->nby++;
-		}
-		q->only_agency = p.agency;
-		if ((status = agency_limits(r, q)) != 0)
-			return status;
-	}
-	return stats_reply(a, req, r, &sp.q, p.role == ROLE_AGENCY);
+	if (p.role == ROLE_AGENCY && !params_agency_scope(&q, p.agency, &err))
+		return app_params_error(r, &err);
+	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY);
 }
 
 /*
@@ -200,14 +82,12 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 int app_api_public_stats(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
-	struct stats_params sp;
+	struct report_query q;
 	char key[256], at[32], *result = NULL;
-	int status;
 
 	(void)rest;
-	if ((status = stats_params_parse(req, r, &sp)) != 0)
-		return status;
-	publish_key(&sp.q, key, sizeof key);
+	params_report_query(req->params, &q);
+	publish_key(&q, key, sizeof key);
 	enum store_err e = store_publication_get(a->store, key, &result, at, sizeof at);
 	if (e == STORE_ERR_NOTFOUND) {
 		http_json_error(r, 404, "not_published",
@@ -236,11 +116,8 @@ static bool publication_item(void *ctx, const char *query, const char *at)
 int app_api_publications(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
-	char survey[72];
-	int status;
+	const char *survey = req->params->survey;
 	(void)rest;
-	if ((status = app_query_survey(req, r, true, survey, sizeof survey)) != 0)
-		return status;
 	cJSON *arr = cJSON_CreateArray();
 	if (store_publication_list(a->store, survey, publication_item, arr) != STORE_OK) {
 		cJSON_Delete(arr);

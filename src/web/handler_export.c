@@ -11,9 +11,9 @@
 #include "app_internal.h"
 #include "encounter.h"
 #include "export.h"
+#include "params.h"
 
 #define PAGE_DEFAULT 100
-#define PAGE_MAX 1000
 #define XLSX_ROWS_MAX 1048575
 
 /* A key, and an evaluator's: 0, or the status answered (401, 403). */
@@ -32,52 +32,15 @@ static int require_evaluator(struct app *a, const struct http_request *req, stru
 	return 0;
 }
 
-/* ?survey= naming a registered survey: 0, or the status answered. */
-static int survey_param(struct app *a, const struct http_request *req, struct http_response *r,
-                        char *survey, size_t n)
+/* The survey the query names (req->params, required): 0, or 404 answered. */
+static int survey_known(struct app *a, const struct http_request *req, struct http_response *r)
 {
-	int version, status;
-	if ((status = app_query_survey(req, r, true, survey, n)) != 0)
-		return status;
-	if (app_survey(a, survey, &version) == NULL) {
+	int version;
+	if (app_survey(a, req->params->survey, &version) == NULL) {
 		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
 		return 404;
 	}
 	return 0;
-}
-
-/* ?lang=zh|en (default zh): 0, or the status answered. */
-static int lang_param(const struct http_request *req, struct http_response *r, enum lang *l)
-{
-	char v[8];
-	int status;
-	*l = LANG_ZH;
-	if ((status = app_query_text(req, r, "lang", v, sizeof v)) != 0)
-		return status;
-	if (*v == '\0' || strcmp(v, "zh") == 0)
-		return 0;
-	if (strcmp(v, "en") == 0) {
-		*l = LANG_EN;
-		return 0;
-	}
-	return app_bad_param(r, "lang", "zh or en");
-}
-
-/* A filter value: *set NULL when absent; false (answered 400) when malformed. */
-static bool filter_param(const struct http_request *req, struct http_response *r, const char *name,
-                         bool date, char *out, size_t n, const char **set)
-{
-	*set = NULL;
-	if (app_query_text(req, r, name, out, n) != 0)
-		return false;
-	if (*out == '\0')
-		return true;
-	if (date && !date_valid(out)) {
-		app_bad_param(r, name, "a date written YYYY-MM-DD");
-		return false;
-	}
-	*set = out;
-	return true;
 }
 
 struct export_job {
@@ -103,49 +66,22 @@ static bool export_stream(void *ctx, http_write_fn write, void *wctx)
 int app_api_export(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest)
 {
+	const struct params *p = req->params;
 	struct export_job *j;
-	char format[16], bom[8];
-	enum export_format f;
+	enum export_format f = p->format;
 	int status;
 
 	(void)rest;
-	if ((status = require_evaluator(a, req, r)) != 0)
+	if ((status = require_evaluator(a, req, r)) != 0 || (status = survey_known(a, req, r)) != 0)
 		return status;
 	j = xcalloc(1, sizeof *j);
-	export_options_default(&j->o);
-	if ((status = survey_param(a, req, r, j->survey, sizeof j->survey)) != 0 ||
-	    (status = lang_param(req, r, &j->o.lang)) != 0)
-		goto fail;
-	if (!http_query_get(req->query, "format", format, sizeof format) || !export_format_parse(format, &f)) {
-		http_json_error(r, 400, "bad_request", "format is csv, json, ndjson, xlsx, sav or dta", NULL);
-		status = 400;
-		goto fail;
-	}
-	if (!filter_param(req, r, "from", true, j->from, sizeof j->from, &j->o.from) ||
-	    !filter_param(req, r, "to", true, j->to, sizeof j->to, &j->o.to)) {
-		status = 400;
-		goto fail;
-	}
-	if (j->o.from != NULL && j->o.to != NULL && strcmp(j->o.from, j->o.to) > 0) {
-		http_json_error(r, 400, "bad_request", "from is after to", NULL);
-		status = 400;
-		goto fail;
-	}
-	if ((status = app_query_text(req, r, "bom", bom, sizeof bom)) != 0)
-		goto fail;
-	if (*bom != '\0') {
-		if (strcmp(bom, "1") != 0 && strcmp(bom, "true") != 0 && strcmp(bom, "0") != 0 &&
-		    strcmp(bom, "false") != 0) {
-			status = app_bad_param(r, "bom", "1 or 0");
-			goto fail;
-		}
-		j->o.bom = bom[0] == '1' || bom[0] == 't';
-		if (j->o.bom && f != EXPORT_CSV) {
-			http_json_error(r, 400, "bad_request", "bom goes with format=csv only", NULL);
-			status = 400;
-			goto fail;
-		}
-	}
+	/* The job outlives the request: it holds its own copies. */
+	snprintf(j->survey, sizeof j->survey, "%s", p->survey);
+	snprintf(j->from, sizeof j->from, "%s", p->from);
+	snprintf(j->to, sizeof j->to, "%s", p->to);
+	params_export_options(p, &j->o);
+	j->o.from = j->o.from != NULL ? j->from : NULL;
+	j->o.to = j->o.to != NULL ? j->to : NULL;
 	/* What would fail after the head is sent is refused before it. */
 	if (f == EXPORT_XLSX && j->o.from == NULL && j->o.to == NULL &&
 	    store_response_count(a->store, j->survey) > XLSX_ROWS_MAX) {
@@ -157,9 +93,9 @@ int app_api_export(struct app *a, const struct http_request *req, struct http_re
 	/* What the command line prints as warnings goes in the head here. */
 	char warn[2048];
 	if (export_warnings(a->store, j->survey, f, &j->o, warn, sizeof warn) == EXPORT_OK && *warn) {
-		for (char *p = warn; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-				*p = '?'; /* a header holds printable ASCII */
+		for (char *c = warn; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+				*c = '?'; /* a header holds printable ASCII */
 		http_header(r, "Manyi-Warning", warn);
 	}
 	j->store = a->store;
@@ -186,37 +122,24 @@ fail:
 int app_api_responses_list(struct app *a, const struct http_request *req, struct http_response *r,
                            const char *rest)
 {
-	char survey[72], agency[64], domain[64], channel[32], from[16], to[16], cursor[64], limit[16];
-	struct export_filter f = {.limit = PAGE_DEFAULT};
+	const struct params *p = req->params;
+	struct export_filter f = {
+		.agency = p->given[PARAM_AGENCY] ? p->agency : NULL,
+		.domain = p->given[PARAM_DOMAIN] ? p->domain : NULL,
+		.channel = p->given[PARAM_CHANNEL] ? p->channel : NULL,
+		.from = p->given[PARAM_FROM] ? p->from : NULL,
+		.to = p->given[PARAM_TO] ? p->to : NULL,
+		.after = p->given[PARAM_CURSOR] ? p->cursor : NULL,
+		.limit = p->given[PARAM_LIMIT] ? p->limit : PAGE_DEFAULT,
+	};
 	int status;
 
 	(void)rest;
-	if ((status = require_evaluator(a, req, r)) != 0 ||
-	    (status = survey_param(a, req, r, survey, sizeof survey)) != 0)
+	if ((status = require_evaluator(a, req, r)) != 0 || (status = survey_known(a, req, r)) != 0)
 		return status;
-	if ((status = app_query_code(req, r, "agency", agency, sizeof agency)) != 0 ||
-	    (status = app_query_code(req, r, "domain", domain, sizeof domain)) != 0)
-		return status;
-	if (!filter_param(req, r, "agency", false, agency, sizeof agency, &f.agency) ||
-	    !filter_param(req, r, "domain", false, domain, sizeof domain, &f.domain) ||
-	    !filter_param(req, r, "channel", false, channel, sizeof channel, &f.channel) ||
-	    !filter_param(req, r, "from", true, from, sizeof from, &f.from) ||
-	    !filter_param(req, r, "to", true, to, sizeof to, &f.to) ||
-	    !filter_param(req, r, "cursor", false, cursor, sizeof cursor, &f.after))
-		return 400;
-	if (f.channel != NULL && response_channel_index(f.channel) < 0)
-		return app_bad_param(r, "channel", "one of the channels /api/v1/registry lists");
-	if ((status = app_query_text(req, r, "limit", limit, sizeof limit)) != 0)
-		return status;
-	if (*limit != '\0' && !parse_long(limit, 1, PAGE_MAX, &f.limit))
-		return app_bad_param(r, "limit", "a whole number from 1 to 1000");
-	if (f.from != NULL && f.to != NULL && strcmp(f.from, f.to) > 0) {
-		http_json_error(r, 400, "bad_request", "from is after to", NULL);
-		return 400;
-	}
 	char msg[512];
 	sbuf_reset(&r->body);
-	switch (export_page(a->store, survey, &f, LANG_ZH, &r->body, msg, sizeof msg)) {
+	switch (export_page(a->store, p->survey, &f, LANG_ZH, &r->body, msg, sizeof msg)) {
 	case EXPORT_OK:
 		break;
 	case EXPORT_BAD_QUERY:

@@ -382,9 +382,11 @@ static int invitation_access(struct app *a, const struct principal *p, const cha
 static int query_token(const struct http_request *req, struct http_response *r, char *t, size_t n,
                        bool list, const char *what)
 {
-	int status = app_query_text(req, r, "t", t, n);
-	if (status != 0)
-		return status;
+	*t = '\0';
+	if (!http_query_get(req->query, "t", t, n) && http_query_has(req->query, "t")) {
+		*t = '\0';
+		return app_bad_param(r, "t", "too long or malformed");
+	}
 	if (*t == '\0')
 		return app_bad_param(r, "t", what);
 	for (const char *p = t; *p != '\0';) {

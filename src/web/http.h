@@ -15,6 +15,7 @@
 #include "util.h"
 
 struct cJSON;
+struct params;
 
 /* Everything borrowed; strings are never NULL (empty when absent). */
 struct http_request {
@@ -30,6 +31,10 @@ struct http_request {
 	const char *if_none_match; /* If-None-Match, for ETags */
 	const char *idempotency_key; /* Idempotency-Key (answers from apps); may be NULL */
 	bool https;
+	/* The query as the route's keys read it (params.h), parsed and checked
+	 * by app_handle() before the handler runs; NULL on a route that lists
+	 * no keys. */
+	const struct params *params;
 	long content_length;       /* -1 when not given */
 	/* Read up to n body bytes into buf: bytes read, 0 at the end, -1 on error. */
 	long (*read)(void *ctx, char *buf, size_t n);

@@ -22,8 +22,9 @@ declare -A may=(
 	[stats]="core survey store stats"
 	[export]="core survey store stats export"
 	[init]="core stats init"
-	[web]="core survey store access import fieldwork stats export web"
-	[cli]="core survey store access import fieldwork stats export init cli"
+	[params]="core survey stats export params"
+	[web]="core survey store access import fieldwork stats export params web"
+	[cli]="core survey store access import fieldwork stats export params init cli"
 	[cgi]="web init"
 )
 

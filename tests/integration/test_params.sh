@@ -92,4 +92,40 @@ req GET "/s/$E?lang="
 eq "the form with an empty lang: 200" "$STATUS" 200
 api "$ekey" GET "/api/v1/responses?survey=$E&agency=&limit="
 eq "responses with empty filters: 200" "$STATUS" 200
+
+# Where a key is needed, a request without one is 401 whatever its query.
+req GET "/api/v1/stats?survey=$E&level=2"
+eq "a bad query without a key: 401, not 400" "$STATUS" 401
+req GET "/api/v1/export?survey=$E&format=doc" -H "Authorization: Bearer nope"
+eq "a bad query with a bad key: 401" "$STATUS" 401
+
+# The same value gets the same message from the API and from the command
+# line (which names a key --key): both go through one validator table.
+# query | command line (after manyi)
+while IFS='|' read -r query cli; do
+	[ -n "$query" ] || continue
+	api "$ekey" GET "$query"
+	amsg=$(json 'j["error"]["message"]' 2>/dev/null)
+	cmd=${cli%% *}
+	# shellcheck disable=SC2086
+	$MANYI $cli >/dev/null 2>"$T/cli-err"; rc=$?
+	cmsg=$(head -1 "$T/cli-err" | sed "s/^manyi: $cmd: //; s/--\([a-z]\)/\1/g")
+	eq "${query%%\?*} 400 and manyi $cmd status 2 for the same input ($cli)" "$STATUS/$rc" "400/2"
+	eq "the same message: $amsg" "$cmsg" "${amsg:-(no API message)}"
+done <<EOF2
+/api/v1/stats?survey=$E&level=2|stats --survey $E --level 2
+/api/v1/stats?survey=$E&level=1e-1|publish --survey $E --level 1e-1
+/api/v1/stats?survey=$E&weighting=heavy|stats --survey $E --weighting heavy
+/api/v1/public/stats?survey=$E&by=nope|publish --survey $E --by nope
+/api/v1/stats?survey=$E&by=agency,agency|stats --survey $E --by agency,agency
+/api/v1/stats?survey=$E&from=2022-07-01&to=2022-06-30|stats --survey $E --from 2022-07-01 --to 2022-06-30
+/api/v1/export?survey=$E&format=csv&from=2022-07-01&to=2022-06-30|export --survey $E --format csv --from 2022-07-01 --to 2022-06-30
+/api/v1/export?survey=$E&format=csv&to=2022-02-30|sample --survey $E --n 3 --seed 1 --to 2022-02-30
+/api/v1/stats?survey=Bad%20Survey%21|stats --survey Bad_Survey!
+/api/v1/export?survey=$E&format=doc|export --survey $E --format doc
+/api/v1/export?survey=$E|export --survey $E
+/api/v1/export?survey=$E&format=csv&lang=fr|export --survey $E --format csv --lang fr
+/api/v1/export?survey=$E&format=sav&bom=1|export --survey $E --format sav --bom
+/api/v1/stats?survey=$E&level=0.9&level=0.95|stats --survey $E --level 0.9 --level 0.95
+EOF2
 it_done
