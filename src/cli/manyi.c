@@ -616,6 +616,22 @@ static int cmd_sample(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	if (k == 0) {
+		/* Nothing drawn: nothing printed, nothing audited. */
+		char period[64] = "";
+		if (spec.from != NULL && spec.to != NULL)
+			snprintf(period, sizeof period, " between %s and %s", spec.from, spec.to);
+		else if (spec.from != NULL || spec.to != NULL)
+			snprintf(period, sizeof period, " %s %s", spec.from ? "since" : "until",
+			         spec.from ? spec.from : spec.to);
+		fprintf(stderr, "manyi: sample: no encounters registered%s: nothing to sample; import "
+		        "encounters first (manyi import encounters FILE.csv; for demo data, python3 "
+		        "tools/gen_encounters.py 1000 > encounters.csv)\n", period);
+		store_rollback(s);
+		free(units);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	char *buf = NULL;
 	size_t buflen = 0, rated = 0;
 	FILE *mem = open_memstream(&buf, &buflen);

@@ -683,6 +683,68 @@ static void report_options(const struct report_query *q, const struct load *L,
 	opts->points = L->measure != NULL ? L->sv->points : 0;
 }
 
+/* " between FROM and TO" (or since, until) for q's period into buf; "" without one. */
+static void period_words(const struct report_query *q, char *buf, size_t n)
+{
+	if (q->from != NULL && q->to != NULL)
+		snprintf(buf, n, " between %s and %s", q->from, q->to);
+	else if (q->from != NULL)
+		snprintf(buf, n, " since %s", q->from);
+	else if (q->to != NULL)
+		snprintf(buf, n, " until %s", q->to);
+	else
+		*buf = '\0';
+}
+
+/*
+ * Is there nothing to estimate?  Then msg says what is missing and what to
+ * do about it, and the caller answers REPORT_EMPTY: no answer in the
+ * period; or, for a weighting other than none (the invitation sample over
+ * the encounter registry), no encounter registered in the period, or no
+ * answer linked to one.
+ */
+static bool nothing_to_estimate(const struct report_query *q, const struct load *L, char *msg,
+                                size_t msglen)
+{
+	char period[64];
+	const char *id = L->sv->id;
+	period_words(q, period, sizeof period);
+	if (L->n == 0) {
+		snprintf(msg, msglen, "no answers to survey %s%s: nothing to estimate; import "
+		         "answers (manyi import responses --survey %s FILE.csv) or collect them with "
+		         "the form /s/%s or POST /api/v1/responses%s", id,
+		         *period ? period : " yet", id, id,
+		         *period ? ", or choose a period with answers" : "");
+		return true;
+	}
+	if (q->weighting == STATS_W_NONE)
+		return false;
+	double encounters = 0;
+	size_t sampled = 0;
+	for (size_t a = 0; a < L->agencies.n; a++)
+		encounters += L->pop_agency[a];
+	for (size_t i = 0; i < L->n; i++)
+		sampled += L->resp[i].sampled;
+	if (sampled > 0)
+		return false;
+	const char *w = stats_weighting_name(q->weighting);
+	if (!(encounters > 0))
+		snprintf(msg, msglen, "no encounters registered%s: weighting %s weights the answers "
+		         "of invited encounters to the encounter registry, and the %zu answer%s%s came "
+		         "through the public channel; import encounters (manyi import encounters "
+		         "FILE.csv; for demo data, python3 tools/gen_encounters.py 1000 > "
+		         "encounters.csv) and invite them (manyi sample, manyi invite), or use "
+		         "weighting none", period, w, L->n, L->n == 1 ? "" : "s",
+		         *period ? " of the period" : "");
+	else
+		snprintf(msg, msglen, "no answers from the invitation sample%s: weighting %s uses only "
+		         "answers linked to a registered encounter (%.0f registered), and the %zu "
+		         "answer%s came through the public channel; invite encounters (manyi sample, "
+		         "manyi invite) and import or collect their answers, or use weighting none",
+		         period, w, encounters, L->n, L->n == 1 ? "" : "s");
+	return true;
+}
+
 /*
  * Load the data of q and estimate.  REPORT_NO_DATA (msg says why) when the
  * period cannot be estimated; *res is the caller's to free on REPORT_OK.
@@ -698,6 +760,8 @@ static enum report_status estimate_period(struct store *s, const struct report_q
 	*res = NULL;
 	if ((st = load_data(s, q, sv, L, msg, msglen)) != REPORT_OK)
 		return st;
+	if (nothing_to_estimate(q, L, msg, msglen))
+		return REPORT_EMPTY;
 	struct stats_population pop = load_population(L);
 	report_options(q, L, &opts);
 	enum stats_err se = stats_estimate(L->resp, L->n, L->groups.n, &pop, &opts, res, &err);

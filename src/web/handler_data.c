@@ -103,6 +103,9 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	case REPORT_NO_DATA:
 		http_json_error(r, 422, "cannot_estimate", msg, NULL);
 		return 422;
+	case REPORT_EMPTY:
+		http_json_error(r, 409, "no_data", msg, NULL);
+		return 409;
 	default:
 		return app_store_failure_json(a, r, STORE_ERR_SQL);
 	}

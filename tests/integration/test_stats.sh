@@ -4,6 +4,44 @@
 . "$(dirname "$0")/lib.sh"
 it_start
 
+# An empty database (registry and surveys, no encounter, no answer): each
+# command says what is missing and what to do, and fails.
+ekey=$($MANYI key create --role evaluator 2>/dev/null)
+$MANYI stats --survey enforcement-enterprise >"$T/out" 2>"$T/err"
+eq "stats on an empty database: exit 1, nothing on stdout" "$?/$(wc -c <"$T/out")" "1/0"
+contains "and says there are no answers yet" "$(cat "$T/err")" "no answers to survey enforcement-enterprise yet"
+contains "and how to get them" "$(cat "$T/err")" "manyi import responses --survey enforcement-enterprise"
+lacks "not the estimator's words" "$(cat "$T/err")" "out of range"
+$MANYI stats --survey enforcement-enterprise --from 2022-01-01 --to 2022-01-31 --weighting none 2>"$T/err"
+contains "a period without answers is named" "$(cat "$T/err")" "no answers to survey enforcement-enterprise between 2022-01-01 and 2022-01-31"
+$MANYI sample --survey enforcement-enterprise --n 10 --seed 1 >"$T/out" 2>"$T/err"
+eq "sample with no encounter: exit 1, nothing on stdout" "$?/$(wc -c <"$T/out")" "1/0"
+contains "and says what is missing" "$(cat "$T/err")" "no encounters registered"
+contains "and how to register them" "$(cat "$T/err")" "manyi import encounters FILE.csv"
+contains "and how to make demo data" "$(cat "$T/err")" "tools/gen_encounters.py"
+lacks "not the old words" "$(cat "$T/err")" "0 encounters sampled"
+eq "no sample audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'sample'")" 0
+req GET "/api/v1/stats?survey=enforcement-enterprise" -H "Authorization: Bearer $ekey"
+eq "GET /api/v1/stats on an empty database: 409 no_data" "$STATUS/$(json 'j["error"]["code"]')" "409/no_data"
+contains "the API says the same" "$(json 'j["error"]["message"]')" "no answers to survey enforcement-enterprise yet"
+conform GET /api/v1/stats
+# Public-channel answers only: the design weightings say what they lack.
+P="$BIN/manyi --db $T/public.db"
+$P init >/dev/null 2>&1 && $P import domains tools/demo/domains.csv >/dev/null &&
+	$P import agencies tools/demo/agencies.csv >/dev/null && $P survey load surveys/*.json >/dev/null
+printf '%s\n' "encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall" \
+	",A03,urban,,kiosk,2022-03-15T10:00:00+08:00,4,4,4,4,4,4,4,4,5" >"$T/kiosk.csv"
+check "a kiosk answer" $P import responses --survey enforcement-enterprise "$T/kiosk.csv"
+$P stats --survey enforcement-enterprise 2>"$T/err"
+eq "base weighting without encounters: exit 1" "$?" 1
+contains "says no encounters are registered" "$(cat "$T/err")" "no encounters registered"
+contains "and points at the demo generator" "$(cat "$T/err")" "tools/gen_encounters.py"
+check "weighting none estimates the kiosk answer" $P stats --survey enforcement-enterprise --weighting none
+python3 tools/gen_encounters.py 20 3 >"$T/e20.csv"
+$P import encounters "$T/e20.csv" >/dev/null
+$P stats --survey enforcement-enterprise 2>"$T/err"
+contains "encounters but no invited answer: says so" "$(cat "$T/err")" "no answers from the invitation sample"
+
 python3 tools/gen_encounters.py 3000 11 >"$T/e.csv"
 $MANYI import encounters "$T/e.csv" >/dev/null
 python3 - "$T/e.csv" "$T/a.csv" <<'PY'
@@ -23,7 +61,6 @@ with open(sys.argv[2], "w") as f:
         f.write(",A03,urban,,kiosk,2022-0%d-15T10:00:00+08:00,%s\n" % (r.randint(1, 9), ",".join(vals)))
 PY
 check "answers import" $MANYI import responses --survey enforcement-enterprise "$T/a.csv"
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
 akey=$($MANYI key create --role agency --agency A05 2>/dev/null)
 api() { req GET "/api/v1/stats?$2" -H "Authorization: Bearer $1"; }
 
