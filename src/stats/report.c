@@ -394,7 +394,7 @@ static const char *const row_fields[] = {
 static void csv_num(struct sbuf *b, double v)
 {
 	if (isfinite(v))
-		sbuf_printf(b, ",%.17g", v);
+		sbuf_printf(b, ",%.15g", v); /* R's format(x, digits = 15) */
 	else
 		sbuf_adds(b, ",");
 }

@@ -16,6 +16,14 @@ check "import the registry of the e2e data" $MANYI import encounters $E/encounte
 check "import its answers" $MANYI import responses --survey enforcement-enterprise $E/responses.csv
 eq "every answer stored" "$(sql "SELECT count(*) FROM response")" "$(($(wc -l <$E/responses.csv) - 1))"
 
+# CSV numbers have R's format(x, digits = 15); the JSON keeps full precision.
+# A03's 19 answers stand for its 50 encounters: the sum of the weights is
+# 50 in exact arithmetic, 50.00000000000003 in doubles.
+$MANYI stats --survey enforcement-enterprise --by agency --format csv >"$T/a.csv"
+eq "CSV: A03's wsum is 50, not 50.00000000000003" "$(awk -F, '$1 == "A03" { print $4 }' "$T/a.csv")" 50
+$MANYI stats --survey enforcement-enterprise --by agency >"$T/body"
+eq "JSON: A03's wsum keeps every digit" "$(json '[g["wsum"] for g in j["groups"] if g["by"]["agency"] == "A03"][0] != 50')" True
+
 cases=$(($(wc -l <$E/cases.csv) - 1))
 seen=0
 while IFS=$'\t' read -r -a f; do
