@@ -300,7 +300,16 @@ static void add_num(cJSON *o, const char *name, double v)
 		cJSON_AddNullToObject(o, name);
 }
 
-static cJSON *cmp_json(const struct stats_cmp *c)
+/*
+ * Why a comparison gets no verdict: a row under the publication threshold
+ * (low_n), on this side or, against the previous period, on the other.
+ * Its figures are given all the same; p_holm counts it among the groups.
+ */
+static const char *const withheld_low_n = "low_n";
+static const char *const withheld_previous_low_n = "previous_low_n";
+
+/* A comparison; withheld (NULL: none) replaces the verdict with null and says why. */
+static cJSON *cmp_json(const struct stats_cmp *c, const char *withheld)
 {
 	cJSON *o = cJSON_CreateObject();
 	add_num(o, "diff", c->diff);
@@ -308,7 +317,12 @@ static cJSON *cmp_json(const struct stats_cmp *c)
 	add_num(o, "t", c->t);
 	add_num(o, "p", c->p);
 	add_num(o, "p_holm", c->p_holm);
-	cJSON_AddBoolToObject(o, "significant", c->significant);
+	if (withheld != NULL) {
+		cJSON_AddNullToObject(o, "significant");
+		cJSON_AddStringToObject(o, "significance_note", withheld);
+	} else {
+		cJSON_AddBoolToObject(o, "significant", c->significant);
+	}
 	add_num(o, "funnel_low", c->lim_low);
 	add_num(o, "funnel_high", c->lim_high);
 	return o;
@@ -319,6 +333,7 @@ struct vs_prev {
 	struct stats_cmp mean, rate;
 	double prev_mean, prev_rate; /* NaN when the previous period has no such figure */
 	size_t prev_n;               /* 0 when the group is absent from the previous period */
+	bool prev_low_n;             /* the previous row is under the threshold, or absent */
 };
 
 /*
@@ -338,13 +353,19 @@ struct previous {
 	struct vs_prev *groups;     /* [n_groups of this period] */
 };
 
-static cJSON *vs_prev_json(const struct stats_cmp *c, const char *prev_name, double prev,
-                           size_t prev_n)
+static cJSON *vs_prev_json(const struct stats_cmp *c, const char *withheld, const char *prev_name,
+                           double prev, size_t prev_n)
 {
-	cJSON *o = cmp_json(c);
+	cJSON *o = cmp_json(c, withheld);
 	add_num(o, prev_name, prev);
 	cJSON_AddNumberToObject(o, "previous_n", (double)prev_n);
 	return o;
+}
+
+/* Why the comparison of row r with the previous period gets no verdict, or NULL. */
+static const char *prev_withheld(const struct stats_row *r, const struct vs_prev *v)
+{
+	return r->low_n ? withheld_low_n : v->prev_low_n ? withheld_previous_low_n : NULL;
 }
 
 /* The fields of CONTRACT §5 and the comparisons of one row; v is the row's
@@ -352,6 +373,7 @@ static cJSON *vs_prev_json(const struct stats_cmp *c, const char *prev_name, dou
 static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_cmp,
                      const struct previous *pv, const struct vs_prev *v)
 {
+	const char *withheld = r->low_n ? withheld_low_n : NULL;
 	cJSON_AddNumberToObject(o, "n", (double)r->n);
 	add_num(o, "wsum", r->wsum);
 	add_num(o, "mean", r->mean);
@@ -367,19 +389,21 @@ static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_c
 	add_num(o, "n_eff", r->n_eff);
 	cJSON_AddBoolToObject(o, "low_n", r->low_n);
 	if (with_cmp) {
-		cJSON_AddItemToObject(o, "vs_overall", cmp_json(&r->mean_vs_overall));
+		cJSON_AddItemToObject(o, "vs_overall", cmp_json(&r->mean_vs_overall, withheld));
 		if (rate)
-			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall));
+			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall, withheld));
 	}
 	if (pv->asked) {
 		if (v != NULL)
 			cJSON_AddItemToObject(o, "vs_previous",
-			                      vs_prev_json(&v->mean, "previous_mean", v->prev_mean, v->prev_n));
+			                      vs_prev_json(&v->mean, prev_withheld(r, v), "previous_mean",
+			                                   v->prev_mean, v->prev_n));
 		else
 			cJSON_AddNullToObject(o, "vs_previous");
 		if (rate && v != NULL)
 			cJSON_AddItemToObject(o, "rate_vs_previous",
-			                      vs_prev_json(&v->rate, "previous_rate", v->prev_rate, v->prev_n));
+			                      vs_prev_json(&v->rate, prev_withheld(r, v), "previous_rate",
+			                                   v->prev_rate, v->prev_n));
 		else if (rate)
 			cJSON_AddNullToObject(o, "rate_vs_previous");
 	}
@@ -399,10 +423,10 @@ static void csv_num(struct sbuf *b, double v)
 		sbuf_adds(b, ",");
 }
 
-/* A comparison's significance: empty without a p value. */
-static void csv_significant(struct sbuf *b, const struct stats_cmp *c)
+/* A comparison's significance: empty without a p value or when withheld. */
+static void csv_significant(struct sbuf *b, const struct stats_cmp *c, bool withheld)
 {
-	sbuf_adds(b, isfinite(c->p) ? (c->significant ? ",true" : ",false") : ",");
+	sbuf_adds(b, isfinite(c->p) && !withheld ? (c->significant ? ",true" : ",false") : ",");
 }
 
 static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const struct vs_prev *v)
@@ -425,7 +449,7 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const 
 	csv_num(b, r->mean_vs_overall.se);
 	csv_num(b, r->mean_vs_overall.p);
 	csv_num(b, r->mean_vs_overall.p_holm);
-	csv_significant(b, &r->mean_vs_overall);
+	csv_significant(b, &r->mean_vs_overall, r->low_n);
 	if (v != NULL) {
 		csv_num(b, v->prev_mean);
 		sbuf_printf(b, ",%zu", v->prev_n);
@@ -433,7 +457,7 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const 
 		csv_num(b, v->mean.se);
 		csv_num(b, v->mean.p);
 		csv_num(b, v->mean.p_holm);
-		csv_significant(b, &v->mean);
+		csv_significant(b, &v->mean, prev_withheld(r, v) != NULL);
 	} else {
 		sbuf_adds(b, ",,,,,,,");
 	}
@@ -831,6 +855,7 @@ static void vs_prev_fill(struct vs_prev *v, const struct stats_row *cur,
 	v->prev_mean = prev != NULL ? prev->mean : NAN;
 	v->prev_rate = prev != NULL && rate ? prev->rate : NAN;
 	v->prev_n = prev != NULL ? prev->n : 0;
+	v->prev_low_n = prev == NULL || prev->low_n;
 	stats_compare_independent(cur->mean, cur->se, v->prev_mean, prev != NULL ? prev->se : NAN,
 	                          df, level, &v->mean);
 	stats_compare_independent(rate ? cur->rate : NAN, rate ? cur->rate_se : NAN, v->prev_rate,

@@ -54,13 +54,15 @@
 #   vo_*          group mean minus overall mean; se from svyrecvar() of the
 #                 difference of the two influence vectors on the full design
 #                 (postStrata included); t; p = 2 pt(-|t|, degf); Holm over the
-#                 groups (p.adjust); significant = p_holm < 1 - level; funnel
+#                 groups (p.adjust); significant = p_holm < 1 - level, NA
+#                 for a group with low_n (no verdict on so few answers); funnel
 #                 = overall mean + qt((1 -/+ level)/2, degf) se
 #   vp_*          with --from and --to: the same estimate on the previous
 #                 period of the same length ending the day before --from (its
 #                 own design, N_h and margins); diff = this - previous, se =
 #                 sqrt(se^2 + se_prev^2), df = min of the two degf, Holm over
-#                 the groups, funnel around the previous mean; a group absent
+#                 the groups (significant NA when this row or the previous
+#                 one has low_n), funnel around the previous mean; a group absent
 #                 from the previous period has previous_n 0 and NA figures
 #   alpha         Cronbach's alpha of the index items over every answer of the
 #                 period with all of them answered, unweighted
@@ -321,7 +323,8 @@ estimate <- function(D, measure, by, level) {
   gr <- out$group != "overall"
   holm <- function(p) { p[gr] <- p.adjust(p[gr], "holm"); p[!gr] <- NA; p }
   out$vo_p_holm <- holm(out$vo_p)
-  sig <- function(p) ifelse(!gr, NA, ifelse(is.na(p), 0, as.numeric(p < 1 - level)))
+  # No verdict (NA) for a group under the publication threshold.
+  sig <- function(p) ifelse(!gr | out$low_n == 1, NA, ifelse(is.na(p), 0, as.numeric(p < 1 - level)))
   out$vo_significant <- sig(out$vo_p_holm)
   if (has_rate) {
     out$ro_p_holm <- holm(out$ro_p)
@@ -335,6 +338,9 @@ vs_previous <- function(cur, prev, level, has_rate) {
   df <- min(cur$df[1], prev$df[1])
   q <- qt(c((1 - level) / 2, 1 - (1 - level) / 2), df)
   i <- match(cur$group, prev$group)
+  # No verdict (NA) when this row or the previous one (absent: no answer)
+  # is under the publication threshold.
+  withheld <- cur$low_n == 1 | is.na(prev$low_n[i]) | prev$low_n[i] == 1
   one <- function(p, est, se, pest, pse, pn, pname) {
     cur[[paste0(p, "diff")]] <<- est - pest
     cur[[paste0(p, "se")]] <<- sqrt(se^2 + pse^2)
@@ -346,7 +352,7 @@ vs_previous <- function(cur, prev, level, has_rate) {
     ph <- pv
     ph[gr] <- p.adjust(pv[gr], "holm")
     cur[[paste0(p, "p_holm")]] <<- ph
-    cur[[paste0(p, "significant")]] <<- ifelse(is.na(ph), 0, as.numeric(ph < 1 - level))
+    cur[[paste0(p, "significant")]] <<- ifelse(withheld, NA, ifelse(is.na(ph), 0, as.numeric(ph < 1 - level)))
     cur[[paste0(p, "funnel_low")]] <<- pest + q[1] * cur[[paste0(p, "se")]]
     cur[[paste0(p, "funnel_high")]] <<- pest + q[2] * cur[[paste0(p, "se")]]
     cur[[paste0(p, pname)]] <<- pest
