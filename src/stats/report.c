@@ -337,8 +337,8 @@ struct vs_prev {
 };
 
 /*
- * The previous period of a report with both --from and --to: as long as
- * [from, to] and ending the day before from, with the same measure,
+ * The previous period of a report with both --from and --to (see
+ * previous_dates()), ending the day before from, with the same measure,
  * weighting and groups, estimated on its own design (its own N_h and
  * margins).
  */
@@ -830,17 +830,39 @@ static void format_day(long long days, char *out, size_t n)
 	         (unsigned)d % 100u);
 }
 
+/* Days since 1970-01-01 of the first day of month m (any integer: 0 is the
+ * December before, 13 the next January) of year y. */
+static long long month_start_day(long long y, long long m)
+{
+	long long k = y * 12 + (m - 1);
+	long long yy = k >= 0 ? k / 12 : -((-k + 11) / 12);
+	return days_from_civil(yy, (int)(k - yy * 12) + 1, 1);
+}
+
 /*
- * The period before [from, to]: as many days, ending the day before from.
- * False when from or to is not a date, to is before from, or the previous
- * period would start before the year 1.
+ * The period before [from, to].  Whole calendar months — from the 1st of a
+ * month to the last day of a month, so a month, a quarter, a half or a
+ * year — are followed by as many whole months before them (February after
+ * the 31 days of January, a quarter after the one before it, a year after
+ * the year before); any other period by as many days, ending the day
+ * before from.  False when from or to is not a date, to is before from, or
+ * the previous period would start before the year 1.
  */
 static bool previous_dates(const char *from, const char *to, char *pfrom, char *pto, size_t n)
 {
-	long long f, t;
+	long long f, t, start;
 	if (!parse_day(from, &f) || !parse_day(to, &t) || t < f)
 		return false;
-	long long start = f - (t - f + 1);
+	long long fy, ty;
+	int fm, fd, tm, td;
+	civil_from_days(f, &fy, &fm, &fd);
+	civil_from_days(t + 1, &ty, &tm, &td); /* the day after to: the 1st when to ends a month */
+	if (fd == 1 && td == 1) {
+		long long months = (ty * 12 + tm) - (fy * 12 + fm);
+		start = month_start_day(fy, fm - months);
+	} else {
+		start = f - (t - f + 1);
+	}
 	if (start < days_from_civil(1, 1, 1))
 		return false;
 	format_day(start, pfrom, n);

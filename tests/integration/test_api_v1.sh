@@ -54,7 +54,7 @@ api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&weighting=poststrat
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=planet"; conform GET /api/v1/stats
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=agency&weighting=none&measure=overall&from=2022-07-01&to=2022-12-31"
 conform GET /api/v1/stats
-eq "a period is compared with the 184 days before it" "$(json 'j["previous"]["from"] + " " + j["previous"]["to"]') $(json '"vs_previous" in j["overall"]')" "2021-12-29 2022-06-30 True"
+eq "the second half of a year is compared with the first" "$(json 'j["previous"]["from"] + " " + j["previous"]["to"]') $(json '"vs_previous" in j["overall"]')" "2022-01-01 2022-06-30 True"
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=agency&weighting=rake&from=2022-01-01&to=2022-01-02"
 conform GET /api/v1/stats
 

@@ -106,6 +106,31 @@ api "$ekey" "survey=enforcement-enterprise&weighting=poststrat"
 eq "post-stratification with empty cells: 422" "$STATUS/$(json 'j["error"]["code"]')" "422/cannot_estimate"
 contains "naming the cell" "$(json 'j["error"]["message"]')" "cell A"
 
+# The previous period: whole months are followed by as many whole months.
+# Each comparison holds the figures `manyi stats` gives for that period.
+prev_check() { # FROM TO PFROM PTO WHAT
+	local w="--survey enforcement-enterprise --weighting none --measure overall --by agency"
+	# shellcheck disable=SC2086
+	$MANYI stats $w --from "$1" --to "$2" >"$T/body"
+	eq "$5: the previous period is $3 to $4" "$(json '[j["previous"]["from"], j["previous"]["to"]]')" "['$3', '$4']"
+	json 'json.dumps([[g["by"]["agency"], g["vs_previous"]["previous_mean"], g["vs_previous"]["previous_n"]] for g in j["groups"]])' >"$T/cmp"
+	json 'j["previous"]["n"]' >"$T/pn"
+	# shellcheck disable=SC2086
+	$MANYI stats $w --from "$3" --to "$4" >"$T/body"
+	eq "$5: previous.n is the n of stats --from $3 --to $4" "$(cat "$T/pn")" "$(json 'j["overall"]["n"]')"
+	eq "$5: each group's previous_mean and previous_n are that period's" "$(cat "$T/cmp")" \
+		"$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); p={g["by"]["agency"]: g for g in json.load(open(sys.argv[2]))["groups"]}
+print(json.dumps([[a, p[a]["mean"] if a in p else None, p[a]["n"] if a in p else 0] for a, _, _ in c]))' "$T/cmp" "$T/body")"
+}
+prev_check 2022-02-01 2022-02-28 2022-01-01 2022-01-31 "February (28 days) after January (31 days)"
+prev_check 2022-03-01 2022-03-31 2022-02-01 2022-02-28 "March after February"
+prev_check 2022-04-01 2022-06-30 2022-01-01 2022-03-31 "Q2 after Q1"
+prev_check 2022-07-01 2022-12-31 2022-01-01 2022-06-30 "the second half after the first"
+prev_check 2022-03-10 2022-03-20 2022-02-27 2022-03-09 "11 odd days after the 11 days before"
+prev_check 2022-02-01 2022-02-27 2022-01-05 2022-01-31 "February but its last day: 27 days"
+$MANYI stats --survey enforcement-enterprise --weighting none --from 2022-01-01 --to 2022-12-31 >"$T/body"
+eq "a year after the year before" "$(json '[j["previous"]["from"], j["previous"]["to"]]')" "['2021-01-01', '2021-12-31']"
+
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --format csv >"$T/s.csv"
 eq "CSV: a header and the overall row" "$(head -2 "$T/s.csv" | tail -1 | cut -d, -f1-2)" "overall,900"
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --weighting poststrat 2>"$T/err"

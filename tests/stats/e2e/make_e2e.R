@@ -58,7 +58,8 @@
 #                 for a group with low_n (no verdict on so few answers); funnel
 #                 = overall mean + qt((1 -/+ level)/2, degf) se
 #   vp_*          with --from and --to: the same estimate on the previous
-#                 period of the same length ending the day before --from (its
+#                 period (whole months: as many whole months before; else as
+#                 many days), ending the day before --from (its
 #                 own design, N_h and margins); diff = this - previous, se =
 #                 sqrt(se^2 + se_prev^2), df = min of the two degf, Holm over
 #                 the groups (significant NA when this row or the previous
@@ -386,7 +387,7 @@ for (w in W) {
   add(w, "legality", "size")
   add(w, "overall", "month")
 }
-# The second half of 2022 against the first (and the three days before it).
+# The second half of 2022 against the first.
 for (w in W) {
   for (m in c("overall", "legality")) for (by in list(character(0), "agency"))
     add(w, m, by, "2022-07-01", "2022-12-31")
@@ -399,9 +400,12 @@ for (w in W) {
     add(w, m, by, "2022-04-01", "2022-06-30", 0.9)
   add(w, "legality", "domain", "2022-04-01", "2022-06-30", 0.9)
 }
-# Q3: its previous 92 days start on 2022-03-31, where A03 x agriculture has an
-# encounter and no answer: the previous period cannot be post-stratified.
+# Q3 against Q2.
 for (w in c("base", "poststrat", "rake")) add(w, "overall", "agency", "2022-07-01", "2022-09-30")
+# 92 days that are not whole months: the previous 92 days, 2022-03-30 to
+# 2022-06-29, hold 2022-03-31, where A03 x agriculture has an encounter and
+# no answer: the previous period cannot be post-stratified.
+for (w in c("base", "poststrat", "rake")) add(w, "overall", "agency", "2022-06-30", "2022-09-29")
 # March alone cannot be post-stratified (seven agency x domain cells have
 # encounters and no answer, A03 x agriculture among them), nor raked (A10 has
 # encounters and no answer).
@@ -420,6 +424,27 @@ add("rake", "fairness", c("quarter", "domain"), "2022-01-01", "2022-12-31")
 # From only / to only: no previous period.
 add("base", "index", "agency", from = "2022-05-15")
 add("rake", "overall", character(0), to = "2022-10-31")
+
+# The period before [from, to]: whole calendar months (from the 1st of a
+# month to the last day of a month) are followed by as many whole months
+# before them (a month by the month before, a quarter by the quarter before,
+# a year by the year before); any other period by as many days ending the
+# day before from.
+previous_period <- function(from, to) {
+  f <- as.Date(from); t <- as.Date(to)
+  if (format(f, "%d") == "01" && format(t + 1, "%d") == "01") {
+    ym <- function(d) as.integer(format(d, "%Y")) * 12 + as.integer(format(d, "%m"))
+    months <- ym(t + 1) - ym(f)
+    c(seq(f, by = paste(-months, "months"), length.out = 2)[2], f - 1)
+  } else {
+    c(f - (as.integer(t - f) + 1), f - 1)
+  }
+}
+stopifnot(previous_period("2022-02-01", "2022-02-28") == as.Date(c("2022-01-01", "2022-01-31")),
+          previous_period("2022-03-01", "2022-03-31") == as.Date(c("2022-02-01", "2022-02-28")),
+          previous_period("2022-04-01", "2022-06-30") == as.Date(c("2022-01-01", "2022-03-31")),
+          previous_period("2022-01-01", "2022-12-31") == as.Date(c("2021-01-01", "2021-12-31")),
+          previous_period("2022-03-10", "2022-03-20") == as.Date(c("2022-02-27", "2022-03-09")))
 
 num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
 case_rows <- list(); exp_rows <- list()
@@ -445,9 +470,8 @@ for (ci in seq_along(cases)) {
   info$cronbach_alpha <- al$alpha; info$alpha_n <- al$n
   est <- estimate(D, cs$measure, cs$by, cs$level)
   if (!is.na(cs$from) && !is.na(cs$to)) {
-    len <- as.integer(as.Date(cs$to) - as.Date(cs$from)) + 1
-    pto <- as.Date(cs$from) - 1
-    pfrom <- pto - (len - 1)
+    pp <- previous_period(cs$from, cs$to)
+    pfrom <- pp[1]; pto <- pp[2]
     info$prev_from <- as.character(pfrom); info$prev_to <- as.character(pto)
     P <- make_design(cs$weighting, as.character(pfrom), as.character(pto))
     if (!is.null(P$error)) {
