@@ -74,8 +74,13 @@ static const struct usage {
 	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
 	 "                                        a period is weighted as stats --from --to is)\n"},
 	{"publish",
-	 "  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
-	 "                                        (groups under the threshold suppressed)\n"},
+	 "  publish --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "          [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	 "          [--level 0.95] [--low-n 30]\n"
+	 "                                        freeze figures for /api/v1/public/stats (groups\n"
+	 "                                        under the threshold, at least 10, suppressed); a\n"
+	 "                                        query published again gets a new version, the\n"
+	 "                                        older ones stay (&version=N)\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key revoke KEY_ID                     revoke an API key\n"},
@@ -740,19 +745,24 @@ static int stats_args(const char *command, int argc, char **argv, struct report_
 static int cmd_publish(const char *db, int argc, char **argv)
 {
 	struct report_query q;
+	struct publish_info info;
 	struct store *s;
 	char msg[512];
-	long long id;
 	int rc;
 	if ((rc = stats_args("publish", argc, argv, &q, NULL)) != 0 || (rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (publish_run(s, &q, &id, msg, sizeof msg) != REPORT_OK) {
+	if (publish_run(s, &q, &info, msg, sizeof msg) != REPORT_OK) {
 		fprintf(stderr, "manyi: publish: %s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
 		char key[256];
 		publish_key(&q, key, sizeof key);
-		printf("published #%lld: /api/v1/public/stats?%s\n", id, key);
+		printf("published #%lld: /api/v1/public/stats?%s\n", info.id, key);
+		if (info.version > 1)
+			printf("replaced the figures published on %s; version %d (the older versions "
+			       "stay: &version=1 to %d)\n", info.replaced_at, info.version, info.version - 1);
+		else
+			printf("version 1 of this query\n");
 	}
 	store_close(s);
 	return rc;
