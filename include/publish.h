@@ -7,6 +7,11 @@
  * publish_suppress()), and stores it, frozen, with the query that made it.
  * GET /api/v1/public/stats serves the latest publication matching a query
  * to anyone: published numbers do not drift as new answers arrive.
+ *
+ * Publishing a query again adds a version and keeps the ones before: a
+ * query's versions are numbered from 1 in the order they were published,
+ * the latest is served unless an older one is asked for (publish_get()),
+ * and publish_list() lists every query with its versions.
  */
 #ifndef MANYI_PUBLISH_H
 #define MANYI_PUBLISH_H
@@ -32,13 +37,41 @@
  */
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out);
 
+/* What publish_run() stored. */
+struct publish_info {
+	long long id;          /* the publication's row */
+	int version;           /* of its query, from 1 */
+	char replaced_at[32];  /* when the version it replaced (version - 1) was published;
+	                        * "" for a first version */
+};
+
 /*
- * Compute q, suppress, and store the publication.  Returns REPORT_OK with
- * *id set, or the report's status with msg; REPORT_BAD_QUERY for a
+ * Compute q, suppress, and store the publication as the next version of
+ * its query (the versions before are kept).  Returns REPORT_OK with *info
+ * filled, or the report's status with msg; REPORT_BAD_QUERY for a
  * threshold under PUBLISH_MIN_LOW_N.
  */
-enum report_status publish_run(struct store *s, const struct report_query *q, long long *id,
-                               char *msg, size_t msglen);
+enum report_status publish_run(struct store *s, const struct report_query *q,
+                               struct publish_info *info, char *msg, size_t msglen);
+
+/*
+ * The publication of q's query, version `version` (from 1; 0 for the
+ * latest), appended to out as JSON with "version" (its number) and
+ * "latest_version" set.  *versions gets how many versions the query has
+ * (0: never published).  STORE_ERR_NOTFOUND when there is no such
+ * version, another store error when the database fails.
+ */
+enum store_err publish_get(struct store *s, const struct report_query *q, int version,
+                           int *versions, struct sbuf *out);
+
+/*
+ * Every query published for survey, appended to out as the JSON of GET
+ * /api/v1/public/publications: {"survey", "publications": [{"query",
+ * "published_at" (of the latest), "latest_version", "versions": [{"version",
+ * "published_at", "url"}, ...]}, ...]}, queries in order, versions oldest
+ * first.
+ */
+enum store_err publish_list(struct store *s, const char *survey, struct sbuf *out);
 
 /* The canonical text of q's parameters, the key a publication is found by. */
 void publish_key(const struct report_query *q, char *out, size_t n);

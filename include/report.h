@@ -57,6 +57,9 @@ enum report_status {
 	REPORT_OK,
 	REPORT_BAD_QUERY,   /* unknown survey, measure... (msg says) */
 	REPORT_NO_DATA,     /* the statistics could not be computed (msg says why) */
+	REPORT_EMPTY,       /* nothing to estimate yet: no answers in the period, or (for a
+	                     * weighting other than none) no encounter registered or no
+	                     * answer from the invitation sample; msg says what to import */
 	REPORT_STORE,       /* the database failed */
 };
 

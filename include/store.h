@@ -143,10 +143,23 @@ enum store_err store_publication_add(struct store *s, const char *survey, const 
 /* The latest result for query (caller frees); STORE_ERR_NOTFOUND when none. */
 enum store_err store_publication_get(struct store *s, const char *query, char **result,
                                      char *published_at, size_t n);
-/* Each published query of survey with the time of its latest publication. */
+/* Every publication of survey with its time, by query and then oldest first
+ * (a query's versions 1, 2, ...); fn returns false to stop. */
 enum store_err store_publication_list(struct store *s, const char *survey,
                                       bool (*fn)(void *ctx, const char *query, const char *at),
                                       void *ctx);
+
+/*
+ * A query's versions are its publications in the order they were made,
+ * numbered from 1; the latest is the one store_publication_get() gives.
+ * How many there are, and when the latest was made (into latest_at, n
+ * bytes; "" when there is none).
+ */
+enum store_err store_publication_count(struct store *s, const char *query, int *versions,
+                                       char *latest_at, size_t n);
+/* Version `version` (from 1) of query (caller frees *result); STORE_ERR_NOTFOUND when none. */
+enum store_err store_publication_version(struct store *s, const char *query, int version,
+                                         char **result, char *published_at, size_t n);
 
 /* The ids of all surveys, sorted; caller frees each and the array. */
 enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);

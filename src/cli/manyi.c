@@ -78,8 +78,13 @@ static const struct usage {
 	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
 	 "                                        a period is weighted as stats --from --to is)\n"},
 	{"publish",
-	 "  publish --survey ID [stats options]   freeze figures for /api/v1/public/stats\n"
-	 "                                        (groups under the threshold suppressed)\n"},
+	 "  publish --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "          [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	 "          [--level 0.95] [--low-n 30]\n"
+	 "                                        freeze figures for /api/v1/public/stats (groups\n"
+	 "                                        under the threshold, at least 10, suppressed); a\n"
+	 "                                        query published again gets a new version, the\n"
+	 "                                        older ones stay (&version=N)\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -694,6 +699,22 @@ static int cmd_sample(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	if (k == 0) {
+		/* Nothing drawn: nothing printed, nothing audited. */
+		char period[64] = "";
+		if (spec.from != NULL && spec.to != NULL)
+			snprintf(period, sizeof period, " between %s and %s", spec.from, spec.to);
+		else if (spec.from != NULL || spec.to != NULL)
+			snprintf(period, sizeof period, " %s %s", spec.from ? "since" : "until",
+			         spec.from ? spec.from : spec.to);
+		fprintf(stderr, "manyi: sample: no encounters registered%s: nothing to sample; import "
+		        "encounters first (manyi import encounters FILE.csv; for demo data, python3 "
+		        "tools/gen_encounters.py 1000 > encounters.csv)\n", period);
+		store_rollback(s);
+		free(units);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	char *buf = NULL;
 	size_t buflen = 0, rated = 0;
 	FILE *mem = open_memstream(&buf, &buflen);
@@ -748,21 +769,26 @@ static int cmd_publish(const char *db, int argc, char **argv)
 	static const char *const none[] = {NULL};
 	struct params p;
 	struct report_query q;
+	struct publish_info info;
 	struct store *s;
 	char msg[512];
-	long long id;
 	int rc;
 	if ((rc = cli_params("publish", &params_stats_keys, none, none, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;
 	params_report_query(&p, &q);
-	if (publish_run(s, &q, &id, msg, sizeof msg) != REPORT_OK) {
+	if (publish_run(s, &q, &info, msg, sizeof msg) != REPORT_OK) {
 		fprintf(stderr, "manyi: publish: %s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
 		char key[256];
 		publish_key(&q, key, sizeof key);
-		printf("published #%lld: /api/v1/public/stats?%s\n", id, key);
+		printf("published #%lld: /api/v1/public/stats?%s\n", info.id, key);
+		if (info.version > 1)
+			printf("replaced the figures published on %s; version %d (the older versions "
+			       "stay: &version=1 to %d)\n", info.replaced_at, info.version, info.version - 1);
+		else
+			printf("version 1 of this query\n");
 	}
 	store_close(s);
 	return rc;

@@ -6,6 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Append root as one line of JSON to out. */
+static void json_out(const cJSON *root, struct sbuf *out)
+{
+	char *text = cJSON_PrintUnformatted(root);
+	sbuf_adds(out, text);
+	sbuf_addc(out, '\n');
+	free(text);
+}
+
 /* Empty an object of every member. */
 static void clear(cJSON *o)
 {
@@ -135,10 +144,7 @@ bool publish_suppress(const char *json, size_t len, const char *published_at, st
 	}
 	if (published_at != NULL)
 		cJSON_AddStringToObject(root, "published_at", published_at);
-	char *text = cJSON_PrintUnformatted(root);
-	sbuf_adds(out, text);
-	sbuf_addc(out, '\n');
-	free(text);
+	json_out(root, out);
 	cJSON_Delete(root);
 	return true;
 }
@@ -158,12 +164,13 @@ void publish_key(const struct report_query *q, char *out, size_t n)
 		snprintf(out + strlen(out), n - strlen(out), "&low_n=%.6g", q->low_n);
 }
 
-enum report_status publish_run(struct store *s, const struct report_query *q, long long *id,
-                               char *msg, size_t msglen)
+enum report_status publish_run(struct store *s, const struct report_query *q,
+                               struct publish_info *info, char *msg, size_t msglen)
 {
 	struct sbuf raw, pub;
 	char key[256];
 	enum report_status st;
+	memset(info, 0, sizeof *info);
 	if (q->low_n < PUBLISH_MIN_LOW_N) {
 		snprintf(msg, msglen, "a publication threshold (--low-n) under %d would publish groups of a "
 		         "few respondents", PUBLISH_MIN_LOW_N);
@@ -173,11 +180,15 @@ enum report_status publish_run(struct store *s, const struct report_query *q, lo
 	sbuf_init(&pub);
 	if ((st = report_run(s, q, false, &raw, msg, msglen)) == REPORT_OK) {
 		char now[32];
+		int before = 0;
 		time_now_iso(now, sizeof now);
 		publish_suppress(raw.data, raw.len, now, &pub);
 		publish_key(q, key, sizeof key);
 		enum store_err e = store_begin(s);
-		if (e == STORE_OK && (e = store_publication_add(s, q->survey, key, pub.data, id)) == STORE_OK &&
+		if (e == STORE_OK)
+			e = store_publication_count(s, key, &before, info->replaced_at,
+			                            sizeof info->replaced_at);
+		if (e == STORE_OK && (e = store_publication_add(s, q->survey, key, pub.data, &info->id)) == STORE_OK &&
 		    (e = store_audit(s, "cli", "publish", q->survey, key)) == STORE_OK)
 			e = store_commit(s);
 		if (e != STORE_OK) {
@@ -185,8 +196,102 @@ enum report_status publish_run(struct store *s, const struct report_query *q, lo
 			snprintf(msg, msglen, "cannot store the publication: %s", store_errmsg(s));
 			st = REPORT_STORE;
 		}
+		info->version = before + 1;
 	}
 	sbuf_free(&pub);
 	sbuf_free(&raw);
 	return st;
+}
+
+/* Set member name of object o to the number v, replacing one already there. */
+static void set_num(cJSON *o, const char *name, double v)
+{
+	cJSON *item = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (cJSON_IsNumber(item)) {
+		cJSON_SetNumberValue(item, v);
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(o, name);
+	cJSON_AddNumberToObject(o, name, v);
+}
+
+enum store_err publish_get(struct store *s, const struct report_query *q, int version,
+                           int *versions, struct sbuf *out)
+{
+	char key[256], at[32];
+	char *result = NULL;
+	publish_key(q, key, sizeof key);
+	*versions = 0;
+	/* One snapshot: the count and the version agree. */
+	enum store_err e = store_begin_read(s);
+	if (e == STORE_OK)
+		e = store_publication_count(s, key, versions, at, sizeof at);
+	if (e == STORE_OK && (version < 0 || version > *versions || *versions == 0))
+		e = STORE_ERR_NOTFOUND;
+	if (e == STORE_OK)
+		e = store_publication_version(s, key, version > 0 ? version : *versions, &result, at,
+		                              sizeof at);
+	store_rollback(s);
+	if (e != STORE_OK)
+		return e;
+	cJSON *root = cJSON_Parse(result);
+	if (cJSON_IsObject(root)) {
+		set_num(root, "version", version > 0 ? version : *versions);
+		set_num(root, "latest_version", *versions);
+		json_out(root, out);
+	} else {
+		sbuf_adds(out, result); /* not ours to rewrite: served as it was stored */
+	}
+	cJSON_Delete(root);
+	free(result);
+	return STORE_OK;
+}
+
+/* publish_list()'s state: the publications array and the query being filled. */
+struct list_state {
+	cJSON *publications;
+	cJSON *current;   /* the object of the query seen last, or NULL */
+	const char *prev; /* its query text (borrowed from current) */
+};
+
+static bool list_item(void *ctx, const char *query, const char *at)
+{
+	struct list_state *ls = ctx;
+	if (ls->current == NULL || strcmp(ls->prev, query) != 0) {
+		ls->current = cJSON_CreateObject();
+		ls->prev = cJSON_GetStringValue(cJSON_AddStringToObject(ls->current, "query", query));
+		cJSON_AddStringToObject(ls->current, "published_at", at);
+		cJSON_AddNumberToObject(ls->current, "latest_version", 0);
+		cJSON_AddArrayToObject(ls->current, "versions");
+		cJSON_AddItemToArray(ls->publications, ls->current);
+	}
+	cJSON *versions = cJSON_GetObjectItemCaseSensitive(ls->current, "versions");
+	int v = cJSON_GetArraySize(versions) + 1;
+	cJSON *o = cJSON_CreateObject();
+	struct sbuf url;
+	sbuf_init(&url);
+	sbuf_printf(&url, "/api/v1/public/stats?%s&version=%d", query, v);
+	cJSON_AddNumberToObject(o, "version", v);
+	cJSON_AddStringToObject(o, "published_at", at);
+	cJSON_AddStringToObject(o, "url", url.data);
+	sbuf_free(&url);
+	cJSON_AddItemToArray(versions, o);
+	/* Oldest first: the one seen last is the latest. */
+	set_num(ls->current, "latest_version", v);
+	cJSON_ReplaceItemInObjectCaseSensitive(ls->current, "published_at", cJSON_CreateString(at));
+	return true;
+}
+
+enum store_err publish_list(struct store *s, const char *survey, struct sbuf *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	struct list_state ls = {0};
+	cJSON_AddStringToObject(root, "survey", survey);
+	ls.publications = cJSON_AddArrayToObject(root, "publications");
+	enum store_err e = store_publication_list(s, survey, list_item, &ls);
+	if (e == STORE_OK) {
+		json_out(root, out);
+	}
+	cJSON_Delete(root);
+	return e;
 }

@@ -300,7 +300,16 @@ static void add_num(cJSON *o, const char *name, double v)
 		cJSON_AddNullToObject(o, name);
 }
 
-static cJSON *cmp_json(const struct stats_cmp *c)
+/*
+ * Why a comparison gets no verdict: a row under the publication threshold
+ * (low_n), on this side or, against the previous period, on the other.
+ * Its figures are given all the same; p_holm counts it among the groups.
+ */
+static const char *const withheld_low_n = "low_n";
+static const char *const withheld_previous_low_n = "previous_low_n";
+
+/* A comparison; withheld (NULL: none) replaces the verdict with null and says why. */
+static cJSON *cmp_json(const struct stats_cmp *c, const char *withheld)
 {
 	cJSON *o = cJSON_CreateObject();
 	add_num(o, "diff", c->diff);
@@ -308,7 +317,12 @@ static cJSON *cmp_json(const struct stats_cmp *c)
 	add_num(o, "t", c->t);
 	add_num(o, "p", c->p);
 	add_num(o, "p_holm", c->p_holm);
-	cJSON_AddBoolToObject(o, "significant", c->significant);
+	if (withheld != NULL) {
+		cJSON_AddNullToObject(o, "significant");
+		cJSON_AddStringToObject(o, "significance_note", withheld);
+	} else {
+		cJSON_AddBoolToObject(o, "significant", c->significant);
+	}
 	add_num(o, "funnel_low", c->lim_low);
 	add_num(o, "funnel_high", c->lim_high);
 	return o;
@@ -319,11 +333,12 @@ struct vs_prev {
 	struct stats_cmp mean, rate;
 	double prev_mean, prev_rate; /* NaN when the previous period has no such figure */
 	size_t prev_n;               /* 0 when the group is absent from the previous period */
+	bool prev_low_n;             /* the previous row is under the threshold, or absent */
 };
 
 /*
- * The previous period of a report with both --from and --to: as long as
- * [from, to] and ending the day before from, with the same measure,
+ * The previous period of a report with both --from and --to (see
+ * previous_dates()), ending the day before from, with the same measure,
  * weighting and groups, estimated on its own design (its own N_h and
  * margins).
  */
@@ -338,13 +353,19 @@ struct previous {
 	struct vs_prev *groups;     /* [n_groups of this period] */
 };
 
-static cJSON *vs_prev_json(const struct stats_cmp *c, const char *prev_name, double prev,
-                           size_t prev_n)
+static cJSON *vs_prev_json(const struct stats_cmp *c, const char *withheld, const char *prev_name,
+                           double prev, size_t prev_n)
 {
-	cJSON *o = cmp_json(c);
+	cJSON *o = cmp_json(c, withheld);
 	add_num(o, prev_name, prev);
 	cJSON_AddNumberToObject(o, "previous_n", (double)prev_n);
 	return o;
+}
+
+/* Why the comparison of row r with the previous period gets no verdict, or NULL. */
+static const char *prev_withheld(const struct stats_row *r, const struct vs_prev *v)
+{
+	return r->low_n ? withheld_low_n : v->prev_low_n ? withheld_previous_low_n : NULL;
 }
 
 /* The fields of CONTRACT §5 and the comparisons of one row; v is the row's
@@ -352,6 +373,7 @@ static cJSON *vs_prev_json(const struct stats_cmp *c, const char *prev_name, dou
 static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_cmp,
                      const struct previous *pv, const struct vs_prev *v)
 {
+	const char *withheld = r->low_n ? withheld_low_n : NULL;
 	cJSON_AddNumberToObject(o, "n", (double)r->n);
 	add_num(o, "wsum", r->wsum);
 	add_num(o, "mean", r->mean);
@@ -367,19 +389,21 @@ static void row_json(cJSON *o, const struct stats_row *r, bool rate, bool with_c
 	add_num(o, "n_eff", r->n_eff);
 	cJSON_AddBoolToObject(o, "low_n", r->low_n);
 	if (with_cmp) {
-		cJSON_AddItemToObject(o, "vs_overall", cmp_json(&r->mean_vs_overall));
+		cJSON_AddItemToObject(o, "vs_overall", cmp_json(&r->mean_vs_overall, withheld));
 		if (rate)
-			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall));
+			cJSON_AddItemToObject(o, "rate_vs_overall", cmp_json(&r->rate_vs_overall, withheld));
 	}
 	if (pv->asked) {
 		if (v != NULL)
 			cJSON_AddItemToObject(o, "vs_previous",
-			                      vs_prev_json(&v->mean, "previous_mean", v->prev_mean, v->prev_n));
+			                      vs_prev_json(&v->mean, prev_withheld(r, v), "previous_mean",
+			                                   v->prev_mean, v->prev_n));
 		else
 			cJSON_AddNullToObject(o, "vs_previous");
 		if (rate && v != NULL)
 			cJSON_AddItemToObject(o, "rate_vs_previous",
-			                      vs_prev_json(&v->rate, "previous_rate", v->prev_rate, v->prev_n));
+			                      vs_prev_json(&v->rate, prev_withheld(r, v), "previous_rate",
+			                                   v->prev_rate, v->prev_n));
 		else if (rate)
 			cJSON_AddNullToObject(o, "rate_vs_previous");
 	}
@@ -394,15 +418,15 @@ static const char *const row_fields[] = {
 static void csv_num(struct sbuf *b, double v)
 {
 	if (isfinite(v))
-		sbuf_printf(b, ",%.17g", v);
+		sbuf_printf(b, ",%.15g", v); /* R's format(x, digits = 15) */
 	else
 		sbuf_adds(b, ",");
 }
 
-/* A comparison's significance: empty without a p value. */
-static void csv_significant(struct sbuf *b, const struct stats_cmp *c)
+/* A comparison's significance: empty without a p value or when withheld. */
+static void csv_significant(struct sbuf *b, const struct stats_cmp *c, bool withheld)
 {
-	sbuf_adds(b, isfinite(c->p) ? (c->significant ? ",true" : ",false") : ",");
+	sbuf_adds(b, isfinite(c->p) && !withheld ? (c->significant ? ",true" : ",false") : ",");
 }
 
 static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const struct vs_prev *v)
@@ -425,7 +449,7 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const 
 	csv_num(b, r->mean_vs_overall.se);
 	csv_num(b, r->mean_vs_overall.p);
 	csv_num(b, r->mean_vs_overall.p_holm);
-	csv_significant(b, &r->mean_vs_overall);
+	csv_significant(b, &r->mean_vs_overall, r->low_n);
 	if (v != NULL) {
 		csv_num(b, v->prev_mean);
 		sbuf_printf(b, ",%zu", v->prev_n);
@@ -433,7 +457,7 @@ static void row_csv(struct sbuf *b, const struct stats_row *r, bool rate, const 
 		csv_num(b, v->mean.se);
 		csv_num(b, v->mean.p);
 		csv_num(b, v->mean.p_holm);
-		csv_significant(b, &v->mean);
+		csv_significant(b, &v->mean, prev_withheld(r, v) != NULL);
 	} else {
 		sbuf_adds(b, ",,,,,,,");
 	}
@@ -683,6 +707,68 @@ static void report_options(const struct report_query *q, const struct load *L,
 	opts->points = L->measure != NULL ? L->sv->points : 0;
 }
 
+/* " between FROM and TO" (or since, until) for q's period into buf; "" without one. */
+static void period_words(const struct report_query *q, char *buf, size_t n)
+{
+	if (q->from != NULL && q->to != NULL)
+		snprintf(buf, n, " between %s and %s", q->from, q->to);
+	else if (q->from != NULL)
+		snprintf(buf, n, " since %s", q->from);
+	else if (q->to != NULL)
+		snprintf(buf, n, " until %s", q->to);
+	else
+		*buf = '\0';
+}
+
+/*
+ * Is there nothing to estimate?  Then msg says what is missing and what to
+ * do about it, and the caller answers REPORT_EMPTY: no answer in the
+ * period; or, for a weighting other than none (the invitation sample over
+ * the encounter registry), no encounter registered in the period, or no
+ * answer linked to one.
+ */
+static bool nothing_to_estimate(const struct report_query *q, const struct load *L, char *msg,
+                                size_t msglen)
+{
+	char period[64];
+	const char *id = L->sv->id;
+	period_words(q, period, sizeof period);
+	if (L->n == 0) {
+		snprintf(msg, msglen, "no answers to survey %s%s: nothing to estimate; import "
+		         "answers (manyi import responses --survey %s FILE.csv) or collect them with "
+		         "the form /s/%s or POST /api/v1/responses%s", id,
+		         *period ? period : " yet", id, id,
+		         *period ? ", or choose a period with answers" : "");
+		return true;
+	}
+	if (q->weighting == STATS_W_NONE)
+		return false;
+	double encounters = 0;
+	size_t sampled = 0;
+	for (size_t a = 0; a < L->agencies.n; a++)
+		encounters += L->pop_agency[a];
+	for (size_t i = 0; i < L->n; i++)
+		sampled += L->resp[i].sampled;
+	if (sampled > 0)
+		return false;
+	const char *w = stats_weighting_name(q->weighting);
+	if (!(encounters > 0))
+		snprintf(msg, msglen, "no encounters registered%s: weighting %s weights the answers "
+		         "of invited encounters to the encounter registry, and the %zu answer%s%s came "
+		         "through the public channel; import encounters (manyi import encounters "
+		         "FILE.csv; for demo data, python3 tools/gen_encounters.py 1000 > "
+		         "encounters.csv) and invite them (manyi sample, manyi invite), or use "
+		         "weighting none", period, w, L->n, L->n == 1 ? "" : "s",
+		         *period ? " of the period" : "");
+	else
+		snprintf(msg, msglen, "no answers from the invitation sample%s: weighting %s uses only "
+		         "answers linked to a registered encounter (%.0f registered), and the %zu "
+		         "answer%s came through the public channel; invite encounters (manyi sample, "
+		         "manyi invite) and import or collect their answers, or use weighting none",
+		         period, w, encounters, L->n, L->n == 1 ? "" : "s");
+	return true;
+}
+
 /*
  * Load the data of q and estimate.  REPORT_NO_DATA (msg says why) when the
  * period cannot be estimated; *res is the caller's to free on REPORT_OK.
@@ -698,6 +784,8 @@ static enum report_status estimate_period(struct store *s, const struct report_q
 	*res = NULL;
 	if ((st = load_data(s, q, sv, L, msg, msglen)) != REPORT_OK)
 		return st;
+	if (nothing_to_estimate(q, L, msg, msglen))
+		return REPORT_EMPTY;
 	struct stats_population pop = load_population(L);
 	report_options(q, L, &opts);
 	enum stats_err se = stats_estimate(L->resp, L->n, L->groups.n, &pop, &opts, res, &err);
@@ -742,17 +830,39 @@ static void format_day(long long days, char *out, size_t n)
 	         (unsigned)d % 100u);
 }
 
+/* Days since 1970-01-01 of the first day of month m (any integer: 0 is the
+ * December before, 13 the next January) of year y. */
+static long long month_start_day(long long y, long long m)
+{
+	long long k = y * 12 + (m - 1);
+	long long yy = k >= 0 ? k / 12 : -((-k + 11) / 12);
+	return days_from_civil(yy, (int)(k - yy * 12) + 1, 1);
+}
+
 /*
- * The period before [from, to]: as many days, ending the day before from.
- * False when from or to is not a date, to is before from, or the previous
- * period would start before the year 1.
+ * The period before [from, to].  Whole calendar months — from the 1st of a
+ * month to the last day of a month, so a month, a quarter, a half or a
+ * year — are followed by as many whole months before them (February after
+ * the 31 days of January, a quarter after the one before it, a year after
+ * the year before); any other period by as many days, ending the day
+ * before from.  False when from or to is not a date, to is before from, or
+ * the previous period would start before the year 1.
  */
 static bool previous_dates(const char *from, const char *to, char *pfrom, char *pto, size_t n)
 {
-	long long f, t;
+	long long f, t, start;
 	if (!parse_day(from, &f) || !parse_day(to, &t) || t < f)
 		return false;
-	long long start = f - (t - f + 1);
+	long long fy, ty;
+	int fm, fd, tm, td;
+	civil_from_days(f, &fy, &fm, &fd);
+	civil_from_days(t + 1, &ty, &tm, &td); /* the day after to: the 1st when to ends a month */
+	if (fd == 1 && td == 1) {
+		long long months = (ty * 12 + tm) - (fy * 12 + fm);
+		start = month_start_day(fy, fm - months);
+	} else {
+		start = f - (t - f + 1);
+	}
 	if (start < days_from_civil(1, 1, 1))
 		return false;
 	format_day(start, pfrom, n);
@@ -767,6 +877,7 @@ static void vs_prev_fill(struct vs_prev *v, const struct stats_row *cur,
 	v->prev_mean = prev != NULL ? prev->mean : NAN;
 	v->prev_rate = prev != NULL && rate ? prev->rate : NAN;
 	v->prev_n = prev != NULL ? prev->n : 0;
+	v->prev_low_n = prev == NULL || prev->low_n;
 	stats_compare_independent(cur->mean, cur->se, v->prev_mean, prev != NULL ? prev->se : NAN,
 	                          df, level, &v->mean);
 	stats_compare_independent(rate ? cur->rate : NAN, rate ? cur->rate_se : NAN, v->prev_rate,

@@ -198,6 +198,8 @@ enum stmt {
 	STMT_IDEM_GET,
 	STMT_IDEM_PUT,
 	STMT_IDEM_PURGE,
+	STMT_PUBLICATION_COUNT,
+	STMT_PUBLICATION_VERSION,
 	STMT__MAX
 };
 
@@ -328,8 +330,12 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_IDEM_GET] = "SELECT body, response FROM idempotency WHERE key = ? AND at >= ?",
 	[STMT_IDEM_PUT] = "INSERT INTO idempotency (key, body, response, at) VALUES (?, ?, ?, ?)",
 	[STMT_IDEM_PURGE] = "DELETE FROM idempotency WHERE at < ?",
-	[STMT_PUBLICATION_LIST] = "SELECT query, max(published_at) FROM publication "
-	                          "WHERE survey_id = ? GROUP BY query ORDER BY query",
+	[STMT_PUBLICATION_LIST] = "SELECT query, published_at FROM publication "
+	                          "WHERE survey_id = ? ORDER BY query, id",
+	/* A query's versions are its publications in the order they were made. */
+	[STMT_PUBLICATION_COUNT] = "SELECT count(*), max(published_at) FROM publication WHERE query = ?",
+	[STMT_PUBLICATION_VERSION] = "SELECT result, published_at FROM publication WHERE query = ?1 "
+	                             "ORDER BY id LIMIT 1 OFFSET ?2 - 1",
 };
 
 struct store {
@@ -1256,6 +1262,38 @@ enum store_err store_publication_list(struct store *s, const char *survey,
 		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_publication_count(struct store *s, const char *query, int *versions,
+                                       char *latest_at, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_COUNT);
+	bind_text(st, 1, query);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*versions = sqlite3_column_int(st, 0);
+		col_copy(st, 1, latest_at, n);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_publication_version(struct store *s, const char *query, int version,
+                                         char **result, char *published_at, size_t n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_VERSION);
+	bind_text(st, 1, query);
+	sqlite3_bind_int(st, 2, version);
+	int rc = version >= 1 ? sqlite3_step(st) : SQLITE_DONE;
+	enum store_err e = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		*result = xstrdup((const char *)sqlite3_column_text(st, 0));
+		col_copy(st, 1, published_at, n);
+		e = STORE_OK;
+	}
+	sqlite3_reset(st);
+	return e;
 }
 
 enum store_err store_begin_read(struct store *s)

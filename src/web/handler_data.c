@@ -40,6 +40,9 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	case REPORT_NO_DATA:
 		http_json_error(r, 422, "cannot_estimate", msg, NULL);
 		return 422;
+	case REPORT_EMPTY:
+		http_json_error(r, 409, "no_data", msg, NULL);
+		return 409;
 	default:
 		return app_store_failure_json(a, r, STORE_ERR_SQL);
 	}
@@ -77,56 +80,54 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 
 /*
  * GET /api/v1/public/stats: what the evaluator published (`manyi publish`)
- * for this query, to anyone: frozen figures, small groups suppressed.
+ * for this query, to anyone: frozen figures, small groups suppressed; the
+ * latest version, or ?version=N.
  */
 int app_api_public_stats(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
 	struct report_query q;
-	char key[256], at[32], *result = NULL;
+	char vbuf[16], msg[160];
+	long version = 0;
+	int versions;
 
 	(void)rest;
 	params_report_query(req->params, &q);
-	publish_key(&q, key, sizeof key);
-	enum store_err e = store_publication_get(a->store, key, &result, at, sizeof at);
-	if (e == STORE_ERR_NOTFOUND) {
+	/* version is this route's own key (not a statistics option). */
+	*vbuf = '\0';
+	if ((!http_query_get(req->query, "version", vbuf, sizeof vbuf) && http_query_has(req->query, "version")) ||
+	    (*vbuf && !parse_long(vbuf, 1, 1000000000, &version)))
+		return app_bad_param(r, "version", "a publication's version, a whole number from 1");
+	sbuf_reset(&r->body);
+	enum store_err e = publish_get(a->store, &q, (int)version, &versions, &r->body);
+	if (e == STORE_ERR_NOTFOUND && versions == 0) {
 		http_json_error(r, 404, "not_published",
 		                "nothing has been published for this query; see /api/v1/public/publications", NULL);
 		return 404;
 	}
+	if (e == STORE_ERR_NOTFOUND) {
+		snprintf(msg, sizeof msg, "version: this query has %d published version%s (1 to %d)",
+		         versions, versions == 1 ? "" : "s", versions);
+		http_json_error(r, 404, "no_such_version", msg, NULL);
+		return 404;
+	}
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
-	sbuf_reset(&r->body);
-	sbuf_adds(&r->body, result);
-	free(result);
 	r->content_type = "application/json; charset=utf-8";
 	return app_etag_reply(req, r, 200);
 }
 
-static bool publication_item(void *ctx, const char *query, const char *at)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "query", query);
-	cJSON_AddStringToObject(o, "published_at", at);
-	cJSON_AddItemToArray(ctx, o);
-	return true;
-}
-
-/* GET /api/v1/public/publications?survey=ID: what has been published. */
+/* GET /api/v1/public/publications?survey=ID: what has been published, each query with its versions. */
 int app_api_publications(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
 	const char *survey = req->params->survey;
 	(void)rest;
-	cJSON *arr = cJSON_CreateArray();
-	if (store_publication_list(a->store, survey, publication_item, arr) != STORE_OK) {
-		cJSON_Delete(arr);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
-	}
-	cJSON *root = cJSON_CreateObject();
-	cJSON_AddStringToObject(root, "survey", survey);
-	cJSON_AddItemToObject(root, "publications", arr);
-	http_json(r, 200, root);
+	sbuf_reset(&r->body);
+	enum store_err e = publish_list(a->store, survey, &r->body);
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
+	r->content_type = "application/json; charset=utf-8";
 	return app_etag_reply(req, r, 200);
 }
 

@@ -54,7 +54,7 @@ api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&weighting=poststrat
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=planet"; conform GET /api/v1/stats
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=agency&weighting=none&measure=overall&from=2022-07-01&to=2022-12-31"
 conform GET /api/v1/stats
-eq "a period is compared with the 184 days before it" "$(json 'j["previous"]["from"] + " " + j["previous"]["to"]') $(json '"vs_previous" in j["overall"]')" "2021-12-29 2022-06-30 True"
+eq "the second half of a year is compared with the first" "$(json 'j["previous"]["from"] + " " + j["previous"]["to"]') $(json '"vs_previous" in j["overall"]')" "2022-01-01 2022-06-30 True"
 api "$ekey" GET "/api/v1/stats?survey=enforcement-enterprise&by=agency&weighting=rake&from=2022-01-01&to=2022-01-02"
 conform GET /api/v1/stats
 
@@ -86,6 +86,41 @@ eq "published figures stay frozen as answers arrive" "$BODY" "$first"
 api "" GET "/api/v1/public/publications?survey=enforcement-enterprise"
 conform GET /api/v1/public/publications
 eq "the list of publications" "$(json 'len(j["publications"])')" 1
+eq "one version so far" "$(json '[p["latest_version"] for p in j["publications"]]')" "[1]"
+first_at=$(json 'j["publications"][0]["versions"][0]["published_at"]')
+contains "manyi publish said it was the first version" "$out" "version 1 of this query"
+
+# Publishing the same query again: a new version, the old one kept.
+sleep 1
+out=$($MANYI publish --survey enforcement-enterprise --by agency,domain --measure overall)
+contains "manyi publish says it replaced the figures, and when they were published" "$out" "replaced the figures published on $first_at; version 2"
+api "" GET "/api/v1/public/stats?$P"
+conform GET /api/v1/public/stats
+eq "the latest version is served" "$(json '[j["version"], j["latest_version"]]')" "[2, 2]"
+eq "with the answer that came since" "$(json 'j["overall"]["n"]')" "$(($(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["overall"]["n"])' "$first") + 1))"
+api "" GET "/api/v1/public/stats?$P&version=1"
+conform GET /api/v1/public/stats
+eq "version=1 serves the first publication" "$(json '[j["version"], j["latest_version"]]')" "[1, 2]"
+eq "exactly as it was" "$(json 'json.dumps({k: v for k, v in j.items() if k != "latest_version"}, sort_keys=True)')" \
+	"$(python3 -c 'import json,sys; j=json.loads(sys.argv[1]); j.pop("latest_version"); print(json.dumps(j, sort_keys=True))' "$first")"
+api "" GET "/api/v1/public/stats?$P&version=3"
+conform GET /api/v1/public/stats
+eq "a version that does not exist: 404 no_such_version" "$STATUS/$(json 'j["error"]["code"]')" "404/no_such_version"
+api "" GET "/api/v1/public/stats?$P&version=x"
+eq "a version that is not a number: 400 naming it" "$STATUS/$(json '"version" in j["error"]["message"]')" "400/True"
+api "" GET "/api/v1/public/publications?survey=enforcement-enterprise"
+conform GET /api/v1/public/publications
+eq "still one query" "$(json 'len(j["publications"])')" 1
+eq "with both versions, oldest first" "$(json '[v["version"] for v in j["publications"][0]["versions"]]')" "[1, 2]"
+eq "the first still dated as before" "$(json 'j["publications"][0]["versions"][0]["published_at"]')" "$first_at"
+eq "the query's date is its latest's" "$(json 'j["publications"][0]["published_at"] == j["publications"][0]["versions"][1]["published_at"]')" True
+url=$(json 'j["publications"][0]["versions"][0]["url"]')
+api "" GET "$url"
+eq "each version's url serves it" "$STATUS/$(json 'j["version"]')" "200/1"
+help=$($MANYI help publish 2>&1)
+for o in --survey --measure --by --weighting --from --to --level --low-n; do
+	contains "manyi help publish lists $o" "$help" "$o"
+done
 api "" GET "/api/v1/public/stats?survey=enforcement-enterprise&by=district"
 eq "an unpublished query: 404" "$STATUS" 404
 

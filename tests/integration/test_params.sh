@@ -55,6 +55,7 @@ done <<EOF
 /api/v1/public/stats?survey=$E|-|to|$longdate|2022-02-30
 /api/v1/public/stats?survey=$E|-|level|$long|2
 /api/v1/public/stats?survey=$E|-|low_n|$long|-1
+/api/v1/public/stats?survey=$E|-|version|$long|0
 /api/v1/public/publications|-|survey|$long|Bad%20Survey%21
 /api/v1/export?format=csv|e|survey|$long|Bad%20Survey%21
 /api/v1/export?survey=$E|e|format|$long|doc

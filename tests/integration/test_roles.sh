@@ -109,7 +109,7 @@ eq "agency stats for a single day: 403 (whole months only)" "$STATUS" 403
 api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&from=2022-06-02&to=2022-06-30"
 eq "agency stats from mid-month: 403" "$STATUS" 403
 api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&from=2024-02-01&to=2024-02-29"
-eq "agency stats for a leap February: a whole month (no answers then: 422)" "$STATUS" 422
+eq "agency stats for a leap February: a whole month (no answers then: 409 no_data)" "$STATUS/$(json 'j["error"]["code"]')" "409/no_data"
 api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain&weighting=none&from=2022-06-01&to=2022-06-30"
 eq "agency stats for a month: 200" "$STATUS" 200
 api "${KEY[agency]}" GET "/api/v1/stats?survey=$E&by=domain,size&low_n=1"

@@ -4,6 +4,44 @@
 . "$(dirname "$0")/lib.sh"
 it_start
 
+# An empty database (registry and surveys, no encounter, no answer): each
+# command says what is missing and what to do, and fails.
+ekey=$($MANYI key create --role evaluator 2>/dev/null)
+$MANYI stats --survey enforcement-enterprise >"$T/out" 2>"$T/err"
+eq "stats on an empty database: exit 1, nothing on stdout" "$?/$(wc -c <"$T/out")" "1/0"
+contains "and says there are no answers yet" "$(cat "$T/err")" "no answers to survey enforcement-enterprise yet"
+contains "and how to get them" "$(cat "$T/err")" "manyi import responses --survey enforcement-enterprise"
+lacks "not the estimator's words" "$(cat "$T/err")" "out of range"
+$MANYI stats --survey enforcement-enterprise --from 2022-01-01 --to 2022-01-31 --weighting none 2>"$T/err"
+contains "a period without answers is named" "$(cat "$T/err")" "no answers to survey enforcement-enterprise between 2022-01-01 and 2022-01-31"
+$MANYI sample --survey enforcement-enterprise --n 10 --seed 1 >"$T/out" 2>"$T/err"
+eq "sample with no encounter: exit 1, nothing on stdout" "$?/$(wc -c <"$T/out")" "1/0"
+contains "and says what is missing" "$(cat "$T/err")" "no encounters registered"
+contains "and how to register them" "$(cat "$T/err")" "manyi import encounters FILE.csv"
+contains "and how to make demo data" "$(cat "$T/err")" "tools/gen_encounters.py"
+lacks "not the old words" "$(cat "$T/err")" "0 encounters sampled"
+eq "no sample audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'sample'")" 0
+req GET "/api/v1/stats?survey=enforcement-enterprise" -H "Authorization: Bearer $ekey"
+eq "GET /api/v1/stats on an empty database: 409 no_data" "$STATUS/$(json 'j["error"]["code"]')" "409/no_data"
+contains "the API says the same" "$(json 'j["error"]["message"]')" "no answers to survey enforcement-enterprise yet"
+conform GET /api/v1/stats
+# Public-channel answers only: the design weightings say what they lack.
+P="$BIN/manyi --db $T/public.db"
+$P init >/dev/null 2>&1 && $P import domains tools/demo/domains.csv >/dev/null &&
+	$P import agencies tools/demo/agencies.csv >/dev/null && $P survey load surveys/*.json >/dev/null
+printf '%s\n' "encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall" \
+	",A03,urban,,kiosk,2022-03-15T10:00:00+08:00,4,4,4,4,4,4,4,4,5" >"$T/kiosk.csv"
+check "a kiosk answer" $P import responses --survey enforcement-enterprise "$T/kiosk.csv"
+$P stats --survey enforcement-enterprise 2>"$T/err"
+eq "base weighting without encounters: exit 1" "$?" 1
+contains "says no encounters are registered" "$(cat "$T/err")" "no encounters registered"
+contains "and points at the demo generator" "$(cat "$T/err")" "tools/gen_encounters.py"
+check "weighting none estimates the kiosk answer" $P stats --survey enforcement-enterprise --weighting none
+python3 tools/gen_encounters.py 20 3 >"$T/e20.csv"
+$P import encounters "$T/e20.csv" >/dev/null
+$P stats --survey enforcement-enterprise 2>"$T/err"
+contains "encounters but no invited answer: says so" "$(cat "$T/err")" "no answers from the invitation sample"
+
 python3 tools/gen_encounters.py 3000 11 >"$T/e.csv"
 $MANYI import encounters "$T/e.csv" >/dev/null
 python3 - "$T/e.csv" "$T/a.csv" <<'PY'
@@ -23,7 +61,6 @@ with open(sys.argv[2], "w") as f:
         f.write(",A03,urban,,kiosk,2022-0%d-15T10:00:00+08:00,%s\n" % (r.randint(1, 9), ",".join(vals)))
 PY
 check "answers import" $MANYI import responses --survey enforcement-enterprise "$T/a.csv"
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
 akey=$($MANYI key create --role agency --agency A05 2>/dev/null)
 api() { req GET "/api/v1/stats?$2" -H "Authorization: Bearer $1"; }
 
@@ -68,6 +105,31 @@ eq "an unknown --by: 400" "$STATUS" 400
 api "$ekey" "survey=enforcement-enterprise&weighting=poststrat"
 eq "post-stratification with empty cells: 422" "$STATUS/$(json 'j["error"]["code"]')" "422/cannot_estimate"
 contains "naming the cell" "$(json 'j["error"]["message"]')" "cell A"
+
+# The previous period: whole months are followed by as many whole months.
+# Each comparison holds the figures `manyi stats` gives for that period.
+prev_check() { # FROM TO PFROM PTO WHAT
+	local w="--survey enforcement-enterprise --weighting none --measure overall --by agency"
+	# shellcheck disable=SC2086
+	$MANYI stats $w --from "$1" --to "$2" >"$T/body"
+	eq "$5: the previous period is $3 to $4" "$(json '[j["previous"]["from"], j["previous"]["to"]]')" "['$3', '$4']"
+	json 'json.dumps([[g["by"]["agency"], g["vs_previous"]["previous_mean"], g["vs_previous"]["previous_n"]] for g in j["groups"]])' >"$T/cmp"
+	json 'j["previous"]["n"]' >"$T/pn"
+	# shellcheck disable=SC2086
+	$MANYI stats $w --from "$3" --to "$4" >"$T/body"
+	eq "$5: previous.n is the n of stats --from $3 --to $4" "$(cat "$T/pn")" "$(json 'j["overall"]["n"]')"
+	eq "$5: each group's previous_mean and previous_n are that period's" "$(cat "$T/cmp")" \
+		"$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); p={g["by"]["agency"]: g for g in json.load(open(sys.argv[2]))["groups"]}
+print(json.dumps([[a, p[a]["mean"] if a in p else None, p[a]["n"] if a in p else 0] for a, _, _ in c]))' "$T/cmp" "$T/body")"
+}
+prev_check 2022-02-01 2022-02-28 2022-01-01 2022-01-31 "February (28 days) after January (31 days)"
+prev_check 2022-03-01 2022-03-31 2022-02-01 2022-02-28 "March after February"
+prev_check 2022-04-01 2022-06-30 2022-01-01 2022-03-31 "Q2 after Q1"
+prev_check 2022-07-01 2022-12-31 2022-01-01 2022-06-30 "the second half after the first"
+prev_check 2022-03-10 2022-03-20 2022-02-27 2022-03-09 "11 odd days after the 11 days before"
+prev_check 2022-02-01 2022-02-27 2022-01-05 2022-01-31 "February but its last day: 27 days"
+$MANYI stats --survey enforcement-enterprise --weighting none --from 2022-01-01 --to 2022-12-31 >"$T/body"
+eq "a year after the year before" "$(json '[j["previous"]["from"], j["previous"]["to"]]')" "['2021-01-01', '2021-12-31']"
 
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --format csv >"$T/s.csv"
 eq "CSV: a header and the overall row" "$(head -2 "$T/s.csv" | tail -1 | cut -d, -f1-2)" "overall,900"

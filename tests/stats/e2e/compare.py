@@ -293,11 +293,17 @@ CSV_CMP = [("diff", "vs_overall", "diff"), ("diff_se", "vs_overall", "se"),
 
 
 def same_number(a, b):
-    """The JSON has about 15 significant digits (cJSON prints the shortest of
-    %.15g and %.17g that reads back within DBL_EPSILON), the CSV 17."""
+    """The JSON keeps full precision (cJSON prints %.15g when it reads back
+    as the same double, else %.17g), the CSV 15 significant digits."""
     if a is None or b is None:
         return a is None and b is None
     return abs(a - b) <= 1e-14 * max(abs(a), abs(b))
+
+
+def digits(cell):
+    """The significant digits of a CSV number as written ("4000" -> 1,
+    "0.00123" -> 3, "1.5e-07" -> 2)."""
+    return len(cell.lstrip("-").split("e")[0].replace(".", "").strip("0")) or 1
 
 
 def check_csv(checks, name, cs, j, args):
@@ -323,6 +329,9 @@ def check_csv(checks, name, cs, j, args):
         def cell(c):
             v = row[c]
             return None if v == "" else 1.0 if v == "true" else 0.0 if v == "false" else float(v)
+        for c, v in row.items():
+            if c not in by and c != "row" and v not in ("", "true", "false") and digits(v) > 15:
+                problems.append("%s %s: CSV %r has more than 15 significant digits" % (key, c, v))
         for f in CSV_ROW:
             if not same_number(cell(f), jnum(obj.get(f))):
                 problems.append("%s %s: CSV %r, JSON %r" % (key, f, row[f], obj.get(f)))

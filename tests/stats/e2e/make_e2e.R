@@ -54,13 +54,16 @@
 #   vo_*          group mean minus overall mean; se from svyrecvar() of the
 #                 difference of the two influence vectors on the full design
 #                 (postStrata included); t; p = 2 pt(-|t|, degf); Holm over the
-#                 groups (p.adjust); significant = p_holm < 1 - level; funnel
+#                 groups (p.adjust); significant = p_holm < 1 - level, NA
+#                 for a group with low_n (no verdict on so few answers); funnel
 #                 = overall mean + qt((1 -/+ level)/2, degf) se
 #   vp_*          with --from and --to: the same estimate on the previous
-#                 period of the same length ending the day before --from (its
+#                 period (whole months: as many whole months before; else as
+#                 many days), ending the day before --from (its
 #                 own design, N_h and margins); diff = this - previous, se =
 #                 sqrt(se^2 + se_prev^2), df = min of the two degf, Holm over
-#                 the groups, funnel around the previous mean; a group absent
+#                 the groups (significant NA when this row or the previous
+#                 one has low_n), funnel around the previous mean; a group absent
 #                 from the previous period has previous_n 0 and NA figures
 #   alpha         Cronbach's alpha of the index items over every answer of the
 #                 period with all of them answered, unweighted
@@ -321,7 +324,8 @@ estimate <- function(D, measure, by, level) {
   gr <- out$group != "overall"
   holm <- function(p) { p[gr] <- p.adjust(p[gr], "holm"); p[!gr] <- NA; p }
   out$vo_p_holm <- holm(out$vo_p)
-  sig <- function(p) ifelse(!gr, NA, ifelse(is.na(p), 0, as.numeric(p < 1 - level)))
+  # No verdict (NA) for a group under the publication threshold.
+  sig <- function(p) ifelse(!gr | out$low_n == 1, NA, ifelse(is.na(p), 0, as.numeric(p < 1 - level)))
   out$vo_significant <- sig(out$vo_p_holm)
   if (has_rate) {
     out$ro_p_holm <- holm(out$ro_p)
@@ -335,6 +339,9 @@ vs_previous <- function(cur, prev, level, has_rate) {
   df <- min(cur$df[1], prev$df[1])
   q <- qt(c((1 - level) / 2, 1 - (1 - level) / 2), df)
   i <- match(cur$group, prev$group)
+  # No verdict (NA) when this row or the previous one (absent: no answer)
+  # is under the publication threshold.
+  withheld <- cur$low_n == 1 | is.na(prev$low_n[i]) | prev$low_n[i] == 1
   one <- function(p, est, se, pest, pse, pn, pname) {
     cur[[paste0(p, "diff")]] <<- est - pest
     cur[[paste0(p, "se")]] <<- sqrt(se^2 + pse^2)
@@ -346,7 +353,7 @@ vs_previous <- function(cur, prev, level, has_rate) {
     ph <- pv
     ph[gr] <- p.adjust(pv[gr], "holm")
     cur[[paste0(p, "p_holm")]] <<- ph
-    cur[[paste0(p, "significant")]] <<- ifelse(is.na(ph), 0, as.numeric(ph < 1 - level))
+    cur[[paste0(p, "significant")]] <<- ifelse(withheld, NA, ifelse(is.na(ph), 0, as.numeric(ph < 1 - level)))
     cur[[paste0(p, "funnel_low")]] <<- pest + q[1] * cur[[paste0(p, "se")]]
     cur[[paste0(p, "funnel_high")]] <<- pest + q[2] * cur[[paste0(p, "se")]]
     cur[[paste0(p, pname)]] <<- pest
@@ -380,7 +387,7 @@ for (w in W) {
   add(w, "legality", "size")
   add(w, "overall", "month")
 }
-# The second half of 2022 against the first (and the three days before it).
+# The second half of 2022 against the first.
 for (w in W) {
   for (m in c("overall", "legality")) for (by in list(character(0), "agency"))
     add(w, m, by, "2022-07-01", "2022-12-31")
@@ -393,9 +400,12 @@ for (w in W) {
     add(w, m, by, "2022-04-01", "2022-06-30", 0.9)
   add(w, "legality", "domain", "2022-04-01", "2022-06-30", 0.9)
 }
-# Q3: its previous 92 days start on 2022-03-31, where A03 x agriculture has an
-# encounter and no answer: the previous period cannot be post-stratified.
+# Q3 against Q2.
 for (w in c("base", "poststrat", "rake")) add(w, "overall", "agency", "2022-07-01", "2022-09-30")
+# 92 days that are not whole months: the previous 92 days, 2022-03-30 to
+# 2022-06-29, hold 2022-03-31, where A03 x agriculture has an encounter and
+# no answer: the previous period cannot be post-stratified.
+for (w in c("base", "poststrat", "rake")) add(w, "overall", "agency", "2022-06-30", "2022-09-29")
 # March alone cannot be post-stratified (seven agency x domain cells have
 # encounters and no answer, A03 x agriculture among them), nor raked (A10 has
 # encounters and no answer).
@@ -414,6 +424,27 @@ add("rake", "fairness", c("quarter", "domain"), "2022-01-01", "2022-12-31")
 # From only / to only: no previous period.
 add("base", "index", "agency", from = "2022-05-15")
 add("rake", "overall", character(0), to = "2022-10-31")
+
+# The period before [from, to]: whole calendar months (from the 1st of a
+# month to the last day of a month) are followed by as many whole months
+# before them (a month by the month before, a quarter by the quarter before,
+# a year by the year before); any other period by as many days ending the
+# day before from.
+previous_period <- function(from, to) {
+  f <- as.Date(from); t <- as.Date(to)
+  if (format(f, "%d") == "01" && format(t + 1, "%d") == "01") {
+    ym <- function(d) as.integer(format(d, "%Y")) * 12 + as.integer(format(d, "%m"))
+    months <- ym(t + 1) - ym(f)
+    c(seq(f, by = paste(-months, "months"), length.out = 2)[2], f - 1)
+  } else {
+    c(f - (as.integer(t - f) + 1), f - 1)
+  }
+}
+stopifnot(previous_period("2022-02-01", "2022-02-28") == as.Date(c("2022-01-01", "2022-01-31")),
+          previous_period("2022-03-01", "2022-03-31") == as.Date(c("2022-02-01", "2022-02-28")),
+          previous_period("2022-04-01", "2022-06-30") == as.Date(c("2022-01-01", "2022-03-31")),
+          previous_period("2022-01-01", "2022-12-31") == as.Date(c("2021-01-01", "2021-12-31")),
+          previous_period("2022-03-10", "2022-03-20") == as.Date(c("2022-02-27", "2022-03-09")))
 
 num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
 case_rows <- list(); exp_rows <- list()
@@ -439,9 +470,8 @@ for (ci in seq_along(cases)) {
   info$cronbach_alpha <- al$alpha; info$alpha_n <- al$n
   est <- estimate(D, cs$measure, cs$by, cs$level)
   if (!is.na(cs$from) && !is.na(cs$to)) {
-    len <- as.integer(as.Date(cs$to) - as.Date(cs$from)) + 1
-    pto <- as.Date(cs$from) - 1
-    pfrom <- pto - (len - 1)
+    pp <- previous_period(cs$from, cs$to)
+    pfrom <- pp[1]; pto <- pp[2]
     info$prev_from <- as.character(pfrom); info$prev_to <- as.character(pto)
     P <- make_design(cs$weighting, as.character(pfrom), as.character(pto))
     if (!is.null(P$error)) {
