@@ -46,7 +46,7 @@ enum audience { AUDIENCE_ENTERPRISE, AUDIENCE_PUBLIC, AUDIENCE__MAX };
 #define SURVEY_TEXT_DEFAULT_MAX 2000
 #define SURVEY_TEXT_LIMIT 20000
 
-struct option {
+struct survey_option {
 	char *value;      /* [a-z0-9_-]{1,64}, unique within the item */
 	struct i18n text;
 	bool exclusive;   /* multi only: "none of the above", never ticked with another */
@@ -59,7 +59,7 @@ struct item {
 	bool required;         /* default false */
 	bool allow_na;         /* scale only; default false */
 	double index_weight;   /* scale only; >= 0; default 0 */
-	struct option *options;/* choice and multi: 1..SURVEY_MAX_OPTIONS */
+	struct survey_option *options;/* choice and multi: 1..SURVEY_MAX_OPTIONS */
 	size_t noptions;
 	size_t max_length;     /* text only, in code points; default 2000 */
 };

@@ -346,7 +346,7 @@ static bool parse_scale(struct parse *p, const cJSON *root, struct survey *s)
 static bool parse_option(struct parse *p, const cJSON *j, struct item *it, size_t idx)
 {
 	static const char *const keys[] = {"value", "text", "exclusive"};
-	struct option *o = &it->options[idx];
+	struct survey_option *o = &it->options[idx];
 	const cJSON *v;
 	char path[64];
 

@@ -493,7 +493,7 @@ static void option_controls(struct sbuf *out, const struct form_view *v,
 
 	sbuf_adds(out, "<div class=\"options list\">\n");
 	for (size_t k = 0; k < it->noptions; k++) {
-		const struct option *o = &it->options[k];
+		const struct survey_option *o = &it->options[k];
 		bool checked = multi ? value_has(v, it->id, o->value) : same(cur, o->value);
 		option_row(out, multi ? "checkbox" : "radio", it->id, o->value, checked,
 		           !multi && it->required, NULL, i18n_get(&o->text, v->lang), NULL);
