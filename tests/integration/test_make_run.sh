@@ -141,6 +141,8 @@ kill -TERM -- "-$pid"
 wait "$pid"
 rc=$?
 check "SIGTERM to make run's group: status 0 or make's own 143 (got $rc)" test "$rc" = 0 -o "$rc" = 143
+# make ends at once; run.sh goes on stopping the stack for a moment.
+for _ in $(seq 150); do grep -q '^stopped' "$T/run5.log" && [ "$(alive $pids)" = 0 ] && break; sleep 0.1; done
 contains "run.sh says it stopped" "$(cat "$T/run5.log")" "stopped"
 lacks "no Terminated line" "$(cat "$T/run5.log")" "Terminated"
 lacks "no error from make" "$(cat "$T/run5.log")" "make: ***"
