@@ -474,9 +474,18 @@ static void error_message(const struct survey *sv, const struct answer_error *e,
 		            sv->id, e->item, sv->id);
 		return;
 	}
+	if (it != NULL && e->code == ANSWER_EXCLUSIVE) {
+		/* Name the option by its value and its own texts: "none" (以上情况均未遇到 / None of the above). */
+		sbuf_printf(out, "%s: ", it->id);
+		for (size_t k = 0, n = 0; k < it->noptions; k++)
+			if (it->options[k].exclusive)
+				sbuf_printf(out, "%s\"%s\" (%s / %s)", n++ ? " or " : "", it->options[k].value,
+				            it->options[k].text.s[LANG_ZH], it->options[k].text.s[LANG_EN]);
+		sbuf_adds(out, " stands alone; send it without the other options, or drop it");
+		return;
+	}
 	if (it == NULL || e->code == ANSWER_EMPTY || e->code == ANSWER_BAD_UTF8 ||
-	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION ||
-	    e->code == ANSWER_EXCLUSIVE) {
+	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION) {
 		sbuf_printf(out, "%s%s%s", e->item ? e->item : "", e->item ? ": " : "",
 		            answer_err_message(e->code, LANG_EN));
 		return;

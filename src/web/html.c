@@ -298,9 +298,19 @@ static void required_mark(struct sbuf *out, enum lang l)
 	sbuf_adds(out, "</span>");
 }
 
-/* The per-field error line with id "e-ID", if the field has an error. */
-static void field_error(struct sbuf *out, const char *id, enum answer_err e,
-                        enum lang l)
+/* Error e of item it (NULL: no item) in l, escaped: answer_err_explain()'s sentence. */
+static void error_text(struct sbuf *out, const struct item *it, enum answer_err e, enum lang l)
+{
+	struct sbuf msg;
+	sbuf_init(&msg);
+	answer_err_explain(it, e, l, &msg);
+	html_escape(out, msg.data);
+	sbuf_free(&msg);
+}
+
+/* The per-field error line with id "e-ID", if the field has an error; it may be NULL. */
+static void field_error(struct sbuf *out, const char *id, const struct item *it,
+                        enum answer_err e, enum lang l)
 {
 	if (e == ANSWER_OK)
 		return;
@@ -309,7 +319,7 @@ static void field_error(struct sbuf *out, const char *id, enum answer_err e,
 	sbuf_adds(out, "\"><span class=\"visually-hidden\">");
 	text(out, STR_ERR_PREFIX, l);
 	sbuf_adds(out, "</span>");
-	html_escape(out, answer_err_message(e, l));
+	error_text(out, it, e, l);
 	sbuf_adds(out, "</p>\n");
 }
 
@@ -341,7 +351,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		    ((same(item, "_agency") || same(item, "_domain")) && v->ask_context)))
 			continue;
 		sbuf_adds(out, "<li>");
-		html_escape(out, answer_err_message(v->errors->v[i].code, l));
+		error_text(out, NULL, v->errors->v[i].code, l);
 		sbuf_adds(out, "</li>\n");
 	}
 	if (v->ask_context) {
@@ -354,7 +364,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 			sbuf_adds(out, "\">");
 			text(out, ctx_label[i], l);
 			text(out, STR_COLON, l);
-			html_escape(out, answer_err_message(e, l));
+			error_text(out, NULL, e, l);
 			sbuf_adds(out, "</a></li>\n");
 		}
 	}
@@ -369,7 +379,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		text(out, STR_ITEM_PREFIX, l);
 		sbuf_printf(out, "%zu", i + 1);
 		text(out, STR_ITEM_SUFFIX, l);
-		html_escape(out, answer_err_message(e, l));
+		error_text(out, it, e, l);
 		sbuf_adds(out, "</a></li>\n");
 	}
 	sbuf_adds(out, "</ul>\n</div>\n");
@@ -395,7 +405,7 @@ static void context_select(struct sbuf *out, const struct form_view *v,
 	text(out, label, l);
 	required_mark(out, l);
 	sbuf_adds(out, "</label>\n");
-	field_error(out, name, e, l);
+	field_error(out, name, NULL, e, l);
 	sbuf_adds(out, "<select id=\"f-");
 	sbuf_adds(out, name);
 	sbuf_adds(out, "\" name=\"");
@@ -590,7 +600,7 @@ static void item_fieldset(struct sbuf *out, const struct form_view *v,
 		text(out, STR_TEXT_HINT_POST, l);
 		sbuf_adds(out, "</p>\n");
 	}
-	field_error(out, it->id, e, l);
+	field_error(out, it->id, it, e, l);
 	switch (it->type) {
 	case ITEM_SCALE:
 		scale_controls(out, v, it);
