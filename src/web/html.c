@@ -724,7 +724,47 @@ void html_message_page(struct sbuf *out, enum lang l, const char *title,
 	page_close(out, l);
 }
 
-/* See html.h.  The QR code's <svg> comes from qr.c, built from literals and numbers. */
+/* One notice card; the QR code's <svg> comes from qr.c, built from literals and numbers. */
+static void notice_card(struct sbuf *out, const struct html_notice *c)
+{
+	sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
+	html_escape(out, c->agency[LANG_ZH]);
+	sbuf_adds(out, "</p>\n<p class=\"agency-en\" lang=\"en\">");
+	html_escape(out, c->agency[LANG_EN]);
+	sbuf_adds(out, "</p>\n<p class=\"domain\">");
+	html_escape(out, c->domain[LANG_ZH]);
+	sbuf_adds(out, " <span lang=\"en\">");
+	html_escape(out, c->domain[LANG_EN]);
+	sbuf_adds(out, "</span></p>\n<p class=\"date\">执法日期 <span lang=\"en\">Date</span> ");
+	html_escape(out, c->date);
+	sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
+	               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
+	               "<div class=\"qr\">");
+	sbuf_adds(out, c->qr_svg);
+	sbuf_adds(out, "</div>\n<p class=\"url\">");
+	html_escape(out, c->url);
+	sbuf_adds(out, "</p>\n");
+	if (c->until != NULL && *c->until != '\0') {
+		sbuf_adds(out, "<p class=\"until\">请于 ");
+		html_escape(out, c->until);
+		sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
+		html_escape(out, c->until);
+		sbuf_adds(out, "</span></p>\n");
+	}
+	sbuf_adds(out, "<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
+	               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
+	               "<p class=\"note\" lang=\"en\">Run by an independent evaluator. "
+	               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n");
+	if (c->ref != NULL && *c->ref != '\0') {
+		/* For the officer, below the dashed line: which card goes to which enterprise. */
+		sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
+		html_escape(out, c->ref);
+		sbuf_adds(out, "</p>\n");
+	}
+	sbuf_adds(out, "</section>\n");
+}
+
+/* See html.h.  Cards go on sheets: one A6 sheet for one notice, A4 sheets of four for several. */
 void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
 {
 	sbuf_adds(out, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -734,40 +774,11 @@ void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
 	sbuf_adds(out, n == 1 ? "a6" : "a4");
 	sbuf_adds(out, "\">\n");
 	for (size_t i = 0; i < n; i++) {
-		const struct html_notice *c = &v[i];
-		sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
-		html_escape(out, c->agency[LANG_ZH]);
-		sbuf_adds(out, "</p>\n<p class=\"meta\">");
-		html_escape(out, c->domain[LANG_ZH]);
-		sbuf_adds(out, " · ");
-		html_escape(out, c->date);
-		sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
-		               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
-		               "<div class=\"qr\">");
-		sbuf_adds(out, c->qr_svg);
-		sbuf_adds(out, "</div>\n<p class=\"url\">");
-		html_escape(out, c->url);
-		if (c->until != NULL && *c->until != '\0') {
-			sbuf_adds(out, "</p>\n<p class=\"until\">请于 ");
-			html_escape(out, c->until);
-			sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
-			html_escape(out, c->until);
-			sbuf_adds(out, "</span>");
-		}
-		sbuf_adds(out, "</p>\n<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
-		               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
-		               "<p class=\"note en\" lang=\"en\">Run by an independent evaluator. "
-		               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n"
-		               "<p class=\"en\" lang=\"en\">");
-		html_escape(out, c->agency[LANG_EN]);
-		sbuf_adds(out, "</p>\n");
-		if (c->ref != NULL && *c->ref != '\0') {
-			/* For the officer: which card goes to which enterprise. */
-			sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
-			html_escape(out, c->ref);
-			sbuf_adds(out, "</p>\n");
-		}
-		sbuf_adds(out, "</section>\n");
+		if (i % 4 == 0)
+			sbuf_adds(out, "<div class=\"sheet\">\n");
+		notice_card(out, &v[i]);
+		if (i % 4 == 3 || i + 1 == n)
+			sbuf_adds(out, "</div>\n");
 	}
 	sbuf_adds(out, "</body>\n</html>\n");
 }

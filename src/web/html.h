@@ -69,9 +69,11 @@ struct html_notice {
 
 /*
  * Printable notices an officer hands over at the scene: each an A6 card
- * with the agency, the date, "扫码评价本次执法", the QR code and the link
- * spelled out (Chinese first, English beneath).  One notice prints on A6;
- * several print four to an A4 page.  Styles: www/assets/notice.css.
+ * with the agency and the domain (Chinese first, English beneath), the
+ * date, "扫码评价本次执法", the QR code, the link spelled out, the last day
+ * and, below a dashed cut line, the record number.  One notice is one A6
+ * page; several go on A4 sheets of four (<div class="sheet">, one a page).
+ * Styles, sizes in mm: www/assets/notice.css.
  */
 void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n);
 
