@@ -169,6 +169,14 @@ enum answer_err {
 const char *answer_err_code(enum answer_err e);
 /* A sentence for a person, in the given language. */
 const char *answer_err_message(enum answer_err e, enum lang l);
+/*
+ * The sentence for error e of item it (borrowed; NULL for no item) in l,
+ * appended to out: answer_err_message(), except where the item's
+ * definition says more — an exclusive option ticked with another is named
+ * by its own text ("“以上情况均未遇到”不能与其他选项同时选择，请检查。").
+ */
+struct sbuf;
+void answer_err_explain(const struct item *it, enum answer_err e, enum lang l, struct sbuf *out);
 
 /*
  * One error.  item is borrowed: from the survey for its items, from the

@@ -53,7 +53,13 @@ static const struct usage {
 	 "  init [--base-url URL]                 create or migrate the database; URL: the public\n"
 	 "                                        address links and QR codes are made with\n"
 	 "  init --base-url-default URL           the same, only while none is set or the one\n"
-	 "                                        set is a loopback address (make run uses it)\n"},
+	 "                                        set is a loopback address (make run uses it)\n"
+	 "  init [--evaluator-name NAME] [--evaluator-name-en NAME] [--evaluator-contact TEXT]\n"
+	 "                                        who runs the survey and how to reach them\n"
+	 "                                        (hotline, e-mail), shown on the landing page,\n"
+	 "                                        the forms and the pages of used, unknown or\n"
+	 "                                        expired links; \"\" clears one (restart\n"
+	 "                                        manyi-fcgi after a change)\n"},
 	{"survey",
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
 	{"import",
@@ -240,11 +246,30 @@ static int cmd_init(const char *db, int argc, char **argv)
 	int rc;
 	const char *base = NULL;
 	bool if_local = false;
-	if (argc == 2 && (strcmp(argv[0], "--base-url") == 0 || strcmp(argv[0], "--base-url-default") == 0)) {
-		base = argv[1];
-		if_local = strcmp(argv[0], "--base-url-default") == 0;
-	} else if (argc != 0) {
-		return usage("init", "init: takes only --base-url URL or --base-url-default URL");
+	/* The settings the pages show (src/web/app.c reads them). */
+	static const char *const page_opts[][2] = {{"--evaluator-name", "evaluator_name"},
+	                                           {"--evaluator-name-en", "evaluator_name_en"},
+	                                           {"--evaluator-contact", "evaluator_contact"}};
+	const char *page_vals[ARRAY_SIZE(page_opts)] = {NULL};
+	for (int i = 0; i < argc; i += 2) {
+		size_t k = 0;
+		while (k < ARRAY_SIZE(page_opts) && strcmp(argv[i], page_opts[k][0]) != 0)
+			k++;
+		if (i + 1 >= argc || (k == ARRAY_SIZE(page_opts) && strcmp(argv[i], "--base-url") != 0 &&
+		                      strcmp(argv[i], "--base-url-default") != 0))
+			return usage("init", "init: takes --base-url URL (or --base-url-default URL), "
+			             "--evaluator-name NAME, --evaluator-name-en NAME, --evaluator-contact TEXT");
+		if (k < ARRAY_SIZE(page_opts)) {
+			const char *v = argv[i + 1];
+			if (!utf8_valid(v, strlen(v)) || utf8_has_controls(v, strlen(v)) ||
+			    strpbrk(v, "\t\r\n") != NULL || utf8_length(v, strlen(v)) > 200 || strlen(v) > 500)
+				return usage("init", "init: an evaluator setting is one line of UTF-8 text, "
+				             "at most 200 characters");
+			page_vals[k] = v;
+			continue;
+		}
+		base = argv[i + 1];
+		if_local = strcmp(argv[i], "--base-url-default") == 0;
 	}
 	if (base != NULL && !invite_base_url_valid(base))
 		return usage("init", "init: --base-url takes an http:// or https:// address with a host, "
@@ -261,6 +286,13 @@ static int cmd_init(const char *db, int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	invite_base_url_load(s);
+	for (size_t k = 0; k < ARRAY_SIZE(page_opts); k++) {
+		if (page_vals[k] != NULL && store_setting_put(s, page_opts[k][1], page_vals[k]) != STORE_OK) {
+			fprintf(stderr, "manyi: %s: cannot store %s: %s\n", db, page_opts[k][1], store_errmsg(s));
+			store_close(s);
+			return EXIT_BAD_INPUT;
+		}
+	}
 	unsigned char key[32];
 	if (store_secret(s, key) != STORE_OK) {
 		fprintf(stderr, "manyi: %s: %s\n", db, store_errmsg(s));

@@ -93,9 +93,10 @@ static const struct {
 	[ANSWER_WRONG_TYPE] = {"wrong_type",
 	                       {"答案格式不正确，请重新填写。",
 	                        "This answer is in the wrong format. Please answer again."}},
+	/* answer_err_explain() names the option itself; this is for when no item is at hand. */
 	[ANSWER_EXCLUSIVE] = {"exclusive_option",
-	                      {"“以上均未遇到”一类的选项不能与其他选项同时选择，请检查。",
-	                       "\"None of the above\" cannot be ticked together with another choice. Please check."}},
+	                      {"所选的一个选项只能单独选择，不能与其他选项同时选择，请检查。",
+	                       "One of the choices ticked cannot be ticked together with another. Please check."}},
 	[ANSWER_EMPTY] = {"empty",
 	                  {"您还没有作答，请至少回答一题。",
 	                   "You have not answered anything yet. Please answer at least one question."}},
@@ -115,6 +116,39 @@ const char *answer_err_message(enum answer_err e, enum lang l)
 	if ((unsigned)e >= ANSWER__MAX)
 		e = ANSWER_WRONG_TYPE;
 	return answer_errs[e].msg[l];
+}
+
+/*
+ * See survey.h.  For ANSWER_EXCLUSIVE the sentence quotes the item's
+ * exclusive options by their own text in l ("“以上情况均未遇到”不能与其他
+ * 选项同时选择"), joined by "或" / "or" when there are several.
+ */
+void answer_err_explain(const struct item *it, enum answer_err e, enum lang l, struct sbuf *out)
+{
+	static const char *const pre[LANG__MAX] = {"“", "\""};
+	static const char *const post[LANG__MAX] = {"”", "\""};
+	static const char *const or[LANG__MAX] = {"或", " or "};
+	static const char *const tail[LANG__MAX] = {
+		"不能与其他选项同时选择，请检查。",
+		" cannot be ticked together with another choice. Please check."};
+	size_t named = 0;
+
+	if ((unsigned)l >= LANG__MAX)
+		l = LANG_ZH;
+	if (e == ANSWER_EXCLUSIVE && it != NULL) {
+		for (size_t k = 0; k < it->noptions; k++) {
+			const struct option *o = &it->options[k];
+			const char *t = o->text.s[l] != NULL ? o->text.s[l] : o->value;
+			if (!o->exclusive)
+				continue;
+			sbuf_printf(out, "%s%s%s%s", named++ ? or[l] : "", pre[l], t, post[l]);
+		}
+		if (named > 0) {
+			sbuf_adds(out, tail[l]);
+			return;
+		}
+	}
+	sbuf_adds(out, answer_err_message(e, l));
 }
 
 /* Do a and b name the same item (NULL: the whole form)? */

@@ -60,9 +60,8 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_USED] = {"这次执法活动已经收到评价，每次执法只能评价一次。感谢您的参与！",
 	              "We already have a rating for this encounter; each encounter is rated once. Thank you for taking part!"},
 	[MSG_EXPIRED_TITLE] = {"评价链接已过期", "This link has expired"},
-	[MSG_EXPIRED] = {"该评价链接已超过有效期，无法再提交评价。如有意见，可通过公开渠道反映。",
-	                 "This survey link has passed its expiry date and can no longer be used. "
-	                 "You can still give your view through the public survey."},
+	[MSG_EXPIRED] = {"该评价链接已超过有效期，无法再提交评价。",
+	                 "This survey link has passed its expiry date and can no longer be used."},
 	[MSG_SLOW_TITLE] = {"请稍后再试", "Please try again later"},
 	[MSG_SLOW] = {"尝试次数过多，请稍后再试。", "Too many attempts. Please wait a while and try again."},
 	[MSG_SLOW_PUBLIC] = {"这个网络地址在一小时内已提交了很多份公开评价，请稍后再提交。您填写的内容已保留在下面。",
@@ -87,6 +86,18 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 	if (store_secret(a->store, a->secret) != STORE_OK) {
 		snprintf(msg, msglen, "cannot read the server secret: %s", store_errmsg(a->store));
 		goto fail;
+	}
+	/* The evaluator's name and contact for the pages (`manyi init --evaluator-...`). */
+	static const char *const keys[] = {"evaluator_name", "evaluator_name_en", "evaluator_contact"};
+	char *into[] = {a->evaluator[LANG_ZH], a->evaluator[LANG_EN], a->contact};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		enum store_err e = store_setting_get(a->store, keys[i], into[i], APP_SETTING_MAX);
+		if (e == STORE_ERR_NOTFOUND) {
+			*into[i] = '\0';
+		} else if (e != STORE_OK) {
+			snprintf(msg, msglen, "cannot read the setting %s: %s", keys[i], store_errmsg(a->store));
+			goto fail;
+		}
 	}
 	a->throttle = throttle_shared();
 	*out = a;
@@ -202,26 +213,107 @@ void app_page(struct http_response *r, int status, enum lang l,
 	html_message_page(&r->body, l, app_msgs[title][l], app_msgs[text][l]);
 }
 
-/* The page for an invitation that cannot be used; returns its status. */
-int app_invite_page(struct http_response *r, enum lang l, enum invite_state st)
+void app_site(const struct app *a, struct html_site *site)
 {
+	for (int l = 0; l < LANG__MAX; l++)
+		site->evaluator[l] = a->evaluator[l];
+	site->contact = a->contact;
+}
+
+/*
+ * The loaded surveys of audience au (every audience when au is
+ * AUDIENCE__MAX) as links into v (at most max), their texts borrowed from
+ * a's cache; returns how many.  A store failure gives none (the page that
+ * offers them still helps with the rest).
+ */
+static size_t survey_links(struct app *a, enum audience au, struct html_survey_link *v, size_t max)
+{
+	char **ids = NULL;
+	size_t n = 0, k = 0;
+	int version;
+	if (store_survey_ids(a->store, &ids, &n) != STORE_OK)
+		n = 0;
+	/* The cache holds SURVEY_CACHE: the texts stay while no more are looked up. */
+	for (size_t i = 0; i < n && k < max && i < SURVEY_CACHE; i++) {
+		const struct survey *sv = app_survey(a, ids[i], &version);
+		if (sv == NULL || (au != AUDIENCE__MAX && sv->audience != au))
+			continue;
+		v[k] = (struct html_survey_link){.id = sv->id, .audience = sv->audience};
+		for (int l = 0; l < LANG__MAX; l++)
+			v[k].title[l] = sv->title.s[l];
+		k++;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return k;
+}
+
+#define WAY_ON_FORMS 4
+
+/* See app_internal.h. */
+int app_invite_page(struct app *a, struct http_response *r, enum lang l, enum invite_state st,
+                    const char *lang_href)
+{
+	struct html_site site;
+	struct html_survey_link forms[WAY_ON_FORMS];
+	struct html_way_on way = {.forms = forms, .lang_href = lang_href};
+	enum msg title, text;
+	struct sbuf msg;
+
 	switch (st) {
 	case INVITE_USED:
 	case INVITE_ANSWERED:
-		app_page(r, 409, l, MSG_USED_TITLE, MSG_USED);
+		r->status = 409, title = MSG_USED_TITLE, text = MSG_USED;
 		break;
 	case INVITE_EXPIRED:
-		app_page(r, 410, l, MSG_EXPIRED_TITLE, MSG_EXPIRED);
+		r->status = 410, title = MSG_EXPIRED_TITLE, text = MSG_EXPIRED;
 		break;
 	case INVITE_FAILED:
 		app_page(r, 503, l, MSG_SERVER_TITLE, MSG_BUSY);
 		app_retry_after(r, 2);
-		break;
+		return 503;
 	default:
-		app_page(r, 404, l, MSG_TOKEN_TITLE, MSG_TOKEN_UNKNOWN);
+		r->status = 404, title = MSG_TOKEN_TITLE, text = MSG_TOKEN_UNKNOWN;
 		break;
 	}
+	app_site(a, &site);
+	way.nforms = survey_links(a, AUDIENCE_PUBLIC, forms, WAY_ON_FORMS);
+	sbuf_init(&msg);
+	sbuf_adds(&msg, app_msgs[text][l]);
+	if (st == INVITE_EXPIRED) {
+		/* Name the channel: the public survey, by its title. */
+		if (way.nforms > 0) {
+			const char *t = forms[0].title[l] ? forms[0].title[l] : forms[0].id;
+			sbuf_printf(&msg, l == LANG_ZH ? "如有意见，可以填写公开问卷《%s》（见下方链接）。"
+			                               : " You can still give your view in the public survey "
+			                                 "\"%s\" (linked below).", t);
+		} else if (*a->contact != '\0') {
+			sbuf_adds(&msg, l == LANG_ZH ? "如有意见，可以联系评价机构（见下方）。"
+			                             : " You can still give your view to the evaluator (below).");
+		}
+	}
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_way_on_page(&r->body, l, app_msgs[title][l], msg.data, &site, &way);
+	sbuf_free(&msg);
 	return r->status;
+}
+
+int app_landing(struct app *a, const struct http_request *req, struct http_response *r,
+                const char *rest)
+{
+	struct html_site site;
+	struct html_survey_link v[SURVEY_CACHE];
+	enum lang l = app_query_lang(req->query);
+	(void)rest;
+	app_site(a, &site);
+	size_t n = survey_links(a, AUDIENCE__MAX, v, ARRAY_SIZE(v));
+	r->content_type = "text/html; charset=utf-8";
+	sbuf_reset(&r->body);
+	html_landing_page(&r->body, l, &site, v, n);
+	http_header(r, "Content-Language", l == LANG_ZH ? "zh-CN" : "en");
+	return 200;
 }
 
 void app_retry_after(struct http_response *r, long seconds)
@@ -474,9 +566,18 @@ static void error_message(const struct survey *sv, const struct answer_error *e,
 		            sv->id, e->item, sv->id);
 		return;
 	}
+	if (it != NULL && e->code == ANSWER_EXCLUSIVE) {
+		/* Name the option by its value and its own texts: "none" (以上情况均未遇到 / None of the above). */
+		sbuf_printf(out, "%s: ", it->id);
+		for (size_t k = 0, n = 0; k < it->noptions; k++)
+			if (it->options[k].exclusive)
+				sbuf_printf(out, "%s\"%s\" (%s / %s)", n++ ? " or " : "", it->options[k].value,
+				            it->options[k].text.s[LANG_ZH], it->options[k].text.s[LANG_EN]);
+		sbuf_adds(out, " stands alone; send it without the other options, or drop it");
+		return;
+	}
 	if (it == NULL || e->code == ANSWER_EMPTY || e->code == ANSWER_BAD_UTF8 ||
-	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION ||
-	    e->code == ANSWER_EXCLUSIVE) {
+	    e->code == ANSWER_CONTROL_CHARS || e->code == ANSWER_DUPLICATE_OPTION) {
 		sbuf_printf(out, "%s%s%s", e->item ? e->item : "", e->item ? ": " : "",
 		            answer_err_message(e->code, LANG_EN));
 		return;
@@ -647,6 +748,7 @@ static const struct route {
 	const struct params_keys *query; /* GET's (and HEAD's) keys */
 	bool keyed;          /* GET needs a key: without a good one, a bad query is 401, not 400 */
 } routes[] = {
+	{"landing", "/", false, false, app_landing, NULL, NULL, false},
 	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys, false},
 	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys, false},
 	{"form", "/s/", true, false, app_form_get, app_form_post, NULL, false},

@@ -33,6 +33,7 @@
 struct cJSON;
 
 #define SURVEY_CACHE 16
+#define APP_SETTING_MAX 512    /* bytes of a page setting (evaluator_name, ...) */
 
 struct cached_survey {
 	char *id;
@@ -46,6 +47,9 @@ struct app {
 	struct throttle *throttle; /* the process's (throttle_shared()), borrowed */
 	struct cached_survey cache[SURVEY_CACHE];
 	size_t ncache;
+	/* The settings the pages show, read at start (empty when not set). */
+	char evaluator[LANG__MAX][APP_SETTING_MAX];
+	char contact[APP_SETTING_MAX];
 };
 
 /* Fixed page texts, by language. */
@@ -108,8 +112,21 @@ int app_bad_param(struct http_response *r, const char *name, const char *what);
 void app_page(struct http_response *r, int status, enum lang l,
                       enum msg title, enum msg text);
 
-/* The page for an invitation that cannot be used; returns its status. */
-int app_invite_page(struct http_response *r, enum lang l, enum invite_state st);
+/*
+ * The page for an invitation that cannot be used, with a way on: the
+ * public forms, the evaluator's contact, and lang_href (this page in the
+ * other language, not yet escaped; NULL for none).  Returns its status.
+ */
+int app_invite_page(struct app *a, struct http_response *r, enum lang l, enum invite_state st,
+                    const char *lang_href);
+
+/* The evaluator's name and contact from the settings, for the pages (borrowed from a). */
+struct html_site;
+void app_site(const struct app *a, struct html_site *site);
+
+/* GET / : the landing page. */
+int app_landing(struct app *a, const struct http_request *req, struct http_response *r,
+                const char *rest);
 
 void app_retry_after(struct http_response *r, long seconds);
 

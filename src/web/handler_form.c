@@ -57,6 +57,8 @@ static int render_form(struct app *a, struct http_response *r, int status,
 	ac = choices_of(&agencies);
 	dc = choices_of(&domains);
 
+	struct html_site site;
+	app_site(a, &site);
 	/* Every render its own _n: the answer it gives is stored once. */
 	crypto_random_id(fc->nonce, sizeof fc->nonce, 16);
 	struct form_view v = {
@@ -75,6 +77,7 @@ static int render_form(struct app *a, struct http_response *r, int status,
 		.values = values,
 		.errors = errs,
 		.notice = notice,
+		.site = &site,
 	};
 	r->status = status;
 	r->content_type = "text/html; charset=utf-8";
@@ -113,6 +116,19 @@ static bool survey_path(const char *rest, char *id, size_t n, bool *thanks)
 	return slug_valid(id);
 }
 
+/*
+ * The page for an invitation that cannot be used, with a language switch
+ * back to the same link (GET /s/ID?lang=OTHER&t=TOKEN).
+ */
+static int link_page(struct app *a, struct http_response *r, const char *survey, enum lang l,
+                     const char *token, enum invite_state st)
+{
+	char href[192];
+	snprintf(href, sizeof href, "/s/%s?lang=%s%s%.22s", survey, lang_code(l == LANG_ZH ? LANG_EN : LANG_ZH),
+	         token != NULL && *token != '\0' ? "&t=" : "", token != NULL ? token : "");
+	return app_invite_page(a, r, l, st, href);
+}
+
 /* GET /s/{survey} and /s/{survey}/thanks */
 int app_form_get(struct app *a, const struct http_request *req,
                       struct http_response *r, const char *rest)
@@ -144,7 +160,7 @@ int app_form_get(struct app *a, const struct http_request *req,
 	fc.survey_id = id;
 	char *context = NULL;
 	if (!http_query_get(req->query, "t", token, sizeof token) && http_query_has(req->query, "t"))
-		return app_invite_page(r, fc.lang, INVITE_UNKNOWN); /* no token is that long */
+		return link_page(a, r, id, fc.lang, NULL, INVITE_UNKNOWN); /* no token is that long */
 	if (http_query_get(req->query, "t", token, sizeof token)) {
 		struct invitation inv;
 		unsigned char hash[32];
@@ -158,9 +174,9 @@ int app_form_get(struct app *a, const struct http_request *req,
 			return 429;
 		}
 		if (st != INVITE_VALID)
-			return app_invite_page(r, fc.lang, st);
+			return link_page(a, r, id, fc.lang, token, st);
 		if (store_encounter_get(a->store, inv.encounter, &e) != STORE_OK)
-			return app_invite_page(r, fc.lang, INVITE_UNKNOWN);
+			return link_page(a, r, id, fc.lang, token, INVITE_UNKNOWN);
 		context = app_encounter_context(a, &e, fc.lang);
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);
 	}
@@ -200,11 +216,11 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 		app_retry_after(r, res->retry_after);
 		return 429;
 	case INTAKE_TOKEN_USED:
-		return app_invite_page(r, fc->lang, INVITE_USED);
+		return link_page(a, r, fc->survey_id, fc->lang, pairs_get(form, "_t"), INVITE_USED);
 	case INTAKE_TOKEN_EXPIRED:
-		return app_invite_page(r, fc->lang, INVITE_EXPIRED);
+		return link_page(a, r, fc->survey_id, fc->lang, pairs_get(form, "_t"), INVITE_EXPIRED);
 	case INTAKE_TOKEN_UNKNOWN:
-		return app_invite_page(r, fc->lang, INVITE_UNKNOWN);
+		return link_page(a, r, fc->survey_id, fc->lang, pairs_get(form, "_t"), INVITE_UNKNOWN);
 	default: /* busy or failed; the form sends no key and no Idempotency-Key */
 		return app_store_failure_page(a, r, fc->lang, res->outcome == INTAKE_BUSY ? res->err
 		                                                                          : STORE_ERR_SQL);

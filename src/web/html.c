@@ -32,6 +32,14 @@ enum html_str {
 	STR_THANKS_TITLE,
 	STR_THANKS_BODY,
 	STR_THANKS_CLOSE,
+	STR_EVALUATOR,
+	STR_CONTACT,
+	STR_WAY_ON,
+	STR_WAY_PUBLIC,
+	STR_WAY_CONTACT,
+	STR_LANDING_INTRO,
+	STR_LANDING_ENTERPRISE,
+	STR_LANDING_PUBLIC,
 	STR__MAX
 };
 
@@ -65,6 +73,19 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 	                     "Your answers have been received. They will help "
 	                     "improve law enforcement."},
 	[STR_THANKS_CLOSE] = {"现在可以关闭此页面。", "You may now close this page."},
+	[STR_EVALUATOR] = {"评价机构：", "Evaluator: "},
+	[STR_CONTACT] = {"联系方式：", "Contact: "},
+	[STR_WAY_ON] = {"您还可以", "What you can do"},
+	[STR_WAY_PUBLIC] = {"填写公开问卷：", "Fill in the public survey: "},
+	[STR_WAY_CONTACT] = {"联系评价机构：", "Contact the evaluator: "},
+	[STR_LANDING_INTRO] = {"本调查由独立第三方评估机构开展，了解企业和群众对行政执法的满意程度。"
+	                       "您的回答对被评价单位匿名。",
+	                       "An independent third-party evaluator asks enterprises and citizens how "
+	                       "satisfied they are with administrative law enforcement. The agency you "
+	                       "rate never learns who answered."},
+	[STR_LANDING_ENTERPRISE] = {"企业：评价执法检查、处罚或许可核查",
+	                            "Enterprises: rate an inspection, penalty or permit check"},
+	[STR_LANDING_PUBLIC] = {"群众：评价一次执法活动", "Citizens: rate an encounter with law enforcement"},
 };
 
 /* The two languages' names, each in its own language, and BCP 47 tags. */
@@ -212,12 +233,55 @@ static void page_open(struct sbuf *out, enum lang l, const char *title,
 	sbuf_adds(out, "</header>\n<main>\n");
 }
 
-/* The end of every page: closes <main>, adds the footer, closes the page. */
-static void page_close(struct sbuf *out, enum lang l)
+/* A setting's text in l, else in the other language, else NULL. */
+static const char *site_name(const struct html_site *site, enum lang l)
 {
+	if (site == NULL)
+		return NULL;
+	for (int k = 0; k < LANG__MAX; k++) {
+		const char *t = site->evaluator[k == 0 ? lang_ok(l) : 1 - lang_ok(l)];
+		if (t != NULL && *t != '\0')
+			return t;
+	}
+	return NULL;
+}
+
+/* The contact line, or NULL. */
+static const char *site_contact(const struct html_site *site)
+{
+	return site != NULL && site->contact != NULL && *site->contact != '\0' ? site->contact : NULL;
+}
+
+/*
+ * The end of every page: closes <main>, adds the footer (with the
+ * evaluator's name and contact when site has them), closes the page.
+ */
+static void page_close_site(struct sbuf *out, enum lang l, const struct html_site *site)
+{
+	const char *name = site_name(site, l), *contact = site_contact(site);
+
 	sbuf_adds(out, "</main>\n<footer class=\"site\">\n<p>");
 	text(out, STR_FOOTER, l);
-	sbuf_adds(out, "</p>\n</footer>\n</body>\n</html>\n");
+	sbuf_adds(out, "</p>\n");
+	if (name != NULL || contact != NULL) {
+		sbuf_adds(out, "<p class=\"evaluator\">");
+		if (name != NULL) {
+			text(out, STR_EVALUATOR, l);
+			html_escape(out, name);
+		}
+		if (contact != NULL) {
+			sbuf_adds(out, name != NULL ? "<br>\n" : "");
+			text(out, STR_CONTACT, l);
+			html_escape(out, contact);
+		}
+		sbuf_adds(out, "</p>\n");
+	}
+	sbuf_adds(out, "</footer>\n</body>\n</html>\n");
+}
+
+static void page_close(struct sbuf *out, enum lang l)
+{
+	page_close_site(out, l, NULL);
 }
 
 /* Null-safe string equality (two NULLs are equal). */
@@ -298,9 +362,19 @@ static void required_mark(struct sbuf *out, enum lang l)
 	sbuf_adds(out, "</span>");
 }
 
-/* The per-field error line with id "e-ID", if the field has an error. */
-static void field_error(struct sbuf *out, const char *id, enum answer_err e,
-                        enum lang l)
+/* Error e of item it (NULL: no item) in l, escaped: answer_err_explain()'s sentence. */
+static void error_text(struct sbuf *out, const struct item *it, enum answer_err e, enum lang l)
+{
+	struct sbuf msg;
+	sbuf_init(&msg);
+	answer_err_explain(it, e, l, &msg);
+	html_escape(out, msg.data);
+	sbuf_free(&msg);
+}
+
+/* The per-field error line with id "e-ID", if the field has an error; it may be NULL. */
+static void field_error(struct sbuf *out, const char *id, const struct item *it,
+                        enum answer_err e, enum lang l)
 {
 	if (e == ANSWER_OK)
 		return;
@@ -309,7 +383,7 @@ static void field_error(struct sbuf *out, const char *id, enum answer_err e,
 	sbuf_adds(out, "\"><span class=\"visually-hidden\">");
 	text(out, STR_ERR_PREFIX, l);
 	sbuf_adds(out, "</span>");
-	html_escape(out, answer_err_message(e, l));
+	error_text(out, it, e, l);
 	sbuf_adds(out, "</p>\n");
 }
 
@@ -341,7 +415,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		    ((same(item, "_agency") || same(item, "_domain")) && v->ask_context)))
 			continue;
 		sbuf_adds(out, "<li>");
-		html_escape(out, answer_err_message(v->errors->v[i].code, l));
+		error_text(out, NULL, v->errors->v[i].code, l);
 		sbuf_adds(out, "</li>\n");
 	}
 	if (v->ask_context) {
@@ -354,7 +428,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 			sbuf_adds(out, "\">");
 			text(out, ctx_label[i], l);
 			text(out, STR_COLON, l);
-			html_escape(out, answer_err_message(e, l));
+			error_text(out, NULL, e, l);
 			sbuf_adds(out, "</a></li>\n");
 		}
 	}
@@ -369,7 +443,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		text(out, STR_ITEM_PREFIX, l);
 		sbuf_printf(out, "%zu", i + 1);
 		text(out, STR_ITEM_SUFFIX, l);
-		html_escape(out, answer_err_message(e, l));
+		error_text(out, it, e, l);
 		sbuf_adds(out, "</a></li>\n");
 	}
 	sbuf_adds(out, "</ul>\n</div>\n");
@@ -395,7 +469,7 @@ static void context_select(struct sbuf *out, const struct form_view *v,
 	text(out, label, l);
 	required_mark(out, l);
 	sbuf_adds(out, "</label>\n");
-	field_error(out, name, e, l);
+	field_error(out, name, NULL, e, l);
 	sbuf_adds(out, "<select id=\"f-");
 	sbuf_adds(out, name);
 	sbuf_adds(out, "\" name=\"");
@@ -590,7 +664,7 @@ static void item_fieldset(struct sbuf *out, const struct form_view *v,
 		text(out, STR_TEXT_HINT_POST, l);
 		sbuf_adds(out, "</p>\n");
 	}
-	field_error(out, it->id, e, l);
+	field_error(out, it->id, it, e, l);
 	switch (it->type) {
 	case ITEM_SCALE:
 		scale_controls(out, v, it);
@@ -676,7 +750,7 @@ void html_form_page(struct sbuf *out, const struct form_view *v)
 	sbuf_adds(out, "<div class=\"actions\"><button type=\"submit\">");
 	text(out, STR_SUBMIT, l);
 	sbuf_adds(out, "</button></div>\n</form>\n");
-	page_close(out, l);
+	page_close_site(out, l, v->site);
 }
 
 /* The thank-you page; s (borrowed) may be NULL. */
@@ -704,17 +778,141 @@ void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
 void html_message_page(struct sbuf *out, enum lang l, const char *title,
                        const char *message)
 {
+	html_way_on_page(out, l, title, message, NULL, NULL);
+}
+
+/* A link to survey v in l: /s/ID, with ?lang=en for English. */
+static void survey_link(struct sbuf *out, const struct html_survey_link *v, enum lang l)
+{
+	const char *t = v->title[l] != NULL && *v->title[l] != '\0' ? v->title[l] : v->id;
+	sbuf_adds(out, "<a href=\"/s/");
+	html_escape(out, v->id);
+	if (l != LANG_ZH) {
+		sbuf_adds(out, "?lang=");
+		sbuf_adds(out, lang_params[l]);
+	}
+	sbuf_adds(out, "\">");
+	html_escape(out, t);
+	sbuf_adds(out, "</a>");
+}
+
+/* See html.h.  Everything borrowed; text escaped here. */
+void html_way_on_page(struct sbuf *out, enum lang l, const char *title, const char *message,
+                      const struct html_site *site, const struct html_way_on *way)
+{
+	const char *contact = site_contact(site), *name = site_name(site, l);
+	size_t nforms = way != NULL ? way->nforms : 0;
+
 	l = lang_ok(l);
-	page_open(out, l, title ? title : "", false, NULL);
+	page_open(out, l, title ? title : "", false, way != NULL ? way->lang_href : NULL);
 	sbuf_adds(out, "<div class=\"panel\">\n<h1>");
 	html_escape(out, title);
 	sbuf_adds(out, "</h1>\n<p>");
 	html_escape(out, message);
-	sbuf_adds(out, "</p>\n</div>\n");
-	page_close(out, l);
+	sbuf_adds(out, "</p>\n");
+	if (nforms > 0 || contact != NULL) {
+		sbuf_adds(out, "<h2>");
+		text(out, STR_WAY_ON, l);
+		sbuf_adds(out, "</h2>\n<ul class=\"way-on\">\n");
+		for (size_t i = 0; i < nforms; i++) {
+			sbuf_adds(out, "<li>");
+			text(out, STR_WAY_PUBLIC, l);
+			survey_link(out, &way->forms[i], l);
+			sbuf_adds(out, "</li>\n");
+		}
+		if (contact != NULL) {
+			sbuf_adds(out, "<li>");
+			text(out, STR_WAY_CONTACT, l);
+			if (name != NULL) {
+				html_escape(out, name);
+				sbuf_adds(out, " ");
+			}
+			html_escape(out, contact);
+			sbuf_adds(out, "</li>\n");
+		}
+		sbuf_adds(out, "</ul>\n");
+	}
+	sbuf_adds(out, "</div>\n");
+	page_close_site(out, l, site);
 }
 
-/* See html.h.  The QR code's <svg> comes from qr.c, built from literals and numbers. */
+/* See html.h. */
+void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *site,
+                       const struct html_survey_link *surveys, size_t n)
+{
+	static const enum html_str who[AUDIENCE__MAX] = {
+		[AUDIENCE_ENTERPRISE] = STR_LANDING_ENTERPRISE, [AUDIENCE_PUBLIC] = STR_LANDING_PUBLIC};
+	const char *name = site_name(site, l);
+
+	l = lang_ok(l);
+	page_open(out, l, tr(STR_BRAND, l), false, l == LANG_ZH ? "/?lang=en" : "/?lang=zh");
+	sbuf_adds(out, "<h1>");
+	text(out, STR_BRAND, l);
+	sbuf_adds(out, "</h1>\n");
+	if (name != NULL) {
+		sbuf_adds(out, "<p class=\"context\">");
+		text(out, STR_EVALUATOR, l);
+		html_escape(out, name);
+		sbuf_adds(out, "</p>\n");
+	}
+	sbuf_adds(out, "<p class=\"intro\">");
+	text(out, STR_LANDING_INTRO, l);
+	sbuf_adds(out, "</p>\n<ul class=\"surveys\">\n");
+	for (int au = 0; au < AUDIENCE__MAX; au++)
+		for (size_t i = 0; i < n; i++) {
+			if ((int)surveys[i].audience != au)
+				continue;
+			sbuf_adds(out, "<li><span class=\"who\">");
+			text(out, who[au], l);
+			sbuf_adds(out, "</span><br>\n");
+			survey_link(out, &surveys[i], l);
+			sbuf_adds(out, "</li>\n");
+		}
+	sbuf_adds(out, "</ul>\n");
+	page_close_site(out, l, site);
+}
+
+/* One notice card; the QR code's <svg> comes from qr.c, built from literals and numbers. */
+static void notice_card(struct sbuf *out, const struct html_notice *c)
+{
+	sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
+	html_escape(out, c->agency[LANG_ZH]);
+	sbuf_adds(out, "</p>\n<p class=\"agency-en\" lang=\"en\">");
+	html_escape(out, c->agency[LANG_EN]);
+	sbuf_adds(out, "</p>\n<p class=\"domain\">");
+	html_escape(out, c->domain[LANG_ZH]);
+	sbuf_adds(out, " <span lang=\"en\">");
+	html_escape(out, c->domain[LANG_EN]);
+	sbuf_adds(out, "</span></p>\n<p class=\"date\">执法日期 <span lang=\"en\">Date</span> ");
+	html_escape(out, c->date);
+	sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
+	               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
+	               "<div class=\"qr\">");
+	sbuf_adds(out, c->qr_svg);
+	sbuf_adds(out, "</div>\n<p class=\"url\">");
+	html_escape(out, c->url);
+	sbuf_adds(out, "</p>\n");
+	if (c->until != NULL && *c->until != '\0') {
+		sbuf_adds(out, "<p class=\"until\">请于 ");
+		html_escape(out, c->until);
+		sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
+		html_escape(out, c->until);
+		sbuf_adds(out, "</span></p>\n");
+	}
+	sbuf_adds(out, "<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
+	               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
+	               "<p class=\"note\" lang=\"en\">Run by an independent evaluator. "
+	               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n");
+	if (c->ref != NULL && *c->ref != '\0') {
+		/* For the officer, below the dashed line: which card goes to which enterprise. */
+		sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
+		html_escape(out, c->ref);
+		sbuf_adds(out, "</p>\n");
+	}
+	sbuf_adds(out, "</section>\n");
+}
+
+/* See html.h.  Cards go on sheets: one A6 sheet for one notice, A4 sheets of four for several. */
 void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
 {
 	sbuf_adds(out, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -724,40 +922,11 @@ void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
 	sbuf_adds(out, n == 1 ? "a6" : "a4");
 	sbuf_adds(out, "\">\n");
 	for (size_t i = 0; i < n; i++) {
-		const struct html_notice *c = &v[i];
-		sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
-		html_escape(out, c->agency[LANG_ZH]);
-		sbuf_adds(out, "</p>\n<p class=\"meta\">");
-		html_escape(out, c->domain[LANG_ZH]);
-		sbuf_adds(out, " · ");
-		html_escape(out, c->date);
-		sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
-		               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
-		               "<div class=\"qr\">");
-		sbuf_adds(out, c->qr_svg);
-		sbuf_adds(out, "</div>\n<p class=\"url\">");
-		html_escape(out, c->url);
-		if (c->until != NULL && *c->until != '\0') {
-			sbuf_adds(out, "</p>\n<p class=\"until\">请于 ");
-			html_escape(out, c->until);
-			sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
-			html_escape(out, c->until);
-			sbuf_adds(out, "</span>");
-		}
-		sbuf_adds(out, "</p>\n<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
-		               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
-		               "<p class=\"note en\" lang=\"en\">Run by an independent evaluator. "
-		               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n"
-		               "<p class=\"en\" lang=\"en\">");
-		html_escape(out, c->agency[LANG_EN]);
-		sbuf_adds(out, "</p>\n");
-		if (c->ref != NULL && *c->ref != '\0') {
-			/* For the officer: which card goes to which enterprise. */
-			sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
-			html_escape(out, c->ref);
-			sbuf_adds(out, "</p>\n");
-		}
-		sbuf_adds(out, "</section>\n");
+		if (i % 4 == 0)
+			sbuf_adds(out, "<div class=\"sheet\">\n");
+		notice_card(out, &v[i]);
+		if (i % 4 == 3 || i + 1 == n)
+			sbuf_adds(out, "</div>\n");
 	}
 	sbuf_adds(out, "</body>\n</html>\n");
 }

@@ -24,6 +24,34 @@ struct html_choice {
 	const char *name[LANG__MAX];
 };
 
+/*
+ * Who runs the survey and how to reach them (the database's settings
+ * evaluator_name, evaluator_name_en, evaluator_contact), shown in the
+ * footer of the pages; borrowed, each member NULL or "" when not set.
+ */
+struct html_site {
+	const char *evaluator[LANG__MAX];
+	const char *contact;
+};
+
+/* A loaded survey offered by link (the landing page, the way on); borrowed. */
+struct html_survey_link {
+	const char *id;
+	enum audience audience;
+	const char *title[LANG__MAX];
+};
+
+/*
+ * Where to go on from a page that cannot help (a used, unknown or expired
+ * link): the public forms, the evaluator (site's footer) and this page in
+ * the other language.  Borrowed; lang_href (not yet escaped) may be NULL.
+ */
+struct html_way_on {
+	const struct html_survey_link *forms;  /* the public surveys */
+	size_t nforms;
+	const char *lang_href;
+};
+
 /* Everything the form page shows; all pointers borrowed. */
 struct form_view {
 	const struct survey *survey;
@@ -41,6 +69,7 @@ struct form_view {
 	const struct pairs *values;   /* entered values to keep (incl. _agency/_domain), or NULL */
 	const struct answer_errors *errors; /* or NULL; item "_agency"/"_domain"/NULL for context/form */
 	const char *notice;           /* a form-level message (already localised), or NULL */
+	const struct html_site *site; /* the evaluator for the footer, or NULL */
 };
 
 /* A whole form page (<!doctype html> ...). */
@@ -56,6 +85,22 @@ void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l);
 void html_message_page(struct sbuf *out, enum lang l, const char *title,
                        const char *message);
 
+/*
+ * html_message_page() with a way on: after the message, links to the
+ * public forms and the evaluator's contact, the language switch in the
+ * header, and the evaluator in the footer.  site and way may be NULL.
+ */
+void html_way_on_page(struct sbuf *out, enum lang l, const char *title, const char *message,
+                      const struct html_site *site, const struct html_way_on *way);
+
+/*
+ * The landing page (GET /): the forms' header with the language switch,
+ * what the survey is, one link per loaded survey (n of them, enterprise
+ * ones first), and the evaluator's name and contact.
+ */
+void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *site,
+                       const struct html_survey_link *surveys, size_t n);
+
 /* One printable invitation notice; all borrowed. */
 struct html_notice {
 	const char *agency[LANG__MAX];  /* the agency's name */
@@ -69,9 +114,11 @@ struct html_notice {
 
 /*
  * Printable notices an officer hands over at the scene: each an A6 card
- * with the agency, the date, "扫码评价本次执法", the QR code and the link
- * spelled out (Chinese first, English beneath).  One notice prints on A6;
- * several print four to an A4 page.  Styles: www/assets/notice.css.
+ * with the agency and the domain (Chinese first, English beneath), the
+ * date, "扫码评价本次执法", the QR code, the link spelled out, the last day
+ * and, below a dashed cut line, the record number.  One notice is one A6
+ * page; several go on A4 sheets of four (<div class="sheet">, one a page).
+ * Styles, sizes in mm: www/assets/notice.css.
  */
 void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n);
 

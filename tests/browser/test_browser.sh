@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The survey form in a real browser: start the stack like the integration
-# tests (tests/integration/lib.sh), then run form.test.mjs with node's test
-# runner, which drives Debian's Chromium through playwright-core and prints
+# The survey form and the printed notices in a real browser: start the
+# stack like the integration tests (tests/integration/lib.sh), then run each
+# *.test.mjs here with node's test runner, which drives Debian's Chromium through playwright-core and prints
 # TAP ("ok N - ..." / "not ok N - ...") for tests/run.sh to count.
 #
 # Needs node, npm, /usr/bin/chromium and sqlite3 (tools/deps.sh installs
@@ -35,15 +35,22 @@ export SHOTS=${SHOTS:-/tmp/manyi-browser-shots}
 export MANYI_PROFILE_ROOT=$T
 mkdir -p "$SHOTS"
 
-# node prints the TAP itself, numbered from 1; its exit status is ours.
+# node prints the TAP itself, numbered from 1 in each file (tests/run.sh
+# counts the ok lines); a failing file makes our exit status non-zero.
 # Passing tests are shown by their "ok" line alone (their duration blocks
 # are dropped); a failure keeps everything node says about it.
-timeout 600 node --test-reporter=tap "$B/form.test.mjs" 2>&1 |
-	awk '/^# Subtest: /    { next }
-	     /^ok /            { print; quiet = 1; next }
-	     quiet && /^  /    { next }
-	                       { quiet = 0; print }'
-rc=${PIPESTATUS[0]}
+# BROWSER_TEST=notice runs notice.test.mjs alone.
+rc=0
+for f in "$B"/${BROWSER_TEST:-*}.test.mjs; do
+	echo "# $(basename "$f")"
+	timeout 600 node --test-reporter=tap "$f" 2>&1 |
+		awk '/^# Subtest: /    { next }
+		     /^ok /            { print; quiet = 1; next }
+		     quiet && /^  /    { next }
+		                       { quiet = 0; print }'
+	frc=${PIPESTATUS[0]}
+	[ "$frc" -ne 0 ] && rc=$frc
+done
 if [ "$rc" -ne 0 ]; then
 	it_failed=1
 	echo "# node exited with status $rc; stack logs in $T/var/log, screenshots in $SHOTS"
