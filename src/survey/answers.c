@@ -137,7 +137,7 @@ void answer_err_explain(const struct item *it, enum answer_err e, enum lang l, s
 		l = LANG_ZH;
 	if (e == ANSWER_EXCLUSIVE && it != NULL) {
 		for (size_t k = 0; k < it->noptions; k++) {
-			const struct option *o = &it->options[k];
+			const struct survey_option *o = &it->options[k];
 			const char *t = o->text.s[l] != NULL ? o->text.s[l] : o->value;
 			if (!o->exclusive)
 				continue;

@@ -339,7 +339,8 @@ static void migration_forgets(void **state)
 		FILE *fp = fopen(path, "rb");
 		if (fp == NULL)
 			continue;
-		struct sbuf b = {0};
+		struct sbuf b;
+		sbuf_init(&b);
 		char chunk[4096];
 		size_t k;
 		while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
