@@ -276,9 +276,8 @@ $MANYI stats --survey $E --by district --weighting none >"$T/stats.json" 2>/dev/
 contains "stats json: the district as it is (JSON is data, not a sheet)" "$(cat "$T/stats.json")" '"district":"=1+1"'
 
 # ---- over HTTP: the same bytes through nginx and manyi-fcgi ----
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+PORT=
+it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
 ekey=$(cat "$T/key")
 akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
 rkey=$($MANYI key create --role evaluator 2>/dev/null)

@@ -43,7 +43,7 @@ lacks "nor its lines in the config" "$(cat "$T/var/nginx.conf")" "manyi_forensic
 stack_stop "$T/var"
 MANYI_FORENSIC_HOURS=abc stack_start "$T/var" "$PORT" "$DB" 2>"$T/err"
 contains "MANYI_FORENSIC_HOURS must be a number" "$(cat "$T/err")" "must be a whole number of hours"
-MANYI_FORENSIC_HOURS=2 stack_start "$T/var" "$PORT" "$DB" || { not_ok "start with the forensic log"; it_done; exit 1; }
+MANYI_FORENSIC_HOURS=2 it_stack || { not_ok "start with the forensic log"; it_done; exit 1; }
 visit
 sleep 0.2
 files=$(ls "$T/var/log/forensic")

@@ -39,7 +39,7 @@ eq "no answer is half stored" \
 
 # 2. A queue of 4 and one serving thread: most are turned away.
 stack_stop "$T/var"
-MANYI_QUEUE=4 MANYI_THREADS=1 stack_start "$T/var" "$PORT" "$DB" ||
+MANYI_QUEUE=4 MANYI_THREADS=1 it_stack ||
 	{ not_ok "restart with a queue of 4"; it_done; exit 1; }
 contains "manyi-fcgi takes --queue" "$(cat "$T/var/log/manyi-fcgi.log")" "with 1 threads and a queue of 4"
 before=$(stored)
