@@ -126,6 +126,11 @@ json() {
 
 sql() { sqlite3 "$DB" "$1"; }
 
+# evaluator_key, agency_key CODE: print a new API key of $DB (nothing, and
+# the reason on stderr, when it cannot be made).
+evaluator_key() { $MANYI key create --role evaluator 2>"$T/key.err" || cat "$T/key.err" >&2; }
+agency_key() { $MANYI key create --role agency --agency "$1" 2>"$T/key.err" || cat "$T/key.err" >&2; }
+
 # field NAME: the value of the form's <input name="NAME"> in the last BODY.
 field() { python3 -c 'import re,sys,html
 for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):

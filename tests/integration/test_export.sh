@@ -144,7 +144,7 @@ eq "version 2 takes no answer to disruption" "$?" 1
 # Secrets that must never reach an export.
 $MANYI invite --survey $E --uninvited >"$T/invites.csv" 2>/dev/null
 check "invitations minted" test "$(wc -l <"$T/invites.csv")" -gt 5
-$MANYI key create --role evaluator >"$T/key" 2>/dev/null
+evaluator_key >"$T/key"
 {
 	tail -n +2 "$T/invites.csv" | cut -d, -f2
 	cat "$T/key"
@@ -279,8 +279,8 @@ contains "stats json: the district as it is (JSON is data, not a sheet)" "$(cat 
 PORT=
 it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
 ekey=$(cat "$T/key")
-akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
-rkey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$(agency_key A01)
+rkey=$(evaluator_key)
 $MANYI key revoke "${rkey:3:12}" >/dev/null
 for f in csv json ndjson xlsx sav dta; do
 	for lang in zh en; do

@@ -9,7 +9,7 @@ it_start
 
 S=surveys/enforcement-enterprise.json
 P=surveys/enforcement-public.json
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 body=$(python3 tests/integration/mkbody.py "$S")
 count() { sql "SELECT count(*) FROM response"; }
 # post IDEM BODY [curl args...]: the answer, with the key when IDEM is not empty.

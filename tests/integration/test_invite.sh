@@ -87,9 +87,9 @@ req GET "$U?t=AAAAAAAAAAAAAAAAAAAAAA"
 eq "an unknown token is 404" "$STATUS" 404
 
 # Keys and roles.
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
-akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
-bkey=$($MANYI key create --role agency --agency A02 2>/dev/null)
+ekey=$(evaluator_key)
+akey=$(agency_key A01)
+bkey=$(agency_key A02)
 check "keys look like mk_ID_SECRET" grep -qE '^mk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$' <<<"$ekey"
 eq "no key is stored in clear" "$(sql "SELECT count(*) FROM api_key WHERE hex(hash) = hex('$ekey')")" 0
 api() { local k=$1 m=$2 p=$3; shift 3; req "$m" "$p" -H "Authorization: Bearer $k" "$@"; }

@@ -12,7 +12,7 @@ python3 tests/integration/mkbody.py "$S" >"$T/answer.json"
 python3 tests/integration/mkbody.py --form surveys/enforcement-public.json >"$T/answer.form"
 # An evaluator's key: public-channel answers without one are limited per
 # address, which is not what this test is about.
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 flood() { # N PATH [flood.py args...]: the JSON summary
 	local n=$1 path=$2; shift 2
 	python3 tests/integration/flood.py "$PORT" "$n" "$path" "$@" 2>"$T/flood.err" ||

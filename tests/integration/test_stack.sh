@@ -9,7 +9,7 @@ S=surveys/enforcement-enterprise.json
 body=$(python3 tests/integration/mkbody.py "$S")
 # An app's evaluator key: public-channel answers without one are limited
 # per address, and this test posts many from one.
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 post() { curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
 	-H "Authorization: Bearer $key" --data-binary "$body" "$BASE/api/v1/responses"; }
 

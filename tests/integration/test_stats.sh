@@ -23,8 +23,8 @@ with open(sys.argv[2], "w") as f:
         f.write(",A03,urban,,kiosk,2022-0%d-15T10:00:00+08:00,%s\n" % (r.randint(1, 9), ",".join(vals)))
 PY
 check "answers import" $MANYI import responses --survey enforcement-enterprise "$T/a.csv"
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
-akey=$($MANYI key create --role agency --agency A05 2>/dev/null)
+ekey=$(evaluator_key)
+akey=$(agency_key A05)
 api() { req GET "/api/v1/stats?$2" -H "Authorization: Bearer $1"; }
 
 for q in "survey=enforcement-enterprise|--survey enforcement-enterprise" \
