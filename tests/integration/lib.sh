@@ -126,6 +126,19 @@ json() {
 
 sql() { sqlite3 "$DB" "$1"; }
 
+# it_wait SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds
+# (true) or SECONDS of clock time have passed (false).  For what happens at
+# its own pace -- a log line written after the response, a worker
+# restarted, a process ended -- where a fixed sleep assumes a quiet machine.
+it_wait() {
+	local until=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$until" ] || return 1
+		sleep 0.1
+	done
+}
+
 # evaluator_key, agency_key CODE: print a new API key of $DB (nothing, and
 # the reason on stderr, when it cannot be made).
 evaluator_key() { $MANYI key create --role evaluator 2>"$T/key.err" || cat "$T/key.err" >&2; }

@@ -95,12 +95,13 @@ cid=$(json 'j["id"]')
 sup=$(cat "$T/var/manyi-fcgi.pid")
 worker=$(pgrep -P "$sup" | head -1)
 kill -KILL "$worker"
-for _ in $(seq 100); do
+restarted() {
+	local w
 	w=$(pgrep -P "$sup" | head -1)
 	[ -n "$w" ] && [ "$w" != "$worker" ] &&
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && break
-	sleep 0.1
-done
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
+}
+it_wait 30 restarted
 post crash-1 "$body" -H "Authorization: Bearer $key"
 eq "after the worker was killed the retry is 201" "$STATUS" 201
 eq "with the id stored before" "$(json 'j["id"]')" "$cid"
