@@ -75,8 +75,9 @@ $(BIN)/manyi: $(CLI_OBJ) $(BUILD)/libmanyi.a | $(BIN)
 $(BIN)/manyi-fcgi: cgi/manyi-fcgi.c $(BUILD)/libmanyi.a $(HEADERS) | $(BIN)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libmanyi.a $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(shell pkg-config --cflags cmocka) $(ALL_LDFLAGS) -o $@ $< \
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(TEST_INC) -DTEST_DATA='"$(CURDIR)/tests/data"' $(shell pkg-config --cflags cmocka) \
+		$(ALL_LDFLAGS) -o $@ $< \
 		$(BUILD)/libmanyi.a $(LIBS) $(shell pkg-config --libs cmocka)
 
 # Fuzz drivers are libFuzzer shims; here they are linked with a small main

@@ -46,7 +46,19 @@ enum auth_result {
 	AUTH__MAX
 };
 
-/* Check an Authorization header value; on AUTH_OK fills *p. */
+#define AUTH_ID_LEN 13      /* 12 characters and NUL */
+
+/*
+ * The key of an Authorization header value ("Bearer mk_ID_SECRET", the
+ * scheme in any case, spaces before the key): AUTH_OK with *key pointing at
+ * the key inside header (borrowed) and its ID in id; AUTH_MISSING for NULL
+ * or "", AUTH_MALFORMED for anything else.  Pure (no database), so it is
+ * fuzzed (tests/fuzz/fuzz_auth.c).
+ */
+enum auth_result auth_parse(const char *header, const char **key, char id[AUTH_ID_LEN]);
+
+/* Check an Authorization header value (auth_parse(), then the key's record);
+ * on AUTH_OK fills *p. */
 enum auth_result auth_check(struct store *s, const char *header, struct principal *p);
 
 #endif

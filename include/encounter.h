@@ -17,6 +17,8 @@
 #include "store.h"
 #include "util.h" /* date_valid() */
 
+struct cJSON;
+
 /*
  * True when stamp — a valid date "YYYY-MM-DD" or a UTC time
  * "YYYY-MM-DDTHH:MM:SSZ" (iso8601_to_utc()) — lies more than a day after
@@ -43,6 +45,41 @@ struct encounter_in {
  * `size "huge" is not one of large, medium, small, micro, household`.
  */
 bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *msg, size_t n);
+
+/* An encounters array as POST /api/v1/encounters takes it. */
+#define ENCOUNTERS_MAX_BYTES (4 * 1024 * 1024)
+#define ENCOUNTERS_MAX_COUNT 10000
+
+enum encounters_err {
+	ENCOUNTERS_OK,
+	ENCOUNTERS_ERR_MALFORMED, /* not UTF-8, a NUL byte, not JSON, or not an array */
+	ENCOUNTERS_ERR_COUNT,     /* none, or more than ENCOUNTERS_MAX_COUNT */
+	ENCOUNTERS_ERR__MAX
+};
+
+/*
+ * The parsed array.  item[i] borrows its strings from the parse (they live
+ * until encounters_free()); a member absent or null is NULL.  error[i] is
+ * NULL when element i is an object of strings, else what is wrong with it
+ * ("not an object", "every member must be a string"), a literal.  Whether
+ * the fields are well formed is encounter_parse()'s to say.
+ */
+struct encounters {
+	struct encounter_in *item;
+	const char **error;
+	size_t n;
+	struct cJSON *root; /* private */
+};
+
+/*
+ * Parse len bytes (any bytes; NUL-terminated or not) as a JSON array of
+ * encounter objects into *out.  Pure: no I/O, no globals, so it is fuzzed
+ * (tests/fuzz/fuzz_encounters.c).  On an error *out is empty.  Free *out
+ * with encounters_free() either way.
+ */
+enum encounters_err encounters_parse(const char *data, size_t len, struct encounters *out);
+/* Release what encounters_parse() made; accepts a zeroed or freed *e. */
+void encounters_free(struct encounters *e);
 
 /*
  * Check the codes against the registry and the date against the clock

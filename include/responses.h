@@ -24,7 +24,9 @@
 /*
  * Parse an ISO 8601 time with a UTC offset ("2022-04-11T10:00:00+08:00",
  * "...Z", fractional seconds allowed) and write it as UTC
- * "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes).  False when malformed.
+ * "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes).  False when malformed, or
+ * when the offset is over 14 hours or the time in UTC falls outside the
+ * years date_valid() takes (1900-2999).
  */
 bool iso8601_to_utc(const char *s, char *out, size_t n);
 

@@ -91,7 +91,10 @@ stack_start() {
 		>>"$var/log/manyi-fcgi.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/manyi-fcgi.pid"
-	for _ in $(seq 200); do
+	# Limits in seconds, and generous: on a busy machine (benchmarks, other
+	# suites) either program can take several seconds to come up.
+	local until=$((SECONDS + 30))
+	while [ "$SECONDS" -lt "$until" ]; do
 		stack_log_since "$var/log/manyi-fcgi.log" "$log0" | grep -q '^manyi-fcgi: serving' && break
 		stack_alive "$pid" || break
 		sleep 0.05
@@ -113,7 +116,8 @@ stack_start() {
 		>>"$var/log/nginx.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$var/nginx.master.pid"
-	for _ in $(seq 150); do
+	until=$((SECONDS + 30))
+	while [ "$SECONDS" -lt "$until" ]; do
 		if ! stack_alive "$pid"; then
 			if stack_log_since "$var/log/nginx-error.log" "$err0" | grep -q 'Address already in use'; then
 				echo "port $port is already in use by another program; choose another (PORT=9000 make run)" >&2

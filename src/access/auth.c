@@ -11,6 +11,8 @@
 #define ID_CHARS 12
 #define SECRET_CHARS 43
 
+_Static_assert(ID_CHARS + 1 == AUTH_ID_LEN, "AUTH_ID_LEN holds an id");
+
 static const char *const role_names[ROLE__MAX] = {"evaluator", "agency"};
 
 const char *role_name(enum role r)
@@ -50,28 +52,38 @@ static bool b64c(char c)
 	       c == '-' || c == '_';
 }
 
-enum auth_result auth_check(struct store *s, const char *header, struct principal *p)
+enum auth_result auth_parse(const char *header, const char **key, char id[AUTH_ID_LEN])
 {
-	struct api_key k;
-	unsigned char hash[32];
-	char id[ID_CHARS + 1];
-
 	if (header == NULL || *header == '\0')
 		return AUTH_MISSING;
 	if (strncasecmp(header, "Bearer ", 7) != 0)
 		return AUTH_MALFORMED;
-	const char *key = header + 7;
-	while (*key == ' ')
-		key++;
-	size_t n = strlen(key);
-	if (n != 3 + ID_CHARS + 1 + SECRET_CHARS || strncmp(key, "mk_", 3) != 0 ||
-	    key[3 + ID_CHARS] != '_')
+	const char *k = header + 7;
+	while (*k == ' ')
+		k++;
+	size_t n = strlen(k);
+	if (n != 3 + ID_CHARS + 1 + SECRET_CHARS || strncmp(k, "mk_", 3) != 0 ||
+	    k[3 + ID_CHARS] != '_')
 		return AUTH_MALFORMED;
 	for (size_t i = 3; i < n; i++)
-		if (i != 3 + ID_CHARS && !b64c(key[i]))
+		if (i != 3 + ID_CHARS && !b64c(k[i]))
 			return AUTH_MALFORMED;
-	memcpy(id, key + 3, ID_CHARS);
+	memcpy(id, k + 3, ID_CHARS);
 	id[ID_CHARS] = '\0';
+	*key = k;
+	return AUTH_OK;
+}
+
+enum auth_result auth_check(struct store *s, const char *header, struct principal *p)
+{
+	struct api_key k;
+	unsigned char hash[32];
+	char id[AUTH_ID_LEN];
+	const char *key;
+	enum auth_result r = auth_parse(header, &key, id);
+
+	if (r != AUTH_OK)
+		return r;
 	key_hash(key, hash);
 	if (store_key_get(s, id, &k) != STORE_OK) {
 		/* Same work as a found key, so timing does not tell ids apart. */

@@ -1,6 +1,7 @@
 /* encounter — see include/encounter.h. */
 #include "encounter.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,77 @@ bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *m
 	snprintf(e->occurred_on, sizeof e->occurred_on, "%s", in->occurred_on);
 	snprintf(e->outcome, sizeof e->outcome, "%s", outcome);
 	return true;
+}
+
+/* A string member of o, or NULL; *bad when present but not a string. */
+static const char *member_str(const cJSON *o, const char *name, bool *bad)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (m == NULL || cJSON_IsNull(m))
+		return NULL;
+	if (!cJSON_IsString(m)) {
+		*bad = true;
+		return NULL;
+	}
+	return m->valuestring;
+}
+
+enum encounters_err encounters_parse(const char *data, size_t len, struct encounters *out)
+{
+	enum encounters_err err = ENCOUNTERS_ERR_MALFORMED;
+	char *text = NULL;
+	cJSON *root = NULL;
+
+	memset(out, 0, sizeof *out);
+	if (len > ENCOUNTERS_MAX_BYTES || !utf8_valid(data, len) || memchr(data, '\0', len) != NULL)
+		goto done;
+	/* cJSON checks that nothing trails the array up to the NUL. */
+	text = xstrndup(data, len);
+	if ((root = cJSON_ParseWithLengthOpts(text, len + 1, NULL, true)) == NULL || !cJSON_IsArray(root))
+		goto done;
+	int count = cJSON_GetArraySize(root);
+	if (count == 0 || count > ENCOUNTERS_MAX_COUNT) {
+		err = ENCOUNTERS_ERR_COUNT;
+		goto done;
+	}
+	out->item = xcalloc((size_t)count, sizeof *out->item);
+	out->error = xcalloc((size_t)count, sizeof *out->error);
+	const cJSON *o;
+	cJSON_ArrayForEach(o, root) {
+		struct encounter_in *in = &out->item[out->n];
+		bool bad = false;
+		if (!cJSON_IsObject(o)) {
+			out->error[out->n++] = "not an object";
+			continue;
+		}
+		in->id = member_str(o, "encounter_id", &bad);
+		in->agency = member_str(o, "agency", &bad);
+		in->domain = member_str(o, "domain", &bad);
+		in->size = member_str(o, "size", &bad);
+		in->district = member_str(o, "district", &bad);
+		in->occurred_on = member_str(o, "occurred_on", &bad);
+		in->outcome = member_str(o, "outcome", &bad);
+		if (bad)
+			out->error[out->n] = "every member must be a string";
+		out->n++;
+	}
+	out->root = root;
+	root = NULL;
+	err = ENCOUNTERS_OK;
+done:
+	cJSON_Delete(root);
+	free(text);
+	return err;
+}
+
+void encounters_free(struct encounters *e)
+{
+	if (e == NULL)
+		return;
+	free(e->item);
+	free(e->error);
+	cJSON_Delete(e->root);
+	memset(e, 0, sizeof *e);
 }
 
 int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,

@@ -46,7 +46,8 @@ bool iso8601_to_utc(const char *s, char *out, size_t n)
 		if (!digits(p + 1, 2) || p[3] != ':' || !digits(p + 4, 2))
 			return false;
 		int oh = atoi(p + 1), om = atoi(p + 4);
-		if (oh > 14 || om > 59)
+		/* Offsets in use run from -12:00 to +14:00. */
+		if (om > 59 || oh * 60 + om > 14 * 60)
 			return false;
 		offset = (oh * 60L + om) * 60L * (*p == '-' ? -1 : 1);
 		p += 6;
@@ -60,7 +61,11 @@ bool iso8601_to_utc(const char *s, char *out, size_t n)
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	return strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+	if (strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return false;
+	/* An offset can carry the time out of the years a date may name. */
+	memcpy(date, out, 10);
+	return date_valid(date);
 }
 
 enum fixed { F_ENCOUNTER, F_AGENCY, F_DOMAIN, F_SIZE, F_CHANNEL, F_SUBMITTED, F__MAX };

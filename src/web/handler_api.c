@@ -193,8 +193,6 @@ done:
 	return status;
 }
 
-#define APP_ENCOUNTERS_MAX (4 * 1024 * 1024) /* bytes of an encounters array */
-#define APP_ENCOUNTERS_COUNT 10000          /* encounters in one request */
 /* A JSON error naming the array index of the bad encounter. */
 static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
 {
@@ -209,26 +207,14 @@ static int encounter_error(struct http_response *r, int status, size_t index, co
 	return status;
 }
 
-/* A string member of o, or NULL; *bad when present but not a string. */
-static const char *member_str(const cJSON *o, const char *name, bool *bad)
-{
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
-	if (m == NULL || cJSON_IsNull(m))
-		return NULL;
-	if (!cJSON_IsString(m)) {
-		*bad = true;
-		return NULL;
-	}
-	return m->valuestring;
-}
-
 /* POST /api/v1/encounters */
 int app_api_encounters(struct app *a, const struct http_request *req,
                             struct http_response *r, const char *rest)
 {
 	struct principal p;
 	struct sbuf body;
-	cJSON *root = NULL, *out = NULL;
+	struct encounters list = {0};
+	cJSON *out = NULL;
 	struct survey_pick pick = {0};
 	char msg[512];
 	int status;
@@ -248,23 +234,21 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 		status = r->status;
 		goto done;
 	}
-	if ((status = http_read_body(req, APP_ENCOUNTERS_MAX, &body)) != 0) {
+	if ((status = http_read_body(req, ENCOUNTERS_MAX_BYTES, &body)) != 0) {
 		http_json_error(r, status, status == 413 ? "too_large" : "bad_request",
 		                status == 413 ? "the body is larger than 4 MiB; send fewer encounters at a time"
 		                              : "the body could not be read in full", NULL);
 		goto done;
 	}
-	/* The buffer is NUL-terminated; cJSON checks nothing trails the array. */
-	if (!utf8_valid(body.data, body.len) || memchr(body.data, '\0', body.len) != NULL ||
-	    (root = cJSON_ParseWithLengthOpts(body.data, body.len + 1, NULL, true)) == NULL ||
-	    !cJSON_IsArray(root)) {
-		http_json_error(r, status = 400, "malformed", "the body must be a JSON array of encounters", NULL);
-		goto done;
-	}
-	int count = cJSON_GetArraySize(root);
-	if (count == 0 || count > APP_ENCOUNTERS_COUNT) {
-		snprintf(msg, sizeof msg, "send 1 to %d encounters at a time", APP_ENCOUNTERS_COUNT);
+	switch (encounters_parse(body.data, body.len, &list)) {
+	case ENCOUNTERS_OK:
+		break;
+	case ENCOUNTERS_ERR_COUNT:
+		snprintf(msg, sizeof msg, "send 1 to %d encounters at a time", ENCOUNTERS_MAX_COUNT);
 		http_json_error(r, status = 422, "invalid", msg, NULL);
+		goto done;
+	default:
+		http_json_error(r, status = 400, "malformed", "the body must be a JSON array of encounters", NULL);
 		goto done;
 	}
 	if (store_begin(a->store) != STORE_OK) {
@@ -273,26 +257,12 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 	}
 	out = cJSON_CreateArray();
 	time_t now = time(NULL);
-	size_t i = 0;
-	const cJSON *item;
-	cJSON_ArrayForEach(item, root) {
-		bool bad = false;
+	size_t i;
+	for (i = 0; i < list.n; i++) {
 		struct encounter e;
-		if (!cJSON_IsObject(item)) {
-			status = encounter_error(r, 422, i, "not an object");
-			goto rollback;
-		}
-		struct encounter_in in = {
-			.id = member_str(item, "encounter_id", &bad),
-			.agency = member_str(item, "agency", &bad),
-			.domain = member_str(item, "domain", &bad),
-			.size = member_str(item, "size", &bad),
-			.district = member_str(item, "district", &bad),
-			.occurred_on = member_str(item, "occurred_on", &bad),
-			.outcome = member_str(item, "outcome", &bad),
-		};
-		if (bad) {
-			status = encounter_error(r, 422, i, "every member must be a string");
+		struct encounter_in in = list.item[i];
+		if (list.error[i] != NULL) {
+			status = encounter_error(r, 422, i, list.error[i]);
 			goto rollback;
 		}
 		if (p.role == ROLE_AGENCY && in.agency == NULL)
@@ -316,7 +286,6 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			goto rollback;
 		}
 		cJSON_AddItemToArray(out, o);
-		i++;
 	}
 	snprintf(msg, sizeof msg, "%zu encounters", i);
 	if (store_audit(a->store, p.key_id, "register encounters", *pick.want ? pick.want : NULL, msg) !=
@@ -332,7 +301,7 @@ rollback:
 	store_rollback(a->store);
 done:
 	cJSON_Delete(out);
-	cJSON_Delete(root);
+	encounters_free(&list);
 	sbuf_free(&body);
 	return status;
 }

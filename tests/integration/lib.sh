@@ -21,8 +21,27 @@ it_cleanup() {
 }
 trap it_cleanup EXIT
 
+# A loopback port nothing is bound to, drawn at random below the kernel's
+# range of ephemeral ports.  A port from that range (what binding port 0
+# gives) is where outgoing connections take their local ports, so curl,
+# a benchmark or someone else's tests could take it between this call and
+# nginx's bind; below it only a listener can, and it_stack tries again then.
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 -c '
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(500):
+    port = random.randrange(10000, low) if low > 11000 else 0
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port if port else s.getsockname()[1])
+    break
+'
 }
 
 ok() { it_n=$((it_n + 1)); echo "ok $it_n - $1"; }
@@ -56,11 +75,31 @@ it_db() {
 	$MANYI survey load surveys/*.json >/dev/null
 }
 
+# it_stack: start the stack on $PORT (a free port when PORT is empty or
+# unset) and set BASE.  A port someone else took since free_port (another
+# checkout's tests, a benchmark) is not our failure: what started is stopped
+# and the start tried again on another port.  Environment for stack_start
+# (MANYI_QUEUE=4 it_stack) passes through.  Returns 1 with the reason on
+# stderr when the stack cannot start.
+it_stack() {
+	local try err=$T/stack-start.err
+	for try in 1 2 3 4 5 6; do
+		[ -n "${PORT:-}" ] || PORT=$(free_port)
+		BASE=http://127.0.0.1:$PORT
+		stack_start "$T/var" "$PORT" "$DB" 2>"$err" && return 0
+		stack_stop "$T/var"
+		grep -q 'already in use' "$err" || break
+		echo "# port $PORT was taken (try $try); another one"
+		PORT=
+	done
+	cat "$err" >&2
+	return 1
+}
+
 it_start() {
 	it_db || { not_ok "set up the database"; exit 1; }
-	PORT=$(free_port)
-	BASE=http://127.0.0.1:$PORT
-	stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+	PORT=
+	it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
 }
 
 # req METHOD PATH [curl args...]: sets STATUS, BODY, HEADERS; cookies kept in $T/jar.
@@ -86,6 +125,24 @@ json() {
 }
 
 sql() { sqlite3 "$DB" "$1"; }
+
+# it_wait SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds
+# (true) or SECONDS of clock time have passed (false).  For what happens at
+# its own pace -- a log line written after the response, a worker
+# restarted, a process ended -- where a fixed sleep assumes a quiet machine.
+it_wait() {
+	local until=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$until" ] || return 1
+		sleep 0.1
+	done
+}
+
+# evaluator_key, agency_key CODE: print a new API key of $DB (nothing, and
+# the reason on stderr, when it cannot be made).
+evaluator_key() { $MANYI key create --role evaluator 2>"$T/key.err" || cat "$T/key.err" >&2; }
+agency_key() { $MANYI key create --role agency --agency "$1" 2>"$T/key.err" || cat "$T/key.err" >&2; }
 
 # field NAME: the value of the form's <input name="NAME"> in the last BODY.
 field() { python3 -c 'import re,sys,html

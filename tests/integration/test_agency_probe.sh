@@ -14,8 +14,8 @@ it_start
 
 S=surveys/enforcement-enterprise.json
 E=enforcement-enterprise
-akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$(agency_key A01)
+ekey=$(evaluator_key)
 # Same length, same domain, size and date: only the answer tells them apart.
 A=PROBE-A
 B=PROBE-B

@@ -104,8 +104,8 @@ contains "then 429" "$codes" "429"
 contains "with the JSON code" "$BODY" '"too_many_answers"'
 contains "and when to come back" "$HEADERS" "Retry-After:"
 eq "nothing stored past the limit" "$(count)" "$((n0 + stored))"
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
-akey=$($MANYI key create --role agency --agency A03 2>/dev/null)
+ekey=$(evaluator_key)
+akey=$(agency_key A03)
 req POST /api/v1/responses -H 'Content-Type: application/json' -H "Authorization: Bearer $ekey" --data-binary "$(good)"
 eq "an app with an evaluator key posts for many people" "$STATUS" 201
 req POST /api/v1/responses -H 'Content-Type: application/json' -H "Authorization: Bearer $akey" --data-binary "$(good)"

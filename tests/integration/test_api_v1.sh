@@ -20,9 +20,9 @@ with open(sys.argv[2], "w") as f:
         f.write("%s,,,,phone,2022-06-01T10:00:00+08:00,%s,secret comment\n" % (e["encounter_id"], ",".join(vals)))
 PY
 $MANYI import responses --survey enforcement-enterprise "$T/a.csv" >/dev/null
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
-akey=$($MANYI key create --role agency --agency A06 2>/dev/null)
-rkey=$($MANYI key create --role evaluator 2>/dev/null)
+ekey=$(evaluator_key)
+akey=$(agency_key A06)
+rkey=$(evaluator_key)
 $MANYI key revoke "${rkey:3:12}" >/dev/null
 
 req GET /api/v1/openapi.json

@@ -144,7 +144,7 @@ eq "version 2 takes no answer to disruption" "$?" 1
 # Secrets that must never reach an export.
 $MANYI invite --survey $E --uninvited >"$T/invites.csv" 2>/dev/null
 check "invitations minted" test "$(wc -l <"$T/invites.csv")" -gt 5
-$MANYI key create --role evaluator >"$T/key" 2>/dev/null
+evaluator_key >"$T/key"
 {
 	tail -n +2 "$T/invites.csv" | cut -d, -f2
 	cat "$T/key"
@@ -276,12 +276,11 @@ $MANYI stats --survey $E --by district --weighting none >"$T/stats.json" 2>/dev/
 contains "stats json: the district as it is (JSON is data, not a sheet)" "$(cat "$T/stats.json")" '"district":"=1+1"'
 
 # ---- over HTTP: the same bytes through nginx and manyi-fcgi ----
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+PORT=
+it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
 ekey=$(cat "$T/key")
-akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
-rkey=$($MANYI key create --role evaluator 2>/dev/null)
+akey=$(agency_key A01)
+rkey=$(evaluator_key)
 $MANYI key revoke "${rkey:3:12}" >/dev/null
 for f in csv json ndjson xlsx sav dta; do
 	for lang in zh en; do

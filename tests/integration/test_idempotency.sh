@@ -9,7 +9,7 @@ it_start
 
 S=surveys/enforcement-enterprise.json
 P=surveys/enforcement-public.json
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 body=$(python3 tests/integration/mkbody.py "$S")
 count() { sql "SELECT count(*) FROM response"; }
 # post IDEM BODY [curl args...]: the answer, with the key when IDEM is not empty.
@@ -95,12 +95,13 @@ cid=$(json 'j["id"]')
 sup=$(cat "$T/var/manyi-fcgi.pid")
 worker=$(pgrep -P "$sup" | head -1)
 kill -KILL "$worker"
-for _ in $(seq 100); do
+restarted() {
+	local w
 	w=$(pgrep -P "$sup" | head -1)
 	[ -n "$w" ] && [ "$w" != "$worker" ] &&
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && break
-	sleep 0.1
-done
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
+}
+it_wait 30 restarted
 post crash-1 "$body" -H "Authorization: Bearer $key"
 eq "after the worker was killed the retry is 201" "$STATUS" 201
 eq "with the id stored before" "$(json 'j["id"]')" "$cid"

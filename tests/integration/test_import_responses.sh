@@ -115,8 +115,8 @@ eq "no --survey is a usage error" "$RC" 2
 tok=$($MANYI invite --survey enforcement-enterprise --encounter E3 | tail -1 | cut -d, -f2 | tr -d '\r')
 { echo "$H"; echo "E3,,,,phone,$good"; } >"$T/e3.csv"
 check "E3 answered by phone" $MANYI import responses --survey enforcement-enterprise "$T/e3.csv"
-it_start_more() { PORT=$(free_port); BASE=http://127.0.0.1:$PORT; stack_start "$T/var" "$PORT" "$DB"; }
-it_start_more
+PORT=
+it_stack
 req POST /api/v1/responses -H 'Content-Type: application/json' \
 	--data-binary "$(python3 tests/integration/mkbody.py surveys/enforcement-enterprise.json -agency -domain token="$tok")"
 eq "its web invitation then answers 409" "$STATUS" 409

@@ -87,9 +87,9 @@ req GET "$U?t=AAAAAAAAAAAAAAAAAAAAAA"
 eq "an unknown token is 404" "$STATUS" 404
 
 # Keys and roles.
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
-akey=$($MANYI key create --role agency --agency A01 2>/dev/null)
-bkey=$($MANYI key create --role agency --agency A02 2>/dev/null)
+ekey=$(evaluator_key)
+akey=$(agency_key A01)
+bkey=$(agency_key A02)
 check "keys look like mk_ID_SECRET" grep -qE '^mk_[A-Za-z0-9_-]{12}_[A-Za-z0-9_-]{43}$' <<<"$ekey"
 eq "no key is stored in clear" "$(sql "SELECT count(*) FROM api_key WHERE hex(hash) = hex('$ekey')")" 0
 api() { local k=$1 m=$2 p=$3; shift 3; req "$m" "$p" -H "Authorization: Bearer $k" "$@"; }
@@ -240,12 +240,13 @@ eq "20 public answers from one address" "$STATUS" 201
 sup=$(cat "$T/var/manyi-fcgi.pid")
 worker=$(pgrep -P "$sup" | head -1)
 kill -KILL "$worker"
-for _ in $(seq 100); do
+restarted() {
+	local w
 	w=$(pgrep -P "$sup" | head -1)
 	[ -n "$w" ] && [ "$w" != "$worker" ] &&
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && break
-	sleep 0.1
-done
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
+}
+it_wait 30 restarted
 req POST /api/v1/responses --interface 127.0.0.77 -H 'Content-Type: application/json' --data-binary "$pbody"
 eq "after the worker is restarted the 21st still waits" "$STATUS" 429
 eq "no throttle state in the database" "$(sql "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'")" 0

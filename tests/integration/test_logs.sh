@@ -23,8 +23,12 @@ visit() { # every kind of request, with the token in the query
 	hit "$BASE/healthz?t=$TOKEN"
 }
 head -c 40000000 /dev/zero | tr '\0' x >"$T/big" # over client_max_body_size: 413 from nginx
+# nginx writes a request's line after the response: wait for the last one.
+healthz_lines() { cat "$@" 2>/dev/null | grep -c 'GET /healthz'; }
+logged() { [ "$(healthz_lines "$T/var/log/access.log")" -gt "$1" ]; }
+forensic_logged() { [ "$(healthz_lines "$T/var/log/forensic/"*.log)" -gt 0 ]; }
 visit
-sleep 0.2
+it_wait 20 logged 0
 access=$(cat "$T/var/log/access.log")
 errors=$(cat "$T/var/log/nginx-error.log")
 app=$(grep '^{' "$T/var/log/manyi-fcgi.log")
@@ -43,9 +47,9 @@ lacks "nor its lines in the config" "$(cat "$T/var/nginx.conf")" "manyi_forensic
 stack_stop "$T/var"
 MANYI_FORENSIC_HOURS=abc stack_start "$T/var" "$PORT" "$DB" 2>"$T/err"
 contains "MANYI_FORENSIC_HOURS must be a number" "$(cat "$T/err")" "must be a whole number of hours"
-MANYI_FORENSIC_HOURS=2 stack_start "$T/var" "$PORT" "$DB" || { not_ok "start with the forensic log"; it_done; exit 1; }
+MANYI_FORENSIC_HOURS=2 it_stack || { not_ok "start with the forensic log"; it_done; exit 1; }
 visit
-sleep 0.2
+it_wait 20 forensic_logged
 files=$(ls "$T/var/log/forensic")
 check "one file for this hour, named YYYY-MM-DDTHH.log ($files)" \
 	grep -qxE '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}\.log' <<<"$files"

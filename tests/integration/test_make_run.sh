@@ -10,20 +10,45 @@ git clone -q "$it_top" "$T/clone" || { not_ok "clone the repository"; it_done; e
 # sources when they differ (a developer running make test before committing).
 git -C "$it_top" ls-files -z --cached --others --exclude-standard |
 	(cd "$it_top" && xargs -0 cp --parents -t "$T/clone" 2>/dev/null)
-PORT=$(free_port)
 # The clone builds into its own bin/ and build/, whatever the caller's BIN
 # says, and whatever make passed down (make asan sets BIN and BUILD for its
 # sub-makes through MAKEFLAGS).
 unset BIN BUILD MAKEFLAGS MFLAGS MAKELEVEL
-(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run.log" 2>&1) &
-pid=$!
+
+wait_up() { # PORT PID LOG: /healthz answers and LOG says so
+	# Ten minutes of clock time: the first start builds the clone, and on a
+	# busy machine that alone can take minutes.
+	local until=$((SECONDS + 600))
+	while [ "$SECONDS" -lt "$until" ]; do
+		curl -fsS -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null &&
+			grep -q "manyi is running" "$3" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.25
+	done
+	return 1
+}
+
+# run_up LOG COMMAND...: start COMMAND (make run, tools/run.sh) in the clone,
+# in a session of its own, on a free port ($PORT; its pid in $pid) and wait
+# until it serves.  The port can be taken by someone else between free_port
+# and nginx's bind (the build in between takes a while): then another.
+run_up() {
+	local log=$1 try
+	shift
+	for try in 1 2 3 4; do
+		PORT=$(free_port)
+		(cd "$T/clone" && exec setsid env PORT="$PORT" "$@" >"$log" 2>&1) &
+		pid=$!
+		wait_up "$PORT" "$pid" "$log" && return 0
+		grep -q "port $PORT is already in use" "$log" || return 1
+		wait "$pid" 2>/dev/null
+		echo "# port $PORT was taken (try $try); another one"
+	done
+	return 1
+}
+
 up=0
-for _ in $(seq 1200); do
-	if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null &&
-	   grep -q "manyi is running" "$T/run.log"; then up=1; break; fi
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 0.25
-done
+run_up "$T/run.log" make run && up=1
 eq "make run answers /healthz" "$up" 1
 [ "$up" = 1 ] || tail -20 "$T/run.log" | sed 's/^/#   /'
 eq "the health body" "$(curl -s "http://127.0.0.1:$PORT/healthz")" '{"status":"ok"}'
@@ -53,22 +78,10 @@ stack_pids() {
 	done
 }
 alive() { local p n=0; for p in "$@"; do stack_alive "$p" && n=$((n + 1)); done; echo "$n"; }
-wait_up() { # PORT PID LOG: /healthz answers and LOG says so
-	for _ in $(seq 400); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$1/healthz" 2>/dev/null &&
-			grep -q "manyi is running" "$3" && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.25
-	done
-	return 1
-}
 
 # SIGTERM to the run script itself (a service manager, `kill PID`): it stops
 # everything it started and exits 0, whichever process ends first.
-PORT=$(free_port)
-(cd "$T/clone" && exec setsid env PORT="$PORT" tools/run.sh >"$T/run2.log" 2>&1) &
-pid=$!
-check "tools/run.sh starts" wait_up "$PORT" "$pid" "$T/run2.log"
+check "tools/run.sh starts" run_up "$T/run2.log" tools/run.sh
 pids=$(stack_pids)
 check "nginx and manyi-fcgi run with their workers" test "$(wc -w <<<"$pids")" -ge 4
 # Links name the port the stack serves on, not a default one.
@@ -87,10 +100,7 @@ eq "no process of the stack is left" "$(alive $pids)" 0
 check "the pid files are gone" test ! -e "$T/clone/var/manyi-fcgi.pid" -a ! -e "$T/clone/var/nginx.master.pid"
 
 # nginx gone first (killed, crashed): the stop still stops manyi-fcgi.
-PORT=$(free_port)
-(cd "$T/clone" && exec setsid env PORT="$PORT" tools/run.sh >"$T/run3.log" 2>&1) &
-pid=$!
-check "tools/run.sh starts again" wait_up "$PORT" "$pid" "$T/run3.log"
+check "tools/run.sh starts again" run_up "$T/run3.log" tools/run.sh
 pids=$(stack_pids)
 kill -KILL "$(cat "$T/clone/var/nginx.master.pid")"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -120,10 +130,7 @@ kill "$other"
 
 # A second make run in the same checkout, on a taken port or a free one,
 # touches nothing of the first and says who is serving.
-PORT=$(free_port)
-(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run5.log" 2>&1) &
-pid=$!
-check "make run starts" wait_up "$PORT" "$pid" "$T/run5.log"
+check "make run starts" run_up "$T/run5.log" make run
 lacks "the compiler's lines are not shown (they go to build/build.log)" "$(cat "$T/run5.log")" "-Wall"
 pids=$(stack_pids)
 for port2 in "$PORT" "$(free_port)"; do
@@ -150,20 +157,14 @@ eq "everything it started has ended" "$(alive $pids)" 0
 
 # Killed outright: what make run started still ends, and the next make run
 # starts cleanly.
-PORT=$(free_port)
-(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run6.log" 2>&1) &
-pid=$!
-check "make run starts again" wait_up "$PORT" "$pid" "$T/run6.log"
+check "make run starts again" run_up "$T/run6.log" make run
 pids=$(stack_pids)
 { kill -KILL -- "-$pid"; wait "$pid"; } 2>/dev/null
 gone=0
 for _ in $(seq 100); do [ "$(alive $pids)" = 0 ] && { gone=1; break; }; sleep 0.1; done
 eq "after SIGKILL to make run, nginx and manyi-fcgi end too" "$gone" 1
 eq "nothing answers on its port" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz")" 000
-PORT=$(free_port)
-(cd "$T/clone" && exec setsid make run PORT="$PORT" >"$T/run7.log" 2>&1) &
-pid=$!
-check "and a new make run starts in that checkout" wait_up "$PORT" "$pid" "$T/run7.log"
+check "and a new make run starts in that checkout" run_up "$T/run7.log" make run
 kill -INT -- "-$pid"
 wait "$pid"
 it_done

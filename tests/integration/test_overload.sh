@@ -12,7 +12,7 @@ python3 tests/integration/mkbody.py "$S" >"$T/answer.json"
 python3 tests/integration/mkbody.py --form surveys/enforcement-public.json >"$T/answer.form"
 # An evaluator's key: public-channel answers without one are limited per
 # address, which is not what this test is about.
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 flood() { # N PATH [flood.py args...]: the JSON summary
 	local n=$1 path=$2; shift 2
 	python3 tests/integration/flood.py "$PORT" "$n" "$path" "$@" 2>"$T/flood.err" ||
@@ -39,7 +39,7 @@ eq "no answer is half stored" \
 
 # 2. A queue of 4 and one serving thread: most are turned away.
 stack_stop "$T/var"
-MANYI_QUEUE=4 MANYI_THREADS=1 stack_start "$T/var" "$PORT" "$DB" ||
+MANYI_QUEUE=4 MANYI_THREADS=1 it_stack ||
 	{ not_ok "restart with a queue of 4"; it_done; exit 1; }
 contains "manyi-fcgi takes --queue" "$(cat "$T/var/log/manyi-fcgi.log")" "with 1 threads and a queue of 4"
 before=$(stored)

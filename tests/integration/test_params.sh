@@ -6,7 +6,7 @@
 it_start
 
 E=enforcement-enterprise
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
+ekey=$(evaluator_key)
 api "$ekey" POST "/api/v1/encounters" -H 'Content-Type: application/json' \
 	--data-binary '[{"encounter_id":"P1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"}]'
 eq "an encounter to ask about" "$STATUS" 201

@@ -13,7 +13,7 @@ bash -c '. tools/stack.sh; stack_start "$1" "$2" "$3" || exit 1; echo up >"$1/up
 	while :; do sleep 1; done' starter "$T/var" "$PORT" "$DB" >"$T/starter.log" 2>&1 &
 shell=$!
 disown "$shell" # no "Killed" notice below
-for _ in $(seq 200); do [ -e "$T/var/up" ] && break; sleep 0.05; done
+it_wait 90 test -e "$T/var/up"
 check "the stack starts" test -e "$T/var/up"
 sup=$(cat "$T/var/manyi-fcgi.pid")
 nginx=$(cat "$T/var/nginx.master.pid")
@@ -24,10 +24,8 @@ contains "manyi-fcgi was told to die with it" "$(ps -o args= -p "$sup")" "--die-
 
 kill -KILL "$shell"
 gone() { ! stack_alive "$1"; }
-for _ in $(seq 100); do
-	gone "$sup" && gone "$worker" && gone "$nginx" && break
-	sleep 0.1
-done
+all_gone() { gone "$sup" && gone "$worker" && gone "$nginx"; }
+it_wait 30 all_gone
 check "manyi-fcgi ends with the shell" gone "$sup"
 check "and so does its worker" gone "$worker"
 check "and nginx" gone "$nginx"
@@ -45,12 +43,12 @@ bash -c '"$1" --db "$2" --socket "$3/svc.sock" >"$3/svc.log" 2>&1 & echo $! >"$3
 	while :; do sleep 1; done' starter "$BIN/manyi-fcgi" "$DB" "$T" &
 shell=$!
 disown "$shell"
-for _ in $(seq 100); do grep -q '^manyi-fcgi: serving' "$T/svc.log" 2>/dev/null && break; sleep 0.05; done
+it_wait 30 grep -q '^manyi-fcgi: serving' "$T/svc.log"
 svc=$(cat "$T/svc.pid")
 kill -KILL "$shell"
 sleep 0.5
 check "without --die-with-parent, manyi-fcgi outlives its parent" stack_alive "$svc"
 kill -TERM "$svc"
-for _ in $(seq 100); do stack_alive "$svc" || break; sleep 0.1; done
+it_wait 30 gone "$svc"
 check "and stops on SIGTERM" gone "$svc"
 it_done

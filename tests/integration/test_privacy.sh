@@ -18,7 +18,7 @@ $MANYI import encounters "$T/enc.csv" >/dev/null
 tok() { $MANYI invite --survey enforcement-enterprise --encounter "$1" | tail -n +2 | cut -d, -f2 | tr -d '\r'; }
 tok1=$(tok E1)
 tok2=$(tok E2)
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 from() { echo --interface "127.0.0.$1"; }
 secrets=("$tok1" "$tok2" "ManyiPrivacyProbe" "device-7731")
 

@@ -49,10 +49,9 @@ run $MANYI import encounters "$T/today.csv"
 eq "today and tomorrow (time zones, clocks) are accepted" "$RC" 0
 
 # The API applies the same rule, naming the element.
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
-stack_start "$T/var" "$PORT" "$DB" || { not_ok "start nginx and manyi-fcgi"; exit 1; }
-key=$($MANYI key create --role evaluator 2>/dev/null)
+PORT=
+it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+key=$(evaluator_key)
 api "$key" POST /api/v1/encounters -H 'Content-Type: application/json' --data-binary \
 	'[{"encounter_id":"J1","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2022-07-01"},{"encounter_id":"J2","agency":"A01","domain":"market","size":"small","district":"x","occurred_on":"2099-11-01"}]'
 eq "POST /api/v1/encounters with a future date: 422" "$STATUS" 422

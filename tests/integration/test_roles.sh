@@ -29,9 +29,9 @@ $MANYI invite --survey enforcement-enterprise --uninvited >/dev/null 2>&1
 declare -A KEY
 KEY[none]=""
 KEY[madeup]="mk_AAAAAAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-KEY[evaluator]=$($MANYI key create --role evaluator 2>/dev/null)
-KEY[agency]=$($MANYI key create --role agency --agency A01 2>/dev/null)
-KEY[revoked]=$($MANYI key create --role evaluator 2>/dev/null)
+KEY[evaluator]=$(evaluator_key)
+KEY[agency]=$(agency_key A01)
+KEY[revoked]=$(evaluator_key)
 $MANYI key revoke "${KEY[revoked]:3:12}" >/dev/null
 ROLES="none madeup revoked agency evaluator"
 

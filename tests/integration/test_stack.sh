@@ -9,7 +9,7 @@ S=surveys/enforcement-enterprise.json
 body=$(python3 tests/integration/mkbody.py "$S")
 # An app's evaluator key: public-channel answers without one are limited
 # per address, and this test posts many from one.
-key=$($MANYI key create --role evaluator 2>/dev/null)
+key=$(evaluator_key)
 post() { curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json' \
 	-H "Authorization: Bearer $key" --data-binary "$body" "$BASE/api/v1/responses"; }
 
@@ -17,14 +17,12 @@ sup=$(cat "$T/var/manyi-fcgi.pid")
 worker=$(pgrep -P "$sup" | head -1)
 check "the supervisor runs a worker process" test -n "$worker"
 kill -SEGV "$worker"
+replaced() {
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] &&
+		[ -n "$(pgrep -P "$sup")" ] && [ "$(pgrep -P "$sup" | head -1)" != "$worker" ]
+}
 up=0
-for _ in $(seq 100); do
-	if [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] &&
-	   [ -n "$(pgrep -P "$sup")" ] && [ "$(pgrep -P "$sup" | head -1)" != "$worker" ]; then
-		up=1; break
-	fi
-	sleep 0.1
-done
+it_wait 30 replaced && up=1
 eq "a crashed worker is replaced and serves again" "$up" 1
 contains "the crash is logged (a signal, or ASan's exit under make asan)" "$(cat "$T/var/log/manyi-fcgi.log")" "; restarting"
 eq "and answers are accepted again" "$(post)" 201
@@ -41,11 +39,9 @@ code=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "$BASE/healthz")
 check "while accept fails nothing is served ($code)" test "$code" != 200
 check "the worker keeps running" kill -0 "$worker"
 prlimit --pid "$worker" --nofile="$nofile":
+serves() { [ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]; }
 up=0
-for _ in $(seq 50); do
-	[ "$(curl -s -m 5 -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && { up=1; break; }
-	sleep 0.1
-done
+it_wait 30 serves && up=1
 eq "with descriptors back it serves again" "$up" 1
 eq "the same worker" "$(pgrep -P "$sup" | head -1)" "$worker"
 log=$(cat "$T/var/log/manyi-fcgi.log")
@@ -69,7 +65,7 @@ start_on() { # LOG [ENV...]: manyi-fcgi on $T/stale.sock until it serves, then s
 	local log=$1 pid; shift
 	env "$@" "$BIN/manyi-fcgi" --db "$DB" --socket "$T/stale.sock" >"$log" 2>&1 &
 	pid=$!
-	for _ in $(seq 100); do grep -q '^manyi-fcgi: serving' "$log" && break; sleep 0.05; done
+	it_wait 30 grep -q '^manyi-fcgi: serving' "$log"
 	kill -TERM "$pid"; timeout 10 tail --pid="$pid" -f /dev/null || kill -KILL "$pid"; wait "$pid"
 }
 start_on "$T/fcgi1.log" -u MANYI_BASE_URL
@@ -94,7 +90,8 @@ for i in $(seq 40); do post >>"$T/codes" & pids+=($!); done
 sleep 0.05
 kill -TERM "$sup"
 wait "${pids[@]}"
-for _ in $(seq 100); do kill -0 "$sup" 2>/dev/null || break; sleep 0.1; done
+stopped() { ! kill -0 "$sup" 2>/dev/null; }
+it_wait 30 stopped
 if kill -0 "$sup" 2>/dev/null; then not_ok "manyi-fcgi stops on SIGTERM"; else ok "manyi-fcgi stops on SIGTERM"; fi
 contains "and says so" "$(cat "$T/var/log/manyi-fcgi.log")" "manyi-fcgi: stopped"
 check "the socket is removed" test ! -e "$T/var/manyi.sock"

@@ -6,7 +6,7 @@ it_start
 
 # An empty database (registry and surveys, no encounter, no answer): each
 # command says what is missing and what to do, and fails.
-ekey=$($MANYI key create --role evaluator 2>/dev/null)
+ekey=$(evaluator_key)
 $MANYI stats --survey enforcement-enterprise >"$T/out" 2>"$T/err"
 eq "stats on an empty database: exit 1, nothing on stdout" "$?/$(wc -c <"$T/out")" "1/0"
 contains "and says there are no answers yet" "$(cat "$T/err")" "no answers to survey enforcement-enterprise yet"
@@ -61,7 +61,7 @@ with open(sys.argv[2], "w") as f:
         f.write(",A03,urban,,kiosk,2022-0%d-15T10:00:00+08:00,%s\n" % (r.randint(1, 9), ",".join(vals)))
 PY
 check "answers import" $MANYI import responses --survey enforcement-enterprise "$T/a.csv"
-akey=$($MANYI key create --role agency --agency A05 2>/dev/null)
+akey=$(agency_key A05)
 api() { req GET "/api/v1/stats?$2" -H "Authorization: Bearer $1"; }
 
 for q in "survey=enforcement-enterprise|--survey enforcement-enterprise" \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "fixture.h"
 #include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
@@ -154,22 +155,6 @@ static void formats(void **state)
 
 /* ---- in-process exports of a small database ---- */
 
-static const char def[] =
-	"{\"id\":\"t\",\"version\":1,\"audience\":\"public\","
-	"\"title\":{\"zh\":\"标题\",\"en\":\"Title\"},\"intro\":{\"zh\":\"说明\",\"en\":\"Intro\"},"
-	"\"scale\":{\"points\":5,\"satisfied\":[4,5],\"labels\":{"
-	"\"zh\":[\"很差\",\"差\",\"一般\",\"好\",\"很好\"],\"en\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}},"
-	"\"items\":["
-	"{\"id\":\"q\",\"type\":\"scale\",\"text\":{\"zh\":\"问\",\"en\":\"Q\"},\"allow_na\":true,"
-	" \"index_weight\":1},"
-	"{\"id\":\"to\",\"type\":\"choice\",\"text\":{\"zh\":\"选\",\"en\":\"Pick\"},"
-	" \"options\":[{\"value\":\"x-1\",\"text\":{\"zh\":\"甲\",\"en\":\"X\"}},"
-	"             {\"value\":\"y\",\"text\":{\"zh\":\"乙\",\"en\":\"Y\"}}]},"
-	"{\"id\":\"m\",\"type\":\"multi\",\"text\":{\"zh\":\"多\",\"en\":\"M\"},"
-	" \"options\":[{\"value\":\"a\",\"text\":{\"zh\":\"甲\",\"en\":\"A\"}},"
-	"             {\"value\":\"b\",\"text\":{\"zh\":\"乙\",\"en\":\"B\"}}]},"
-	"{\"id\":\"agency\",\"type\":\"text\",\"text\":{\"zh\":\"评\",\"en\":\"C\"}}]}";
-
 struct fixture {
 	char path[64];
 	struct store *s;
@@ -205,7 +190,7 @@ static int setup(void **state)
 	close(fd);
 	unlink(f->path);
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
-	assert_int_equal(survey_parse("t", def, strlen(def), &f->sv, msg, sizeof msg), SURVEY_OK);
+	f->sv = fixture_survey("survey-unit.json");
 	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲", "A", NULL), STORE_OK);
 	assert_int_equal(store_registry_put(f->s, REGISTRY_DOMAIN, "market", "市场", "Market", NULL), STORE_OK);
 	assert_int_equal(store_survey_put(f->s, f->sv, &v, &created), STORE_OK);

@@ -1,5 +1,7 @@
 /* Invitation tokens: length, alphabet, a first character that is a letter
- * or a digit, and no sign of a narrowed draw. */
+ * or a digit, and no sign of a narrowed draw; the links made of them
+ * (invite_url), the base URLs taken (invite_base_url_valid) and those only
+ * this machine can open (invite_url_is_loopback). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,11 +9,13 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "invite.h"
 #include "manyi_init.h"
+#include "util.h"
 
 #define MANY 200000
 
@@ -62,6 +66,95 @@ static void tokens_differ(void **state)
 	free(t);
 }
 
+static void links(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *base, *survey, *token, *want;
+	} t[] = {
+		{"https://manyi.example.gov.cn", "enforcement-public", "AbC", "https://manyi.example.gov.cn/s/enforcement-public?t=AbC"},
+		{"https://manyi.example.gov.cn/", "s", "T", "https://manyi.example.gov.cn/s/s?t=T"},
+		{"https://x.example///", "s", "T", "https://x.example/s/s?t=T"},
+		{"https://x.example/survey", "s", "T", "https://x.example/survey/s/s?t=T"},
+		{"http://127.0.0.1:8080", "s", "T", "http://127.0.0.1:8080/s/s?t=T"},
+		{"", "s", "T", "/s/s?t=T"},
+		{"/", "s", "T", "/s/s?t=T"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char out[256];
+		invite_url(t[i].base, t[i].survey, t[i].token, out, sizeof out);
+		assert_string_equal(out, t[i].want);
+	}
+	/* A buffer too small is cut, never overrun. */
+	char small[12];
+	memset(small, 'x', sizeof small);
+	invite_url("https://manyi.example.gov.cn", "s", "T", small, 10);
+	assert_int_equal(strlen(small), 9);
+	assert_int_equal(small[10], 'x');
+	/* A fresh token makes a link with nothing to escape. */
+	char tok[INVITE_TOKEN_LEN], url[256];
+	invite_token_new(tok);
+	invite_url("https://a.example", "enforcement-public", tok, url, sizeof url);
+	assert_int_equal(strlen(url), strlen("https://a.example/s/enforcement-public?t=") + 22);
+	assert_int_equal(strcspn(url + 41, "%&#?+ /="), 22);
+}
+
+static void base_urls(void **state)
+{
+	(void)state;
+	char long_url[600];
+	memset(long_url, 'a', sizeof long_url);
+	memcpy(long_url, "https://", 8);
+	long_url[sizeof long_url - 1] = '\0';
+	static const struct {
+		const char *url;
+		bool valid, loopback;
+	} t[] = {
+		{"https://manyi.example.gov.cn", true, false},
+		{"https://manyi.example.gov.cn/", true, false},
+		{"https://manyi.example.gov.cn/survey", true, false},
+		{"http://10.0.0.5:8080", true, false},
+		{"https://[2001:db8::1]:8443", true, false},
+		{"http://127.0.0.1:8080", true, true},
+		{"http://127.1.2.3", true, true},
+		{"http://localhost:8080", true, true},
+		{"http://LOCALHOST", true, true},
+		{"http://[::1]:8080", true, true},
+		{"http://0.0.0.0:8080", true, true},
+		{"http://localhost.example.com", true, false},
+		{"http://1270.0.0.1", true, false},
+		{"http://127example.com", true, false},
+		{"ftp://manyi.example.gov.cn", false, false},
+		{"manyi.example.gov.cn", false, false},
+		{"https://", false, false},
+		{"https:///path", false, false},
+		{"HTTPS://manyi.example.gov.cn", false, false},
+		{"https://manyi.example.gov.cn/?x=1", false, false},
+		{"https://manyi.example.gov.cn/#top", false, false},
+		{"https://manyi example.gov.cn", false, false},
+		{"https://manyi.example.gov.cn\r\nX: y", false, false},
+		{"https://manyi.example.gov.cn/\"><script>", false, false},
+		{"https://manyi.example.gov.cn\\x", false, false},
+		{"https://manyi.example.gov.cn/\x7f", false, false},
+		{"", false, false},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		if (invite_base_url_valid(t[i].url) != t[i].valid)
+			fail_msg("invite_base_url_valid(\"%s\")", t[i].url);
+		if (t[i].valid && invite_url_is_loopback(t[i].url) != t[i].loopback)
+			fail_msg("invite_url_is_loopback(\"%s\")", t[i].url);
+	}
+	assert_false(invite_base_url_valid(long_url));
+	/* The environment overrides; empty is unset; the default is loopback. */
+	unsetenv("MANYI_BASE_URL");
+	assert_true(invite_url_is_loopback(invite_base_url()));
+	setenv("MANYI_BASE_URL", "https://manyi.example.gov.cn", 1);
+	assert_string_equal(invite_base_url(), "https://manyi.example.gov.cn");
+	setenv("MANYI_BASE_URL", "", 1);
+	assert_true(invite_url_is_loopback(invite_base_url()));
+	unsetenv("MANYI_BASE_URL");
+}
+
 int main(void)
 {
 	if (!manyi_init())
@@ -69,6 +162,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(first_character_is_alphanumeric),
 		cmocka_unit_test(tokens_differ),
+		cmocka_unit_test(links),
+		cmocka_unit_test(base_urls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

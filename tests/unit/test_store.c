@@ -11,22 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
-
-static const char def[] =
-	"{\"id\":\"t\",\"version\":1,\"audience\":\"public\","
-	"\"title\":{\"zh\":\"标题\",\"en\":\"Title\"},\"intro\":{\"zh\":\"说明\",\"en\":\"Intro\"},"
-	"\"scale\":{\"points\":5,\"satisfied\":[4,5],\"labels\":{"
-	"\"zh\":[\"1\",\"2\",\"3\",\"4\",\"5\"],\"en\":[\"1\",\"2\",\"3\",\"4\",\"5\"]}},"
-	"\"items\":["
-	"{\"id\":\"q\",\"type\":\"scale\",\"text\":{\"zh\":\"问\",\"en\":\"Q\"},\"allow_na\":true},"
-	"{\"id\":\"m\",\"type\":\"multi\",\"text\":{\"zh\":\"多\",\"en\":\"M\"},"
-	" \"options\":[{\"value\":\"a\",\"text\":{\"zh\":\"甲\",\"en\":\"A\"}},"
-	"             {\"value\":\"b\",\"text\":{\"zh\":\"乙\",\"en\":\"B\"}}]},"
-	"{\"id\":\"c\",\"type\":\"text\",\"text\":{\"zh\":\"评\",\"en\":\"C\"}}]}";
 
 struct fixture {
 	char path[64];
@@ -43,7 +32,7 @@ static int setup(void **state)
 	close(fd);
 	unlink(f->path);
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
-	assert_int_equal(survey_parse("t", def, strlen(def), &f->sv, msg, sizeof msg), SURVEY_OK);
+	f->sv = fixture_survey("survey-unit.json");
 	*state = f;
 	return 0;
 }
@@ -209,7 +198,7 @@ static void response_rows(void **state)
 	pairs_add(&in, "q", "na");
 	pairs_add(&in, "m", "b");
 	pairs_add(&in, "m", "a");
-	pairs_add(&in, "c", "好");
+	pairs_add(&in, "agency", "好");
 	assert_true(answers_check(f->sv, &in, false, &a, &errs));
 	struct response_meta m = {.survey = "t", .survey_version = v, .channel = "web",
 	                          .agency = "A01", .domain = "market"};

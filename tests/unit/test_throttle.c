@@ -1,12 +1,14 @@
-/* Throttling in memory: the two policies, clock-aligned windows, the key
- * that rotates without losing a lock-out, a full table, and a table shared
- * with a forked child. */
+/* Throttling in memory: the two policies, clock-aligned windows and the
+ * sliding estimate across them, the key that rotates without losing a
+ * lock-out, a full table, kinds and addresses counted apart, threads
+ * counting at once, and a table shared with a forked child. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +28,13 @@ static int teardown(void **state)
 {
 	throttle_free(*state);
 	return 0;
+}
+
+/* Count n events of kind k for addr at when. */
+static void count_n(struct throttle *t, enum throttle_kind k, const char *addr, time_t when, int n)
+{
+	for (int i = 0; i < n; i++)
+		throttle_count(t, k, addr, when);
 }
 
 static void public_twenty_an_hour(void **state)
@@ -53,8 +62,7 @@ static void bad_tokens_slow_down_then_lock(void **state)
 	struct throttle *t = *state;
 	long wait = 0;
 	time_t now = T0 + 10;
-	for (int i = 0; i < 4; i++)
-		throttle_count(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now);
+	count_n(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, 4);
 	assert_true(throttle_allowed(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, &wait));
 	throttle_count(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now); /* 5th: 1 s */
 	assert_false(throttle_allowed(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, &wait));
@@ -62,8 +70,7 @@ static void bad_tokens_slow_down_then_lock(void **state)
 	throttle_count(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now); /* 6th: 2 s */
 	assert_false(throttle_allowed(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, &wait));
 	assert_int_equal(wait, 2);
-	for (int i = 6; i < 19; i++)
-		throttle_count(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now);
+	count_n(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, 13);
 	assert_false(throttle_allowed(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now, &wait));
 	assert_int_equal(wait, 64); /* the doubling stops at 64 s */
 	throttle_count(t, THROTTLE_BAD_TOKEN, "2001:db8::1", now); /* 20th: locked */
@@ -77,17 +84,13 @@ static void window_edge(void **state)
 	struct throttle *t = *state;
 	long wait = 0;
 	time_t edge = T0 + 3600;
-	for (int i = 0; i < 10; i++)
-		throttle_count(t, THROTTLE_PUBLIC, "203.0.113.9", edge - 2);
-	for (int i = 0; i < 10; i++)
-		throttle_count(t, THROTTLE_PUBLIC, "203.0.113.9", edge + 1);
+	count_n(t, THROTTLE_PUBLIC, "203.0.113.9", edge - 2, 10);
+	count_n(t, THROTTLE_PUBLIC, "203.0.113.9", edge + 1, 10);
 	assert_false(throttle_allowed(t, THROTTLE_PUBLIC, "203.0.113.9", edge + 2, &wait));
 
 	/* Ten an hour ago and ten now: the old ones have left the window. */
-	for (int i = 0; i < 10; i++)
-		throttle_count(t, THROTTLE_PUBLIC, "203.0.113.10", edge - 3600);
-	for (int i = 0; i < 10; i++)
-		throttle_count(t, THROTTLE_PUBLIC, "203.0.113.10", edge + 3599);
+	count_n(t, THROTTLE_PUBLIC, "203.0.113.10", edge - 3600, 10);
+	count_n(t, THROTTLE_PUBLIC, "203.0.113.10", edge + 3599, 10);
 	assert_true(throttle_allowed(t, THROTTLE_PUBLIC, "203.0.113.10", edge + 3599, &wait));
 }
 
@@ -98,8 +101,7 @@ static void key_rotation_keeps_lockouts(void **state)
 	struct throttle *t = *state;
 	long wait = 0;
 	time_t before = T0 + THROTTLE_ROTATE - 5;
-	for (int i = 0; i < 20; i++)
-		throttle_count(t, THROTTLE_PUBLIC, "192.0.2.44", before);
+	count_n(t, THROTTLE_PUBLIC, "192.0.2.44", before, 20);
 	assert_false(throttle_allowed(t, THROTTLE_PUBLIC, "192.0.2.44", before + 10, &wait));
 	assert_int_equal(wait, 3590);
 	assert_int_equal(throttle_used(t, before + 10), 1);
@@ -123,8 +125,7 @@ static void full_table(void **state)
 		throttle_count(t, THROTTLE_BAD_TOKEN, addr, T0 + i);
 	}
 	assert_true(throttle_used(t, T0 + 1000) <= 16);
-	for (int i = 0; i < 20; i++)
-		throttle_count(t, THROTTLE_BAD_TOKEN, "10.9.9.9", T0 + 1000);
+	count_n(t, THROTTLE_BAD_TOKEN, "10.9.9.9", T0 + 1000, 20);
 	assert_false(throttle_allowed(t, THROTTLE_BAD_TOKEN, "10.9.9.9", T0 + 1001, &wait));
 	throttle_free(t);
 }
@@ -147,6 +148,76 @@ static void shared_with_children(void **state)
 	assert_false(throttle_allowed(t, THROTTLE_PUBLIC, "198.51.100.77", T0 + 6, &wait));
 }
 
+/* Half way into a window, half of the last window's events still count. */
+static void sliding_estimate(void **state)
+{
+	struct throttle *t = *state;
+	long wait = 0;
+	time_t start = T0 + 3600;
+	count_n(t, THROTTLE_PUBLIC, "198.51.100.30", start - 1, 18);
+	/* Half way: 18 * 0.5 = 9, plus 10 new = 19: allowed; the 11th new makes 20. */
+	count_n(t, THROTTLE_PUBLIC, "198.51.100.30", start + 1800, 10);
+	assert_true(throttle_allowed(t, THROTTLE_PUBLIC, "198.51.100.30", start + 1800, &wait));
+	throttle_count(t, THROTTLE_PUBLIC, "198.51.100.30", start + 1800);
+	assert_false(throttle_allowed(t, THROTTLE_PUBLIC, "198.51.100.30", start + 1800, &wait));
+	assert_true(wait >= 1 && wait <= 3600);
+}
+
+/* One slot per (kind, address); the address is taken as bytes, whatever it is. */
+static void kinds_and_addresses_apart(void **state)
+{
+	struct throttle *t = *state;
+	long wait = 0;
+	static const char *const addrs[] = {"192.0.2.1", "192.0.2.10", "192.0.2.1 ", "",
+	                                    "2001:db8::1", "2001:DB8::1", "x\r\ny"};
+	for (size_t i = 0; i < sizeof addrs / sizeof *addrs; i++) {
+		throttle_count(t, THROTTLE_PUBLIC, addrs[i], T0 + 1);
+		throttle_count(t, THROTTLE_BAD_TOKEN, addrs[i], T0 + 1);
+	}
+	assert_int_equal(throttle_used(t, T0 + 2), 2 * (sizeof addrs / sizeof *addrs));
+	count_n(t, THROTTLE_BAD_TOKEN, "192.0.2.1", T0 + 2, 30);
+	assert_false(throttle_allowed(t, THROTTLE_BAD_TOKEN, "192.0.2.1", T0 + 3, &wait));
+	for (size_t i = 1; i < sizeof addrs / sizeof *addrs; i++)
+		assert_true(throttle_allowed(t, THROTTLE_BAD_TOKEN, addrs[i], T0 + 3, &wait));
+	assert_true(throttle_allowed(t, THROTTLE_PUBLIC, "192.0.2.1", T0 + 3, &wait));
+}
+
+struct counter {
+	struct throttle *t;
+	const char *addr;
+	int n;
+};
+
+static void *count_some(void *arg)
+{
+	struct counter *c = arg;
+	for (int i = 0; i < c->n; i++)
+		throttle_count(c->t, THROTTLE_PUBLIC, c->addr, T0 + 60);
+	return NULL;
+}
+
+/* Four threads counting at once lose no event: 4 x 5 = 20 locks out, 19 does not. */
+static void threads_count_every_event(void **state)
+{
+	struct throttle *t = *state;
+	long wait = 0;
+	for (int round = 0; round < 50; round++) {
+		char full[32], under[32];
+		snprintf(full, sizeof full, "203.0.113.%d", round);
+		snprintf(under, sizeof under, "198.18.0.%d", round);
+		pthread_t th[8];
+		struct counter c[8];
+		for (int i = 0; i < 8; i++) {
+			c[i] = (struct counter){t, i < 4 ? full : under, i < 4 ? 5 : (i == 4 ? 4 : 5)};
+			assert_int_equal(pthread_create(&th[i], NULL, count_some, &c[i]), 0);
+		}
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_false(throttle_allowed(t, THROTTLE_PUBLIC, full, T0 + 61, &wait));
+		assert_true(throttle_allowed(t, THROTTLE_PUBLIC, under, T0 + 61, &wait));
+	}
+}
+
 static void null_table_allows(void **state)
 {
 	(void)state;
@@ -165,6 +236,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(window_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(key_rotation_keeps_lockouts, setup, teardown),
 		cmocka_unit_test(full_table),
+		cmocka_unit_test_setup_teardown(sliding_estimate, setup, teardown),
+		cmocka_unit_test_setup_teardown(kinds_and_addresses_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(threads_count_every_event, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_with_children, setup, teardown),
 		cmocka_unit_test(null_table_allows),
 	};
