@@ -41,7 +41,8 @@ enum invite_state {
 	INVITE_USED,       /* this token was used */
 	INVITE_ANSWERED,   /* the encounter was answered through another token or channel */
 	INVITE_EXPIRED,
-	INVITE_FAILED,     /* the database did not answer: nothing is known (503) */
+	INVITE_BUSY,       /* the database is busy: nothing is known, try again (503) */
+	INVITE_FAILED,     /* the database failed: nothing is known (500) */
 	INVITE__MAX
 };
 

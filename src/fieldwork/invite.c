@@ -74,13 +74,17 @@ enum invite_state invite_resolve(struct store *s, const char *survey, const char
 		return INVITE_UNKNOWN;
 	token_hash(token, hash);
 	enum store_err e = store_invitation_get(s, hash, inv);
-	if (e != STORE_OK && e != STORE_ERR_NOTFOUND)
-		return INVITE_FAILED; /* busy: not the respondent's fault, not counted */
-	if (e == STORE_ERR_NOTFOUND || strcmp(inv->survey, survey) != 0)
+	if (e == STORE_ERR_NOTFOUND || (e == STORE_OK && strcmp(inv->survey, survey) != 0))
 		return INVITE_UNKNOWN;
+	bool answered = false;
+	if (e == STORE_OK && !inv->used)
+		e = store_encounter_answered(s, inv->encounter, &answered);
+	/* The database could not say: not the respondent's fault, not counted. */
+	if (e != STORE_OK)
+		return e == STORE_ERR_BUSY ? INVITE_BUSY : INVITE_FAILED;
 	if (inv->used)
 		return INVITE_USED;
-	if (store_encounter_answered(s, inv->encounter))
+	if (answered)
 		return INVITE_ANSWERED;
 	if ((long long)now >= inv->expires_at)
 		return INVITE_EXPIRED;

@@ -432,16 +432,18 @@ static enum store_err exec(struct store *s, const char *text)
 	return map_rc(sqlite3_exec(s->db, text, NULL, NULL, NULL));
 }
 
-int store_schema_version(struct store *s)
+enum store_err store_schema_version(struct store *s, int *version)
 {
 	sqlite3_stmt *st;
-	int v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
+	*version = -1;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc) == STORE_OK ? STORE_ERR_SQL : map_rc(rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	return v;
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_SQL : map_rc(rc);
 }
 
 /* Apply the migrations not yet applied, each in its own transaction. */
@@ -452,8 +454,13 @@ static enum store_err migrate(struct store *s, char *msg, size_t msglen)
 		snprintf(msg, msglen, "cannot lock the database: %s", store_errmsg(s));
 		return e;
 	}
-	int have = store_schema_version(s);
+	int have;
 	int want = (int)ARRAY_SIZE(migrations);
+	if ((e = store_schema_version(s, &have)) != STORE_OK) {
+		snprintf(msg, msglen, "cannot read the schema version: %s", store_errmsg(s));
+		store_rollback(s);
+		return e;
+	}
 	if (have < 0 || have > want) {
 		snprintf(msg, msglen, "schema version %d is newer than this manyi (%d)", have, want);
 		store_rollback(s);
@@ -486,6 +493,22 @@ static enum store_err migrate(struct store *s, char *msg, size_t msglen)
 	return e;
 }
 
+/*
+ * How long a statement waits for another writer's lock before the store
+ * says STORE_ERR_BUSY: STORE_BUSY_TIMEOUT_MS, or $MANYI_BUSY_TIMEOUT_MS
+ * (milliseconds, 1..600000) when set — the tests make it short to see a
+ * busy database answered as such without waiting.
+ */
+static int busy_timeout_ms(void)
+{
+	const char *v = getenv("MANYI_BUSY_TIMEOUT_MS");
+	char *end;
+	if (v == NULL || *v == '\0')
+		return STORE_BUSY_TIMEOUT_MS;
+	long ms = strtol(v, &end, 10);
+	return *end == '\0' && ms >= 1 && ms <= 600000 ? (int)ms : STORE_BUSY_TIMEOUT_MS;
+}
+
 enum store_err store_open(const char *path, bool create, struct store **out,
                           char *msg, size_t msglen)
 {
@@ -499,7 +522,7 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	/* WAL + FULL: a committed transaction is on disk before commit returns. */
 	if (exec(s, "PRAGMA journal_mode = WAL") != STORE_OK ||
 	    exec(s, "PRAGMA synchronous = FULL") != STORE_OK ||
@@ -528,13 +551,13 @@ void store_close(struct store *s)
 	free(s);
 }
 
-bool store_ping(struct store *s)
+enum store_err store_ping(struct store *s)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_META_GET);
 	bind_text(st, 1, "ping");
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	return map_rc(rc);
 }
 
 enum store_err store_begin(struct store *s)
@@ -612,8 +635,13 @@ enum store_err store_registry_put(struct store *s, enum registry_kind k,
                                   const char *code, const char *name_zh,
                                   const char *name_en, bool *created)
 {
-	if (created != NULL)
-		*created = !store_registry_exists(s, k, code);
+	if (created != NULL) {
+		bool exists;
+		enum store_err e = store_registry_exists(s, k, code, &exists);
+		if (e != STORE_OK)
+			return e;
+		*created = !exists;
+	}
 	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_UPSERT : STMT_AGENCY_UPSERT);
 	bind_text(st, 1, code);
 	bind_text(st, 2, name_zh);
@@ -621,13 +649,15 @@ enum store_err store_registry_put(struct store *s, enum registry_kind k,
 	return step_done(st);
 }
 
-bool store_registry_exists(struct store *s, enum registry_kind k, const char *code)
+enum store_err store_registry_exists(struct store *s, enum registry_kind k, const char *code,
+                                     bool *exists)
 {
 	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_EXISTS : STMT_AGENCY_EXISTS);
 	bind_text(st, 1, code);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
+	int rc = sqlite3_step(st);
+	*exists = rc == SQLITE_ROW;
 	sqlite3_reset(st);
-	return found;
+	return map_rc(rc);
 }
 
 enum store_err store_registry_list(struct store *s, enum registry_kind k,
@@ -731,13 +761,14 @@ enum store_err store_survey_same_as(struct store *s, const struct survey *sv, in
 	return e;
 }
 
-int store_survey_version(struct store *s, const char *id)
+enum store_err store_survey_version(struct store *s, const char *id, int *version)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_MAXVER);
 	bind_text(st, 1, id);
-	int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_reset(st);
-	return v;
+	return map_rc(rc);
 }
 
 enum store_err store_survey_latest(struct store *s, const char *id,
@@ -872,13 +903,14 @@ out:
 	return e;
 }
 
-long store_response_count(struct store *s, const char *survey)
+enum store_err store_response_count(struct store *s, const char *survey, long *count)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_RESPONSE_COUNT);
 	bind_text(st, 1, survey);
-	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+	int rc = sqlite3_step(st);
+	*count = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return n;
+	return map_rc(rc);
 }
 
 
@@ -928,13 +960,14 @@ enum store_err store_encounter_answer(struct store *s, const char *id, struct en
 	return e;
 }
 
-bool store_encounter_answered(struct store *s, const char *id)
+enum store_err store_encounter_answered(struct store *s, const char *id, bool *answered)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
 	bind_text(st, 1, id);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
+	int rc = sqlite3_step(st);
+	*answered = rc == SQLITE_ROW;
 	sqlite3_reset(st);
-	return found;
+	return map_rc(rc);
 }
 
 enum store_err store_invitation_add(struct store *s, const unsigned char hash[32],
@@ -1369,15 +1402,18 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
-bool store_survey_data_time(struct store *s, const char *survey, char *out, size_t n)
+enum store_err store_survey_data_time(struct store *s, const char *survey, char *out, size_t n)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_SURVEY_DATA_TIME);
 	bind_text(st, 1, survey);
-	bool ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	if (ok)
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL ? STORE_OK
+	                   : rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_ERR_NOTFOUND
+	                   : map_rc(rc);
+	if (e == STORE_OK)
 		col_copy(st, 0, out, n);
 	sqlite3_reset(st);
-	return ok;
+	return e;
 }
 
 enum store_err store_once(struct store *s, const unsigned char hash[32], long long now,
