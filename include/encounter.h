@@ -59,9 +59,9 @@ enum store_err encounter_store(struct store *s, const struct encounter *e, const
 
 /*
  * Import a CSV file atomically.  progress: print a running count to stderr.
- * Returns 0, or -1 with msg "FILE:LINE: reason".
+ * Returns IMPORT_OK, or another import_err with msg "FILE:LINE: reason".
  */
-int encounter_import(struct store *s, const char *path, bool progress,
+enum import_err encounter_import(struct store *s, const char *path, bool progress,
                      struct import_result *res, char *msg, size_t msglen);
 
 #endif

@@ -395,7 +395,7 @@ static int cmd_import_encounters(const char *db, int argc, char **argv)
 		return usage("import", "import encounters: expected exactly one FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
@@ -427,7 +427,8 @@ static int cmd_import_responses(const char *db, int argc, char **argv)
 		return rc;
 	if (load_survey(s, survey, &version, &def, &sv) != 0) {
 		rc = EXIT_BAD_INPUT;
-	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) !=
+	           IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
@@ -1125,7 +1126,7 @@ static int cmd_import(const char *db, int argc, char **argv)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (registry_import(s, k, argv[1], &res, msg, sizeof msg) != 0) {
+	if (registry_import(s, k, argv[1], &res, msg, sizeof msg) != IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {

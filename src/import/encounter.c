@@ -144,14 +144,20 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		.occurred_on = r->field[c->col[C_DATE]],
 		.outcome = c->col[C_OUTCOME] >= 0 ? r->field[c->col[C_OUTCOME]] : NULL,
 	};
-	if (!encounter_parse(&in, &e, msg, n) || encounter_store(c->store, &e, NULL, msg, n) != STORE_OK)
+	if (!encounter_parse(&in, &e, msg, n))
 		return false;
+	enum store_err err = encounter_store(c->store, &e, NULL, msg, n);
+	if (err != STORE_OK) {
+		if (err != STORE_ERR_CONSTRAINT)
+			res->store_err = err; /* the database's failure, not the row's */
+		return false;
+	}
 	res->created++;
 	return true;
 }
 
-int encounter_import(struct store *s, const char *path, bool progress,
-                     struct import_result *res, char *msg, size_t msglen)
+enum import_err encounter_import(struct store *s, const char *path, bool progress,
+                                 struct import_result *res, char *msg, size_t msglen)
 {
 	struct import_ctx c = {.store = s};
 	const struct importer imp = {

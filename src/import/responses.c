@@ -325,7 +325,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 				snprintf(msg, n, "unknown encounter_id %s", import_quote(enc_id, q));
 			else
 				snprintf(msg, n, "cannot read encounter_id %s: %s", import_quote(enc_id, q),
-				         store_strerror(se));
+				         store_strerror(res->store_err = se));
 			return false;
 		}
 		if (!agrees("agency", agency, e.agency, msg, n) || !agrees("domain", domain, e.domain, msg, n) ||
@@ -348,7 +348,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		}
 		if (se != STORE_ERR_NOTFOUND) {
 			snprintf(msg, n, "cannot check whether encounter %s was answered: %s",
-			         import_quote(enc_id, q), store_strerror(se));
+			         import_quote(enc_id, q), store_strerror(res->store_err = se));
 			return false;
 		}
 		agency = e.agency;
@@ -358,7 +358,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		bool known = false; /* registered */
 		if (*agency != '\0' &&
 		    (se = store_registry_exists(c->store, REGISTRY_AGENCY, agency, &known)) != STORE_OK) {
-			snprintf(msg, n, "cannot check agency %s: %s", import_quote(agency, q), store_strerror(se));
+			snprintf(msg, n, "cannot check agency %s: %s", import_quote(agency, q),
+			         store_strerror(res->store_err = se));
 			return false;
 		}
 		if (!known) {
@@ -371,7 +372,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		known = false;
 		if (*domain != '\0' &&
 		    (se = store_registry_exists(c->store, REGISTRY_DOMAIN, domain, &known)) != STORE_OK) {
-			snprintf(msg, n, "cannot check domain %s: %s", import_quote(domain, q), store_strerror(se));
+			snprintf(msg, n, "cannot check domain %s: %s", import_quote(domain, q),
+			         store_strerror(res->store_err = se));
 			return false;
 		}
 		if (!known) {
@@ -421,6 +423,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	se = store_response_add(c->store, &m, &ans, id, sizeof id);
 	if (se != STORE_OK) {
 		snprintf(msg, n, "cannot store the answer: %s", store_strerror(se));
+		if (se != STORE_ERR_CONSTRAINT)
+			res->store_err = se;
 		goto out;
 	}
 	res->created++;
@@ -431,8 +435,9 @@ out:
 	return ok;
 }
 
-int responses_import(struct store *s, const struct survey *sv, int version, const char *path,
-                     bool progress, struct import_result *res, char *msg, size_t msglen)
+enum import_err responses_import(struct store *s, const struct survey *sv, int version,
+                                 const char *path, bool progress, struct import_result *res,
+                                 char *msg, size_t msglen)
 {
 	struct import_ctx c = {.store = s, .sv = sv, .version = version};
 	const struct importer imp = {
@@ -443,7 +448,7 @@ int responses_import(struct store *s, const struct survey *sv, int version, cons
 		.ctx = &c,
 	};
 	c.item_col = xcalloc(sv->nitems, sizeof *c.item_col);
-	int rc = import_csv(s, path, &imp, progress, res, msg, msglen);
+	enum import_err rc = import_csv(s, path, &imp, progress, res, msg, msglen);
 	free(c.item_col);
 	return rc;
 }
