@@ -262,23 +262,29 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
 }
 
 /* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
-char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l)
+enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
+                                     char **out)
 {
 	struct registry_list ag = {0}, dom = {0};
 	const char *an = e->agency, *dn = e->domain;
-	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
-	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	enum store_err err;
+	*out = NULL;
+	if ((err = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
+	    (err = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
+		registry_list_free(&ag);
+		return err;
+	}
 	for (size_t i = 0; i < ag.n; i++)
 		if (strcmp(ag.v[i].code, e->agency) == 0)
 			an = ag.v[i].name[l];
 	for (size_t i = 0; i < dom.n; i++)
 		if (strcmp(dom.v[i].code, e->domain) == 0)
 			dn = dom.v[i].name[l];
-	char *out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
-	                      an, dn, e->occurred_on);
+	*out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
+	                 an, dn, e->occurred_on);
 	registry_list_free(&ag);
 	registry_list_free(&dom);
-	return out;
+	return STORE_OK;
 }
 
 /*

@@ -128,8 +128,13 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
                                     const char *token, time_t now, struct invitation *inv,
                                     unsigned char hash[32], long *throttled);
 
-/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
-char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l);
+/*
+ * "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised,
+ * into *out (caller frees); *out is NULL and the store's error returned
+ * when the registry could not be read.
+ */
+enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
+                                     char **out);
 
 /*
  * Store an answer in one transaction.  With an invitation (hash not NULL)

@@ -162,7 +162,8 @@ int app_form_get(struct app *a, const struct http_request *req,
 			return app_invite_page(r, fc.lang, INVITE_UNKNOWN);
 		if (se != STORE_OK)
 			return app_store_failure_page(a, r, fc.lang, se);
-		context = app_encounter_context(a, &e, fc.lang);
+		if ((se = app_encounter_context(a, &e, fc.lang, &context)) != STORE_OK)
+			return app_store_failure_page(a, r, fc.lang, se);
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);
 	}
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
@@ -342,7 +343,13 @@ int app_form_post(struct app *a, const struct http_request *req,
 	app_intake(a, &in, &res);
 	if (res.invited) {
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);
-		fc.context = context = app_encounter_context(a, &res.encounter, fc.lang);
+		/* After intake, whatever it did: without the registry the page
+		 * goes without the line naming the encounter, not with a 503 that
+		 * would say a stored answer was not saved. */
+		if (app_encounter_context(a, &res.encounter, fc.lang, &context) != STORE_OK)
+			fprintf(stderr, "manyi: form: the registry could not be read: %s\n",
+			        store_errmsg(a->store));
+		fc.context = context;
 	}
 	status = form_outcome(a, r, sv, &fc, &form, &res);
 done:
