@@ -259,7 +259,12 @@ static int open_store(const char *db, bool create, struct store **s)
 		fprintf(stderr, "manyi: %s\n", msg);
 		return EXIT_BAD_INPUT;
 	}
-	invite_base_url_load(*s);
+	if ((e = invite_base_url_load(*s)) != STORE_OK) {
+		store_failed(*s, e, "base_url");
+		store_close(*s);
+		*s = NULL;
+		return EXIT_BAD_INPUT;
+	}
 	return 0;
 }
 
@@ -291,7 +296,13 @@ static int cmd_init(const char *db, int argc, char **argv)
 	if ((rc = open_store(db, true, &s)) != 0)
 		return rc;
 	char have[512];
-	bool set = store_setting_get(s, "base_url", have, sizeof have) == STORE_OK;
+	enum store_err se = store_setting_get(s, "base_url", have, sizeof have);
+	bool set = se == STORE_OK;
+	if (se != STORE_OK && se != STORE_ERR_NOTFOUND) {
+		store_failed(s, se, "base_url");
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	if (base != NULL && if_local && set && !invite_url_is_loopback(have))
 		base = NULL; /* a public address someone set stays */
 	if (base != NULL && store_setting_put(s, "base_url", base) != STORE_OK) {
@@ -299,7 +310,11 @@ static int cmd_init(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
-	invite_base_url_load(s);
+	if ((se = invite_base_url_load(s)) != STORE_OK) {
+		store_failed(s, se, "base_url");
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	unsigned char key[32];
 	if (store_secret(s, key) != STORE_OK) {
 		fprintf(stderr, "manyi: %s: %s\n", db, store_errmsg(s));
@@ -308,7 +323,7 @@ static int cmd_init(const char *db, int argc, char **argv)
 	}
 	crypto_memzero(key, sizeof key);
 	int schema;
-	enum store_err se = store_schema_version(s, &schema);
+	se = store_schema_version(s, &schema);
 	if (se != STORE_OK) {
 		store_failed(s, se, db);
 		store_close(s);

@@ -101,11 +101,13 @@ void invite_url(const char *base, const char *survey, const char *token, char *o
 
 static char stored_base[512];
 
-void invite_base_url_load(struct store *s)
+enum store_err invite_base_url_load(struct store *s)
 {
 	char v[sizeof stored_base];
-	if (store_setting_get(s, "base_url", v, sizeof v) == STORE_OK && invite_base_url_valid(v))
+	enum store_err e = store_setting_get(s, "base_url", v, sizeof v);
+	if (e == STORE_OK && invite_base_url_valid(v))
 		memcpy(stored_base, v, sizeof v);
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
 const char *invite_base_url(void)
