@@ -216,7 +216,8 @@ struct intake_result {
 	enum intake_outcome outcome;
 	struct answer_errors errs;     /* INTAKE_INVALID: items borrowed from the survey and pairs */
 	long retry_after;              /* the throttled outcomes: seconds */
-	enum store_err err;            /* INTAKE_BUSY, INTAKE_FAILED: for app_store_failure_*() */
+	enum store_err err;            /* INTAKE_BUSY, INTAKE_FAILED: what the store said (for
+	                                * the log; INTAKE_FAILED is answered 500 whatever it is) */
 	bool invited;                  /* the token is valid: encounter and inv describe it */
 	struct encounter encounter;
 	struct invitation inv;

@@ -127,7 +127,9 @@ static int api_outcome(struct app *a, struct http_response *r, const struct inta
 		app_retry_after(r, res->retry_after);
 		return 429;
 	default:
-		return app_store_failure_json(a, r, res->err);
+		/* Busy, or our fault (whatever the store said: 500, not 404 or 409). */
+		return app_store_failure_json(a, r,
+		                              res->outcome == INTAKE_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	}
 }
 

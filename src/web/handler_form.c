@@ -208,7 +208,8 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 	case INTAKE_TOKEN_UNKNOWN:
 		return app_invite_page(r, fc->lang, INVITE_UNKNOWN);
 	default: /* busy or failed; the form sends no key and no Idempotency-Key */
-		return app_store_failure_page(a, r, fc->lang, res->err);
+		return app_store_failure_page(a, r, fc->lang,
+		                              res->outcome == INTAKE_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	}
 	char location[160];
 	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", fc->survey_id, lang_code(fc->lang));
