@@ -43,6 +43,8 @@ enum auth_result {
 	AUTH_MALFORMED,   /* not "Bearer mk_..." */
 	AUTH_UNKNOWN,     /* no such key, or the secret does not match */
 	AUTH_REVOKED,
+	AUTH_BUSY,        /* the database is busy: the key could not be checked (503) */
+	AUTH_FAILED,      /* the database failed: the key could not be checked (500) */
 	AUTH__MAX
 };
 

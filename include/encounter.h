@@ -85,17 +85,20 @@ void encounters_free(struct encounters *e);
  * Check the codes against the registry and the date against the clock
  * (stamp_in_future()), and store e in the open transaction.
  * restrict_agency, when not NULL, is the only agency allowed (agency keys).
- * Returns 0, or -1 with msg set ("unknown agency \"X\"", "duplicate
- * encounter_id \"E1\"", "occurred_on \"2099-11-01\" is in the future", ...).
+ * Returns STORE_OK; STORE_ERR_CONSTRAINT when e breaks a rule, with msg
+ * set ("unknown agency \"X\"", "duplicate encounter_id \"E1\"",
+ * "occurred_on \"2099-11-01\" is in the future", ...): the caller's fault;
+ * or another store error (busy, ...) with msg saying what could not be
+ * done: not the caller's fault, never read as a broken rule.
  */
-int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
+enum store_err encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
                     char *msg, size_t n);
 
 /*
  * Import a CSV file atomically.  progress: print a running count to stderr.
- * Returns 0, or -1 with msg "FILE:LINE: reason".
+ * Returns IMPORT_OK, or another import_err with msg "FILE:LINE: reason".
  */
-int encounter_import(struct store *s, const char *path, bool progress,
+enum import_err encounter_import(struct store *s, const char *path, bool progress,
                      struct import_result *res, char *msg, size_t msglen);
 
 #endif

@@ -168,6 +168,7 @@ enum export_status {
 	EXPORT_OK,
 	EXPORT_BAD_QUERY, /* unknown survey, an option the format does not take,
 	                   * too many rows for xlsx (msg says) */
+	EXPORT_BUSY,      /* the database is busy: try again */
 	EXPORT_STORE,     /* the database failed */
 	EXPORT_WRITE,     /* the sink refused bytes, or a temporary file failed */
 	EXPORT_LIBRARY,   /* libxlsxwriter or libreadstat refused (msg says) */

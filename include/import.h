@@ -17,7 +17,20 @@ struct import_result {
 	size_t rows;      /* data rows stored */
 	size_t created;   /* rows that added something new */
 	size_t updated;   /* rows that changed something already there */
+	enum store_err store_err; /* set by a row function that the database, not
+	                           * the row, stopped (busy, ...): STORE_OK else */
 };
+
+enum import_err {
+	IMPORT_OK,
+	IMPORT_FILE,      /* the file cannot be read (msg "FILE: reason") */
+	IMPORT_INVALID,   /* the header or a row is wrong (msg "FILE:LINE: reason") */
+	IMPORT_BUSY,      /* the database is busy: try again */
+	IMPORT_STORE,     /* the database failed */
+	IMPORT__MAX
+};
+
+const char *import_strerror(enum import_err e);
 
 /*
  * Check the header (called once, before the first row).  Return false with
@@ -37,10 +50,11 @@ struct importer {
 };
 
 /*
- * Run imp over the CSV file at path atomically.  Returns 0 (committed), or
- * -1 with msg "FILE:LINE: reason" and nothing stored.
+ * Run imp over the CSV file at path atomically.  Returns IMPORT_OK
+ * (committed), or another error with msg ("FILE:LINE: reason", "FILE:
+ * reason") and nothing stored.
  */
-int import_csv(struct store *s, const char *path, const struct importer *imp, bool progress,
+enum import_err import_csv(struct store *s, const char *path, const struct importer *imp, bool progress,
                struct import_result *res, char *msg, size_t msglen);
 
 /*

@@ -41,7 +41,8 @@ enum invite_state {
 	INVITE_USED,       /* this token was used */
 	INVITE_ANSWERED,   /* the encounter was answered through another token or channel */
 	INVITE_EXPIRED,
-	INVITE_FAILED,     /* the database did not answer: nothing is known (503) */
+	INVITE_BUSY,       /* the database is busy: nothing is known, try again (503) */
+	INVITE_FAILED,     /* the database failed: nothing is known (500) */
 	INVITE__MAX
 };
 
@@ -71,8 +72,10 @@ void invite_url(const char *base, const char *survey, const char *token, char *o
  * The CLI and the server share it, so their links agree.
  */
 const char *invite_base_url(void);
-/* Read the setting from s; call once at start, before threads. */
-void invite_base_url_load(struct store *s);
+/* Read the setting from s; call once at start, before threads.  A store
+ * error (busy, ...) is returned and the setting is left as it was: the
+ * caller says so rather than make links with another address. */
+enum store_err invite_base_url_load(struct store *s);
 /* Is url's host a loopback address (a link only this machine can open)? */
 bool invite_url_is_loopback(const char *url);
 /* Is url an http(s) URL a phone could be sent to (scheme, host, no query)? */

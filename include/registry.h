@@ -17,9 +17,10 @@
 
 /*
  * Import path (name is used in messages) into the registry table of kind k.
- * Returns 0, or -1 with msg set to "FILE:LINE: reason" (nothing stored).
+ * Returns IMPORT_OK, or another import_err with msg set to "FILE:LINE:
+ * reason" (nothing stored).
  */
-int registry_import(struct store *s, enum registry_kind k, const char *path,
+enum import_err registry_import(struct store *s, enum registry_kind k, const char *path,
                     struct import_result *res, char *msg, size_t msglen);
 
 #endif

@@ -60,8 +60,13 @@ enum report_status {
 	REPORT_EMPTY,       /* nothing to estimate yet: no answers in the period, or (for a
 	                     * weighting other than none) no encounter registered or no
 	                     * answer from the invitation sample; msg says what to import */
+	REPORT_BUSY,        /* the database is busy: nothing is known, try again */
 	REPORT_STORE,       /* the database failed */
+	REPORT__MAX
 };
+
+/* "the database is busy, try again", ... for each status (msg says more). */
+const char *report_strerror(enum report_status st);
 
 /*
  * Compute and write the result as JSON (csv false) or CSV (csv true) into

@@ -30,8 +30,10 @@
  */
 bool iso8601_to_utc(const char *s, char *out, size_t n);
 
-/* Import path for survey sv (stored as version) atomically. 0, or -1 with msg. */
-int responses_import(struct store *s, const struct survey *sv, int version, const char *path,
-                     bool progress, struct import_result *res, char *msg, size_t msglen);
+/* Import path for survey sv (stored as version) atomically: IMPORT_OK, or
+ * another import_err with msg "FILE:LINE: reason". */
+enum import_err responses_import(struct store *s, const struct survey *sv, int version,
+                                 const char *path, bool progress, struct import_result *res,
+                                 char *msg, size_t msglen);
 
 #endif

@@ -30,6 +30,13 @@
 struct store;
 struct sqlite3_stmt;
 
+/*
+ * How long a statement waits for another connection's lock before it fails
+ * with STORE_ERR_BUSY, in milliseconds; $MANYI_BUSY_TIMEOUT_MS (1..600000),
+ * read at store_open(), overrides it (the tests set it short).
+ */
+#define STORE_BUSY_TIMEOUT_MS 10000
+
 /* The grain, in seconds, of every time stored about an answer: the hour. */
 #define STORE_TIME_GRAIN 3600
 
@@ -58,9 +65,9 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 /* Finalize every statement and close.  Accepts NULL. */
 void store_close(struct store *s);
 /* The schema version of an open store (number of migrations applied). */
-int store_schema_version(struct store *s);
-/* True when the database answers a trivial query. */
-bool store_ping(struct store *s);
+enum store_err store_schema_version(struct store *s, int *version);
+/* STORE_OK when the database answers a trivial query. */
+enum store_err store_ping(struct store *s);
 
 enum store_err store_begin(struct store *s);    /* BEGIN IMMEDIATE */
 enum store_err store_commit(struct store *s);
@@ -96,7 +103,9 @@ struct registry_list {
 enum store_err store_registry_put(struct store *s, enum registry_kind k,
                                   const char *code, const char *name_zh,
                                   const char *name_en, bool *created);
-bool store_registry_exists(struct store *s, enum registry_kind k, const char *code);
+/* *exists tells whether code is registered; meaningful only with STORE_OK. */
+enum store_err store_registry_exists(struct store *s, enum registry_kind k, const char *code,
+                                     bool *exists);
 /* All entries ordered by code; caller frees with registry_list_free(). */
 enum store_err store_registry_list(struct store *s, enum registry_kind k,
                                    struct registry_list *out);
@@ -134,8 +143,9 @@ enum store_err store_each_survey_version(struct store *s, const char *id,
                                         bool (*fn)(void *ctx, int version, const char *definition),
                                         void *ctx);
 
-/* The latest stored version of survey id, or 0 when there is none. */
-int store_survey_version(struct store *s, const char *id);
+/* The latest stored version of survey id into *version, 0 when there is
+ * none (still STORE_OK); any other error when the database could not say. */
+enum store_err store_survey_version(struct store *s, const char *id, int *version);
 
 /* Publications: frozen stats results, found by their canonical query text. */
 enum store_err store_publication_add(struct store *s, const char *survey, const char *query,
@@ -184,8 +194,8 @@ struct response_meta {
 enum store_err store_response_add(struct store *s, const struct response_meta *m,
                                   const struct answers *a, char *public_id,
                                   size_t idlen);
-/* Number of responses stored for a survey (all versions). */
-long store_response_count(struct store *s, const char *survey);
+/* Number of responses stored for a survey (all versions) into *count. */
+enum store_err store_response_count(struct store *s, const char *survey, long *count);
 
 /* Encounters: the sampling frame (CONTRACT §2 encounters CSV). */
 struct encounter {
@@ -202,8 +212,9 @@ struct encounter {
 enum store_err store_encounter_add(struct store *s, const struct encounter *e);
 /* STORE_ERR_NOTFOUND when there is none. */
 enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e);
-/* Has any response been stored for this encounter (any survey, any channel)? */
-bool store_encounter_answered(struct store *s, const char *id);
+/* Has any response been stored for this encounter (any survey, any
+ * channel)?  *answered is meaningful only with STORE_OK. */
+enum store_err store_encounter_answered(struct store *s, const char *id, bool *answered);
 /* The answer stored for an encounter: its channel and the day it was
  * submitted (UTC+8, YYYY-MM-DD). */
 struct encounter_answer {
@@ -390,9 +401,10 @@ enum store_err store_each_export_row(struct store *s, const char *survey,
 
 /*
  * When the data of survey last changed, as stored (ISO 8601 UTC): the
- * newest response, else the newest definition.  False when there is none.
+ * newest response, else the newest definition.  STORE_ERR_NOTFOUND when
+ * there is none.
  */
-bool store_survey_data_time(struct store *s, const char *survey, char *out, size_t n);
+enum store_err store_survey_data_time(struct store *s, const char *survey, char *out, size_t n);
 
 /*
  * Record that the form render hash (a hash of its CSRF token) has been

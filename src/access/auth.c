@@ -85,7 +85,10 @@ enum auth_result auth_check(struct store *s, const char *header, struct principa
 	if (r != AUTH_OK)
 		return r;
 	key_hash(key, hash);
-	if (store_key_get(s, id, &k) != STORE_OK) {
+	enum store_err e = store_key_get(s, id, &k);
+	if (e != STORE_OK && e != STORE_ERR_NOTFOUND)
+		return e == STORE_ERR_BUSY ? AUTH_BUSY : AUTH_FAILED; /* not "unknown key" */
+	if (e != STORE_OK) {
 		/* Same work as a found key, so timing does not tell ids apart. */
 		unsigned char zero[32] = {0};
 		volatile bool sink = crypto_equal(hash, zero, 32);

@@ -212,6 +212,42 @@ static bool create_private(const char *path)
 	return false;
 }
 
+/*
+ * Say why the store failed and return the exit status (1): "the database
+ * is busy, try again" when another writer held it past the busy timeout,
+ * else what was being done and SQLite's text.  Never "not found".
+ */
+static int store_failed(struct store *s, enum store_err e, const char *what)
+{
+	if (e == STORE_ERR_BUSY)
+		fprintf(stderr, "manyi: the database is busy, try again\n");
+	else
+		fprintf(stderr, "manyi: %s: %s: %s\n", what, store_strerror(e), store_errmsg(s));
+	return EXIT_BAD_INPUT;
+}
+
+/*
+ * The latest version of survey: 0 with *version, *def and *sv (caller frees
+ * both), or 1 after saying why: unknown, busy, or not parsing.
+ */
+static int load_survey(struct store *s, const char *survey, int *version, char **def,
+                       struct survey **sv)
+{
+	char msg[256];
+	enum store_err e = store_survey_latest(s, survey, version, def);
+	if (e == STORE_ERR_NOTFOUND) {
+		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+		return EXIT_BAD_INPUT;
+	}
+	if (e != STORE_OK)
+		return store_failed(s, e, survey);
+	if (survey_parse(survey, *def, strlen(*def), sv, msg, sizeof msg) != SURVEY_OK) {
+		fprintf(stderr, "manyi: stored survey \"%s\" does not parse: %s\n", survey, msg);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
 static int open_store(const char *db, bool create, struct store **s)
 {
 	char msg[512];
@@ -222,11 +258,19 @@ static int open_store(const char *db, bool create, struct store **s)
 	}
 	if (create && stat(db, &st) != 0 && (!parent_ready(db) || !create_private(db)))
 		return EXIT_BAD_INPUT;
-	if (store_open(db, create, s, msg, sizeof msg) != STORE_OK) {
+	enum store_err e = store_open(db, create, s, msg, sizeof msg);
+	if (e == STORE_ERR_BUSY)
+		return store_failed(NULL, e, db);
+	if (e != STORE_OK) {
 		fprintf(stderr, "manyi: %s\n", msg);
 		return EXIT_BAD_INPUT;
 	}
-	invite_base_url_load(*s);
+	if ((e = invite_base_url_load(*s)) != STORE_OK) {
+		store_failed(*s, e, "base_url");
+		store_close(*s);
+		*s = NULL;
+		return EXIT_BAD_INPUT;
+	}
 	return 0;
 }
 
@@ -277,7 +321,13 @@ static int cmd_init(const char *db, int argc, char **argv)
 	if ((rc = open_store(db, true, &s)) != 0)
 		return rc;
 	char have[512];
-	bool set = store_setting_get(s, "base_url", have, sizeof have) == STORE_OK;
+	enum store_err se = store_setting_get(s, "base_url", have, sizeof have);
+	bool set = se == STORE_OK;
+	if (se != STORE_OK && se != STORE_ERR_NOTFOUND) {
+		store_failed(s, se, "base_url");
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	if (base != NULL && if_local && set && !invite_url_is_loopback(have))
 		base = NULL; /* a public address someone set stays */
 	if (base != NULL && store_setting_put(s, "base_url", base) != STORE_OK) {
@@ -285,7 +335,11 @@ static int cmd_init(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
-	invite_base_url_load(s);
+	if ((se = invite_base_url_load(s)) != STORE_OK) {
+		store_failed(s, se, "base_url");
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(page_opts); k++) {
 		if (page_vals[k] != NULL && store_setting_put(s, page_opts[k][1], page_vals[k]) != STORE_OK) {
 			fprintf(stderr, "manyi: %s: cannot store %s: %s\n", db, page_opts[k][1], store_errmsg(s));
@@ -300,7 +354,14 @@ static int cmd_init(const char *db, int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	crypto_memzero(key, sizeof key);
-	printf("%s: ready (schema version %d)\n", db, store_schema_version(s));
+	int schema;
+	se = store_schema_version(s, &schema);
+	if (se != STORE_OK) {
+		store_failed(s, se, db);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	printf("%s: ready (schema version %d)\n", db, schema);
 	printf("links in invitations and QR codes: %s\n", invite_base_url());
 	store_close(s);
 	/* A database made before files were created 0600, or copied about, may
@@ -381,7 +442,7 @@ static int cmd_import_encounters(const char *db, int argc, char **argv)
 		return usage("import", "import encounters: expected exactly one FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
@@ -411,11 +472,10 @@ static int cmd_import_responses(const char *db, int argc, char **argv)
 		return usage("import", "import responses: expected --survey ID FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
-	    survey_parse(survey, def, strlen(def), &sv, msg, sizeof msg) != SURVEY_OK) {
-		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+	if (load_survey(s, survey, &version, &def, &sv) != 0) {
 		rc = EXIT_BAD_INPUT;
-	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) != 0) {
+	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) !=
+	           IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {
@@ -574,13 +634,15 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	struct store *s;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (store_survey_version(s, survey) <= 0) {
+	int latest;
+	enum store_err se = store_survey_version(s, survey, &latest);
+	if (se == STORE_OK && latest <= 0) {
 		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
-	if (store_begin(s) != STORE_OK) {
-		fprintf(stderr, "manyi: %s: %s\n", db, store_errmsg(s));
+	if (se != STORE_OK || (se = store_begin(s)) != STORE_OK) {
+		store_failed(s, se, db);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
@@ -590,14 +652,19 @@ static int cmd_invite(const char *db, int argc, char **argv)
 	size_t minted = 0;
 	/* Rows go to a buffer first: tokens reach stdout only once stored. */
 	FILE *mem = open_memstream(&buf, &buflen);
+	if (mem == NULL)
+		abort(); /* out of memory: like xmalloc */
 	static const char *const head[] = {"encounter_id", "token", "url"};
 	csv_row(mem, head, 3);
 	if (enc != NULL) {
 		struct encounter e;
-		if (store_encounter_get(s, enc, &e) != STORE_OK) {
+		bool answered = false;
+		if ((se = store_encounter_get(s, enc, &e)) == STORE_ERR_NOTFOUND) {
 			fprintf(stderr, "manyi: unknown encounter \"%s\"\n", enc);
 			rc = EXIT_BAD_INPUT;
-		} else if (store_encounter_answered(s, enc)) {
+		} else if (se != STORE_OK || (se = store_encounter_answered(s, enc, &answered)) != STORE_OK) {
+			rc = store_failed(s, se, "encounter");
+		} else if (answered) {
 			fprintf(stderr, "manyi: encounter \"%s\" has already been rated\n", enc);
 			rc = EXIT_BAD_INPUT;
 		} else {
@@ -713,11 +780,9 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	/* Each encounter is asked in the survey of its audience: an enterprise
 	 * survey samples enterprises, a public one households. */
 	int version;
-	char *def = NULL, msg[256];
+	char *def = NULL;
 	struct survey *sdef = NULL;
-	if (store_survey_latest(s, survey, &version, &def) != STORE_OK ||
-	    survey_parse(survey, def, strlen(def), &sdef, msg, sizeof msg) != SURVEY_OK) {
-		fprintf(stderr, "manyi: unknown survey \"%s\"\n", survey);
+	if (load_survey(s, survey, &version, &def, &sdef) != 0) {
 		free(def);
 		store_close(s);
 		return EXIT_BAD_INPUT;
@@ -725,8 +790,9 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	spec.units = sdef->audience == AUDIENCE_PUBLIC ? SAMPLE_HOUSEHOLDS : SAMPLE_ENTERPRISES;
 	free(def);
 	survey_free(sdef);
-	if (store_begin(s) != STORE_OK || sample_draw(s, &spec, &units, &k) != STORE_OK) {
-		fprintf(stderr, "manyi: %s\n", store_errmsg(s));
+	enum store_err se;
+	if ((se = store_begin(s)) != STORE_OK || (se = sample_draw(s, &spec, &units, &k)) != STORE_OK) {
+		store_failed(s, se, "sample");
 		store_rollback(s);
 		store_close(s);
 		return EXIT_BAD_INPUT;
@@ -750,12 +816,19 @@ static int cmd_sample(const char *db, int argc, char **argv)
 	char *buf = NULL;
 	size_t buflen = 0, rated = 0;
 	FILE *mem = open_memstream(&buf, &buflen);
+	if (mem == NULL)
+		abort(); /* out of memory: like xmalloc */
 	static const char *const head[] = {"encounter_id", "agency", "domain", "occurred_on", "token", "url"};
 	csv_row(mem, head, 6);
 	time_t now = time(NULL);
 	for (size_t i = 0; i < k && rc == 0; i++) {
 		char token[INVITE_TOKEN_LEN] = "", url[512] = "";
-		if (store_encounter_answered(s, units[i].id)) {
+		bool answered = false;
+		se = store_encounter_answered(s, units[i].id, &answered);
+		if (se != STORE_OK) {
+			rc = store_failed(s, se, "encounter");
+			break;
+		} else if (answered) {
 			rated++;
 		} else if (invite_mint(s, survey, units[i].id, "phone", (int)days, now, token) != STORE_OK) {
 			fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
@@ -979,6 +1052,11 @@ static int key_revoke(const char *db, const char *arg)
 		struct principal p;
 		snprintf(header, sizeof header, "Bearer %s", arg);
 		enum auth_result ar = auth_check(s, header, &p);
+		if (ar == AUTH_BUSY || ar == AUTH_FAILED) {
+			store_failed(s, ar == AUTH_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL, "key revoke");
+			store_close(s);
+			return EXIT_BAD_INPUT;
+		}
 		if (ar != AUTH_OK && ar != AUTH_REVOKED) {
 			fprintf(stderr, "manyi: key revoke: that is not a key of this database\n");
 			store_close(s);
@@ -1042,8 +1120,14 @@ static int cmd_key(const char *db, int argc, char **argv)
 		                                            : "key create: an evaluator key takes no --agency");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (agency != NULL && !store_registry_exists(s, REGISTRY_AGENCY, agency)) {
-		fprintf(stderr, "manyi: unknown agency \"%s\"\n", agency);
+	bool known = true;
+	enum store_err se = agency != NULL ? store_registry_exists(s, REGISTRY_AGENCY, agency, &known)
+	                                   : STORE_OK;
+	if (se != STORE_OK || !known) {
+		if (se != STORE_OK)
+			store_failed(s, se, "agency");
+		else
+			fprintf(stderr, "manyi: unknown agency \"%s\"\n", agency);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
@@ -1089,7 +1173,7 @@ static int cmd_import(const char *db, int argc, char **argv)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if (registry_import(s, k, argv[1], &res, msg, sizeof msg) != 0) {
+	if (registry_import(s, k, argv[1], &res, msg, sizeof msg) != IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
 	} else {

@@ -34,6 +34,7 @@ static const char *const content_types[EXPORT__MAX] = {
 static const char *const status_text[EXPORT_STATUS__MAX] = {
 	[EXPORT_OK] = "ok",
 	[EXPORT_BAD_QUERY] = "bad export request",
+	[EXPORT_BUSY] = "the database is busy, try again",
 	[EXPORT_STORE] = "database error",
 	[EXPORT_WRITE] = "cannot write the export",
 	[EXPORT_LIBRARY] = "the file library refused the export",
@@ -79,6 +80,13 @@ static const struct format_ops *const ops[EXPORT__MAX] = {
 	[EXPORT_NDJSON] = &export_json_ops, [EXPORT_XLSX] = &export_xlsx_ops,
 	[EXPORT_SAV] = &export_rs_ops,    [EXPORT_DTA] = &export_rs_ops,
 };
+
+bool export_store_fail(struct exporter *x, enum store_err e)
+{
+	if (e == STORE_ERR_BUSY)
+		return export_fail(x, EXPORT_BUSY, "%s", export_strerror(EXPORT_BUSY));
+	return export_fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
+}
 
 bool export_fail(struct exporter *x, enum export_status st, const char *fmt, ...)
 {
@@ -130,7 +138,12 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 		goto done;
 	}
 	/* One snapshot for the weights, the count and the rows. */
-	in_txn = store_begin_read(s) == STORE_OK;
+	enum store_err e = store_begin_read(s);
+	if (e != STORE_OK) {
+		export_store_fail(x, e);
+		goto done;
+	}
+	in_txn = true;
 	if (!export_load_survey(x, survey, &sv, &def, &warn))
 		goto done;
 	x->sv = sv;
@@ -148,17 +161,19 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 		}
 		goto done;
 	}
-	export_load_weights(x, &warn);
+	if (!export_load_weights(x, &warn))
+		goto done;
 	if (sink == NULL)
 		goto done; /* export_warnings(): no rows */
 	char when[40];
 	struct tm tm = {0};
-	if (store_survey_data_time(s, sv->id, when, sizeof when) &&
+	long count;
+	if ((e = store_survey_data_time(s, sv->id, when, sizeof when)) == STORE_OK &&
 	    strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
 		x->data_time = timegm(&tm);
-	long count = store_response_count(s, sv->id);
-	if (count < 0) {
-		export_fail(x, EXPORT_STORE, "database error: %s", store_errmsg(s));
+	if ((e != STORE_OK && e != STORE_ERR_NOTFOUND) ||
+	    (e = store_response_count(s, sv->id, &count)) != STORE_OK) {
+		export_store_fail(x, e);
 		goto done;
 	}
 	/* A period holds fewer: xlsx_row() counts those. */

@@ -189,6 +189,10 @@ struct exporter {
 bool export_fail(struct exporter *x, enum export_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Record a store error: EXPORT_BUSY when busy, else EXPORT_STORE with
+ * SQLite's text (for logs and the command line); returns false. */
+bool export_store_fail(struct exporter *x, enum store_err e);
+
 /* The survey's latest definition with the items and options only older
  * versions had into *sv (caller frees with survey_free()), its text into
  * *def (caller frees), x->version; warnings appended to warn. */
@@ -211,8 +215,9 @@ extern const char *const export_chosen_label[2][LANG__MAX];
 extern const char *const export_sample_label[2][LANG__MAX];
 
 /* Weights for every response into x->weights; a weighting that fails
- * becomes a warning in warn. */
-void export_load_weights(struct exporter *x, struct sbuf *warn);
+ * becomes a warning in warn.  False when the database failed (recorded in
+ * x: EXPORT_BUSY or EXPORT_STORE). */
+bool export_load_weights(struct exporter *x, struct sbuf *warn);
 
 /* One pass over the responses through x->ops->row; false on a failure,
  * recorded in x. */

@@ -208,26 +208,32 @@ bool export_run_rows(struct exporter *x)
 	if (x->status != EXPORT_OK)
 		return false;
 	if (e != STORE_OK)
-		return export_fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
+		return export_store_fail(x, e);
 	if (x->have_row && !row_end(x))
 		return false;
 	return true;
 }
 
-/* Weights for every response; a weighting that fails becomes a warning. */
-void export_load_weights(struct exporter *x, struct sbuf *warn)
+/* Weights for every response; a weighting that fails becomes a warning,
+ * a database that fails fails the export. */
+bool export_load_weights(struct exporter *x, struct sbuf *warn)
 {
 	char why[512];
 	enum report_status st = report_weights(x->s, x->sv->id, x->o->from, x->o->to, &x->weights, why,
 	                                       sizeof why);
+	if (st == REPORT_BUSY || st == REPORT_STORE) {
+		report_weights_free(&x->weights);
+		return export_fail(x, st == REPORT_BUSY ? EXPORT_BUSY : EXPORT_STORE, "%s", why);
+	}
 	if (st != REPORT_OK) {
 		sbuf_printf(warn, "%sno weights: %s", warn->len ? "; " : "", why);
 		report_weights_free(&x->weights);
-		return;
+		return true;
 	}
 	x->have_weights = true;
 	for (int w = 0; w < STATS_W__MAX; w++)
 		if (x->weights.why[w][0] != '\0')
 			sbuf_printf(warn, "%sweight_%s is empty: %s", warn->len ? "; " : "",
 			            stats_weighting_name((enum stats_weighting)w), x->weights.why[w]);
+	return true;
 }

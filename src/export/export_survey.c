@@ -118,7 +118,7 @@ bool export_load_survey(struct exporter *x, const char *survey, struct survey **
 	enum store_err e = store_each_survey_version(x->s, survey, on_version, &g);
 	bool ok = false;
 	if (e != STORE_OK && e != STORE_ERR_NOTFOUND) {
-		export_fail(x, EXPORT_STORE, "database error: %s", store_errmsg(x->s));
+		export_store_fail(x, e);
 		goto done;
 	}
 	if (e == STORE_ERR_NOTFOUND || g.bad || g.def == NULL)

@@ -74,13 +74,17 @@ enum invite_state invite_resolve(struct store *s, const char *survey, const char
 		return INVITE_UNKNOWN;
 	token_hash(token, hash);
 	enum store_err e = store_invitation_get(s, hash, inv);
-	if (e != STORE_OK && e != STORE_ERR_NOTFOUND)
-		return INVITE_FAILED; /* busy: not the respondent's fault, not counted */
-	if (e == STORE_ERR_NOTFOUND || strcmp(inv->survey, survey) != 0)
+	if (e == STORE_ERR_NOTFOUND || (e == STORE_OK && strcmp(inv->survey, survey) != 0))
 		return INVITE_UNKNOWN;
+	bool answered = false;
+	if (e == STORE_OK && !inv->used)
+		e = store_encounter_answered(s, inv->encounter, &answered);
+	/* The database could not say: not the respondent's fault, not counted. */
+	if (e != STORE_OK)
+		return e == STORE_ERR_BUSY ? INVITE_BUSY : INVITE_FAILED;
 	if (inv->used)
 		return INVITE_USED;
-	if (store_encounter_answered(s, inv->encounter))
+	if (answered)
 		return INVITE_ANSWERED;
 	if ((long long)now >= inv->expires_at)
 		return INVITE_EXPIRED;
@@ -97,11 +101,13 @@ void invite_url(const char *base, const char *survey, const char *token, char *o
 
 static char stored_base[512];
 
-void invite_base_url_load(struct store *s)
+enum store_err invite_base_url_load(struct store *s)
 {
 	char v[sizeof stored_base];
-	if (store_setting_get(s, "base_url", v, sizeof v) == STORE_OK && invite_base_url_valid(v))
+	enum store_err e = store_setting_get(s, "base_url", v, sizeof v);
+	if (e == STORE_OK && invite_base_url_valid(v))
 		memcpy(stored_base, v, sizeof v);
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
 const char *invite_base_url(void)

@@ -2,7 +2,9 @@
 #include "sample.h"
 
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,13 +78,19 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 	size_t total = sample_allocate(spec->allocation, spec->n, N, h, take);
 
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (rng == NULL)
+		abort(); /* out of memory: like xmalloc */
 	gsl_rng_set(rng, spec->seed);
 	struct sampled *res = xcalloc(total + 1, sizeof *res);
 	size_t k = 0;
 	for (size_t j = 0; j < h; j++) {
 		if (take[j] == 0)
 			continue;
-		gsl_ran_choose(rng, res + k, take[j], frame + start[j], N[j], sizeof *res);
+		/* take[j] <= N[j] (sample_allocate()): GSL refuses only a broken invariant. */
+		if (gsl_ran_choose(rng, res + k, take[j], frame + start[j], N[j], sizeof *res) != GSL_SUCCESS) {
+			fprintf(stderr, "manyi: sample: stratum %zu: cannot take %zu of %zu\n", j, take[j], N[j]);
+			abort();
+		}
 		k += take[j];
 	}
 	gsl_rng_free(rng);

@@ -146,35 +146,43 @@ void encounters_free(struct encounters *e)
 	memset(e, 0, sizeof *e);
 }
 
-int encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
-                    char *msg, size_t n)
+/* Is code registered as k?  A store error leaves msg saying what could not be checked. */
+static enum store_err registered(struct store *s, enum registry_kind k, const char *code,
+                                 char *msg, size_t n)
+{
+	bool exists;
+	enum store_err err = store_registry_exists(s, k, code, &exists);
+	if (err != STORE_OK)
+		snprintf(msg, n, "cannot check %s \"%s\": %s", registry_kind_name(k), code,
+		         store_strerror(err));
+	else if (!exists) {
+		snprintf(msg, n, "unknown %s \"%s\"", registry_kind_name(k), code);
+		err = STORE_ERR_CONSTRAINT;
+	}
+	return err;
+}
+
+enum store_err encounter_store(struct store *s, const struct encounter *e,
+                               const char *restrict_agency, char *msg, size_t n)
 {
 	if (restrict_agency != NULL && strcmp(e->agency, restrict_agency) != 0) {
 		snprintf(msg, n, "agency \"%s\" is not this key's agency", e->agency);
-		return -1;
+		return STORE_ERR_CONSTRAINT;
 	}
 	if (stamp_in_future(e->occurred_on, time(NULL))) {
 		snprintf(msg, n, "occurred_on \"%s\" is in the future", e->occurred_on);
-		return -1;
+		return STORE_ERR_CONSTRAINT;
 	}
-	if (!store_registry_exists(s, REGISTRY_AGENCY, e->agency)) {
-		snprintf(msg, n, "unknown agency \"%s\"", e->agency);
-		return -1;
-	}
-	if (!store_registry_exists(s, REGISTRY_DOMAIN, e->domain)) {
-		snprintf(msg, n, "unknown domain \"%s\"", e->domain);
-		return -1;
-	}
-	enum store_err err = store_encounter_add(s, e);
-	if (err == STORE_ERR_CONSTRAINT) {
+	enum store_err err;
+	if ((err = registered(s, REGISTRY_AGENCY, e->agency, msg, n)) != STORE_OK ||
+	    (err = registered(s, REGISTRY_DOMAIN, e->domain, msg, n)) != STORE_OK)
+		return err;
+	err = store_encounter_add(s, e);
+	if (err == STORE_ERR_CONSTRAINT)
 		snprintf(msg, n, "duplicate encounter_id \"%s\"", e->id);
-		return -1;
-	}
-	if (err != STORE_OK) {
+	else if (err != STORE_OK)
 		snprintf(msg, n, "cannot store encounter \"%s\": %s", e->id, store_strerror(err));
-		return -1;
-	}
-	return 0;
+	return err;
 }
 
 enum col { C_ID, C_AGENCY, C_DOMAIN, C_SIZE, C_DISTRICT, C_DATE, C_OUTCOME, C__MAX };
@@ -208,14 +216,20 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		.occurred_on = r->field[c->col[C_DATE]],
 		.outcome = c->col[C_OUTCOME] >= 0 ? r->field[c->col[C_OUTCOME]] : NULL,
 	};
-	if (!encounter_parse(&in, &e, msg, n) || encounter_store(c->store, &e, NULL, msg, n) != 0)
+	if (!encounter_parse(&in, &e, msg, n))
 		return false;
+	enum store_err err = encounter_store(c->store, &e, NULL, msg, n);
+	if (err != STORE_OK) {
+		if (err != STORE_ERR_CONSTRAINT)
+			res->store_err = err; /* the database's failure, not the row's */
+		return false;
+	}
 	res->created++;
 	return true;
 }
 
-int encounter_import(struct store *s, const char *path, bool progress,
-                     struct import_result *res, char *msg, size_t msglen)
+enum import_err encounter_import(struct store *s, const char *path, bool progress,
+                                 struct import_result *res, char *msg, size_t msglen)
 {
 	struct import_ctx c = {.store = s};
 	const struct importer imp = {

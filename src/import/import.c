@@ -34,8 +34,27 @@ static bool on_row(void *ctx, const struct csvin_row *h, const struct csvin_row 
 	return true;
 }
 
-int import_csv(struct store *s, const char *path, const struct importer *imp, bool progress,
-               struct import_result *res, char *msg, size_t msglen)
+static const char *const import_errors[IMPORT__MAX] = {
+	[IMPORT_OK] = "ok",
+	[IMPORT_FILE] = "cannot read the file",
+	[IMPORT_INVALID] = "the file is not valid",
+	[IMPORT_BUSY] = "the database is busy, try again",
+	[IMPORT_STORE] = "database error",
+};
+
+const char *import_strerror(enum import_err e)
+{
+	return e < IMPORT__MAX ? import_errors[e] : "unknown error";
+}
+
+/* A store error as an import error. */
+static enum import_err store_failed(enum store_err e)
+{
+	return e == STORE_ERR_BUSY ? IMPORT_BUSY : IMPORT_STORE;
+}
+
+enum import_err import_csv(struct store *s, const char *path, const struct importer *imp,
+                           bool progress, struct import_result *res, char *msg, size_t msglen)
 {
 	struct run run = {.imp = imp, .res = res, .progress = progress};
 	char reason[768] = "", detail[64];
@@ -43,14 +62,19 @@ int import_csv(struct store *s, const char *path, const struct importer *imp, bo
 	FILE *fp;
 
 	memset(res, 0, sizeof *res);
+	res->store_err = STORE_OK;
 	if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -1;
+		return IMPORT_FILE;
 	}
-	if (store_begin(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: the database is busy: %s", path, store_errmsg(s));
+	enum store_err se = store_begin(s);
+	if (se != STORE_OK) {
+		if (se == STORE_ERR_BUSY)
+			snprintf(msg, msglen, "%s: %s", path, import_strerror(IMPORT_BUSY));
+		else
+			snprintf(msg, msglen, "%s: cannot begin: %s", path, store_errmsg(s));
 		fclose(fp);
-		return -1;
+		return store_failed(se);
 	}
 	enum csvin_err e = csvin_read(fp, on_row, &run, &line, reason, sizeof reason);
 	fclose(fp);
@@ -64,21 +88,25 @@ int import_csv(struct store *s, const char *path, const struct importer *imp, bo
 		e = CSVIN_ERR_EMPTY;
 	}
 	snprintf(detail, sizeof detail, "%zu %s", res->rows, res->rows == 1 ? "row" : "rows");
-	if (e == CSVIN_OK && store_audit(s, "cli", imp->action, path, detail) != STORE_OK) {
-		snprintf(reason, sizeof reason, "cannot write the audit record");
+	if (e == CSVIN_OK && (se = store_audit(s, "cli", imp->action, path, detail)) != STORE_OK) {
+		snprintf(reason, sizeof reason, "cannot write the audit record: %s", store_strerror(se));
+		res->store_err = se;
 		e = CSVIN_ERR_IO;
 	}
 	if (e != CSVIN_OK) {
 		snprintf(msg, msglen, "%s:%zu: %s", path, line, reason);
 		store_rollback(s);
-		return -1;
+		if (e == CSVIN_ERR_IO && res->store_err == STORE_OK)
+			return IMPORT_FILE;
+		return res->store_err != STORE_OK ? store_failed(res->store_err) : IMPORT_INVALID;
 	}
-	if (store_commit(s) != STORE_OK) {
-		snprintf(msg, msglen, "%s: cannot commit: %s", path, store_errmsg(s));
+	if ((se = store_commit(s)) != STORE_OK) {
+		snprintf(msg, msglen, "%s: cannot commit: %s", path,
+		         se == STORE_ERR_BUSY ? import_strerror(IMPORT_BUSY) : store_errmsg(s));
 		store_rollback(s);
-		return -1;
+		return store_failed(se);
 	}
-	return 0;
+	return IMPORT_OK;
 }
 
 bool import_columns(const struct csvin_row *h, const char *const *names, size_t n,

@@ -79,6 +79,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	enum store_err e = store_registry_put(c->store, c->kind, code, zh, en, &created);
 	if (e != STORE_OK) {
 		snprintf(msg, n, "cannot store \"%s\": %s", code, store_strerror(e));
+		res->store_err = e;
 		return false;
 	}
 	if (created)
@@ -88,8 +89,8 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	return true;
 }
 
-int registry_import(struct store *s, enum registry_kind k, const char *path,
-                    struct import_result *res, char *msg, size_t msglen)
+enum import_err registry_import(struct store *s, enum registry_kind k, const char *path,
+                                struct import_result *res, char *msg, size_t msglen)
 {
 	struct import_ctx c = {.store = s, .kind = k};
 	const struct importer imp = {
@@ -99,7 +100,7 @@ int registry_import(struct store *s, enum registry_kind k, const char *path,
 		.row = import_row,
 		.ctx = &c,
 	};
-	int rc = import_csv(s, path, &imp, false, res, msg, msglen);
+	enum import_err rc = import_csv(s, path, &imp, false, res, msg, msglen);
 	for (size_t i = 0; i < c.nseen; i++)
 		free(c.seen[i]);
 	free(c.seen);

@@ -323,16 +323,21 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		snprintf(msg, n, "submitted_at %s is in the future", import_quote(submitted, q));
 		return false;
 	}
+	enum store_err se;
 	if (*enc_id != '\0') {
-		if (store_encounter_get(c->store, enc_id, &e) != STORE_OK) {
-			snprintf(msg, n, "unknown encounter_id %s", import_quote(enc_id, q));
+		if ((se = store_encounter_get(c->store, enc_id, &e)) != STORE_OK) {
+			if (se == STORE_ERR_NOTFOUND)
+				snprintf(msg, n, "unknown encounter_id %s", import_quote(enc_id, q));
+			else
+				snprintf(msg, n, "cannot read encounter_id %s: %s", import_quote(enc_id, q),
+				         store_strerror(res->store_err = se));
 			return false;
 		}
 		if (!agrees("agency", agency, e.agency, msg, n) || !agrees("domain", domain, e.domain, msg, n) ||
 		    !agrees("size", size, e.size, msg, n))
 			return false;
 		struct encounter_answer was;
-		enum store_err se = store_encounter_answer(c->store, enc_id, &was);
+		se = store_encounter_answer(c->store, enc_id, &was);
 		if (se == STORE_OK) {
 			bool online = strcmp(was.channel, "web") == 0 || strcmp(was.channel, "qr") == 0 ||
 			              strcmp(was.channel, "api") == 0;
@@ -348,21 +353,35 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		}
 		if (se != STORE_ERR_NOTFOUND) {
 			snprintf(msg, n, "cannot check whether encounter %s was answered: %s",
-			         import_quote(enc_id, q), store_strerror(se));
+			         import_quote(enc_id, q), store_strerror(res->store_err = se));
 			return false;
 		}
 		agency = e.agency;
 		domain = e.domain;
 		size = e.size;
 	} else {
-		if (*agency == '\0' || !store_registry_exists(c->store, REGISTRY_AGENCY, agency)) {
+		bool known = false; /* registered */
+		if (*agency != '\0' &&
+		    (se = store_registry_exists(c->store, REGISTRY_AGENCY, agency, &known)) != STORE_OK) {
+			snprintf(msg, n, "cannot check agency %s: %s", import_quote(agency, q),
+			         store_strerror(res->store_err = se));
+			return false;
+		}
+		if (!known) {
 			if (*agency)
 				snprintf(msg, n, "unknown agency %s", import_quote(agency, q));
 			else
 				snprintf(msg, n, "agency is required without an encounter_id");
 			return false;
 		}
-		if (*domain == '\0' || !store_registry_exists(c->store, REGISTRY_DOMAIN, domain)) {
+		known = false;
+		if (*domain != '\0' &&
+		    (se = store_registry_exists(c->store, REGISTRY_DOMAIN, domain, &known)) != STORE_OK) {
+			snprintf(msg, n, "cannot check domain %s: %s", import_quote(domain, q),
+			         store_strerror(res->store_err = se));
+			return false;
+		}
+		if (!known) {
 			if (*domain)
 				snprintf(msg, n, "unknown domain %s", import_quote(domain, q));
 			else
@@ -371,10 +390,10 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		}
 		if (*size != '\0') {
 			static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
-			bool known = false;
+			bool listed = false;
 			for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
-				known |= strcmp(size, sizes[i]) == 0;
-			if (!known) {
+				listed |= strcmp(size, sizes[i]) == 0;
+			if (!listed) {
 				snprintf(msg, n, "size %s is not one of large, medium, small, micro, household",
 				         import_quote(size, q));
 				return false;
@@ -406,9 +425,11 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		.submitted_at = when,
 	};
 	char id[64];
-	enum store_err se = store_response_add(c->store, &m, &ans, id, sizeof id);
+	se = store_response_add(c->store, &m, &ans, id, sizeof id);
 	if (se != STORE_OK) {
 		snprintf(msg, n, "cannot store the answer: %s", store_strerror(se));
+		if (se != STORE_ERR_CONSTRAINT)
+			res->store_err = se;
 		goto out;
 	}
 	res->created++;
@@ -419,8 +440,9 @@ out:
 	return ok;
 }
 
-int responses_import(struct store *s, const struct survey *sv, int version, const char *path,
-                     bool progress, struct import_result *res, char *msg, size_t msglen)
+enum import_err responses_import(struct store *s, const struct survey *sv, int version,
+                                 const char *path, bool progress, struct import_result *res,
+                                 char *msg, size_t msglen)
 {
 	struct import_ctx c = {.store = s, .sv = sv, .version = version};
 	const struct importer imp = {
@@ -431,7 +453,7 @@ int responses_import(struct store *s, const struct survey *sv, int version, cons
 		.ctx = &c,
 	};
 	c.item_col = xcalloc(sv->nitems, sizeof *c.item_col);
-	int rc = import_csv(s, path, &imp, progress, res, msg, msglen);
+	enum import_err rc = import_csv(s, path, &imp, progress, res, msg, msglen);
 	free(c.item_col);
 	return rc;
 }

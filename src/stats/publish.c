@@ -182,7 +182,11 @@ enum report_status publish_run(struct store *s, const struct report_query *q,
 		char now[32];
 		int before = 0;
 		time_now_iso(now, sizeof now);
-		publish_suppress(raw.data, raw.len, now, &pub);
+		if (!publish_suppress(raw.data, raw.len, now, &pub)) {
+			snprintf(msg, msglen, "the statistics could not be suppressed for publication");
+			st = REPORT_NO_DATA;
+			goto done;
+		}
 		publish_key(q, key, sizeof key);
 		enum store_err e = store_begin(s);
 		if (e == STORE_OK)
@@ -193,11 +197,17 @@ enum report_status publish_run(struct store *s, const struct report_query *q,
 			e = store_commit(s);
 		if (e != STORE_OK) {
 			store_rollback(s);
-			snprintf(msg, msglen, "cannot store the publication: %s", store_errmsg(s));
-			st = REPORT_STORE;
+			if (e == STORE_ERR_BUSY) {
+				snprintf(msg, msglen, "%s", report_strerror(REPORT_BUSY));
+				st = REPORT_BUSY;
+			} else {
+				snprintf(msg, msglen, "cannot store the publication: %s", store_errmsg(s));
+				st = REPORT_STORE;
+			}
 		}
 		info->version = before + 1;
 	}
+done:
 	sbuf_free(&pub);
 	sbuf_free(&raw);
 	return st;

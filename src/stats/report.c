@@ -282,6 +282,31 @@ static bool on_count(void *ctx, const char *agency, const char *domain, const ch
 }
 
 /* The registry's encounters within [from, to], counted into L's population arrays. */
+static const char *const report_errors[REPORT__MAX] = {
+	[REPORT_OK] = "ok",
+	[REPORT_BAD_QUERY] = "bad query",
+	[REPORT_NO_DATA] = "the statistics could not be computed",
+	[REPORT_EMPTY] = "nothing to estimate yet",
+	[REPORT_BUSY] = "the database is busy, try again",
+	[REPORT_STORE] = "database error",
+};
+
+const char *report_strerror(enum report_status st)
+{
+	return st < REPORT__MAX ? report_errors[st] : "unknown error";
+}
+
+/* A store error as a report status, msg saying so (SQLite's text is for logs). */
+static enum report_status store_failure(struct store *s, enum store_err e, char *msg, size_t msglen)
+{
+	if (e == STORE_ERR_BUSY) {
+		snprintf(msg, msglen, "%s", report_strerror(REPORT_BUSY));
+		return REPORT_BUSY;
+	}
+	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
+	return REPORT_STORE;
+}
+
 static enum store_err load_counts(struct store *s, const char *from, const char *to, struct load *L)
 {
 	L->pop_agency = xcalloc(L->agencies.n + 1, sizeof(double));
@@ -551,15 +576,16 @@ static enum report_status load_data(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "survey %s has no item with an index_weight", sv->id);
 		return REPORT_BAD_QUERY;
 	}
-	if (store_registry_list(s, REGISTRY_AGENCY, &L->agencies) != STORE_OK ||
-	    store_registry_list(s, REGISTRY_DOMAIN, &L->domains) != STORE_OK ||
-	    store_each_response(s, sv->id, q->from, q->to, on_response, L) != STORE_OK)
+	enum store_err e;
+	if ((e = store_registry_list(s, REGISTRY_AGENCY, &L->agencies)) != STORE_OK ||
+	    (e = store_registry_list(s, REGISTRY_DOMAIN, &L->domains)) != STORE_OK ||
+	    (e = store_each_response(s, sv->id, q->from, q->to, on_response, L)) != STORE_OK)
 		goto store_fail;
 	if (L->bad) {
 		snprintf(msg, msglen, "%s", L->msg);
 		return REPORT_NO_DATA;
 	}
-	if (store_each_number(s, sv->id, on_number, L) != STORE_OK)
+	if ((e = store_each_number(s, sv->id, on_number, L)) != STORE_OK)
 		goto store_fail;
 	for (size_t i = 0; i < L->n; i++) {
 		struct stats_resp *r = &L->resp[i];
@@ -569,12 +595,11 @@ static enum report_status load_data(struct store *s, const struct report_query *
 			r->satisfied = L->measure != NULL && r->y >= 1 && r->y <= sv->points &&
 			               sv->satisfied[(int)r->y];
 	}
-	if (load_counts(s, q->from, q->to, L) != STORE_OK)
+	if ((e = load_counts(s, q->from, q->to, L)) != STORE_OK)
 		goto store_fail;
 	return REPORT_OK;
 store_fail:
-	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
-	return REPORT_STORE;
+	return store_failure(s, e, msg, msglen);
 }
 
 /* The population arrays of L. */
@@ -908,7 +933,7 @@ static enum report_status previous_run(struct store *s, const struct report_quer
 	pv->q.to = pv->to;
 	enum report_status st = estimate_period(s, &pv->q, sv, &pv->L, &pv->res, pv->error,
 	                                        sizeof pv->error);
-	if (st == REPORT_STORE) {
+	if (st == REPORT_STORE || st == REPORT_BUSY) {
 		snprintf(msg, msglen, "%s", pv->error);
 		return st;
 	}
@@ -1003,20 +1028,24 @@ enum report_status report_weights(struct store *s, const char *survey, const cha
 	enum report_status st = REPORT_OK;
 
 	memset(out, 0, sizeof *out);
-	if (store_survey_version(s, survey) <= 0) {
+	int latest;
+	enum store_err e = store_survey_version(s, survey, &latest);
+	if (e != STORE_OK)
+		return store_failure(s, e, msg, msglen);
+	if (latest <= 0) {
 		snprintf(msg, msglen, "unknown survey \"%.64s\"", survey);
 		return REPORT_BAD_QUERY;
 	}
-	if (store_registry_list(s, REGISTRY_AGENCY, &L.agencies) != STORE_OK ||
-	    store_registry_list(s, REGISTRY_DOMAIN, &L.domains) != STORE_OK ||
-	    store_each_response_cell(s, survey, from, to, on_cell, &L) != STORE_OK)
+	if ((e = store_registry_list(s, REGISTRY_AGENCY, &L.agencies)) != STORE_OK ||
+	    (e = store_registry_list(s, REGISTRY_DOMAIN, &L.domains)) != STORE_OK ||
+	    (e = store_each_response_cell(s, survey, from, to, on_cell, &L)) != STORE_OK)
 		goto store_fail;
 	if (L.bad) {
 		snprintf(msg, msglen, "%s", L.msg);
 		st = REPORT_NO_DATA;
 		goto done;
 	}
-	if (load_counts(s, from, to, &L) != STORE_OK)
+	if ((e = load_counts(s, from, to, &L)) != STORE_OK)
 		goto store_fail;
 
 	struct stats_population pop = load_population(&L);
@@ -1049,8 +1078,7 @@ enum report_status report_weights(struct store *s, const char *survey, const cha
 	free(order);
 	goto done;
 store_fail:
-	snprintf(msg, msglen, "database error: %s", store_errmsg(s));
-	st = REPORT_STORE;
+	st = store_failure(s, e, msg, msglen);
 done:
 	for (size_t i = 0; i < L.n; i++)
 		free(L.keys[i]);
@@ -1103,10 +1131,22 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 	int version;
 
 	memset(&pv, 0, sizeof pv);
-	if (store_survey_latest(s, q->survey, &version, &def) != STORE_OK ||
-	    survey_parse(q->survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
+	enum store_err e = store_survey_latest(s, q->survey, &version, &def);
+	if (e == STORE_ERR_NOTFOUND) {
 		snprintf(msg, msglen, "unknown survey \"%.64s\"", q->survey);
 		status = REPORT_BAD_QUERY;
+		goto done;
+	}
+	if (e != STORE_OK) {
+		status = store_failure(s, e, msg, msglen);
+		goto done;
+	}
+	if (survey_parse(q->survey, def, strlen(def), &sv, msg, msglen) != SURVEY_OK) {
+		/* The stored text is ours: a failure, not the query's fault. */
+		char why[256];
+		snprintf(why, sizeof why, "%s", msg);
+		snprintf(msg, msglen, "stored survey \"%.64s\" does not parse: %s", q->survey, why);
+		status = REPORT_STORE;
 		goto done;
 	}
 	if (!(q->level > 0 && q->level < 1)) {

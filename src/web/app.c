@@ -120,21 +120,26 @@ void app_free(struct app *a)
 	free(a);
 }
 
-/* Is the survey id well-formed? Keeps junk out of SQL and logs. */
-const struct survey *app_survey(struct app *a, const char *id, int *version)
+/* See app_internal.h. */
+enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
 {
+	*out = NULL;
 	if (!slug_valid(id))
-		return NULL;
-	int latest = store_survey_version(a->store, id);
+		return STORE_ERR_NOTFOUND;
+	int latest;
+	enum store_err e = store_survey_version(a->store, id, &latest);
+	if (e != STORE_OK)
+		return e;
 	if (latest <= 0)
-		return NULL;
+		return STORE_ERR_NOTFOUND;
 	for (size_t i = 0; i < a->ncache; i++) {
 		struct cached_survey *c = &a->cache[i];
 		if (strcmp(c->id, id) != 0)
 			continue;
 		if (c->version == latest) {
 			*version = c->version;
-			return c->survey;
+			*out = c->survey;
+			return STORE_OK;
 		}
 		/* A newer version was loaded: drop ours. */
 		free(c->id);
@@ -147,12 +152,13 @@ const struct survey *app_survey(struct app *a, const char *id, int *version)
 	struct survey *sv = NULL;
 	char msg[512];
 	int v;
-	if (store_survey_latest(a->store, id, &v, &def) != STORE_OK)
-		return NULL;
+	if ((e = store_survey_latest(a->store, id, &v, &def)) != STORE_OK)
+		return e;
 	if (survey_parse(id, def, strlen(def), &sv, msg, sizeof msg) != SURVEY_OK) {
+		/* Our fault, not the client's: a 500, never "not found". */
 		fprintf(stderr, "manyi: stored survey %s v%d does not parse: %s\n", id, v, msg);
 		free(def);
-		return NULL;
+		return STORE_ERR_SQL;
 	}
 	free(def);
 	if (a->ncache == SURVEY_CACHE) {
@@ -162,7 +168,8 @@ const struct survey *app_survey(struct app *a, const char *id, int *version)
 	}
 	a->cache[a->ncache++] = (struct cached_survey){xstrdup(id), v, sv};
 	*version = v;
-	return sv;
+	*out = sv;
+	return STORE_OK;
 }
 
 /* The language asked for by ?lang=, else Chinese. */
@@ -235,8 +242,9 @@ static size_t survey_links(struct app *a, enum audience au, struct html_survey_l
 		n = 0;
 	/* The cache holds SURVEY_CACHE: the texts stay while no more are looked up. */
 	for (size_t i = 0; i < n && k < max && i < SURVEY_CACHE; i++) {
-		const struct survey *sv = app_survey(a, ids[i], &version);
-		if (sv == NULL || (au != AUDIENCE__MAX && sv->audience != au))
+		const struct survey *sv;
+		if (app_survey(a, ids[i], &sv, &version) != STORE_OK ||
+		    (au != AUDIENCE__MAX && sv->audience != au))
 			continue;
 		v[k] = (struct html_survey_link){.id = sv->id, .audience = sv->audience};
 		for (int l = 0; l < LANG__MAX; l++)
@@ -269,10 +277,13 @@ int app_invite_page(struct app *a, struct http_response *r, enum lang l, enum in
 	case INVITE_EXPIRED:
 		r->status = 410, title = MSG_EXPIRED_TITLE, text = MSG_EXPIRED;
 		break;
+	case INVITE_BUSY:
+		app_page(r, app_status_of(STORE_ERR_BUSY), l, MSG_SERVER_TITLE, MSG_BUSY);
+		app_retry_after(r, APP_BUSY_RETRY_AFTER);
+		return r->status;
 	case INVITE_FAILED:
-		app_page(r, 503, l, MSG_SERVER_TITLE, MSG_BUSY);
-		app_retry_after(r, 2);
-		return 503;
+		app_page(r, app_status_of(STORE_ERR_SQL), l, MSG_SERVER_TITLE, MSG_SERVER);
+		return r->status;
 	default:
 		r->status = 404, title = MSG_TOKEN_TITLE, text = MSG_TOKEN_UNKNOWN;
 		break;
@@ -344,23 +355,29 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
 }
 
 /* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
-char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l)
+enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
+                                     char **out)
 {
 	struct registry_list ag = {0}, dom = {0};
 	const char *an = e->agency, *dn = e->domain;
-	store_registry_list(a->store, REGISTRY_AGENCY, &ag);
-	store_registry_list(a->store, REGISTRY_DOMAIN, &dom);
+	enum store_err err;
+	*out = NULL;
+	if ((err = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
+	    (err = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
+		registry_list_free(&ag);
+		return err;
+	}
 	for (size_t i = 0; i < ag.n; i++)
 		if (strcmp(ag.v[i].code, e->agency) == 0)
 			an = ag.v[i].name[l];
 	for (size_t i = 0; i < dom.n; i++)
 		if (strcmp(dom.v[i].code, e->domain) == 0)
 			dn = dom.v[i].name[l];
-	char *out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
-	                      an, dn, e->occurred_on);
+	*out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
+	                 an, dn, e->occurred_on);
 	registry_list_free(&ag);
 	registry_list_free(&dom);
-	return out;
+	return STORE_OK;
 }
 
 /*
@@ -432,30 +449,60 @@ fail:
 	return err;
 }
 
-/* Map a store failure to a page; logs the detail. */
-int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
-                              enum store_err e)
+/* See app_internal.h: the one map from store errors to statuses. */
+int app_status_of(enum store_err e)
 {
-	fprintf(stderr, "manyi: store: %s: %s\n", store_strerror(e), store_errmsg(a->store));
-	if (e == STORE_ERR_BUSY) {
-		app_page(r, 503, l, MSG_SERVER_TITLE, MSG_BUSY);
-		http_header(r, "Retry-After", "5");
-	} else {
-		app_page(r, 500, l, MSG_SERVER_TITLE, MSG_SERVER);
+	switch (e) {
+	case STORE_OK:
+		return 200;
+	case STORE_ERR_NOTFOUND:
+		return 404;
+	case STORE_ERR_CONSTRAINT:
+		return 409;
+	case STORE_ERR_BUSY:
+		return 503;
+	default:
+		return 500;
 	}
-	return r->status;
+}
+
+/* The log line and the headers of a failure; returns its status. */
+static int store_failure(struct app *a, struct http_response *r, enum store_err e)
+{
+	int status = app_status_of(e);
+	if (status >= 500)
+		fprintf(stderr, "manyi: store: %s: %s\n", store_strerror(e), store_errmsg(a->store));
+	if (status == 503)
+		app_retry_after(r, APP_BUSY_RETRY_AFTER);
+	http_header(r, "Cache-Control", "no-store");
+	return status;
+}
+
+int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
+                           enum store_err e)
+{
+	int status = store_failure(a, r, e);
+	if (status == 404)
+		app_page(r, 404, l, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);
+	else if (status == 503)
+		app_page(r, 503, l, MSG_SERVER_TITLE, MSG_BUSY);
+	else
+		app_page(r, status, l, MSG_SERVER_TITLE, MSG_SERVER);
+	return status;
 }
 
 int app_store_failure_json(struct app *a, struct http_response *r, enum store_err e)
 {
-	fprintf(stderr, "manyi: store: %s: %s\n", store_strerror(e), store_errmsg(a->store));
-	if (e == STORE_ERR_BUSY) {
+	int status = store_failure(a, r, e);
+	if (status == 404)
+		http_json_error(r, 404, "not_found", "not found", NULL);
+	else if (status == 409)
+		http_json_error(r, 409, "conflict", "a database rule was broken; nothing was stored", NULL);
+	else if (status == 503)
 		http_json_error(r, 503, "busy", "the database is busy; nothing was stored, try again", NULL);
-		http_header(r, "Retry-After", "5");
-	} else {
+	else
 		http_json_error(r, 500, "internal", "internal error; nothing was stored", NULL);
-	}
-	return r->status;
+	return status;
 }
 
 /* GET /healthz */
@@ -465,7 +512,7 @@ static int h_healthz(struct app *a, const struct http_request *req,
 	(void)req;
 	(void)rest;
 	cJSON *o = cJSON_CreateObject();
-	bool ok = store_ping(a->store);
+	bool ok = store_ping(a->store) == STORE_OK;
 	cJSON_AddStringToObject(o, "status", ok ? "ok" : "unavailable");
 	http_json(r, ok ? 200 : 503, o);
 	http_header(r, "Cache-Control", "no-store");
@@ -504,18 +551,33 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
  * Check the respondent-chosen agency and domain; errors go against the
  * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
  */
-void app_check_context(struct app *a, const char *agency, const char *domain,
-                          const char *agency_field, const char *domain_field,
-                          struct answer_errors *errs)
+/* One of the two: an error against field when code is missing or not registered. */
+static enum store_err check_code(struct app *a, enum registry_kind k, const char *code,
+                                 const char *field, struct answer_errors *errs)
 {
-	if (agency == NULL || *agency == '\0')
-		answer_errors_add(errs, agency_field, ANSWER_REQUIRED);
-	else if (!code_valid(agency) || !store_registry_exists(a->store, REGISTRY_AGENCY, agency))
-		answer_errors_add(errs, agency_field, ANSWER_UNKNOWN_OPTION);
-	if (domain == NULL || *domain == '\0')
-		answer_errors_add(errs, domain_field, ANSWER_REQUIRED);
-	else if (!code_valid(domain) || !store_registry_exists(a->store, REGISTRY_DOMAIN, domain))
-		answer_errors_add(errs, domain_field, ANSWER_UNKNOWN_OPTION);
+	bool exists = false;
+	if (code == NULL || *code == '\0') {
+		answer_errors_add(errs, field, ANSWER_REQUIRED);
+		return STORE_OK;
+	}
+	if (code_valid(code)) {
+		enum store_err e = store_registry_exists(a->store, k, code, &exists);
+		if (e != STORE_OK)
+			return e; /* the database could not say: not "unknown option" */
+	}
+	if (!exists)
+		answer_errors_add(errs, field, ANSWER_UNKNOWN_OPTION);
+	return STORE_OK;
+}
+
+enum store_err app_check_context(struct app *a, const char *agency, const char *domain,
+                                 const char *agency_field, const char *domain_field,
+                                 struct answer_errors *errs)
+{
+	enum store_err e = check_code(a, REGISTRY_AGENCY, agency, agency_field, errs);
+	if (e != STORE_OK)
+		return e;
+	return check_code(a, REGISTRY_DOMAIN, domain, domain_field, errs);
 }
 
 /* Merge b's errors after a's (a's first, one per item). */
@@ -627,6 +689,8 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
                   struct principal *p)
 {
 	enum auth_result ar = auth_check(a->store, req->authorization, p);
+	if (ar == AUTH_BUSY || ar == AUTH_FAILED)
+		return app_store_failure_json(a, r, ar == AUTH_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	if (ar != AUTH_OK) {
 		static const char *const why[AUTH__MAX] = {
 			[AUTH_MISSING] = "this route needs Authorization: Bearer KEY",
@@ -672,8 +736,10 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	 * invitation tokens a QR code or notice is rendered from. */
 	char detail[520];
 	audit_query(req->query, detail, sizeof detail);
-	store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
-	            *detail ? detail : NULL);
+	enum store_err e = store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
+	                               *detail ? detail : NULL);
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
 	return 0;
 }
 

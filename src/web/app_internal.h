@@ -85,8 +85,14 @@ enum msg {
 
 extern const char *const app_msgs[MSG__MAX][LANG__MAX];
 
-/* Is the survey id well-formed? Keeps junk out of SQL and logs. */
-const struct survey *app_survey(struct app *a, const char *id, int *version);
+/*
+ * The latest version of survey id (*out borrowed from the cache: valid
+ * until the next app_survey() call) and its number.  STORE_ERR_NOTFOUND
+ * when id is malformed or there is no such survey; any other error when the
+ * database could not say (busy) or the stored text does not parse: render
+ * it with app_store_failure_*(), never as "not found".
+ */
+enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version);
 
 /* The language asked for by ?lang=, else Chinese. */
 enum lang app_query_lang(const char *query);
@@ -139,8 +145,13 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
                                     const char *token, time_t now, struct invitation *inv,
                                     unsigned char hash[32], long *throttled);
 
-/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
-char *app_encounter_context(struct app *a, const struct encounter *e, enum lang l);
+/*
+ * "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised,
+ * into *out (caller frees); *out is NULL and the store's error returned
+ * when the registry could not be read.
+ */
+enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
+                                     char **out);
 
 /*
  * Store an answer in one transaction.  With an invitation (hash not NULL)
@@ -222,7 +233,8 @@ struct intake_result {
 	enum intake_outcome outcome;
 	struct answer_errors errs;     /* INTAKE_INVALID: items borrowed from the survey and pairs */
 	long retry_after;              /* the throttled outcomes: seconds */
-	enum store_err err;            /* INTAKE_BUSY, INTAKE_FAILED: for app_store_failure_*() */
+	enum store_err err;            /* INTAKE_BUSY, INTAKE_FAILED: what the store said (for
+	                                * the log; INTAKE_FAILED is answered 500 whatever it is) */
 	bool invited;                  /* the token is valid: encounter and inv describe it */
 	struct encounter encounter;
 	struct invitation inv;
@@ -234,10 +246,24 @@ struct intake_result {
 /* Take one answer described by in; res says what happened (see above). */
 void app_intake(struct app *a, const struct intake *in, struct intake_result *res);
 
-/* Map a store failure to a page; logs the detail. */
-int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
-                              enum store_err e);
+/* Seconds a client is told to wait (Retry-After) when the database is busy. */
+#define APP_BUSY_RETRY_AFTER 5
 
+/*
+ * The one map from a store error to an HTTP status: STORE_OK 200,
+ * STORE_ERR_NOTFOUND 404, STORE_ERR_CONSTRAINT 409, STORE_ERR_BUSY 503
+ * (the client may try again), anything else 500 (our fault).
+ */
+int app_status_of(enum store_err e);
+
+/*
+ * Answer a store error with the status app_status_of() gives, as a page
+ * (in language l) or as JSON; 503 carries Retry-After.  The detail
+ * (SQLite's text) goes to the log for 5xx only, never to the client.
+ * Returns the status.
+ */
+int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
+                           enum store_err e);
 int app_store_failure_json(struct app *a, struct http_response *r, enum store_err e);
 
 /* Has the content type this media type (ignoring parameters)? */
@@ -253,11 +279,13 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
 
 /*
  * Check the respondent-chosen agency and domain; errors go against the
- * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
+ * "_agency"/"_domain" fields (or "agency"/"domain" for the API).  A store
+ * error is returned as is (nothing added): the database could not say
+ * whether a code is registered, which is not "unknown option".
  */
-void app_check_context(struct app *a, const char *agency, const char *domain,
-                          const char *agency_field, const char *domain_field,
-                          struct answer_errors *errs);
+enum store_err app_check_context(struct app *a, const char *agency, const char *domain,
+                                 const char *agency_field, const char *domain_field,
+                                 struct answer_errors *errs);
 
 /* Merge b's errors after a's (a's first, one per item). */
 void app_errors_merge(struct answer_errors *into, const struct answer_errors *from);
@@ -271,7 +299,10 @@ struct cJSON *app_errors_json(const struct survey *sv, const struct answer_error
 
 /*
  * Check the Authorization header.  Returns 0 with *p filled, or the status
- * it answered (401) after writing the JSON error.  Every key use is audited.
+ * it answered (401) after writing the JSON error.  Every key use is audited,
+ * and a use that could not be audited is refused (503 when the database is
+ * busy, else 500): an evaluator reviews the audit for what keys asked, so a
+ * request that leaves no trace there is not served.
  */
 int app_require_key(struct app *a, const struct http_request *req, struct http_response *r,
                        struct principal *p);

@@ -514,7 +514,10 @@ void fcgi_warn_base_url(const char *db_path)
 	struct store *s;
 	char msg[256];
 	if (store_open(db_path, false, &s, msg, sizeof msg) == STORE_OK) {
-		invite_base_url_load(s);
+		enum store_err e = invite_base_url_load(s);
+		if (e != STORE_OK)
+			fprintf(stderr, "manyi-fcgi: warning: the base URL setting could not be read (%s): "
+			        "links use the default until a restart\n", store_strerror(e));
 		store_close(s);
 	}
 	const char *url = invite_base_url();

@@ -127,7 +127,9 @@ static int api_outcome(struct app *a, struct http_response *r, const struct inta
 		app_retry_after(r, res->retry_after);
 		return 429;
 	default:
-		return app_store_failure_json(a, r, res->outcome == INTAKE_BUSY ? res->err : STORE_ERR_SQL);
+		/* Busy, or our fault (whatever the store said: 500, not 404 or 409). */
+		return app_store_failure_json(a, r,
+		                              res->outcome == INTAKE_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	}
 }
 
@@ -160,7 +162,12 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		http_json_error(r, status = 400, "malformed", msg, NULL);
 		goto done;
 	}
-	if ((sv = app_survey(a, sub.survey, &version)) == NULL) {
+	enum store_err se = app_survey(a, sub.survey, &sv, &version);
+	if (se != STORE_OK && se != STORE_ERR_NOTFOUND) {
+		status = app_store_failure_json(a, r, se);
+		goto done;
+	}
+	if (se == STORE_ERR_NOTFOUND) {
 		cJSON *f = cJSON_CreateArray();
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "field", "survey");
@@ -251,8 +258,9 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 		http_json_error(r, status = 400, "malformed", "the body must be a JSON array of encounters", NULL);
 		goto done;
 	}
-	if (store_begin(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
+	enum store_err se = store_begin(a->store);
+	if (se != STORE_OK) {
+		status = app_store_failure_json(a, r, se);
 		goto done;
 	}
 	out = cJSON_CreateArray();
@@ -275,9 +283,14 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 403, i, "an agency key registers only its own agency's encounters");
 			goto rollback;
 		}
-		if (!encounter_parse(&in, &e, msg, sizeof msg) ||
-		    encounter_store(a->store, &e, NULL, msg, sizeof msg) != 0) {
+		if (!encounter_parse(&in, &e, msg, sizeof msg)) {
 			status = encounter_error(r, 422, i, msg);
+			goto rollback;
+		}
+		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK) {
+			/* A broken rule is the client's; busy or worse is not. */
+			status = se == STORE_ERR_CONSTRAINT ? encounter_error(r, 422, i, msg)
+			                                    : app_store_failure_json(a, r, se);
 			goto rollback;
 		}
 		cJSON *o = app_mint_json(a, &pick, &e, now, r);
@@ -288,10 +301,10 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 		cJSON_AddItemToArray(out, o);
 	}
 	snprintf(msg, sizeof msg, "%zu encounters", i);
-	if (store_audit(a->store, p.key_id, "register encounters", *pick.want ? pick.want : NULL, msg) !=
-	        STORE_OK ||
-	    store_commit(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_SQL);
+	if ((se = store_audit(a->store, p.key_id, "register encounters", *pick.want ? pick.want : NULL,
+	                      msg)) != STORE_OK ||
+	    (se = store_commit(a->store)) != STORE_OK) {
+		status = app_store_failure_json(a, r, se);
 		goto rollback;
 	}
 	http_json(r, status = 201, out);

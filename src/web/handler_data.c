@@ -26,10 +26,14 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 {
 	char msg[512];
 	int version;
-	if (app_survey(a, q->survey, &version) == NULL) {
+	const struct survey *sv;
+	enum store_err e = app_survey(a, q->survey, &sv, &version);
+	if (e == STORE_ERR_NOTFOUND) {
 		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
 		return 404;
 	}
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
 	sbuf_reset(&r->body);
 	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
 	case REPORT_OK:
@@ -43,7 +47,11 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	case REPORT_EMPTY:
 		http_json_error(r, 409, "no_data", msg, NULL);
 		return 409;
+	case REPORT_BUSY:
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
 	default:
+		sbuf_reset(&r->body);
 		return app_store_failure_json(a, r, STORE_ERR_SQL);
 	}
 	if (suppress) {
@@ -51,6 +59,7 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 		sbuf_init(&r->body);
 		if (!publish_suppress(raw.data, raw.len, NULL, &r->body)) {
 			sbuf_free(&raw);
+			fprintf(stderr, "manyi: stats: the report did not suppress\n");
 			return app_store_failure_json(a, r, STORE_ERR_SQL);
 		}
 		sbuf_free(&raw);
@@ -138,12 +147,17 @@ int app_api_surveys(struct app *a, const struct http_request *req, struct http_r
 	char **ids = NULL;
 	size_t n = 0;
 	(void)rest;
-	if (store_survey_ids(a->store, &ids, &n) != STORE_OK)
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	enum store_err e = store_survey_ids(a->store, &ids, &n);
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
 	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++) {
 		int version;
-		const struct survey *sv = app_survey(a, ids[i], &version);
+		const struct survey *sv = NULL;
+		/* A survey that went (or does not parse) is left out; a database
+		 * that cannot say fails the whole list, not part of it. */
+		if (e == STORE_OK && (e = app_survey(a, ids[i], &sv, &version)) == STORE_ERR_NOTFOUND)
+			e = STORE_OK;
 		if (sv != NULL) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "id", sv->id);
@@ -157,6 +171,10 @@ int app_api_surveys(struct app *a, const struct http_request *req, struct http_r
 		free(ids[i]);
 	}
 	free(ids);
+	if (e != STORE_OK) {
+		cJSON_Delete(arr);
+		return app_store_failure_json(a, r, e);
+	}
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddItemToObject(root, "surveys", arr);
 	http_json(r, 200, root);
@@ -168,11 +186,14 @@ int app_api_survey(struct app *a, const struct http_request *req, struct http_re
                         const char *rest)
 {
 	int version;
-	const struct survey *sv = app_survey(a, rest, &version);
-	if (sv == NULL) {
+	const struct survey *sv;
+	enum store_err e = app_survey(a, rest, &sv, &version);
+	if (e == STORE_ERR_NOTFOUND) {
 		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
 		return 404;
 	}
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "version", version);
 	cJSON_AddItemToObject(root, "definition", cJSON_Parse(sv->canonical));
@@ -203,10 +224,11 @@ int app_api_registry(struct app *a, const struct http_request *req, struct http_
 	static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
 	static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
 	(void)rest;
-	if (store_registry_list(a->store, REGISTRY_AGENCY, &ag) != STORE_OK ||
-	    store_registry_list(a->store, REGISTRY_DOMAIN, &dom) != STORE_OK) {
+	enum store_err e;
+	if ((e = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
+	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
 		registry_list_free(&ag);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
+		return app_store_failure_json(a, r, e);
 	}
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddItemToObject(root, "agencies", registry_json(&ag));

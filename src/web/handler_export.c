@@ -32,15 +32,24 @@ static int require_evaluator(struct app *a, const struct http_request *req, stru
 	return 0;
 }
 
-/* The survey the query names (req->params, required): 0, or 404 answered. */
+/* The survey the query names (req->params, required): 0, or the status
+ * answered (404, or 503/500 when the database could not say). */
 static int survey_known(struct app *a, const struct http_request *req, struct http_response *r)
 {
 	int version;
-	if (app_survey(a, req->params->survey, &version) == NULL) {
+	const struct survey *sv;
+	enum store_err e = app_survey(a, req->params->survey, &sv, &version);
+	if (e == STORE_ERR_NOTFOUND) {
 		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
 		return 404;
 	}
-	return 0;
+	return e == STORE_OK ? 0 : app_store_failure_json(a, r, e);
+}
+
+/* The store error an export status stands for (EXPORT_BUSY, EXPORT_STORE). */
+static enum store_err export_store_err(enum export_status st)
+{
+	return st == EXPORT_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL;
 }
 
 struct export_job {
@@ -83,8 +92,14 @@ int app_api_export(struct app *a, const struct http_request *req, struct http_re
 	j->o.from = j->o.from != NULL ? j->from : NULL;
 	j->o.to = j->o.to != NULL ? j->to : NULL;
 	/* What would fail after the head is sent is refused before it. */
-	if (f == EXPORT_XLSX && j->o.from == NULL && j->o.to == NULL &&
-	    store_response_count(a->store, j->survey) > XLSX_ROWS_MAX) {
+	long count = 0;
+	enum store_err e = f == EXPORT_XLSX && j->o.from == NULL && j->o.to == NULL
+	                   ? store_response_count(a->store, j->survey, &count) : STORE_OK;
+	if (e != STORE_OK) {
+		status = app_store_failure_json(a, r, e);
+		goto fail;
+	}
+	if (count > XLSX_ROWS_MAX) {
 		http_json_error(r, 400, "bad_request",
 		                "xlsx holds at most 1,048,575 responses; use csv, sav or dta", NULL);
 		status = 400;
@@ -92,7 +107,13 @@ int app_api_export(struct app *a, const struct http_request *req, struct http_re
 	}
 	/* What the command line prints as warnings goes in the head here. */
 	char warn[2048];
-	if (export_warnings(a->store, j->survey, f, &j->o, warn, sizeof warn) == EXPORT_OK && *warn) {
+	enum export_status wst = export_warnings(a->store, j->survey, f, &j->o, warn, sizeof warn);
+	if (wst == EXPORT_BUSY || wst == EXPORT_STORE) {
+		fprintf(stderr, "manyi-fcgi: export of %s: %s\n", j->survey, warn);
+		status = app_store_failure_json(a, r, export_store_err(wst));
+		goto fail;
+	}
+	if (wst == EXPORT_OK && *warn) {
 		for (char *c = warn; *c; c++)
 			if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
 				*c = '?'; /* a header holds printable ASCII */
@@ -139,7 +160,8 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 		return status;
 	char msg[512];
 	sbuf_reset(&r->body);
-	switch (export_page(a->store, p->survey, &f, LANG_ZH, &r->body, msg, sizeof msg)) {
+	enum export_status st = export_page(a->store, p->survey, &f, LANG_ZH, &r->body, msg, sizeof msg);
+	switch (st) {
 	case EXPORT_OK:
 		break;
 	case EXPORT_BAD_QUERY:
@@ -147,8 +169,9 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 		http_json_error(r, 400, "bad_cursor", msg, NULL);
 		return 400;
 	default:
+		fprintf(stderr, "manyi-fcgi: page of %s: %s\n", p->survey, msg);
 		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
+		return app_store_failure_json(a, r, export_store_err(st));
 	}
 	r->content_type = "application/json; charset=utf-8";
 	http_header(r, "Cache-Control", "no-store");

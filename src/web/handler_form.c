@@ -147,11 +147,10 @@ int app_form_get(struct app *a, const struct http_request *req,
 		app_page(r, 400, LANG_ZH, MSG_BAD_LANG_TITLE, MSG_BAD_LANG);
 		return 400;
 	}
-	if (!survey_path(rest, id, sizeof id, &thanks) ||
-	    (sv = app_survey(a, id, &version)) == NULL) {
-		app_page(r, 404, fc.lang, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);
-		return 404;
-	}
+	enum store_err se = survey_path(rest, id, sizeof id, &thanks)
+	                        ? app_survey(a, id, &sv, &version) : STORE_ERR_NOTFOUND;
+	if (se != STORE_OK)
+		return app_store_failure_page(a, r, fc.lang, se);
 	if (thanks) {
 		r->content_type = "text/html; charset=utf-8";
 		html_thanks_page(&r->body, sv, fc.lang);
@@ -175,9 +174,12 @@ int app_form_get(struct app *a, const struct http_request *req,
 		}
 		if (st != INVITE_VALID)
 			return link_page(a, r, id, fc.lang, token, st);
-		if (store_encounter_get(a->store, inv.encounter, &e) != STORE_OK)
+		if ((se = store_encounter_get(a->store, inv.encounter, &e)) == STORE_ERR_NOTFOUND)
 			return link_page(a, r, id, fc.lang, token, INVITE_UNKNOWN);
-		context = app_encounter_context(a, &e, fc.lang);
+		if (se != STORE_OK)
+			return app_store_failure_page(a, r, fc.lang, se);
+		if ((se = app_encounter_context(a, &e, fc.lang, &context)) != STORE_OK)
+			return app_store_failure_page(a, r, fc.lang, se);
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);
 	}
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
@@ -222,8 +224,8 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 	case INTAKE_TOKEN_UNKNOWN:
 		return link_page(a, r, fc->survey_id, fc->lang, pairs_get(form, "_t"), INVITE_UNKNOWN);
 	default: /* busy or failed; the form sends no key and no Idempotency-Key */
-		return app_store_failure_page(a, r, fc->lang, res->outcome == INTAKE_BUSY ? res->err
-		                                                                          : STORE_ERR_SQL);
+		return app_store_failure_page(a, r, fc->lang,
+		                              res->outcome == INTAKE_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	}
 	char location[160];
 	snprintf(location, sizeof location, "/s/%s/thanks?lang=%s", fc->survey_id, lang_code(fc->lang));
@@ -301,10 +303,10 @@ int app_form_post(struct app *a, const struct http_request *req,
 	pairs_init(&form);
 	pairs_init(&items);
 
-	if (!survey_path(rest, id, sizeof id, &thanks) || thanks ||
-	    (sv = app_survey(a, id, &version)) == NULL) {
-		app_page(r, 404, fc.lang, MSG_NOT_FOUND_TITLE, MSG_NOT_FOUND_SURVEY);
-		status = 404;
+	enum store_err se = survey_path(rest, id, sizeof id, &thanks) && !thanks
+	                        ? app_survey(a, id, &sv, &version) : STORE_ERR_NOTFOUND;
+	if (se != STORE_OK) {
+		status = app_store_failure_page(a, r, fc.lang, se);
 		goto done;
 	}
 	if (!app_media_type_is(req->content_type, "application/x-www-form-urlencoded")) {
@@ -358,7 +360,13 @@ int app_form_post(struct app *a, const struct http_request *req,
 	app_intake(a, &in, &res);
 	if (res.invited) {
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);
-		fc.context = context = app_encounter_context(a, &res.encounter, fc.lang);
+		/* After intake, whatever it did: without the registry the page
+		 * goes without the line naming the encounter, not with a 503 that
+		 * would say a stored answer was not saved. */
+		if (app_encounter_context(a, &res.encounter, fc.lang, &context) != STORE_OK)
+			fprintf(stderr, "manyi: form: the registry could not be read: %s\n",
+			        store_errmsg(a->store));
+		fc.context = context;
 	}
 	status = form_outcome(a, r, sv, &fc, &form, &res);
 done:

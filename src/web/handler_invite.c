@@ -27,24 +27,34 @@
 #define INVITATIONS_MAX 200          /* encounters in one mint, notices on one page */
 #define INVITATIONS_BODY (64 * 1024) /* bytes of a mint's body */
 
+/* Survey id, or NULL with the reply written (422 unknown_survey, or the
+ * store's failure: a database that cannot say is not "unknown"). */
+static const struct survey *named_survey(struct app *a, const char *id, struct http_response *r)
+{
+	const struct survey *sv;
+	int version;
+	char msg[512];
+	enum store_err e = app_survey(a, id, &sv, &version);
+	if (e == STORE_ERR_NOTFOUND) {
+		snprintf(msg, sizeof msg, "no survey \"%s\" is loaded (GET /api/v1/surveys lists them)", id);
+		http_json_error(r, 422, "unknown_survey", msg, NULL);
+	} else if (e != STORE_OK) {
+		app_store_failure_json(a, r, e);
+	}
+	return sv;
+}
+
 const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, const char *size,
                                        struct http_response *r)
 {
 	int version;
 	char msg[512];
-	if (*pick->want != '\0') {
-		const struct survey *sv = app_survey(a, pick->want, &version);
-		if (sv == NULL) {
-			snprintf(msg, sizeof msg, "no survey \"%s\" is loaded (GET /api/v1/surveys lists them)",
-			         pick->want);
-			http_json_error(r, 422, "unknown_survey", msg, NULL);
-		}
-		return sv;
-	}
+	if (*pick->want != '\0')
+		return named_survey(a, pick->want, r);
 	enum audience au = size != NULL && strcmp(size, "household") == 0 ? AUDIENCE_PUBLIC
 	                                                                    : AUDIENCE_ENTERPRISE;
 	if (*pick->id[au] != '\0')
-		return app_survey(a, pick->id[au], &version);
+		return named_survey(a, pick->id[au], r);
 	char **ids = NULL;
 	size_t n = 0, count = 0;
 	enum store_err e = store_survey_ids(a->store, &ids, &n);
@@ -55,7 +65,9 @@ const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, 
 	struct sbuf names;
 	sbuf_init(&names);
 	for (size_t i = 0; i < n; i++) {
-		const struct survey *sv = app_survey(a, ids[i], &version);
+		const struct survey *sv = NULL;
+		if (e == STORE_OK && (e = app_survey(a, ids[i], &sv, &version)) == STORE_ERR_NOTFOUND)
+			e = STORE_OK;
 		if (sv != NULL && sv->audience == au) {
 			if (count++ == 0)
 				snprintf(pick->id[au], sizeof pick->id[au], "%s", sv->id);
@@ -65,6 +77,11 @@ const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, 
 	}
 	free(ids);
 	sbuf_add(&names, "", 1);
+	if (e != STORE_OK) {
+		sbuf_free(&names);
+		app_store_failure_json(a, r, e);
+		return NULL;
+	}
 	if (count != 1) {
 		if (count == 0)
 			snprintf(msg, sizeof msg, "no loaded survey has audience \"%s\", which a%s encounter is "
@@ -77,7 +94,7 @@ const struct survey *app_invite_survey(struct app *a, struct survey_pick *pick, 
 		*pick->id[au] = '\0';
 	}
 	sbuf_free(&names);
-	return count == 1 ? app_survey(a, pick->id[au], &version) : NULL;
+	return count == 1 ? named_survey(a, pick->id[au], r) : NULL;
 }
 
 /* The last day (UTC+8, YYYY-MM-DD) an invitation expiring at expires_at can be used. */
@@ -186,8 +203,9 @@ static int mint(struct app *a, struct http_response *r, const struct principal *
 	sbuf_init(&minted);
 	sbuf_init(&notices);
 	sbuf_adds(&notices, "/api/v1/notices?t=");
-	if (store_begin(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_BUSY);
+	enum store_err se = store_begin(a->store);
+	if (se != STORE_OK) {
+		status = app_store_failure_json(a, r, se);
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -215,10 +233,10 @@ static int mint(struct app *a, struct http_response *r, const struct principal *
 	}
 	sbuf_add(&minted, "", 1);
 	sbuf_add(&notices, "", 1);
-	if (store_audit(a->store, p->key_id, "mint invitations", p->agency[0] ? p->agency : NULL,
-	                minted.data) != STORE_OK ||
-	    store_commit(a->store) != STORE_OK) {
-		status = app_store_failure_json(a, r, STORE_ERR_SQL);
+	if ((se = store_audit(a->store, p->key_id, "mint invitations", p->agency[0] ? p->agency : NULL,
+	                      minted.data)) != STORE_OK ||
+	    (se = store_commit(a->store)) != STORE_OK) {
+		status = app_store_failure_json(a, r, se);
 		goto rollback;
 	}
 	cJSON *reply = cJSON_CreateObject();

@@ -33,14 +33,20 @@ static bool intake_admit(struct app *a, const struct intake *in, struct intake_r
 		if (st == INVITE_UNKNOWN && memcmp(hash, none, sizeof hash) != 0 &&
 		    store_invitation_get(a->store, hash, &inv) == STORE_OK)
 			snprintf(res->token_survey, sizeof res->token_survey, "%s", inv.survey);
-		if (st == INVITE_VALID && store_encounter_get(a->store, inv.encounter, &res->encounter) != STORE_OK)
-			st = INVITE_UNKNOWN;
+		if (st == INVITE_VALID) {
+			enum store_err e = store_encounter_get(a->store, inv.encounter, &res->encounter);
+			if (e == STORE_ERR_NOTFOUND)
+				st = INVITE_UNKNOWN;
+			else if (e != STORE_OK)
+				st = e == STORE_ERR_BUSY ? INVITE_BUSY : INVITE_FAILED;
+		}
 		switch (st) {
 		case INVITE_VALID: break;
 		case INVITE_USED:
 		case INVITE_ANSWERED: res->outcome = INTAKE_TOKEN_USED; return false;
 		case INVITE_EXPIRED: res->outcome = INTAKE_TOKEN_EXPIRED; return false;
-		case INVITE_FAILED: res->outcome = INTAKE_BUSY; res->err = STORE_ERR_BUSY; return false;
+		case INVITE_BUSY: res->outcome = INTAKE_BUSY; res->err = STORE_ERR_BUSY; return false;
+		case INVITE_FAILED: res->outcome = INTAKE_FAILED; res->err = STORE_ERR_SQL; return false;
 		default: res->outcome = INTAKE_TOKEN_UNKNOWN; return false;
 		}
 		res->invited = true;
@@ -68,9 +74,16 @@ static bool intake_validate(struct app *a, const struct intake *in, struct intak
 {
 	struct answer_errors check = {.n = 0};
 	res->errs.n = 0;
-	if (!res->invited)
-		app_check_context(a, in->agency, in->domain, in->agency_field ? in->agency_field : "agency",
-		                  in->domain_field ? in->domain_field : "domain", &res->errs);
+	if (!res->invited) {
+		enum store_err e = app_check_context(a, in->agency, in->domain,
+		                                     in->agency_field ? in->agency_field : "agency",
+		                                     in->domain_field ? in->domain_field : "domain", &res->errs);
+		if (e != STORE_OK) {
+			res->err = e;
+			res->outcome = e == STORE_ERR_BUSY ? INTAKE_BUSY : INTAKE_FAILED;
+			return false;
+		}
+	}
 	if (in->transport_errs != NULL)
 		app_errors_merge(&res->errs, in->transport_errs);
 	answers_check(in->survey, in->answers, in->ignore_unknown, ans, &check);

@@ -80,7 +80,7 @@ lib_room() { # DESC PATTERN ALLOWED-FILES...
 	done
 	if [ -z "$extra" ]; then ok "$desc"; else not_ok "$desc" "also included by:$extra"; fi
 }
-lib_room "sqlite3 is included by the store only" '^#include <sqlite3\.h>' src/store/store.c
+lib_room "sqlite3 is included by the store only" '^#include <sqlite3\.h>' src/store/*.c src/store/*.h
 lib_room "libfcgi by the FastCGI glue only" '^#include <fcgi' src/web/fcgi.c
 lib_room "libqrencode by qr only" '^#include <qrencode\.h>' src/web/qr.c
 lib_room "libxlsxwriter by the xlsx writer only" '^#include <xlsxwriter\.h>' src/export/export_xlsx.c

@@ -1,0 +1,224 @@
+/* store — encounters, invitations, API keys and the audit table; see include/store.h. */
+#include "store_internal.h"
+
+enum store_err store_encounter_add(struct store *s, const struct encounter *e)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_INSERT);
+	bind_text(st, 1, e->id);
+	bind_text(st, 2, e->agency);
+	bind_text(st, 3, e->domain);
+	bind_text(st, 4, e->size);
+	bind_text(st, 5, e->district);
+	bind_text(st, 6, e->occurred_on);
+	bind_text(st, 7, e->outcome[0] ? e->outcome : NULL);
+	return step_done(st);
+}
+
+enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_GET);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, e->id, sizeof e->id);
+		col_copy(st, 1, e->agency, sizeof e->agency);
+		col_copy(st, 2, e->domain, sizeof e->domain);
+		col_copy(st, 3, e->size, sizeof e->size);
+		col_copy(st, 4, e->district, sizeof e->district);
+		col_copy(st, 5, e->occurred_on, sizeof e->occurred_on);
+		col_copy(st, 6, e->outcome, sizeof e->outcome);
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, a->channel, sizeof a->channel);
+		col_copy(st, 1, a->day, sizeof a->day);
+	}
+	sqlite3_reset(st);
+	return e;
+}
+
+enum store_err store_encounter_answered(struct store *s, const char *id, bool *answered)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	*answered = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return map_rc(rc);
+}
+
+enum store_err store_invitation_add(struct store *s, const unsigned char hash[32],
+                                    const char *survey, const char *encounter,
+                                    const char *channel, long long created_at,
+                                    long long expires_at)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_INSERT);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, encounter);
+	bind_text(st, 4, channel);
+	sqlite3_bind_int64(st, 5, created_at);
+	sqlite3_bind_int64(st, 6, expires_at);
+	return step_done(st);
+}
+
+enum store_err store_invitation_get(struct store *s, const unsigned char hash[32],
+                                    struct invitation *inv)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_GET);
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		col_copy(st, 0, inv->survey, sizeof inv->survey);
+		col_copy(st, 1, inv->encounter, sizeof inv->encounter);
+		col_copy(st, 2, inv->channel, sizeof inv->channel);
+		inv->expires_at = sqlite3_column_int64(st, 3);
+		inv->used = sqlite3_column_int(st, 4) != 0;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_invitation_use(struct store *s, const unsigned char hash[32], long long now)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_INVITATION_USE);
+	sqlite3_bind_int64(st, 1, (long long)time_grain((time_t)now, STORE_TIME_GRAIN));
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) != 1)
+		e = STORE_ERR_CONSTRAINT;
+	return e;
+}
+
+enum store_err store_key_add(struct store *s, const char *id, const unsigned char hash[32],
+                             const char *role, const char *agency)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_INSERT);
+	bind_text(st, 1, id);
+	sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
+	bind_text(st, 3, role);
+	bind_text(st, 4, agency);
+	return step_done(st);
+}
+
+enum store_err store_key_list(struct store *s, bool (*cb)(const struct key_row *k, void *ctx),
+                              void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_LIST);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c[8];
+		for (int i = 0; i < 8; i++)
+			c[i] = (const char *)sqlite3_column_text(st, i);
+		struct key_row k = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+		if (!cb(&k, ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return map_rc(rc);
+}
+
+enum store_err store_key_get(struct store *s, const char *id, struct api_key *k)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_GET);
+	bind_text(st, 1, id);
+	int rc = sqlite3_step(st);
+	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == 32)
+			memcpy(k->hash, sqlite3_column_blob(st, 0), 32);
+		else
+			memset(k->hash, 0, 32);
+		col_copy(st, 1, k->role, sizeof k->role);
+		col_copy(st, 2, k->agency, sizeof k->agency);
+		k->revoked = sqlite3_column_int(st, 3) != 0;
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+enum store_err store_key_revoke(struct store *s, const char *id)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_KEY_REVOKE);
+	bind_text(st, 1, id);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) != 1)
+		e = STORE_ERR_NOTFOUND;
+	return e;
+}
+
+enum store_err store_audit(struct store *s, const char *actor, const char *action,
+                           const char *object, const char *detail)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_AUDIT_INSERT);
+	bind_text(st, 1, actor);
+	bind_text(st, 2, action);
+	bind_text(st, 3, object);
+	bind_text(st, 4, detail);
+	return step_done(st);
+}
+
+enum store_err store_encounters_uninvited(struct store *s, const char *survey, char ***ids,
+                                          size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_UNINVITED);
+	size_t cap = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_encounter_frame(struct store *s, const char *from, const char *to, int households,
+                                     struct sampled **out, size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_FRAME);
+	size_t cap = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	sqlite3_bind_int(st, 3, households);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		struct sampled *x = &(*out)[(*n)++];
+		col_copy(st, 0, x->id, sizeof x->id);
+		col_copy(st, 1, x->agency, sizeof x->agency);
+		col_copy(st, 2, x->domain, sizeof x->domain);
+		col_copy(st, 3, x->occurred_on, sizeof x->occurred_on);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return map_rc(rc);
+	}
+	return STORE_OK;
+}
