@@ -3,6 +3,7 @@
  * and Cronbach's alpha.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "stats.h"
@@ -23,6 +24,15 @@ double stats_index_value(const double *x, const double *a, size_t k, int points)
 	return den > 0 ? 100 * num / den : NAN;
 }
 
+/* Has the respondent answered all k items (no NaN)? */
+static bool row_complete(const double *row, size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (isnan(row[j]))
+			return false;
+	return true;
+}
+
 enum stats_err stats_cronbach_alpha(const double *x, size_t n, size_t k, double *alpha,
                                     size_t *n_complete)
 {
@@ -40,11 +50,8 @@ enum stats_err stats_cronbach_alpha(const double *x, size_t n, size_t k, double 
 	/* Two passes: means, then sums of squared deviations. */
 	for (size_t i = 0; i < n; i++) {
 		const double *row = &x[i * k];
-		bool complete = true;
 		double t = 0;
-		for (size_t j = 0; j < k && complete; j++)
-			complete = !isnan(row[j]);
-		if (!complete)
+		if (!row_complete(row, k))
 			continue;
 		for (size_t j = 0; j < k; j++) {
 			mean[j] += row[j];
@@ -61,11 +68,8 @@ enum stats_err stats_cronbach_alpha(const double *x, size_t n, size_t k, double 
 		tmean /= (double)m;
 		for (size_t i = 0; i < n; i++) {
 			const double *row = &x[i * k];
-			bool complete = true;
 			double t = 0;
-			for (size_t j = 0; j < k && complete; j++)
-				complete = !isnan(row[j]);
-			if (!complete)
+			if (!row_complete(row, k))
 				continue;
 			for (size_t j = 0; j < k; j++) {
 				double dv = row[j] - mean[j];
