@@ -2,42 +2,22 @@
  * libFuzzer shim for submit.c: the bytes as the body of POST
  * /api/v1/responses.  When the envelope parses, the answers go through
  * submit_answers() and answers_check() against a survey parsed once from
- * the definition below, as the API handler does.
+ * tests/data/survey-submit.json, as the API handler does.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/fixture.h"
 #include "submit.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char survey_json[] =
-    "{\"id\": \"fuzz\", \"version\": 1, \"audience\": \"enterprise\","
-    " \"title\": {\"zh\": \"测试\", \"en\": \"Test\"},"
-    " \"intro\": {\"zh\": \"说明\", \"en\": \"Intro\"},"
-    " \"scale\": {\"points\": 5, \"satisfied\": [4, 5], \"labels\": {"
-    "   \"zh\": [\"非常不满意\", \"不满意\", \"基本满意\", \"满意\", \"非常满意\"],"
-    "   \"en\": [\"Very dissatisfied\", \"Dissatisfied\", \"Neutral\", \"Satisfied\","
-    "            \"Very satisfied\"]}},"
-    " \"items\": ["
-    "  {\"id\": \"legality\", \"type\": \"scale\", \"text\": {\"zh\": \"合法\", \"en\": \"Legal\"},"
-    "   \"required\": true, \"allow_na\": true, \"index_weight\": 1},"
-    "  {\"id\": \"overall\", \"type\": \"scale\", \"text\": {\"zh\": \"总体\", \"en\": "
-    "\"Overall\"}},"
-    "  {\"id\": \"encounter_type\", \"type\": \"choice\","
-    "   \"text\": {\"zh\": \"类型\", \"en\": \"Type\"}, \"options\": ["
-    "    {\"value\": \"inspection\", \"text\": {\"zh\": \"检查\", \"en\": \"Inspection\"}},"
-    "    {\"value\": \"permit\", \"text\": {\"zh\": \"许可\", \"en\": \"Permit\"}}]},"
-    "  {\"id\": \"problems\", \"type\": \"multi\","
-    "   \"text\": {\"zh\": \"问题\", \"en\": \"Problems\"}, \"options\": ["
-    "    {\"value\": \"delay\", \"text\": {\"zh\": \"拖延\", \"en\": \"Delay\"}},"
-    "    {\"value\": \"fees\", \"text\": {\"zh\": \"收费\", \"en\": \"Fees\"}}]},"
-    "  {\"id\": \"comment\", \"type\": \"text\", \"text\": {\"zh\": \"意见\", \"en\": \"Comment\"},"
-    "   \"max_length\": 10}"
-    " ]}";
+/* The unit tests' tests/data/survey-submit.json, read once (the corpus
+ * replays and `make fuzz` run from the top of the checkout). */
+static char *survey_json;
 
 static struct survey *survey;
 
@@ -46,6 +26,8 @@ static const struct survey *fuzz_survey(void)
 {
 	char msg[256];
 
+	if (survey == NULL)
+		survey_json = fixture_text("survey-submit.json", NULL);
 	if (survey == NULL && survey_parse("fuzz.json", survey_json, strlen(survey_json), &survey,
 	                                   msg, sizeof(msg)) != SURVEY_OK) {
 		fprintf(stderr, "fuzz_json: %s\n", msg);

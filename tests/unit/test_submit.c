@@ -9,34 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "submit.h"
 #include "util.h"
 
 /* A small definition with one item of each kind. */
-static const char survey_json[] =
-    "{\"id\": \"unit-test\", \"version\": 1, \"audience\": \"enterprise\","
-    " \"title\": {\"zh\": \"测试\", \"en\": \"Test\"},"
-    " \"intro\": {\"zh\": \"说明\", \"en\": \"Intro\"},"
-    " \"scale\": {\"points\": 5, \"satisfied\": [4, 5], \"labels\": {"
-    "   \"zh\": [\"非常不满意\", \"不满意\", \"基本满意\", \"满意\", \"非常满意\"],"
-    "   \"en\": [\"Very dissatisfied\", \"Dissatisfied\", \"Neutral\", \"Satisfied\","
-    "            \"Very satisfied\"]}},"
-    " \"items\": ["
-    "  {\"id\": \"legality\", \"type\": \"scale\", \"text\": {\"zh\": \"合法\", \"en\": \"Legal\"},"
-    "   \"required\": true, \"allow_na\": true, \"index_weight\": 1},"
-    "  {\"id\": \"overall\", \"type\": \"scale\", \"text\": {\"zh\": \"总体\", \"en\": "
-    "\"Overall\"}},"
-    "  {\"id\": \"encounter_type\", \"type\": \"choice\","
-    "   \"text\": {\"zh\": \"类型\", \"en\": \"Type\"}, \"options\": ["
-    "    {\"value\": \"inspection\", \"text\": {\"zh\": \"检查\", \"en\": \"Inspection\"}},"
-    "    {\"value\": \"permit\", \"text\": {\"zh\": \"许可\", \"en\": \"Permit\"}}]},"
-    "  {\"id\": \"problems\", \"type\": \"multi\","
-    "   \"text\": {\"zh\": \"问题\", \"en\": \"Problems\"}, \"options\": ["
-    "    {\"value\": \"delay\", \"text\": {\"zh\": \"拖延\", \"en\": \"Delay\"}},"
-    "    {\"value\": \"fees\", \"text\": {\"zh\": \"收费\", \"en\": \"Fees\"}}]},"
-    "  {\"id\": \"comment\", \"type\": \"text\", \"text\": {\"zh\": \"意见\", \"en\": \"Comment\"},"
-    "   \"max_length\": 10}"
-    " ]}";
+/* tests/data/survey-submit.json (also the fuzz_json driver's survey). */
+static char *survey_json;
 
 static struct survey *survey;
 
@@ -45,6 +24,7 @@ static int setup(void **state)
 	char msg[256];
 
 	(void)state;
+	survey_json = fixture_text("survey-submit.json", NULL);
 	if (survey_parse("unit-test.json", survey_json, strlen(survey_json), &survey, msg,
 	                 sizeof(msg)) != SURVEY_OK) {
 		fprintf(stderr, "# the test survey does not parse: %s\n", msg);
@@ -57,6 +37,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	survey_free(survey);
+	free(survey_json);
 	return 0;
 }
 
