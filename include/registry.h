@@ -23,4 +23,16 @@
 enum import_err registry_import(struct store *s, enum registry_kind k, const char *path,
                     struct import_result *res, char *msg, size_t msglen);
 
+/*
+ * Import path (columns agency,domain: CONTRACT-style, see README) as the
+ * whole list of the domains each agency enforces: the pairs stored before
+ * are replaced by the file's, in one transaction.  The first bad row (a
+ * code not registered, a pair twice, malformed CSV) stops it with
+ * "FILE:LINE: reason" and the pairs stored before stay as they were.
+ * res->rows counts the pairs stored, res->updated the pairs replaced.
+ */
+enum import_err registry_import_agency_domains(struct store *s, const char *path,
+                                               struct import_result *res, char *msg,
+                                               size_t msglen);
+
 #endif

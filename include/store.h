@@ -112,6 +112,35 @@ enum store_err store_registry_list(struct store *s, enum registry_kind k,
 void registry_list_free(struct registry_list *l);
 
 /*
+ * Which domains each agency enforces (`manyi import agency-domains`).  An
+ * agency with no pairs is not restricted: it may be rated in any domain,
+ * so an empty table changes nothing.
+ */
+struct agency_domain {
+	char *agency;
+	char *domain;
+};
+
+struct agency_domain_list {
+	struct agency_domain *v;
+	size_t n;
+};
+
+/* Remove every pair (in the caller's transaction); *removed counts them (may be NULL). */
+enum store_err store_agency_domain_clear(struct store *s, size_t *removed);
+/* Add one pair of registered codes; STORE_ERR_CONSTRAINT when it is there already. */
+enum store_err store_agency_domain_add(struct store *s, const char *agency, const char *domain);
+/*
+ * *allowed: may agency be rated in domain, i.e. the agency has no pairs
+ * or this is one of them.  Meaningful only with STORE_OK.
+ */
+enum store_err store_agency_domain_allowed(struct store *s, const char *agency,
+                                           const char *domain, bool *allowed);
+/* All pairs ordered by agency, then domain; caller frees with agency_domain_list_free(). */
+enum store_err store_agency_domain_list(struct store *s, struct agency_domain_list *out);
+void agency_domain_list_free(struct agency_domain_list *l);
+
+/*
  * Register a parsed definition.  The latest stored version is the one
  * served: when it has the same canonical text, nothing changes and
  * *created is false; otherwise a new version max(declared, latest stored

@@ -162,6 +162,7 @@ enum answer_err {
 	ANSWER_WRONG_TYPE,      /* JSON value of the wrong type (set by callers) */
 	ANSWER_EMPTY,           /* nothing answered at all */
 	ANSWER_EXCLUSIVE,       /* an exclusive multi option ticked with another */
+	ANSWER_NOT_ENFORCED,    /* a domain the chosen agency does not enforce (set by callers) */
 	ANSWER__MAX
 };
 

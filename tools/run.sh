@@ -48,6 +48,7 @@ if [ "$new" -eq 1 ]; then
 	echo "$init_out" | head -1
 	"$BIN/manyi" --db "$DB" import domains tools/demo/domains.csv
 	"$BIN/manyi" --db "$DB" import agencies tools/demo/agencies.csv
+	"$BIN/manyi" --db "$DB" import agency-domains tools/demo/agency-domains.csv
 fi
 "$BIN/manyi" --db "$DB" survey load surveys/*.json
 

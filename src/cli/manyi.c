@@ -3,7 +3,7 @@
  *
  *   manyi [--db PATH] init
  *   manyi [--db PATH] survey load FILE.json...
- *   manyi [--db PATH] import domains|agencies FILE.csv
+ *   manyi [--db PATH] import domains|agencies|agency-domains FILE.csv
  *
  * Exit status: 0 success, 1 bad input (message on stderr), 2 usage error.
  */
@@ -64,6 +64,8 @@ static const struct usage {
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
 	{"import",
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
+	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
+	 "                                        the file replaces the whole list)\n"
 	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
 	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"},
 	{"invite",
@@ -1149,6 +1151,29 @@ static int cmd_key(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/* `manyi import agency-domains FILE.csv`: the file replaces the stored pairs. */
+static int cmd_import_agency_domains(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	struct import_result res;
+	char msg[1024];
+	int rc;
+
+	if (argc != 1)
+		return usage("import", "import agency-domains: expected exactly one FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (registry_import_agency_domains(s, argv[0], &res, msg, sizeof msg) != IMPORT_OK) {
+		fprintf(stderr, "%s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s: %zu %s imported (replacing %zu)\n", argv[0], res.rows,
+		       plural(res.rows, "pair", "pairs"), res.updated);
+	}
+	store_close(s);
+	return rc;
+}
+
 static int cmd_import(const char *db, int argc, char **argv)
 {
 	enum registry_kind k;
@@ -1158,17 +1183,19 @@ static int cmd_import(const char *db, int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return usage("import", "import: expected domains, agencies, encounters or responses");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters or responses");
 	if (strcmp(argv[0], "domains") == 0)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
 		k = REGISTRY_AGENCY;
+	else if (strcmp(argv[0], "agency-domains") == 0)
+		return cmd_import_agency_domains(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "encounters") == 0)
 		return cmd_import_encounters(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "responses") == 0)
 		return cmd_import_responses(db, argc - 1, argv + 1);
 	else
-		return usage("import", "import: expected domains, agencies, encounters or responses");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters or responses");
 	if (argc != 2)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)

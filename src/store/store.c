@@ -134,6 +134,12 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_PUBLICATION_COUNT] = "SELECT count(*), max(published_at) FROM publication WHERE query = ?",
 	[STMT_PUBLICATION_VERSION] = "SELECT result, published_at FROM publication WHERE query = ?1 "
 	                             "ORDER BY id LIMIT 1 OFFSET ?2 - 1",
+	[STMT_AGENCY_DOMAIN_CLEAR] = "DELETE FROM agency_domain",
+	[STMT_AGENCY_DOMAIN_INSERT] = "INSERT INTO agency_domain (agency, domain) VALUES (?, ?)",
+	[STMT_AGENCY_DOMAIN_ALLOWED] = "SELECT NOT EXISTS (SELECT 1 FROM agency_domain WHERE agency = ?1) "
+	                               "OR EXISTS (SELECT 1 FROM agency_domain "
+	                               "WHERE agency = ?1 AND domain = ?2)",
+	[STMT_AGENCY_DOMAIN_LIST] = "SELECT agency, domain FROM agency_domain ORDER BY agency, domain",
 };
 
 

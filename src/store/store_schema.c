@@ -137,6 +137,12 @@ const char *const store_migrations[] = {
 	"  at INTEGER NOT NULL"
 	") WITHOUT ROWID;"
 	"CREATE INDEX idempotency_at ON idempotency(at);",
+	/* 7: the domains each agency enforces (none listed: any domain) */
+	"CREATE TABLE agency_domain ("
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  domain TEXT NOT NULL REFERENCES domain(code),"
+	"  PRIMARY KEY (agency, domain)"
+	") WITHOUT ROWID;",
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

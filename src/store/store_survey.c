@@ -76,6 +76,72 @@ void registry_list_free(struct registry_list *l)
 	l->n = 0;
 }
 
+enum store_err store_agency_domain_clear(struct store *s, size_t *removed)
+{
+	enum store_err e = step_done(stmt_get(s, STMT_AGENCY_DOMAIN_CLEAR));
+	if (removed != NULL)
+		*removed = e == STORE_OK ? (size_t)sqlite3_changes(s->db) : 0;
+	return e;
+}
+
+enum store_err store_agency_domain_add(struct store *s, const char *agency, const char *domain)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_AGENCY_DOMAIN_INSERT);
+	bind_text(st, 1, agency);
+	bind_text(st, 2, domain);
+	return step_done(st);
+}
+
+enum store_err store_agency_domain_allowed(struct store *s, const char *agency,
+                                           const char *domain, bool *allowed)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_AGENCY_DOMAIN_ALLOWED);
+	bind_text(st, 1, agency);
+	bind_text(st, 2, domain);
+	int rc = sqlite3_step(st);
+	*allowed = rc == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_agency_domain_list(struct store *s, struct agency_domain_list *out)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_AGENCY_DOMAIN_LIST);
+	size_t cap = 0;
+	int rc;
+
+	out->v = NULL;
+	out->n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		struct agency_domain *p = &out->v[out->n++];
+		p->agency = xstrdup((const char *)sqlite3_column_text(st, 0));
+		p->domain = xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		agency_domain_list_free(out);
+		return map_rc(rc);
+	}
+	return STORE_OK;
+}
+
+void agency_domain_list_free(struct agency_domain_list *l)
+{
+	if (l == NULL)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].agency);
+		free(l->v[i].domain);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 enum store_err store_survey_put(struct store *s, const struct survey *sv,
                                 int *version, bool *created)
 {

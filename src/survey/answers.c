@@ -100,6 +100,9 @@ static const struct {
 	[ANSWER_EMPTY] = {"empty",
 	                  {"您还没有作答，请至少回答一题。",
 	                   "You have not answered anything yet. Please answer at least one question."}},
+	[ANSWER_NOT_ENFORCED] = {"not_enforced",
+	                         {"所选单位不负责这一执法领域，请选择该单位的执法领域。",
+	                          "The agency chosen does not enforce this field. Please choose one of its fields."}},
 };
 
 const char *answer_err_code(enum answer_err e)

@@ -570,14 +570,80 @@ static enum store_err check_code(struct app *a, enum registry_kind k, const char
 	return STORE_OK;
 }
 
+/* The name of code in list (zh), or NULL. */
+static const char *registry_name(const struct registry_list *list, const char *code)
+{
+	for (size_t i = 0; i < list->n; i++)
+		if (strcmp(list->v[i].code, code) == 0)
+			return list->v[i].name[LANG_ZH];
+	return NULL;
+}
+
+/*
+ * Say which pair was refused, names beside codes, and what the agency
+ * enforces: 'A18 (市统计局) does not enforce fire (消防); A18 enforces
+ * statistics (统计)'.  The names are a help: when the registry cannot be
+ * read now, the codes alone.
+ */
+static void refused_pair(struct app *a, const char *agency, const char *domain, char *out,
+                         size_t n)
+{
+	struct registry_list ag = {0}, dom = {0};
+	struct agency_domain_list pairs = {0};
+	struct sbuf m;
+	const char *an = NULL, *dn = NULL;
+
+	sbuf_init(&m);
+	bool names = store_registry_list(a->store, REGISTRY_AGENCY, &ag) == STORE_OK &&
+	             store_registry_list(a->store, REGISTRY_DOMAIN, &dom) == STORE_OK;
+	if (names) {
+		an = registry_name(&ag, agency);
+		dn = registry_name(&dom, domain);
+	}
+	sbuf_printf(&m, "%s%s%s%s does not enforce %s%s%s%s", agency, an ? " (" : "", an ? an : "",
+	            an ? ")" : "", domain, dn ? " (" : "", dn ? dn : "", dn ? ")" : "");
+	if (store_agency_domain_list(a->store, &pairs) == STORE_OK) {
+		size_t k = 0;
+		for (size_t i = 0; i < pairs.n; i++) {
+			if (strcmp(pairs.v[i].agency, agency) != 0)
+				continue;
+			const char *nm = names ? registry_name(&dom, pairs.v[i].domain) : NULL;
+			sbuf_printf(&m, "%s%s%s%s%s", k++ ? ", " : "; it enforces ", pairs.v[i].domain,
+			            nm ? " (" : "", nm ? nm : "", nm ? ")" : "");
+		}
+	}
+	sbuf_adds(&m, " (GET /api/v1/registry lists each agency's domains)");
+	sbuf_add(&m, "", 1);
+	snprintf(out, n, "%s", m.data);
+	sbuf_free(&m);
+	agency_domain_list_free(&pairs);
+	registry_list_free(&ag);
+	registry_list_free(&dom);
+}
+
 enum store_err app_check_context(struct app *a, const char *agency, const char *domain,
                                  const char *agency_field, const char *domain_field,
-                                 struct answer_errors *errs)
+                                 struct answer_errors *errs, char *refused, size_t n)
 {
+	size_t before = errs->n;
+	bool allowed = true;
+	if (n > 0)
+		refused[0] = '\0';
 	enum store_err e = check_code(a, REGISTRY_AGENCY, agency, agency_field, errs);
 	if (e != STORE_OK)
 		return e;
-	return check_code(a, REGISTRY_DOMAIN, domain, domain_field, errs);
+	if ((e = check_code(a, REGISTRY_DOMAIN, domain, domain_field, errs)) != STORE_OK)
+		return e;
+	if (errs->n != before)
+		return STORE_OK;
+	/* Both registered: does the agency enforce the domain (no pairs: any)? */
+	if ((e = store_agency_domain_allowed(a->store, agency, domain, &allowed)) != STORE_OK)
+		return e;
+	if (!allowed) {
+		answer_errors_add(errs, domain_field, ANSWER_NOT_ENFORCED);
+		refused_pair(a, agency, domain, refused, n);
+	}
+	return STORE_OK;
 }
 
 /* Merge b's errors after a's (a's first, one per item). */
@@ -613,10 +679,17 @@ static void item_expects(const struct survey *sv, const struct item *it, struct 
  * (the range, the type, the options), e.g.
  *   legality: out of range; give an integer 1..5 or "na"
  */
-static void error_message(const struct survey *sv, const struct answer_error *e, struct sbuf *out)
+static void error_message(const struct survey *sv, const struct answer_error *e,
+                          const char *refused, struct sbuf *out)
 {
 	const struct item *it = e->item != NULL ? survey_item(sv, e->item) : NULL;
 	bool context = e->item != NULL && (strcmp(e->item, "agency") == 0 || strcmp(e->item, "domain") == 0);
+	if (it == NULL && context && e->code == ANSWER_NOT_ENFORCED) {
+		sbuf_printf(out, "%s: %s", e->item, refused != NULL && *refused ? refused
+		            : "the agency does not enforce this domain (GET /api/v1/registry lists each "
+		              "agency's domains)");
+		return;
+	}
 	if (it == NULL && context) {
 		sbuf_printf(out, "%s: %s; without a token give a registered %s code (GET /api/v1/registry "
 		            "lists them)", e->item, e->code == ANSWER_REQUIRED ? "required" : "not registered",
@@ -662,7 +735,8 @@ static void error_message(const struct survey *sv, const struct answer_error *e,
 }
 
 /* Per-field errors as a JSON array for the API. */
-cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs)
+cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs,
+                       const char *refused)
 {
 	cJSON *arr = cJSON_CreateArray();
 	struct sbuf msg;
@@ -675,7 +749,7 @@ cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs
 			cJSON_AddNullToObject(o, "field");
 		cJSON_AddStringToObject(o, "code", answer_err_code(errs->v[i].code));
 		sbuf_reset(&msg);
-		error_message(sv, &errs->v[i], &msg);
+		error_message(sv, &errs->v[i], refused, &msg);
 		sbuf_add(&msg, "", 1);
 		cJSON_AddStringToObject(o, "message", msg.data);
 		cJSON_AddItemToArray(arr, o);

@@ -241,6 +241,8 @@ struct intake_result {
 	unsigned char hash[32];
 	char token_survey[65];         /* INTAKE_TOKEN_UNKNOWN: the token's survey, or "" */
 	char public_id[64];            /* INTAKE_STORED, INTAKE_REPLAYED */
+	char refused[512];             /* INTAKE_INVALID with ANSWER_NOT_ENFORCED: the pair
+	                                * refused, named (app_check_context), or "" */
 };
 
 /* Take one answer described by in; res says what happened (see above). */
@@ -281,11 +283,14 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
  * Check the respondent-chosen agency and domain; errors go against the
  * "_agency"/"_domain" fields (or "agency"/"domain" for the API).  A store
  * error is returned as is (nothing added): the database could not say
- * whether a code is registered, which is not "unknown option".
+ * whether a code is registered, which is not "unknown option".  Both
+ * registered but the agency has pairs in agency_domain and not this one:
+ * ANSWER_NOT_ENFORCED against the domain field, and refused (n bytes)
+ * says so with names beside codes ("" otherwise).
  */
 enum store_err app_check_context(struct app *a, const char *agency, const char *domain,
                                  const char *agency_field, const char *domain_field,
-                                 struct answer_errors *errs);
+                                 struct answer_errors *errs, char *refused, size_t n);
 
 /* Merge b's errors after a's (a's first, one per item). */
 void app_errors_merge(struct answer_errors *into, const struct answer_errors *from);
@@ -295,7 +300,8 @@ void app_errors_merge(struct answer_errors *into, const struct answer_errors *fr
  * {"field", "code", "message"}, the message saying what the field takes
  * (the range, the type, the options).
  */
-struct cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs);
+struct cJSON *app_errors_json(const struct survey *sv, const struct answer_errors *errs,
+                              const char *refused);
 
 /*
  * Check the Authorization header.  Returns 0 with *p filled, or the status

@@ -95,7 +95,7 @@ static int api_outcome(struct app *a, struct http_response *r, const struct inta
 	case INTAKE_INVALID:
 		snprintf(msg, sizeof msg, "%zu field%s invalid; nothing was stored", res->errs.n,
 		         res->errs.n == 1 ? " is" : "s are");
-		http_json_error(r, 422, "invalid", msg, app_errors_json(in->survey, &res->errs));
+		http_json_error(r, 422, "invalid", msg, app_errors_json(in->survey, &res->errs, res->refused));
 		return 422;
 	case INTAKE_FORBIDDEN:
 		http_json_error(r, 403, "forbidden", "an agency key cannot submit answers; nothing was stored",

@@ -216,26 +216,52 @@ static cJSON *registry_json(const struct registry_list *l)
 	return arr;
 }
 
-/* GET /api/v1/registry: agencies and domains in both languages, and the fixed code lists. */
+/* To each agency of arr (registry_json's) that has pairs, its "domains": [codes]. */
+static void registry_add_domains(cJSON *arr, const struct agency_domain_list *pairs)
+{
+	cJSON *o;
+	cJSON_ArrayForEach(o, arr) {
+		const char *code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "code"));
+		cJSON *list = NULL;
+		for (size_t i = 0; code != NULL && i < pairs->n; i++) {
+			if (strcmp(pairs->v[i].agency, code) != 0)
+				continue;
+			if (list == NULL)
+				list = cJSON_AddArrayToObject(o, "domains");
+			cJSON_AddItemToArray(list, cJSON_CreateString(pairs->v[i].domain));
+		}
+	}
+}
+
+/*
+ * GET /api/v1/registry: agencies (with the domains each enforces, when
+ * known) and domains in both languages, and the fixed code lists.
+ */
 int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
                           const char *rest)
 {
 	struct registry_list ag = {0}, dom = {0};
+	struct agency_domain_list pairs = {0};
 	static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
 	static const char *const outcomes[] = {"no_violation", "corrected", "warning", "fined", "other"};
 	(void)rest;
 	enum store_err e;
 	if ((e = store_registry_list(a->store, REGISTRY_AGENCY, &ag)) != STORE_OK ||
-	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK) {
+	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &dom)) != STORE_OK ||
+	    (e = store_agency_domain_list(a->store, &pairs)) != STORE_OK) {
 		registry_list_free(&ag);
+		registry_list_free(&dom);
 		return app_store_failure_json(a, r, e);
 	}
 	cJSON *root = cJSON_CreateObject();
-	cJSON_AddItemToObject(root, "agencies", registry_json(&ag));
+	cJSON *agencies = registry_json(&ag);
+	registry_add_domains(agencies, &pairs);
+	cJSON_AddItemToObject(root, "agencies", agencies);
 	cJSON_AddItemToObject(root, "domains", registry_json(&dom));
 	cJSON_AddItemToObject(root, "sizes", cJSON_CreateStringArray(sizes, 5));
 	cJSON_AddItemToObject(root, "outcomes", cJSON_CreateStringArray(outcomes, 5));
 	cJSON_AddItemToObject(root, "channels", cJSON_CreateStringArray(response_channels, RESPONSE_CHANNELS));
+	agency_domain_list_free(&pairs);
 	registry_list_free(&ag);
 	registry_list_free(&dom);
 	http_json(r, 200, root);

@@ -12,14 +12,32 @@
 #include "html.h"
 #include "metrics.h"
 
-/* Registry entries as select choices; the strings stay owned by list. */
-static struct html_choice *choices_of(const struct registry_list *list)
+/*
+ * Registry entries as select choices; the strings stay owned by list and
+ * pairs.  With pairs (ordered by agency, may be NULL), each agency's
+ * domains go into its choice's enforces, which point into *codes (caller
+ * frees it with free()).
+ */
+static struct html_choice *choices_of(const struct registry_list *list,
+                                      const struct agency_domain_list *pairs, const char ***codes)
 {
 	struct html_choice *c = xcalloc(list->n ? list->n : 1, sizeof *c);
+	size_t np = pairs != NULL ? pairs->n : 0;
+	if (codes != NULL) {
+		*codes = xcalloc(np ? np : 1, sizeof **codes);
+		for (size_t k = 0; k < np; k++)
+			(*codes)[k] = pairs->v[k].domain;
+	}
 	for (size_t i = 0; i < list->n; i++) {
 		c[i].code = list->v[i].code;
 		for (int l = 0; l < LANG__MAX; l++)
 			c[i].name[l] = list->v[i].name[l];
+		for (size_t k = 0; codes != NULL && k < np; k++) {
+			if (strcmp(pairs->v[k].agency, c[i].code) != 0)
+				continue;
+			if (c[i].nenforces++ == 0)
+				c[i].enforces = &(*codes)[k];
+		}
 	}
 	return c;
 }
@@ -46,16 +64,20 @@ static int render_form(struct app *a, struct http_response *r, int status,
                        const char *notice)
 {
 	struct registry_list agencies = {0}, domains = {0};
+	struct agency_domain_list pairs = {0};
 	struct html_choice *ac = NULL, *dc = NULL;
+	const char **codes = NULL;
 	enum store_err e;
 
 	if ((e = store_registry_list(a->store, REGISTRY_AGENCY, &agencies)) != STORE_OK ||
-	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &domains)) != STORE_OK) {
+	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &domains)) != STORE_OK ||
+	    (e = store_agency_domain_list(a->store, &pairs)) != STORE_OK) {
 		registry_list_free(&agencies);
+		registry_list_free(&domains);
 		return app_store_failure_page(a, r, fc->lang, e);
 	}
-	ac = choices_of(&agencies);
-	dc = choices_of(&domains);
+	ac = choices_of(&agencies, &pairs, &codes);
+	dc = choices_of(&domains, NULL, NULL);
 
 	struct html_site site;
 	app_site(a, &site);
@@ -93,6 +115,8 @@ static int render_form(struct app *a, struct http_response *r, int status,
 
 	free(ac);
 	free(dc);
+	free(codes);
+	agency_domain_list_free(&pairs);
 	registry_list_free(&agencies);
 	registry_list_free(&domains);
 	return status;

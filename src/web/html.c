@@ -23,6 +23,7 @@ enum html_str {
 	STR_CONTEXT_LEGEND,
 	STR_AGENCY_LABEL,
 	STR_DOMAIN_LABEL,
+	STR_OTHER_AGENCIES,
 	STR_SELECT_EMPTY,
 	STR_HP_LABEL,
 	STR_LANG_NAV,
@@ -62,6 +63,7 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 	[STR_CONTEXT_LEGEND] = {"评价对象", "What you are rating"},
 	[STR_AGENCY_LABEL] = {"请选择被评价的执法单位", "Please choose the agency"},
 	[STR_DOMAIN_LABEL] = {"请选择执法领域", "Please choose the field of enforcement"},
+	[STR_OTHER_AGENCIES] = {"其他单位", "Other agencies"},
 	[STR_SELECT_EMPTY] = {"请选择", "Please choose"},
 	[STR_HP_LABEL] = {"请勿填写此项", "Leave this field empty"},
 	[STR_LANG_NAV] = {"语言", "Language"},
@@ -449,6 +451,93 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 	sbuf_adds(out, "</ul>\n</div>\n");
 }
 
+/* Is code one of list[0..n-1]? */
+static bool listed(const char *const *list, size_t n, const char *code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same(list[i], code))
+			return true;
+	return false;
+}
+
+/*
+ * The options of choices (those in only[0..nonly-1] when nonly > 0), cur
+ * selected; with *selected (may be NULL) cur is marked once only, however
+ * many groups offer it.
+ */
+static void options(struct sbuf *out, const struct html_choice *choices, size_t n,
+                    const char *const *only, size_t nonly, const char *cur, bool *selected,
+                    enum lang l)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *nm = choices[i].name[lang_ok(l)];
+		if (nonly > 0 && !listed(only, nonly, choices[i].code))
+			continue;
+		sbuf_adds(out, "<option value=\"");
+		html_escape(out, choices[i].code);
+		sbuf_adds(out, "\"");
+		if (cur != NULL && same(cur, choices[i].code) && (selected == NULL || !*selected)) {
+			sbuf_adds(out, " selected");
+			if (selected != NULL)
+				*selected = true;
+		}
+		sbuf_adds(out, ">");
+		html_escape(out, nm ? nm : choices[i].code);
+		sbuf_adds(out, "</option>\n");
+	}
+}
+
+/*
+ * The domain select's options.  No agency restricted (agency_domain
+ * empty): every domain, as before.  An agency chosen already (a form
+ * shown again) that has pairs: its domains only.  Otherwise one
+ * <optgroup> per restricted agency, labelled with its name, holding its
+ * domains, and one for the other agencies holding every domain: phones
+ * show the groups' labels in their own pickers, without JavaScript and
+ * without a second page (the server still refuses a pair that does not
+ * belong together, beside this question).
+ */
+static void domain_options(struct sbuf *out, const struct form_view *v, const char *cur)
+{
+	enum lang l = v->lang;
+	const char *agency = value_of(v, "_agency");
+	size_t restricted = 0;
+	bool selected = false;
+
+	for (size_t i = 0; i < v->nagencies; i++) {
+		const struct html_choice *a = &v->agencies[i];
+		if (a->nenforces == 0)
+			continue;
+		restricted++;
+		if (agency != NULL && same(agency, a->code)) {
+			options(out, v->domains, v->ndomains, a->enforces, a->nenforces, cur, NULL, l);
+			return;
+		}
+	}
+	if (restricted == 0) {
+		options(out, v->domains, v->ndomains, NULL, 0, cur, NULL, l);
+		return;
+	}
+	for (size_t i = 0; i < v->nagencies; i++) {
+		const struct html_choice *a = &v->agencies[i];
+		const char *nm = a->name[lang_ok(l)];
+		if (a->nenforces == 0)
+			continue;
+		sbuf_adds(out, "<optgroup label=\"");
+		html_escape(out, nm ? nm : a->code);
+		sbuf_adds(out, "\">\n");
+		options(out, v->domains, v->ndomains, a->enforces, a->nenforces, cur, &selected, l);
+		sbuf_adds(out, "</optgroup>\n");
+	}
+	if (restricted < v->nagencies) {
+		sbuf_adds(out, "<optgroup label=\"");
+		text(out, STR_OTHER_AGENCIES, l);
+		sbuf_adds(out, "\">\n");
+		options(out, v->domains, v->ndomains, NULL, 0, cur, &selected, l);
+		sbuf_adds(out, "</optgroup>\n");
+	}
+}
+
 /* One select (_agency or _domain) with its label and error. */
 static void context_select(struct sbuf *out, const struct form_view *v,
                            const char *name, enum html_str label,
@@ -483,17 +572,10 @@ static void context_select(struct sbuf *out, const struct form_view *v,
 	sbuf_adds(out, ">\n<option value=\"\">");
 	text(out, STR_SELECT_EMPTY, l);
 	sbuf_adds(out, "</option>\n");
-	for (size_t i = 0; i < n; i++) {
-		const char *nm = choices[i].name[lang_ok(l)];
-		sbuf_adds(out, "<option value=\"");
-		html_escape(out, choices[i].code);
-		sbuf_adds(out, "\"");
-		if (cur != NULL && same(cur, choices[i].code))
-			sbuf_adds(out, " selected");
-		sbuf_adds(out, ">");
-		html_escape(out, nm ? nm : choices[i].code);
-		sbuf_adds(out, "</option>\n");
-	}
+	if (same(name, "_domain"))
+		domain_options(out, v, cur);
+	else
+		options(out, choices, n, NULL, 0, cur, NULL, l);
 	sbuf_adds(out, "</select>\n</div>\n");
 }
 

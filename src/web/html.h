@@ -22,6 +22,8 @@ void html_escape(struct sbuf *out, const char *s);
 struct html_choice {
 	const char *code;
 	const char *name[LANG__MAX];
+	const char *const *enforces;  /* an agency's domain codes (agency_domain), or NULL */
+	size_t nenforces;             /* 0: the agency may be rated in any domain */
 };
 
 /*

@@ -77,7 +77,8 @@ static bool intake_validate(struct app *a, const struct intake *in, struct intak
 	if (!res->invited) {
 		enum store_err e = app_check_context(a, in->agency, in->domain,
 		                                     in->agency_field ? in->agency_field : "agency",
-		                                     in->domain_field ? in->domain_field : "domain", &res->errs);
+		                                     in->domain_field ? in->domain_field : "domain", &res->errs,
+		                                     res->refused, sizeof res->refused);
 		if (e != STORE_OK) {
 			res->err = e;
 			res->outcome = e == STORE_ERR_BUSY ? INTAKE_BUSY : INTAKE_FAILED;

@@ -57,6 +57,8 @@ eq "the enterprise form is served" \
 contains "make run prints the URLs" "$(cat "$T/run.log")" "http://127.0.0.1:$PORT/s/enforcement-enterprise"
 check "the database is under var/" test -f "$T/clone/var/manyi.db"
 eq "with the demo registry" "$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(*) FROM domain')" 22
+eq "and the domains each demo agency enforces" \
+	"$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(*) FROM agency_domain')" 22
 eq "and both surveys" "$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(DISTINCT id) FROM survey')" 2
 # Ctrl-C reaches the whole foreground process group.
 kill -INT -- "-$pid" 2>/dev/null

@@ -47,14 +47,25 @@ static const char survey_json[] =
 static struct survey *sv;
 
 static const struct html_choice agencies[] = {
-	{"A01", {"市市场监督管理局", "Market Regulation Bureau"}},
-	{"A02", {"市生态环境局", "Ecology and Environment Bureau"}},
-	{"A03", {"局<b>名</b>", "Bureau <b>name</b>"}},
+	{.code = "A01", .name = {"市市场监督管理局", "Market Regulation Bureau"}},
+	{.code = "A02", .name = {"市生态环境局", "Ecology and Environment Bureau"}},
+	{.code = "A03", .name = {"局<b>名</b>", "Bureau <b>name</b>"}},
 };
 
 static const struct html_choice domains[] = {
-	{"food", {"食品安全", "Food safety"}},
-	{"env", {"环境保护", "Environment"}},
+	{.code = "food", .name = {"食品安全", "Food safety"}},
+	{.code = "env", .name = {"环境保护", "Environment"}},
+};
+
+/* A01 enforces food only, A02 env only, A03 is not restricted. */
+static const char *const a01_domains[] = {"food"};
+static const char *const a02_domains[] = {"env"};
+static const struct html_choice restricted_agencies[] = {
+	{.code = "A01", .name = {"市市场监督管理局", "Market Regulation Bureau"},
+	 .enforces = a01_domains, .nenforces = 1},
+	{.code = "A02", .name = {"市生态环境局", "Ecology and Environment Bureau"},
+	 .enforces = a02_domains, .nenforces = 1},
+	{.code = "A03", .name = {"局<b>名</b>", "Bureau <b>name</b>"}},
 };
 
 static int setup(void **state)
@@ -520,6 +531,51 @@ static void test_form_errors(void **state)
 	free(page);
 }
 
+/*
+ * Agencies with known domains: the domain select groups them by agency
+ * (<optgroup>, no JavaScript), the other agencies get every domain; an
+ * agency chosen already gets its own domains only.
+ */
+static void test_form_domains_by_agency(void **state)
+{
+	struct form_view v = view(LANG_ZH);
+	struct pairs in;
+	char *page, *sel;
+
+	(void)state;
+	v.token = NULL;
+	v.ask_context = true;
+	v.agencies = restricted_agencies;
+	v.nagencies = ARRAY_SIZE(restricted_agencies);
+	v.domains = domains;
+	v.ndomains = ARRAY_SIZE(domains);
+	pairs_init(&in);
+	pairs_add(&in, "_domain", "food");
+	v.values = &in;
+	page = render(&v);
+	check_page(page, "zh-CN");
+	sel = slice(page, "<select id=\"f-_domain\"", "</select>");
+	assert_has(sel, "<optgroup label=\"市市场监督管理局\">\n<option value=\"food\" selected>食品安全"
+	                "</option>\n</optgroup>");
+	assert_has(sel, "<optgroup label=\"市生态环境局\">\n<option value=\"env\">环境保护</option>\n"
+	                "</optgroup>");
+	assert_has(sel, "<optgroup label=\"其他单位\">\n<option value=\"food\">食品安全</option>\n"
+	                "<option value=\"env\">环境保护</option>\n</optgroup>");
+	assert_int_equal(count(sel, "selected"), 1);
+	free(sel);
+	free(page);
+
+	pairs_add(&in, "_agency", "A02");
+	page = render(&v);
+	sel = slice(page, "<select id=\"f-_domain\"", "</select>");
+	assert_lacks(sel, "optgroup");
+	assert_lacks(sel, "value=\"food\"");
+	assert_has(sel, "<option value=\"env\">环境保护</option>");
+	free(sel);
+	free(page);
+	pairs_free(&in);
+}
+
 static void test_form_context_selects(void **state)
 {
 	struct form_view v = view(LANG_ZH);
@@ -659,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_form_values_kept),
 		cmocka_unit_test(test_form_errors),
 		cmocka_unit_test(test_form_context_selects),
+		cmocka_unit_test(test_form_domains_by_agency),
 		cmocka_unit_test(test_form_context_notice),
 		cmocka_unit_test(test_thanks_page),
 		cmocka_unit_test(test_message_page),

@@ -334,6 +334,7 @@ static void migration_forgets(void **state)
 	         "  domain, '2022-03-01T09:05:07Z', '2022-04-20T08:01:02Z' FROM response;"
 	         "INSERT INTO form_once VALUES (CAST('once' AS BLOB), 1649643453);"
 	         "DROP TABLE idempotency;"
+	         "DROP TABLE agency_domain;"
 	         "PRAGMA user_version = 4;");
 	char msg[256];
 	assert_int_equal(store_open(f->path, false, &f->s, msg, sizeof msg), STORE_OK);

@@ -892,7 +892,7 @@ static void error_codes(void **state)
 	static const char *const codes[ANSWER__MAX] = {
 		"ok", "required", "not_integer", "out_of_range", "na_not_allowed", "unknown_option",
 		"too_long", "bad_utf8", "control_chars", "unknown_item", "multiple_values",
-		"duplicate_option", "wrong_type", "empty", "exclusive_option",
+		"duplicate_option", "wrong_type", "empty", "exclusive_option", "not_enforced",
 	};
 	struct answer_errors errs = {.n = 0};
 	char items[ANSWER_ERRORS_MAX + 10][16];
