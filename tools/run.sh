@@ -56,6 +56,9 @@ stopping=0
 stop() {
 	[ "$stopping" -eq 1 ] && return 0
 	stopping=1
+	# A second TERM (make passes its own on to this script) must not cut
+	# the stop short: from here on they are ignored.
+	trap '' INT TERM
 	[ -n "${watchdog:-}" ] && kill "$watchdog" 2>/dev/null
 	echo
 	echo "stopping..."

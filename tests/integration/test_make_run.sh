@@ -146,12 +146,18 @@ done
 # SIGTERM to the whole group (as a terminal or a service manager sends it):
 # run.sh stops everything and exits 0, make ends by the signal it was sent
 # itself (143) without a word; no "Terminated" from make or the shell.
+runsh=$(cut -d' ' -f1 "$T/clone/var/run.pid")
 kill -TERM -- "-$pid"
+# make passes a TERM of its own on to run.sh while run.sh is stopping.
+kill -TERM "$runsh" 2>/dev/null
 wait "$pid"
 rc=$?
 check "SIGTERM to make run's group: status 0 or make's own 143 (got $rc)" test "$rc" = 0 -o "$rc" = 143
 # make ends at once; run.sh goes on stopping the stack for a moment.
-for _ in $(seq 150); do grep -q '^stopped' "$T/run5.log" && [ "$(alive $pids)" = 0 ] && break; sleep 0.1; done
+# (stack_stop gives each program 10 s before SIGKILL: on a busy machine
+# the whole stop can take a while.)
+stopped_all() { grep -q '^stopped' "$T/run5.log" && [ "$(alive $pids)" = 0 ]; }
+it_wait 60 stopped_all
 contains "run.sh says it stopped" "$(cat "$T/run5.log")" "stopped"
 lacks "no Terminated line" "$(cat "$T/run5.log")" "Terminated"
 lacks "no error from make" "$(cat "$T/run5.log")" "make: ***"
