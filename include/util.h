@@ -24,6 +24,12 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Copy of the first n bytes of s, NUL-terminated. Caller frees. */
 char *xstrndup(const char *s, size_t n);
+/*
+ * Room for one more element in the array v of *cap elements of size bytes,
+ * n of them in use: when n == *cap, v grows (to first elements, then
+ * doubling) and *cap says so.  Returns v, perhaps moved (as realloc).
+ */
+void *xgrow(void *v, size_t n, size_t *cap, size_t size, size_t first);
 /* printf into a new string. Caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -181,10 +181,7 @@ enum store_err store_encounters_uninvited(struct store *s, const char *survey, c
 	*n = 0;
 	bind_text(st, 1, survey);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
-		}
+		*ids = xgrow(*ids, *n, &cap, sizeof **ids, 256);
 		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
@@ -203,10 +200,7 @@ enum store_err store_encounter_frame(struct store *s, const char *from, const ch
 	bind_text(st, 2, to);
 	sqlite3_bind_int(st, 3, households);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, *n, &cap, sizeof **out, 1024);
 		struct sampled *x = &(*out)[(*n)++];
 		col_copy(st, 0, x->id, sizeof x->id);
 		col_copy(st, 1, x->agency, sizeof x->agency);

@@ -45,10 +45,7 @@ enum store_err store_registry_list(struct store *s, enum registry_kind k,
 	out->v = NULL;
 	out->n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
+		out->v = xgrow(out->v, out->n, &cap, sizeof *out->v, 32);
 		struct registry_entry *r = &out->v[out->n++];
 		r->code = xstrdup((const char *)sqlite3_column_text(st, 0));
 		r->name[LANG_ZH] = xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -113,10 +110,7 @@ enum store_err store_agency_domain_list(struct store *s, struct agency_domain_li
 	out->v = NULL;
 	out->n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
+		out->v = xgrow(out->v, out->n, &cap, sizeof *out->v, 64);
 		struct agency_domain *p = &out->v[out->n++];
 		p->agency = xstrdup((const char *)sqlite3_column_text(st, 0));
 		p->domain = xstrdup((const char *)sqlite3_column_text(st, 1));
@@ -259,10 +253,7 @@ enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n)
 	*ids = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*ids = xrealloc(*ids, cap * sizeof **ids);
-		}
+		*ids = xgrow(*ids, *n, &cap, sizeof **ids, 8);
 		(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);

@@ -40,10 +40,7 @@ void pairs_add(struct pairs *p, const char *key, const char *value)
 /* Append a copy of key and of the n bytes at value. */
 void pairs_addn(struct pairs *p, const char *key, const char *value, size_t n)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->v = xrealloc(p->v, p->cap * sizeof(*p->v));
-	}
+	p->v = xgrow(p->v, p->n, &p->cap, sizeof *p->v, 8);
 	p->v[p->n].key = xstrdup(key);
 	p->v[p->n].value = xstrndup(value, n);
 	p->n++;
