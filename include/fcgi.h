@@ -52,8 +52,11 @@ int fcgi_listen(const char *where, int backlog, char *msg, size_t n);
 /*
  * Read the database's base URL setting (invite_base_url_load(), so that the
  * workers forked afterwards make links with it) and warn on stderr when
- * links in invitations, QR codes and notices would not work for
- * respondents: a loopback address (also the default when nothing is set).
+ * the setting cannot be read (links use the default until a restart), and
+ * when links in invitations, QR codes and notices would not work for
+ * respondents, who open them on their own phones: a loopback address (also
+ * the default when nothing is set).  A database that cannot be opened is
+ * not reported here.
  */
 void fcgi_warn_base_url(const char *db_path);
 

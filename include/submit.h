@@ -51,12 +51,13 @@ enum submit_err {
  */
 enum submit_err submit_parse(const char *body, size_t len,
                              struct submission *out, char *msg, size_t msglen);
-/* Accepts NULL and a zeroed struct. */
+/* Release what s owns and zero it; accepts NULL and a zeroed struct. */
 void submission_free(struct submission *s);
 
 /*
- * Convert sub->answers into pairs (appended to *out, caller-initialised)
- * following the type table above.  A type mismatch is recorded in errs as
+ * Convert sub->answers (borrowed, walked in order) into pairs (appended to
+ * *out, caller-initialised) following the type table above; sub NULL or
+ * without answers appends nothing.  A type mismatch is recorded in errs as
  * ANSWER_WRONG_TYPE against the item (pointer borrowed from the survey).
  * A key that names no item is passed on as the pair (key, "") so that
  * answers_check() reports it.  Strings that are not valid UTF-8 or hold

@@ -46,7 +46,7 @@ void stats_cmp_nan(struct stats_cmp *c)
 	c->significant = false;
 }
 
-/* Fill c from a difference, its variance and the reference figure. */
+/* See stats_internal.h. */
 void stats_cmp_fill(struct stats_cmp *c, double diff, double var, double ref, double df,
                     const double q[2])
 {
@@ -60,8 +60,7 @@ void stats_cmp_fill(struct stats_cmp *c, double diff, double var, double ref, do
 	c->lim_high = ref + c->se * q[1];
 }
 
-/* The figures of one row from its sums and variances (var[0] of the mean,
- * var[1] of the rate). */
+/* See stats_internal.h. */
 void stats_row_fill(struct stats_row *r, const struct gsum *g, const double var[2], double df,
                     const double q[2], const struct stats_options *o)
 {

@@ -147,7 +147,7 @@ fail:
 	return err;
 }
 
-/* Release what s owns and zero it. */
+/* See submit.h. */
 void submission_free(struct submission *s)
 {
 	if (s == NULL)
@@ -223,10 +223,7 @@ static bool add_answer(struct pairs *out, const struct item *it, const cJSON *a)
 	return false;
 }
 
-/*
- * Walk sub->answers (borrowed) in order and append pairs to *out; type
- * mismatches go to errs against the survey's item id.
- */
+/* See submit.h. */
 void submit_answers(const struct survey *s, const struct submission *sub, struct pairs *out,
                     struct answer_errors *errs)
 {

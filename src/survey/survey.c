@@ -46,11 +46,7 @@ const char *lang_code(enum lang l)
 	return lang_codes[l];
 }
 
-/*
- * Accept "zh", "en" and tags such as "zh-CN", "zh_Hans" or "en-US": the
- * part before the first '-' or '_' decides, case-insensitively.  *out is
- * left alone when s is not understood.
- */
+/* See survey.h. */
 bool lang_parse(const char *s, enum lang *out)
 {
 	size_t n;
@@ -650,7 +646,7 @@ static void i18n_free(struct i18n *t)
 		free(t->s[l]);
 }
 
-/* Free s and everything it owns; s may be NULL or partly filled. */
+/* See survey.h. */
 void survey_free(struct survey *s)
 {
 	if (s == NULL)

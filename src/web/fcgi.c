@@ -508,7 +508,7 @@ done:
 	return rc;
 }
 
-/* Respondents open links on their own phones: a loopback host is no use to them. */
+/* See fcgi.h. */
 void fcgi_warn_base_url(const char *db_path)
 {
 	struct store *s;

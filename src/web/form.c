@@ -87,12 +87,7 @@ static bool cookie_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/*
- * Look through header (borrowed, "a=1; b=2") for the first cookie-pair
- * whose name is exactly `name`; copy its value, without surrounding
- * whitespace or double quotes, into out.  A value holding a control
- * character is treated as absent.
- */
+/* See form.h. */
 bool cookie_get(const char *header, const char *name, char *out, size_t outlen)
 {
 	size_t namelen;

@@ -35,9 +35,12 @@ const char *form_strerror(enum form_err e);
 enum form_err form_parse(const char *s, size_t len, struct pairs *out);
 
 /*
- * Find cookie `name` in a Cookie header ("a=1; b=2") and copy its value
- * into out (capacity outlen, NUL-terminated).  False when absent, or when
- * the value does not fit.
+ * Look through a Cookie header (borrowed, "a=1; b=2") for the first
+ * cookie-pair whose name is exactly `name` and copy its value, without
+ * surrounding whitespace or double quotes, into out (capacity outlen,
+ * NUL-terminated).  False when absent, when the value does not fit, when
+ * it holds a control character or a double quote (treated as absent), or
+ * when header, name or out is NULL.
  */
 bool cookie_get(const char *header, const char *name, char *out, size_t outlen);
 
