@@ -57,7 +57,7 @@ struct gsum {
 };
 
 /* Record a failure in err (may be NULL: then only the code is returned) and
- * return its code. */
+ * return its code; msg is fmt's text, cut to fit. */
 enum stats_err stats_fail(struct stats_error *err, enum stats_err code, enum stats_margin m,
                           long c0, long c1, long row, double value, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
