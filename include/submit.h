@@ -44,10 +44,11 @@ enum submit_err {
 };
 
 /*
- * Parse body (len bytes, not necessarily NUL-terminated).  On success *out
- * is filled (release with submission_free()).  On failure msg (capacity
- * msglen) names the problem, e.g. "member \"answers\" must be an object",
- * and *out holds nothing to free.
+ * Parse body (len bytes, borrowed, not necessarily NUL-terminated) and
+ * check the envelope.  On success *out owns the cJSON tree and copies of
+ * the envelope strings (release with submission_free()).  On failure msg
+ * (capacity msglen) names the problem, e.g. "member \"answers\" must be an
+ * object", and *out is zeroed: nothing to free.
  */
 enum submit_err submit_parse(const char *body, size_t len,
                              struct submission *out, char *msg, size_t msglen);

@@ -93,15 +93,18 @@ enum survey_err {
 const char *survey_strerror(enum survey_err e);
 
 /*
- * Parse and check a definition.  name (borrowed) is used in messages,
- * usually the file name.  On success *out is a new survey (caller frees
+ * Parse and check the definition in the len bytes at json (borrowed, need
+ * not be NUL-terminated; a NUL byte in it is a syntax error; NULL counts as
+ * empty).  name (borrowed; NULL: "survey") is used in messages, usually the
+ * file name.  On success *out is a new survey (caller frees
  * with survey_free()).  On failure *out is NULL and msg (capacity msglen)
  * holds one line such as
  *   surveys/x.json: item "legality": index_weight must be a number >= 0
  */
 enum survey_err survey_parse(const char *name, const char *json, size_t len,
                              struct survey **out, char *msg, size_t msglen);
-/* Read a file and survey_parse() it. */
+/* Read the file at path (at most 1 MiB, SURVEY_FILE_MAX in survey.c; a
+ * larger file is SURVEY_ERR_IO) and survey_parse() it with path as the name. */
 enum survey_err survey_load_file(const char *path, struct survey **out,
                                  char *msg, size_t msglen);
 /* Free s and everything it owns; accepts NULL and a partly filled survey. */

@@ -19,8 +19,7 @@
 /* Relative slack of the n_eff test against the low_n threshold. */
 #define LOW_N_SLACK 1e-9
 
-/* Quantiles for level: qt((1 - level)/2, df) and qt(1 - (1 - level)/2, df),
- * as survey:::tconfint forms them. */
+/* See stats_internal.h. */
 enum stats_err stats_quantiles(double level, double df, double q[2], struct stats_error *err)
 {
 	double a = (1 - level) / 2;

@@ -77,7 +77,9 @@ enum stats_err stats_design_build(struct design *d, const struct stats_resp *res
 void stats_design_free(struct design *d);
 
 /* q[0] and q[1]: the t quantiles of a two-sided interval at level with df
- * degrees of freedom. */
+ * degrees of freedom, qt((1 - level)/2, df) and qt(1 - (1 - level)/2, df) as
+ * survey:::tconfint forms them.  STATS_E_NUMERIC when df >= 1 and either is
+ * not finite (with df < 1 they are NaN and STATS_OK). */
 enum stats_err stats_quantiles(double level, double df, double q[2], struct stats_error *err);
 
 /* Every figure of c undefined. */

@@ -54,10 +54,7 @@ static const char *const member_names[M__MAX] = {
     [M_DOMAIN] = "domain", [M_ANSWERS] = "answers",
 };
 
-/*
- * Parse body (borrowed) and check the envelope.  On success *out owns the
- * cJSON tree and copies of the envelope strings; on failure *out is zeroed.
- */
+/* See submit.h. */
 enum submit_err submit_parse(const char *body, size_t len, struct submission *out, char *msg,
                              size_t msglen)
 {

@@ -541,11 +541,8 @@ static size_t line_of(const char *json, size_t off)
 	return line;
 }
 
-/*
- * Parse the len bytes at json (borrowed, need not be NUL-terminated) and
- * check every rule; see survey.h.  cJSON is given a NUL-terminated copy so
- * that trailing bytes after the document are rejected.
- */
+/* See survey.h.  cJSON is given a NUL-terminated copy so that trailing
+ * bytes after the document are rejected. */
 enum survey_err survey_parse(const char *name, const char *json, size_t len,
                              struct survey **out, char *msg, size_t msglen)
 {
@@ -602,10 +599,7 @@ done:
 	return err;
 }
 
-/*
- * Read at most SURVEY_FILE_MAX bytes of path and survey_parse() them with
- * path as the name.  A larger file is an SURVEY_ERR_IO.
- */
+/* See survey.h. */
 enum survey_err survey_load_file(const char *path, struct survey **out,
                                  char *msg, size_t msglen)
 {

@@ -26,8 +26,9 @@ enum form_err {
 const char *form_strerror(enum form_err e);
 
 /*
- * Decode "a=1&b=x+y&c=%E4%B8%AD" into pairs appended to *out (which the
- * caller has initialised and frees).  '+' is a space; empty segments
+ * Decode "a=1&b=x+y&c=%E4%B8%AD" (s: len bytes, borrowed; NULL or empty
+ * gives nothing) into pairs appended to *out (which the caller has
+ * initialised and frees).  '+' is a space; empty segments
  * ("a=1&&b=2") are skipped; a segment without '=' is a key with an empty
  * value.  Bytes are not checked for UTF-8 here (answers_check() does).
  * On error *out may hold the pairs decoded so far.
