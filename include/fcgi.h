@@ -79,8 +79,9 @@ void fcgi_warn_base_url(const char *db_path);
  * SIGINT or SIGTERM, which a thread of its own waits for (the others block
  * them; SIGPIPE is ignored).  Returns the process's exit status: 0 after a
  * stop, FCGI_EXIT_NO_WORKERS when fcgi_serve() failed (no serving thread
- * could start; the reason on stderr), 1 when the signal thread could not.  manyi-fcgi runs it in place (--foreground) or
- * as the work of supervise() (supervise.h).
+ * could start; the reason on stderr), 1 when the signal thread could not.
+ * manyi-fcgi runs it in place (--foreground) or as the work of supervise()
+ * (supervise.h).
  */
 int fcgi_run(int listen_fd, const char *db_path, int nthreads, int queue_size);
 

@@ -53,8 +53,9 @@ void throttle_free(struct throttle *t);
 
 /*
  * The process's table of 65536 entries, made at the first call
- * (thread-safe) and kept until the process ends; NULL when it cannot be mapped (nothing is throttled
- * then).  Call it once before fork() so that the children share it.
+ * (thread-safe) and kept until the process ends; NULL when it cannot be
+ * mapped (nothing is throttled then).  Call it once before fork() so that
+ * the children share it.
  */
 struct throttle *throttle_shared(void);
 
