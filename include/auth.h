@@ -6,7 +6,6 @@
  * BLAKE2b-256 hash of the whole key are stored; a presented key is looked up
  * by ID and its hash compared in constant time.  Keys are printed once, at
  * creation, and can be revoked.
-
  */
 #ifndef MANYI_AUTH_H
 #define MANYI_AUTH_H
@@ -30,8 +29,10 @@ struct principal {
 };
 
 /*
- * Create a key in the open transaction (or its own); the key is written to
- * key (capacity AUTH_KEY_LEN) and never stored.  agency is required for
+ * Create a key and its audit line ("key create"), in the open transaction
+ * if there is one (without one they are two separate writes).  The key is
+ * written to key (capacity AUTH_KEY_LEN) and never stored; its ID to id
+ * (capacity 16, AUTH_ID_LEN used).  agency (borrowed) is required for
  * ROLE_AGENCY and must be NULL for evaluators.
  */
 enum store_err auth_key_create(struct store *s, enum role r, const char *agency,

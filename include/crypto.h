@@ -33,8 +33,8 @@ uint32_t crypto_random_below(uint32_t upper);
 #define CRYPTO_B64URL_LEN(n) (((n) * 4 + 2) / 3 + 1)
 
 /*
- * A fresh random id: nbytes random bytes, base64url without padding, into
- * out (capacity cap >= CRYPTO_B64URL_LEN(nbytes)).  Used for public ids,
+ * A fresh random id: nbytes (at most 64) random bytes, base64url without
+ * padding, into out (capacity cap >= CRYPTO_B64URL_LEN(nbytes)).  Used for public ids,
  * nonces and the secrets of keys (wipe those with crypto_memzero()).
  */
 void crypto_random_id(char *out, size_t cap, size_t nbytes);

@@ -156,6 +156,7 @@ struct export_options {
 	const char *from, *to;
 };
 
+/* No byte order mark, LANG_ZH, no period. */
 void export_options_default(struct export_options *o);
 
 /*

@@ -28,14 +28,25 @@
 #define FCGI_QUEUE_DEFAULT 1024
 #define FCGI_QUEUE_MAX 65536
 
+enum fcgi_err {
+	FCGI_OK,
+	FCGI_ERR_LIB,        /* libfcgi could not start (FCGX_Init) */
+	FCGI_ERR_NO_WORKERS, /* no serving thread could start */
+	FCGI_ERR__MAX
+};
+
+/* A sentence for e, for logs. */
+const char *fcgi_strerror(enum fcgi_err e);
+
 /*
- * Serve on listen_fd (borrowed; see FCGX_OpenSocket) with nthreads serving
- * threads using the database at db_path, holding up to queue_size accepted
- * requests (1..FCGI_QUEUE_MAX) for them.  Returns 0 after fcgi_stop(), -1
- * at once when no thread could start (could not open the database; the
- * reason is logged).
+ * Serve on listen_fd (borrowed; see fcgi_listen()) with nthreads serving
+ * threads using the database at db_path (borrowed), holding up to
+ * queue_size accepted requests (1..FCGI_QUEUE_MAX) for them.  Returns
+ * FCGI_OK after fcgi_stop(), or at once FCGI_ERR_LIB, or
+ * FCGI_ERR_NO_WORKERS when no thread could start (could not open the
+ * database; each worker's reason is logged on stderr).
  */
-int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size);
+enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size);
 
 /* Ask fcgi_serve() to return after in-flight requests finish. */
 void fcgi_stop(void);
@@ -52,8 +63,11 @@ int fcgi_listen(const char *where, int backlog, char *msg, size_t n);
 /*
  * Read the database's base URL setting (invite_base_url_load(), so that the
  * workers forked afterwards make links with it) and warn on stderr when
- * links in invitations, QR codes and notices would not work for
- * respondents: a loopback address (also the default when nothing is set).
+ * the setting cannot be read (links use the default until a restart), and
+ * when links in invitations, QR codes and notices would not work for
+ * respondents, who open them on their own phones: a loopback address (also
+ * the default when nothing is set).  A database that cannot be opened is
+ * not reported here.
  */
 void fcgi_warn_base_url(const char *db_path);
 
@@ -64,9 +78,10 @@ void fcgi_warn_base_url(const char *db_path);
  * A worker's whole life, in the process that serves: fcgi_serve() until
  * SIGINT or SIGTERM, which a thread of its own waits for (the others block
  * them; SIGPIPE is ignored).  Returns the process's exit status: 0 after a
- * stop, FCGI_EXIT_NO_WORKERS when no serving thread could start, 1 when the
- * signal thread could not.  manyi-fcgi runs it in place (--foreground) or
- * as the work of supervise() (supervise.h).
+ * stop, FCGI_EXIT_NO_WORKERS when fcgi_serve() failed (no serving thread
+ * could start; the reason on stderr), 1 when the signal thread could not.
+ * manyi-fcgi runs it in place (--foreground) or as the work of supervise()
+ * (supervise.h).
  */
 int fcgi_run(int listen_fd, const char *db_path, int nthreads, int queue_size);
 

@@ -10,6 +10,9 @@
  * Each mint makes a new token; every token of an encounter stays valid
  * until it expires, but an encounter is answered at most once (a unique
  * index on response.encounter_id), whatever token or channel is used.
+ *
+ * It also makes the links the tokens travel in, from the one base URL the
+ * command line and the server share.
  */
 #ifndef MANYI_INVITE_H
 #define MANYI_INVITE_H
@@ -62,7 +65,8 @@ enum invite_state invite_resolve(struct store *s, const char *survey, const char
  */
 enum store_err invite_lookup(struct store *s, const char *token, struct invitation *inv);
 
-/* "{base}/s/{survey}?t={token}" into out. */
+/* "{base}/s/{survey}?t={token}" into out (capacity n, truncated to fit);
+ * trailing slashes of base are dropped. */
 void invite_url(const char *base, const char *survey, const char *token, char *out, size_t n);
 
 /*
@@ -72,13 +76,16 @@ void invite_url(const char *base, const char *survey, const char *token, char *o
  * The CLI and the server share it, so their links agree.
  */
 const char *invite_base_url(void);
-/* Read the setting from s; call once at start, before threads.  A store
- * error (busy, ...) is returned and the setting is left as it was: the
- * caller says so rather than make links with another address. */
+/* Read the setting from s; call once at start, before threads.  No setting
+ * is STORE_OK; a setting that invite_base_url_valid() refuses is ignored.
+ * A store error (busy, ...) is returned and the setting is left as it was:
+ * the caller says so rather than make links with another address. */
 enum store_err invite_base_url_load(struct store *s);
 /* Is url's host a loopback address (a link only this machine can open)? */
 bool invite_url_is_loopback(const char *url);
-/* Is url an http(s) URL a phone could be sent to (scheme, host, no query)? */
+/* Is url an http(s) URL a phone could be sent to: scheme, host, shorter
+ * than 512 bytes, no query or fragment, no space, control, quote, '<', '>'
+ * or backslash? */
 bool invite_base_url_valid(const char *url);
 
 #endif

@@ -26,14 +26,16 @@
 #define PUBLISH_MIN_LOW_N 10     /* no publication with a lower one */
 
 /*
- * Rewrite a stats JSON document (json, len bytes) for publication into out,
- * adding "published_at" when it is not NULL.  Groups and the overall row
- * with low_n are hidden; then in every line of the table (all groups, whose
+ * Rewrite a stats JSON document (json, len bytes, borrowed) for publication,
+ * appended to out as one line, adding "published_at" (borrowed) when it is
+ * not NULL.  Cronbach's alpha is dropped.  Groups with low_n are hidden
+ * (only their `by` and "suppressed": true stay), the overall row with low_n
+ * too (only "suppressed": true); then in every line of the table (all groups, whose
  * total is the overall row; with two `by` columns also the groups sharing
  * one column's value, whose total is a group of the one-column table) that
  * has exactly one hidden group, the smallest shown one is hidden as well,
- * until none has.  Also what an agency key is shown.  False when json is
- * not a stats document.
+ * until none has.  GET /api/v1/stats shows an agency key this rewrite too.
+ * False, with nothing appended, when json is not a stats document.
  */
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out);
 
@@ -47,9 +49,11 @@ struct publish_info {
 
 /*
  * Compute q, suppress, and store the publication as the next version of
- * its query (the versions before are kept).  Returns REPORT_OK with *info
- * filled, or the report's status with msg; REPORT_BAD_QUERY for a
- * threshold under PUBLISH_MIN_LOW_N.
+ * its query (the versions before are kept) with its audit line, in one
+ * transaction of its own.  Returns REPORT_OK with *info filled, or the
+ * report's status with msg: REPORT_BAD_QUERY for a threshold under
+ * PUBLISH_MIN_LOW_N, REPORT_BUSY or REPORT_STORE when the publication could
+ * not be stored (nothing is).
  */
 enum report_status publish_run(struct store *s, const struct report_query *q,
                                struct publish_info *info, char *msg, size_t msglen);
@@ -73,7 +77,9 @@ enum store_err publish_get(struct store *s, const struct report_query *q, int ve
  */
 enum store_err publish_list(struct store *s, const char *survey, struct sbuf *out);
 
-/* The canonical text of q's parameters, the key a publication is found by. */
+/* The canonical text of q's parameters, the key a publication is found by,
+ * into out (capacity n): a threshold other than PUBLISH_DEFAULT_LOW_N is
+ * part of it, so a publication never replaces one made with another. */
 void publish_key(const struct report_query *q, char *out, size_t n);
 
 #endif

@@ -2,11 +2,13 @@
  * sample — reproducible stratified random samples of registered encounters
  * for phone interviews (`manyi sample`).
  *
- * The frame is every registered encounter within the date range, ordered
- * by (agency, encounter id), so it does not depend on insertion order.
- * Sizes per stratum (agency) follow proportional allocation (largest
- * remainder, ties to the earlier code) or equal allocation (surplus of small
- * strata moved to the others in code order), never more than a stratum
+ * The frame is every registered encounter of the survey's units (enterprises
+ * or households) within the date range, ordered by (agency, encounter id),
+ * so it does not depend on insertion order.  Strata are the agencies with
+ * by_agency, else the whole frame is one.  Sizes per stratum follow
+ * proportional allocation (largest remainder, ties to the earlier code) or
+ * equal allocation (one unit at a time round the strata in code order, so a
+ * small stratum's surplus goes to the others), never more than a stratum
  * holds.  Within a stratum, GSL's MT19937 seeded with the seed chooses the
  * units (gsl_ran_choose): the same seed and frame give the same sample on
  * any machine.
@@ -45,8 +47,9 @@ struct sample_spec {
 };
 
 /*
- * Draw the sample.  *out (caller frees) holds *nout encounters in frame
- * order.  Returns STORE_OK or a store error.
+ * Draw the sample.  spec is borrowed.  *out (caller frees with free())
+ * holds *nout encounters in frame order.  Returns STORE_OK or a store
+ * error (then *out is NULL and *nout 0).
  */
 enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
                            struct sampled **out, size_t *nout);

@@ -44,19 +44,21 @@ enum submit_err {
 };
 
 /*
- * Parse body (len bytes, not necessarily NUL-terminated).  On success *out
- * is filled (release with submission_free()).  On failure msg (capacity
- * msglen) names the problem, e.g. "member \"answers\" must be an object",
- * and *out holds nothing to free.
+ * Parse body (len bytes, borrowed, not necessarily NUL-terminated) and
+ * check the envelope.  On success *out owns the cJSON tree and copies of
+ * the envelope strings (release with submission_free()).  On failure msg
+ * (capacity msglen) names the problem, e.g. "member \"answers\" must be an
+ * object", and *out is zeroed: nothing to free.
  */
 enum submit_err submit_parse(const char *body, size_t len,
                              struct submission *out, char *msg, size_t msglen);
-/* Accepts NULL and a zeroed struct. */
+/* Release what s owns and zero it; accepts NULL and a zeroed struct. */
 void submission_free(struct submission *s);
 
 /*
- * Convert sub->answers into pairs (appended to *out, caller-initialised)
- * following the type table above.  A type mismatch is recorded in errs as
+ * Convert sub->answers (borrowed, walked in order) into pairs (appended to
+ * *out, caller-initialised) following the type table above; sub NULL or
+ * without answers appends nothing.  A type mismatch is recorded in errs as
  * ANSWER_WRONG_TYPE against the item (pointer borrowed from the survey).
  * A key that names no item is passed on as the pair (key, "") so that
  * answers_check() reports it.  Strings that are not valid UTF-8 or hold

@@ -28,7 +28,11 @@ enum lang { LANG_ZH, LANG_EN, LANG__MAX };
 
 /* "zh" / "en". */
 const char *lang_code(enum lang l);
-/* Parse "zh"/"en" (also "zh-CN", "en-US" style prefixes); false otherwise. */
+/*
+ * Accept "zh", "en" and tags such as "zh-CN", "zh_Hans" or "en-US": the
+ * part before the first '-' or '_' decides, case-insensitively.  s may be
+ * NULL.  Returns false, leaving *out alone, when s is not understood.
+ */
 bool lang_parse(const char *s, enum lang *out);
 
 /* A text in every language; all members non-NULL in a parsed survey. */
@@ -89,18 +93,21 @@ enum survey_err {
 const char *survey_strerror(enum survey_err e);
 
 /*
- * Parse and check a definition.  name (borrowed) is used in messages,
- * usually the file name.  On success *out is a new survey (caller frees
+ * Parse and check the definition in the len bytes at json (borrowed, need
+ * not be NUL-terminated; a NUL byte in it is a syntax error; NULL counts as
+ * empty).  name (borrowed; NULL: "survey") is used in messages, usually the
+ * file name.  On success *out is a new survey (caller frees
  * with survey_free()).  On failure *out is NULL and msg (capacity msglen)
  * holds one line such as
  *   surveys/x.json: item "legality": index_weight must be a number >= 0
  */
 enum survey_err survey_parse(const char *name, const char *json, size_t len,
                              struct survey **out, char *msg, size_t msglen);
-/* Read a file and survey_parse() it. */
+/* Read the file at path (at most 1 MiB, SURVEY_FILE_MAX in survey.c; a
+ * larger file is SURVEY_ERR_IO) and survey_parse() it with path as the name. */
 enum survey_err survey_load_file(const char *path, struct survey **out,
                                  char *msg, size_t msglen);
-/* Accepts NULL. */
+/* Free s and everything it owns; accepts NULL and a partly filled survey. */
 void survey_free(struct survey *s);
 
 /* The item with this id, or NULL. Borrowed from s. */
@@ -122,10 +129,16 @@ struct pairs {
 	size_t cap;
 };
 
+/* Make p an empty list. */
 void pairs_init(struct pairs *p);
+/*
+ * Free every key and value and empty p (the struct itself is the caller's);
+ * it may be reused after.  Accepts NULL.
+ */
 void pairs_free(struct pairs *p);
-/* Append copies of key and value (value may hold n bytes, NUL added). */
+/* Append copies of key and value (both borrowed; value NUL-terminated). */
 void pairs_add(struct pairs *p, const char *key, const char *value);
+/* Append a copy of key and of the n bytes at value, NUL added. */
 void pairs_addn(struct pairs *p, const char *key, const char *value, size_t n);
 /* First value for key, or NULL. Borrowed. */
 const char *pairs_get(const struct pairs *p, const char *key);
@@ -173,8 +186,9 @@ const char *answer_err_message(enum answer_err e, enum lang l);
 /*
  * The sentence for error e of item it (borrowed; NULL for no item) in l,
  * appended to out: answer_err_message(), except where the item's
- * definition says more — an exclusive option ticked with another is named
- * by its own text ("“以上情况均未遇到”不能与其他选项同时选择，请检查。").
+ * definition says more — for ANSWER_EXCLUSIVE the item's exclusive options
+ * are quoted by their own text in l, joined by "或" / "or" when there are
+ * several ("“以上情况均未遇到”不能与其他选项同时选择，请检查。").
  */
 struct sbuf;
 void answer_err_explain(const struct item *it, enum answer_err e, enum lang l, struct sbuf *out);
@@ -199,13 +213,17 @@ struct answer_errors {
 /*
  * Check pairs against survey s.  Keys not naming an item give
  * ANSWER_UNKNOWN_ITEM unless ignore_unknown is set (the HTML form
- * carries its own control fields).  Fills *out (free with answers_free())
- * whatever happens, so that a form can be re-rendered; returns true when
- * errs->n == 0.  A survey answered with nothing at all is ANSWER_EMPTY.
+ * carries its own control fields).  errs is emptied first.  Fills *out
+ * (free with answers_free()) whatever happens, so that a form can be
+ * re-rendered; an item with an error is left not present in *out, so only
+ * checked values are ever there.  Returns true when errs->n == 0.  A survey
+ * answered with nothing at all is ANSWER_EMPTY.  s and in are borrowed;
+ * out->survey borrows s.
  */
 bool answers_check(const struct survey *s, const struct pairs *in,
                    bool ignore_unknown, struct answers *out,
                    struct answer_errors *errs);
+/* Free the texts and the array of a (a itself is the caller's); accepts NULL. */
 void answers_free(struct answers *a);
 /* Add an error unless the item already has one. */
 void answer_errors_add(struct answer_errors *e, const char *item,

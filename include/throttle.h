@@ -9,8 +9,14 @@
  * of (kind, address) under a random key drawn in memory, replaced every
  * THROTTLE_ROTATE seconds (the previous key is kept one period so that a
  * lock-out outlives the change; an entry found under it moves to the new
- * key).  Counts are kept in clock-aligned windows (a quarter of an hour, an
- * hour): the table holds no time finer than its window.
+ * key).  Counts are kept in clock-aligned windows (a quarter of an hour for
+ * wrong tokens, an hour for public answers), the last two windows of each
+ * entry; the only finer time the table holds is when an entry's slow-down
+ * or lock-out ends.  Wrong tokens: from the 5th in the last quarter of an
+ * hour on, each slows the address down (1, 2, 4 ... 64 seconds), the 20th
+ * locks it out for half an hour.  Public answers: the 20th in the last
+ * hour locks it out for an hour.  When the entries near a slot's place are
+ * all in use, the one that ends first is given up.
  *
  * The table sits in a shared anonymous mapping: made by a process before it
  * forks its workers (throttle_shared() in manyi-fcgi's supervisor), it is one
@@ -37,23 +43,26 @@ enum throttle_kind {
 struct throttle;
 
 /*
- * A new table of `slots` entries (rounded up to a power of two), or NULL when
- * the memory cannot be mapped.  Caller frees with throttle_free().
+ * A new table of `slots` entries (rounded up to a power of two, 16 to 2^24),
+ * or NULL when the memory cannot be mapped (or libsodium cannot start).
+ * Caller frees with throttle_free(), in one process only.
  */
 struct throttle *throttle_new(size_t slots);
 /* Accepts NULL. */
 void throttle_free(struct throttle *t);
 
 /*
- * The process's table, made at the first call (thread-safe) and kept until
- * the process ends; NULL when it cannot be mapped (nothing is throttled
- * then).  Call it once before fork() so that the children share it.
+ * The process's table of 65536 entries, made at the first call
+ * (thread-safe) and kept until the process ends; NULL when it cannot be
+ * mapped (nothing is throttled then).  Call it once before fork() so that
+ * the children share it.
  */
 struct throttle *throttle_shared(void);
 
 /*
- * May addr go on now?  False with *retry_after (seconds, at least 1) when it
- * is slowed down or locked out.  t may be NULL (always true).
+ * May addr (borrowed) go on now?  False with *retry_after (seconds, at
+ * least 1) when it is slowed down or locked out.  Counts nothing
+ * (throttle_count() does).  t may be NULL (always true).
  */
 bool throttle_allowed(struct throttle *t, enum throttle_kind k, const char *addr, time_t now,
                       long *retry_after);

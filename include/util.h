@@ -1,6 +1,8 @@
 /*
  * util — small things every module needs: allocation that cannot fail,
- * a growable byte buffer, UTF-8 checks and a few string helpers.
+ * a growable byte buffer, UTF-8 checks, the checks of ids, codes and dates,
+ * percent-decoding, integers from text, times (ISO 8601, clock-aligned
+ * windows, civil days) and CSV fields.
  *
  * Allocation wrappers abort the process on out-of-memory, so callers never
  * test for NULL.  Every size a client controls must be capped by the caller
@@ -44,6 +46,7 @@ struct sbuf {
 };
 
 void sbuf_init(struct sbuf *b);
+/* Free the bytes (not b); accepts NULL.  sbuf_init() b before using it again. */
 void sbuf_free(struct sbuf *b);
 void sbuf_reset(struct sbuf *b);
 void sbuf_add(struct sbuf *b, const void *p, size_t n);
@@ -51,7 +54,8 @@ void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_addc(struct sbuf *b, char c);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
-/* Hand the bytes to the caller (who frees them) and reset b. */
+/* Hand the bytes to the caller (who frees them with free()); b is left
+ * holding nothing, as after sbuf_free(). */
 char *sbuf_detach(struct sbuf *b);
 
 /*
@@ -72,8 +76,8 @@ bool utf8_is_display_control(unsigned long cp);
 bool utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t n);
-/* True when s (valid UTF-8) contains a C0 control other than TAB/LF/CR,
- * DEL, or a C1 control. */
+/* True when the n bytes at s contain a C0 control other than TAB/LF/CR,
+ * DEL, or a C1 control, or are not well-formed UTF-8. */
 bool utf8_has_controls(const char *s, size_t n);
 
 /* True when s matches the item id rule [a-z][a-z0-9_]{0,63}. */

@@ -287,7 +287,7 @@ void export_build_columns(struct exporter *x)
 	qsort_r(x->by_id, sv->nitems, sizeof *x->by_id, cmp_item_id, (void *)sv);
 }
 
-/* The survey item index of id, or -1. */
+/* See export_internal.h.  A binary search of x->by_id. */
 long export_find_item(const struct exporter *x, const char *id)
 {
 	size_t lo = 0, hi = x->sv->nitems;

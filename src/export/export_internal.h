@@ -194,8 +194,12 @@ bool export_fail(struct exporter *x, enum export_status st, const char *fmt, ...
 bool export_store_fail(struct exporter *x, enum store_err e);
 
 /* The survey's latest definition with the items and options only older
- * versions had into *sv (caller frees with survey_free()), its text into
- * *def (caller frees), x->version; warnings appended to warn. */
+ * versions had (include/export.h says in which order) into *sv (caller
+ * frees with survey_free()), its text into *def (caller frees; it may be
+ * set even when false is returned), x->version; warnings appended to warn.
+ * When the merged definition breaks a rule of a definition, the latest
+ * alone, with a warning.  False when the survey is unknown or the database
+ * failed, recorded in x. */
 bool export_load_survey(struct exporter *x, const char *survey, struct survey **sv, char **def,
                         struct sbuf *warn);
 

@@ -196,7 +196,7 @@ static bool on_source_row(void *ctx, const struct export_source_row *r)
 	return true;
 }
 
-/* One pass over the responses through x->ops->row. */
+/* See export_internal.h. */
 bool export_run_rows(struct exporter *x)
 {
 	x->have_row = false;
@@ -214,8 +214,7 @@ bool export_run_rows(struct exporter *x)
 	return true;
 }
 
-/* Weights for every response; a weighting that fails becomes a warning,
- * a database that fails fails the export. */
+/* See export_internal.h. */
 bool export_load_weights(struct exporter *x, struct sbuf *warn)
 {
 	char why[512];

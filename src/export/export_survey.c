@@ -104,12 +104,7 @@ static bool on_version(void *ctx, int version, const char *definition)
 	return true;
 }
 
-/*
- * x->sv: the latest definition of survey with the items and options only
- * older versions had (include/export.h says in which order), *def its text
- * (caller frees).  When the merged definition breaks a rule of a
- * definition, the latest alone, with a warning.
- */
+/* See export_internal.h. */
 bool export_load_survey(struct exporter *x, const char *survey, struct survey **sv, char **def,
                         struct sbuf *warn)
 {

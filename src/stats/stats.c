@@ -5,7 +5,7 @@
  * stats_design.c builds the design and its weights, stats_estimate.c the
  * means, rates and their variances, stats_infer.c the intervals, p values
  * and Holm's adjustment, stats_scale.c the composite index and Cronbach's
- * alpha.
+ * alpha, stats_init.c GSL's start-up.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,11 +71,7 @@ void stats_options_default(struct stats_options *o)
 	o->rake_epsilon = 1e-13;
 }
 
-/* Record a failure in err (may be NULL) and return its code. */
-enum stats_err stats_fail(struct stats_error *err, enum stats_err code, enum stats_margin m,
-                          long c0, long c1, long row, double value, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
-
+/* See stats_internal.h. */
 enum stats_err stats_fail(struct stats_error *err, enum stats_err code, enum stats_margin m,
                           long c0, long c1, long row, double value, const char *fmt, ...)
 {

@@ -19,8 +19,7 @@
 /* Relative slack of the n_eff test against the low_n threshold. */
 #define LOW_N_SLACK 1e-9
 
-/* Quantiles for level: qt((1 - level)/2, df) and qt(1 - (1 - level)/2, df),
- * as survey:::tconfint forms them. */
+/* See stats_internal.h. */
 enum stats_err stats_quantiles(double level, double df, double q[2], struct stats_error *err)
 {
 	double a = (1 - level) / 2;
@@ -46,7 +45,7 @@ void stats_cmp_nan(struct stats_cmp *c)
 	c->significant = false;
 }
 
-/* Fill c from a difference, its variance and the reference figure. */
+/* See stats_internal.h. */
 void stats_cmp_fill(struct stats_cmp *c, double diff, double var, double ref, double df,
                     const double q[2])
 {
@@ -60,8 +59,7 @@ void stats_cmp_fill(struct stats_cmp *c, double diff, double var, double ref, do
 	c->lim_high = ref + c->se * q[1];
 }
 
-/* The figures of one row from its sums and variances (var[0] of the mean,
- * var[1] of the rate). */
+/* See stats_internal.h. */
 void stats_row_fill(struct stats_row *r, const struct gsum *g, const double var[2], double df,
                     const double q[2], const struct stats_options *o)
 {

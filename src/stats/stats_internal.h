@@ -57,7 +57,7 @@ struct gsum {
 };
 
 /* Record a failure in err (may be NULL: then only the code is returned) and
- * return its code. */
+ * return its code; msg is fmt's text, cut to fit. */
 enum stats_err stats_fail(struct stats_error *err, enum stats_err code, enum stats_margin m,
                           long c0, long c1, long row, double value, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
@@ -77,7 +77,9 @@ enum stats_err stats_design_build(struct design *d, const struct stats_resp *res
 void stats_design_free(struct design *d);
 
 /* q[0] and q[1]: the t quantiles of a two-sided interval at level with df
- * degrees of freedom. */
+ * degrees of freedom, qt((1 - level)/2, df) and qt(1 - (1 - level)/2, df) as
+ * survey:::tconfint forms them.  STATS_E_NUMERIC when df >= 1 and either is
+ * not finite (with df < 1 they are NaN and STATS_OK). */
 enum stats_err stats_quantiles(double level, double df, double q[2], struct stats_error *err);
 
 /* Every figure of c undefined. */

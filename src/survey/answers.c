@@ -19,7 +19,7 @@ void pairs_init(struct pairs *p)
 	p->cap = 0;
 }
 
-/* Free every key and value and empty p; it may be reused after. */
+/* See survey.h. */
 void pairs_free(struct pairs *p)
 {
 	if (p == NULL)
@@ -37,7 +37,7 @@ void pairs_add(struct pairs *p, const char *key, const char *value)
 	pairs_addn(p, key, value, strlen(value));
 }
 
-/* Append a copy of key and of the n bytes at value. */
+/* See survey.h. */
 void pairs_addn(struct pairs *p, const char *key, const char *value, size_t n)
 {
 	p->v = xgrow(p->v, p->n, &p->cap, sizeof *p->v, 8);
@@ -118,11 +118,7 @@ const char *answer_err_message(enum answer_err e, enum lang l)
 	return answer_errs[e].msg[l];
 }
 
-/*
- * See survey.h.  For ANSWER_EXCLUSIVE the sentence quotes the item's
- * exclusive options by their own text in l ("“以上情况均未遇到”不能与其他
- * 选项同时选择"), joined by "或" / "or" when there are several.
- */
+/* See survey.h. */
 void answer_err_explain(const struct item *it, enum answer_err e, enum lang l, struct sbuf *out)
 {
 	static const char *const pre[LANG__MAX] = {"“", "\""};
@@ -317,11 +313,7 @@ static enum answer_err check_value(const struct survey *s, const struct item *it
 	return ANSWER_WRONG_TYPE;
 }
 
-/*
- * See survey.h.  errs is emptied first.  Pairs are taken in order; an item
- * with an error is left not present in *out (its text freed), so only
- * checked values ever leave this function.
- */
+/* See survey.h.  Pairs are taken in order. */
 bool answers_check(const struct survey *s, const struct pairs *in,
                    bool ignore_unknown, struct answers *out,
                    struct answer_errors *errs)
@@ -376,7 +368,7 @@ bool answers_check(const struct survey *s, const struct pairs *in,
 	return errs->n == 0;
 }
 
-/* Free the texts and the array of a; a itself is the caller's. */
+/* See survey.h. */
 void answers_free(struct answers *a)
 {
 	if (a == NULL || a->a == NULL)

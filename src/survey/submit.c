@@ -54,10 +54,7 @@ static const char *const member_names[M__MAX] = {
     [M_DOMAIN] = "domain", [M_ANSWERS] = "answers",
 };
 
-/*
- * Parse body (borrowed) and check the envelope.  On success *out owns the
- * cJSON tree and copies of the envelope strings; on failure *out is zeroed.
- */
+/* See submit.h. */
 enum submit_err submit_parse(const char *body, size_t len, struct submission *out, char *msg,
                              size_t msglen)
 {
@@ -147,7 +144,7 @@ fail:
 	return err;
 }
 
-/* Release what s owns and zero it. */
+/* See submit.h. */
 void submission_free(struct submission *s)
 {
 	if (s == NULL)
@@ -223,10 +220,7 @@ static bool add_answer(struct pairs *out, const struct item *it, const cJSON *a)
 	return false;
 }
 
-/*
- * Walk sub->answers (borrowed) in order and append pairs to *out; type
- * mismatches go to errs against the survey's item id.
- */
+/* See submit.h. */
 void submit_answers(const struct survey *s, const struct submission *sub, struct pairs *out,
                     struct answer_errors *errs)
 {

@@ -46,11 +46,7 @@ const char *lang_code(enum lang l)
 	return lang_codes[l];
 }
 
-/*
- * Accept "zh", "en" and tags such as "zh-CN", "zh_Hans" or "en-US": the
- * part before the first '-' or '_' decides, case-insensitively.  *out is
- * left alone when s is not understood.
- */
+/* See survey.h. */
 bool lang_parse(const char *s, enum lang *out)
 {
 	size_t n;
@@ -545,11 +541,8 @@ static size_t line_of(const char *json, size_t off)
 	return line;
 }
 
-/*
- * Parse the len bytes at json (borrowed, need not be NUL-terminated) and
- * check every rule; see survey.h.  cJSON is given a NUL-terminated copy so
- * that trailing bytes after the document are rejected.
- */
+/* See survey.h.  cJSON is given a NUL-terminated copy so that trailing
+ * bytes after the document are rejected. */
 enum survey_err survey_parse(const char *name, const char *json, size_t len,
                              struct survey **out, char *msg, size_t msglen)
 {
@@ -606,10 +599,7 @@ done:
 	return err;
 }
 
-/*
- * Read at most SURVEY_FILE_MAX bytes of path and survey_parse() them with
- * path as the name.  A larger file is an SURVEY_ERR_IO.
- */
+/* See survey.h. */
 enum survey_err survey_load_file(const char *path, struct survey **out,
                                  char *msg, size_t msglen)
 {
@@ -650,7 +640,7 @@ static void i18n_free(struct i18n *t)
 		free(t->s[l]);
 }
 
-/* Free s and everything it owns; s may be NULL or partly filled. */
+/* See survey.h. */
 void survey_free(struct survey *s)
 {
 	if (s == NULL)

@@ -465,21 +465,39 @@ int fcgi_run(int listen_fd, const char *db_path, int nthreads, int queue_size)
 	signal(SIGPIPE, SIG_IGN);
 	if (pthread_create(&st, NULL, signal_thread, &set) != 0)
 		return 1;
-	if (fcgi_serve(listen_fd, db_path, nthreads, queue_size) != 0)
+	enum fcgi_err e = fcgi_serve(listen_fd, db_path, nthreads, queue_size);
+	if (e != FCGI_OK) {
+		fprintf(stderr, "manyi-fcgi: %s\n", fcgi_strerror(e));
 		return FCGI_EXIT_NO_WORKERS;
+	}
 	pthread_join(st, NULL);
 	return 0;
 }
 
-int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size)
+const char *fcgi_strerror(enum fcgi_err e)
+{
+	static const char *const text[FCGI_ERR__MAX] = {
+		[FCGI_OK] = "ok",
+		[FCGI_ERR_LIB] = "libfcgi could not start",
+		[FCGI_ERR_NO_WORKERS] = "no serving thread could start",
+	};
+	if ((unsigned)e >= FCGI_ERR__MAX)
+		return "unknown error";
+	return text[e];
+}
+
+enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size)
 {
 	pthread_t *threads = xcalloc((size_t)nthreads, sizeof *threads);
 	struct app **apps = xcalloc((size_t)nthreads, sizeof *apps);
-	int started = 0, rc = -1;
+	int started = 0;
+	enum fcgi_err rc = FCGI_ERR_NO_WORKERS;
 	char msg[512];
 
-	if (lib_init() != 0)
+	if (lib_init() != 0) {
+		rc = FCGI_ERR_LIB;
 		goto done;
+	}
 	listen_sock = listen_fd;
 	queue.cap = (size_t)queue_size;
 	queue.v = xcalloc(queue.cap, sizeof *queue.v);
@@ -493,7 +511,7 @@ int fcgi_serve(int listen_fd, const char *db_path, int nthreads, int queue_size)
 			started++;
 	if (started > 0) {
 		accept_loop();
-		rc = 0;
+		rc = FCGI_OK;
 	}
 	/* The stop: requests in flight and in the queue are answered first. */
 	queue_close();
@@ -508,7 +526,7 @@ done:
 	return rc;
 }
 
-/* Respondents open links on their own phones: a loopback host is no use to them. */
+/* See fcgi.h. */
 void fcgi_warn_base_url(const char *db_path)
 {
 	struct store *s;

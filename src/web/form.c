@@ -36,11 +36,8 @@ static enum form_err form_decode(const char *s, size_t n, char *out, size_t *out
 	}
 }
 
-/*
- * Split s (len bytes, borrowed) at '&', decode each non-empty segment into
- * a (key, value) pair and append it to *out.  One scratch buffer of len + 1
- * bytes holds the decoded key and value in turn.
- */
+/* See form.h.  Two scratch buffers of len + 1 bytes hold a segment's
+ * decoded key and value. */
 enum form_err form_parse(const char *s, size_t len, struct pairs *out)
 {
 	enum form_err err = FORM_OK;
@@ -87,12 +84,7 @@ static bool cookie_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/*
- * Look through header (borrowed, "a=1; b=2") for the first cookie-pair
- * whose name is exactly `name`; copy its value, without surrounding
- * whitespace or double quotes, into out.  A value holding a control
- * character is treated as absent.
- */
+/* See form.h. */
 bool cookie_get(const char *header, const char *name, char *out, size_t outlen)
 {
 	size_t namelen;

@@ -26,8 +26,9 @@ enum form_err {
 const char *form_strerror(enum form_err e);
 
 /*
- * Decode "a=1&b=x+y&c=%E4%B8%AD" into pairs appended to *out (which the
- * caller has initialised and frees).  '+' is a space; empty segments
+ * Decode "a=1&b=x+y&c=%E4%B8%AD" (s: len bytes, borrowed; NULL or empty
+ * gives nothing) into pairs appended to *out (which the caller has
+ * initialised and frees).  '+' is a space; empty segments
  * ("a=1&&b=2") are skipped; a segment without '=' is a key with an empty
  * value.  Bytes are not checked for UTF-8 here (answers_check() does).
  * On error *out may hold the pairs decoded so far.
@@ -35,9 +36,12 @@ const char *form_strerror(enum form_err e);
 enum form_err form_parse(const char *s, size_t len, struct pairs *out);
 
 /*
- * Find cookie `name` in a Cookie header ("a=1; b=2") and copy its value
- * into out (capacity outlen, NUL-terminated).  False when absent, or when
- * the value does not fit.
+ * Look through a Cookie header (borrowed, "a=1; b=2") for the first
+ * cookie-pair whose name is exactly `name` and copy its value, without
+ * surrounding whitespace or double quotes, into out (capacity outlen,
+ * NUL-terminated).  False when absent, when the value does not fit, when
+ * it holds a control character or a double quote (treated as absent), or
+ * when header, name or out is NULL.
  */
 bool cookie_get(const char *header, const char *name, char *out, size_t outlen);
 

@@ -70,9 +70,12 @@ struct http_response {
 	bool aborted;              /* the stream failed and the connection was cut */
 };
 
+/* An empty 200 response: route "other", text/plain; charset=utf-8. */
 void http_response_init(struct http_response *r);
+/* Free what r holds, the stream's ctx too (stream.free); accepts NULL. */
 void http_response_free(struct http_response *r);
-/* Add a header; name and value must hold no CR or LF (aborts otherwise). */
+/* Add a header (name and value borrowed); name must hold no CR, LF or ':'
+ * and value no CR or LF (aborts otherwise). */
 void http_header(struct http_response *r, const char *name, const char *value);
 
 /*
@@ -86,22 +89,25 @@ int http_read_body(const struct http_request *req, size_t cap, struct sbuf *out)
 /* The reason phrase of a status ("Not Found"). */
 const char *http_reason(int status);
 
-/* Set a JSON body (takes ownership of and frees root) and the status. */
+/* Replace the body with root as one line of JSON (takes ownership of and
+ * frees root), and set the status and the JSON content type. */
 void http_json(struct http_response *r, int status, struct cJSON *root);
 /*
  * The error shape of CONTRACT §4: {"error": {"code": ..., "message": ...}}.
- * detail, when not NULL, is added to the error object under "fields" (takes
- * ownership).
+ * code and message are borrowed; fields, when not NULL, is added to the
+ * error object under "fields" (takes ownership).
  */
 void http_json_error(struct http_response *r, int status, const char *code,
                      const char *message, struct cJSON *fields);
 
 /*
- * Decode the query parameter name into out (capacity n). False when absent,
- * malformed, or too long.
+ * Decode the query parameter name into out (capacity n); the first one when
+ * it is there twice.  False when absent, when the query is malformed, or
+ * when the value is too long.  query may be NULL.
  */
 bool http_query_get(const char *query, const char *name, char *out, size_t n);
-/* Is the parameter there at all (even malformed or too long for a buffer)? */
+/* Is the parameter there at all (even too long for a buffer)?  In a query
+ * that cannot be decoded, true when name is written anywhere in it. */
 bool http_query_has(const char *query, const char *name);
 
 #endif

@@ -29,12 +29,16 @@ enum reject {
 	REJECT__MAX
 };
 
-/* Count one request: route is a literal route name, status the HTTP status. */
+/* Count one request: route is a literal route name (kept, never copied;
+ * NULL, or a name after the first 23, counts as "other"), status the HTTP
+ * status (one metrics does not list counts as "other"), seconds its time. */
 void metrics_request(const char *route, int status, double seconds);
-/* Count one stored answer from channel (web, qr, phone, api, ...). */
+/* Count one stored answer from channel (one of response_channels; any
+ * other counts as "other"). */
 void metrics_answer(const char *channel);
+/* Count one rejected submission; why out of range is ignored. */
 void metrics_reject(enum reject why);
-/* Append the exposition text. */
+/* Append the exposition text to out. */
 void metrics_render(struct sbuf *out);
 
 #endif
