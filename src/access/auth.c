@@ -99,7 +99,13 @@ enum auth_result auth_check(struct store *s, const char *header, struct principa
 		return AUTH_UNKNOWN;
 	if (k.revoked)
 		return AUTH_REVOKED;
-	p->role = strcmp(k.role, "agency") == 0 ? ROLE_AGENCY : ROLE_EVALUATOR;
+	/* Only the two roles the schema allows; anything else grants nothing. */
+	if (strcmp(k.role, "agency") == 0)
+		p->role = ROLE_AGENCY;
+	else if (strcmp(k.role, "evaluator") == 0)
+		p->role = ROLE_EVALUATOR;
+	else
+		return AUTH_UNKNOWN;
 	snprintf(p->key_id, sizeof p->key_id, "%s", id);
 	snprintf(p->agency, sizeof p->agency, "%s", k.agency);
 	return AUTH_OK;
