@@ -126,7 +126,13 @@ int cmd_invite(const char *db, int argc, char **argv)
 	return rc;
 }
 
-int cmd_sample(const char *db, int argc, char **argv)
+/*
+ * The options of manyi sample into *p (the survey and the period), *spec
+ * (from and to borrowed from *p) and *days: 0, or the usage status after
+ * the message.
+ */
+static int sample_options(int argc, char **argv, struct params *p, struct sample_spec *spec,
+                          long *days)
 {
 	static const struct params_keys keys = {.need = {
 		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY] = PARAM_OPTIONAL,
@@ -134,23 +140,22 @@ int cmd_sample(const char *db, int argc, char **argv)
 	}};
 	static const char *const extra[] = {"--n", "--allocation", "--seed", "--expires", NULL};
 	static const char *const flags[] = {NULL};
-	struct params p;
 	bool bad = false;
 	int rc;
-	if ((rc = cli_params("sample", &keys, extra, flags, argc, argv, &p)) != 0)
+	if ((rc = cli_params("sample", &keys, extra, flags, argc, argv, p)) != 0)
 		return rc;
-	const char *survey = p.survey;
 	const char *n = opt_value(argc, argv, "--n", &bad);
 	const char *alloc = opt_value(argc, argv, "--allocation", &bad);
 	const char *seed = opt_value(argc, argv, "--seed", &bad);
 	const char *exp = opt_value(argc, argv, "--expires", &bad);
-	bool by = p.given[PARAM_BY];
-	struct sample_spec spec = {
-		.from = p.given[PARAM_FROM] ? p.from : NULL,
-		.to = p.given[PARAM_TO] ? p.to : NULL,
+	bool by = p->given[PARAM_BY];
+	*spec = (struct sample_spec){
+		.from = p->given[PARAM_FROM] ? p->from : NULL,
+		.to = p->given[PARAM_TO] ? p->to : NULL,
 		.allocation = ALLOC_PROPORTIONAL,
 	};
-	long nv, sv, days = INVITE_DEFAULT_DAYS;
+	long nv, sv;
+	*days = INVITE_DEFAULT_DAYS;
 	if (n == NULL)
 		return usage("sample", "sample: --n N is required");
 	if (seed == NULL)
@@ -159,38 +164,118 @@ int cmd_sample(const char *db, int argc, char **argv)
 		return usage("sample", "sample: --n must be a whole number from 1");
 	if (!parse_long(seed, 0, 4294967295L, &sv))
 		return usage("sample", "sample: --seed must be a whole number from 0 to 4294967295");
-	if (by && (p.nby != 1 || p.by[0] != BY_AGENCY))
+	if (by && (p->nby != 1 || p->by[0] != BY_AGENCY))
 		return usage("sample", "sample: --by takes only agency");
 	if (alloc != NULL && strcmp(alloc, "equal") == 0)
-		spec.allocation = ALLOC_EQUAL;
+		spec->allocation = ALLOC_EQUAL;
 	else if (alloc != NULL && strcmp(alloc, "proportional") != 0)
 		return usage("sample", "sample: --allocation is proportional or equal");
 	if (alloc != NULL && !by)
 		return usage("sample", "sample: --allocation needs --by agency");
-	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, &days))
+	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, days))
 		return usage("sample", "sample: --expires takes a number of days, 1 to 3650");
-	spec.n = (size_t)nv;
-	spec.by_agency = by;
-	spec.seed = (unsigned long)sv;
+	spec->n = (size_t)nv;
+	spec->by_agency = by;
+	spec->seed = (unsigned long)sv;
+	return 0;
+}
+
+/*
+ * Each encounter is asked in the survey of its audience: an enterprise
+ * survey samples enterprises, a public one households.  Sets spec->units:
+ * 0, or EXIT_BAD_INPUT after saying why.
+ */
+static int sample_units_of(struct store *s, const char *survey, struct sample_spec *spec)
+{
+	int version;
+	char *def = NULL;
+	struct survey *sdef = NULL;
+	if (load_survey(s, survey, &version, &def, &sdef) != 0) {
+		free(def);
+		return EXIT_BAD_INPUT;
+	}
+	spec->units = sdef->audience == AUDIENCE_PUBLIC ? SAMPLE_HOUSEHOLDS : SAMPLE_ENTERPRISES;
+	free(def);
+	survey_free(sdef);
+	return 0;
+}
+
+/* Nothing drawn: say why (nothing is printed, nothing audited). */
+static void say_nothing_drawn(const struct sample_spec *spec)
+{
+	char period[64] = "";
+	if (spec->from != NULL && spec->to != NULL)
+		snprintf(period, sizeof period, " between %s and %s", spec->from, spec->to);
+	else if (spec->from != NULL || spec->to != NULL)
+		snprintf(period, sizeof period, " %s %s", spec->from ? "since" : "until",
+		         spec->from ? spec->from : spec->to);
+	fprintf(stderr, "manyi: sample: no encounters registered%s: nothing to sample; import "
+	        "encounters first (manyi import encounters FILE.csv; for demo data, python3 "
+	        "tools/gen_encounters.py 1000 > encounters.csv)\n", period);
+}
+
+/*
+ * The CSV rows of the k units drawn to mem, an invitation minted (inside
+ * the caller's transaction) for each unit not rated yet; *rated counts the
+ * others, listed without a token.  0, or the exit status after saying why.
+ */
+static int sample_rows(struct store *s, const char *survey, const struct sampled *units, size_t k,
+                       long days, FILE *mem, size_t *rated)
+{
+	static const char *const head[] = {"encounter_id", "agency", "domain", "occurred_on", "token", "url"};
+	time_t now = time(NULL);
+	csv_row(mem, head, 6);
+	for (size_t i = 0; i < k; i++) {
+		char token[INVITE_TOKEN_LEN] = "", url[512] = "";
+		bool answered = false;
+		enum store_err se = store_encounter_answered(s, units[i].id, &answered);
+		if (se != STORE_OK) {
+			return store_failed(s, se, "encounter");
+		} else if (answered) {
+			(*rated)++;
+		} else if (invite_mint(s, survey, units[i].id, "phone", (int)days, now, token) != STORE_OK) {
+			fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
+			return EXIT_BAD_INPUT;
+		} else {
+			invite_url(invite_base_url(), survey, token, url, sizeof url);
+		}
+		const char *row[] = {units[i].id, units[i].agency, units[i].domain, units[i].occurred_on, token, url};
+		csv_row(mem, row, 6);
+	}
+	return 0;
+}
+
+/* How many were sampled, and of them rated before, on stderr. */
+static void say_sampled(const struct sample_spec *spec, size_t k, size_t rated)
+{
+	fprintf(stderr, "%zu %s sampled", k, plural(k, "encounter", "encounters"));
+	if (k < spec->n)
+		fprintf(stderr, " (the frame holds only %zu)", k);
+	if (rated > 0)
+		fprintf(stderr, "; %zu already rated, listed without %s", rated,
+		        plural(rated, "a token", "tokens"));
+	fputc('\n', stderr);
+}
+
+int cmd_sample(const char *db, int argc, char **argv)
+{
+	struct params p;
+	struct sample_spec spec;
+	long days;
+	int rc;
+	if ((rc = sample_options(argc, argv, &p, &spec, &days)) != 0)
+		return rc;
+	const char *survey = p.survey;
 
 	struct store *s;
 	struct sampled *units = NULL;
 	size_t k = 0;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	/* Each encounter is asked in the survey of its audience: an enterprise
-	 * survey samples enterprises, a public one households. */
-	int version;
-	char *def = NULL;
-	struct survey *sdef = NULL;
-	if (load_survey(s, survey, &version, &def, &sdef) != 0) {
-		free(def);
+	if (sample_units_of(s, survey, &spec) != 0) {
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
-	spec.units = sdef->audience == AUDIENCE_PUBLIC ? SAMPLE_HOUSEHOLDS : SAMPLE_ENTERPRISES;
-	free(def);
-	survey_free(sdef);
 	enum store_err se;
 	if ((se = store_begin(s)) != STORE_OK || (se = sample_draw(s, &spec, &units, &k)) != STORE_OK) {
 		store_failed(s, se, "sample");
@@ -199,16 +284,7 @@ int cmd_sample(const char *db, int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	if (k == 0) {
-		/* Nothing drawn: nothing printed, nothing audited. */
-		char period[64] = "";
-		if (spec.from != NULL && spec.to != NULL)
-			snprintf(period, sizeof period, " between %s and %s", spec.from, spec.to);
-		else if (spec.from != NULL || spec.to != NULL)
-			snprintf(period, sizeof period, " %s %s", spec.from ? "since" : "until",
-			         spec.from ? spec.from : spec.to);
-		fprintf(stderr, "manyi: sample: no encounters registered%s: nothing to sample; import "
-		        "encounters first (manyi import encounters FILE.csv; for demo data, python3 "
-		        "tools/gen_encounters.py 1000 > encounters.csv)\n", period);
+		say_nothing_drawn(&spec);
 		store_rollback(s);
 		free(units);
 		store_close(s);
@@ -219,28 +295,7 @@ int cmd_sample(const char *db, int argc, char **argv)
 	FILE *mem = open_memstream(&buf, &buflen);
 	if (mem == NULL)
 		abort(); /* out of memory: like xmalloc */
-	static const char *const head[] = {"encounter_id", "agency", "domain", "occurred_on", "token", "url"};
-	csv_row(mem, head, 6);
-	time_t now = time(NULL);
-	for (size_t i = 0; i < k && rc == 0; i++) {
-		char token[INVITE_TOKEN_LEN] = "", url[512] = "";
-		bool answered = false;
-		se = store_encounter_answered(s, units[i].id, &answered);
-		if (se != STORE_OK) {
-			rc = store_failed(s, se, "encounter");
-			break;
-		} else if (answered) {
-			rated++;
-		} else if (invite_mint(s, survey, units[i].id, "phone", (int)days, now, token) != STORE_OK) {
-			fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
-			rc = EXIT_BAD_INPUT;
-			break;
-		} else {
-			invite_url(invite_base_url(), survey, token, url, sizeof url);
-		}
-		const char *row[] = {units[i].id, units[i].agency, units[i].domain, units[i].occurred_on, token, url};
-		csv_row(mem, row, 6);
-	}
+	rc = sample_rows(s, survey, units, k, days, mem, &rated);
 	fclose(mem);
 	if (rc == 0) {
 		char detail[160];
@@ -253,13 +308,7 @@ int cmd_sample(const char *db, int argc, char **argv)
 	}
 	if (rc == 0) {
 		fwrite(buf, 1, buflen, stdout);
-		fprintf(stderr, "%zu %s sampled", k, plural(k, "encounter", "encounters"));
-		if (k < spec.n)
-			fprintf(stderr, " (the frame holds only %zu)", k);
-		if (rated > 0)
-			fprintf(stderr, "; %zu already rated, listed without %s", rated,
-			        plural(rated, "a token", "tokens"));
-		fputc('\n', stderr);
+		say_sampled(&spec, k, rated);
 		warn_loopback_links();
 	} else {
 		store_rollback(s);
