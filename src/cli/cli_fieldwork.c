@@ -12,6 +12,65 @@
 #include "survey.h"
 #include "util.h"
 
+/*
+ * Mint an invitation to survey for encounter id (inside the caller's
+ * transaction) and print its row to mem: 0, or the exit status after
+ * saying why.
+ */
+static int invite_row(struct store *s, const char *survey, const char *id, long days, time_t now,
+                      FILE *mem, size_t *minted)
+{
+	char token[INVITE_TOKEN_LEN], url[512];
+	if (invite_mint(s, survey, id, "web", (int)days, now, token) != STORE_OK) {
+		fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
+		return EXIT_BAD_INPUT;
+	}
+	invite_url(invite_base_url(), survey, token, url, sizeof url);
+	const char *row[] = {id, token, url};
+	csv_row(mem, row, 3);
+	(*minted)++;
+	return 0;
+}
+
+/* manyi invite --encounter ID: a registered encounter not rated yet. */
+static int invite_encounter(struct store *s, const char *survey, const char *enc, long days,
+                            time_t now, FILE *mem, size_t *minted)
+{
+	struct encounter e;
+	bool answered = false;
+	enum store_err se;
+	if ((se = store_encounter_get(s, enc, &e)) == STORE_ERR_NOTFOUND) {
+		fprintf(stderr, "manyi: unknown encounter \"%s\"\n", enc);
+		return EXIT_BAD_INPUT;
+	}
+	if (se != STORE_OK || (se = store_encounter_answered(s, enc, &answered)) != STORE_OK)
+		return store_failed(s, se, "encounter");
+	if (answered) {
+		fprintf(stderr, "manyi: encounter \"%s\" has already been rated\n", enc);
+		return EXIT_BAD_INPUT;
+	}
+	return invite_row(s, survey, enc, days, now, mem, minted);
+}
+
+/* manyi invite --uninvited: every encounter without an invitation to survey. */
+static int invite_uninvited(struct store *s, const char *survey, long days, time_t now, FILE *mem,
+                            size_t *minted)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	int rc = 0;
+	if (store_encounters_uninvited(s, survey, &ids, &n) != STORE_OK) {
+		fprintf(stderr, "manyi: %s\n", store_errmsg(s));
+		rc = EXIT_BAD_INPUT;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = invite_row(s, survey, ids[i], days, now, mem, minted);
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return rc;
+}
+
 int cmd_invite(const char *db, int argc, char **argv)
 {
 	static const struct params_keys keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
@@ -57,52 +116,10 @@ int cmd_invite(const char *db, int argc, char **argv)
 		abort(); /* out of memory: like xmalloc */
 	static const char *const head[] = {"encounter_id", "token", "url"};
 	csv_row(mem, head, 3);
-	if (enc != NULL) {
-		struct encounter e;
-		bool answered = false;
-		if ((se = store_encounter_get(s, enc, &e)) == STORE_ERR_NOTFOUND) {
-			fprintf(stderr, "manyi: unknown encounter \"%s\"\n", enc);
-			rc = EXIT_BAD_INPUT;
-		} else if (se != STORE_OK || (se = store_encounter_answered(s, enc, &answered)) != STORE_OK) {
-			rc = store_failed(s, se, "encounter");
-		} else if (answered) {
-			fprintf(stderr, "manyi: encounter \"%s\" has already been rated\n", enc);
-			rc = EXIT_BAD_INPUT;
-		} else {
-			char token[INVITE_TOKEN_LEN], url[512];
-			if (invite_mint(s, survey, enc, "web", (int)days, now, token) != STORE_OK) {
-				fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
-				rc = EXIT_BAD_INPUT;
-			} else {
-				invite_url(invite_base_url(), survey, token, url, sizeof url);
-				const char *row[] = {enc, token, url};
-				csv_row(mem, row, 3);
-				minted++;
-			}
-		}
-	} else {
-		char **ids = NULL;
-		size_t n = 0;
-		if (store_encounters_uninvited(s, survey, &ids, &n) != STORE_OK) {
-			fprintf(stderr, "manyi: %s\n", store_errmsg(s));
-			rc = EXIT_BAD_INPUT;
-		}
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			char token[INVITE_TOKEN_LEN], url[512];
-			if (invite_mint(s, survey, ids[i], "web", (int)days, now, token) != STORE_OK) {
-				fprintf(stderr, "manyi: cannot store the invitation: %s\n", store_errmsg(s));
-				rc = EXIT_BAD_INPUT;
-				break;
-			}
-			invite_url(invite_base_url(), survey, token, url, sizeof url);
-			const char *row[] = {ids[i], token, url};
-			csv_row(mem, row, 3);
-			minted++;
-		}
-		for (size_t i = 0; i < n; i++)
-			free(ids[i]);
-		free(ids);
-	}
+	if (enc != NULL)
+		rc = invite_encounter(s, survey, enc, days, now, mem, &minted);
+	else
+		rc = invite_uninvited(s, survey, days, now, mem, &minted);
 	fclose(mem);
 	if (rc == 0) {
 		char detail[64];
