@@ -1,0 +1,228 @@
+/*
+ * manyi — the command line: global options (--db, --help, --version), the
+ * usage of every command, and the dispatch to the commands, which live by
+ * group in cli_setup.c (init, survey, key), cli_import.c, cli_fieldwork.c
+ * (invite, sample) and cli_stats.c (stats, publish, export); cli.h is what
+ * they share.
+ *
+ * Exit status: 0 success, 1 bad input (message on stderr), 2 usage error.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "manyi_init.h"
+#include "util.h"
+
+#ifndef MANYI_VERSION
+#error "MANYI_VERSION is defined by the Makefile (VERSION)"
+#endif
+
+/*
+ * The usage, command by command: `manyi help` prints them all, a usage
+ * error only the lines of the command it concerns.
+ */
+static const struct usage {
+	const char *command;
+	const char *text;
+} usages[] = {
+	{"init",
+	 "  init [--base-url URL]                 create or migrate the database; URL: the public\n"
+	 "                                        address links and QR codes are made with\n"
+	 "  init --base-url-default URL           the same, only while none is set or the one\n"
+	 "                                        set is a loopback address (make run uses it)\n"
+	 "  init [--evaluator-name NAME] [--evaluator-name-en NAME] [--evaluator-contact TEXT]\n"
+	 "                                        who runs the survey and how to reach them\n"
+	 "                                        (hotline, e-mail), shown on the landing page,\n"
+	 "                                        the forms and the pages of used, unknown or\n"
+	 "                                        expired links; \"\" clears one (restart\n"
+	 "                                        manyi-fcgi after a change)\n"},
+	{"survey",
+	 "  survey load FILE.json...              validate and register survey definitions\n"},
+	{"import",
+	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
+	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
+	 "                                        the file replaces the whole list)\n"
+	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"},
+	{"invite",
+	 "  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
+	 "                                        mint invitations: CSV encounter_id,token,url\n"},
+	{"sample",
+	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
+	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
+	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	{"stats",
+	 "  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	 "        [--level 0.95] [--low-n 30] [--format json|csv]\n"
+	 "                                        weighted satisfaction with standard errors\n"},
+	{"export",
+	 "  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
+	 "         [--from DATE] [--to DATE]     the responses with labels and weights, for Excel,\n"
+	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
+	 "                                        a period is weighted as stats --from --to is)\n"},
+	{"publish",
+	 "  publish --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "          [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
+	 "          [--level 0.95] [--low-n 30]\n"
+	 "                                        freeze figures for /api/v1/public/stats (groups\n"
+	 "                                        under the threshold, at least 10, suppressed); a\n"
+	 "                                        query published again gets a new version, the\n"
+	 "                                        older ones stay (&version=N)\n"},
+	{"key",
+	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
+	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
+	 "  key revoke KEY_ID|KEY                 revoke an API key (by its id, or the key itself)\n"},
+	{"help",
+	 "  help [COMMAND]                        this text, or the usage of one command\n"},
+};
+
+static const char usage_head[] = "usage: manyi [--db PATH] COMMAND ...\n";
+static const char usage_tail[] =
+	"--db defaults to $MANYI_DB, else var/manyi.db.  manyi --version prints the version.\n";
+static const char usage_pointer[] = "Run `manyi help` for every command.\n";
+
+/* The usage lines of command, or NULL for a command that does not exist. */
+static const char *usage_of(const char *command)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+		if (strcmp(usages[i].command, command) == 0)
+			return usages[i].text;
+	return NULL;
+}
+
+/* The whole usage (`manyi help`, --help) to fp. */
+static void usage_all(FILE *fp)
+{
+	fputs(usage_head, fp);
+	fputc('\n', fp);
+	for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+		fputs(usages[i].text, fp);
+	fputc('\n', fp);
+	fputs(usage_tail, fp);
+}
+
+/* The usage of one command (known to usage_of()) to fp, with the pointer to the rest. */
+static void usage_one(FILE *fp, const char *command)
+{
+	fputs("usage: manyi [--db PATH] ...\n", fp);
+	fputs(usage_of(command), fp);
+	fputs(usage_pointer, fp);
+}
+
+/*
+ * A usage error: "manyi: " and the message on stderr (it starts with the
+ * command's name, "sample: --n N is required"), then the usage of command
+ * (NULL: none was recognised; the list of commands).  Returns the usage
+ * exit status.
+ */
+int usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("manyi: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (command != NULL && usage_of(command) != NULL) {
+		usage_one(stderr, command);
+	} else {
+		fputs(usage_head, stderr);
+		fputs("commands:", stderr);
+		for (size_t i = 0; i < ARRAY_SIZE(usages); i++)
+			fprintf(stderr, " %s", usages[i].command);
+		fputc('\n', stderr);
+		fputs(usage_pointer, stderr);
+	}
+	return EXIT_USAGE;
+}
+
+/*
+ * `manyi help [COMMAND]`: the usage of COMMAND, or all of it, on stdout.
+ * Anything after the command is ignored (`manyi sample --n 3 --help`).
+ */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc == 0) {
+		usage_all(stdout);
+		return 0;
+	}
+	if (usage_of(argv[0]) == NULL)
+		return usage(NULL, "help: unknown command \"%s\"", argv[0]);
+	usage_one(stdout, argv[0]);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*fn)(const char *db, int argc, char **argv);
+} commands[] = {
+	{"init", cmd_init},
+	{"survey", cmd_survey},
+	{"import", cmd_import},
+	{"invite", cmd_invite},
+	{"key", cmd_key},
+	{"sample", cmd_sample},
+	{"stats", cmd_stats},
+	{"export", cmd_export},
+	{"publish", cmd_publish},
+};
+
+int main(int argc, char **argv)
+{
+	const char *db = getenv("MANYI_DB");
+	char **args = xcalloc((size_t)argc + 1, sizeof *args);
+	int nargs = 0;
+	bool help = false;
+
+	/* --db, --help and --version may stand anywhere on the line. */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc) {
+				free(args);
+				return usage(NULL, "--db needs a PATH");
+			}
+			db = argv[++i];
+		} else if (strncmp(argv[i], "--db=", 5) == 0) {
+			db = argv[i] + 5;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			help = true;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			free(args);
+			printf("manyi %s\n", MANYI_VERSION);
+			return 0;
+		} else {
+			args[nargs++] = argv[i];
+		}
+	}
+	if (help || (nargs >= 1 && strcmp(args[0], "help") == 0)) {
+		/* `manyi help`, `manyi --help`: everything; `manyi help sample`, `manyi sample --help`: one command. */
+		int rc = cmd_help(help ? nargs : nargs - 1, help ? args : args + 1);
+		free(args);
+		return rc;
+	}
+	if (db == NULL || *db == '\0')
+		db = "var/manyi.db";
+	if (!manyi_init()) {
+		free(args);
+		fputs("manyi: libsodium failed to start\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	int rc = -1;
+	if (nargs == 0) {
+		rc = usage(NULL, "a command is missing");
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+			if (strcmp(args[0], commands[i].name) == 0)
+				rc = commands[i].fn(db, nargs - 1, args + 1);
+		if (rc == -1)
+			rc = usage(NULL, "unknown command \"%s\"", args[0]);
+	}
+	free(args);
+	return rc;
+}
