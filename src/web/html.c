@@ -1,48 +1,10 @@
 /* html — see html.h. */
 #include "html.h"
+#include "html_internal.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/*
- * Every fixed text of the pages, indexed by enum html_str x enum lang.
- * Nothing here is markup: these go through html_escape() like any text.
- */
-enum html_str {
-	STR_BRAND,
-	STR_REQUIRED,
-	STR_SUBMIT,
-	STR_FOOTER,
-	STR_NA,
-	STR_ERR_TITLE_PREFIX,
-	STR_ERR_HEADING,
-	STR_ERR_PREFIX,
-	STR_ITEM_PREFIX,
-	STR_ITEM_SUFFIX,
-	STR_COLON,
-	STR_CONTEXT_LEGEND,
-	STR_AGENCY_LABEL,
-	STR_DOMAIN_LABEL,
-	STR_OTHER_AGENCIES,
-	STR_SELECT_EMPTY,
-	STR_HP_LABEL,
-	STR_LANG_NAV,
-	STR_MULTI_HINT,
-	STR_TEXT_HINT_PRE,
-	STR_TEXT_HINT_POST,
-	STR_THANKS_TITLE,
-	STR_THANKS_BODY,
-	STR_THANKS_CLOSE,
-	STR_EVALUATOR,
-	STR_CONTACT,
-	STR_WAY_ON,
-	STR_WAY_PUBLIC,
-	STR_WAY_CONTACT,
-	STR_LANDING_INTRO,
-	STR_LANDING_ENTERPRISE,
-	STR_LANDING_PUBLIC,
-	STR__MAX
-};
 
 static const char *const strs[STR__MAX][LANG__MAX] = {
 	[STR_BRAND] = {"行政执法满意度第三方评价",
@@ -93,24 +55,24 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 /* The two languages' names, each in its own language, and BCP 47 tags. */
 static const char *const lang_names[LANG__MAX] = {"中文", "English"};
 static const char *const lang_tags[LANG__MAX] = {"zh-CN", "en"};
-static const char *const lang_params[LANG__MAX] = {"zh", "en"};
+const char *const html_lang_params[LANG__MAX] = {"zh", "en"};
 
 /* A valid language: anything out of range falls back to Chinese. */
-static enum lang lang_ok(enum lang l)
+enum lang html_lang_ok(enum lang l)
 {
 	return (unsigned)l < LANG__MAX ? l : LANG_ZH;
 }
 
 /* The fixed text id in language l. */
-static const char *tr(enum html_str id, enum lang l)
+const char *html_tr(enum html_str id, enum lang l)
 {
-	return strs[id][lang_ok(l)];
+	return strs[id][html_lang_ok(l)];
 }
 
 /* Text of an i18n member in l, or "" when absent. */
-static const char *i18n_get(const struct i18n *t, enum lang l)
+const char *html_i18n(const struct i18n *t, enum lang l)
 {
-	const char *s = t->s[lang_ok(l)];
+	const char *s = t->s[html_lang_ok(l)];
 	return s ? s : "";
 }
 
@@ -192,9 +154,9 @@ static void url_encode(struct sbuf *out, const char *s)
 }
 
 /* Append the fixed text id in l, escaped. */
-static void text(struct sbuf *out, enum html_str id, enum lang l)
+void html_text(struct sbuf *out, enum html_str id, enum lang l)
 {
-	html_escape(out, tr(id, l));
+	html_escape(out, html_tr(id, l));
 }
 
 /*
@@ -202,26 +164,26 @@ static void text(struct sbuf *out, enum html_str id, enum lang l)
  * doctype, head with charset, viewport, title and the stylesheet, and a
  * header with the brand.  A non-empty lang_href adds the language switch.
  */
-static void page_open(struct sbuf *out, enum lang l, const char *title,
+void html_page_open(struct sbuf *out, enum lang l, const char *title,
                       bool error, const char *lang_href)
 {
-	l = lang_ok(l);
+	l = html_lang_ok(l);
 	sbuf_adds(out, "<!doctype html>\n<html lang=\"");
 	sbuf_adds(out, lang_tags[l]);
 	sbuf_adds(out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	               "<title>");
 	if (error)
-		text(out, STR_ERR_TITLE_PREFIX, l);
+		html_text(out, STR_ERR_TITLE_PREFIX, l);
 	html_escape(out, title);
 	sbuf_adds(out, "</title>\n<link rel=\"stylesheet\" href=\"/assets/manyi.css\">\n"
 	               "</head>\n<body>\n<header class=\"site\">\n<p class=\"brand\">");
-	text(out, STR_BRAND, l);
+	html_text(out, STR_BRAND, l);
 	sbuf_adds(out, "</p>\n");
 	if (lang_href != NULL && *lang_href != '\0') {
 		enum lang other = l == LANG_ZH ? LANG_EN : LANG_ZH;
 		sbuf_adds(out, "<nav class=\"lang\" aria-label=\"");
-		text(out, STR_LANG_NAV, l);
+		html_text(out, STR_LANG_NAV, l);
 		sbuf_adds(out, "\"><a href=\"");
 		html_escape(out, lang_href);
 		sbuf_adds(out, "\" lang=\"");
@@ -236,12 +198,12 @@ static void page_open(struct sbuf *out, enum lang l, const char *title,
 }
 
 /* A setting's text in l, else in the other language, else NULL. */
-static const char *site_name(const struct html_site *site, enum lang l)
+const char *html_site_name(const struct html_site *site, enum lang l)
 {
 	if (site == NULL)
 		return NULL;
 	for (int k = 0; k < LANG__MAX; k++) {
-		const char *t = site->evaluator[k == 0 ? lang_ok(l) : 1 - lang_ok(l)];
+		const char *t = site->evaluator[k == 0 ? html_lang_ok(l) : 1 - html_lang_ok(l)];
 		if (t != NULL && *t != '\0')
 			return t;
 	}
@@ -249,7 +211,7 @@ static const char *site_name(const struct html_site *site, enum lang l)
 }
 
 /* The contact line, or NULL. */
-static const char *site_contact(const struct html_site *site)
+const char *html_site_contact(const struct html_site *site)
 {
 	return site != NULL && site->contact != NULL && *site->contact != '\0' ? site->contact : NULL;
 }
@@ -258,22 +220,22 @@ static const char *site_contact(const struct html_site *site)
  * The end of every page: closes <main>, adds the footer (with the
  * evaluator's name and contact when site has them), closes the page.
  */
-static void page_close_site(struct sbuf *out, enum lang l, const struct html_site *site)
+void html_page_close_site(struct sbuf *out, enum lang l, const struct html_site *site)
 {
-	const char *name = site_name(site, l), *contact = site_contact(site);
+	const char *name = html_site_name(site, l), *contact = html_site_contact(site);
 
 	sbuf_adds(out, "</main>\n<footer class=\"site\">\n<p>");
-	text(out, STR_FOOTER, l);
+	html_text(out, STR_FOOTER, l);
 	sbuf_adds(out, "</p>\n");
 	if (name != NULL || contact != NULL) {
 		sbuf_adds(out, "<p class=\"evaluator\">");
 		if (name != NULL) {
-			text(out, STR_EVALUATOR, l);
+			html_text(out, STR_EVALUATOR, l);
 			html_escape(out, name);
 		}
 		if (contact != NULL) {
 			sbuf_adds(out, name != NULL ? "<br>\n" : "");
-			text(out, STR_CONTACT, l);
+			html_text(out, STR_CONTACT, l);
 			html_escape(out, contact);
 		}
 		sbuf_adds(out, "</p>\n");
@@ -281,9 +243,9 @@ static void page_close_site(struct sbuf *out, enum lang l, const struct html_sit
 	sbuf_adds(out, "</footer>\n</body>\n</html>\n");
 }
 
-static void page_close(struct sbuf *out, enum lang l)
+void html_page_close(struct sbuf *out, enum lang l)
 {
-	page_close_site(out, l, NULL);
+	html_page_close_site(out, l, NULL);
 }
 
 /* Null-safe string equality (two NULLs are equal). */
@@ -334,12 +296,12 @@ static bool value_has(const struct form_view *v, const char *key, const char *va
  */
 static void lang_switch_href(struct sbuf *href, const struct form_view *v)
 {
-	enum lang other = lang_ok(v->lang) == LANG_ZH ? LANG_EN : LANG_ZH;
+	enum lang other = html_lang_ok(v->lang) == LANG_ZH ? LANG_EN : LANG_ZH;
 	const char *action = v->action ? v->action : "";
 
 	sbuf_adds(href, action);
 	sbuf_adds(href, strchr(action, '?') ? "&lang=" : "?lang=");
-	sbuf_adds(href, lang_params[other]);
+	sbuf_adds(href, html_lang_params[other]);
 	if (v->token != NULL && *v->token != '\0') {
 		sbuf_adds(href, "&t=");
 		url_encode(href, v->token);
@@ -360,7 +322,7 @@ static void hidden(struct sbuf *out, const char *name, const char *value)
 static void required_mark(struct sbuf *out, enum lang l)
 {
 	sbuf_adds(out, " <span class=\"req\">");
-	text(out, STR_REQUIRED, l);
+	html_text(out, STR_REQUIRED, l);
 	sbuf_adds(out, "</span>");
 }
 
@@ -383,7 +345,7 @@ static void field_error(struct sbuf *out, const char *id, const struct item *it,
 	sbuf_adds(out, "<p class=\"field-error\" id=\"e-");
 	html_escape(out, id);
 	sbuf_adds(out, "\"><span class=\"visually-hidden\">");
-	text(out, STR_ERR_PREFIX, l);
+	html_text(out, STR_ERR_PREFIX, l);
 	sbuf_adds(out, "</span>");
 	error_text(out, it, e, l);
 	sbuf_adds(out, "</p>\n");
@@ -407,7 +369,7 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 	sbuf_adds(out, "<div class=\"error-summary\" role=\"alert\" "
 	               "aria-labelledby=\"error-summary-title\">\n"
 	               "<h2 id=\"error-summary-title\">");
-	text(out, STR_ERR_HEADING, l);
+	html_text(out, STR_ERR_HEADING, l);
 	sbuf_adds(out, "</h2>\n<ul>\n");
 
 	/* Form-level errors and errors on keys the page does not show. */
@@ -428,8 +390,8 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 			sbuf_adds(out, "<li><a href=\"#q-");
 			sbuf_adds(out, ctx[i]);
 			sbuf_adds(out, "\">");
-			text(out, ctx_label[i], l);
-			text(out, STR_COLON, l);
+			html_text(out, ctx_label[i], l);
+			html_text(out, STR_COLON, l);
 			error_text(out, NULL, e, l);
 			sbuf_adds(out, "</a></li>\n");
 		}
@@ -442,9 +404,9 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		sbuf_adds(out, "<li><a href=\"#q-");
 		html_escape(out, it->id);
 		sbuf_adds(out, "\">");
-		text(out, STR_ITEM_PREFIX, l);
+		html_text(out, STR_ITEM_PREFIX, l);
 		sbuf_printf(out, "%zu", i + 1);
-		text(out, STR_ITEM_SUFFIX, l);
+		html_text(out, STR_ITEM_SUFFIX, l);
 		error_text(out, it, e, l);
 		sbuf_adds(out, "</a></li>\n");
 	}
@@ -470,7 +432,7 @@ static void options(struct sbuf *out, const struct html_choice *choices, size_t 
                     enum lang l)
 {
 	for (size_t i = 0; i < n; i++) {
-		const char *nm = choices[i].name[lang_ok(l)];
+		const char *nm = choices[i].name[html_lang_ok(l)];
 		if (nonly > 0 && !listed(only, nonly, choices[i].code))
 			continue;
 		sbuf_adds(out, "<option value=\"");
@@ -520,7 +482,7 @@ static void domain_options(struct sbuf *out, const struct form_view *v, const ch
 	}
 	for (size_t i = 0; i < v->nagencies; i++) {
 		const struct html_choice *a = &v->agencies[i];
-		const char *nm = a->name[lang_ok(l)];
+		const char *nm = a->name[html_lang_ok(l)];
 		if (a->nenforces == 0)
 			continue;
 		sbuf_adds(out, "<optgroup label=\"");
@@ -531,7 +493,7 @@ static void domain_options(struct sbuf *out, const struct form_view *v, const ch
 	}
 	if (restricted < v->nagencies) {
 		sbuf_adds(out, "<optgroup label=\"");
-		text(out, STR_OTHER_AGENCIES, l);
+		html_text(out, STR_OTHER_AGENCIES, l);
 		sbuf_adds(out, "\">\n");
 		options(out, v->domains, v->ndomains, NULL, 0, cur, &selected, l);
 		sbuf_adds(out, "</optgroup>\n");
@@ -555,7 +517,7 @@ static void context_select(struct sbuf *out, const struct form_view *v,
 	sbuf_adds(out, "\">\n<label for=\"f-");
 	sbuf_adds(out, name);
 	sbuf_adds(out, "\">");
-	text(out, label, l);
+	html_text(out, label, l);
 	required_mark(out, l);
 	sbuf_adds(out, "</label>\n");
 	field_error(out, name, NULL, e, l);
@@ -570,7 +532,7 @@ static void context_select(struct sbuf *out, const struct form_view *v,
 		sbuf_adds(out, "\"");
 	}
 	sbuf_adds(out, ">\n<option value=\"\">");
-	text(out, STR_SELECT_EMPTY, l);
+	html_text(out, STR_SELECT_EMPTY, l);
 	sbuf_adds(out, "</option>\n");
 	if (same(name, "_domain"))
 		domain_options(out, v, cur);
@@ -620,7 +582,7 @@ static void scale_controls(struct sbuf *out, const struct form_view *v,
                            const struct item *it)
 {
 	const struct survey *s = v->survey;
-	enum lang l = lang_ok(v->lang);
+	enum lang l = html_lang_ok(v->lang);
 	const char *cur = value_of(v, it->id);
 	char num[16];
 
@@ -635,7 +597,7 @@ static void scale_controls(struct sbuf *out, const struct form_view *v,
 	if (it->allow_na) {
 		sbuf_adds(out, "<div class=\"options na\">\n");
 		option_row(out, "radio", it->id, "na", same(cur, "na"), it->required,
-		           NULL, tr(STR_NA, l), "opt-na");
+		           NULL, html_tr(STR_NA, l), "opt-na");
 		sbuf_adds(out, "</div>\n");
 	}
 }
@@ -652,7 +614,7 @@ static void option_controls(struct sbuf *out, const struct form_view *v,
 		const struct survey_option *o = &it->options[k];
 		bool checked = multi ? value_has(v, it->id, o->value) : same(cur, o->value);
 		option_row(out, multi ? "checkbox" : "radio", it->id, o->value, checked,
-		           !multi && it->required, NULL, i18n_get(&o->text, v->lang), NULL);
+		           !multi && it->required, NULL, html_i18n(&o->text, v->lang), NULL);
 	}
 	sbuf_adds(out, "</div>\n");
 }
@@ -723,10 +685,10 @@ static void item_fieldset(struct sbuf *out, const struct form_view *v,
 		sbuf_adds(out, "<label for=\"f-");
 		html_escape(out, it->id);
 		sbuf_adds(out, "\">");
-		html_escape(out, i18n_get(&it->text, l));
+		html_escape(out, html_i18n(&it->text, l));
 		sbuf_adds(out, "</label>");
 	} else {
-		html_escape(out, i18n_get(&it->text, l));
+		html_escape(out, html_i18n(&it->text, l));
 	}
 	if (it->required)
 		required_mark(out, l);
@@ -735,15 +697,15 @@ static void item_fieldset(struct sbuf *out, const struct form_view *v,
 		sbuf_adds(out, "<p class=\"hint\" id=\"h-");
 		html_escape(out, it->id);
 		sbuf_adds(out, "\">");
-		text(out, STR_MULTI_HINT, l);
+		html_text(out, STR_MULTI_HINT, l);
 		sbuf_adds(out, "</p>\n");
 	} else if (it->type == ITEM_TEXT) {
 		sbuf_adds(out, "<p class=\"hint\" id=\"h-");
 		html_escape(out, it->id);
 		sbuf_adds(out, "\">");
-		text(out, STR_TEXT_HINT_PRE, l);
+		html_text(out, STR_TEXT_HINT_PRE, l);
 		sbuf_printf(out, "%zu", it->max_length);
-		text(out, STR_TEXT_HINT_POST, l);
+		html_text(out, STR_TEXT_HINT_POST, l);
 		sbuf_adds(out, "</p>\n");
 	}
 	field_error(out, it->id, it, e, l);
@@ -772,27 +734,27 @@ static void item_fieldset(struct sbuf *out, const struct form_view *v,
 void html_form_page(struct sbuf *out, const struct form_view *v)
 {
 	const struct survey *s = v->survey;
-	enum lang l = lang_ok(v->lang);
+	enum lang l = html_lang_ok(v->lang);
 	bool has_errors = v->errors != NULL && v->errors->n > 0;
 	struct sbuf href;
 
 	sbuf_init(&href);
 	lang_switch_href(&href, v);
-	page_open(out, l, i18n_get(&s->title, l), has_errors, href.data);
+	html_page_open(out, l, html_i18n(&s->title, l), has_errors, href.data);
 	sbuf_free(&href);
 
 	error_summary(out, v);
 	sbuf_adds(out, "<h1>");
-	html_escape(out, i18n_get(&s->title, l));
+	html_escape(out, html_i18n(&s->title, l));
 	sbuf_adds(out, "</h1>\n");
 	if (v->context != NULL && *v->context != '\0') {
 		sbuf_adds(out, "<p class=\"context\">");
 		html_escape(out, v->context);
 		sbuf_adds(out, "</p>\n");
 	}
-	if (i18n_get(&s->intro, l)[0] != '\0') {
+	if (html_i18n(&s->intro, l)[0] != '\0') {
 		sbuf_adds(out, "<p class=\"intro\">");
-		html_escape(out, i18n_get(&s->intro, l));
+		html_escape(out, html_i18n(&s->intro, l));
 		sbuf_adds(out, "</p>\n");
 	}
 	if (v->notice != NULL && *v->notice != '\0') {
@@ -809,11 +771,11 @@ void html_form_page(struct sbuf *out, const struct form_view *v)
 		hidden(out, "_n", v->nonce);
 	if (v->token != NULL && *v->token != '\0')
 		hidden(out, "_t", v->token);
-	hidden(out, "_lang", lang_params[l]);
+	hidden(out, "_lang", html_lang_params[l]);
 
 	if (v->ask_context) {
 		sbuf_adds(out, "<fieldset class=\"q q-context\" id=\"q-context\">\n<legend>");
-		text(out, STR_CONTEXT_LEGEND, l);
+		html_text(out, STR_CONTEXT_LEGEND, l);
 		sbuf_adds(out, "</legend>\n");
 		context_select(out, v, "_agency", STR_AGENCY_LABEL, v->agencies, v->nagencies);
 		context_select(out, v, "_domain", STR_DOMAIN_LABEL, v->domains, v->ndomains);
@@ -825,190 +787,13 @@ void html_form_page(struct sbuf *out, const struct form_view *v)
 
 	/* Honeypot: off-screen, out of the tab order and of the a11y tree. */
 	sbuf_adds(out, "<div class=\"hp\" aria-hidden=\"true\">\n<label for=\"f-_hp\">");
-	text(out, STR_HP_LABEL, l);
+	html_text(out, STR_HP_LABEL, l);
 	sbuf_adds(out, "</label>\n<input type=\"text\" id=\"f-_hp\" name=\"_hp\" value=\"\" "
 	               "tabindex=\"-1\" autocomplete=\"off\">\n</div>\n");
 
 	sbuf_adds(out, "<div class=\"actions\"><button type=\"submit\">");
-	text(out, STR_SUBMIT, l);
+	html_text(out, STR_SUBMIT, l);
 	sbuf_adds(out, "</button></div>\n</form>\n");
-	page_close_site(out, l, v->site);
+	html_page_close_site(out, l, v->site);
 }
 
-/* The thank-you page; s (borrowed) may be NULL. */
-void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
-{
-	l = lang_ok(l);
-	page_open(out, l, tr(STR_THANKS_TITLE, l), false, NULL);
-	sbuf_adds(out, "<div class=\"panel done\">\n<h1>");
-	text(out, STR_THANKS_TITLE, l);
-	sbuf_adds(out, "</h1>\n");
-	if (s != NULL) {
-		sbuf_adds(out, "<p class=\"context\">");
-		html_escape(out, i18n_get(&s->title, l));
-		sbuf_adds(out, "</p>\n");
-	}
-	sbuf_adds(out, "<p>");
-	text(out, STR_THANKS_BODY, l);
-	sbuf_adds(out, "</p>\n<p>");
-	text(out, STR_THANKS_CLOSE, l);
-	sbuf_adds(out, "</p>\n</div>\n");
-	page_close(out, l);
-}
-
-/* A heading and one paragraph; both borrowed, escaped here. */
-void html_message_page(struct sbuf *out, enum lang l, const char *title,
-                       const char *message)
-{
-	html_way_on_page(out, l, title, message, NULL, NULL);
-}
-
-/* A link to survey v in l: /s/ID, with ?lang=en for English. */
-static void survey_link(struct sbuf *out, const struct html_survey_link *v, enum lang l)
-{
-	const char *t = v->title[l] != NULL && *v->title[l] != '\0' ? v->title[l] : v->id;
-	sbuf_adds(out, "<a href=\"/s/");
-	html_escape(out, v->id);
-	if (l != LANG_ZH) {
-		sbuf_adds(out, "?lang=");
-		sbuf_adds(out, lang_params[l]);
-	}
-	sbuf_adds(out, "\">");
-	html_escape(out, t);
-	sbuf_adds(out, "</a>");
-}
-
-/* See html.h.  Everything borrowed; text escaped here. */
-void html_way_on_page(struct sbuf *out, enum lang l, const char *title, const char *message,
-                      const struct html_site *site, const struct html_way_on *way)
-{
-	const char *contact = site_contact(site), *name = site_name(site, l);
-	size_t nforms = way != NULL ? way->nforms : 0;
-
-	l = lang_ok(l);
-	page_open(out, l, title ? title : "", false, way != NULL ? way->lang_href : NULL);
-	sbuf_adds(out, "<div class=\"panel\">\n<h1>");
-	html_escape(out, title);
-	sbuf_adds(out, "</h1>\n<p>");
-	html_escape(out, message);
-	sbuf_adds(out, "</p>\n");
-	if (nforms > 0 || contact != NULL) {
-		sbuf_adds(out, "<h2>");
-		text(out, STR_WAY_ON, l);
-		sbuf_adds(out, "</h2>\n<ul class=\"way-on\">\n");
-		for (size_t i = 0; i < nforms; i++) {
-			sbuf_adds(out, "<li>");
-			text(out, STR_WAY_PUBLIC, l);
-			survey_link(out, &way->forms[i], l);
-			sbuf_adds(out, "</li>\n");
-		}
-		if (contact != NULL) {
-			sbuf_adds(out, "<li>");
-			text(out, STR_WAY_CONTACT, l);
-			if (name != NULL) {
-				html_escape(out, name);
-				sbuf_adds(out, " ");
-			}
-			html_escape(out, contact);
-			sbuf_adds(out, "</li>\n");
-		}
-		sbuf_adds(out, "</ul>\n");
-	}
-	sbuf_adds(out, "</div>\n");
-	page_close_site(out, l, site);
-}
-
-/* See html.h. */
-void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *site,
-                       const struct html_survey_link *surveys, size_t n)
-{
-	static const enum html_str who[AUDIENCE__MAX] = {
-		[AUDIENCE_ENTERPRISE] = STR_LANDING_ENTERPRISE, [AUDIENCE_PUBLIC] = STR_LANDING_PUBLIC};
-	const char *name = site_name(site, l);
-
-	l = lang_ok(l);
-	page_open(out, l, tr(STR_BRAND, l), false, l == LANG_ZH ? "/?lang=en" : "/?lang=zh");
-	sbuf_adds(out, "<h1>");
-	text(out, STR_BRAND, l);
-	sbuf_adds(out, "</h1>\n");
-	if (name != NULL) {
-		sbuf_adds(out, "<p class=\"context\">");
-		text(out, STR_EVALUATOR, l);
-		html_escape(out, name);
-		sbuf_adds(out, "</p>\n");
-	}
-	sbuf_adds(out, "<p class=\"intro\">");
-	text(out, STR_LANDING_INTRO, l);
-	sbuf_adds(out, "</p>\n<ul class=\"surveys\">\n");
-	for (int au = 0; au < AUDIENCE__MAX; au++)
-		for (size_t i = 0; i < n; i++) {
-			if ((int)surveys[i].audience != au)
-				continue;
-			sbuf_adds(out, "<li><span class=\"who\">");
-			text(out, who[au], l);
-			sbuf_adds(out, "</span><br>\n");
-			survey_link(out, &surveys[i], l);
-			sbuf_adds(out, "</li>\n");
-		}
-	sbuf_adds(out, "</ul>\n");
-	page_close_site(out, l, site);
-}
-
-/* One notice card; the QR code's <svg> comes from qr.c, built from literals and numbers. */
-static void notice_card(struct sbuf *out, const struct html_notice *c)
-{
-	sbuf_adds(out, "<section class=\"notice\">\n<p class=\"agency\">");
-	html_escape(out, c->agency[LANG_ZH]);
-	sbuf_adds(out, "</p>\n<p class=\"agency-en\" lang=\"en\">");
-	html_escape(out, c->agency[LANG_EN]);
-	sbuf_adds(out, "</p>\n<p class=\"domain\">");
-	html_escape(out, c->domain[LANG_ZH]);
-	sbuf_adds(out, " <span lang=\"en\">");
-	html_escape(out, c->domain[LANG_EN]);
-	sbuf_adds(out, "</span></p>\n<p class=\"date\">执法日期 <span lang=\"en\">Date</span> ");
-	html_escape(out, c->date);
-	sbuf_adds(out, "</p>\n<h1>扫码评价本次执法</h1>\n"
-	               "<p class=\"en\" lang=\"en\">Scan to rate this enforcement visit</p>\n"
-	               "<div class=\"qr\">");
-	sbuf_adds(out, c->qr_svg);
-	sbuf_adds(out, "</div>\n<p class=\"url\">");
-	html_escape(out, c->url);
-	sbuf_adds(out, "</p>\n");
-	if (c->until != NULL && *c->until != '\0') {
-		sbuf_adds(out, "<p class=\"until\">请于 ");
-		html_escape(out, c->until);
-		sbuf_adds(out, " 前扫码评价 <span lang=\"en\">· Please rate by ");
-		html_escape(out, c->until);
-		sbuf_adds(out, "</span></p>\n");
-	}
-	sbuf_adds(out, "<p class=\"note\">本评价由独立第三方评估机构开展，匿名填写，"
-	               "被评价单位无法得知您的身份。每次执法只能评价一次。</p>\n"
-	               "<p class=\"note\" lang=\"en\">Run by an independent evaluator. "
-	               "Anonymous: the agency never learns who answered. One rating per visit.</p>\n");
-	if (c->ref != NULL && *c->ref != '\0') {
-		/* For the officer, below the dashed line: which card goes to which enterprise. */
-		sbuf_adds(out, "<p class=\"ref\">执法记录编号 <span lang=\"en\">Record</span> ");
-		html_escape(out, c->ref);
-		sbuf_adds(out, "</p>\n");
-	}
-	sbuf_adds(out, "</section>\n");
-}
-
-/* See html.h.  Cards go on sheets: one A6 sheet for one notice, A4 sheets of four for several. */
-void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n)
-{
-	sbuf_adds(out, "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	               "<title>扫码评价本次执法 · Rate this enforcement visit</title>\n"
-	               "<link rel=\"stylesheet\" href=\"/assets/notice.css\">\n</head>\n<body class=\"");
-	sbuf_adds(out, n == 1 ? "a6" : "a4");
-	sbuf_adds(out, "\">\n");
-	for (size_t i = 0; i < n; i++) {
-		if (i % 4 == 0)
-			sbuf_adds(out, "<div class=\"sheet\">\n");
-		notice_card(out, &v[i]);
-		if (i % 4 == 3 || i + 1 == n)
-			sbuf_adds(out, "</div>\n");
-	}
-	sbuf_adds(out, "</body>\n</html>\n");
-}

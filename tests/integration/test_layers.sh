@@ -107,15 +107,15 @@ found=$(grep -lE '^[[:space:]]*[^/*[:space:]].*\<(fork|waitpid|sigwait|sigtimedw
 if [ -z "$found" ]; then ok "cgi/ forks and waits for no process (src/web/supervise.c does)"
 else not_ok "cgi/ forks and waits for no process (src/web/supervise.c does)" "in: $found"; fi
 
-# Sizes one read can hold: no source file over 1,000 lines and no function
+# Sizes one read can hold: no source file over 800 lines and no function
 # over 150 (the aim is 800 and 120: see docs/architecture.md for what is
 # still to be split).
 big=()
 for f in src/*/*.c cgi/*.c; do
 	lines=$(wc -l <"$f")
-	[ "$lines" -gt 1000 ] && big+=("$f: $lines lines")
+	[ "$lines" -gt 800 ] && big+=("$f: $lines lines")
 done
-if [ ${#big[@]} -eq 0 ]; then ok "no source file over 1,000 lines"; else not_ok "no source file over 1,000 lines" "${big[@]}"; fi
+if [ ${#big[@]} -eq 0 ]; then ok "no source file over 800 lines"; else not_ok "no source file over 800 lines" "${big[@]}"; fi
 
 # A function runs from the first line of its signature (at the start of a
 # line) to the "}" that starts a line; its body opens with a "{" that does.
