@@ -139,6 +139,22 @@ it_wait() {
 	done
 }
 
+# kill_worker: SIGKILL manyi-fcgi's worker process and wait (30 s by the
+# clock) until the supervisor's new worker answers /healthz; fails if none does.
+kill_worker() {
+	local sup old
+	sup=$(cat "$T/var/manyi-fcgi.pid")
+	old=$(pgrep -P "$sup" | head -1)
+	kill -KILL "$old"
+	worker_replaced() {
+		local w
+		w=$(pgrep -P "$sup" | head -1)
+		[ -n "$w" ] && [ "$w" != "$old" ] &&
+			[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
+	}
+	it_wait 30 worker_replaced
+}
+
 # evaluator_key, agency_key CODE: print a new API key of $DB (nothing, and
 # the reason on stderr, when it cannot be made).
 evaluator_key() { $MANYI key create --role evaluator 2>"$T/key.err" || cat "$T/key.err" >&2; }

@@ -92,16 +92,7 @@ eq "one answer stored for the eight" "$(count)" $((n0 + 1))
 # commit, before the 201 reached the app).
 post crash-1 "$body" -H "Authorization: Bearer $key"
 cid=$(json 'j["id"]')
-sup=$(cat "$T/var/manyi-fcgi.pid")
-worker=$(pgrep -P "$sup" | head -1)
-kill -KILL "$worker"
-restarted() {
-	local w
-	w=$(pgrep -P "$sup" | head -1)
-	[ -n "$w" ] && [ "$w" != "$worker" ] &&
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
-}
-it_wait 30 restarted
+check "the killed worker is replaced" kill_worker
 post crash-1 "$body" -H "Authorization: Bearer $key"
 eq "after the worker was killed the retry is 201" "$STATUS" 201
 eq "with the id stored before" "$(json 'j["id"]')" "$cid"

@@ -237,16 +237,7 @@ for i in $(seq 20); do
 	req POST /api/v1/responses --interface 127.0.0.77 -H 'Content-Type: application/json' --data-binary "$pbody"
 done
 eq "20 public answers from one address" "$STATUS" 201
-sup=$(cat "$T/var/manyi-fcgi.pid")
-worker=$(pgrep -P "$sup" | head -1)
-kill -KILL "$worker"
-restarted() {
-	local w
-	w=$(pgrep -P "$sup" | head -1)
-	[ -n "$w" ] && [ "$w" != "$worker" ] &&
-		[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ]
-}
-it_wait 30 restarted
+check "the killed worker is replaced" kill_worker
 req POST /api/v1/responses --interface 127.0.0.77 -H 'Content-Type: application/json' --data-binary "$pbody"
 eq "after the worker is restarted the 21st still waits" "$STATUS" 429
 eq "no throttle state in the database" "$(sql "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'")" 0
