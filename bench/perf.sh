@@ -26,15 +26,8 @@ BIN=${BIN:-bin}
 WORK=${WORK:-build/bench/perf}
 SURVEY=enforcement-enterprise
 
-if [ ! -x /usr/bin/time ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
-	else
-		echo "GNU time is needed for the memory figures: sudo apt-get install -y time" >&2
-		exit 1
-	fi
-fi
-command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 1; }
+. bench/lib.sh
+bench_tools
 make -s all >/dev/null
 
 rm -rf "$WORK"
