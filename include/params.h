@@ -52,6 +52,7 @@ enum param_key {
 	PARAM_CHANNEL,      /* one of response_channels */
 	PARAM_LIMIT,        /* a page's length */
 	PARAM_CURSOR,       /* a response id, from next_cursor */
+	PARAM_VERSION,      /* a publication's version */
 	PARAM__MAX
 };
 
@@ -88,6 +89,8 @@ struct params_keys {
  */
 extern const struct params_keys params_stats_keys;
 extern const struct params_keys params_export_keys;
+/* The statistics' keys and a publication's version (GET /api/v1/public/stats). */
+extern const struct params_keys params_public_stats_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -112,6 +115,7 @@ struct params {
 	char domain[PARAMS_VALUE_MAX + 1];
 	const char *channel;    /* one of response_channels (static) */
 	long limit;
+	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
 };
 

@@ -131,6 +131,11 @@ static bool v_limit(const char *s, struct params *p)
 	return parse_long(s, 1, PARAMS_LIMIT_MAX, &p->limit);
 }
 
+static bool v_version(const char *s, struct params *p)
+{
+	return parse_long(s, 1, 1000000000, &p->version);
+}
+
 static bool v_cursor(const char *s, struct params *p)
 {
 	return code_valid(s) && copy(p->cursor, sizeof p->cursor, s);
@@ -165,6 +170,8 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_CHANNEL] = {"channel", 15, "CHANNEL", "web, qr, phone, paper, kiosk, api or other", false,
 	                   v_channel},
 	[PARAM_LIMIT] = {"limit", 15, "N", "a whole number from 1 to " STR(PARAMS_LIMIT_MAX), false, v_limit},
+	[PARAM_VERSION] = {"version", 15, "N", "a publication's version, a whole number from 1", false,
+	                   v_version},
 	[PARAM_CURSOR] = {"cursor", 63, "ID", "a response id, as next_cursor gives it", false, v_cursor},
 };
 
@@ -172,6 +179,12 @@ const struct params_keys params_stats_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
 	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
 	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_public_stats_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
+	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_VERSION] = PARAM_OPTIONAL,
 }};
 
 const struct params_keys params_export_keys = {.need = {

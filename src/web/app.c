@@ -580,7 +580,7 @@ static const struct route {
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,
-	 &params_stats_keys, false},
+	 &params_public_stats_keys, false},
 	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,
 	 &publications_keys, false},
 	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys, false},

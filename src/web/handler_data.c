@@ -96,17 +96,12 @@ int app_api_public_stats(struct app *a, const struct http_request *req,
                               struct http_response *r, const char *rest)
 {
 	struct report_query q;
-	char vbuf[16], msg[160];
-	long version = 0;
+	char msg[160];
+	long version = req->params->given[PARAM_VERSION] ? req->params->version : 0;
 	int versions;
 
 	(void)rest;
 	params_report_query(req->params, &q);
-	/* version is this route's own key (not a statistics option). */
-	*vbuf = '\0';
-	if ((!http_query_get(req->query, "version", vbuf, sizeof vbuf) && http_query_has(req->query, "version")) ||
-	    (*vbuf && !parse_long(vbuf, 1, 1000000000, &version)))
-		return app_bad_param(r, "version", "a publication's version, a whole number from 1");
 	sbuf_reset(&r->body);
 	enum store_err e = publish_get(a->store, &q, (int)version, &versions, &r->body);
 	if (e == STORE_ERR_NOTFOUND && versions == 0) {

@@ -105,6 +105,11 @@ static const struct value_case {
 	{PARAM_LIMIT, "0", false},
 	{PARAM_LIMIT, "1001", false},
 	{PARAM_LIMIT, "99999999999999999999", false},
+	{PARAM_VERSION, "1", true},
+	{PARAM_VERSION, "12", true},
+	{PARAM_VERSION, "0", false},
+	{PARAM_VERSION, "-1", false},
+	{PARAM_VERSION, "1x", false},
 	{PARAM_CURSOR, "AbC_-9", true},
 	{PARAM_CURSOR, "!!", false},
 };
