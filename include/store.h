@@ -74,6 +74,28 @@ enum store_err store_commit(struct store *s);
 void store_rollback(struct store *s);           /* no-op outside a transaction */
 
 /*
+ * A part of a transaction that can be undone alone (SAVEPOINT): the group
+ * commit runs each answer of a batch as one, so a refused answer leaves
+ * the others of its transaction in place.  Parts do not nest.
+ */
+enum store_err store_savepoint(struct store *s);
+enum store_err store_release(struct store *s);  /* keep the part's writes */
+void store_rollback_to(struct store *s);        /* undo them, and end the part */
+
+/*
+ * A number that changes whenever the registry (agencies, domains, the
+ * domains each agency enforces) changes, by any connection: a cache of the
+ * registry is good while it stays the same.
+ */
+enum store_err store_registry_generation(struct store *s, long long *gen);
+/*
+ * A number that changes when another connection commits (PRAGMA
+ * data_version, without a query): cheaper than the generation, so a cache
+ * asks for the generation only when this has moved.
+ */
+enum store_err store_data_version(struct store *s, long long *v);
+
+/*
  * The server's secret (32 random bytes, made on first use and kept in the
  * database) for signing CSRF tokens.
  */

@@ -376,6 +376,40 @@ void store_rollback(struct store *s)
 		exec(s, "ROLLBACK");
 }
 
+enum store_err store_savepoint(struct store *s)
+{
+	return exec(s, "SAVEPOINT part");
+}
+
+enum store_err store_release(struct store *s)
+{
+	return exec(s, "RELEASE part");
+}
+
+void store_rollback_to(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK TO part; RELEASE part");
+}
+
+enum store_err store_registry_generation(struct store *s, long long *gen)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_META_GET);
+	bind_text(st, 1, "registry_generation");
+	int rc = sqlite3_step(st);
+	*gen = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_data_version(struct store *s, long long *v)
+{
+	int n = 0;
+	int rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &n);
+	*v = n;
+	return map_rc(rc);
+}
+
 /* Settings live in meta under "setting." NAME, apart from the secret. */
 enum store_err store_setting_get(struct store *s, const char *name, char *out, size_t n)
 {

@@ -5,6 +5,14 @@
  * The schema, one migration per entry; PRAGMA user_version counts how many
  * have been applied.  Never edit a released migration: add one.
  */
+/* Triggers that count every change to registry table T in meta's
+ * registry_generation. */
+#define REGISTRY_BUMP_ON(T, OP) \
+	"CREATE TRIGGER IF NOT EXISTS " T "_generation_" OP " AFTER " OP " ON " T " BEGIN " \
+	"UPDATE meta SET value = value + 1 WHERE key = 'registry_generation'; END;"
+#define REGISTRY_BUMP(T) \
+	REGISTRY_BUMP_ON(T, "INSERT") REGISTRY_BUMP_ON(T, "UPDATE") REGISTRY_BUMP_ON(T, "DELETE")
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -143,6 +151,10 @@ const char *const store_migrations[] = {
 	"  domain TEXT NOT NULL REFERENCES domain(code),"
 	"  PRIMARY KEY (agency, domain)"
 	") WITHOUT ROWID;",
+	/* 8: a generation number of the registry, so that a cache of it (the
+	 * forms' lists) knows when to read it again */
+	"INSERT OR IGNORE INTO meta (key, value) VALUES ('registry_generation', 1);"
+	REGISTRY_BUMP("agency") REGISTRY_BUMP("domain") REGISTRY_BUMP("agency_domain"),
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

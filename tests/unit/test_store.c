@@ -148,6 +148,26 @@ static void registry(void **state)
 	registry_list_free(&l);
 }
 
+/* The registry's generation moves with every change to it, and only then. */
+static void registry_generation(void **state)
+{
+	struct fixture *f = *state;
+	long long g0, g1, g2, g3;
+	char value[8];
+	assert_int_equal(store_registry_generation(f->s, &g0), STORE_OK);
+	assert_int_equal(store_registry_put(f->s, REGISTRY_DOMAIN, "fire", "消防", "Fire", NULL), STORE_OK);
+	assert_int_equal(store_registry_generation(f->s, &g1), STORE_OK);
+	assert_true(g1 > g0);
+	assert_int_equal(store_setting_put(f->s, "x", "1"), STORE_OK);
+	assert_int_equal(store_setting_get(f->s, "x", value, sizeof value), STORE_OK);
+	assert_int_equal(store_registry_generation(f->s, &g2), STORE_OK);
+	assert_true(g2 == g1);
+	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A09", "九", "Nine", NULL), STORE_OK);
+	assert_int_equal(store_agency_domain_add(f->s, "A09", "fire"), STORE_OK);
+	assert_int_equal(store_registry_generation(f->s, &g3), STORE_OK);
+	assert_true(g3 >= g2 + 2);
+}
+
 static void survey_versions(void **state)
 {
 	struct fixture *f = *state;
@@ -381,6 +401,7 @@ int main(void)
 		cmocka_unit_test(not_a_database),
 		cmocka_unit_test_setup_teardown(secret_is_stable, setup, teardown),
 		cmocka_unit_test_setup_teardown(registry, setup, teardown),
+		cmocka_unit_test_setup_teardown(registry_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(survey_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(older_definition_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(response_rows, setup, teardown),
