@@ -111,6 +111,12 @@ time_t time_grain(time_t t, long grain);
 
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian; any year). */
 long long days_from_civil(long long y, int m, int d);
+/* Back from days since 1970-01-01 to the civil date. */
+void civil_from_days(long long days, long long *y, int *m, int *d);
+/* Days since 1970-01-01 of "YYYY-MM-DD" (nothing after it); false when s is not one. */
+bool day_parse(const char *s, long long *days);
+/* days as "YYYY-MM-DD" into out (>= 11 bytes). */
+void day_format(long long days, char *out, size_t n);
 
 /*
  * Append s (len bytes) to b as one RFC 4180 field: quoted when it holds a

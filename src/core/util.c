@@ -385,3 +385,36 @@ long long days_from_civil(long long y, int m, int d)
 	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
 }
+
+void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	z += 719468;
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097;
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+bool day_parse(const char *s, long long *days)
+{
+	int y, m, d, len = 0;
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 ||
+	    s[len] != '\0')
+		return false;
+	*days = days_from_civil(y, m, d);
+	return true;
+}
+
+void day_format(long long days, char *out, size_t n)
+{
+	long long y;
+	int m, d;
+	civil_from_days(days, &y, &m, &d);
+	/* Years past 9999 are cut to four digits: no date of manyi's gets there. */
+	snprintf(out, n, "%04u-%02u-%02u", (unsigned)(y % 10000) % 10000u, (unsigned)m % 100u,
+	         (unsigned)d % 100u);
+}

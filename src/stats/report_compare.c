@@ -7,40 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Back from days since 1970-01-01 to a civil date (util's days_from_civil()). */
-static void civil_from_days(long long z, long long *y, int *m, int *d)
-{
-	z += 719468;
-	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	long long doe = z - era * 146097;
-	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static bool parse_day(const char *s, long long *days)
-{
-	int y, m, d, len = 0;
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 ||
-	    s[len] != '\0')
-		return false;
-	*days = days_from_civil(y, m, d);
-	return true;
-}
-
-static void format_day(long long days, char *out, size_t n)
-{
-	long long y;
-	int m, d;
-	civil_from_days(days, &y, &m, &d);
-	/* previous_dates() keeps the year within 1..9999. */
-	snprintf(out, n, "%04u-%02u-%02u", (unsigned)(y % 10000) % 10000u, (unsigned)m % 100u,
-	         (unsigned)d % 100u);
-}
-
 /* Days since 1970-01-01 of the first day of month m (any integer: 0 is the
  * December before, 13 the next January) of year y. */
 static long long month_start_day(long long y, long long m)
@@ -62,7 +28,7 @@ static long long month_start_day(long long y, long long m)
 static bool previous_dates(const char *from, const char *to, char *pfrom, char *pto, size_t n)
 {
 	long long f, t, start;
-	if (!parse_day(from, &f) || !parse_day(to, &t) || t < f)
+	if (!day_parse(from, &f) || !day_parse(to, &t) || t < f)
 		return false;
 	long long fy, ty;
 	int fm, fd, tm, td;
@@ -76,8 +42,8 @@ static bool previous_dates(const char *from, const char *to, char *pfrom, char *
 	}
 	if (start < days_from_civil(1, 1, 1))
 		return false;
-	format_day(start, pfrom, n);
-	format_day(f - 1, pto, n);
+	day_format(start, pfrom, n);
+	day_format(f - 1, pto, n);
 	return true;
 }
 
