@@ -8,8 +8,15 @@
  * from store_commit() survives a crash of the process and a power loss.
  * Writes that belong together run in one BEGIN IMMEDIATE transaction.
  *
- * Answers are stored one row per (response, item) — one per chosen option
- * for multi items — so a survey with many items needs no schema change.
+ * Laid out for analysis: a response is one compact row — registry codes,
+ * sizes, channels and survey ids as small integers through a dictionary,
+ * its day as an integer, its scale answers one byte each in the order of
+ * the version's scale items — and choice, multi and text answers are rows
+ * of their own (one per chosen option for multi items).  The registry's
+ * encounters are counted by (day, agency, domain, size) as they are
+ * registered, so weighting never scans the registry.  Views named as the
+ * tables of earlier releases (response, encounter, answer) show the rows
+ * with their texts, for people reading the file with sqlite3.
  *
  * No time the server records about an answer is finer than STORE_TIME_GRAIN:
  * an answer's submitted_at and stored_at when it comes over the network, an
@@ -350,7 +357,7 @@ enum store_err store_audit(struct store *s, const char *actor, const char *actio
 /* One response as the statistics read it; strings borrowed for the callback. */
 struct stats_source_row {
 	long long id;
-	const char *encounter;   /* NULL for the public channel */
+	bool sampled;            /* linked to an encounter (the invitation sample) */
 	const char *agency;
 	const char *domain;
 	const char *size;        /* NULL when unknown */
@@ -358,7 +365,22 @@ struct stats_source_row {
 	const char *outcome;     /* NULL when not recorded */
 	const char *channel;
 	const char *date;        /* occurred_on, or the submission date (UTC+8) */
+	int version;             /* the survey version answered */
+	const unsigned char *nums; /* its scale answers, one byte each in the order of
+	                          * store_scale_items(): 1..points the value, STORE_NUM_NA
+	                          * not applicable, STORE_NUM_MISSING or past nnums missing */
+	size_t nnums;
 };
+
+#define STORE_NUM_MISSING 0
+#define STORE_NUM_NA 255
+
+/*
+ * The scale items of survey's version, in the order of their bytes in
+ * stats_source_row.nums (borrowed from s until the transaction ends).
+ */
+enum store_err store_scale_items(struct store *s, const char *survey, int version,
+                                 const char *const **items, size_t *n);
 
 /*
  * Call fn for each response to survey whose date is within [from, to]
@@ -368,12 +390,6 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
                                    const char *to,
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);
-
-/* Call fn for every numeric answer to survey, ordered by response id. */
-enum store_err store_each_number(struct store *s, const char *survey,
-                                 bool (*fn)(void *ctx, long long response, const char *item,
-                                            int value),
-                                 void *ctx);
 
 /* Call fn with the count of encounters per (agency, domain, size) within [from, to]. */
 /*

@@ -138,16 +138,52 @@ bool report_registry_indices(struct load *L, const char *agency, const char *dom
 	return false;
 }
 
+/*
+ * Where the scale bytes of version go (made once per version): the
+ * measure's and the index items' positions, matched by item id with the
+ * survey the report reads, as the answers of every version count.  NULL
+ * when the store could not say (L->bad, with a message).
+ */
+static const struct version_map *version_map(struct load *L, int version)
+{
+	for (size_t i = 0; i < L->nvmaps; i++)
+		if (L->vmaps[i].version == version)
+			return &L->vmaps[i];
+	const char *const *items;
+	size_t n;
+	if (store_scale_items(L->store, L->sv->id, version, &items, &n) != STORE_OK) {
+		snprintf(L->msg, sizeof L->msg, "cannot read the items of %s version %d: %s",
+		         L->sv->id, version, store_errmsg(L->store));
+		L->bad = true;
+		return NULL;
+	}
+	struct version_map m = {.version = version, .measure = -1, .n = n};
+	m.col = xmalloc((n ? n : 1) * sizeof *m.col);
+	for (size_t p = 0; p < n; p++) {
+		m.col[p] = -1;
+		if (items[p] == NULL)
+			continue;
+		if (L->measure != NULL && strcmp(items[p], L->measure->id) == 0)
+			m.measure = (int)p;
+		for (size_t j = 0; j < L->k; j++)
+			if (strcmp(items[p], L->sv->items[L->index_items[j]].id) == 0)
+				m.col[p] = (int)j;
+	}
+	L->vmaps = xrealloc(L->vmaps, (L->nvmaps + 1) * sizeof *L->vmaps);
+	L->vmaps[L->nvmaps] = m;
+	return &L->vmaps[L->nvmaps++];
+}
+
 static bool on_response(void *ctx, const struct stats_source_row *r)
 {
 	struct load *L = ctx;
 	int a, d;
-	if (!report_registry_indices(L, r->agency, r->domain, &a, &d))
+	const struct version_map *vm = version_map(L, r->version);
+	if (vm == NULL || !report_registry_indices(L, r->agency, r->domain, &a, &d))
 		return false;
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 1024;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
-		L->ids = xrealloc(L->ids, L->cap * sizeof *L->ids);
 		L->x = xrealloc(L->x, L->cap * (L->k ? L->k : 1) * sizeof *L->x);
 	}
 	struct sbuf key;
@@ -166,28 +202,22 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 		.domain = d,
 		.size = report_size_index(r->size),
 		.group = L->q->nby ? group_of(&L->groups, key.data) : -1,
-		.sampled = r->encounter != NULL,
+		.sampled = r->sampled,
 	};
 	sbuf_free(&key);
+	double *x = L->x + L->n * (L->k ? L->k : 1);
 	for (size_t j = 0; j < L->k; j++)
-		L->x[L->n * (L->k ? L->k : 1) + j] = NAN;
-	L->ids[L->n++] = r->id;
-	return true;
-}
-
-static bool on_number(void *ctx, long long response, const char *item, int value)
-{
-	struct load *L = ctx;
-	while (L->cursor < L->n && L->ids[L->cursor] < response)
-		L->cursor++;
-	if (L->cursor == L->n || L->ids[L->cursor] != response)
-		return true; /* outside the period */
-	size_t i = L->cursor;
-	if (L->measure != NULL && strcmp(item, L->measure->id) == 0)
-		L->resp[i].y = value;
-	for (size_t j = 0; j < L->k; j++)
-		if (strcmp(item, L->sv->items[L->index_items[j]].id) == 0)
-			L->x[i * L->k + j] = value;
+		x[j] = NAN;
+	for (size_t p = 0; p < r->nnums && p < vm->n; p++) {
+		unsigned v = r->nums[p];
+		if (v == STORE_NUM_MISSING || v == STORE_NUM_NA)
+			continue;
+		if ((int)p == vm->measure)
+			s->y = v;
+		if (vm->col[p] >= 0)
+			x[vm->col[p]] = v;
+	}
+	L->n++;
 	return true;
 }
 
@@ -227,7 +257,9 @@ void report_load_free(struct load *L)
 	free(L->pop_size);
 	free(L->resp);
 	free(L->count);
-	free(L->ids);
+	for (size_t i = 0; i < L->nvmaps; i++)
+		free(L->vmaps[i].col);
+	free(L->vmaps);
 	free(L->x);
 	free(L->index_items);
 	free(L->index_weights);
@@ -243,6 +275,7 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 {
 	L->q = q;
 	L->sv = sv;
+	L->store = s;
 	if (q->measure != NULL && strcmp(q->measure, "index") != 0) {
 		L->measure = survey_item(sv, q->measure);
 		if (L->measure == NULL || L->measure->type != ITEM_SCALE) {
@@ -271,8 +304,6 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "%s", L->msg);
 		return REPORT_NO_DATA;
 	}
-	if ((e = store_each_number(s, sv->id, on_number, L)) != STORE_OK)
-		goto store_fail;
 	for (size_t i = 0; i < L->n; i++) {
 		struct stats_resp *r = &L->resp[i];
 		if (L->measure == NULL)

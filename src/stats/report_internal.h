@@ -28,8 +28,19 @@ struct groups {
 	size_t nslots;
 };
 
+/* Where a survey version's scale bytes go: the measure, the index columns. */
+struct version_map {
+	int version;
+	int measure;      /* byte position of the measure, -1 when none */
+	int *col;         /* col[pos]: index column of byte pos, -1 when none */
+	size_t n;
+};
+
 /* Everything gathered from the store for one report. */
 struct load {
+	struct store *store;              /* borrowed: the version maps read it */
+	struct version_map *vmaps;
+	size_t nvmaps;
 	const struct report_query *q;
 	const struct survey *sv;
 	const struct item *measure;       /* NULL for the index */
@@ -38,14 +49,12 @@ struct load {
 	size_t k;                         /* number of index items */
 	struct registry_list agencies, domains;
 	struct stats_resp *resp;
-	long long *ids;
 	double *x;                        /* n x k item values for the index and alpha */
 	char **keys;                      /* report_weights(): the key of each cell */
 	size_t n, cap;
 	struct groups groups;
 	double *pop_agency, *pop_agency_domain, *pop_domain, *pop_size;
 	double *count;                    /* report_weights(): responses in each cell of resp */
-	size_t cursor;                    /* merge position for answers */
 	bool bad;
 	char msg[256];
 };

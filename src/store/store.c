@@ -1,12 +1,13 @@
 /* store — see include/store.h: open, migrate, transactions, errors, settings. */
 #include "store_internal.h"
 
-/*
- * The date a response counts under (periods, month, quarter, year): its
- * encounter's occurred_on, else the day of its submission in UTC+8.  R and
- * E name the response and encounter tables of the query.
- */
-#define SQL_DAY(R, E) "coalesce(" E ".occurred_on, date(" R ".submitted_at, '+8 hours'))"
+/* The survey id ?N as its dictionary id, in SQL. */
+#define SURVEY_CODE(N) "(SELECT id FROM code WHERE kind = 'survey' AND text = " N ")"
+/* The day of date text ?N (days since 1970-01-01), or DFLT when NULL, in SQL. */
+#define SQL_DAY_OF(N, DFLT) "coalesce(CAST(julianday(" N ") - 2440587.5 AS INTEGER), " DFLT ")"
+/* The columns of a response the export reads (store_read.c: export_row). */
+#define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
+	" district, outcome, encounter IS NOT NULL, day, nums"
 
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
@@ -31,18 +32,22 @@ static const char *const sql[STMT__MAX] = {
 	                       "ORDER BY version DESC LIMIT 1",
 	[STMT_SURVEY_VERSIONS] = "SELECT version, definition FROM survey WHERE id = ? "
 	                         "ORDER BY version DESC",
-	[STMT_RESPONSE_INSERT] = "INSERT INTO response (public_id, survey_id, survey_version, "
-	                         "channel, encounter_id, agency, domain, size, submitted_at, "
-	                         "stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?10)",
-	[STMT_ANSWER_INSERT] = "INSERT INTO answer (response_id, item, seq, num, text, na) "
-	                       "VALUES (?, ?, ?, ?, ?, ?)",
-	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM response WHERE survey_id = ?",
-	[STMT_ENCOUNTER_INSERT] = "INSERT INTO encounter (id, agency, domain, size, district, "
-	                          "occurred_on, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* The day: the encounter's (?11), else the submission's in UTC+8. */
+	[STMT_RESPONSE_INSERT] = "INSERT INTO resp (public_id, survey, version, channel, encounter, "
+	                         "agency, domain, size, district, outcome, day, submitted_at, stored_at, "
+	                         "nums) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	                         "coalesce(?11, " SQL_DAY_OF("date(?12, '+8 hours')", "NULL") "), "
+	                         "?12, ?13, ?14)",
+	[STMT_TEXT_INSERT] = "INSERT INTO answer_text (response, item, seq, text) VALUES (?, ?, ?, ?)",
+	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM resp WHERE survey = " SURVEY_CODE("?1"),
+	[STMT_ENCOUNTER_INSERT] = "INSERT INTO enc (code, agency, domain, size, district, day, outcome, "
+	                          "registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[STMT_ENCOUNTER_GET] = "SELECT id, agency, domain, size, district, occurred_on, "
 	                       "coalesce(outcome, '') FROM encounter WHERE id = ?",
-	[STMT_ENCOUNTER_ANSWERED] = "SELECT channel, date(submitted_at, '+8 hours') FROM response "
-	                            "WHERE encounter_id = ?",
+	[STMT_ENC_LOOKUP] = "SELECT id, size, district, outcome, day FROM enc WHERE code = ?",
+	[STMT_ENCOUNTER_ANSWERED] = "SELECT (SELECT text FROM code WHERE id = r.channel), "
+	                            "date(r.submitted_at, '+8 hours') FROM resp r "
+	                            "JOIN enc e ON e.id = r.encounter WHERE e.code = ?",
 	[STMT_INVITATION_INSERT] = "INSERT INTO invitation (hash, survey_id, encounter_id, channel, "
 	                           "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_INVITATION_GET] = "SELECT survey_id, encounter_id, channel, expires_at, "
@@ -59,65 +64,41 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_KEY_REVOKE] = "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
 	                    "WHERE id = ? AND revoked_at IS NULL",
 	[STMT_AUDIT_INSERT] = "INSERT INTO audit (actor, action, object, detail) VALUES (?, ?, ?, ?)",
-	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.id FROM encounter e WHERE NOT EXISTS "
-	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.id AND i.survey_id = ?) "
-	    "AND NOT EXISTS (SELECT 1 FROM response r WHERE r.encounter_id = e.id) ORDER BY e.id",
-	[STMT_ENCOUNTER_FRAME] = "SELECT id, agency, domain, occurred_on FROM encounter "
-	    "WHERE occurred_on >= coalesce(?1, '0000-00-00') AND occurred_on <= coalesce(?2, '9999-99-99') "
-	    "AND (?3 < 0 OR (size = 'household') = ?3) ORDER BY agency, id",
+	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.code FROM enc e WHERE NOT EXISTS "
+	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.code AND i.survey_id = ?) "
+	    "AND NOT EXISTS (SELECT 1 FROM resp r WHERE r.encounter = e.id) ORDER BY e.code",
+	[STMT_ENCOUNTER_FRAME] = "SELECT e.code, ca.text, cd.text, date(e.day * 86400, 'unixepoch') "
+	    "FROM enc e JOIN code ca ON ca.id = e.agency JOIN code cd ON cd.id = e.domain "
+	    "WHERE e.day >= " SQL_DAY_OF("?1", "-99999999") " AND e.day <= " SQL_DAY_OF("?2", "99999999")
+	    " AND (?3 < 0 OR (e.size = (SELECT id FROM code WHERE kind = 'size' AND text = 'household')) = ?3)"
+	    " ORDER BY ca.text, e.code",
+	/* ?2 and ?3 are days (store_read.c binds them). */
 	[STMT_STATS_RESPONSES] =
-	    "SELECT id, encounter_id, agency, domain, size, district, outcome, channel, day FROM ("
-	    " SELECT r.id, r.encounter_id, r.agency, r.domain, coalesce(e.size, r.size) AS size,"
-	    "  e.district, e.outcome, r.channel,"
-	    "  " SQL_DAY("r", "e") " AS day"
-	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
-	    " WHERE r.survey_id = ?)"
-	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99') ORDER BY id",
+	    "SELECT id, encounter IS NOT NULL, agency, domain, size, district, outcome, channel, day,"
+	    " version, nums FROM resp WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " ORDER BY id",
 	[STMT_STATS_CELLS] =
-	    "SELECT sampled, agency, domain, size, count(*) FROM ("
-	    " SELECT r.encounter_id IS NOT NULL AS sampled, r.agency, r.domain,"
-	    "  coalesce(e.size, r.size) AS size,"
-	    "  " SQL_DAY("r", "e") " AS day"
-	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
-	    " WHERE r.survey_id = ?)"
-	    " WHERE day >= coalesce(?, '0000-00-00') AND day <= coalesce(?, '9999-99-99')"
-	    " GROUP BY sampled, agency, domain, size",
-	[STMT_STATS_NUMBERS] = "SELECT a.response_id, a.item, a.num FROM answer a "
-	    "JOIN response r ON r.id = a.response_id "
-	    "WHERE r.survey_id = ? AND a.num IS NOT NULL ORDER BY a.response_id",
-	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, count(*) FROM encounter "
-	    "WHERE occurred_on >= coalesce(?, '0000-00-00') AND occurred_on <= coalesce(?, '9999-99-99') "
-	    "GROUP BY agency, domain, size",
-	[STMT_EXPORT_ROWS] =
-	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
-	    " r.encounter_id IS NOT NULL, " SQL_DAY("r", "e")
-	    " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
-	    " LEFT JOIN answer a ON a.response_id = r.id"
-	    /* "+": scan response in id order rather than sort (memory stays flat) */
-	    " WHERE +r.survey_id = ?1"
-	    " AND (?2 IS NULL OR " SQL_DAY("r", "e") " >= ?2)"
-	    " AND (?3 IS NULL OR " SQL_DAY("r", "e") " <= ?3)"
-	    " ORDER BY r.id, a.item, a.seq",
+	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " GROUP BY 1, 2, 3, 4",
+	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, sum(n) FROM population "
+	    "WHERE day >= ?1 AND day <= ?2 GROUP BY agency, domain, size",
+	/* "+": scan resp in id order rather than sort (memory stays flat). */
+	[STMT_EXPORT_ROWS] = "SELECT " EXPORT_COLUMNS " FROM resp"
+	    " WHERE +survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3 ORDER BY id",
 	/* One page: the first ?8 responses after response ?2 that pass the
-	 * filters, then their answers.  The date is the encounter's, else the
-	 * day of submission in UTC+8, as for the statistics. */
-	[STMT_EXPORT_PAGE] =
-	    "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-	    " coalesce(e.size, r.size), e.district, e.outcome, a.item, a.seq, a.num, a.text, a.na,"
-	    " r.encounter_id IS NOT NULL, " SQL_DAY("r", "e")
-	    " FROM (SELECT p.* FROM response p LEFT JOIN encounter pe ON pe.id = p.encounter_id"
-	    "  WHERE p.survey_id = ?1 AND p.id > ?2"
-	    "  AND (?3 IS NULL OR p.agency = ?3) AND (?4 IS NULL OR p.domain = ?4)"
-	    "  AND (?5 IS NULL OR p.channel = ?5)"
-	    "  AND (?6 IS NULL OR " SQL_DAY("p", "pe") " >= ?6)"
-	    "  AND (?7 IS NULL OR " SQL_DAY("p", "pe") " <= ?7)"
-	    "  ORDER BY p.id LIMIT ?8) r"
-	    " LEFT JOIN encounter e ON e.id = r.encounter_id"
-	    " LEFT JOIN answer a ON a.response_id = r.id"
-	    " ORDER BY r.id, a.item, a.seq",
-	[STMT_RESPONSE_BY_PUBLIC] = "SELECT id FROM response WHERE public_id = ? AND survey_id = ?",
-	[STMT_SURVEY_DATA_TIME] = "SELECT coalesce((SELECT max(stored_at) FROM response WHERE survey_id = ?1),"
+	 * filters (dictionary ids; NULL: any). */
+	[STMT_EXPORT_PAGE] = "SELECT " EXPORT_COLUMNS " FROM resp"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND id > ?2"
+	    " AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR domain = ?4)"
+	    " AND (?5 IS NULL OR channel = ?5) AND day >= ?6 AND day <= ?7"
+	    " ORDER BY id LIMIT ?8",
+	[STMT_EXPORT_TEXT] = "SELECT response, item, seq, text FROM answer_text "
+	    "WHERE response >= ?1 AND response <= ?2 ORDER BY response, item, seq",
+	[STMT_RESPONSE_BY_PUBLIC] = "SELECT id FROM resp WHERE public_id = ? AND survey = " SURVEY_CODE("?2"),
+	/* The newest answer's time: ids grow with the time they were stored. */
+	[STMT_SURVEY_DATA_TIME] = "SELECT coalesce((SELECT strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, "
+	    "'unixepoch') FROM resp WHERE survey = " SURVEY_CODE("?1") " ORDER BY id DESC LIMIT 1),"
 	    " (SELECT max(loaded_at) FROM survey WHERE id = ?1))",
 	[STMT_SURVEY_IDS] = "SELECT DISTINCT id FROM survey ORDER BY id",
 	[STMT_PUBLICATION_ADD] = "INSERT INTO publication (survey_id, query, result) VALUES (?, ?, ?)",
@@ -140,6 +121,12 @@ static const char *const sql[STMT__MAX] = {
 	                               "OR EXISTS (SELECT 1 FROM agency_domain "
 	                               "WHERE agency = ?1 AND domain = ?2)",
 	[STMT_AGENCY_DOMAIN_LIST] = "SELECT agency, domain FROM agency_domain ORDER BY agency, domain",
+	[STMT_CODE_LOAD] = "SELECT id, kind, text FROM code WHERE id > ? ORDER BY id",
+	[STMT_CODE_ADD] = "INSERT INTO code (kind, text) VALUES (?, ?)",
+	[STMT_SCALE_ITEMS] = "SELECT pos, item FROM survey_item WHERE survey = ? AND version = ? "
+	                     "ORDER BY pos",
+	[STMT_POP_ADD] = "INSERT INTO population (day, agency, domain, size, n) VALUES (?, ?, ?, ?, ?) "
+	                 "ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + excluded.n",
 };
 
 
@@ -273,6 +260,10 @@ static enum store_err migrate(struct store *s, char *msg, size_t msglen)
 			store_rollback(s);
 			return e;
 		}
+		if ((e = store_migration_step(s, i + 1, msg, msglen)) != STORE_OK) {
+			store_rollback(s);
+			return e;
+		}
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
 		if ((e = exec(s, pragma)) != STORE_OK) {
 			store_rollback(s);
@@ -284,12 +275,14 @@ static enum store_err migrate(struct store *s, char *msg, size_t msglen)
 		return e;
 	}
 	/* Rows that migration rewrote or dropped (addresses' hashes, exact
-	 * times) must not linger in free pages or the write-ahead log. */
-	if (have > 0 && have < MIGRATION_FORGET && want >= MIGRATION_FORGET &&
+	 * times) must not linger in free pages or the write-ahead log; the
+	 * compact layout gives back the pages of the old tables. */
+	if (have > 0 && ((have < MIGRATION_FORGET && want >= MIGRATION_FORGET) ||
+	                 (have < MIGRATION_COMPACT && want >= MIGRATION_COMPACT)) &&
 	    ((e = exec(s, "VACUUM")) != STORE_OK ||
 	     (e = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)")) != STORE_OK))
-		snprintf(msg, msglen, "cannot compact the database after migration %d: %s",
-		         MIGRATION_FORGET, store_errmsg(s));
+		snprintf(msg, msglen, "cannot compact the database after migrating to %d: %s",
+		         want, store_errmsg(s));
 	return e;
 }
 
@@ -348,6 +341,7 @@ void store_close(struct store *s)
 	for (int i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	store_forget(s);
 	free(s);
 }
 
@@ -367,29 +361,47 @@ enum store_err store_begin(struct store *s)
 
 enum store_err store_commit(struct store *s)
 {
-	return exec(s, "COMMIT");
+	enum store_err e = pop_flush(s);
+	return e != STORE_OK ? e : exec(s, "COMMIT");
 }
 
+/* What a connection remembers of the database may be gone with the
+ * transaction: the dictionary entries it added, the counts pending. */
 void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
+	store_forget(s);
+}
+
+enum store_err own_end(struct store *s, bool own, enum store_err e)
+{
+	if (!own)
+		return e;
+	if (e == STORE_OK)
+		e = store_commit(s);
+	if (e != STORE_OK)
+		store_rollback(s);
+	return e;
 }
 
 enum store_err store_savepoint(struct store *s)
 {
-	return exec(s, "SAVEPOINT part");
+	enum store_err e = pop_flush(s);
+	return e != STORE_OK ? e : exec(s, "SAVEPOINT part");
 }
 
 enum store_err store_release(struct store *s)
 {
-	return exec(s, "RELEASE part");
+	enum store_err e = pop_flush(s);
+	return e != STORE_OK ? e : exec(s, "RELEASE part");
 }
 
 void store_rollback_to(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK TO part; RELEASE part");
+	store_forget(s);
 }
 
 enum store_err store_registry_generation(struct store *s, long long *gen)

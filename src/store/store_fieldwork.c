@@ -1,17 +1,44 @@
 /* store — encounters, invitations, API keys and the audit table; see include/store.h. */
 #include "store_internal.h"
 
+/*
+ * The encounter's row, and its count in the population: at once outside a
+ * transaction, else with the transaction's commit (store_commit() writes
+ * the counts pending, so an import of a million encounters updates each
+ * cell once).
+ */
 enum store_err store_encounter_add(struct store *s, const struct encounter *e)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_INSERT);
-	bind_text(st, 1, e->id);
-	bind_text(st, 2, e->agency);
-	bind_text(st, 3, e->domain);
-	bind_text(st, 4, e->size);
-	bind_text(st, 5, e->district);
-	bind_text(st, 6, e->occurred_on);
-	bind_text(st, 7, e->outcome[0] ? e->outcome : NULL);
-	return step_done(st);
+	long long agency, domain, size, district, outcome, day;
+	enum store_err err;
+	bool own = sqlite3_get_autocommit(s->db);
+
+	if (!day_parse(e->occurred_on, &day))
+		return STORE_ERR_CONSTRAINT;
+	if ((err = code_id(s, CODE_AGENCY, e->agency, false, &agency)) != STORE_OK ||
+	    (err = code_id(s, CODE_DOMAIN, e->domain, false, &domain)) != STORE_OK)
+		return err == STORE_ERR_NOTFOUND ? STORE_ERR_CONSTRAINT : err;
+	if (own && (err = store_begin(s)) != STORE_OK)
+		return err;
+	if ((err = code_id(s, CODE_SIZE, e->size, true, &size)) == STORE_OK &&
+	    (err = code_id(s, CODE_DISTRICT, e->district, true, &district)) == STORE_OK &&
+	    (err = code_id(s, CODE_OUTCOME, e->outcome[0] ? e->outcome : NULL, true, &outcome)) ==
+	        STORE_OK) {
+		sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_INSERT);
+		bind_text(st, 1, e->id);
+		sqlite3_bind_int64(st, 2, agency);
+		sqlite3_bind_int64(st, 3, domain);
+		sqlite3_bind_int64(st, 4, size);
+		sqlite3_bind_int64(st, 5, district);
+		sqlite3_bind_int64(st, 6, day);
+		if (outcome > 0)
+			sqlite3_bind_int64(st, 7, outcome);
+		sqlite3_bind_int64(st, 8, (long long)time(NULL));
+		if ((err = step_done(st)) == STORE_OK)
+			pop_add(s, day, agency, domain, size);
+	}
+	err = own_end(s, own, err);
+	return err;
 }
 
 enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e)

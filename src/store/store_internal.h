@@ -10,11 +10,15 @@
  *   store_response.c   responses and answers, form marks, idempotency keys
  *   store_fieldwork.c  encounters, invitations, API keys, audit
  *   store_read.c       the statistics' and the export's reads
+ *   store_code.c       the dictionary of short texts, the scale items of a
+ *                      survey version, the registry's counts pending commit
+ *   store_migrate.c    the migrations' steps that SQL alone cannot do
  */
 #ifndef MANYI_STORE_INTERNAL_H
 #define MANYI_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,45 @@ extern const size_t store_migrations_n;
 
 /* Migration 5 rewrote rows: their old bytes leave the file (see migrate). */
 #define MIGRATION_FORGET 5
+/* Migration 9 (the compact layout) has a step in C, then this SQL. */
+#define MIGRATION_COMPACT 9
+extern const char *const store_migration_9_finish;
+/* Run migration number's step in C, if it has one (store_migrate.c). */
+enum store_err store_migration_step(struct store *s, int number, char *msg, size_t msglen);
+
+/* A scale answer's byte in resp.nums: 1..SURVEY_MAX_POINTS is the value. */
+#define NUM_MISSING STORE_NUM_MISSING
+#define NUM_NA STORE_NUM_NA
+
+/*
+ * The dictionary (table code): short texts that repeat, stored as small
+ * integers.  Entries are never changed or removed, so a connection keeps
+ * them in memory; only an entry added in a transaction that is then
+ * rolled back must be forgotten (code_forget(), called by every rollback).
+ */
+enum code_kind { CODE_SURVEY, CODE_AGENCY, CODE_DOMAIN, CODE_SIZE, CODE_DISTRICT, CODE_OUTCOME,
+                 CODE_CHANNEL, CODE__MAX };
+
+struct code_cache {
+	char **text;          /* by id; NULL where there is none */
+	unsigned char *kind;  /* by id */
+	size_t n;             /* ids below n have been read */
+	long long *slot;      /* open addressing on (kind, text): id, or 0 */
+	size_t nslots, used;
+};
+
+/* The scale items of one survey version, in their order in resp.nums. */
+struct scale_items {
+	char *survey;
+	int version;
+	char **item;
+	size_t n;
+};
+
+/* Encounters registered in the open transaction, counted by cell until commit. */
+struct pop_cell {
+	long long day, agency, domain, size, n;
+};
 
 
 enum stmt {
@@ -48,7 +91,6 @@ enum stmt {
 	STMT_SURVEY_LATEST,
 	STMT_SURVEY_VERSIONS,
 	STMT_RESPONSE_INSERT,
-	STMT_ANSWER_INSERT,
 	STMT_RESPONSE_COUNT,
 	STMT_ENCOUNTER_INSERT,
 	STMT_ENCOUNTER_GET,
@@ -64,7 +106,6 @@ enum stmt {
 	STMT_ENCOUNTER_UNINVITED,
 	STMT_ENCOUNTER_FRAME,
 	STMT_STATS_RESPONSES,
-	STMT_STATS_NUMBERS,
 	STMT_STATS_COUNTS,
 	STMT_STATS_CELLS,
 	STMT_EXPORT_ROWS,
@@ -86,6 +127,13 @@ enum stmt {
 	STMT_AGENCY_DOMAIN_INSERT,
 	STMT_AGENCY_DOMAIN_ALLOWED,
 	STMT_AGENCY_DOMAIN_LIST,
+	STMT_CODE_LOAD,
+	STMT_CODE_ADD,
+	STMT_SCALE_ITEMS,
+	STMT_POP_ADD,
+	STMT_ENC_LOOKUP,
+	STMT_TEXT_INSERT,
+	STMT_EXPORT_TEXT,
 	STMT__MAX
 };
 
@@ -93,7 +141,33 @@ enum stmt {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT__MAX];
+	struct code_cache codes;
+	struct scale_items *scales;
+	size_t nscales;
+	struct pop_cell *pop;   /* open addressing; n == 0 marks a free slot */
+	size_t npop, popused;
 };
+
+/*
+ * The id of text in the dictionary under kind into *id.  When it is not
+ * there: with add, it is added (in the caller's transaction); without,
+ * STORE_ERR_NOTFOUND.  text NULL gives id 0 (SQL NULL).
+ */
+enum store_err code_id(struct store *s, enum code_kind kind, const char *text, bool add,
+                       long long *id);
+/* The text of dictionary id, or NULL (id 0 or unknown); borrowed from s. */
+const char *code_text(struct store *s, long long id);
+/* Forget every cached entry (after a rollback); the next use reads them again. */
+void code_forget(struct store *s);
+/* The scale items of survey's version (borrowed from s); none is STORE_OK with n 0. */
+enum store_err scale_items(struct store *s, const char *survey, int version,
+                           const struct scale_items **out);
+/* Count one encounter into the population pending commit. */
+void pop_add(struct store *s, long long day, long long agency, long long domain, long long size);
+/* Write the pending counts into population (store_commit() does, first). */
+enum store_err pop_flush(struct store *s);
+/* Drop the pending counts and every cache (a rollback, store_close()). */
+void store_forget(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);
@@ -104,6 +178,12 @@ sqlite3_stmt *stmt_get(struct store *s, enum stmt id);
 void bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Copy column i as text into out (capacity n). */
 void col_copy(sqlite3_stmt *st, int i, char *out, size_t n);
+/*
+ * End the transaction a function opened for itself (own: there was none
+ * when it was called): commit when e is STORE_OK, else roll back; returns
+ * the outcome.  Without own, e as it is (the caller's transaction goes on).
+ */
+enum store_err own_end(struct store *s, bool own, enum store_err e);
 /* Run a statement that returns no rows. */
 enum store_err step_done(sqlite3_stmt *st);
 /* Column i as text, or NULL when it is NULL; borrowed until the next step. */

@@ -1,10 +1,27 @@
 /* store — the reads of the statistics and the export; see include/store.h. */
 #include "store_internal.h"
 
+#include <limits.h>
+
 const char *col_or_null(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
+
+/* Bind the day of date (YYYY-MM-DD) at i; none (NULL) is dflt. */
+static void bind_day(sqlite3_stmt *st, int i, const char *date, long long dflt)
+{
+	long long d;
+	if (date == NULL)
+		sqlite3_bind_int64(st, i, dflt);
+	else if (day_parse(date, &d))
+		sqlite3_bind_int64(st, i, d);
+	else
+		sqlite3_bind_null(st, i); /* no day compares with it: nothing is in the period */
+}
+
+#define DAY_FIRST (-99999999LL)
+#define DAY_LAST 99999999LL
 
 enum store_err store_each_response(struct store *s, const char *survey, const char *from,
                                    const char *to,
@@ -13,20 +30,25 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_STATS_RESPONSES);
 	int rc;
+	char date[16];
 	bind_text(st, 1, survey);
-	bind_text(st, 2, from);
-	bind_text(st, 3, to);
+	bind_day(st, 2, from, DAY_FIRST);
+	bind_day(st, 3, to, DAY_LAST);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		day_format(sqlite3_column_int64(st, 8), date, sizeof date);
 		struct stats_source_row r = {
 			.id = sqlite3_column_int64(st, 0),
-			.encounter = col_or_null(st, 1),
-			.agency = col_or_null(st, 2),
-			.domain = col_or_null(st, 3),
-			.size = col_or_null(st, 4),
-			.district = col_or_null(st, 5),
-			.outcome = col_or_null(st, 6),
-			.channel = col_or_null(st, 7),
-			.date = col_or_null(st, 8),
+			.sampled = sqlite3_column_int(st, 1) != 0,
+			.agency = code_text(s, sqlite3_column_int64(st, 2)),
+			.domain = code_text(s, sqlite3_column_int64(st, 3)),
+			.size = code_text(s, sqlite3_column_int64(st, 4)),
+			.district = code_text(s, sqlite3_column_int64(st, 5)),
+			.outcome = code_text(s, sqlite3_column_int64(st, 6)),
+			.channel = code_text(s, sqlite3_column_int64(st, 7)),
+			.date = date,
+			.version = sqlite3_column_int(st, 9),
+			.nums = sqlite3_column_blob(st, 10),
+			.nnums = (size_t)sqlite3_column_bytes(st, 10),
 		};
 		if (!fn(ctx, &r)) {
 			rc = SQLITE_DONE;
@@ -37,23 +59,14 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
-enum store_err store_each_number(struct store *s, const char *survey,
-                                 bool (*fn)(void *ctx, long long response, const char *item,
-                                            int value),
-                                 void *ctx)
+enum store_err store_scale_items(struct store *s, const char *survey, int version,
+                                 const char *const **items, size_t *n)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_STATS_NUMBERS);
-	int rc;
-	bind_text(st, 1, survey);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-		        sqlite3_column_int(st, 2))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+	const struct scale_items *si;
+	enum store_err e = scale_items(s, survey, version, &si);
+	*items = (const char *const *)si->item;
+	*n = si->n;
+	return e;
 }
 
 enum store_err store_each_response_cell(struct store *s, const char *survey, const char *from,
@@ -66,11 +79,12 @@ enum store_err store_each_response_cell(struct store *s, const char *survey, con
 	sqlite3_stmt *st = stmt_get(s, STMT_STATS_CELLS);
 	int rc;
 	bind_text(st, 1, survey);
-	bind_text(st, 2, from);
-	bind_text(st, 3, to);
+	bind_day(st, 2, from, DAY_FIRST);
+	bind_day(st, 3, to, DAY_LAST);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn(ctx, sqlite3_column_int(st, 0) != 0, col_or_null(st, 1), col_or_null(st, 2),
-		        col_or_null(st, 3), sqlite3_column_int64(st, 4))) {
+		if (!fn(ctx, sqlite3_column_int(st, 0) != 0, code_text(s, sqlite3_column_int64(st, 1)),
+		        code_text(s, sqlite3_column_int64(st, 2)),
+		        code_text(s, sqlite3_column_int64(st, 3)), sqlite3_column_int64(st, 4))) {
 			rc = SQLITE_DONE;
 			break;
 		}
@@ -87,11 +101,12 @@ enum store_err store_each_encounter_count(struct store *s, const char *from, con
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_STATS_COUNTS);
 	int rc;
-	bind_text(st, 1, from);
-	bind_text(st, 2, to);
+	bind_day(st, 1, from, DAY_FIRST);
+	bind_day(st, 2, to, DAY_LAST);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn(ctx, col_or_null(st, 0), col_or_null(st, 1), col_or_null(st, 2),
-		        sqlite3_column_int64(st, 3))) {
+		if (!fn(ctx, code_text(s, sqlite3_column_int64(st, 0)),
+		        code_text(s, sqlite3_column_int64(st, 1)),
+		        code_text(s, sqlite3_column_int64(st, 2)), sqlite3_column_int64(st, 3))) {
 			rc = SQLITE_DONE;
 			break;
 		}
@@ -100,72 +115,231 @@ enum store_err store_each_encounter_count(struct store *s, const char *from, con
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
+/*
+ * The export cursor.  A response's answers are its scale bytes (resp.nums,
+ * named through the version's scale items) and its rows in answer_text,
+ * read by a second cursor that walks answer_text in step with resp; the
+ * two are merged into one list ordered by item, then seq, as one table of
+ * (response, item, seq) rows was.
+ */
+struct answer_entry {
+	const char *item;
+	int seq;
+	bool has_num, na;
+	int num;
+	const char *text;
+	size_t text_len;
+};
+
+struct export_cursor {
+	struct store *s;
+	const char *survey;
+	sqlite3_stmt *text;         /* answer_text rows of the responses read */
+	bool text_row;              /* text is on a row not yet used */
+	bool text_done;             /* text has no more rows */
+	struct answer_entry *v;
+	char **owned;               /* copies of the text rows' strings */
+	size_t n, cap, nowned;
+	bool (*fn)(void *ctx, const struct export_source_row *r);
+	void *ctx;
+};
+
+static void entry_add(struct export_cursor *c, struct answer_entry e)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 32;
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+	}
+	c->v[c->n++] = e;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct answer_entry *a = pa, *b = pb;
+	int k = strcmp(a->item, b->item);
+	return k != 0 ? k : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static char *own(struct export_cursor *c, const void *p, size_t n)
+{
+	if (p == NULL)
+		return NULL;
+	char *copy = xmalloc(n + 1);
+	memcpy(copy, p, n);
+	copy[n] = '\0';
+	c->owned = xrealloc(c->owned, (c->nowned + 1) * sizeof *c->owned);
+	return c->owned[c->nowned++] = copy;
+}
+
+/* The answer_text rows of response id (the cursor is in id order). */
+static enum store_err text_entries(struct export_cursor *c, long long id)
+{
+	int rc = SQLITE_ROW;
+	for (;;) {
+		if (!c->text_row) {
+			if (c->text_done)
+				return STORE_OK;
+			if ((rc = sqlite3_step(c->text)) != SQLITE_ROW) {
+				c->text_done = true;
+				break;
+			}
+			c->text_row = true;
+		}
+		long long rid = sqlite3_column_int64(c->text, 0);
+		if (rid > id)
+			return STORE_OK;
+		c->text_row = false;
+		if (rid < id)
+			continue; /* a response outside the filter */
+		const void *t = sqlite3_column_text(c->text, 3);
+		size_t tl = (size_t)sqlite3_column_bytes(c->text, 3);
+		const char *item = own(c, sqlite3_column_text(c->text, 1),
+		                       (size_t)sqlite3_column_bytes(c->text, 1));
+		entry_add(c, (struct answer_entry){.item = item, .seq = sqlite3_column_int(c->text, 2),
+		                                   .text = own(c, t, tl), .text_len = tl});
+	}
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+/* Call the cursor's fn with one row per answer of the response at st. */
+static enum store_err export_row(struct export_cursor *c, sqlite3_stmt *st, bool *go_on)
+{
+	char date[16];
+	const struct scale_items *si;
+	long long id = sqlite3_column_int64(st, 0);
+	int version = sqlite3_column_int(st, 2);
+	enum store_err e = scale_items(c->s, c->survey, version, &si);
+
+	c->n = 0;
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	c->nowned = 0;
+	if (e != STORE_OK || (e = text_entries(c, id)) != STORE_OK)
+		return e;
+	const unsigned char *nums = sqlite3_column_blob(st, 12);
+	size_t nn = (size_t)sqlite3_column_bytes(st, 12);
+	for (size_t i = 0; i < nn && i < si->n; i++)
+		if (nums[i] != NUM_MISSING && si->item[i] != NULL)
+			entry_add(c, (struct answer_entry){.item = si->item[i], .has_num = nums[i] != NUM_NA,
+			                                   .num = nums[i] == NUM_NA ? 0 : nums[i],
+			                                   .na = nums[i] == NUM_NA});
+	qsort(c->v, c->n, sizeof *c->v, entry_cmp);
+	day_format(sqlite3_column_int64(st, 11), date, sizeof date);
+	struct export_source_row r = {
+		.id = id,
+		.public_id = col_or_null(st, 1),
+		.survey_version = version,
+		.channel = code_text(c->s, sqlite3_column_int64(st, 3)),
+		.submitted_at = col_or_null(st, 4),
+		.agency = code_text(c->s, sqlite3_column_int64(st, 5)),
+		.domain = code_text(c->s, sqlite3_column_int64(st, 6)),
+		.size = code_text(c->s, sqlite3_column_int64(st, 7)),
+		.district = code_text(c->s, sqlite3_column_int64(st, 8)),
+		.outcome = code_text(c->s, sqlite3_column_int64(st, 9)),
+		.sampled = sqlite3_column_int(st, 10) != 0,
+		.date = date,
+	};
+	*go_on = true;
+	if (c->n == 0) /* a response without answers: one row, item NULL */
+		*go_on = c->fn(c->ctx, &r);
+	for (size_t i = 0; i < c->n && *go_on; i++) {
+		const struct answer_entry *a = &c->v[i];
+		r.item = a->item;
+		r.seq = a->seq;
+		r.has_num = a->has_num;
+		r.num = a->num;
+		r.na = a->na;
+		r.text = a->text;
+		r.text_len = a->text_len;
+		*go_on = c->fn(c->ctx, &r);
+	}
+	return STORE_OK;
+}
+
+/* A filter's code as its dictionary id to bind at i: NULL for any, -1 when unknown. */
+static enum store_err bind_code(struct store *s, sqlite3_stmt *st, int i, enum code_kind k,
+                                const char *text)
+{
+	long long id;
+	enum store_err e = code_id(s, k, text, false, &id);
+	if (text == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, e == STORE_OK ? id : -1);
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
+}
+
+/* The statement of the export's responses, bound to f (or the whole survey). */
+static enum store_err export_statement(struct store *s, const char *survey,
+                                       const struct export_filter *f, sqlite3_stmt **out,
+                                       long long *first)
+{
+	sqlite3_stmt *st;
+	enum store_err e;
+	int rc;
+	*out = NULL;
+	*first = 0;
+	if (f == NULL || f->limit <= 0) {
+		st = stmt_get(s, STMT_EXPORT_ROWS);
+		bind_text(st, 1, survey);
+		bind_day(st, 2, f ? f->from : NULL, DAY_FIRST);
+		bind_day(st, 3, f ? f->to : NULL, DAY_LAST);
+		*out = st;
+		return STORE_OK;
+	}
+	long long after = 0;
+	if (f->after != NULL) {
+		sqlite3_stmt *q = stmt_get(s, STMT_RESPONSE_BY_PUBLIC);
+		bind_text(q, 1, f->after);
+		bind_text(q, 2, survey);
+		rc = sqlite3_step(q);
+		after = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW)
+			return rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	}
+	*first = after + 1;
+	st = stmt_get(s, STMT_EXPORT_PAGE);
+	bind_text(st, 1, survey);
+	sqlite3_bind_int64(st, 2, after);
+	if ((e = bind_code(s, st, 3, CODE_AGENCY, f->agency)) != STORE_OK ||
+	    (e = bind_code(s, st, 4, CODE_DOMAIN, f->domain)) != STORE_OK ||
+	    (e = bind_code(s, st, 5, CODE_CHANNEL, f->channel)) != STORE_OK)
+		return e;
+	bind_day(st, 6, f->from, DAY_FIRST);
+	bind_day(st, 7, f->to, DAY_LAST);
+	sqlite3_bind_int64(st, 8, f->limit);
+	*out = st;
+	return STORE_OK;
+}
+
 enum store_err store_each_export_row(struct store *s, const char *survey,
                                      const struct export_filter *f,
                                      bool (*fn)(void *ctx, const struct export_source_row *r),
                                      void *ctx)
 {
+	struct export_cursor c = {.s = s, .survey = survey, .fn = fn, .ctx = ctx};
 	sqlite3_stmt *st;
-	int rc;
-	if (f == NULL || f->limit <= 0) {
-		st = stmt_get(s, STMT_EXPORT_ROWS);
-		bind_text(st, 1, survey);
-		bind_text(st, 2, f ? f->from : NULL);
-		bind_text(st, 3, f ? f->to : NULL);
-	} else {
-		long long after = 0;
-		if (f->after != NULL) {
-			sqlite3_stmt *q = stmt_get(s, STMT_RESPONSE_BY_PUBLIC);
-			bind_text(q, 1, f->after);
-			bind_text(q, 2, survey);
-			rc = sqlite3_step(q);
-			after = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-			sqlite3_reset(q);
-			if (rc != SQLITE_ROW)
-				return rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
-		}
-		st = stmt_get(s, STMT_EXPORT_PAGE);
-		bind_text(st, 1, survey);
-		sqlite3_bind_int64(st, 2, after);
-		bind_text(st, 3, f->agency);
-		bind_text(st, 4, f->domain);
-		bind_text(st, 5, f->channel);
-		bind_text(st, 6, f->from);
-		bind_text(st, 7, f->to);
-		sqlite3_bind_int64(st, 8, f->limit);
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		/* text before its length: sqlite3_column_bytes() after the conversion. */
-		const char *text = col_or_null(st, 13);
-		size_t text_len = (size_t)sqlite3_column_bytes(st, 13);
-		struct export_source_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.public_id = col_or_null(st, 1),
-			.survey_version = sqlite3_column_int(st, 2),
-			.channel = col_or_null(st, 3),
-			.submitted_at = col_or_null(st, 4),
-			.agency = col_or_null(st, 5),
-			.domain = col_or_null(st, 6),
-			.size = col_or_null(st, 7),
-			.district = col_or_null(st, 8),
-			.outcome = col_or_null(st, 9),
-			.item = col_or_null(st, 10),
-			.seq = sqlite3_column_int(st, 11),
-			.has_num = sqlite3_column_type(st, 12) != SQLITE_NULL,
-			.num = sqlite3_column_int(st, 12),
-			.text = text,
-			.text_len = text_len,
-			.na = sqlite3_column_int(st, 14) != 0,
-			.sampled = sqlite3_column_int(st, 15) != 0,
-			.date = col_or_null(st, 16),
-		};
-		if (!fn(ctx, &r)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
+	long long first;
+	enum store_err e = export_statement(s, survey, f, &st, &first);
+	int rc = SQLITE_DONE;
+	bool go_on = true;
+	if (e != STORE_OK)
+		return e;
+	c.text = stmt_get(s, STMT_EXPORT_TEXT);
+	sqlite3_bind_int64(c.text, 1, first);
+	sqlite3_bind_int64(c.text, 2, LLONG_MAX);
+	while (go_on && e == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		e = export_row(&c, st, &go_on);
+	if (e == STORE_OK && go_on && rc != SQLITE_DONE)
+		e = map_rc(rc);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+	sqlite3_reset(c.text);
+	for (size_t i = 0; i < c.nowned; i++)
+		free(c.owned[i]);
+	free(c.owned);
+	free(c.v);
+	return e;
 }
 
 enum store_err store_survey_data_time(struct store *s, const char *survey, char *out, size_t n)

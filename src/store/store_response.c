@@ -1,25 +1,20 @@
 /* store — responses and their answers, form-render marks and idempotency keys; see include/store.h. */
 #include "store_internal.h"
 
-/* Insert one answer row. */
-static enum store_err answer_row(struct store *s, sqlite3_int64 rid, const char *item,
-                                 int seq, const int *num, const char *text, bool na)
+/* Insert one row of a choice, multi or text answer. */
+static enum store_err text_row(struct store *s, sqlite3_int64 rid, const char *item, int seq,
+                               const char *text)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_ANSWER_INSERT);
+	sqlite3_stmt *st = stmt_get(s, STMT_TEXT_INSERT);
 	sqlite3_bind_int64(st, 1, rid);
 	bind_text(st, 2, item);
 	sqlite3_bind_int(st, 3, seq);
-	if (num != NULL)
-		sqlite3_bind_int(st, 4, *num);
-	else
-		sqlite3_bind_null(st, 4);
-	bind_text(st, 5, text);
-	sqlite3_bind_int(st, 6, na ? 1 : 0);
+	bind_text(st, 4, text);
 	return step_done(st);
 }
 
-/* Insert the rows of every answered item of response rid. */
-static enum store_err answer_rows(struct store *s, sqlite3_int64 rid, const struct answers *a)
+/* The rows of every answered choice, multi and text item of response rid. */
+static enum store_err text_rows(struct store *s, sqlite3_int64 rid, const struct answers *a)
 {
 	const struct survey *sv = a->survey;
 	enum store_err e = STORE_OK;
@@ -30,28 +25,109 @@ static enum store_err answer_rows(struct store *s, sqlite3_int64 rid, const stru
 		if (!an->present)
 			continue;
 		switch (it->type) {
-		case ITEM_SCALE:
-			e = answer_row(s, rid, it->id, 0, an->na ? NULL : &an->scale, NULL, an->na);
-			break;
 		case ITEM_CHOICE:
-			e = answer_row(s, rid, it->id, 0, NULL, it->options[an->choice].value, false);
+			e = text_row(s, rid, it->id, 0, it->options[an->choice].value);
 			break;
 		case ITEM_MULTI: {
 			int seq = 0;
 			for (size_t j = 0; j < it->noptions && e == STORE_OK; j++)
 				if (an->multi & (1ULL << j))
-					e = answer_row(s, rid, it->id, seq++, NULL, it->options[j].value, false);
+					e = text_row(s, rid, it->id, seq++, it->options[j].value);
 			if (seq == 0 && e == STORE_OK) /* answered "none of these" */
-				e = answer_row(s, rid, it->id, 0, NULL, NULL, false);
+				e = text_row(s, rid, it->id, 0, NULL);
 			break;
 		}
 		case ITEM_TEXT:
-			e = answer_row(s, rid, it->id, 0, NULL, an->text, false);
+			e = text_row(s, rid, it->id, 0, an->text);
 			break;
+		case ITEM_SCALE:
 		case ITEM__MAX:
 			break;
 		}
 	}
+	return e;
+}
+
+/* The scale answers as bytes, in the order of the version's scale items
+ * (survey_item); returns how many bytes, 0 when no scale item is answered. */
+static size_t scale_bytes(const struct answers *a, unsigned char *out)
+{
+	size_t n = 0, used = 0;
+	for (size_t i = 0; i < a->survey->nitems; i++) {
+		if (a->survey->items[i].type != ITEM_SCALE)
+			continue;
+		const struct answer *an = &a->a[i];
+		out[n++] = !an->present ? NUM_MISSING : an->na ? NUM_NA : (unsigned char)an->scale;
+		if (an->present)
+			used = n;
+	}
+	return used;
+}
+
+/* What a response takes from its encounter: row id, size, district, outcome, day. */
+struct enc_ref {
+	long long id, size, district, outcome, day;
+};
+
+static enum store_err enc_lookup(struct store *s, const char *code, struct enc_ref *r)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ENC_LOOKUP);
+	bind_text(st, 1, code);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*r = (struct enc_ref){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		                      sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		                      sqlite3_column_int64(st, 4)};
+	sqlite3_reset(st);
+	/* An answer names an encounter that is not registered: a broken rule. */
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_CONSTRAINT : map_rc(rc);
+}
+
+/* Insert the response row of m (the caller's transaction); *rid its row id. */
+static enum store_err response_row(struct store *s, const struct response_meta *m,
+                                   const struct answers *a, const char *pid, sqlite3_int64 *rid)
+{
+	char now[32];
+	unsigned char nums[SURVEY_MAX_ITEMS];
+	struct enc_ref er = {0};
+	long long survey, channel, agency, domain, size;
+	enum store_err e;
+	time_t t = time_grain(time(NULL), STORE_TIME_GRAIN);
+
+	time_iso(now, sizeof now, t);
+	if ((e = code_id(s, CODE_SURVEY, m->survey, true, &survey)) != STORE_OK ||
+	    (e = code_id(s, CODE_CHANNEL, m->channel, true, &channel)) != STORE_OK ||
+	    (e = code_id(s, CODE_SIZE, m->size, true, &size)) != STORE_OK ||
+	    (m->encounter != NULL && (e = enc_lookup(s, m->encounter, &er)) != STORE_OK))
+		return e;
+	/* Registry codes are in the dictionary from the day they were registered. */
+	if ((e = code_id(s, CODE_AGENCY, m->agency, false, &agency)) != STORE_OK ||
+	    (e = code_id(s, CODE_DOMAIN, m->domain, false, &domain)) != STORE_OK)
+		return e == STORE_ERR_NOTFOUND ? STORE_ERR_CONSTRAINT : e;
+	size_t n = scale_bytes(a, nums);
+	sqlite3_stmt *st = stmt_get(s, STMT_RESPONSE_INSERT);
+	bind_text(st, 1, pid);
+	sqlite3_bind_int64(st, 2, survey);
+	sqlite3_bind_int(st, 3, m->survey_version);
+	sqlite3_bind_int64(st, 4, channel);
+	if (m->encounter != NULL) {
+		sqlite3_bind_int64(st, 5, er.id);
+		sqlite3_bind_int64(st, 9, er.district);
+		if (er.outcome > 0)
+			sqlite3_bind_int64(st, 10, er.outcome);
+		sqlite3_bind_int64(st, 11, er.day);
+		size = er.size;
+	}
+	sqlite3_bind_int64(st, 6, agency);
+	sqlite3_bind_int64(st, 7, domain);
+	if (size > 0)
+		sqlite3_bind_int64(st, 8, size);
+	bind_text(st, 12, m->submitted_at ? m->submitted_at : now);
+	sqlite3_bind_int64(st, 13, (long long)t);
+	if (n > 0)
+		sqlite3_bind_blob(st, 14, nums, (int)n, SQLITE_STATIC);
+	if ((e = step_done(st)) == STORE_OK)
+		*rid = sqlite3_last_insert_rowid(s->db);
 	return e;
 }
 
@@ -60,37 +136,18 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
                                   size_t idlen)
 {
 	char pid[CRYPTO_B64URL_LEN(16)];
-	char now[32];
 	enum store_err e;
+	sqlite3_int64 rid = 0;
 	bool own = sqlite3_get_autocommit(s->db);
 
 	crypto_random_id(pid, sizeof pid, 16);
-	time_iso(now, sizeof now, time_grain(time(NULL), STORE_TIME_GRAIN));
-
 	if (own && (e = store_begin(s)) != STORE_OK)
-		goto out;
-	sqlite3_stmt *st = stmt_get(s, STMT_RESPONSE_INSERT);
-	bind_text(st, 1, pid);
-	bind_text(st, 2, m->survey);
-	sqlite3_bind_int(st, 3, m->survey_version);
-	bind_text(st, 4, m->channel);
-	bind_text(st, 5, m->encounter);
-	bind_text(st, 6, m->agency);
-	bind_text(st, 7, m->domain);
-	bind_text(st, 8, m->size);
-	bind_text(st, 9, m->submitted_at ? m->submitted_at : now);
-	bind_text(st, 10, now);
-	if ((e = step_done(st)) == STORE_OK)
-		e = answer_rows(s, sqlite3_last_insert_rowid(s->db), a);
-	if (own) {
-		if (e == STORE_OK)
-			e = store_commit(s);
-		if (e != STORE_OK)
-			store_rollback(s);
-	}
+		return e;
+	if ((e = response_row(s, m, a, pid, &rid)) == STORE_OK)
+		e = text_rows(s, rid, a);
+	e = own_end(s, own, e);
 	if (e == STORE_OK)
 		snprintf(public_id, idlen, "%s", pid);
-out:
 	return e;
 }
 

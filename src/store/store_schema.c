@@ -13,6 +13,31 @@
 #define REGISTRY_BUMP(T) \
 	REGISTRY_BUMP_ON(T, "INSERT") REGISTRY_BUMP_ON(T, "UPDATE") REGISTRY_BUMP_ON(T, "DELETE")
 
+/* Days since 1970-01-01 of the date text D, in SQL. */
+#define SQL_DAYS(D) "CAST(julianday(" D ") - 2440587.5 AS INTEGER)"
+/* The dictionary id of text X of kind K, in SQL. */
+#define CODE_ID(K, X) "(SELECT id FROM code WHERE kind = '" K "' AND text = " X ")"
+/* The position of ITEM among the scale bytes of response RID, in SQL. */
+#define ITEM_POS(RID, ITEM) \
+	"(SELECT si.pos FROM resp r JOIN survey_item si ON si.survey = " \
+	"(SELECT text FROM code WHERE id = r.survey) AND si.version = r.version " \
+	"WHERE r.id = " RID " AND si.item = " ITEM ")"
+/* resp.nums with byte P set to X (both SQL), zeros added as needed. */
+#define PADDED(P) "CAST(coalesce(nums, X'') || zeroblob(max(0, " P " + 1 - length(coalesce(nums, X'')))) AS BLOB)"
+#define SET_BYTE(P, X) \
+	"CAST(substr(" PADDED(P) ", 1, " P ") || " X " || substr(" PADDED(P) ", " P " + 2) AS BLOB)"
+/* Is answer row R (NEW or OLD) a scale answer: a value or n/a of a scale item? */
+#define IS_SCALE(R) \
+	"(" R ".text IS NULL AND ((" R ".num BETWEEN 1 AND 11) OR coalesce(" R ".na, 0) = 1) AND " \
+	ITEM_POS(R ".response_id", R ".item") " IS NOT NULL)"
+/* The text of dictionary id X, in SQL. */
+#define CODE_TEXT(X) "(SELECT text FROM code WHERE id = " X ")"
+/* The scale items of definition DEF (survey ID, version VER) as survey_item rows. */
+#define SURVEY_ITEMS(ID, VER, DEF, FROM) \
+	"INSERT INTO survey_item (survey, version, pos, item) SELECT " ID ", " VER ", " \
+	"row_number() OVER (PARTITION BY " ID ", " VER " ORDER BY CAST(j.key AS INTEGER)) - 1, json_extract(j.value, '$.id')" \
+	FROM " json_each(" DEF ", '$.items') j WHERE json_extract(j.value, '$.type') = 'scale'"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -155,6 +180,215 @@ const char *const store_migrations[] = {
 	 * forms' lists) knows when to read it again */
 	"INSERT OR IGNORE INTO meta (key, value) VALUES ('registry_generation', 1);"
 	REGISTRY_BUMP("agency") REGISTRY_BUMP("domain") REGISTRY_BUMP("agency_domain"),
+	/*
+	 * 9: the compact layout (issue: statistics in one pass over compact
+	 * rows).  Short texts that repeat — survey ids, registry codes, sizes,
+	 * districts, outcomes, channels — become small integers through the
+	 * dictionary `code`; days are integers (days since 1970-01-01); an
+	 * answer's scale items are one byte each in `resp.nums`, in the order
+	 * of the version's scale items (`survey_item`); choice, multi and text
+	 * answers go to `answer_text`; `population` counts the registry by
+	 * (day, agency, domain, size) as encounters are registered.  The old
+	 * tables' names become views with their old columns, for people
+	 * reading the file with sqlite3.  This part copies; store_migrate.c
+	 * packs the scale answers and then runs store_migration_9_finish.
+	 */
+	"CREATE TABLE code ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  UNIQUE (kind, text)"
+	");"
+	"INSERT INTO code (kind, text) SELECT 'agency', code FROM agency ORDER BY code;"
+	"INSERT INTO code (kind, text) SELECT 'domain', code FROM domain ORDER BY code;"
+	"INSERT INTO code (kind, text) VALUES ('size', 'large'), ('size', 'medium'), ('size', 'small'),"
+	"  ('size', 'micro'), ('size', 'household');"
+	"INSERT OR IGNORE INTO code (kind, text) SELECT DISTINCT 'survey', id FROM survey ORDER BY id;"
+	"INSERT OR IGNORE INTO code (kind, text) SELECT DISTINCT 'channel', channel FROM response;"
+	"INSERT OR IGNORE INTO code (kind, text) SELECT DISTINCT 'size', size FROM response WHERE size IS NOT NULL;"
+	"INSERT OR IGNORE INTO code (kind, text) SELECT DISTINCT 'district', district FROM encounter;"
+	"INSERT OR IGNORE INTO code (kind, text) SELECT DISTINCT 'outcome', outcome FROM encounter "
+	"  WHERE outcome IS NOT NULL;"
+	"CREATE TRIGGER agency_code AFTER INSERT ON agency BEGIN "
+	"  INSERT OR IGNORE INTO code (kind, text) VALUES ('agency', NEW.code); END;"
+	"CREATE TRIGGER domain_code AFTER INSERT ON domain BEGIN "
+	"  INSERT OR IGNORE INTO code (kind, text) VALUES ('domain', NEW.code); END;"
+	"CREATE TABLE survey_item ("
+	"  survey TEXT NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  pos INTEGER NOT NULL,"
+	"  item TEXT NOT NULL,"
+	"  PRIMARY KEY (survey, version, pos)"
+	") WITHOUT ROWID;"
+	SURVEY_ITEMS("s.id", "s.version", "s.definition", " FROM survey s,") ";"
+	"CREATE TRIGGER survey_items AFTER INSERT ON survey BEGIN "
+	SURVEY_ITEMS("NEW.id", "NEW.version", "NEW.definition", " FROM") ";"
+	"  INSERT OR IGNORE INTO code (kind, text) VALUES ('survey', NEW.id); END;"
+	"CREATE TABLE enc ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  agency INTEGER NOT NULL,"
+	"  domain INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  district INTEGER NOT NULL,"
+	"  day INTEGER NOT NULL,"
+	"  outcome INTEGER,"
+	"  registered_at INTEGER NOT NULL"
+	");"
+	"INSERT INTO enc (code, agency, domain, size, district, day, outcome, registered_at)"
+	"  SELECT e.id, ca.id, cd.id, cz.id, ct.id, " SQL_DAYS("e.occurred_on") ", co.id,"
+	"  CAST(strftime('%s', e.registered_at) AS INTEGER)"
+	"  FROM encounter e JOIN code ca ON ca.kind = 'agency' AND ca.text = e.agency"
+	"  JOIN code cd ON cd.kind = 'domain' AND cd.text = e.domain"
+	"  JOIN code cz ON cz.kind = 'size' AND cz.text = e.size"
+	"  JOIN code ct ON ct.kind = 'district' AND ct.text = e.district"
+	"  LEFT JOIN code co ON co.kind = 'outcome' AND co.text = e.outcome"
+	"  ORDER BY e.rowid;"
+	"CREATE TABLE population ("
+	"  day INTEGER NOT NULL,"
+	"  agency INTEGER NOT NULL,"
+	"  domain INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, agency, domain, size)"
+	") WITHOUT ROWID;"
+	"INSERT INTO population SELECT day, agency, domain, size, count(*) FROM enc "
+	"  GROUP BY day, agency, domain, size;"
+	"CREATE TABLE resp ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  survey INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  channel INTEGER NOT NULL,"
+	"  encounter INTEGER UNIQUE,"
+	"  agency INTEGER NOT NULL,"
+	"  domain INTEGER NOT NULL,"
+	"  size INTEGER,"
+	"  district INTEGER,"
+	"  outcome INTEGER,"
+	"  day INTEGER NOT NULL,"
+	"  submitted_at TEXT NOT NULL,"
+	"  stored_at INTEGER NOT NULL,"
+	"  nums BLOB"
+	");"
+	"INSERT INTO resp (id, public_id, survey, version, channel, encounter, agency, domain, size,"
+	"  district, outcome, day, submitted_at, stored_at)"
+	"  SELECT r.id, r.public_id, cs.id, r.survey_version, cc.id, e.id, ca.id, cd.id,"
+	"  coalesce(e.size, cz.id), e.district, e.outcome,"
+	"  coalesce(e.day, " SQL_DAYS("date(r.submitted_at, '+8 hours')") "), r.submitted_at,"
+	"  CAST(strftime('%s', r.stored_at) AS INTEGER)"
+	"  FROM response r JOIN code cs ON cs.kind = 'survey' AND cs.text = r.survey_id"
+	"  JOIN code cc ON cc.kind = 'channel' AND cc.text = r.channel"
+	"  JOIN code ca ON ca.kind = 'agency' AND ca.text = r.agency"
+	"  JOIN code cd ON cd.kind = 'domain' AND cd.text = r.domain"
+	"  LEFT JOIN code cz ON cz.kind = 'size' AND cz.text = r.size"
+	"  LEFT JOIN enc e ON e.code = r.encounter_id;"
+	"CREATE TABLE answer_text ("
+	"  response INTEGER NOT NULL,"
+	"  item TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  text TEXT,"
+	"  PRIMARY KEY (response, item, seq)"
+	") WITHOUT ROWID;"
+	"INSERT INTO answer_text SELECT response_id, item, seq, text FROM answer "
+	"  WHERE num IS NULL AND na = 0;",
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);
+
+/*
+ * Migration 9, after store_migrate.c has packed the scale answers: the old
+ * tables go (invitation is rebuilt without its reference to the old
+ * encounter table) and their names come back as views.
+ */
+const char *const store_migration_9_finish =
+	"CREATE TABLE invitation_new ("
+	"  hash BLOB PRIMARY KEY,"
+	"  survey_id TEXT NOT NULL,"
+	"  encounter_id TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER"
+	") WITHOUT ROWID;"
+	"INSERT INTO invitation_new SELECT * FROM invitation;"
+	"DROP TABLE answer;"
+	"DROP TABLE invitation;"
+	"ALTER TABLE invitation_new RENAME TO invitation;"
+	"CREATE INDEX invitation_encounter ON invitation(encounter_id);"
+	"DROP TABLE response;"
+	"DROP TABLE encounter;"
+	"CREATE INDEX resp_day ON resp(survey, day);"
+	"CREATE VIEW encounter AS SELECT e.code AS id, " CODE_TEXT("e.agency") " AS agency, "
+	CODE_TEXT("e.domain") " AS domain, " CODE_TEXT("e.size") " AS size, "
+	CODE_TEXT("e.district") " AS district, date(e.day * 86400, 'unixepoch') AS occurred_on, "
+	CODE_TEXT("e.outcome") " AS outcome, "
+	"strftime('%Y-%m-%dT%H:%M:%SZ', e.registered_at, 'unixepoch') AS registered_at FROM enc e;"
+	"CREATE VIEW response AS SELECT r.id, r.public_id, " CODE_TEXT("r.survey") " AS survey_id, "
+	"r.version AS survey_version, " CODE_TEXT("r.channel") " AS channel, "
+	"(SELECT code FROM enc WHERE id = r.encounter) AS encounter_id, "
+	CODE_TEXT("r.agency") " AS agency, " CODE_TEXT("r.domain") " AS domain, "
+	CODE_TEXT("r.size") " AS size, r.submitted_at, "
+	"strftime('%Y-%m-%dT%H:%M:%SZ', r.stored_at, 'unixepoch') AS stored_at FROM resp r;"
+	/* A scale byte is 1..11 (the value), 255 (not applicable) or 0 (missing). */
+	"CREATE VIEW answer AS "
+	"SELECT r.id AS response_id, si.item, 0 AS seq,"
+	"  nullif(instr(X'0102030405060708090A0B', substr(r.nums, si.pos + 1, 1)), 0) AS num,"
+	"  NULL AS text, substr(r.nums, si.pos + 1, 1) = X'FF' AS na"
+	"  FROM resp r JOIN survey_item si ON si.survey = " CODE_TEXT("r.survey")
+	"  AND si.version = r.version"
+	"  WHERE length(r.nums) > si.pos AND substr(r.nums, si.pos + 1, 1) != X'00' "
+	"UNION ALL SELECT response, item, seq, NULL, text, 0 FROM answer_text;"
+	/*
+	 * The views take writes as the tables did, for a person correcting
+	 * data by hand (and the tests that plant bad data): a scale answer
+	 * sets its byte, anything else is a row of answer_text.
+	 */
+	"CREATE TRIGGER answer_insert INSTEAD OF INSERT ON answer BEGIN "
+	"  UPDATE resp SET nums = " SET_BYTE(ITEM_POS("NEW.response_id", "NEW.item"),
+	                                    "CASE WHEN NEW.na THEN X'FF' ELSE CAST(char(NEW.num) AS BLOB) END")
+	"    WHERE id = NEW.response_id AND " IS_SCALE("NEW") ";"
+	"  INSERT INTO answer_text (response, item, seq, text) SELECT NEW.response_id, NEW.item,"
+	"    coalesce(NEW.seq, 0), coalesce(NEW.text, CAST(NEW.num AS TEXT))"
+	"    WHERE NOT " IS_SCALE("NEW") ";"
+	"END;"
+	"CREATE TRIGGER answer_delete INSTEAD OF DELETE ON answer BEGIN "
+	"  DELETE FROM answer_text WHERE response = OLD.response_id AND item = OLD.item AND seq = OLD.seq;"
+	"  UPDATE resp SET nums = " SET_BYTE(ITEM_POS("OLD.response_id", "OLD.item"), "X'00'")
+	"    WHERE id = OLD.response_id AND " IS_SCALE("OLD") ";"
+	"END;"
+	"CREATE TRIGGER answer_update INSTEAD OF UPDATE ON answer BEGIN "
+	"  DELETE FROM answer WHERE response_id = OLD.response_id AND item = OLD.item AND seq = OLD.seq;"
+	"  INSERT INTO answer (response_id, item, seq, num, text, na) VALUES (NEW.response_id, NEW.item,"
+	"    NEW.seq, NEW.num, NEW.text, NEW.na);"
+	"END;"
+	"CREATE TRIGGER response_insert INSTEAD OF INSERT ON response BEGIN "
+	"  INSERT OR IGNORE INTO code (kind, text) VALUES ('survey', NEW.survey_id),"
+	"    ('channel', NEW.channel);"
+	"  INSERT OR IGNORE INTO code (kind, text) SELECT 'size', NEW.size WHERE NEW.size IS NOT NULL;"
+	"  INSERT INTO resp (id, public_id, survey, version, channel, encounter, agency, domain, size,"
+	"    district, outcome, day, submitted_at, stored_at)"
+	"    SELECT NEW.id, NEW.public_id, " CODE_ID("survey", "NEW.survey_id") ", NEW.survey_version, "
+	CODE_ID("channel", "NEW.channel") ", e.id, " CODE_ID("agency", "NEW.agency") ", "
+	CODE_ID("domain", "NEW.domain") ", coalesce(e.size, " CODE_ID("size", "NEW.size") "),"
+	"    e.district, e.outcome, coalesce(e.day, " SQL_DAYS("date(NEW.submitted_at, '+8 hours')") "),"
+	"    NEW.submitted_at, coalesce(CAST(strftime('%s', NEW.stored_at) AS INTEGER),"
+	"    CAST(strftime('%s', 'now') AS INTEGER))"
+	"    FROM (SELECT 1) LEFT JOIN enc e ON e.code = NEW.encounter_id;"
+	"END;"
+	"CREATE TRIGGER response_delete INSTEAD OF DELETE ON response BEGIN "
+	"  DELETE FROM answer_text WHERE response = OLD.id;"
+	"  DELETE FROM resp WHERE id = OLD.id;"
+	"END;"
+	"CREATE TRIGGER encounter_insert INSTEAD OF INSERT ON encounter BEGIN "
+	"  INSERT OR IGNORE INTO code (kind, text) VALUES ('size', NEW.size), ('district', NEW.district);"
+	"  INSERT OR IGNORE INTO code (kind, text) SELECT 'outcome', NEW.outcome WHERE NEW.outcome IS NOT NULL;"
+	"  INSERT INTO enc (code, agency, domain, size, district, day, outcome, registered_at) VALUES ("
+	"    NEW.id, " CODE_ID("agency", "NEW.agency") ", " CODE_ID("domain", "NEW.domain") ", "
+	CODE_ID("size", "NEW.size") ", " CODE_ID("district", "NEW.district") ", "
+	SQL_DAYS("NEW.occurred_on") ", " CODE_ID("outcome", "NEW.outcome") ","
+	"    CAST(strftime('%s', coalesce(NEW.registered_at, 'now')) AS INTEGER));"
+	"  INSERT INTO population (day, agency, domain, size, n) SELECT day, agency, domain, size, 1"
+	"    FROM enc WHERE code = NEW.id"
+	"    ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + 1;"
+	"END;";

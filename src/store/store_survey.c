@@ -173,12 +173,7 @@ enum store_err store_survey_put(struct store *s, const struct survey *sv,
 	if ((e = step_done(st)) == STORE_OK)
 		*created = true;
 done:
-	if (own) {
-		if (e == STORE_OK)
-			e = store_commit(s);
-		if (e != STORE_OK)
-			store_rollback(s);
-	}
+	e = own_end(s, own, e);
 	return e;
 }
 

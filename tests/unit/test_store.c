@@ -334,31 +334,61 @@ static void answer_times_are_coarse(void **state)
 	assert_string_equal(got, "1800000000");
 }
 
-/* Migration 5 on a database of version 4: the throttle table and the exact
- * times leave the file, not just the tables. */
+/* The schema's migrations (src/store/store_schema.c). */
+extern const char *const store_migrations[];
+
+/*
+ * A database as release 4 left it: migrations 1 to 4 applied by hand, with
+ * rows in the old layout — an address hash in the throttle table, exact
+ * times, answers one row per item.
+ */
+static void make_release_4(struct fixture *f)
+{
+	store_close(f->s);
+	f->s = NULL;
+	unlink(f->path);
+	for (int i = 0; i < 4; i++)
+		sql_exec(f->path, store_migrations[i]);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO survey (id, version, definition) "
+	                                        "VALUES ('t', 1, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, f->sv->canonical, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	sql_exec(f->path,
+	         "INSERT INTO agency VALUES ('A01', '甲', 'A');"
+	         "INSERT INTO domain VALUES ('market', '市场', 'Market');"
+	         "INSERT INTO encounter (id, agency, domain, size, district, occurred_on, outcome) "
+	         "  VALUES ('E1', 'A01', 'market', 'small', '鄂城区', '2022-03-30', 'fined');"
+	         "INSERT INTO throttle VALUES (CAST('ADDRESS-HASH-MARKER-0123456789' AS BLOB),"
+	         "  1649643453, 1, 0);"
+	         "INSERT INTO response (id, public_id, survey_id, survey_version, channel, agency, domain,"
+	         "  submitted_at, stored_at) VALUES (1, 'web-1', 't', 1, 'web', 'A01', 'market',"
+	         "  '2022-04-11T02:17:33Z', '2022-04-11T02:17:33Z');"
+	         "INSERT INTO response (id, public_id, survey_id, survey_version, channel, encounter_id,"
+	         "  agency, domain, size, submitted_at, stored_at) VALUES (2, 'imported', 't', 1, 'phone',"
+	         "  'E1', 'A01', 'market', 'small', '2022-03-01T09:05:07Z', '2022-04-20T08:01:02Z');"
+	         "INSERT INTO answer (response_id, item, seq, num, text, na) VALUES"
+	         "  (1, 'q', 0, 4, NULL, 0), (1, 'to', 0, NULL, 'y', 0), (1, 'agency', 0, NULL, '很好, \"好\"', 0),"
+	         "  (2, 'q', 0, NULL, NULL, 1), (2, 'm', 0, NULL, 'a', 0), (2, 'm', 1, NULL, 'b', 0);"
+	         "INSERT INTO form_once VALUES (CAST('once' AS BLOB), 1649643453);"
+	         "PRAGMA user_version = 4;");
+}
+
+/* Migrations 5 to now on a database of version 4: the throttle table and
+ * the exact times leave the file, not just the tables, and every answer
+ * is kept in the compact layout. */
 static void migration_forgets(void **state)
 {
 	struct fixture *f = *state;
-	char got[64];
-	add_web_answer(f, NULL);
-	store_close(f->s);
-	f->s = NULL;
-	sql_exec(f->path,
-	         "CREATE TABLE throttle (key BLOB PRIMARY KEY, window_start INTEGER NOT NULL,"
-	         "  count INTEGER NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	         "INSERT INTO throttle VALUES (CAST('ADDRESS-HASH-MARKER-0123456789' AS BLOB),"
-	         "  1649643453, 1, 0);"
-	         "UPDATE response SET submitted_at = '2022-04-11T02:17:33Z', stored_at = '2022-04-11T02:17:33Z';"
-	         "INSERT INTO response (public_id, survey_id, survey_version, channel, agency, domain,"
-	         "  submitted_at, stored_at) SELECT 'imported', survey_id, survey_version, 'phone', agency,"
-	         "  domain, '2022-03-01T09:05:07Z', '2022-04-20T08:01:02Z' FROM response;"
-	         "INSERT INTO form_once VALUES (CAST('once' AS BLOB), 1649643453);"
-	         "DROP TABLE idempotency;"
-	         "DROP TABLE agency_domain;"
-	         "PRAGMA user_version = 4;");
+	char got[256];
+	make_release_4(f);
 	char msg[256];
 	assert_int_equal(store_open(f->path, false, &f->s, msg, sizeof msg), STORE_OK);
-	assert_true(schema_version(f->s) >= 5);
+	assert_true(schema_version(f->s) >= 9);
 	sql_text(f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'throttle'", got, sizeof got);
 	assert_string_equal(got, "0");
 	sql_text(f->path, "SELECT submitted_at || ' ' || stored_at FROM response WHERE channel = 'web'",
@@ -369,6 +399,22 @@ static void migration_forgets(void **state)
 	assert_string_equal(got, "2022-03-01T09:05:07Z 2022-04-20T08:00:00Z");
 	sql_text(f->path, "SELECT at FROM form_once", got, sizeof got);
 	assert_string_equal(got, "1649642400");
+	/* Every answer row is there, as it was. */
+	sql_text(f->path, "SELECT group_concat(x, ' | ') FROM (SELECT response_id || ',' || item || ','"
+	                  " || seq || ',' || coalesce(num, '-') || ',' || coalesce(text, '-') || ',' || na"
+	                  " AS x FROM answer ORDER BY response_id, item, seq)", got, sizeof got);
+	assert_string_equal(got, "1,agency,0,-,很好, \"好\",0 | 1,q,0,4,-,0 | 1,to,0,-,y,0 | "
+	                         "2,m,0,-,a,0 | 2,m,1,-,b,0 | 2,q,0,-,-,1");
+	sql_text(f->path, "SELECT encounter_id || ' ' || size FROM response WHERE channel = 'phone'", got,
+	         sizeof got);
+	assert_string_equal(got, "E1 small");
+	sql_text(f->path, "SELECT id || ' ' || district || ' ' || occurred_on || ' ' || outcome "
+	                  "FROM encounter", got, sizeof got);
+	assert_string_equal(got, "E1 鄂城区 2022-03-30 fined");
+	sql_text(f->path, "SELECT day || ' ' || n FROM population", got, sizeof got);
+	assert_string_equal(got, "19081 1");
+	sql_text(f->path, "PRAGMA integrity_check", got, sizeof got);
+	assert_string_equal(got, "ok");
 
 	/* No byte of the old rows is left in the database or its log. */
 	const char *files[] = {"", "-wal"};
