@@ -80,10 +80,14 @@ print(",".join(r["encounter_id"] for r in rows[:8]))' "$T/sample.csv")
 $G responses "$T/$E-v2.json" 5 "$phone" phone >"$T/r-$E-phone.csv"
 q $MANYI import responses --survey $E "$T/r-$E-phone.csv"
 
-# API keys: two evaluators (one revoked), two agencies.
+# API keys: two evaluators (one revoked), two agencies; a second apart, so
+# that the key list's order (oldest first) has no ties.
 ekey=$(evaluator_key)
+sleep 1
 a1key=$(agency_key A01)
+sleep 1
 agency_key A03 >/dev/null
+sleep 1
 rkey=$(evaluator_key)
 q $MANYI key revoke "$rkey"
 
