@@ -399,11 +399,24 @@ void civil_from_days(long long z, long long *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* The n digits at s as a number, or -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 bool day_parse(const char *s, long long *days)
 {
-	int y, m, d, len = 0;
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &len) != 3 || len != 10 ||
-	    s[len] != '\0')
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	if (y < 0 || m < 0 || d < 0)
 		return false;
 	*days = days_from_civil(y, m, d);
 	return true;

@@ -5,6 +5,9 @@
 #define SURVEY_CODE(N) "(SELECT id FROM code WHERE kind = 'survey' AND text = " N ")"
 /* The day of date text ?N (days since 1970-01-01), or DFLT when NULL, in SQL. */
 #define SQL_DAY_OF(N, DFLT) "coalesce(CAST(julianday(" N ") - 2440587.5 AS INTEGER), " DFLT ")"
+/* The columns of a response the statistics read (store_read.c: stats_row). */
+#define STATS_COLUMNS "id, encounter IS NOT NULL, agency, domain, size, district, outcome," \
+	" channel, day, version, nums"
 /* The columns of a response the export reads (store_read.c: export_row). */
 #define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
 	" district, outcome, encounter IS NOT NULL, day, nums"
@@ -14,8 +17,6 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
 	[STMT_META_SET] = "INSERT INTO meta (key, value) VALUES (?, ?) "
 	                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-	[STMT_DOMAIN_EXISTS] = "SELECT 1 FROM domain WHERE code = ?",
-	[STMT_AGENCY_EXISTS] = "SELECT 1 FROM agency WHERE code = ?",
 	[STMT_DOMAIN_UPSERT] = "INSERT INTO domain (code, name_zh, name_en) VALUES (?, ?, ?) "
 	                       "ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, "
 	                       "name_en = excluded.name_en",
@@ -42,12 +43,10 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_RESPONSE_COUNT] = "SELECT count(*) FROM resp WHERE survey = " SURVEY_CODE("?1"),
 	[STMT_ENCOUNTER_INSERT] = "INSERT INTO enc (code, agency, domain, size, district, day, outcome, "
 	                          "registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_ENCOUNTER_GET] = "SELECT id, agency, domain, size, district, occurred_on, "
-	                       "coalesce(outcome, '') FROM encounter WHERE id = ?",
-	[STMT_ENC_LOOKUP] = "SELECT id, size, district, outcome, day FROM enc WHERE code = ?",
-	[STMT_ENCOUNTER_ANSWERED] = "SELECT (SELECT text FROM code WHERE id = r.channel), "
-	                            "date(r.submitted_at, '+8 hours') FROM resp r "
-	                            "JOIN enc e ON e.id = r.encounter WHERE e.code = ?",
+	[STMT_ENC_LOOKUP] = "SELECT id, agency, domain, size, district, outcome, day FROM enc "
+	                    "WHERE code = ?",
+	[STMT_ENCOUNTER_ANSWERED] = "SELECT channel, date(submitted_at, '+8 hours') FROM resp "
+	                            "WHERE encounter = ?",
 	[STMT_INVITATION_INSERT] = "INSERT INTO invitation (hash, survey_id, encounter_id, channel, "
 	                           "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_INVITATION_GET] = "SELECT survey_id, encounter_id, channel, expires_at, "
@@ -73,16 +72,20 @@ static const char *const sql[STMT__MAX] = {
 	    " AND (?3 < 0 OR (e.size = (SELECT id FROM code WHERE kind = 'size' AND text = 'household')) = ?3)"
 	    " ORDER BY ca.text, e.code",
 	/* ?2 and ?3 are days (store_read.c binds them). */
-	[STMT_STATS_RESPONSES] =
-	    "SELECT id, encounter IS NOT NULL, agency, domain, size, district, outcome, channel, day,"
-	    " version, nums FROM resp WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
-	    " ORDER BY id",
+	/* A period: its rows through the index on (survey, day), in day order
+	 * (store_read.c puts them in id order); every day: one pass over resp
+	 * in id order ("+": no index). */
+	[STMT_STATS_RESPONSES] = "SELECT " STATS_COLUMNS " FROM resp"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3",
+	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"
+	    " WHERE +survey = " SURVEY_CODE("?1") " ORDER BY id",
 	[STMT_STATS_CELLS] =
 	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
 	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
 	    " GROUP BY 1, 2, 3, 4",
-	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, sum(n) FROM population "
-	    "WHERE day >= ?1 AND day <= ?2 GROUP BY agency, domain, size",
+	/* Summed by cell in store_read.c: cheaper than SQL's GROUP BY (a sort). */
+	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, n FROM population "
+	    "WHERE day >= ?1 AND day <= ?2",
 	/* "+": scan resp in id order rather than sort (memory stays flat). */
 	[STMT_EXPORT_ROWS] = "SELECT " EXPORT_COLUMNS " FROM resp"
 	    " WHERE +survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3 ORDER BY id",
@@ -332,6 +335,11 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 fail:
 	store_close(s);
 	return e;
+}
+
+void store_tune(struct store *s, enum store_tune t)
+{
+	exec(s, t == STORE_TUNE_BULK ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -2000");
 }
 
 void store_close(struct store *s)

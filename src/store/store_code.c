@@ -202,32 +202,38 @@ static struct pop_cell *pop_slot(struct pop_cell *v, size_t n, long long day, lo
 	return &v[j];
 }
 
-void pop_add(struct store *s, long long day, long long agency, long long domain, long long size)
+void pop_cells_add(struct pop_cells *t, long long day, long long agency, long long domain,
+                   long long size, long long n)
 {
-	if ((s->popused + 1) * 2 > s->npop) {
-		size_t ns = s->npop ? s->npop * 2 : 1024;
+	if ((t->used + 1) * 2 > t->cap) {
+		size_t ns = t->cap ? t->cap * 2 : 1024;
 		struct pop_cell *v = xcalloc(ns, sizeof *v);
-		for (size_t i = 0; i < s->npop; i++)
-			if (s->pop[i].n != 0)
-				*pop_slot(v, ns, s->pop[i].day, s->pop[i].agency, s->pop[i].domain,
-				          s->pop[i].size) = s->pop[i];
-		free(s->pop);
-		s->pop = v;
-		s->npop = ns;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->v[i].n != 0)
+				*pop_slot(v, ns, t->v[i].day, t->v[i].agency, t->v[i].domain, t->v[i].size) =
+				    t->v[i];
+		free(t->v);
+		t->v = v;
+		t->cap = ns;
 	}
-	struct pop_cell *c = pop_slot(s->pop, s->npop, day, agency, domain, size);
+	struct pop_cell *c = pop_slot(t->v, t->cap, day, agency, domain, size);
 	if (c->n == 0) {
 		*c = (struct pop_cell){day, agency, domain, size, 0};
-		s->popused++;
+		t->used++;
 	}
-	c->n++;
+	c->n += n;
+}
+
+void pop_add(struct store *s, long long day, long long agency, long long domain, long long size)
+{
+	pop_cells_add(&s->pop, day, agency, domain, size, 1);
 }
 
 enum store_err pop_flush(struct store *s)
 {
 	enum store_err e = STORE_OK;
-	for (size_t i = 0; i < s->npop && e == STORE_OK; i++) {
-		const struct pop_cell *c = &s->pop[i];
+	for (size_t i = 0; i < s->pop.cap && e == STORE_OK; i++) {
+		const struct pop_cell *c = &s->pop.v[i];
 		if (c->n == 0)
 			continue;
 		sqlite3_stmt *st = stmt_get(s, STMT_POP_ADD);
@@ -239,18 +245,17 @@ enum store_err pop_flush(struct store *s)
 		e = step_done(st);
 	}
 	if (e == STORE_OK) {
-		free(s->pop);
-		s->pop = NULL;
-		s->npop = s->popused = 0;
+		free(s->pop.v);
+		memset(&s->pop, 0, sizeof s->pop);
 	}
 	return e;
 }
 
 void store_forget(struct store *s)
 {
-	free(s->pop);
-	s->pop = NULL;
-	s->npop = s->popused = 0;
+	free(s->pop.v);
+	memset(&s->pop, 0, sizeof s->pop);
+	s->last_code[0] = '\0';
 	code_forget(s);
 	for (size_t i = 0; i < s->nscales; i++) {
 		for (size_t j = 0; j < s->scales[i].n; j++)

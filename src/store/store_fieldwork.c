@@ -41,47 +41,82 @@ enum store_err store_encounter_add(struct store *s, const struct encounter *e)
 	return err;
 }
 
-enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e)
+enum store_err enc_lookup(struct store *s, const char *code, struct enc_ref *r)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_GET);
-	bind_text(st, 1, id);
+	if (s->last_code[0] != '\0' && strcmp(s->last_code, code) == 0) {
+		*r = s->last;
+		return STORE_OK;
+	}
+	sqlite3_stmt *st = stmt_get(s, STMT_ENC_LOOKUP);
+	bind_text(st, 1, code);
 	int rc = sqlite3_step(st);
-	enum store_err err = rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 	if (rc == SQLITE_ROW) {
-		col_copy(st, 0, e->id, sizeof e->id);
-		col_copy(st, 1, e->agency, sizeof e->agency);
-		col_copy(st, 2, e->domain, sizeof e->domain);
-		col_copy(st, 3, e->size, sizeof e->size);
-		col_copy(st, 4, e->district, sizeof e->district);
-		col_copy(st, 5, e->occurred_on, sizeof e->occurred_on);
-		col_copy(st, 6, e->outcome, sizeof e->outcome);
+		*r = (struct enc_ref){
+			sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+			sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+			sqlite3_column_int64(st, 6),
+		};
+		if (strlen(code) < sizeof s->last_code) {
+			strcpy(s->last_code, code);
+			s->last = *r;
+		}
 	}
 	sqlite3_reset(st);
-	return err;
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }
 
-enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a)
+/* Copy the text of dictionary id into out (n bytes), "" when none. */
+static void code_copy(struct store *s, long long id, char *out, size_t n)
 {
+	const char *t = code_text(s, id);
+	snprintf(out, n, "%s", t ? t : "");
+}
+
+enum store_err store_encounter_get(struct store *s, const char *id, struct encounter *e)
+{
+	struct enc_ref r;
+	enum store_err err = enc_lookup(s, id, &r);
+	if (err != STORE_OK)
+		return err;
+	snprintf(e->id, sizeof e->id, "%s", id);
+	code_copy(s, r.agency, e->agency, sizeof e->agency);
+	code_copy(s, r.domain, e->domain, sizeof e->domain);
+	code_copy(s, r.size, e->size, sizeof e->size);
+	code_copy(s, r.district, e->district, sizeof e->district);
+	code_copy(s, r.outcome, e->outcome, sizeof e->outcome);
+	day_format(r.day, e->occurred_on, sizeof e->occurred_on);
+	return STORE_OK;
+}
+
+/* The answer of encounter id: found (STORE_OK) or not (STORE_ERR_NOTFOUND). */
+static enum store_err answer_of(struct store *s, const char *id, struct encounter_answer *a)
+{
+	struct enc_ref r;
+	enum store_err e = enc_lookup(s, id, &r);
+	if (e != STORE_OK)
+		return e;
 	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
-	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 1, r.id);
 	int rc = sqlite3_step(st);
-	enum store_err e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
-	if (rc == SQLITE_ROW) {
-		col_copy(st, 0, a->channel, sizeof a->channel);
+	e = rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+	if (rc == SQLITE_ROW && a != NULL) {
+		code_copy(s, sqlite3_column_int64(st, 0), a->channel, sizeof a->channel);
 		col_copy(st, 1, a->day, sizeof a->day);
 	}
 	sqlite3_reset(st);
 	return e;
 }
 
+enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a)
+{
+	return answer_of(s, id, a);
+}
+
 enum store_err store_encounter_answered(struct store *s, const char *id, bool *answered)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_ENCOUNTER_ANSWERED);
-	bind_text(st, 1, id);
-	int rc = sqlite3_step(st);
-	*answered = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return map_rc(rc);
+	enum store_err e = answer_of(s, id, NULL);
+	*answered = e == STORE_OK;
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
 enum store_err store_invitation_add(struct store *s, const unsigned char hash[32],

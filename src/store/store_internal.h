@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypto.h"
 #include "store.h"
@@ -69,18 +70,38 @@ struct scale_items {
 	size_t n;
 };
 
-/* Encounters registered in the open transaction, counted by cell until commit. */
+/* An encounter's row in enc, its codes as dictionary ids. */
+struct enc_ref {
+	long long id, agency, domain, size, district, outcome, day;
+};
+
+/*
+ * The encounter with this code into *r: STORE_ERR_NOTFOUND when there is
+ * none.  The last one found is remembered (an import reads an encounter
+ * to check it, then to store its answer).
+ */
+enum store_err enc_lookup(struct store *s, const char *code, struct enc_ref *r);
+
+/* Encounters counted by (day, agency, domain, size). */
 struct pop_cell {
 	long long day, agency, domain, size, n;
 };
+
+/* A table of counts by cell (open addressing; n == 0 marks a free slot). */
+struct pop_cells {
+	struct pop_cell *v;
+	size_t cap, used;
+};
+
+/* Add n to the cell's count. */
+void pop_cells_add(struct pop_cells *t, long long day, long long agency, long long domain,
+                   long long size, long long n);
 
 
 enum stmt {
 	STMT_META_GET,
 	STMT_META_PUT,
 	STMT_META_SET,
-	STMT_DOMAIN_EXISTS,
-	STMT_AGENCY_EXISTS,
 	STMT_DOMAIN_UPSERT,
 	STMT_AGENCY_UPSERT,
 	STMT_DOMAIN_LIST,
@@ -93,7 +114,6 @@ enum stmt {
 	STMT_RESPONSE_INSERT,
 	STMT_RESPONSE_COUNT,
 	STMT_ENCOUNTER_INSERT,
-	STMT_ENCOUNTER_GET,
 	STMT_ENCOUNTER_ANSWERED,
 	STMT_INVITATION_INSERT,
 	STMT_INVITATION_GET,
@@ -106,6 +126,7 @@ enum stmt {
 	STMT_ENCOUNTER_UNINVITED,
 	STMT_ENCOUNTER_FRAME,
 	STMT_STATS_RESPONSES,
+	STMT_STATS_RESPONSES_ALL,
 	STMT_STATS_COUNTS,
 	STMT_STATS_CELLS,
 	STMT_EXPORT_ROWS,
@@ -144,8 +165,11 @@ struct store {
 	struct code_cache codes;
 	struct scale_items *scales;
 	size_t nscales;
-	struct pop_cell *pop;   /* open addressing; n == 0 marks a free slot */
-	size_t npop, popused;
+	struct pop_cells pop;   /* encounters registered in the open transaction */
+	char last_code[65];     /* enc_lookup()'s last encounter, "" when none */
+	time_t hour;            /* the hour of answers stored, and its text */
+	char hour_iso[32];
+	struct enc_ref last;
 };
 
 /*

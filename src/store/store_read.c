@@ -23,38 +23,136 @@ static void bind_day(sqlite3_stmt *st, int i, const char *date, long long dflt)
 #define DAY_FIRST (-99999999LL)
 #define DAY_LAST 99999999LL
 
+/* A response of the statistics as read, its codes not yet texts. */
+struct stats_raw {
+	long long id, agency, domain, size, district, outcome, channel, day;
+	int version;
+	bool sampled;
+	unsigned char nnums;
+	unsigned char nums[]; /* up to SURVEY_MAX_ITEMS: the row's own length */
+};
+
+static struct stats_raw *raw_row(sqlite3_stmt *st, struct stats_raw *r)
+{
+	size_t n = (size_t)sqlite3_column_bytes(st, 10);
+	*r = (struct stats_raw){
+		.id = sqlite3_column_int64(st, 0),
+		.sampled = sqlite3_column_int(st, 1) != 0,
+		.agency = sqlite3_column_int64(st, 2),
+		.domain = sqlite3_column_int64(st, 3),
+		.size = sqlite3_column_int64(st, 4),
+		.district = sqlite3_column_int64(st, 5),
+		.outcome = sqlite3_column_int64(st, 6),
+		.channel = sqlite3_column_int64(st, 7),
+		.day = sqlite3_column_int64(st, 8),
+		.version = sqlite3_column_int(st, 9),
+		.nnums = (unsigned char)(n < SURVEY_MAX_ITEMS ? n : SURVEY_MAX_ITEMS),
+	};
+	if (r->nnums > 0)
+		memcpy(r->nums, sqlite3_column_blob(st, 10), r->nnums);
+	return r;
+}
+
+static bool raw_call(struct store *s, const struct stats_raw *w,
+                     bool (*fn)(void *ctx, const struct stats_source_row *r), void *ctx)
+{
+	char date[16];
+	day_format(w->day, date, sizeof date);
+	struct stats_source_row r = {
+		.id = w->id,
+		.sampled = w->sampled,
+		.agency = code_text(s, w->agency),
+		.domain = code_text(s, w->domain),
+		.size = code_text(s, w->size),
+		.district = code_text(s, w->district),
+		.outcome = code_text(s, w->outcome),
+		.channel = code_text(s, w->channel),
+		.date = date,
+		.version = w->version,
+		.nums = w->nums,
+		.nnums = w->nnums,
+	};
+	return fn(ctx, &r);
+}
+
+/* A row's place in the buffer of a period: where it starts, and its id. */
+struct raw_ref {
+	long long id;
+	size_t at;
+};
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+	const struct raw_ref *a = pa, *b = pb;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/*
+ * Every response of a period: read through the index in day order into a
+ * buffer (a few dozen bytes a response), then given in id order, the order
+ * of every day's pass, so that sums run in the same order either way.
+ */
+static enum store_err each_in_period(struct store *s, sqlite3_stmt *st,
+                                     bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                     void *ctx)
+{
+	struct sbuf buf;
+	struct raw_ref *refs = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	union {
+		struct stats_raw r;
+		unsigned char bytes[sizeof(struct stats_raw) + SURVEY_MAX_ITEMS];
+	} one;
+
+	sbuf_init(&buf);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct stats_raw *r = raw_row(st, &one.r);
+		size_t size = (sizeof *r + r->nnums + 7) & ~(size_t)7;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			refs = xrealloc(refs, cap * sizeof *refs);
+		}
+		refs[n++] = (struct raw_ref){r->id, buf.len};
+		sbuf_add(&buf, one.bytes, size);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		qsort(refs, n, sizeof *refs, ref_cmp);
+		for (size_t i = 0; i < n; i++)
+			if (!raw_call(s, (const struct stats_raw *)(void *)(buf.data + refs[i].at), fn, ctx))
+				break;
+	}
+	free(refs);
+	sbuf_free(&buf);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
 enum store_err store_each_response(struct store *s, const char *survey, const char *from,
                                    const char *to,
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx)
 {
-	sqlite3_stmt *st = stmt_get(s, STMT_STATS_RESPONSES);
+	union {
+		struct stats_raw r;
+		unsigned char bytes[sizeof(struct stats_raw) + SURVEY_MAX_ITEMS];
+	} one;
+	sqlite3_stmt *st;
 	int rc;
-	char date[16];
+	if (from != NULL || to != NULL) {
+		st = stmt_get(s, STMT_STATS_RESPONSES);
+		bind_text(st, 1, survey);
+		bind_day(st, 2, from, DAY_FIRST);
+		bind_day(st, 3, to, DAY_LAST);
+		return each_in_period(s, st, fn, ctx);
+	}
+	st = stmt_get(s, STMT_STATS_RESPONSES_ALL);
 	bind_text(st, 1, survey);
-	bind_day(st, 2, from, DAY_FIRST);
-	bind_day(st, 3, to, DAY_LAST);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		day_format(sqlite3_column_int64(st, 8), date, sizeof date);
-		struct stats_source_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.sampled = sqlite3_column_int(st, 1) != 0,
-			.agency = code_text(s, sqlite3_column_int64(st, 2)),
-			.domain = code_text(s, sqlite3_column_int64(st, 3)),
-			.size = code_text(s, sqlite3_column_int64(st, 4)),
-			.district = code_text(s, sqlite3_column_int64(st, 5)),
-			.outcome = code_text(s, sqlite3_column_int64(st, 6)),
-			.channel = code_text(s, sqlite3_column_int64(st, 7)),
-			.date = date,
-			.version = sqlite3_column_int(st, 9),
-			.nums = sqlite3_column_blob(st, 10),
-			.nnums = (size_t)sqlite3_column_bytes(st, 10),
-		};
-		if (!fn(ctx, &r)) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!raw_call(s, raw_row(st, &one.r), fn, ctx)) {
 			rc = SQLITE_DONE;
 			break;
 		}
-	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
@@ -100,18 +198,21 @@ enum store_err store_each_encounter_count(struct store *s, const char *from, con
                                           void *ctx)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_STATS_COUNTS);
+	struct pop_cells cells = {0};
 	int rc;
 	bind_day(st, 1, from, DAY_FIRST);
 	bind_day(st, 2, to, DAY_LAST);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!fn(ctx, code_text(s, sqlite3_column_int64(st, 0)),
-		        code_text(s, sqlite3_column_int64(st, 1)),
-		        code_text(s, sqlite3_column_int64(st, 2)), sqlite3_column_int64(st, 3))) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		pop_cells_add(&cells, 0, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		              sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
 	sqlite3_reset(st);
+	for (size_t i = 0; rc == SQLITE_DONE && i < cells.cap; i++) {
+		const struct pop_cell *c = &cells.v[i];
+		if (c->n != 0 && !fn(ctx, code_text(s, c->agency), code_text(s, c->domain),
+		                     code_text(s, c->size), c->n))
+			break;
+	}
+	free(cells.v);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 

@@ -64,42 +64,27 @@ static size_t scale_bytes(const struct answers *a, unsigned char *out)
 	return used;
 }
 
-/* What a response takes from its encounter: row id, size, district, outcome, day. */
-struct enc_ref {
-	long long id, size, district, outcome, day;
-};
-
-static enum store_err enc_lookup(struct store *s, const char *code, struct enc_ref *r)
-{
-	sqlite3_stmt *st = stmt_get(s, STMT_ENC_LOOKUP);
-	bind_text(st, 1, code);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*r = (struct enc_ref){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-		                      sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-		                      sqlite3_column_int64(st, 4)};
-	sqlite3_reset(st);
-	/* An answer names an encounter that is not registered: a broken rule. */
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_CONSTRAINT : map_rc(rc);
-}
-
 /* Insert the response row of m (the caller's transaction); *rid its row id. */
 static enum store_err response_row(struct store *s, const struct response_meta *m,
                                    const struct answers *a, const char *pid, sqlite3_int64 *rid)
 {
-	char now[32];
 	unsigned char nums[SURVEY_MAX_ITEMS];
 	struct enc_ref er = {0};
 	long long survey, channel, agency, domain, size;
 	enum store_err e;
 	time_t t = time_grain(time(NULL), STORE_TIME_GRAIN);
 
-	time_iso(now, sizeof now, t);
+	if (t != s->hour) { /* the text of the hour, made once an hour */
+		time_iso(s->hour_iso, sizeof s->hour_iso, t);
+		s->hour = t;
+	}
+	const char *now = s->hour_iso;
 	if ((e = code_id(s, CODE_SURVEY, m->survey, true, &survey)) != STORE_OK ||
 	    (e = code_id(s, CODE_CHANNEL, m->channel, true, &channel)) != STORE_OK ||
 	    (e = code_id(s, CODE_SIZE, m->size, true, &size)) != STORE_OK ||
 	    (m->encounter != NULL && (e = enc_lookup(s, m->encounter, &er)) != STORE_OK))
-		return e;
+		/* An answer names an encounter that is not registered: a broken rule. */
+		return e == STORE_ERR_NOTFOUND ? STORE_ERR_CONSTRAINT : e;
 	/* Registry codes are in the dictionary from the day they were registered. */
 	if ((e = code_id(s, CODE_AGENCY, m->agency, false, &agency)) != STORE_OK ||
 	    (e = code_id(s, CODE_DOMAIN, m->domain, false, &domain)) != STORE_OK)

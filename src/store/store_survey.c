@@ -24,15 +24,15 @@ enum store_err store_registry_put(struct store *s, enum registry_kind k,
 	return step_done(st);
 }
 
+/* Every registered code is in the dictionary from the moment it is
+ * registered (a trigger adds it), and stays: the dictionary answers. */
 enum store_err store_registry_exists(struct store *s, enum registry_kind k, const char *code,
                                      bool *exists)
 {
-	sqlite3_stmt *st = stmt_get(s, k == REGISTRY_DOMAIN ? STMT_DOMAIN_EXISTS : STMT_AGENCY_EXISTS);
-	bind_text(st, 1, code);
-	int rc = sqlite3_step(st);
-	*exists = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return map_rc(rc);
+	long long id;
+	enum store_err e = code_id(s, k == REGISTRY_DOMAIN ? CODE_DOMAIN : CODE_AGENCY, code, false, &id);
+	*exists = e == STORE_OK && id > 0;
+	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
 enum store_err store_registry_list(struct store *s, enum registry_kind k,
