@@ -72,11 +72,12 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 /*
  * How a connection uses memory.  STORE_TUNE_SERVE (every connection at
  * open): SQLite's default page cache (2 MiB), for the server's many
- * connections and short transactions.  STORE_TUNE_BULK (the command line:
- * an import, the statistics, an export of a million answers): a 64 MiB page
- * cache, so that an import's inserts into the indexes (public ids are
- * random) find their pages in memory; nothing is memory-mapped, so a read
- * costs no more than the pages it touches.
+ * connections and short transactions, and for the statistics and the
+ * export, which read each page once.  STORE_TUNE_BULK (the imports of
+ * encounters and answers): a 64 MiB page cache, so that a million inserts
+ * into the indexes (public ids are random) find their pages in memory.
+ * Nothing is memory-mapped, so a read costs no more than the pages it
+ * touches.
  */
 enum store_tune { STORE_TUNE_SERVE, STORE_TUNE_BULK };
 void store_tune(struct store *s, enum store_tune t);

@@ -119,8 +119,6 @@ int open_store(const char *db, bool create, struct store **s)
 		fprintf(stderr, "manyi: %s\n", msg);
 		return EXIT_BAD_INPUT;
 	}
-	/* A command reads or writes much of the file once: a larger page cache. */
-	store_tune(*s, STORE_TUNE_BULK);
 	if ((e = invite_base_url_load(*s)) != STORE_OK) {
 		store_failed(*s, e, "base_url");
 		store_close(*s);

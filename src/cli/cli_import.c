@@ -21,6 +21,7 @@ static int cmd_import_encounters(const char *db, int argc, char **argv)
 		return usage("import", "import encounters: expected exactly one FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
+	store_tune(s, STORE_TUNE_BULK);
 	if (encounter_import(s, argv[0], isatty(STDERR_FILENO), &res, msg, sizeof msg) != IMPORT_OK) {
 		fprintf(stderr, "%s\n", msg);
 		rc = EXIT_BAD_INPUT;
@@ -51,6 +52,7 @@ static int cmd_import_responses(const char *db, int argc, char **argv)
 		return usage("import", "import responses: expected --survey ID FILE.csv");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
+	store_tune(s, STORE_TUNE_BULK);
 	if (load_survey(s, survey, &version, &def, &sv) != 0) {
 		rc = EXIT_BAD_INPUT;
 	} else if (responses_import(s, sv, version, file, isatty(STDERR_FILENO), &res, msg, sizeof msg) !=

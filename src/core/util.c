@@ -426,8 +426,21 @@ void day_format(long long days, char *out, size_t n)
 {
 	long long y;
 	int m, d;
+	char b[11];
 	civil_from_days(days, &y, &m, &d);
-	/* Years past 9999 are cut to four digits: no date of manyi's gets there. */
-	snprintf(out, n, "%04u-%02u-%02u", (unsigned)(y % 10000) % 10000u, (unsigned)m % 100u,
-	         (unsigned)d % 100u);
+	/* Years past 9999 are cut to four digits: no date of manyi's gets there.
+	 * By hand, not snprintf: the statistics format a date per answer. */
+	unsigned yy = (unsigned)(((y % 10000) + 10000) % 10000);
+	b[0] = (char)('0' + yy / 1000);
+	b[1] = (char)('0' + yy / 100 % 10);
+	b[2] = (char)('0' + yy / 10 % 10);
+	b[3] = (char)('0' + yy % 10);
+	b[4] = '-';
+	b[5] = (char)('0' + m / 10);
+	b[6] = (char)('0' + m % 10);
+	b[7] = '-';
+	b[8] = (char)('0' + d / 10);
+	b[9] = (char)('0' + d % 10);
+	b[10] = '\0';
+	snprintf(out, n, "%s", b);
 }

@@ -252,6 +252,22 @@ static enum report_status survey_of(struct store *s, const struct report_query *
 	return REPORT_OK;
 }
 
+/*
+ * Cronbach's alpha of the index items over the complete cases (those with
+ * every item answered), in the order of the responses.
+ */
+static void complete_alpha(const struct load *L, double *alpha, size_t *n_complete)
+{
+	double *x = xmalloc((L->n ? L->n : 1) * L->k * sizeof *x);
+	size_t m = 0;
+	for (size_t i = 0; i < L->n; i++) {
+		if (memchr(L->x + i * L->k, 0, L->k) == NULL)
+			report_item_values(L, i, x + m++ * L->k);
+	}
+	stats_cronbach_alpha(x, m, L->k, alpha, n_complete);
+	free(x);
+}
+
 /* The groups of L in key order, so output is stable; caller frees. */
 static size_t *groups_in_order(const struct load *L)
 {
@@ -296,7 +312,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 	double alpha = NAN;
 	size_t n_complete = 0;
 	if (L.k >= 2)
-		stats_cronbach_alpha(L.x, L.n, L.k, &alpha, &n_complete);
+		complete_alpha(&L, &alpha, &n_complete);
 
 	order = groups_in_order(&L);
 	struct report_view v = {

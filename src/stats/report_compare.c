@@ -89,6 +89,9 @@ enum report_status report_previous_run(struct store *s, const struct report_quer
 		snprintf(msg, msglen, "%s", pv->error);
 		return st;
 	}
+	/* The previous period's item values made its index; alpha is this period's. */
+	free(pv->L.x);
+	pv->L.x = NULL;
 	if (st != REPORT_OK) {
 		stats_result_free(pv->res);
 		pv->res = NULL;

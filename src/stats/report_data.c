@@ -127,10 +127,28 @@ static const char *dim_value(enum report_by b, const struct stats_source_row *r,
  * The registry indices of a response's agency and domain; false (L->bad,
  * with a message) when either is not in the registry.
  */
+/*
+ * code_index() remembered by the address of code: the store gives a code as
+ * the same string every time, so most answers find theirs here with one
+ * comparison instead of a binary search.
+ */
+static int code_index_memo(struct code_memo *memo, const struct registry_list *l, const char *code)
+{
+	struct code_memo *m = &memo[((uintptr_t)code >> 4) % REPORT_CODE_MEMO];
+	/* The address is a hint; the one comparison makes it sure. */
+	if (code == NULL || m->code != code || strcmp(l->v[m->index].code, code) != 0) {
+		int i = code_index(l, code);
+		if (code != NULL && i >= 0) /* a code not there is not remembered */
+			*m = (struct code_memo){code, i};
+		return i;
+	}
+	return m->index;
+}
+
 bool report_registry_indices(struct load *L, const char *agency, const char *domain, int *a, int *d)
 {
-	*a = code_index(&L->agencies, agency);
-	*d = code_index(&L->domains, domain);
+	*a = code_index_memo(L->agency_memo, &L->agencies, agency);
+	*d = code_index_memo(L->domain_memo, &L->domains, domain);
 	if (*a >= 0 && *d >= 0)
 		return true;
 	snprintf(L->msg, sizeof L->msg, "a response names an agency or domain not in the registry");
@@ -205,9 +223,8 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 		.sampled = r->sampled,
 	};
 	sbuf_free(&key);
-	double *x = L->x + L->n * (L->k ? L->k : 1);
-	for (size_t j = 0; j < L->k; j++)
-		x[j] = NAN;
+	unsigned char *x = L->x + L->n * (L->k ? L->k : 1);
+	memset(x, 0, L->k);
 	for (size_t p = 0; p < r->nnums && p < vm->n; p++) {
 		unsigned v = r->nums[p];
 		if (v == STORE_NUM_MISSING || v == STORE_NUM_NA)
@@ -219,6 +236,14 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 	}
 	L->n++;
 	return true;
+}
+
+/* The index item values of response i as doubles into row (k of them; NaN missing). */
+double *report_item_values(const struct load *L, size_t i, double *row)
+{
+	for (size_t j = 0; j < L->k; j++)
+		row[j] = L->x[i * L->k + j] ? (double)L->x[i * L->k + j] : NAN;
+	return row;
 }
 
 static bool on_count(void *ctx, const char *agency, const char *domain, const char *size,
@@ -304,14 +329,17 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "%s", L->msg);
 		return REPORT_NO_DATA;
 	}
+	double *row = xcalloc(L->k + 1, sizeof *row);
 	for (size_t i = 0; i < L->n; i++) {
 		struct stats_resp *r = &L->resp[i];
 		if (L->measure == NULL)
-			r->y = stats_index_value(L->x + i * L->k, L->index_weights, L->k, sv->points);
+			r->y = stats_index_value(report_item_values(L, i, row), L->index_weights, L->k,
+			                         sv->points);
 		if (!isnan(r->y))
 			r->satisfied = L->measure != NULL && r->y >= 1 && r->y <= sv->points &&
 			               sv->satisfied[(int)r->y];
 	}
+	free(row);
 	if ((e = report_load_counts(s, q->from, q->to, L)) != STORE_OK)
 		goto store_fail;
 	return REPORT_OK;

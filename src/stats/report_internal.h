@@ -36,11 +36,19 @@ struct version_map {
 	size_t n;
 };
 
+/* A registry index remembered by the address of its code (report_data.c). */
+#define REPORT_CODE_MEMO 64
+struct code_memo {
+	const char *code;
+	int index;
+};
+
 /* Everything gathered from the store for one report. */
 struct load {
 	struct store *store;              /* borrowed: the version maps read it */
 	struct version_map *vmaps;
 	size_t nvmaps;
+	struct code_memo agency_memo[REPORT_CODE_MEMO], domain_memo[REPORT_CODE_MEMO];
 	const struct report_query *q;
 	const struct survey *sv;
 	const struct item *measure;       /* NULL for the index */
@@ -49,7 +57,9 @@ struct load {
 	size_t k;                         /* number of index items */
 	struct registry_list agencies, domains;
 	struct stats_resp *resp;
-	double *x;                        /* n x k item values for the index and alpha */
+	unsigned char *x;                 /* n x k index item values for the index and
+	                                   * alpha: 1..points, 0 missing (a byte, not a
+	                                   * double: a million answers of 8 items in 8 MB) */
 	char **keys;                      /* report_weights(): the key of each cell */
 	size_t n, cap;
 	struct groups groups;
@@ -111,6 +121,7 @@ enum report_status report_estimate_period(struct store *s, const struct report_q
 bool report_group_values(const struct report_view *v, size_t g, char **key, const char **vals);
 
 /* report_data.c */
+double *report_item_values(const struct load *L, size_t i, double *row);
 int report_size_index(const char *s);
 int report_group_find(const struct groups *g, const char *key);
 bool report_registry_indices(struct load *L, const char *agency, const char *domain, int *a, int *d);

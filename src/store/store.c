@@ -72,9 +72,9 @@ static const char *const sql[STMT__MAX] = {
 	    " AND (?3 < 0 OR (e.size = (SELECT id FROM code WHERE kind = 'size' AND text = 'household')) = ?3)"
 	    " ORDER BY ca.text, e.code",
 	/* ?2 and ?3 are days (store_read.c binds them). */
-	/* A period: its rows through the index on (survey, day), in day order
-	 * (store_read.c puts them in id order); every day: one pass over resp
-	 * in id order ("+": no index). */
+	/* A period: one range of the covering index resp_period, in day order
+	 * (store_read.c puts it in id order); every day: one pass over resp in
+	 * id order ("+": no index, nothing to sort). */
 	[STMT_STATS_RESPONSES] = "SELECT " STATS_COLUMNS " FROM resp"
 	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3",
 	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"

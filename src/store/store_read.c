@@ -23,10 +23,12 @@ static void bind_day(sqlite3_stmt *st, int i, const char *date, long long dflt)
 #define DAY_FIRST (-99999999LL)
 #define DAY_LAST 99999999LL
 
-/* A response of the statistics as read, its codes not yet texts. */
+/* A response of the statistics as read, its codes not yet texts (dictionary
+ * ids and days fit 32 bits); kept by the thousand for a period. */
 struct stats_raw {
-	long long id, agency, domain, size, district, outcome, channel, day;
-	int version;
+	long long id;
+	int32_t agency, domain, size, district, outcome, channel, day;
+	int32_t version;
 	bool sampled;
 	unsigned char nnums;
 	unsigned char nums[]; /* up to SURVEY_MAX_ITEMS: the row's own length */
@@ -38,13 +40,13 @@ static struct stats_raw *raw_row(sqlite3_stmt *st, struct stats_raw *r)
 	*r = (struct stats_raw){
 		.id = sqlite3_column_int64(st, 0),
 		.sampled = sqlite3_column_int(st, 1) != 0,
-		.agency = sqlite3_column_int64(st, 2),
-		.domain = sqlite3_column_int64(st, 3),
-		.size = sqlite3_column_int64(st, 4),
-		.district = sqlite3_column_int64(st, 5),
-		.outcome = sqlite3_column_int64(st, 6),
-		.channel = sqlite3_column_int64(st, 7),
-		.day = sqlite3_column_int64(st, 8),
+		.agency = sqlite3_column_int(st, 2),
+		.domain = sqlite3_column_int(st, 3),
+		.size = sqlite3_column_int(st, 4),
+		.district = sqlite3_column_int(st, 5),
+		.outcome = sqlite3_column_int(st, 6),
+		.channel = sqlite3_column_int(st, 7),
+		.day = sqlite3_column_int(st, 8),
 		.version = sqlite3_column_int(st, 9),
 		.nnums = (unsigned char)(n < SURVEY_MAX_ITEMS ? n : SURVEY_MAX_ITEMS),
 	};

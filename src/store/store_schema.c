@@ -318,7 +318,10 @@ const char *const store_migration_9_finish =
 	"CREATE INDEX invitation_encounter ON invitation(encounter_id);"
 	"DROP TABLE response;"
 	"DROP TABLE encounter;"
-	"CREATE INDEX resp_day ON resp(survey, day);"
+	/* A period's answers: every column the statistics read, so a period
+	 * is one range of this index and never a lookup in resp. */
+	"CREATE INDEX resp_period ON resp(survey, day, agency, domain, size, district, outcome,"
+	"  channel, version, encounter, nums);"
 	"CREATE VIEW encounter AS SELECT e.code AS id, " CODE_TEXT("e.agency") " AS agency, "
 	CODE_TEXT("e.domain") " AS domain, " CODE_TEXT("e.size") " AS size, "
 	CODE_TEXT("e.district") " AS district, date(e.day * 86400, 'unixepoch') AS occurred_on, "
