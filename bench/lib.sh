@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the benchmark scripts (sourced from the top of the checkout).
 
 # bench_tools: what the benchmarks run — GNU time (for peak memory), the
@@ -78,9 +79,9 @@ declare -F free_port >/dev/null || { echo "bench/lib.sh: no free_port in tests/i
 # again on another.  Returns 1 with the reason on stderr.  The caller
 # stops it with stack_stop VAR (in its EXIT trap).
 bench_stack() {
-	local var=$1 db=$2 try port
+	local var=$1 db=$2 port
 	mkdir -p "$var"
-	for try in 1 2 3 4 5 6; do
+	for _ in 1 2 3 4 5 6; do
 		port=$(free_port)
 		BASE=http://127.0.0.1:$port
 		stack_start "$var" "$port" "$db" 2>"$var/start.err" && return 0
