@@ -68,12 +68,16 @@ WORK=$(cd "$WORK" && pwd)
 DB=$WORK/manyi.db
 M="$BIN/manyi --db $DB"
 
-# Every process the web section starts is stopped however the script ends.
+# Every process the web section starts is stopped however the script ends
+# (a signal makes it exit, and so run the EXIT trap; stack.sh's programs
+# also end with this shell if it is killed outright).
 cleanup() {
 	stack_stop "$WORK/web/var"
 	stack_stop "$WORK/twin/var"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 section() { [[ ",$ONLY," == *",$1,"* ]]; }
 py() { python3 -c "print($1)"; }
