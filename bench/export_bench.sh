@@ -77,38 +77,6 @@ PRAGMA journal_mode = WAL;
 SQL
 }
 
-# The same rows as the export, from the sqlite3 shell: one per response,
-# the response columns (date and in_sample included) and every answer
-# column, pivoted in SQL.
-pivot_sql() {
-	local cols="" i o
-	for i in legality procedure fairness civility efficiency transparency integrity disruption overall; do
-		cols="$cols, max(CASE WHEN a.item = '$i' THEN CASE WHEN a.na THEN 'na' ELSE a.num END END) AS $i"
-	done
-	cols="$cols, max(CASE WHEN a.item = 'encounter_type' THEN a.text END) AS encounter_type"
-	for o in no_id rights_not_told unclear_basis arbitrary_penalty fees_favours designated_services rude \
-		repeated_inspections disrupted_business slow no_documents other none; do
-		cols="$cols, max(CASE WHEN a.item = 'problems' THEN a.text = '$o' END) AS problems_$o"
-	done
-	cols="$cols, max(CASE WHEN a.item = 'comment' THEN a.text END) AS comment"
-	echo "SELECT r.public_id AS response_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,
-	  coalesce(e.size, r.size) AS size, e.district, e.outcome,
-	  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS date,
-	  r.encounter_id IS NOT NULL AS in_sample $cols
-	FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id
-	LEFT JOIN answer a ON a.response_id = r.id
-	WHERE r.survey_id = '$SURVEY' GROUP BY r.id ORDER BY r.id;"
-}
-
-# seconds COMMAND...: wall-clock seconds of a command (output discarded).
-seconds() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null
-	t1=$(date +%s.%N)
-	echo "$t1 - $t0" | bc -l | xargs printf '%.2f'
-}
-
 # peak_kb COMMAND...: GNU time's maximum resident set size, in kB.
 peak_kb() {
 	/usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}'
