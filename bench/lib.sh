@@ -34,16 +34,16 @@ seconds() {
 # The same rows as `manyi export --survey $SURVEY --format csv`, from the
 # sqlite3 shell: one per response, the response columns (date and
 # in_sample included) and every answer column of enforcement-enterprise,
-# pivoted in SQL.  It reads the store's tables directly — response (id,
-# public_id, survey_id, survey_version, channel, encounter_id, agency,
-# domain, size, submitted_at), encounter (id, size, district, outcome,
-# occurred_on) and answer (response_id, item, num, text, na) — so it
-# follows one version of the schema; pivot_sql_fits says whether it still
-# does.
+# pivoted in SQL from the store's own tables (the compact layout of
+# docs/architecture.md, "The database"): resp with its codes through the
+# dictionary (code), the scale answers decoded from resp.nums at their
+# positions in survey_item (version 1 of the survey: the benchmark's
+# answers), choice, multi and text answers from answer_text.
 pivot_sql() {
 	local cols="" i o
 	for i in legality procedure fairness civility efficiency transparency integrity disruption overall; do
-		cols="$cols, max(CASE WHEN a.item = '$i' THEN CASE WHEN a.na THEN 'na' ELSE a.num END END) AS $i"
+		local b="substr(r.nums, (SELECT pos FROM survey_item WHERE survey = '$SURVEY' AND version = 1 AND item = '$i') + 1, 1)"
+		cols="$cols, CASE WHEN $b = X'FF' THEN 'na' ELSE nullif(instr(X'0102030405060708090A0B', $b), 0) END AS $i"
 	done
 	cols="$cols, max(CASE WHEN a.item = 'encounter_type' THEN a.text END) AS encounter_type"
 	for o in no_id rights_not_told unclear_basis arbitrary_penalty fees_favours designated_services rude \
@@ -51,13 +51,16 @@ pivot_sql() {
 		cols="$cols, max(CASE WHEN a.item = 'problems' THEN a.text = '$o' END) AS problems_$o"
 	done
 	cols="$cols, max(CASE WHEN a.item = 'comment' THEN a.text END) AS comment"
-	echo "SELECT r.public_id AS response_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,
-	  coalesce(e.size, r.size) AS size, e.district, e.outcome,
-	  coalesce(e.occurred_on, date(r.submitted_at, '+8 hours')) AS date,
-	  r.encounter_id IS NOT NULL AS in_sample $cols
-	FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id
-	LEFT JOIN answer a ON a.response_id = r.id
-	WHERE r.survey_id = '$SURVEY' GROUP BY r.id ORDER BY r.id;"
+	echo "SELECT r.public_id AS response_id, r.version AS survey_version, ch.text AS channel,
+	  r.submitted_at, ag.text AS agency, dm.text AS domain, sz.text AS size, di.text AS district,
+	  oc.text AS outcome, date(r.day * 86400, 'unixepoch') AS date,
+	  r.encounter IS NOT NULL AS in_sample $cols
+	FROM resp r JOIN code ch ON ch.id = r.channel JOIN code ag ON ag.id = r.agency
+	JOIN code dm ON dm.id = r.domain LEFT JOIN code sz ON sz.id = r.size
+	LEFT JOIN code di ON di.id = r.district LEFT JOIN code oc ON oc.id = r.outcome
+	LEFT JOIN answer_text a ON a.response = r.id
+	WHERE r.survey = (SELECT id FROM code WHERE kind = 'survey' AND text = '$SURVEY')
+	GROUP BY r.id ORDER BY r.id;"
 }
 
 # pivot_sql_fits DB: true when pivot_sql's SELECT compiles against DB's
