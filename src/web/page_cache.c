@@ -177,14 +177,22 @@ static const struct html_form_template *template_for(struct page_cache *pc, cons
 {
 	struct page_entry *e;
 
-	for (size_t i = 0; i < pc->n; i++) {
+	for (size_t i = 0; i < pc->n;) {
 		e = &pc->v[i];
+		if (e->version != version && same(e->survey_id, survey_id)) {
+			/* A version that is no longer the latest: forget it. */
+			entry_free(e);
+			pc->v[i] = pc->v[--pc->n];
+			pc->next = 0;
+			continue;
+		}
 		bool site_same = true;
 		for (int k = 0; k <= LANG__MAX; k++)
 			site_same = site_same && same(e->site[k], site_text(v->site, k));
 		if (e->version == version && e->lang == v->lang && e->ask_context == v->ask_context &&
 		    site_same && same(e->survey_id, survey_id) && same(e->action, v->action))
 			return e->tpl;
+		i++;
 	}
 	if (pc->n < PAGE_CACHE_MAX) {
 		e = &pc->v[pc->n++];

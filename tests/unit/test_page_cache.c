@@ -3,7 +3,8 @@
  * page html_form_page() renders afresh (both languages, the public form
  * and an invitation's, with and without the evaluator's settings), and a
  * change to the registry by another connection shows on the next page,
- * through the cache alone and through the application.
+ * through the cache alone and through the application, as does a new
+ * version of the survey.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -212,6 +213,20 @@ static void app_get(struct app *a, const char *query, struct http_response *r)
 	assert_int_equal(r->status, 200);
 }
 
+/* The text of file with its first from replaced by to; caller frees. */
+static char *retitled(const char *file, const char *from, const char *to)
+{
+	FILE *f = fopen(file, "rb");
+	static char text[65536];
+	assert_non_null(f);
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *at = strstr(text, from);
+	assert_non_null(at);
+	return xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
 /* The same through the application, which keeps its cache between requests. */
 static void test_registry_change_through_app(void **state)
 {
@@ -236,6 +251,21 @@ static void test_registry_change_through_app(void **state)
 	app_get(a, "", &r);
 	assert_non_null(strstr(r.body.data, "<option value=\"A77\">七局</option>"));
 	http_response_free(&r);
+
+	/* A new version of the survey (`manyi survey load`) is the next page. */
+	struct survey *sv2;
+	int v2;
+	char *text = retitled("surveys/enforcement-public.json",
+	                      "Public Satisfaction Survey on Administrative Law Enforcement",
+	                      "A survey & its new title");
+	assert_int_equal(survey_parse(sv->id, text, strlen(text), &sv2, msg, sizeof msg), SURVEY_OK);
+	free(text);
+	assert_int_equal(store_survey_put(other, sv2, &v2, &created), STORE_OK);
+	assert_int_equal(v2, version + 1);
+	app_get(a, "lang=en", &r);
+	assert_non_null(strstr(r.body.data, "<h1>A survey &amp; its new title</h1>"));
+	http_response_free(&r);
+	survey_free(sv2);
 	app_free(a);
 }
 
