@@ -109,6 +109,11 @@ static void test_template_is_fresh_render(void **state)
 	};
 	const char *csrfs[] = {"AAAAAGsNZmHSgtEZ_x-1", "BBBB'<tok>"};
 	const char *nonces[] = {"n0nce_A", NULL};
+	/* Each token, and how the language link and the hidden _t show it. */
+	const char *tokens[][3] = {
+		{"Tok-en_01~x", "&amp;t=Tok-en_01~x\"", "name=\"_t\" value=\"Tok-en_01~x\""},
+		{"t&k é<1>", "&amp;t=t%26k%20%C3%A9%3C1%3E\"", "name=\"_t\" value=\"t&amp;k é&lt;1&gt;\""},
+	};
 
 	for (int round = 0; round < 2; round++)
 		for (size_t s = 0; s < ARRAY_SIZE(sites); s++)
@@ -118,14 +123,14 @@ static void test_template_is_fresh_render(void **state)
 						.survey = sv, .lang = (enum lang)l,
 						.action = "/s/enforcement-public",
 						.csrf = csrfs[round], .nonce = nonces[round],
-						.token = invited ? "Tok-en_01~x" : NULL,
+						.token = invited ? tokens[round][0] : NULL,
 						.context = invited && round == 0 ? "甲局 · 市场 <2026-11-01> & co" : NULL,
 						.ask_context = !invited, .site = &sites[s],
 					};
 					char *page = page_checked(pc, &v);
 					if (invited) {
-						assert_non_null(strstr(page, "&amp;t=Tok-en_01~x\""));
-						assert_non_null(strstr(page, "name=\"_t\" value=\"Tok-en_01~x\""));
+						assert_non_null(strstr(page, tokens[round][1]));
+						assert_non_null(strstr(page, tokens[round][2]));
 						assert_null(strstr(page, "name=\"_agency\""));
 					} else {
 						assert_non_null(strstr(page, l == LANG_ZH ? ">乙局 &lt;&amp;&gt;<"
