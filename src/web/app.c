@@ -16,6 +16,7 @@
 #include "encounter.h"
 #include "invite.h"
 #include "metrics.h"
+#include "page_cache.h"
 #include "params.h"
 #include "publish.h"
 #include "qr.h"
@@ -100,6 +101,7 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 		}
 	}
 	a->throttle = throttle_shared();
+	a->pages = page_cache_new();
 	*out = a;
 	return 0;
 fail:
@@ -115,6 +117,7 @@ void app_free(struct app *a)
 		free(a->cache[i].id);
 		survey_free(a->cache[i].survey);
 	}
+	page_cache_free(a->pages);
 	store_close(a->store);
 	crypto_memzero(a->secret, sizeof a->secret);
 	free(a);

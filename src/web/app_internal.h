@@ -31,6 +31,7 @@
 #include "throttle.h"
 
 struct cJSON;
+struct page_cache;
 
 #define SURVEY_CACHE 16
 #define APP_SETTING_MAX 512    /* bytes of a page setting (evaluator_name, ...) */
@@ -50,6 +51,7 @@ struct app {
 	/* The settings the pages show, read at start (empty when not set). */
 	char evaluator[LANG__MAX][APP_SETTING_MAX];
 	char contact[APP_SETTING_MAX];
+	struct page_cache *pages; /* the form's templates and registry (page_cache.h) */
 };
 
 /* Fixed page texts, by language. */

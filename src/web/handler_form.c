@@ -11,40 +11,12 @@
 #include "form.h"
 #include "html.h"
 #include "metrics.h"
-
-/*
- * Registry entries as select choices; the strings stay owned by list and
- * pairs.  With pairs (ordered by agency, may be NULL), each agency's
- * domains go into its choice's enforces, which point into *codes (caller
- * frees it with free()).
- */
-static struct html_choice *choices_of(const struct registry_list *list,
-                                      const struct agency_domain_list *pairs, const char ***codes)
-{
-	struct html_choice *c = xcalloc(list->n ? list->n : 1, sizeof *c);
-	size_t np = pairs != NULL ? pairs->n : 0;
-	if (codes != NULL) {
-		*codes = xcalloc(np ? np : 1, sizeof **codes);
-		for (size_t k = 0; k < np; k++)
-			(*codes)[k] = pairs->v[k].domain;
-	}
-	for (size_t i = 0; i < list->n; i++) {
-		c[i].code = list->v[i].code;
-		for (int l = 0; l < LANG__MAX; l++)
-			c[i].name[l] = list->v[i].name[l];
-		for (size_t k = 0; codes != NULL && k < np; k++) {
-			if (strcmp(pairs->v[k].agency, c[i].code) != 0)
-				continue;
-			if (c[i].nenforces++ == 0)
-				c[i].enforces = &(*codes)[k];
-		}
-	}
-	return c;
-}
+#include "page_cache.h"
 
 /* Everything a form render needs beyond the view itself. */
 struct form_ctx {
 	const char *survey_id;
+	int version;            /* the survey's stored version */
 	enum lang lang;
 	bool https;             /* mark the cookie Secure */
 	char token[INVITE_TOKEN_LEN]; /* the invitation, or "" */
@@ -63,22 +35,6 @@ static int render_form(struct app *a, struct http_response *r, int status,
                        const struct pairs *values, const struct answer_errors *errs,
                        const char *notice)
 {
-	struct registry_list agencies = {0}, domains = {0};
-	struct agency_domain_list pairs = {0};
-	struct html_choice *ac = NULL, *dc = NULL;
-	const char **codes = NULL;
-	enum store_err e;
-
-	if ((e = store_registry_list(a->store, REGISTRY_AGENCY, &agencies)) != STORE_OK ||
-	    (e = store_registry_list(a->store, REGISTRY_DOMAIN, &domains)) != STORE_OK ||
-	    (e = store_agency_domain_list(a->store, &pairs)) != STORE_OK) {
-		registry_list_free(&agencies);
-		registry_list_free(&domains);
-		return app_store_failure_page(a, r, fc->lang, e);
-	}
-	ac = choices_of(&agencies, &pairs, &codes);
-	dc = choices_of(&domains, NULL, NULL);
-
 	struct html_site site;
 	app_site(a, &site);
 	/* Every render its own _n: the answer it gives is stored once. */
@@ -92,19 +48,17 @@ static int render_form(struct app *a, struct http_response *r, int status,
 		.token = fc->token[0] ? fc->token : NULL,
 		.context = fc->context,
 		.ask_context = fc->token[0] == '\0',
-		.agencies = ac,
-		.nagencies = agencies.n,
-		.domains = dc,
-		.ndomains = domains.n,
 		.values = values,
 		.errors = errs,
 		.notice = notice,
 		.site = &site,
 	};
+	sbuf_reset(&r->body);
+	enum store_err e = page_cache_form(a->pages, a->store, fc->survey_id, fc->version, &v, &r->body);
+	if (e != STORE_OK)
+		return app_store_failure_page(a, r, fc->lang, e);
 	r->status = status;
 	r->content_type = "text/html; charset=utf-8";
-	sbuf_reset(&r->body);
-	html_form_page(&r->body, &v);
 
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/s/%s; Max-Age=%d; HttpOnly; SameSite=Lax%s",
@@ -112,13 +66,6 @@ static int render_form(struct app *a, struct http_response *r, int status,
 	http_header(r, "Set-Cookie", cookie);
 	http_header(r, "Cache-Control", "no-store");
 	http_header(r, "Content-Language", fc->lang == LANG_ZH ? "zh-CN" : "en");
-
-	free(ac);
-	free(dc);
-	free(codes);
-	agency_domain_list_free(&pairs);
-	registry_list_free(&agencies);
-	registry_list_free(&domains);
 	return status;
 }
 
@@ -181,6 +128,7 @@ int app_form_get(struct app *a, const struct http_request *req,
 		return 200;
 	}
 	fc.survey_id = id;
+	fc.version = version;
 	char *context = NULL;
 	if (!http_query_get(req->query, "t", token, sizeof token) && http_query_has(req->query, "t"))
 		return link_page(a, r, id, fc.lang, NULL, INVITE_UNKNOWN); /* no token is that long */
@@ -349,6 +297,7 @@ int app_form_post(struct app *a, const struct http_request *req,
 	if ((v = pairs_get(&form, "_lang")) != NULL)
 		lang_parse(v, &fc.lang);
 	fc.survey_id = id;
+	fc.version = version;
 	snprintf(fc.action, sizeof fc.action, "/s/%s", id);
 
 	time_t now = time(NULL);

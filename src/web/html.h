@@ -77,6 +77,31 @@ struct form_view {
 /* A whole form page (<!doctype html> ...). */
 void html_form_page(struct sbuf *out, const struct form_view *v);
 
+/*
+ * A form page made once and filled in for each request.  What changes
+ * from one request to the next -- csrf, nonce, token (the hidden field
+ * and the language switch's link) and context -- is left out of the
+ * template and filled in by html_form_template_fill(); the rest is fixed
+ * by the view the template was made from.
+ */
+struct html_form_template;
+
+/*
+ * The template of v's page; v's csrf, nonce, token and context are not
+ * read.  v has no values, errors or notice (a form shown again is
+ * rendered whole).  Caller frees with html_form_template_free().
+ */
+struct html_form_template *html_form_template_new(const struct form_view *v);
+/* Accepts NULL. */
+void html_form_template_free(struct html_form_template *t);
+/*
+ * Append t filled in with v's csrf, nonce, token and context: the bytes
+ * html_form_page(out, v) appends when v is otherwise the view t was made
+ * from.  Nothing else of v is read.
+ */
+void html_form_template_fill(struct sbuf *out, const struct html_form_template *t,
+                             const struct form_view *v);
+
 /* The thank-you page after a stored answer. */
 void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l);
 

@@ -1,7 +1,8 @@
 /*
- * html_internal — what html.c (the form) and html_pages.c (the other pages
- * and the notices) share: the fixed texts of the pages by id, and the
- * helpers that open and close a page.  Only the two include it.
+ * html_internal — what html.c (texts, escaping, a page's head and foot),
+ * html_form.c (the form) and html_pages.c (the other pages and the
+ * notices) share: the fixed texts of the pages by id, and the
+ * helpers that open and close a page.  Only the three include it.
  */
 #ifndef MANYI_HTML_INTERNAL_H
 #define MANYI_HTML_INTERNAL_H
@@ -62,6 +63,14 @@ void html_text(struct sbuf *out, enum html_str id, enum lang l);
 /* The head of a page and the start of its body (see html.c). */
 void html_page_open(struct sbuf *out, enum lang l, const char *title,
                       bool error, const char *lang_href);
+/*
+ * The same in two parts, for a page that goes on its language switch's
+ * link (the form's invitation token): up to the end of the escaped
+ * lang_href, then the rest (given the same lang_href).
+ */
+void html_page_open_to_href(struct sbuf *out, enum lang l, const char *title,
+                            bool error, const char *lang_href);
+void html_page_open_after_href(struct sbuf *out, enum lang l, const char *lang_href);
 /* The evaluator's name in l, and contact, from site ("" when unset). */
 const char *html_site_name(const struct html_site *site, enum lang l);
 const char *html_site_contact(const struct html_site *site);
