@@ -119,7 +119,7 @@ static enum store_err each_in_period(struct store *s, sqlite3_stmt *st,
 		sbuf_add(&buf, one.bytes, size);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_DONE) {
+	if (rc == SQLITE_DONE && n > 0) {
 		qsort(refs, n, sizeof *refs, ref_cmp);
 		for (size_t i = 0; i < n; i++)
 			if (!raw_call(s, (const struct stats_raw *)(void *)(buf.data + refs[i].at), fn, ctx))
@@ -326,7 +326,8 @@ static enum store_err export_row(struct export_cursor *c, sqlite3_stmt *st, bool
 			entry_add(c, (struct answer_entry){.item = si->item[i], .has_num = nums[i] != NUM_NA,
 			                                   .num = nums[i] == NUM_NA ? 0 : nums[i],
 			                                   .na = nums[i] == NUM_NA});
-	qsort(c->v, c->n, sizeof *c->v, entry_cmp);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof *c->v, entry_cmp);
 	day_format(sqlite3_column_int64(st, 11), date, sizeof date);
 	struct export_source_row r = {
 		.id = id,
