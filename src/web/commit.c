@@ -22,6 +22,12 @@ static bool refusal(enum store_err e)
 	return e == STORE_ERR_CONSTRAINT || e == STORE_ERR_NOTFOUND;
 }
 
+/*
+ * Only a COMMIT that returned STORE_OK acknowledges anything.  Should
+ * SQLite end the transaction by itself under a write (an I/O error, a full
+ * disk), the COMMIT finds no transaction open and fails, so nothing of the
+ * batch is acknowledged then either.
+ */
 void commit_batch(struct store *s, struct commit_job *first)
 {
 	enum store_err e = store_begin(s);
