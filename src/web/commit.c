@@ -57,6 +57,7 @@ void commit_batch(struct store *s, struct commit_job *first)
 static void *committer_main(void *arg)
 {
 	struct committer *c = arg;
+	pthread_setname_np(pthread_self(), "committer"); /* for top -H, gdb */
 	pthread_mutex_lock(&c->lock);
 	for (;;) {
 		while (c->head == NULL && !c->stopping)
