@@ -9,8 +9,9 @@
  * supervisor (supervise.h), which keeps a worker process alive that serves
  * requests with N threads (32 by default: enough answers in flight to
  * share a commit, see fcgi.h) and holds up to --queue accepted requests
- * for them, answering 503 beyond (fcgi.h).  A worker that dies is started again
- * (the socket stays open, so nginx's connections wait rather than fail).
+ * for them, answering 503 beyond (fcgi.h).  A worker that dies is started
+ * again (the socket stays open, so nginx's connections wait rather than
+ * fail).
  * SIGINT or SIGTERM stops cleanly: requests in flight are finished first.
  * --foreground serves in this process without a supervisor.
  * --die-with-parent stops it (as SIGTERM does) when the process that
