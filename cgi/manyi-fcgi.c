@@ -7,9 +7,11 @@
  * Start-up only: reads the options, starts the libraries (manyi_init), maps
  * the throttle table, opens the listening socket and hands over to the
  * supervisor (supervise.h), which keeps a worker process alive that serves
- * requests with N threads and holds up to --queue accepted requests for
- * them, answering 503 beyond (fcgi.h).  A worker that dies is started again
- * (the socket stays open, so nginx's connections wait rather than fail).
+ * requests with N threads (32 by default: enough answers in flight to
+ * share a commit, see fcgi.h) and holds up to --queue accepted requests
+ * for them, answering 503 beyond (fcgi.h).  A worker that dies is started
+ * again (the socket stays open, so nginx's connections wait rather than
+ * fail).
  * SIGINT or SIGTERM stops cleanly: requests in flight are finished first.
  * --foreground serves in this process without a supervisor.
  * --die-with-parent stops it (as SIGTERM does) when the process that
@@ -80,7 +82,7 @@ int main(int argc, char **argv)
 {
 	const char *db = getenv("MANYI_DB");
 	const char *sock = "var/manyi.sock";
-	struct serving sv = {.threads = 4, .queue = FCGI_QUEUE_DEFAULT};
+	struct serving sv = {.threads = FCGI_THREADS_DEFAULT, .queue = FCGI_QUEUE_DEFAULT};
 	bool foreground = false, with_parent = false;
 	long parent = 0;
 	static const struct option opts[] = {
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 		case 's': sock = optarg; break;
 		case 't':
 			sv.threads = atoi(optarg);
-			if (sv.threads < 1 || sv.threads > 64)
+			if (sv.threads < 1 || sv.threads > FCGI_THREADS_MAX)
 				usage();
 			break;
 		case 'q':

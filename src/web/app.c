@@ -109,6 +109,11 @@ fail:
 	return -1;
 }
 
+void app_set_committer(struct app *a, struct committer *c)
+{
+	a->committer = c;
+}
+
 void app_free(struct app *a)
 {
 	if (a == NULL)

@@ -35,6 +35,14 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen);
 /* Accepts NULL. */
 void app_free(struct app *a);
 
+/*
+ * Store a's answers through the group commit c (commit.h; borrowed: c
+ * outlives a's requests).  Without it (NULL, the default) each answer
+ * commits alone on a's own connection.
+ */
+struct committer;
+void app_set_committer(struct app *a, struct committer *c);
+
 /* Handle one request, filling resp (initialised by the caller). */
 void app_handle(struct app *a, const struct http_request *req,
                 struct http_response *resp);

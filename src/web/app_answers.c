@@ -1,9 +1,10 @@
 /*
  * app_answers — what the two front ends of an answer (the form and the
  * JSON API, through intake.c) share: resolving a token, the encounter's
- * context line, idempotency keys, storing an answer in one transaction, the
- * public channel's agency and domain checked against the registry, and
- * per-field errors for developers.  Contracts in app_internal.h.
+ * context line, idempotency keys, storing an answer (its part of a group
+ * commit, commit.h), the public channel's agency and domain checked
+ * against the registry, and per-field errors for developers.  Contracts
+ * in app_internal.h.
  */
 #include "app_internal.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "commit.h"
 #include "crypto.h"
 #include "csrf.h"
 #include "encounter.h"
@@ -69,72 +71,95 @@ enum store_err app_encounter_context(struct app *a, const struct encounter *e, e
 	return STORE_OK;
 }
 
-/*
- * Store an answer in one transaction.  With an invitation (hash not NULL)
- * the token is marked used and the encounter's agency, domain and size are
- * recorded; an answer already there for the encounter, by any token or
- * channel, gives STORE_ERR_CONSTRAINT and stores nothing.
- */
-enum store_err app_idem_lookup(struct app *a, struct app_idem *idem)
+/* The idempotency key's stored answer, if any, on s (see struct app_idem). */
+static enum store_err idem_lookup(struct store *s, struct app_idem *idem)
 {
 	unsigned char body[32];
-	enum store_err e = store_idem_get(a->store, idem->key, (long long)time(NULL), body,
-	                                  idem->public_id, sizeof idem->public_id);
+	enum store_err e = store_idem_get(s, idem->key, (long long)time(NULL), body, idem->public_id,
+	                                  sizeof idem->public_id);
 	idem->found = e == STORE_OK;
 	idem->same_body = idem->found && crypto_equal(body, idem->body, sizeof body);
 	return e == STORE_ERR_NOTFOUND ? STORE_OK : e;
 }
 
+enum store_err app_idem_lookup(struct app *a, struct app_idem *idem)
+{
+	return idem_lookup(a->store, idem);
+}
+
+/* app_store_answer's arguments, borrowed by the write that runs in a batch. */
+struct answer_write {
+	const struct survey *sv;
+	int version;
+	const struct invitation *inv;
+	const unsigned char *hash, *once;
+	struct app_idem *idem;
+	const char *agency, *domain, *channel;
+	const struct answers *ans;
+	char *public_id;
+	size_t idlen;
+};
+
+/*
+ * One answer's writes, in its part of a batch (commit.h): on the
+ * committer's connection s, so nothing of struct app is touched here.
+ */
+static enum store_err answer_write(struct store *s, void *ctx)
+{
+	const struct answer_write *w = ctx;
+	struct encounter e;
+	struct response_meta m = {
+		.survey = w->sv->id,
+		.survey_version = w->version,
+		.channel = w->channel,
+		.agency = w->agency,
+		.domain = w->domain,
+	};
+	enum store_err err;
+	long long now = (long long)time(NULL);
+	/* Inside the transaction: of two requests with one key at once, the
+	 * second sees the first's answer here (the same batch's too). */
+	if (w->idem != NULL) {
+		if ((err = idem_lookup(s, w->idem)) != STORE_OK)
+			return err;
+		if (w->idem->found)
+			return STORE_OK; /* nothing written: the first answer's reply */
+	}
+	if (w->inv != NULL) {
+		if ((err = store_invitation_use(s, w->hash, now)) != STORE_OK ||
+		    (err = store_encounter_get(s, w->inv->encounter, &e)) != STORE_OK)
+			return err;
+		m.encounter = e.id;
+		m.agency = e.agency;
+		m.domain = e.domain;
+		m.size = e.size;
+		m.channel = w->inv->channel;
+	}
+	if (w->once != NULL && (err = store_once(s, w->once, now, 2 * CSRF_MAX_AGE)) != STORE_OK)
+		return err;
+	if ((err = store_response_add(s, &m, w->ans, w->public_id, w->idlen)) != STORE_OK)
+		return err;
+	if (w->idem != NULL)
+		return store_idem_put(s, w->idem->key, w->idem->body, w->public_id, now);
+	return STORE_OK;
+}
+
+/* See app_internal.h: answer_write in a batch, counted once committed. */
 enum store_err app_store_answer(struct app *a, const struct survey *sv, int version,
                                    const struct invitation *inv, const unsigned char *hash,
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen)
 {
-	struct encounter e;
-	struct response_meta m = {
-		.survey = sv->id,
-		.survey_version = version,
-		.channel = channel,
-		.agency = agency,
-		.domain = domain,
+	struct answer_write w = {
+		.sv = sv, .version = version, .inv = inv, .hash = hash, .once = once, .idem = idem,
+		.agency = agency, .domain = domain, .channel = channel, .ans = ans,
+		.public_id = public_id, .idlen = idlen,
 	};
-	enum store_err err = store_begin(a->store);
-	if (err != STORE_OK)
-		return err;
-	/* Inside the transaction: of two requests with one key at once, the
-	 * second sees the first's answer here. */
-	if (idem != NULL) {
-		if ((err = app_idem_lookup(a, idem)) != STORE_OK)
-			goto fail;
-		if (idem->found) {
-			store_rollback(a->store);
-			return STORE_OK;
-		}
-	}
-	if (inv != NULL) {
-		if ((err = store_invitation_use(a->store, hash, (long long)time(NULL))) != STORE_OK ||
-		    (err = store_encounter_get(a->store, inv->encounter, &e)) != STORE_OK)
-			goto fail;
-		m.encounter = e.id;
-		m.agency = e.agency;
-		m.domain = e.domain;
-		m.size = e.size;
-		m.channel = inv->channel;
-	}
-	if (once != NULL &&
-	    (err = store_once(a->store, once, (long long)time(NULL), 2 * CSRF_MAX_AGE)) != STORE_OK)
-		goto fail;
-	if ((err = store_response_add(a->store, &m, ans, public_id, idlen)) != STORE_OK ||
-	    (idem != NULL &&
-	     (err = store_idem_put(a->store, idem->key, idem->body, public_id, (long long)time(NULL))) !=
-	         STORE_OK) ||
-	    (err = store_commit(a->store)) != STORE_OK)
-		goto fail;
-	metrics_answer(m.channel);
-	return STORE_OK;
-fail:
-	store_rollback(a->store);
+	enum store_err err = commit_submit(a->committer, a->store, answer_write, &w);
+	/* Counted only once committed, and not a replay of a stored answer. */
+	if (err == STORE_OK && (idem == NULL || !idem->found))
+		metrics_answer(inv != NULL ? inv->channel : channel);
 	return err;
 }
 

@@ -46,6 +46,7 @@ struct app {
 	struct store *store;
 	unsigned char secret[32];
 	struct throttle *throttle; /* the process's (throttle_shared()), borrowed */
+	struct committer *committer; /* the process's group commit (app_set_committer), borrowed; NULL: inline */
 	struct cached_survey cache[SURVEY_CACHE];
 	size_t ncache;
 	/* The settings the pages show, read at start (empty when not set). */
@@ -156,16 +157,21 @@ enum store_err app_encounter_context(struct app *a, const struct encounter *e, e
                                      char **out);
 
 /*
- * Store an answer in one transaction.  With an invitation (hash not NULL)
- * the token is marked used and the encounter's agency, domain and size are
- * recorded; an answer already there for the encounter, by any token or
- * channel, gives STORE_ERR_CONSTRAINT and stores nothing.  once (32 bytes,
- * or NULL) names the form render answered: a second answer from the same
- * render (a double tap) gives STORE_ERR_CONSTRAINT and stores nothing.
- * idem (or NULL) is the request's Idempotency-Key: when an answer was stored
- * under it already, nothing is stored, STORE_OK is returned and idem says
- * which answer (see struct app_idem); else the key is recorded with the
- * answer, in the same transaction.
+ * Store an answer: its writes run in their own part of a group commit's
+ * transaction (commit.h; alone on a->store when a->committer is NULL), and
+ * the call returns once the COMMIT that holds them has returned; the
+ * answer is counted (metrics_answer) only then.  With an invitation (hash
+ * not NULL) the token is marked used and the encounter's agency, domain
+ * and size are recorded; an answer already there for the encounter, by
+ * any token or channel, gives STORE_ERR_CONSTRAINT and stores nothing.
+ * once (32 bytes, or NULL) names the form render answered: a second
+ * answer from the same render (a double tap) gives STORE_ERR_CONSTRAINT
+ * and stores nothing.  idem (or NULL) is the request's Idempotency-Key:
+ * when an answer was stored under it already, nothing is stored, STORE_OK
+ * is returned and idem says which answer (see struct app_idem); else the
+ * key is recorded with the answer, in the same transaction.  A failed
+ * COMMIT fails every answer of its batch (nothing stored, nothing
+ * acknowledged).
  */
 struct app_idem {
 	unsigned char key[32];  /* BLAKE2b of the Idempotency-Key header */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "commit.h"
 #include "http.h"
 #include "invite.h"
 #include "metrics.h"
@@ -490,6 +491,7 @@ enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int q
 {
 	pthread_t *threads = xcalloc((size_t)nthreads, sizeof *threads);
 	struct app **apps = xcalloc((size_t)nthreads, sizeof *apps);
+	struct committer *committer = NULL;
 	int started = 0;
 	enum fcgi_err rc = FCGI_ERR_NO_WORKERS;
 	char msg[512];
@@ -501,11 +503,18 @@ enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int q
 	listen_sock = listen_fd;
 	queue.cap = (size_t)queue_size;
 	queue.v = xcalloc(queue.cap, sizeof *queue.v);
+	/* Answers from all serving threads share the committer's transactions
+	 * (commit.h); without it each commits alone, slower but as safe. */
+	if (commit_start(db_path, &committer, msg, sizeof msg) != STORE_OK)
+		fprintf(stderr, "manyi-fcgi: no group commit, answers commit one by one: %s\n", msg);
 	/* Each serving thread owns a database connection, opened here so that
 	 * nothing is accepted when none could be. */
-	for (int i = 0; i < nthreads; i++)
+	for (int i = 0; i < nthreads; i++) {
 		if (app_new(db_path, &apps[i], msg, sizeof msg) != 0)
 			fprintf(stderr, "manyi-fcgi: worker %d: %s\n", i, msg);
+		else
+			app_set_committer(apps[i], committer);
+	}
 	for (int i = 0; i < nthreads; i++)
 		if (apps[i] != NULL && pthread_create(&threads[started], NULL, worker_main, apps[i]) == 0)
 			started++;
@@ -518,6 +527,8 @@ enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int q
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 done:
+	/* After the serving threads: none of them waits on a commit any more. */
+	commit_stop(committer);
 	for (int i = 0; i < nthreads; i++)
 		app_free(apps[i]);
 	free(queue.v);

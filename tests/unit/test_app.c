@@ -1,6 +1,7 @@
 /*
  * The application in process, without FastCGI: routing, statuses, the
- * CSRF round trip and the body cap, over a real SQLite file.
+ * CSRF round trip and the body cap, answers raced through the group
+ * commit, over a real SQLite file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,14 +9,18 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
-#include "manyi_init.h"
 #include "auth.h"
+#include "commit.h"
+#include "invite.h"
+#include "manyi_init.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -116,9 +121,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Run one request with an Authorization header (or ""). */
-static void run_auth(const char *auth, const char *method, const char *path, const char *query,
-                     const char *body, struct http_response *r)
+/* Run one JSON request on a with an Authorization header (or ""). */
+static void run_app(struct app *a, const char *auth, const char *method, const char *path,
+                    const char *query, const char *body, struct http_response *r)
 {
 	struct mem m = {body ? body : "", body ? strlen(body) : 0};
 	struct http_request req = {
@@ -129,8 +134,15 @@ static void run_auth(const char *auth, const char *method, const char *path, con
 		.read = mem_read, .read_ctx = &m,
 	};
 	http_response_init(r);
-	app_handle(app, &req, r);
+	app_handle(a, &req, r);
 	sbuf_add(&r->body, "", 1); /* NUL-terminated for strstr */
+}
+
+/* Run one request with an Authorization header (or ""). */
+static void run_auth(const char *auth, const char *method, const char *path, const char *query,
+                     const char *body, struct http_response *r)
+{
+	run_app(app, auth, method, path, query, body, r);
 }
 
 /* Run one request; the caller frees r with http_response_free(). */
@@ -377,6 +389,86 @@ static void overloaded(void **state)
 	}
 }
 
+/*
+ * Answers through the group commit, one app per thread as in manyi-fcgi:
+ * each token posted from two threads at once is stored once, one 201 and
+ * one 409 (the second refused inside the batch or after it), and counted.
+ */
+#define RACED_TOKENS 12
+
+struct poster {
+	struct app *app;
+	char (*tokens)[INVITE_TOKEN_LEN];
+	int created, used, other;
+};
+
+static void *poster_main(void *arg)
+{
+	struct poster *p = arg;
+	for (int i = 0; i < RACED_TOKENS; i++) {
+		char body[1024];
+		struct http_response r;
+		snprintf(body, sizeof body,
+		         "{\"survey\":\"firms-2023\",\"token\":\"%s\",\"answers\":{"
+		         "\"legality\":4,\"procedure\":4,\"fairness\":4,\"civility\":4,\"efficiency\":4,"
+		         "\"transparency\":4,\"integrity\":4,\"disruption\":4,\"overall\":4,"
+		         "\"encounter_type\":\"inspection\",\"problems\":[\"no_id\"],\"comment\":\"ok\"}}",
+		         p->tokens[i]);
+		run_app(p->app, "", "POST", "/api/v1/responses", NULL, body, &r);
+		if (r.status == 201)
+			p->created++;
+		else if (r.status == 409)
+			p->used++;
+		else
+			p->other++;
+		http_response_free(&r);
+	}
+	return NULL;
+}
+
+static void answers_raced_through_committer(void **state)
+{
+	(void)state;
+	char tokens[RACED_TOKENS][INVITE_TOKEN_LEN], msg[256];
+	struct store *s;
+	assert_int_equal(store_open(dbpath, false, &s, msg, sizeof msg), STORE_OK);
+	for (int i = 0; i < RACED_TOKENS; i++) {
+		struct encounter e = {.agency = "A01", .domain = "market", .size = "small",
+		                      .district = "x", .occurred_on = "2022-07-01"};
+		snprintf(e.id, sizeof e.id, "R%d", i);
+		assert_int_equal(store_encounter_add(s, &e), STORE_OK);
+		assert_int_equal(invite_mint(s, "firms-2023", e.id, "qr", 30, time(NULL), tokens[i]),
+		                 STORE_OK);
+	}
+	struct committer *c;
+	assert_int_equal(commit_start(dbpath, &c, msg, sizeof msg), STORE_OK);
+	struct poster p[2];
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++) {
+		p[i] = (struct poster){.tokens = tokens};
+		assert_int_equal(app_new(dbpath, &p[i].app, msg, sizeof msg), 0);
+		app_set_committer(p[i].app, c);
+	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, poster_main, &p[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		app_free(p[i].app);
+	}
+	commit_stop(c);
+	assert_int_equal(p[0].other + p[1].other, 0);
+	assert_int_equal(p[0].created + p[1].created, RACED_TOKENS);
+	assert_int_equal(p[0].used + p[1].used, RACED_TOKENS);
+	for (int i = 0; i < RACED_TOKENS; i++) {
+		char id[16];
+		bool answered = false;
+		snprintf(id, sizeof id, "R%d", i);
+		assert_int_equal(store_encounter_answered(s, id, &answered), STORE_OK);
+		assert_true(answered);
+	}
+	store_close(s);
+}
+
 int main(void)
 {
 	if (!manyi_init())
@@ -388,6 +480,7 @@ int main(void)
 		cmocka_unit_test(json_answers),
 		cmocka_unit_test(overloaded),
 		cmocka_unit_test(invite_by_audience),
+		cmocka_unit_test(answers_raced_through_committer),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
