@@ -92,8 +92,22 @@ pause
 sup=$(cat "$T/var/manyi-fcgi.pid")
 disown "$sup" 2>/dev/null # no "Killed" notice from the shell that started it
 kill -KILL -- "-$sup"
-gone() { [ -z "$(stack_group "$sup")" ]; }
-check "manyi-fcgi killed whole" it_wait 10 gone
+# Gone: no process of its group left, and its socket refuses connections
+# (the kernel closes a dead process's descriptors a moment after it dies,
+# longer under AddressSanitizer; until then the socket still takes them).
+refused() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except (ConnectionRefusedError, FileNotFoundError):
+    sys.exit(0)
+except OSError:
+    sys.exit(1)
+sys.exit(1)' "$T/var/manyi.sock"
+}
+gone() { [ -z "$(stack_group "$sup")" ] && refused; }
+check "manyi-fcgi killed whole" it_wait 30 gone
 shell=$BASHPID
 setsid "$BIN/manyi-fcgi" --db "$DB" --socket "$T/var/manyi.sock" --die-with-parent="$shell" \
 	>>"$T/var/log/manyi-fcgi.log" 2>&1 &
