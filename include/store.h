@@ -70,8 +70,8 @@ const char *store_errmsg(const struct store *s);
 enum store_err store_open(const char *path, bool create, struct store **out,
                           char *msg, size_t msglen);
 /*
- * How a connection uses memory.  STORE_TUNE_SERVE (every connection at
- * open): SQLite's default page cache (2 MiB), for the server's many
+ * How a connection uses memory.  STORE_TUNE_SERVE (what store_open()
+ * gives): SQLite's default page cache (2 MiB), for the server's many
  * connections and short transactions, and for the statistics and the
  * export, which read each page once.  STORE_TUNE_BULK (the imports of
  * encounters and answers): a 64 MiB page cache, so that a million inserts
@@ -109,9 +109,11 @@ void store_rollback_to(struct store *s);        /* undo them, and end the part *
  */
 enum store_err store_registry_generation(struct store *s, long long *gen);
 /*
- * A number that changes when another connection commits (PRAGMA
- * data_version, without a query): cheaper than the generation, so a cache
- * asks for the generation only when this has moved.
+ * A number that changes when another connection has committed, as this
+ * connection last saw it: SQLite refreshes it when this connection starts
+ * a read (SQLITE_FCNTL_DATA_VERSION; no query of its own).  Cheaper than
+ * the generation, so a cache asks for the generation only when this has
+ * moved since a read that came after the change.
  */
 enum store_err store_data_version(struct store *s, long long *v);
 
