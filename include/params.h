@@ -53,6 +53,7 @@ enum param_key {
 	PARAM_LIMIT,        /* a page's length */
 	PARAM_CURSOR,       /* a response id, from next_cursor */
 	PARAM_VERSION,      /* a publication's version */
+	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
 	PARAM__MAX
 };
 
@@ -91,6 +92,9 @@ extern const struct params_keys params_stats_keys;
 extern const struct params_keys params_export_keys;
 /* The statistics' keys and a publication's version (GET /api/v1/public/stats). */
 extern const struct params_keys params_public_stats_keys;
+/* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
+ * adds its --format): survey, and by (agency only). */
+extern const struct params_keys params_fieldwork_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -117,6 +121,7 @@ struct params {
 	long limit;
 	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
+	bool by_agency;         /* PARAM_BY_AGENCY */
 };
 
 /* Why a value, or a set of values, was refused. */

@@ -299,6 +299,31 @@ struct encounter_answer {
 enum store_err store_encounter_answer(struct store *s, const char *id, struct encounter_answer *a);
 
 /*
+ * Store the outcome of encounter's phone case for survey (CONTRACT §6,
+ * dispositions; all borrowed): outcome one of disposition_names, attempts
+ * >= 0, last_call_at in UTC ("YYYY-MM-DDTHH:MM:SSZ").  A row already there
+ * for the pair is replaced.  STORE_ERR_NOTFOUND when the encounter is not
+ * registered or the survey not loaded.
+ */
+enum store_err store_disposition_put(struct store *s, const char *encounter, const char *survey,
+                                     const char *outcome, long attempts, const char *last_call_at);
+
+/* The phone sample of a survey counted by agency, answered or not, and outcome. */
+struct fieldwork_cell {
+	char agency[65];      /* the encounter's agency code */
+	bool answered;        /* an answer to the survey is stored for the encounter */
+	int outcome;          /* its disposition (enum disposition), -1 when none */
+	long long n;          /* encounters */
+};
+/*
+ * The cells of survey's phone sample (the encounters with a phone
+ * invitation for it) in agency order into *cells (caller frees with
+ * free()) and *n; none is STORE_OK with *n 0.
+ */
+enum store_err store_fieldwork_cells(struct store *s, const char *survey,
+                                     struct fieldwork_cell **cells, size_t *n);
+
+/*
  * Ids of the encounters that have no invitation for survey and no answer,
  * ordered by id.  Caller frees each id and the array.
  */

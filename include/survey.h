@@ -241,4 +241,14 @@ extern const char *const response_channels[RESPONSE_CHANNELS];
 /* The index of channel in response_channels, or -1. */
 int response_channel_index(const char *channel);
 
+/*
+ * The outcomes of a phone case (CONTRACT §6, dispositions): complete,
+ * partial, refusal, non_contact, other, unknown, ineligible, in this order.
+ */
+enum disposition { DISP_COMPLETE, DISP_PARTIAL, DISP_REFUSAL, DISP_NON_CONTACT, DISP_OTHER,
+                   DISP_UNKNOWN, DISP_INELIGIBLE, DISP__MAX };
+extern const char *const disposition_names[DISP__MAX];
+/* The outcome called name, or -1. */
+int disposition_index(const char *name);
+
 #endif

@@ -260,3 +260,13 @@ void csv_row(FILE *fp, const char *const *f, size_t n)
 	fwrite(b.data, 1, b.len, fp);
 	sbuf_free(&b);
 }
+
+int print_result(const char *command, bool ok, const struct sbuf *out, const char *msg)
+{
+	if (!ok) {
+		fprintf(stderr, "manyi: %s: %s\n", command, msg);
+		return EXIT_BAD_INPUT;
+	}
+	fwrite(out->data, 1, out->len, stdout);
+	return 0;
+}

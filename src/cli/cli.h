@@ -41,6 +41,10 @@ int load_survey(struct store *s, const char *survey, int *version, char **def, s
  * after saying why. */
 int open_store(const char *db, bool create, struct store **s);
 
+/* Print out (borrowed) to stdout when ok, else "manyi: COMMAND: msg" on
+ * stderr; 0 or EXIT_BAD_INPUT. */
+int print_result(const char *command, bool ok, const struct sbuf *out, const char *msg);
+
 /* Warn on stderr when printed links point to a loopback address. */
 void warn_loopback_links(void);
 
@@ -71,6 +75,7 @@ int cmd_key(const char *db, int argc, char **argv);
 int cmd_import(const char *db, int argc, char **argv);
 int cmd_invite(const char *db, int argc, char **argv);
 int cmd_sample(const char *db, int argc, char **argv);
+int cmd_fieldwork(const char *db, int argc, char **argv);
 int cmd_stats(const char *db, int argc, char **argv);
 int cmd_publish(const char *db, int argc, char **argv);
 int cmd_export(const char *db, int argc, char **argv);

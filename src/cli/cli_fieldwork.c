@@ -1,4 +1,5 @@
-/* manyi invite and sample: invitations and phone samples, printed as CSV. */
+/* manyi invite, sample and fieldwork: invitations and phone samples, printed as CSV, and the
+ * phone samples' outcome. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "cli.h"
 #include "invite.h"
 #include "params.h"
+#include "rates.h"
 #include "sample.h"
 #include "store.h"
 #include "survey.h"
@@ -332,6 +334,29 @@ int cmd_sample(const char *db, int argc, char **argv)
 	}
 	free(buf);
 	free(units);
+	store_close(s);
+	return rc;
+}
+
+/* `manyi fieldwork --survey ID [--by agency] [--format json|csv]`: CONTRACT §6. */
+int cmd_fieldwork(const char *db, int argc, char **argv)
+{
+	static const char *const none[] = {NULL};
+	struct params_keys keys = params_fieldwork_keys; /* and --format json|csv */
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if ((rc = cli_params("fieldwork", &keys, none, none, argc, argv, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	struct rates_query q = {.survey = p.survey, .by_agency = p.by_agency};
+	sbuf_init(&out);
+	rc = print_result("fieldwork", rates_report(s, &q, p.csv, &out, msg, sizeof msg) == RATES_OK, &out,
+	                  msg);
+	sbuf_free(&out);
 	store_close(s);
 	return rc;
 }

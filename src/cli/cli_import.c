@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "disposition.h"
 #include "encounter.h"
 #include "registry.h"
 #include "responses.h"
@@ -92,6 +93,29 @@ static int cmd_import_agency_domains(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/* `manyi import dispositions FILE.csv`: the outcomes of phone cases (the latest row stands). */
+static int cmd_import_dispositions(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	struct import_result res;
+	char msg[1024];
+	int rc;
+
+	if (argc != 1)
+		return usage("import", "import dispositions: expected exactly one FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (disposition_import(s, argv[0], &res, msg, sizeof msg) != IMPORT_OK) {
+		fprintf(stderr, "%s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s: %zu %s imported\n", argv[0], res.rows,
+		       plural(res.rows, "disposition", "dispositions"));
+	}
+	store_close(s);
+	return rc;
+}
+
 int cmd_import(const char *db, int argc, char **argv)
 {
 	enum registry_kind k;
@@ -101,7 +125,7 @@ int cmd_import(const char *db, int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters or responses");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses or dispositions");
 	if (strcmp(argv[0], "domains") == 0)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
@@ -112,8 +136,10 @@ int cmd_import(const char *db, int argc, char **argv)
 		return cmd_import_encounters(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "responses") == 0)
 		return cmd_import_responses(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "dispositions") == 0)
+		return cmd_import_dispositions(db, argc - 1, argv + 1);
 	else
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters or responses");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses or dispositions");
 	if (argc != 2)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)

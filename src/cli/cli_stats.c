@@ -62,12 +62,7 @@ int cmd_stats(const char *db, int argc, char **argv)
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	sbuf_init(&out);
-	if (report_run(s, &q, p.csv, &out, msg, sizeof msg) != REPORT_OK) {
-		fprintf(stderr, "manyi: stats: %s\n", msg);
-		rc = EXIT_BAD_INPUT;
-	} else {
-		fwrite(out.data, 1, out.len, stdout);
-	}
+	rc = print_result("stats", report_run(s, &q, p.csv, &out, msg, sizeof msg) == REPORT_OK, &out, msg);
 	sbuf_free(&out);
 	store_close(s);
 	return rc;

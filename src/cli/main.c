@@ -46,7 +46,9 @@ static const struct usage {
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
 	 "                                        the file replaces the whole list)\n"
 	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
-	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"},
+	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
+	 "  import dispositions FILE.csv          phone cases' outcomes (encounter_id,survey,outcome,\n"
+	 "                                        attempts,last_call_at; the latest row stands)\n"},
 	{"invite",
 	 "  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
 	 "                                        mint invitations: CSV encounter_id,token,url\n"},
@@ -54,6 +56,9 @@ static const struct usage {
 	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
 	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
 	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	{"fieldwork",
+	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
+	 "                                        the phone sample's dispositions and AAPOR rates\n"},
 	{"stats",
 	 "  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
 	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
@@ -168,6 +173,7 @@ static const struct command {
 	{"invite", cmd_invite},
 	{"key", cmd_key},
 	{"sample", cmd_sample},
+	{"fieldwork", cmd_fieldwork},
 	{"stats", cmd_stats},
 	{"export", cmd_export},
 	{"publish", cmd_publish},

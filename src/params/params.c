@@ -141,6 +141,14 @@ static bool v_cursor(const char *s, struct params *p)
 	return code_valid(s) && copy(p->cursor, sizeof p->cursor, s);
 }
 
+static bool v_by_agency(const char *s, struct params *p)
+{
+	if (strcmp(s, "agency") != 0)
+		return false;
+	p->by_agency = true;
+	return true;
+}
+
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
@@ -173,6 +181,8 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_VERSION] = {"version", 15, "N", "a publication's version, a whole number from 1", false,
 	                   v_version},
 	[PARAM_CURSOR] = {"cursor", 63, "ID", "a response id, as next_cursor gives it", false, v_cursor},
+	[PARAM_BY_AGENCY] = {"by", 64, "agency", "agency (the fieldwork's groups are agencies)", false,
+	                     v_by_agency},
 };
 
 const struct params_keys params_stats_keys = {.need = {
@@ -190,6 +200,10 @@ const struct params_keys params_public_stats_keys = {.need = {
 const struct params_keys params_export_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_FORMAT] = PARAM_REQUIRED, [PARAM_LANG] = PARAM_OPTIONAL,
 	[PARAM_BOM] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_fieldwork_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY_AGENCY] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */

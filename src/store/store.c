@@ -128,6 +128,20 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_CODE_ADD] = "INSERT INTO code (kind, text) VALUES (?, ?)",
 	[STMT_SCALE_ITEMS] = "SELECT pos, item FROM survey_item WHERE survey = ? AND version = ? "
 	                     "ORDER BY pos",
+	/* The latest row stands: an encounter's outcome for a survey is replaced. */
+	[STMT_DISPOSITION_PUT] = "INSERT INTO disposition (encounter, survey, outcome, attempts, "
+	    "last_call_at) SELECT e.id, c.id, ?3, ?4, ?5 FROM enc e, code c WHERE e.code = ?1 "
+	    "AND c.kind = 'survey' AND c.text = ?2 ON CONFLICT (encounter, survey) DO UPDATE SET "
+	    "outcome = excluded.outcome, attempts = excluded.attempts, "
+	    "last_call_at = excluded.last_call_at",
+	/* The phone sample of survey ?1 counted by agency, answered or not, and outcome. */
+	[STMT_FIELDWORK_CELLS] = "SELECT ca.text, EXISTS (SELECT 1 FROM resp r WHERE r.encounter = e.id"
+	    " AND r.survey = " SURVEY_CODE("?1") "), d.outcome, count(*)"
+	    " FROM (SELECT DISTINCT encounter_id FROM invitation WHERE survey_id = ?1"
+	    " AND channel = 'phone') i JOIN enc e ON e.code = i.encounter_id"
+	    " JOIN code ca ON ca.id = e.agency"
+	    " LEFT JOIN disposition d ON d.encounter = e.id AND d.survey = " SURVEY_CODE("?1")
+	    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
 	[STMT_POP_ADD] = "INSERT INTO population (day, agency, domain, size, n) VALUES (?, ?, ?, ?, ?) "
 	                 "ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + excluded.n",
 };

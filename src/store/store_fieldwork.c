@@ -1,4 +1,4 @@
-/* store — encounters, invitations, API keys and the audit table; see include/store.h. */
+/* store — encounters, invitations, dispositions, API keys and the audit table; see include/store.h. */
 #include "store_internal.h"
 
 /*
@@ -273,6 +273,52 @@ enum store_err store_encounter_frame(struct store *s, const char *from, const ch
 	if (rc != SQLITE_DONE) {
 		free(*out);
 		*out = NULL;
+		*n = 0;
+		return map_rc(rc);
+	}
+	return STORE_OK;
+}
+
+enum store_err store_disposition_put(struct store *s, const char *encounter, const char *survey,
+                                     const char *outcome, long attempts, const char *last_call_at)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_DISPOSITION_PUT);
+	bind_text(st, 1, encounter);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, outcome);
+	sqlite3_bind_int64(st, 4, attempts);
+	bind_text(st, 5, last_call_at);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) == 0)
+		return STORE_ERR_NOTFOUND;
+	return e;
+}
+
+enum store_err store_fieldwork_cells(struct store *s, const char *survey,
+                                     struct fieldwork_cell **cells, size_t *n)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_FIELDWORK_CELLS);
+	size_t cap = 0;
+	int rc;
+	*cells = NULL;
+	*n = 0;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*cells = xrealloc(*cells, cap * sizeof **cells);
+		}
+		struct fieldwork_cell *c = &(*cells)[(*n)++];
+		col_copy(st, 0, c->agency, sizeof c->agency);
+		c->answered = sqlite3_column_int(st, 1) != 0;
+		const char *outcome = col_or_null(st, 2);
+		c->outcome = outcome != NULL ? disposition_index(outcome) : -1;
+		c->n = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*cells);
+		*cells = NULL;
 		*n = 0;
 		return map_rc(rc);
 	}

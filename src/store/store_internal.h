@@ -8,7 +8,7 @@
  *   store_schema.c     the migrations
  *   store_survey.c     registry, survey definitions, publications
  *   store_response.c   responses and answers, form marks, idempotency keys
- *   store_fieldwork.c  encounters, invitations, API keys, audit
+ *   store_fieldwork.c  encounters, invitations, dispositions, API keys, audit
  *   store_read.c       the statistics' and the export's reads
  *   store_code.c       the dictionary of short texts, the scale items of a
  *                      survey version, the registry's counts pending commit
@@ -155,6 +155,8 @@ enum stmt {
 	STMT_ENC_LOOKUP,
 	STMT_TEXT_INSERT,
 	STMT_EXPORT_TEXT,
+	STMT_DISPOSITION_PUT,
+	STMT_FIELDWORK_CELLS,
 	STMT__MAX
 };
 

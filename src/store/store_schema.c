@@ -292,6 +292,20 @@ const char *const store_migrations[] = {
 	") WITHOUT ROWID;"
 	"INSERT INTO answer_text SELECT response_id, item, seq, text FROM answer "
 	"  WHERE num IS NULL AND na = 0;",
+	/*
+	 * 10: the outcome of each phone case (CONTRACT §6, dispositions): one
+	 * row per encounter (enc.id) and survey (its dictionary id), the
+	 * latest imported standing; last_call_at in UTC.
+	 */
+	"CREATE TABLE disposition ("
+	"  encounter INTEGER NOT NULL,"
+	"  survey INTEGER NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('complete', 'partial', 'refusal', 'non_contact',"
+	"    'other', 'unknown', 'ineligible')),"
+	"  attempts INTEGER NOT NULL CHECK (attempts >= 0),"
+	"  last_call_at TEXT NOT NULL,"
+	"  PRIMARY KEY (encounter, survey)"
+	") WITHOUT ROWID;",
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

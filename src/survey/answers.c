@@ -383,10 +383,24 @@ void answers_free(struct answers *a)
 const char *const response_channels[RESPONSE_CHANNELS] = {"web",   "qr",  "phone", "paper",
                                                           "kiosk", "api", "other"};
 
-int response_channel_index(const char *channel)
+/* The index of s in names[0..n-1], or -1 (s NULL too). */
+static int name_index(const char *const *names, int n, const char *s)
 {
-	for (int i = 0; channel != NULL && i < RESPONSE_CHANNELS; i++)
-		if (strcmp(channel, response_channels[i]) == 0)
+	for (int i = 0; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int response_channel_index(const char *channel)
+{
+	return name_index(response_channels, RESPONSE_CHANNELS, channel);
+}
+
+const char *const disposition_names[DISP__MAX] = {"complete", "partial", "refusal", "non_contact",
+                                                  "other", "unknown", "ineligible"};
+
+int disposition_index(const char *name)
+{
+	return name_index(disposition_names, DISP__MAX, name);
 }

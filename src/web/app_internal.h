@@ -387,6 +387,8 @@ int app_api_notices(struct app *a, const struct http_request *req, struct http_r
                   const char *rest);
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
                 const char *rest);
+int app_api_fieldwork(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,

@@ -14,6 +14,7 @@
 #include "encounter.h"
 #include "params.h"
 #include "publish.h"
+#include "rates.h"
 #include "report.h"
 
 /*
@@ -85,6 +86,45 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 	if (p.role == ROLE_AGENCY && !params_agency_scope(&q, p.agency, &err))
 		return app_params_error(r, &err);
 	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY);
+}
+
+/*
+ * GET /api/v1/fieldwork: the same JSON as `manyi fieldwork`.  An agency key
+ * sees its own agency's group (by agency, whatever it asked) beside the
+ * overall benchmark, as with the statistics, and no other agency's.
+ */
+int app_api_fieldwork(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest)
+{
+	struct principal p;
+	char msg[512];
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	struct rates_query q = {.survey = req->params->survey, .by_agency = req->params->by_agency};
+	if (p.role == ROLE_AGENCY) {
+		q.by_agency = true;
+		q.only_agency = p.agency;
+	}
+	sbuf_reset(&r->body);
+	switch (rates_report(a->store, &q, false, &r->body, msg, sizeof msg)) {
+	case RATES_OK:
+		break;
+	case RATES_NOT_FOUND:
+		sbuf_reset(&r->body);
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	case RATES_BUSY:
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
+	default:
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
 }
 
 /*

@@ -112,6 +112,9 @@ static const struct value_case {
 	{PARAM_VERSION, "1x", false},
 	{PARAM_CURSOR, "AbC_-9", true},
 	{PARAM_CURSOR, "!!", false},
+	{PARAM_BY_AGENCY, "agency", true},
+	{PARAM_BY_AGENCY, "domain", false},
+	{PARAM_BY_AGENCY, "agency,domain", false},
 };
 
 /* Every key has a row, a validator and a value length that fits. */
@@ -128,6 +131,7 @@ static void test_table(void **state)
 	}
 	assert_int_equal(params_key("format"), PARAM_FORMAT);
 	assert_int_equal(params_key("low_n"), PARAM_LOW_N);
+	assert_int_equal(params_key("by"), PARAM_BY); /* PARAM_BY_AGENCY is the fieldwork's by */
 	assert_int_equal(params_key("nope"), PARAM__MAX);
 }
 
