@@ -64,6 +64,7 @@ while IFS='|' read -r name method path body want; do
 	done
 done <<EOF
 stats|GET|/api/v1/stats?survey=$E&by=agency||401 401 401 200 200
+fieldwork|GET|/api/v1/fieldwork?survey=$E&by=agency||401 401 401 200 200
 export|GET|/api/v1/export?survey=$E&format=csv||401 401 401 403 200
 responses|GET|/api/v1/responses?survey=$E||401 401 401 403 200
 encounters (own agency)|POST|/api/v1/encounters|$(enc 'N-@ROLE@-1' A01)|401 401 401 201 201
