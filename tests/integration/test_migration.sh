@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A database written by an earlier release (tests/migration/release.db, made
+# A database written by an earlier release (tests/migration/release.sql, its rows as SQL text, made
 # by tests/migration/make_db.sh) is migrated in place when the code of the
 # day opens it, and keeps every answer: the same exports, statistics, keys,
 # registry, publications and sample as that release gave (byte for byte,
@@ -14,7 +14,9 @@ E=enforcement-enterprise
 P=enforcement-public
 GOT=$T/got
 
-cp $M/release.db "$DB"
+# The release's file, made from its SQL text (a dump keeps a database out of git).
+sqlite3 "$T/release.db" <$M/release.sql
+cp "$T/release.db" "$DB"
 chmod 600 "$DB"
 secret() { awk -v k="$1" '$1 == k { print $2 }' $M/tokens.txt; }
 dump() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
@@ -47,7 +49,7 @@ contains "init on the migrated file: ready" "$out" "ready (schema version"
 v1=${out#*schema version }
 out=$($MANYI init 2>&1)
 eq "the schema version stays on a second init" "${out#*schema version }" "$v1"
-release_v=$(sqlite3 $M/release.db 'PRAGMA user_version')
+release_v=$(sqlite3 "$T/release.db" 'PRAGMA user_version')
 check "no older than the release's ($release_v)" test "${v1%%)*}" -ge "$release_v"
 $MANYI key list >"$T/again.out" 2>&1
 eq "a second open changes nothing in the file" "$(dump)" "$after_first"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make tests/migration/release.db and tests/migration/expected/ with the
-# release built in this checkout (`make -j2` first), through its public
+# Make tests/migration/release.sql (the database as SQL text) and
+# tests/migration/expected/ with the release built in this checkout (`make -j2` first), through its public
 # interface only: the command line, the HTML form and the API behind nginx.
 # Run once, on the release whose databases later layouts must migrate; then
 # commit both (and tokens.txt).  Running it again on a later layout would
@@ -175,9 +175,14 @@ stack_stop "$T/var"
 sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 sqlite3 "$DB" 'VACUUM'
 sqlite3 "$DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-cp "$DB" $M/release.db
-echo "tests/migration/release.db: $(stat -c %s $M/release.db) bytes, schema $(sqlite3 $M/release.db 'PRAGMA user_version')"
-for t in $(sqlite3 $M/release.db "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"); do
-	printf '  %-14s %s\n' "$t" "$(sqlite3 $M/release.db "SELECT count(*) FROM \"$t\"")"
+# Kept as SQL text (test_migration.sh makes the file from it): the
+# schema version first, then every row with its rowid.
+{
+	echo "PRAGMA user_version = $(sqlite3 "$DB" 'PRAGMA user_version');"
+	sqlite3 "$DB" ".dump --preserve-rowids"
+} >$M/release.sql
+echo "tests/migration/release.sql: $(stat -c %s $M/release.sql) bytes, schema $(sqlite3 "$DB" 'PRAGMA user_version')"
+for t in $(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"); do
+	printf '  %-14s %s\n' "$t" "$(sqlite3 "$DB" "SELECT count(*) FROM \"$t\"")"
 done
 cat "$X/counts.txt"
