@@ -384,16 +384,33 @@ enum store_err store_begin(struct store *s)
 enum store_err store_commit(struct store *s)
 {
 	enum store_err e = pop_flush(s);
-	return e != STORE_OK ? e : exec(s, "COMMIT");
+	if (e == STORE_OK && (e = exec(s, "COMMIT")) == STORE_OK)
+		s->uncommitted = false;
+	return e;
 }
 
-/* What a connection remembers of the database may be gone with the
- * transaction: the dictionary entries it added, the counts pending. */
+/* Drop the pending counts, and the caches when they may hold uncommitted rows. */
+static void forget_uncommitted(struct store *s)
+{
+	free(s->pop.v);
+	memset(&s->pop, 0, sizeof s->pop);
+	if (s->uncommitted)
+		store_forget(s);
+	s->uncommitted = false;
+}
+
+/*
+ * What a connection remembers of the database may be gone with the
+ * transaction: the counts pending, and the dictionary entries and scale
+ * items it added or read while writing.  A read's rollback (the export's,
+ * the statistics') keeps the caches.  SQLite may have rolled back by
+ * itself (an I/O error): the flag, not the transaction's state, says.
+ */
 void store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK");
-	store_forget(s);
+	forget_uncommitted(s);
 }
 
 enum store_err own_end(struct store *s, bool own, enum store_err e)
@@ -423,7 +440,7 @@ void store_rollback_to(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		exec(s, "ROLLBACK TO part; RELEASE part");
-	store_forget(s);
+	forget_uncommitted(s);
 }
 
 enum store_err store_registry_generation(struct store *s, long long *gen)

@@ -121,6 +121,7 @@ enum store_err code_id(struct store *s, enum code_kind kind, const char *text, b
 		return e;
 	*id = sqlite3_last_insert_rowid(s->db);
 	cache_put(&s->codes, *id, (int)kind, text);
+	s->uncommitted = true; /* gone again if the transaction is */
 	return STORE_OK;
 }
 
@@ -178,6 +179,9 @@ enum store_err scale_items(struct store *s, const char *survey, int version,
 		return map_rc(rc);
 	}
 	s->scales = xrealloc(s->scales, (s->nscales + 1) * sizeof *s->scales);
+	/* Read in a transaction that writes: perhaps a version not committed yet. */
+	if (sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_WRITE)
+		s->uncommitted = true;
 	s->scales[s->nscales] = m;
 	*out = &s->scales[s->nscales++];
 	return STORE_OK;

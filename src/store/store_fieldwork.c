@@ -59,6 +59,8 @@ enum store_err enc_lookup(struct store *s, const char *code, struct enc_ref *r)
 		if (strlen(code) < sizeof s->last_code) {
 			strcpy(s->last_code, code);
 			s->last = *r;
+			if (sqlite3_txn_state(s->db, NULL) == SQLITE_TXN_WRITE)
+				s->uncommitted = true; /* perhaps registered in this transaction */
 		}
 	}
 	sqlite3_reset(st);

@@ -165,6 +165,8 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT__MAX];
 	struct code_cache codes;
+	bool uncommitted;       /* the caches hold what the open transaction wrote:
+	                         * a rollback must forget them (store_rollback) */
 	struct scale_items *scales;
 	size_t nscales;
 	struct pop_cells pop;   /* encounters registered in the open transaction */
