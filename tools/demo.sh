@@ -10,13 +10,14 @@
 # the build goes to a temporary file renamed into place when it is complete,
 # so an interrupted build is started again next time.  Delete var/demo/ to
 # build it anew.  State (nginx config, logs, sockets) stays in var/demo/,
-# so make run and make demo can serve side by side on two ports.
+# so make run and make demo can serve side by side on two ports
+# (MANYI_DEMO_DIR=DIR puts it elsewhere).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 PORT=${PORT:-8080}
 BIN=${BIN:-bin}
-DIR=var/demo
+DIR=${MANYI_DEMO_DIR:-var/demo}
 # A demo user's password, printed at every start: for the demo only.
 DEMO_PASSWORD=manyi-demo-2025
 
@@ -66,10 +67,10 @@ u=http://127.0.0.1:$PORT
 MANYI_RUN_NOTE=$(
 	cat <<EOT
 
-Demo year 2025 (var/demo/manyi.db; delete var/demo/ to build it anew):
+Demo year 2025 ($DIR/manyi.db; delete $DIR/ to build it anew):
   dashboard        $u/dashboard/   (sign in at $u/signin)
   public results   $u/results
-  evaluator key    ${eval_key:-(none: delete var/demo/ and start again)}
+  evaluator key    ${eval_key:-(none: delete $DIR/ and start again)}
   agency key       ${agency_key:-(none)}   (A06 市应急管理局: its own figures only)
 EOT
 	[ -z "$user" ] || echo "  evaluator user   $user"

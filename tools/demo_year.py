@@ -392,6 +392,8 @@ def build(manyi, work, seed):
     # The year's figures, published for /results.
     period = ["--from", "%d-01-01" % YEAR, "--to", "%d-12-31" % YEAR]
     manyi("publish", "--survey", ENTERPRISE, "--by", "agency", "--measure", "index", *period)
+    # The satisfaction rate (a scale item's: overall) beside the index.
+    manyi("publish", "--survey", ENTERPRISE, "--by", "agency", "--measure", "overall", *period)
     manyi("publish", "--survey", PUBLIC, "--by", "agency", "--measure", "index",
           "--weighting", "none", *period)
 

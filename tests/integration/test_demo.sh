@@ -142,23 +142,52 @@ eq "the same fieldwork from the second build" \
 	"$("$BIN"/manyi --db "$T/again/manyi.db" fieldwork --survey $E --by agency | md5sum)" \
 	"$(md5sum <"$T/fw.json")"
 
-# Served: the published figures for anyone, the keys demo.sh printed.
-if it_stack; then
-	ok "the stack serves the demo database"
+# Served as make demo serves it (tools/demo.sh, the year already built):
+# the sign-in note, the published figures for anyone, the keys it printed.
+demo_pid=
+demo_stop() { [ -z "$demo_pid" ] || { kill "$demo_pid" 2>/dev/null; wait "$demo_pid"; }; }
+trap 'demo_stop; it_cleanup' EXIT
+serve() {
+	local try
+	for try in 1 2 3; do
+		PORT=$(free_port)
+		BASE=http://127.0.0.1:$PORT
+		MANYI_DEMO_DIR=$T PORT=$PORT tools/demo.sh >"$T/demo.log" 2>&1 &
+		demo_pid=$!
+		it_wait 30 grep -q 'Press Ctrl-C' "$T/demo.log" && return 0
+		wait "$demo_pid"
+		demo_pid=
+		grep -q 'already in use' "$T/demo.log" || break
+	done
+	return 1
+}
+if serve; then
+	ok "tools/demo.sh serves the demo year"
+	log=$(cat "$T/demo.log")
+	lacks "nothing built again" "$log" "building the demo year"
+	key=$(sed -n 's/^evaluator_key=//p' "$T/sign-in.txt")
+	contains "the evaluator key printed" "$log" "evaluator key    $key"
+	contains "the dashboard's address printed" "$log" "$BASE/dashboard/"
+	contains "the public page's address printed" "$log" "$BASE/results"
 	req GET "/api/v1/public/stats?survey=$E&measure=index&by=agency&from=2025-01-01&to=2025-12-31"
 	eq "the enterprise survey's year published" "$STATUS" 200
 	eq "published: A20 suppressed, A06 shown below the city" \
 		"$(json '[g.get("suppressed") for g in j["groups"] if g["by"]["agency"] == "A20"] + [g["mean"] < j["overall"]["mean"] for g in j["groups"] if g["by"]["agency"] == "A06"]')" \
 		"[True, True]"
+	req GET "/api/v1/public/stats?survey=$E&measure=overall&by=agency&from=2025-01-01&to=2025-12-31"
+	eq "the satisfaction rate published" "$STATUS/$(json '0.5 < j["overall"]["rate"] < 0.9')" 200/True
 	req GET "/api/v1/public/stats?survey=$P&measure=index&by=agency&weighting=none&from=2025-01-01&to=2025-12-31"
 	eq "the public survey's year published" "$STATUS/$(json 'j["overall"]["n"]')" 200/1400
-	key=$(sed -n 's/^evaluator_key=//p' "$T/sign-in.txt")
 	api "$key" GET "/api/v1/fieldwork?survey=$E&by=agency"
 	eq "the evaluator key works" "$STATUS/$(json 'j["overall"]["sampled"]')" "200/$(py "$T/fw.json" 'j["overall"]["sampled"]')"
 	key=$(sed -n 's/^agency_key=//p' "$T/sign-in.txt")
 	api "$key" GET "/api/v1/stats?survey=$E&by=quarter&from=2025-01-01&to=2025-12-31"
 	eq "the agency key (A06) works" "$STATUS" 200
+	kill "$demo_pid"
+	wait "$demo_pid"
+	eq "Ctrl-C (SIGTERM) stops it, status 0" "$?" 0
+	demo_pid=
 else
-	not_ok "the stack serves the demo database"
+	not_ok "tools/demo.sh serves the demo year" "$(tail -5 "$T/demo.log")"
 fi
 it_done
