@@ -70,6 +70,7 @@ ITEM_LEVEL = {"legality": 0.10, "procedure": 0.0, "fairness": 0.0, "civility": 0
 # Outcomes of the encounter and how they colour the ratings.
 OUTCOMES = [("no_violation", 0.42, 0.12), ("corrected", 0.27, 0.0), ("warning", 0.12, -0.12),
             ("fined", 0.14, -0.40), ("other", 0.05, 0.0)]
+OUTCOME_SHIFT = {o[0]: o[2] for o in OUTCOMES}
 SIZES = [("large", 0.05), ("medium", 0.15), ("small", 0.34), ("micro", 0.46)]
 DISTRICTS = [("鄂城区", 0.38), ("华容区", 0.20), ("梁子湖区", 0.12), ("葛店开发区", 0.17),
              ("临空经济区", 0.13)]
@@ -198,7 +199,7 @@ def trend(day):
 def answer(rnd, agency, day, outcome, problem_of, extra=()):
     """One respondent's answers: {item: value} with the ratings, overall,
     problems and maybe a comment."""
-    shift = AGENCY_SHIFT.get(agency, 0.0) + trend(day) + dict((o[0], o[2]) for o in OUTCOMES).get(outcome, 0.0)
+    shift = AGENCY_SHIFT.get(agency, 0.0) + trend(day) + OUTCOME_SHIFT.get(outcome, 0.0)
     person = rnd.gauss(0, 0.55)
     base = 4.05 + shift + person
     own = ITEM_SHIFT.get(agency, {})

@@ -18,6 +18,12 @@ check "tools/demo.sh --build makes the demo year" tools/demo.sh --build "$T"
 took=$((SECONDS - start))
 check "built in well under a minute ($took s)" test "$took" -lt 30
 check "the sign-in note is written" test -s "$T/sign-in.txt"
+# Once manyi has users (manyi user add), the demo has an evaluator user.
+has_users=0
+"$BIN/manyi" help user >/dev/null 2>&1 && has_users=1
+if [ "$has_users" -eq 1 ]; then
+	eq "the demo evaluator user noted" "$(sed -n 's/^user=//p' "$T/sign-in.txt")" "evaluator / manyi-demo-2025"
+fi
 
 # py FILE EXPR: a Python expression on the JSON in FILE (as j), printed.
 py() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
@@ -169,6 +175,10 @@ if serve; then
 	contains "the evaluator key printed" "$log" "evaluator key    $key"
 	contains "the dashboard's address printed" "$log" "$BASE/dashboard/"
 	contains "the public page's address printed" "$log" "$BASE/results"
+	if [ "$has_users" -eq 1 ]; then
+		req POST /signin --data-urlencode username=evaluator --data-urlencode password=manyi-demo-2025
+		eq "the demo user signs in" "$STATUS" 303
+	fi
 	req GET "/api/v1/public/stats?survey=$E&measure=index&by=agency&from=2025-01-01&to=2025-12-31"
 	eq "the enterprise survey's year published" "$STATUS" 200
 	eq "published: A20 suppressed, A06 shown below the city" \
