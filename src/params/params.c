@@ -384,6 +384,8 @@ void params_report_query(const struct params *p, struct report_query *q)
 		q->level = p->level;
 	if (p->given[PARAM_LOW_N])
 		q->low_n = (double)p->low_n;
+	if (p->given[PARAM_LANG])
+		q->lang = p->lang;
 }
 
 void params_export_options(const struct params *p, struct export_options *o)

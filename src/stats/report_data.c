@@ -8,6 +8,15 @@
 #include <string.h>
 
 static const char *const size_codes[] = {"large", "medium", "small", "micro", "household"};
+/* The names of the sizes, the classes of China's enterprise size standard
+ * and the individually-owned business (个体工商户). */
+static const char *const size_names[N_SIZES][LANG__MAX] = {
+	{"大型企业", "Large enterprise"},
+	{"中型企业", "Medium-sized enterprise"},
+	{"小型企业", "Small enterprise"},
+	{"微型企业", "Micro enterprise"},
+	{"个体工商户", "Individual business"},
+};
 
 /* Index of code in a registry list sorted by code, or -1. */
 static int code_index(const struct registry_list *l, const char *code)
@@ -34,6 +43,36 @@ int report_size_index(const char *s)
 		if (strcmp(s, size_codes[i]) == 0)
 			return i;
 	return -1;
+}
+
+const char *report_size_name(const char *code, enum lang l)
+{
+	int i = report_size_index(code);
+	return i >= 0 && (unsigned)l < LANG__MAX ? size_names[i][l] : NULL;
+}
+
+bool report_by_named(enum report_by b)
+{
+	return b == BY_AGENCY || b == BY_DOMAIN || b == BY_SIZE;
+}
+
+const char *report_value_name(const struct load *L, enum report_by b, const char *val, enum lang l)
+{
+	int i;
+	if (val == NULL || (unsigned)l >= LANG__MAX)
+		return NULL;
+	switch (b) {
+	case BY_AGENCY:
+		i = code_index(&L->agencies, val);
+		return i >= 0 ? L->agencies.v[i].name[l] : NULL;
+	case BY_DOMAIN:
+		i = code_index(&L->domains, val);
+		return i >= 0 ? L->domains.v[i].name[l] : NULL;
+	case BY_SIZE:
+		return report_size_name(val, l);
+	default:
+		return NULL;
+	}
 }
 
 static uint64_t hash_str(const char *s)
