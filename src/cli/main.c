@@ -71,7 +71,7 @@ static const struct usage {
 	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
 	 "                                        a period is weighted as stats --from --to is)\n"},
 	{"publish",
-	 "  publish --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "  publish --survey ID [--measure ITEM|ITEM.OPTION|index] [--by COL[,COL]]\n"
 	 "          [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
 	 "          [--level 0.95] [--low-n 30]\n"
 	 "                                        freeze figures for /api/v1/public/stats (groups\n"

@@ -51,7 +51,10 @@ struct load {
 	struct code_memo agency_memo[REPORT_CODE_MEMO], domain_memo[REPORT_CODE_MEMO];
 	const struct report_query *q;
 	const struct survey *sv;
-	const struct item *measure;       /* NULL for the index */
+	const struct item *measure;       /* a scale item; NULL for the index or an option */
+	const struct item *multi;         /* ITEM.OPTION: the multi-choice item, else NULL */
+	const char *option;               /* ITEM.OPTION: the option's value (borrowed from sv) */
+	long long *ids;                   /* ITEM.OPTION: each response's id (ascending) */
 	int *index_items;                 /* survey item index of each index item */
 	double *index_weights;
 	size_t k;                         /* number of index items */

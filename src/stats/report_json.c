@@ -107,7 +107,8 @@ static void json_head(const struct report_view *v, cJSON *root)
 	const struct previous *pv = v->pv;
 	cJSON_AddStringToObject(root, "survey", v->sv->id);
 	cJSON_AddNumberToObject(root, "survey_version", v->version);
-	cJSON_AddStringToObject(root, "measure", v->L->measure ? v->L->measure->id : "index");
+	cJSON_AddStringToObject(root, "measure", v->L->measure ? v->L->measure->id
+	                                         : v->L->multi ? q->measure : "index");
 	cJSON_AddStringToObject(root, "weighting", stats_weighting_name(q->weighting));
 	cJSON_AddNumberToObject(root, "level", q->level);
 	if (q->from)

@@ -554,6 +554,7 @@ static const struct params_keys publications_keys = {.need = {[PARAM_SURVEY] = R
 static const struct params_keys responses_keys = {.need = {
 	[PARAM_SURVEY] = R, [PARAM_AGENCY] = O, [PARAM_DOMAIN] = O, [PARAM_CHANNEL] = O,
 	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LIMIT] = O, [PARAM_CURSOR] = O,
+	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
 #undef O
