@@ -92,6 +92,9 @@ struct params_keys {
  */
 extern const struct params_keys params_stats_keys;
 extern const struct params_keys params_export_keys;
+/* The statistics' keys with format (json or csv) and lang (the csv's name
+ * columns): manyi stats and GET /api/v1/stats. */
+extern const struct params_keys params_stats_table_keys;
 /* The statistics' keys and a publication's version (GET /api/v1/public/stats). */
 extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork

@@ -47,6 +47,8 @@ done <<EOF
 /api/v1/stats?survey=$E|e|to|$longdate|2022-02-30
 /api/v1/stats?survey=$E|e|level|$long|2
 /api/v1/stats?survey=$E|e|low_n|$long|-1
+/api/v1/stats?survey=$E|e|format|$long|xml
+/api/v1/stats?survey=$E|e|lang|$long|fr
 /api/v1/fieldwork|e|survey|$long|Bad%20Survey%21
 /api/v1/fieldwork?survey=$E|e|by|$long|domain
 /api/v1/public/stats|-|survey|$long|Bad%20Survey%21

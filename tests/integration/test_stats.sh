@@ -158,6 +158,15 @@ $MANYI stats --survey enforcement-enterprise --lang fr 2>"$T/err"
 eq "--lang fr: a usage error naming --lang" "$?/$(head -1 "$T/err")" "2/manyi: stats: --lang is zh or en"
 api "$ekey" "survey=enforcement-enterprise&by=agency&measure=overall"
 eq "the API's groups name their agency" "$(json 'all(g["names"]["agency"]["zh"] for g in j["groups"])')" True
+api "$ekey" "survey=enforcement-enterprise&weighting=none&by=agency,domain&format=csv&lang=en"
+$MANYI stats --survey enforcement-enterprise --weighting none --by agency,domain --format csv --lang en >"$T/n.csv"
+eq "GET /api/v1/stats?format=csv&lang=en: the bytes of manyi stats --format csv --lang en" \
+	"$STATUS/$(cmp -s "$T/body" "$T/n.csv" && echo same)" "200/same"
+contains "as CSV" "$HEADERS" "Content-Type: text/csv; charset=utf-8"
+api "$ekey" "survey=enforcement-enterprise&weighting=none&by=agency&format=csv"
+eq "format=csv: Chinese names by default" "$(awk -F, '$1 == "A01" { print $2; exit }' "$T/body")" "$(reg agency zh A01)"
+api "$akey" "survey=enforcement-enterprise&by=agency&format=csv"
+eq "format=csv with an agency key: 403 (its figures come suppressed, as JSON)" "$STATUS" 403
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --weighting poststrat 2>"$T/err"
 eq "the command line fails with status 1 where the API says 422" "$?" 1
 contains "and says why" "$(cat "$T/err")" "no response"
