@@ -54,6 +54,9 @@ enum param_key {
 	PARAM_CURSOR,       /* a response id, from next_cursor */
 	PARAM_VERSION,      /* a publication's version */
 	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
+	/* the fieldwork's progress (manyi fieldwork --progress) */
+	PARAM_TARGET,       /* each agency's target n */
+	PARAM_UNTIL,        /* the end of fieldwork, YYYY-MM-DD */
 	PARAM__MAX
 };
 
@@ -95,6 +98,9 @@ extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
  * adds its --format): survey, and by (agency only). */
 extern const struct params_keys params_fieldwork_keys;
+/* The keys of the fieldwork's progress (GET /api/v1/fieldwork/progress, manyi
+ * fieldwork --progress adds its --format): survey, target, until, low_n. */
+extern const struct params_keys params_progress_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -122,6 +128,8 @@ struct params {
 	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
 	bool by_agency;         /* PARAM_BY_AGENCY */
+	long target;            /* PARAM_TARGET */
+	char until[11];         /* PARAM_UNTIL */
 };
 
 /* Why a value, or a set of values, was refused. */

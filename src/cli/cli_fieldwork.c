@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "invite.h"
 #include "params.h"
+#include "progress.h"
 #include "rates.h"
 #include "sample.h"
 #include "store.h"
@@ -338,6 +339,39 @@ int cmd_sample(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * `manyi fieldwork --survey ID --progress [--target N] [--until DATE]
+ * [--low-n N] [--format json|csv]`: the progress (progress.h).
+ */
+static int fieldwork_progress(const char *db, int argc, char **argv)
+{
+	static const char *const none[] = {NULL};
+	static const char *const flags[] = {"--progress", NULL};
+	struct params_keys keys = params_progress_keys; /* and --format json|csv */
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if ((rc = cli_params("fieldwork", &keys, none, flags, argc, argv, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	struct progress_query q = {
+		.survey = p.survey,
+		.threshold = p.low_n,
+		.target = p.given[PARAM_TARGET] ? p.target : -1,
+		.until = p.given[PARAM_UNTIL] ? p.until : NULL,
+		.now = time(NULL),
+	};
+	sbuf_init(&out);
+	rc = print_result("fieldwork", progress_report(s, &q, p.csv, &out, msg, sizeof msg) == RATES_OK,
+	                  &out, msg);
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}
+
 /* `manyi fieldwork --survey ID [--by agency] [--format json|csv]`: CONTRACT §6. */
 int cmd_fieldwork(const char *db, int argc, char **argv)
 {
@@ -348,6 +382,8 @@ int cmd_fieldwork(const char *db, int argc, char **argv)
 	struct sbuf out;
 	char msg[512];
 	int rc;
+	if (opt_flag(argc, argv, "--progress"))
+		return fieldwork_progress(db, argc, argv);
 	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
 	if ((rc = cli_params("fieldwork", &keys, none, none, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)

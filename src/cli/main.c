@@ -58,7 +58,10 @@ static const struct usage {
 	 "                                        a reproducible phone sample: CSV with token and url\n"},
 	{"fieldwork",
 	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
-	 "                                        the phone sample's dispositions and AAPOR rates\n"},
+	 "                                        the phone sample's dispositions and AAPOR rates\n"
+	 "  fieldwork --survey ID --progress [--target N] [--until DATE] [--low-n 30] [--format json|csv]\n"
+	 "                                        per agency: frame, sampled, invited, answered, expired,\n"
+	 "                                        answers per day, pace, projection, agencies under --low-n\n"},
 	{"stats",
 	 "  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
 	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
