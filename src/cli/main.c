@@ -55,7 +55,9 @@ static const struct usage {
 	{"sample",
 	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
 	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
-	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	 "         [--min-per-agency M] [--response-rate R] [--low-n 30]\n"
+	 "                                        a reproducible phone sample: CSV with token and url;\n"
+	 "                                        warns of agencies expected under --low-n completes\n"},
 	{"fieldwork",
 	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
 	 "                                        the phone sample's dispositions and AAPOR rates\n"
