@@ -99,7 +99,7 @@ extern const struct params_keys params_public_stats_keys;
  * adds its --format): survey, and by (agency only). */
 extern const struct params_keys params_fieldwork_keys;
 /* The keys of the fieldwork's progress (GET /api/v1/fieldwork/progress, manyi
- * fieldwork --progress adds its --format): survey, target, until, low_n. */
+ * fieldwork --progress adds its --format): survey, target, until, low_n, from, to. */
 extern const struct params_keys params_progress_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */

@@ -51,6 +51,8 @@ long long progress_today(time_t now);
 /* What `manyi fieldwork --progress` and the route ask for. */
 struct progress_query {
 	const char *survey;      /* borrowed */
+	const char *from, *to;   /* the period, YYYY-MM-DD (valid) or NULL: encounters by the day
+	                          * they occurred on, public answers by the day they were given */
 	long threshold;          /* the publication threshold (low_n) */
 	long target;             /* each agency's target n; < 0: the threshold */
 	const char *until;       /* the end of fieldwork, YYYY-MM-DD (valid), or NULL */

@@ -337,6 +337,7 @@ struct progress_invited {
 	char channel[16];     /* the invitations' channel: phone, qr, web ... */
 	bool answered;        /* an answer to the survey is stored for the encounter */
 	bool expired;         /* every invitation of this channel has expired */
+	int outcome;          /* its disposition for the survey (enum disposition), -1 when none */
 };
 struct progress_answers {
 	char agency[65];
@@ -358,10 +359,13 @@ struct progress_rows {
  * progress_rows_free()): the frame of households (households true) or
  * enterprises by agency, the encounters invited to the survey with an
  * invitation expired when its expires_at <= now, and the answers by day.
- * On error *out is empty.
+ * The period from..to (YYYY-MM-DD, either NULL: open) takes encounters by
+ * the day they occurred on and public answers by the day they were given,
+ * as the statistics do.  On error *out is empty.
  */
-enum store_err store_progress_rows(struct store *s, const char *survey, bool households,
-                                   long long now, struct progress_rows *out);
+enum store_err store_progress_rows(struct store *s, const char *survey, const char *from,
+                                   const char *to, bool households, long long now,
+                                   struct progress_rows *out);
 void progress_rows_free(struct progress_rows *r);
 
 /*

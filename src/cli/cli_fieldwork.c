@@ -406,6 +406,8 @@ static int fieldwork_progress(const char *db, int argc, char **argv)
 		return rc;
 	struct progress_query q = {
 		.survey = p.survey,
+		.from = p.given[PARAM_FROM] ? p.from : NULL,
+		.to = p.given[PARAM_TO] ? p.to : NULL,
 		.threshold = p.low_n,
 		.target = p.given[PARAM_TARGET] ? p.target : -1,
 		.until = p.given[PARAM_UNTIL] ? p.until : NULL,

@@ -61,7 +61,8 @@ static const struct usage {
 	{"fieldwork",
 	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
 	 "                                        the phone sample's dispositions and AAPOR rates\n"
-	 "  fieldwork --survey ID --progress [--target N] [--until DATE] [--low-n 30] [--format json|csv]\n"
+	 "  fieldwork --survey ID --progress [--from DATE] [--to DATE] [--target N] [--until DATE]\n"
+	 "            [--low-n 30] [--format json|csv]\n"
 	 "                                        per agency: frame, sampled, invited, answered, expired,\n"
 	 "                                        answers per day, pace, projection, agencies under --low-n\n"},
 	{"stats",

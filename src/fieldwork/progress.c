@@ -110,9 +110,11 @@ static void count_invited(const struct progress_rows *rows, const struct registr
 				x->ch[c].expired += !w->answered && w->expired;
 			}
 		}
+		enum rate_count k = rates_classify(v->answered, v->outcome);
 		for (struct group *x = all; x != NULL; x = x == all ? gr : NULL) {
 			x->invited++;
 			x->sampled += phone;
+			x->calls[k] += phone; /* the phone sample's outcomes, as rates.c counts them */
 			x->expired += !v->answered && expired;
 		}
 		i = j;
@@ -153,19 +155,6 @@ static void count_answers(const struct progress_rows *rows, const struct registr
 			all->days[k++] = all->days[i];
 	}
 	all->ndays = k;
-}
-
-/* The phone sample's call outcomes (rates.h) into the groups and all. */
-static void count_calls(const struct fieldwork_cell *cells, size_t n, const struct registry_list *ag,
-                        struct group *g, struct group *all)
-{
-	for (size_t i = 0; i < n; i++) {
-		enum rate_count k = rates_classify(cells[i].answered, cells[i].outcome);
-		struct group *gr = group_of(ag, g, cells[i].agency);
-		all->calls[k] += cells[i].n;
-		if (gr != NULL)
-			gr->calls[k] += cells[i].n;
-	}
 }
 
 /* ---- output --------------------------------------------------------------- */
@@ -260,6 +249,12 @@ static void write_json(const struct frame_of_report *f, const struct group *all,
 {
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "survey", f->q->survey);
+	const char *period[][2] = {{"from", f->q->from}, {"to", f->q->to}};
+	for (size_t i = 0; i < ARRAY_SIZE(period); i++)
+		if (period[i][1] != NULL)
+			cJSON_AddStringToObject(root, period[i][0], period[i][1]);
+		else
+			cJSON_AddNullToObject(root, period[i][0]);
 	add_day(root, "today", f->today);
 	add_day(root, "first_day", f->first_day);
 	add_day(root, "last_day", f->last_day);
@@ -370,9 +365,8 @@ enum rates_err progress_report(struct store *s, const struct progress_query *q, 
 {
 	struct registry_list ag = {0};
 	struct progress_rows rows = {0};
-	struct fieldwork_cell *cells = NULL;
 	struct group *g = NULL, all = {0};
-	size_t ncells = 0, ng = 0;
+	size_t ng = 0;
 	bool households = false;
 	enum rates_err re;
 	enum store_err e;
@@ -380,8 +374,8 @@ enum rates_err progress_report(struct store *s, const struct progress_query *q, 
 	if ((re = survey_households(s, q->survey, &households, msg, msglen)) != RATES_OK)
 		return re;
 	if ((e = store_registry_list(s, REGISTRY_AGENCY, &ag)) != STORE_OK ||
-	    (e = store_progress_rows(s, q->survey, households, (long long)q->now, &rows)) != STORE_OK ||
-	    (e = store_fieldwork_cells(s, q->survey, &cells, &ncells)) != STORE_OK) {
+	    (e = store_progress_rows(s, q->survey, q->from, q->to, households, (long long)q->now, &rows)) !=
+	        STORE_OK) {
 		re = store_failed(e, msg, msglen);
 		goto done;
 	}
@@ -396,7 +390,6 @@ enum rates_err progress_report(struct store *s, const struct progress_query *q, 
 	}
 	count_invited(&rows, &ag, g, &all);
 	count_answers(&rows, &ag, g, &all);
-	count_calls(cells, ncells, &ag, g, &all);
 
 	struct frame_of_report f = {
 		.q = q,
@@ -429,7 +422,6 @@ done:
 		free(g[i].days);
 	free(all.days);
 	free(g);
-	free(cells);
 	progress_rows_free(&rows);
 	registry_list_free(&ag);
 	return re;

@@ -221,7 +221,7 @@ const struct params_keys params_fieldwork_keys = {.need = {
 
 const struct params_keys params_progress_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_TARGET] = PARAM_OPTIONAL, [PARAM_UNTIL] = PARAM_OPTIONAL,
-	[PARAM_LOW_N] = PARAM_OPTIONAL,
+	[PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */

@@ -155,6 +155,8 @@ int app_api_fieldwork_progress(struct app *a, const struct http_request *req, st
 		return status;
 	struct progress_query q = {
 		.survey = pa->survey,
+		.from = pa->given[PARAM_FROM] ? pa->from : NULL,
+		.to = pa->given[PARAM_TO] ? pa->to : NULL,
 		.threshold = pa->low_n,
 		.target = pa->given[PARAM_TARGET] ? pa->target : -1,
 		.until = pa->given[PARAM_UNTIL] ? pa->until : NULL,

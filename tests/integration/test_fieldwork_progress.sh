@@ -133,6 +133,18 @@ eq "csv: header, overall and two agencies" "$(tr -d '\r' <<<"$OUT")" \
 A01,$A01ZH,agency,6,6,6,3,1,0,0.75,7.5,10,1.1666666666666667,false,
 A02,$A02ZH,agency,4,4,4,1,1,1,0.25,2.5,10,1.5,false,under_threshold"
 
+# A period: encounters by the day they occurred on (A02's in May 2022), public
+# answers by the day they were given (today: outside).
+run $MANYI fieldwork --survey $E --progress --from 2022-05-01 --to 2022-05-31
+echo "$OUT" >"$T/may.json"
+eq "May 2022: A02's encounters only, no public answer" \
+	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); o=j["overall"]; print(j["from"], j["to"], j["first_day"] == sys.argv[2], [o[k] for k in ("frame", "sampled", "invited", "answered", "expired", "public")], o["calls"], [a["agency"] for a in j["agencies"]])' "$T/may.json" "$D0")" \
+	"2022-05-01 2022-05-31 True [4, 4, 4, 1, 1, 0] {'I': 1, 'P': 0, 'R': 0, 'NC': 1, 'O': 0, 'U': 2, 'NE': 0} ['A02']"
+api_period=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["from"], j["to"])' "$T/default.json")
+eq "no period: from and to null" "$api_period" "None None"
+run $MANYI fieldwork --survey $E --progress --from 2022-06-01 --to 2022-05-01
+eq "a period that ends before it starts: exit 2" "$RC/$(grep -c 'the period ends before it starts' <<<"$ERR")" "2/1"
+
 # A survey nobody answered yet: no clock, no pace; everyone with a frame is warned.
 run $MANYI fieldwork --survey enforcement-public --progress --until "$U6"
 echo "$OUT" >"$T/public.json"
@@ -169,6 +181,8 @@ conform GET /api/v1/fieldwork/progress
 api "$(agency_key A02)" GET "/api/v1/fieldwork/progress?$Q"
 eq "A02's key: its row and its own warning" \
 	"$(json '[a["agency"] for a in j["agencies"]], [w["agency"] for w in j["warnings"]]')" "(['A02'], ['A02'])"
+api "$ekey" GET "/api/v1/fieldwork/progress?survey=$E&from=2022-05-01&to=2022-05-31"
+eq "a period through the API: as on the command line" "$BODY" "$(cat "$T/may.json")"
 api "" GET "/api/v1/fieldwork/progress?$Q"
 eq "no key: 401" "$STATUS" 401
 api "$ekey" GET "/api/v1/fieldwork/progress?survey=nope"
@@ -189,6 +203,8 @@ survey|$long|Bad%20Survey
 target|$long|-1
 until|2026-01-01$long|2026-13-01
 low_n|$long|x
+from|2026-01-01$long|2026-02-30
+to|2026-01-01$long|yesterday
 EOF
 api "$ekey" GET "/api/v1/fieldwork/progress"
 eq "no survey: 400 naming it" "$STATUS/$(json '"survey" in j["error"]["message"]')" "400/True"
