@@ -401,6 +401,8 @@ static int fieldwork_progress(const char *db, int argc, char **argv)
 	char msg[512];
 	int rc;
 	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if (opt_flag(argc, argv, "--by"))
+		return usage("fieldwork", "fieldwork: --progress is always by agency: leave out --by");
 	if ((rc = cli_params("fieldwork", &keys, none, flags, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;

@@ -158,7 +158,7 @@ eq "--target -1: exit 2 naming it" "$RC/$(grep -c -- '--target is a whole number
 run $MANYI fieldwork --survey $E --progress --until 2026-02-30
 eq "--until not a date: exit 2 naming it" "$RC/$(grep -c -- '--until is a date written YYYY-MM-DD' <<<"$ERR")" "2/1"
 run $MANYI fieldwork --survey $E --progress --by agency
-eq "--by does not go with --progress: exit 2" "$RC/$(grep -c -- 'unexpected argument "--by"' <<<"$ERR")" "2/1"
+eq "--by does not go with --progress: exit 2" "$RC/$(grep -c -- '--progress is always by agency: leave out --by' <<<"$ERR")" "2/1"
 run $MANYI fieldwork --survey nope --progress
 eq "an unknown survey: exit 1" "$RC/$ERR" "1/manyi: fieldwork: no survey nope (load it first: manyi survey load FILE.json)"
 
