@@ -238,13 +238,13 @@ static cJSON *group_json(const struct group *g, long target)
 }
 
 /* What the output needs beside the groups. */
-struct frame_of_report {
+struct report_head {
 	const struct progress_query *q;
 	long target;
 	long long today, first_day, last_day, until;
 };
 
-static void write_json(const struct frame_of_report *f, const struct group *all, const struct group *g,
+static void write_json(const struct report_head *f, const struct group *all, const struct group *g,
                        size_t ng, struct sbuf *out)
 {
 	cJSON *root = cJSON_CreateObject();
@@ -317,7 +317,7 @@ static void csv_group(struct sbuf *out, const struct group *g, long target)
 	}
 }
 
-static void write_csv(const struct frame_of_report *f, const struct group *all, const struct group *g,
+static void write_csv(const struct report_head *f, const struct group *all, const struct group *g,
                       size_t ng, struct sbuf *out)
 {
 	sbuf_adds(out, "agency,agency_name,row,frame,sampled,invited,answered,expired,public,"
@@ -391,7 +391,7 @@ enum rates_err progress_report(struct store *s, const struct progress_query *q, 
 	count_invited(&rows, &ag, g, &all);
 	count_answers(&rows, &ag, g, &all);
 
-	struct frame_of_report f = {
+	struct report_head f = {
 		.q = q,
 		.target = q->target >= 0 ? q->target : q->threshold,
 		.today = progress_today(q->now),
