@@ -128,8 +128,9 @@ void app_free(struct app *a)
 	free(a);
 }
 
-/* See app_internal.h. */
-enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+/* app_survey() for every audience, reviewer rubrics included. */
+static enum store_err survey_cached(struct app *a, const char *id, const struct survey **out,
+                                   int *version)
 {
 	*out = NULL;
 	if (!slug_valid(id))
@@ -178,6 +179,17 @@ enum store_err app_survey(struct app *a, const char *id, const struct survey **o
 	*version = v;
 	*out = sv;
 	return STORE_OK;
+}
+
+/* See app_internal.h: a reviewer rubric is no survey of the public's. */
+enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+{
+	enum store_err e = survey_cached(a, id, out, version);
+	if (e == STORE_OK && survey_is_rubric(*out)) {
+		*out = NULL;
+		return STORE_ERR_NOTFOUND;
+	}
+	return e;
 }
 
 /* The language asked for by ?lang=, else Chinese. */

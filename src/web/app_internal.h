@@ -91,7 +91,8 @@ extern const char *const app_msgs[MSG__MAX][LANG__MAX];
 /*
  * The latest version of survey id (*out borrowed from the cache: valid
  * until the next app_survey() call) and its number.  STORE_ERR_NOTFOUND
- * when id is malformed or there is no such survey; any other error when the
+ * when id is malformed, there is no such survey, or it is a reviewer rubric
+ * (never a public form, answer, invitation, stats or export); any other error when the
  * database could not say (busy) or the stored text does not parse: render
  * it with app_store_failure_*(), never as "not found".
  */
