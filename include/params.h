@@ -54,6 +54,7 @@ enum param_key {
 	PARAM_CURSOR,       /* a response id, from next_cursor */
 	PARAM_VERSION,      /* a publication's version */
 	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
+	PARAM_QUALITY_BY,   /* agency, domain, kind or outcome (manyi quality); also named "by" */
 	PARAM__MAX
 };
 
@@ -95,6 +96,9 @@ extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
  * adds its --format): survey, and by (agency only). */
 extern const struct params_keys params_fieldwork_keys;
+/* The keys of the enforcement-quality figures (GET /api/v1/quality, manyi
+ * quality adds its --format and --lang): survey, by, from, to, level. */
+extern const struct params_keys params_quality_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -122,6 +126,7 @@ struct params {
 	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
 	bool by_agency;         /* PARAM_BY_AGENCY */
+	int quality_by;         /* PARAM_QUALITY_BY: an enum quality_by */
 };
 
 /* Why a value, or a set of values, was refused. */

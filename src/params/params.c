@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quality.h"
 #include "publish.h"
 #include "util.h"
 
@@ -149,6 +150,15 @@ static bool v_by_agency(const char *s, struct params *p)
 	return true;
 }
 
+static bool v_quality_by(const char *s, struct params *p)
+{
+	enum quality_by b;
+	if (!quality_by_parse(s, &b))
+		return false;
+	p->quality_by = (int)b;
+	return true;
+}
+
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
@@ -183,6 +193,8 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_CURSOR] = {"cursor", 63, "ID", "a response id, as next_cursor gives it", false, v_cursor},
 	[PARAM_BY_AGENCY] = {"by", 64, "agency", "agency (the fieldwork's groups are agencies)", false,
 	                     v_by_agency},
+	[PARAM_QUALITY_BY] = {"by", 64, "agency|domain|kind|outcome", "agency, domain, kind or outcome",
+	                      false, v_quality_by},
 };
 
 const struct params_keys params_stats_keys = {.need = {
@@ -204,6 +216,11 @@ const struct params_keys params_export_keys = {.need = {
 
 const struct params_keys params_fieldwork_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY_AGENCY] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_quality_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_QUALITY_BY] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL,
+	[PARAM_TO] = PARAM_OPTIONAL, [PARAM_LEVEL] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */

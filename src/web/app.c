@@ -599,6 +599,8 @@ static const struct route {
 	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations, NULL, true},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
+	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
+	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,

@@ -390,6 +390,11 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
                 const char *rest);
 int app_api_fieldwork(struct app *a, const struct http_request *req, struct http_response *r,
                       const char *rest);
+/* handler_review.c: POST /api/v1/cases, GET /api/v1/quality. */
+int app_api_cases(struct app *a, const struct http_request *req, struct http_response *r,
+                  const char *rest);
+int app_api_quality(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,

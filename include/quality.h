@@ -1,0 +1,63 @@
+/*
+ * quality — the enforcement-quality figures of case-file review (CONTRACT
+ * §6, `manyi quality`, GET /api/v1/quality): each agency's mean total and
+ * correctness rate over the sample of its case files that were reviewed,
+ * with design-based standard errors and intervals.
+ *
+ * A file's total is the sum of its rubric points, averaged over its
+ * reviews; ok is 1 when no review flags a major defect.  The design is
+ * R's svydesign(ids=~1, strata=~agency, fpc=~N_h, data=files): strata are
+ * agencies, N_h the cases registered for agency h within the period, n_h
+ * its reviewed files, so each file weighs N_h/n_h.  That is stats.h's
+ * STATS_W_BASE design, and the figures are stats_estimate()'s: mean, se,
+ * df = degf, ci by confint(df=degf) of svymean/svyby for total, and the
+ * rate figures (svyciprop, xlogit) for ok.  Lonely strata: "adjust".
+ */
+#ifndef MANYI_QUALITY_H
+#define MANYI_QUALITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+#include "survey.h"
+#include "util.h"
+
+/* What the groups are. */
+enum quality_by { QUALITY_BY_NONE, QUALITY_BY_AGENCY, QUALITY_BY_DOMAIN, QUALITY_BY_KIND,
+                  QUALITY_BY_OUTCOME, QUALITY_BY__MAX };
+
+/* "agency", "domain", "kind", "outcome" (NULL for none); parse them. */
+const char *quality_by_name(enum quality_by b);
+bool quality_by_parse(const char *s, enum quality_by *out);
+
+struct quality_query {
+	const char *survey;      /* a rubric's id */
+	enum quality_by by;
+	const char *from, *to;   /* YYYY-MM-DD on the case's decided_on, or NULL */
+	double level;            /* in (0, 1) */
+	const char *only_agency; /* an agency key's: only its own group (the overall row stays) */
+	bool csv;                /* CSV rather than JSON */
+	enum lang lang;          /* the names' language in CSV */
+};
+
+enum quality_status {
+	QUALITY_OK,
+	QUALITY_BAD_QUERY, /* unknown survey, or not a rubric (msg says) */
+	QUALITY_EMPTY,     /* no reviewed file in the period */
+	QUALITY_NO_DATA,   /* the figures could not be computed (msg says why) */
+	QUALITY_BUSY,
+	QUALITY_STORE,
+	QUALITY__MAX
+};
+
+/*
+ * Compute q's figures from the database and write them to out as JSON
+ * (shaped as the stats': survey, overall, groups each with its by and the
+ * names beside the codes) or CSV (a header, the overall row, the groups).
+ * msg (msglen) says why on failure.
+ */
+enum quality_status quality_report(struct store *s, const struct quality_query *q,
+                                   struct sbuf *out, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * manyi reviewer, quality, import cases and import reviews: case-file
+ * review (CONTRACT §6).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "params.h"
+#include "quality.h"
+#include "review.h"
+#include "store.h"
+#include "util.h"
+
+int cmd_import_cases(const char *db, int argc, char **argv)
+{
+	struct store *s;
+	struct import_result res;
+	char msg[1024];
+	int rc;
+	if (argc != 1)
+		return usage("import", "import cases: expected exactly one FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (cases_import(s, argv[0], &res, msg, sizeof msg) != IMPORT_OK) {
+		fprintf(stderr, "%s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else {
+		printf("%s: %zu %s imported\n", argv[0], res.rows, plural(res.rows, "case", "cases"));
+	}
+	store_close(s);
+	return rc;
+}
+
+/* The latest version of rubric id: 0 with *version and *sv, else the exit status after saying why. */
+static int load_rubric(struct store *s, const char *id, int *version, struct survey **sv)
+{
+	char *def = NULL, msg[256];
+	enum store_err e = store_survey_latest(s, id, version, &def);
+	*sv = NULL;
+	if (e == STORE_ERR_NOTFOUND) {
+		fprintf(stderr, "manyi: unknown survey \"%s\" (manyi survey load FILE.json)\n", id);
+		return EXIT_BAD_INPUT;
+	}
+	if (e != STORE_OK)
+		return store_failed(s, e, id);
+	if (survey_parse(id, def, strlen(def), sv, msg, sizeof msg) != SURVEY_OK) {
+		fprintf(stderr, "manyi: stored survey \"%s\" does not parse: %s\n", id, msg);
+		free(def);
+		return EXIT_BAD_INPUT;
+	}
+	free(def);
+	if (!survey_is_rubric(*sv)) {
+		fprintf(stderr, "manyi: \"%s\" is a survey of respondents, not a case-review rubric "
+		        "(audience reviewer)\n", id);
+		survey_free(*sv);
+		*sv = NULL;
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+int cmd_import_reviews(const char *db, int argc, char **argv)
+{
+	const char *survey = NULL, *file = NULL;
+	struct store *s;
+	struct survey *sv = NULL;
+	struct import_result res;
+	char msg[1024];
+	int rc, version;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--survey") == 0 && i + 1 < argc && survey == NULL)
+			survey = argv[++i];
+		else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else
+			return usage("import", "import reviews: expected --survey ID FILE.csv");
+	}
+	if (survey == NULL || file == NULL)
+		return usage("import", "import reviews: expected --survey ID FILE.csv");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if ((rc = load_rubric(s, survey, &version, &sv)) == 0) {
+		if (reviews_import(s, sv, version, file, &res, msg, sizeof msg) != IMPORT_OK) {
+			fprintf(stderr, "%s\n", msg);
+			rc = EXIT_BAD_INPUT;
+		} else {
+			printf("%s: %zu %s imported into %s version %d\n", file, res.rows,
+			       plural(res.rows, "review", "reviews"), survey, version);
+		}
+	}
+	survey_free(sv);
+	store_close(s);
+	return rc;
+}
+
+/* `manyi reviewer add CODE --name NAME [--affiliation TEXT] [--conflict AGENCY[,AGENCY]]`. */
+static int reviewer_add_cmd(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--name", "--affiliation", "--conflict", NULL};
+	static const char *const flags[] = {NULL};
+	char why[256], msg[512];
+	bool bad = false;
+	struct store *s;
+	int rc;
+
+	if (argc < 1 || argv[0][0] == '-')
+		return usage("reviewer", "reviewer add: expected a CODE first");
+	const char *name = opt_value(argc - 1, argv + 1, "--name", &bad);
+	const char *aff = opt_value(argc - 1, argv + 1, "--affiliation", &bad);
+	const char *conflict = opt_value(argc - 1, argv + 1, "--conflict", &bad);
+	if (bad || !opts_known(argc - 1, argv + 1, with_value, flags, why, sizeof why))
+		return usage("reviewer", "reviewer add: %s", bad ? "an option lacks its value" : why);
+	if (name == NULL)
+		return usage("reviewer", "reviewer add: --name NAME is required");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	enum store_err e = reviewer_add(s, argv[0], name, aff, conflict, msg, sizeof msg);
+	if (e == STORE_OK && store_audit(s, "cli", "reviewer add", argv[0], conflict) == STORE_OK)
+		printf("reviewer %s added\n", argv[0]);
+	else
+		rc = e == STORE_ERR_CONSTRAINT ? (fprintf(stderr, "manyi: reviewer add: %s\n", msg),
+		                                  EXIT_BAD_INPUT)
+		                               : store_failed(s, e, "reviewer add");
+	store_close(s);
+	return rc;
+}
+
+/* The zh name of agency code in l, or "". */
+static const char *agency_zh(const struct registry_list *l, const char *code)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].code, code) == 0)
+			return l->v[i].name[LANG_ZH];
+	return "";
+}
+
+/* `manyi reviewer list`: CSV code,name,affiliation,conflicts,conflict_names. */
+static int reviewer_list_cmd(const char *db, int argc, char **argv)
+{
+	struct reviewer_list l = {0};
+	struct registry_list ag = {0};
+	struct store *s;
+	enum store_err e;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		return usage("reviewer", "reviewer list: takes no arguments");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if ((e = store_reviewer_list(s, &l)) != STORE_OK ||
+	    (e = store_registry_list(s, REGISTRY_AGENCY, &ag)) != STORE_OK) {
+		rc = store_failed(s, e, "reviewer list");
+	} else {
+		const char *head[] = {"code", "name", "affiliation", "conflicts", "conflict_names"};
+		csv_row(stdout, head, 5);
+		for (size_t i = 0; i < l.n; i++) {
+			struct sbuf codes, names;
+			sbuf_init(&codes);
+			sbuf_init(&names);
+			for (size_t k = 0; k < l.v[i].nconflicts; k++) {
+				sbuf_printf(&codes, "%s%s", k ? ";" : "", l.v[i].conflicts[k]);
+				sbuf_printf(&names, "%s%s", k ? ";" : "", agency_zh(&ag, l.v[i].conflicts[k]));
+			}
+			const char *row[] = {l.v[i].code, l.v[i].name, l.v[i].affiliation,
+			                     codes.len ? codes.data : "", names.len ? names.data : ""};
+			csv_row(stdout, row, 5);
+			sbuf_free(&codes);
+			sbuf_free(&names);
+		}
+	}
+	reviewer_list_free(&l);
+	registry_list_free(&ag);
+	store_close(s);
+	return rc;
+}
+
+int cmd_reviewer(const char *db, int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "add") == 0)
+		return reviewer_add_cmd(db, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "list") == 0)
+		return reviewer_list_cmd(db, argc - 1, argv + 1);
+	return usage("reviewer", "reviewer: expected add or list");
+}
+
+/* `manyi quality --survey ID [--by agency|domain|kind|outcome] [--from] [--to] [--level] [--format] [--lang]`. */
+int cmd_quality(const char *db, int argc, char **argv)
+{
+	static const char *const none[] = {NULL};
+	struct params_keys keys = params_quality_keys;
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	keys.need[PARAM_LANG] = PARAM_OPTIONAL;
+	if ((rc = cli_params("quality", &keys, none, none, argc, argv, &p)) != 0)
+		return rc;
+	struct quality_query q = {
+		.survey = p.survey,
+		.by = (enum quality_by)p.quality_by,
+		.from = p.given[PARAM_FROM] ? p.from : NULL,
+		.to = p.given[PARAM_TO] ? p.to : NULL,
+		.level = p.level,
+		.csv = p.csv,
+		.lang = p.lang,
+	};
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	sbuf_init(&out);
+	rc = print_result("quality", quality_report(s, &q, &out, msg, sizeof msg) == QUALITY_OK, &out, msg);
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}
