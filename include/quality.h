@@ -60,4 +60,31 @@ enum quality_status {
 enum quality_status quality_report(struct store *s, const struct quality_query *q,
                                    struct sbuf *out, char *msg, size_t msglen);
 
+/*
+ * Agreement between reviewers (CONTRACT §6, `manyi review agreement`): over
+ * the files with two or more reviews, the first two by submission time.
+ * files: how many; icc1 and icc1k: one-way random-effects intraclass
+ * correlations of the totals, as psych::ICC's ICC1 and ICC1k (each file has
+ * its own pair of reviewers): with k = 2, MSB = k sum_i (m_i - m)^2 / (n-1)
+ * and MSW = sum_ij (x_ij - m_i)^2 / (n (k-1)), ICC1 = (MSB - MSW) / (MSB +
+ * (k-1) MSW), ICC1k = (MSB - MSW) / MSB; kappa: Cohen's unweighted kappa of
+ * "the review flags a major defect", the first review against the second,
+ * as psych::cohen.kappa.  A figure that cannot be computed (fewer than two
+ * files, no spread, every flag alike) is NaN.
+ */
+struct quality_agreement {
+	size_t files;
+	double icc1, icc1k, kappa;
+};
+
+/* The figures of n pairs: totals x1[i], x2[i] and defect flags d1[i], d2[i]
+ * (0/1) of file i's first and second review.  Pure. */
+void quality_agreement_of(const double *x1, const double *x2, const int *d1, const int *d2,
+                          size_t n, struct quality_agreement *out);
+
+/* The agreement of rubric survey's reviews as one flat JSON object
+ * {"survey","files","icc1","icc1k","kappa"} (null for NaN) into out. */
+enum quality_status quality_agreement(struct store *s, const char *survey, struct sbuf *out,
+                                      char *msg, size_t msglen);
+
 #endif

@@ -115,6 +115,16 @@ enum store_err store_case_counts(struct store *s, const char *from, const char *
                                  bool (*fn)(void *ctx, const char *agency, long long n),
                                  void *ctx);
 
+/*
+ * Every review against survey, in case then submission order (ties by the
+ * order stored), to fn: the case's code (borrowed for the call), the
+ * review's total and its count of major defects.
+ */
+enum store_err store_review_totals(struct store *s, const char *survey,
+                                   bool (*fn)(void *ctx, const char *case_id, int total,
+                                              int defects),
+                                   void *ctx);
+
 /* Finalize the statements of store_review.c (store_close() calls it). */
 void store_review_close(struct store *s);
 

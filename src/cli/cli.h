@@ -82,6 +82,7 @@ int cmd_export(const char *db, int argc, char **argv);
 /* cli_review.c: case-file review. */
 int cmd_reviewer(const char *db, int argc, char **argv);
 int cmd_quality(const char *db, int argc, char **argv);
+int cmd_review(const char *db, int argc, char **argv);
 int cmd_import_cases(const char *db, int argc, char **argv);
 int cmd_import_reviews(const char *db, int argc, char **argv);
 

@@ -219,3 +219,27 @@ int cmd_quality(const char *db, int argc, char **argv)
 	store_close(s);
 	return rc;
 }
+
+/* `manyi review agreement --survey ID`: the reviewers' agreement, one flat JSON object. */
+int cmd_review(const char *db, int argc, char **argv)
+{
+	static const char *const none[] = {NULL};
+	static const struct params_keys keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "agreement") != 0)
+		return usage("review", "review: expected agreement");
+	if ((rc = cli_params("review", &keys, none, none, argc - 1, argv + 1, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	sbuf_init(&out);
+	rc = print_result("review agreement",
+	                  quality_agreement(s, p.survey, &out, msg, sizeof msg) == QUALITY_OK, &out, msg);
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}

@@ -91,6 +91,10 @@ static const struct usage {
 	 "          [--level 0.95] [--format json|csv] [--lang zh|en]\n"
 	 "                                        enforcement quality from case-file review: mean\n"
 	 "                                        total and correctness rate with their intervals\n"},
+	{"review",
+	 "  review agreement --survey ID          agreement between reviewers over double-reviewed\n"
+	 "                                        files: ICC1, ICC1k of totals, Cohen's kappa of\n"
+	 "                                        major defects\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -193,6 +197,7 @@ static const struct command {
 	{"publish", cmd_publish},
 	{"reviewer", cmd_reviewer},
 	{"quality", cmd_quality},
+	{"review", cmd_review},
 };
 
 int main(int argc, char **argv)

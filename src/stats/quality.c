@@ -145,6 +145,18 @@ static void add_num(cJSON *o, const char *name, double v)
 		cJSON_AddNullToObject(o, name);
 }
 
+/* Append root as one line of compact JSON to out, and free root. */
+static void json_out(cJSON *root, struct sbuf *out)
+{
+	char *text = cJSON_PrintUnformatted(root);
+	if (text == NULL)
+		abort();
+	sbuf_adds(out, text);
+	sbuf_adds(out, "\n");
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
 /* The figures of one row (CONTRACT §6). */
 static void row_json(cJSON *o, const struct stats_row *r)
 {
@@ -206,13 +218,7 @@ static void write_json(const struct load *L, const struct survey *sv, int versio
 		row_json(o, &res->groups[g]);
 		cJSON_AddItemToArray(groups, o);
 	}
-	char *text = cJSON_PrintUnformatted(root);
-	if (text == NULL)
-		abort();
-	sbuf_adds(out, text);
-	sbuf_adds(out, "\n");
-	cJSON_free(text);
-	cJSON_Delete(root);
+	json_out(root, out);
 }
 
 /* A CSV cell: quoted when it holds a comma, quote or line break. */
@@ -358,6 +364,106 @@ done:
 	free(L.N);
 	registry_list_free(&L.agencies);
 	registry_list_free(&L.domains);
+	survey_free(sv);
+	return st;
+}
+
+void quality_agreement_of(const double *x1, const double *x2, const int *d1, const int *d2,
+                          size_t n, struct quality_agreement *out)
+{
+	double grand = 0, msb = 0, msw = 0, p[2][2] = {{0, 0}, {0, 0}};
+
+	out->files = n;
+	out->icc1 = out->icc1k = out->kappa = NAN;
+	if (n < 2)
+		return;
+	for (size_t i = 0; i < n; i++)
+		grand += x1[i] + x2[i];
+	grand /= 2.0 * (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double m = (x1[i] + x2[i]) / 2;
+		msb += (m - grand) * (m - grand);
+		msw += (x1[i] - m) * (x1[i] - m) + (x2[i] - m) * (x2[i] - m);
+		p[d1[i] != 0][d2[i] != 0] += 1.0 / (double)n;
+	}
+	msb = 2 * msb / (double)(n - 1);
+	msw /= (double)n;
+	if (msb + msw > 0)
+		out->icc1 = (msb - msw) / (msb + msw);
+	if (msb > 0)
+		out->icc1k = (msb - msw) / msb;
+	double po = p[0][0] + p[1][1];
+	double pe = (p[0][0] + p[0][1]) * (p[0][0] + p[1][0]) + (p[1][0] + p[1][1]) * (p[0][1] + p[1][1]);
+	if (pe < 1)
+		out->kappa = (po - pe) / (1 - pe);
+}
+
+/* The first two reviews of each file, gathered in case order. */
+struct pair_row {
+	double x1, x2; /* the totals of the first and second review */
+	int d1, d2;    /* whether each flags a major defect */
+};
+
+struct pairs_load {
+	char last[65];
+	int seen;              /* reviews of the current case so far */
+	struct pair_row *v;
+	size_t n, cap;         /* v[n] is the pair being filled */
+};
+
+static bool on_review(void *ctx, const char *case_id, int total, int defects)
+{
+	struct pairs_load *P = ctx;
+	if (strcmp(P->last, case_id) != 0) {
+		snprintf(P->last, sizeof P->last, "%s", case_id);
+		P->seen = 0;
+	}
+	if (++P->seen > 2)
+		return true;
+	if (P->seen == 1) {
+		P->v = xgrow(P->v, P->n, &P->cap, sizeof *P->v, 64);
+		P->v[P->n] = (struct pair_row){.x1 = total, .d1 = defects > 0};
+	} else {
+		P->v[P->n].x2 = total;
+		P->v[P->n++].d2 = defects > 0;
+	}
+	return true;
+}
+
+enum quality_status quality_agreement(struct store *s, const char *survey, struct sbuf *out,
+                                      char *msg, size_t msglen)
+{
+	struct pairs_load P = {.last = ""};
+	struct quality_agreement ag;
+	struct survey *sv = NULL;
+	int version;
+	enum quality_status st = rubric_of(s, survey, &sv, &version, msg, msglen);
+	enum store_err e;
+
+	if (st != QUALITY_OK)
+		goto done;
+	if ((e = store_review_totals(s, survey, on_review, &P)) != STORE_OK) {
+		st = store_status(e, msg, msglen);
+		goto done;
+	}
+	double *x = xcalloc(2 * P.n + 1, sizeof *x);
+	int *d = xcalloc(2 * P.n + 1, sizeof *d);
+	for (size_t i = 0; i < P.n; i++) {
+		x[i] = P.v[i].x1, x[P.n + i] = P.v[i].x2;
+		d[i] = P.v[i].d1, d[P.n + i] = P.v[i].d2;
+	}
+	quality_agreement_of(x, x + P.n, d, d + P.n, P.n, &ag);
+	free(x);
+	free(d);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "survey", survey);
+	cJSON_AddNumberToObject(o, "files", (double)ag.files);
+	add_num(o, "icc1", ag.icc1);
+	add_num(o, "icc1k", ag.icc1k);
+	add_num(o, "kappa", ag.kappa);
+	json_out(o, out);
+done:
+	free(P.v);
 	survey_free(sv);
 	return st;
 }

@@ -33,6 +33,7 @@ enum review_stmt {
 	R_REVIEW_ADD,
 	R_QUALITY_FILES,
 	R_CASE_COUNTS,
+	R_REVIEW_TOTALS,
 	R__MAX
 };
 
@@ -64,6 +65,9 @@ static const char *const review_sql[R__MAX] = {
 	                    " GROUP BY c.id ORDER BY c.agency, c.code",
 	[R_CASE_COUNTS] = "SELECT agency, count(*) FROM case_file WHERE decided_on >= " FROM_DATE("?1")
 	                  " AND decided_on <= " TO_DATE("?2") " GROUP BY agency ORDER BY agency",
+	[R_REVIEW_TOTALS] = "SELECT c.code, r.total, r.defects FROM review r "
+	                    "JOIN case_file c ON c.id = r.case_file WHERE r.survey = ? "
+	                    "ORDER BY c.code, r.submitted_at, r.id",
 };
 
 /* The statement for id, prepared on first use, reset and unbound. */
@@ -276,6 +280,25 @@ enum store_err store_case_counts(struct store *s, const char *from, const char *
 	bind_text(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_review_totals(struct store *s, const char *survey,
+                                   bool (*fn)(void *ctx, const char *case_id, int total,
+                                              int defects),
+                                   void *ctx)
+{
+	sqlite3_stmt *st = rstmt(s, R_REVIEW_TOTALS);
+	int rc;
+
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+		        sqlite3_column_int(st, 2))) {
 			rc = SQLITE_DONE;
 			break;
 		}

@@ -568,6 +568,7 @@ static const struct params_keys responses_keys = {.need = {
 	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LIMIT] = O, [PARAM_CURSOR] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
+static const struct params_keys params_agreement_keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
 #undef O
 #undef R
 
@@ -601,6 +602,8 @@ static const struct route {
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
 	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
 	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
+	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &params_agreement_keys,
+	 true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,

@@ -395,6 +395,8 @@ int app_api_cases(struct app *a, const struct http_request *req, struct http_res
                   const char *rest);
 int app_api_quality(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,

@@ -6,6 +6,7 @@
  *                           key registers only its own agency's cases
  *   GET  /api/v1/quality    the same JSON as `manyi quality`; an agency key
  *                           sees its own agency's group beside the overall row
+ *   GET  /api/v1/agreement  the same JSON as `manyi review agreement` (evaluator)
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -121,6 +122,34 @@ done:
 	return status;
 }
 
+/* The reply to a quality figure's computation st (the JSON in r's body when
+ * QUALITY_OK; msg says why otherwise): its status. */
+static int quality_reply(struct app *a, const struct http_request *req, struct http_response *r,
+                         enum quality_status st, const char *msg)
+{
+	if (st != QUALITY_OK)
+		sbuf_reset(&r->body);
+	switch (st) {
+	case QUALITY_OK:
+		break;
+	case QUALITY_BAD_QUERY:
+		http_json_error(r, 404, "not_found", msg, NULL);
+		return 404;
+	case QUALITY_EMPTY:
+		http_json_error(r, 409, "no_data", msg, NULL);
+		return 409;
+	case QUALITY_NO_DATA:
+		http_json_error(r, 422, "cannot_estimate", msg, NULL);
+		return 422;
+	case QUALITY_BUSY:
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
+	default:
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
+}
+
 /* GET /api/v1/quality */
 int app_api_quality(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest)
@@ -146,26 +175,26 @@ int app_api_quality(struct app *a, const struct http_request *req, struct http_r
 		q.only_agency = p.agency;
 	}
 	sbuf_reset(&r->body);
-	enum quality_status st = quality_report(a->store, &q, &r->body, msg, sizeof msg);
-	if (st != QUALITY_OK)
-		sbuf_reset(&r->body);
-	switch (st) {
-	case QUALITY_OK:
-		break;
-	case QUALITY_BAD_QUERY:
-		http_json_error(r, 404, "not_found", msg, NULL);
-		return 404;
-	case QUALITY_EMPTY:
-		http_json_error(r, 409, "no_data", msg, NULL);
-		return 409;
-	case QUALITY_NO_DATA:
-		http_json_error(r, 422, "cannot_estimate", msg, NULL);
-		return 422;
-	case QUALITY_BUSY:
-		return app_store_failure_json(a, r, STORE_ERR_BUSY);
-	default:
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	return quality_reply(a, req, r, quality_report(a->store, &q, &r->body, msg, sizeof msg), msg);
+}
+
+/* GET /api/v1/agreement: the same JSON as `manyi review agreement`; evaluator keys only. */
+int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest)
+{
+	struct principal p;
+	char msg[512];
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	if (p.role != ROLE_EVALUATOR) {
+		http_json_error(r, 403, "forbidden", "the reviewers' agreement is the evaluator's", NULL);
+		return 403;
 	}
-	r->content_type = "application/json; charset=utf-8";
-	return app_etag_reply(req, r, 200);
+	sbuf_reset(&r->body);
+	return quality_reply(a, req, r,
+	                     quality_agreement(a->store, req->params->survey, &r->body, msg, sizeof msg),
+	                     msg);
 }

@@ -150,6 +150,29 @@ eq "a bad by: 400" "$STATUS" 400
 api "$E" GET "/api/v1/quality?survey=enforcement-public"
 eq "not a rubric: 404" "$STATUS" 404
 
+# Agreement over the double-reviewed files, against psych::ICC and psych::cohen.kappa.
+agree() { # FILE: the JSON's figures = tests/quality/agreement.csv's, to 1e-9
+	python3 - "$1" $Q/agreement.csv <<'PY'
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+want = next(csv.DictReader(open(sys.argv[2])))
+bad = [k for k in want if abs(float(want[k]) - j[k]) > 1e-9 * max(1, abs(float(want[k])))]
+print(" ".join("%s: R %s, manyi %s" % (k, want[k], j[k]) for k in bad))
+sys.exit(1 if bad else 0)
+PY
+}
+run $MANYI review agreement --survey $R
+cp "$T/out" "$T/agree.json"
+run agree "$T/agree.json"
+eq "review agreement = R's (files, ICC1, ICC1k, kappa)" "$RC/$OUT" "0/"
+api "$E" GET "/api/v1/agreement?survey=$R"
+eq "GET /api/v1/agreement: 200" "$STATUS" 200
+conform GET /api/v1/agreement
+run agree "$T/body"
+eq "GET /api/v1/agreement = R's" "$RC/$OUT" "0/"
+api "$A" GET "/api/v1/agreement?survey=$R"
+eq "an agency key: 403" "$STATUS" 403
+
 # POST /api/v1/cases: atomic; agency keys register only their own agency's cases.
 before=$(count case_file)
 api "$A" POST /api/v1/cases -H 'Content-Type: application/json' \

@@ -12,6 +12,7 @@
 #                  surveys/case-review.json (points 0..max, flags yes/no, comment)
 #   expected.csv   period,level,by,group, then n, mean, se, df, ci_low, ci_high,
 #                  ok_rate, ok_rate_se, ok_rate_ci_low, ok_rate_ci_high
+#   agreement.csv  files,icc1,icc1k,kappa (`manyi review agreement`, below)
 #
 # The design (CONTRACT §6): a file's total is the sum of its points averaged
 # over its reviews; ok = 1 when no review flags a major defect;
@@ -24,9 +25,16 @@
 #                   When every file of a group is alike (rate 0 or 1) the
 #                   interval is undefined: NA here, null in manyi.
 # Lonely strata (an agency with one reviewed file): options(survey.lonely.psu="adjust").
+#
+# Agreement (r-cran-psych): over the files with two or more reviews, the first
+# two by submission time, a files x 2 matrix of totals and one of 0/1 "the
+# review flags a major defect":
+#   icc1, icc1k     psych::ICC(totals, lmer=FALSE), rows ICC1 and ICC1k
+#   kappa           psych::cohen.kappa(flags)$kappa (unweighted)
 # Numbers are printed with 17 significant digits; NA is missing.
 suppressMessages(library(survey))
 suppressMessages(library(jsonlite))
+suppressMessages(library(psych))
 options(survey.lonely.psu = "adjust")
 set.seed(13)
 out <- "tests/quality"
@@ -140,4 +148,15 @@ for (pn in names(periods)) {
 	}
 }
 writeLines(lines, file.path(out, "expected.csv"))
+
+rv <- reviews[order(reviews$case_id, reviews$submitted_at), ]
+pairs <- Filter(function(r) nrow(r) >= 2, split(rv, rv$case_id))
+totals <- t(sapply(pairs, function(r) r$total[1:2]))
+flagged <- t(sapply(pairs, function(r) as.numeric(r$defect[1:2])))
+ic <- ICC(totals, lmer = FALSE)$results
+writeLines(c("files,icc1,icc1k,kappa",
+             paste(c(nrow(totals), fmt(ic["Single_raters_absolute", "ICC"]),
+                     fmt(ic["Average_raters_absolute", "ICC"]),
+                     fmt(cohen.kappa(flagged)$kappa)), collapse = ",")),
+           file.path(out, "agreement.csv"))
 cat("wrote", nrow(cases), "cases,", nrow(reviews), "reviews of", nrow(files), "files\n")
