@@ -125,6 +125,16 @@ enum store_err store_review_totals(struct store *s, const char *survey,
                                               int defects),
                                    void *ctx);
 
+/* Every case decided in [from, to] (either may be NULL), by agency, kind
+ * and case_id, to fn (borrowed for the call). */
+enum store_err store_case_frame(struct store *s, const char *from, const char *to,
+                                bool (*fn)(void *ctx, const struct case_file *c), void *ctx);
+/* How many files are assigned for survey, into *n. */
+enum store_err store_assignment_count(struct store *s, const char *survey, long long *n);
+/* Assign case_id to reviewer for survey in round 1 or 2, drawn with seed. */
+enum store_err store_assignment_add(struct store *s, const char *case_id, const char *survey,
+                                    const char *reviewer, int round, unsigned long seed);
+
 /* Finalize the statements of store_review.c (store_close() calls it). */
 void store_review_close(struct store *s);
 

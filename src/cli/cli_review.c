@@ -10,6 +10,7 @@
 #include "params.h"
 #include "quality.h"
 #include "review.h"
+#include "review_sample.h"
 #include "store.h"
 #include "util.h"
 
@@ -220,7 +221,95 @@ int cmd_quality(const char *db, int argc, char **argv)
 	return rc;
 }
 
-/* `manyi review agreement --survey ID`: the reviewers' agreement, one flat JSON object. */
+/* The options of manyi review sample into *spec (survey and period borrowed from *p): 0, or the
+ * usage status after the message. */
+static int sample_options(int argc, char **argv, struct params *p, struct review_sample_spec *spec)
+{
+	static const struct params_keys keys = {.need = {
+		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+	}};
+	static const char *const extra[] = {"--n", "--per-agency", "--allocation", "--double", "--seed",
+	                                    NULL};
+	static const char *const flags[] = {"--by-kind", NULL};
+	bool bad = false;
+	long v;
+	int rc;
+	if ((rc = cli_params("review", &keys, extra, flags, argc, argv, p)) != 0)
+		return rc;
+	const char *n = opt_value(argc, argv, "--n", &bad), *per = opt_value(argc, argv, "--per-agency", &bad);
+	const char *alloc = opt_value(argc, argv, "--allocation", &bad);
+	const char *dbl = opt_value(argc, argv, "--double", &bad), *seed = opt_value(argc, argv, "--seed", &bad);
+	char *end = NULL;
+	*spec = (struct review_sample_spec){
+		.survey = p->survey, .from = p->given[PARAM_FROM] ? p->from : NULL,
+		.to = p->given[PARAM_TO] ? p->to : NULL, .allocation = ALLOC_PROPORTIONAL,
+		.by_kind = opt_flag(argc, argv, "--by-kind"), .double_share = 0.2,
+	};
+	if ((n == NULL) == (per == NULL))
+		return usage("review", "review sample: give either --n N (files in all) or --per-agency N");
+	if (!parse_long(n != NULL ? n : per, 1, 10000000, &v))
+		return usage("review", "review sample: %s must be a whole number from 1",
+		             n != NULL ? "--n" : "--per-agency");
+	*(n != NULL ? &spec->n : &spec->per_agency) = (size_t)v;
+	if (seed == NULL || !parse_long(seed, 0, 4294967295L, &v))
+		return usage("review", "review sample: --seed S is required, a whole number from 0 to "
+		             "4294967295 (the same seed draws the same sample)");
+	spec->seed = (unsigned long)v;
+	if (alloc != NULL && (per != NULL || (strcmp(alloc, "equal") != 0 && strcmp(alloc, "proportional") != 0)))
+		return usage("review", "review sample: --allocation is proportional or equal, with --n only");
+	if (alloc != NULL && strcmp(alloc, "equal") == 0)
+		spec->allocation = ALLOC_EQUAL;
+	if (dbl != NULL && (spec->double_share = strtod(dbl, &end), end == dbl || *end != '\0' ||
+	                    !(spec->double_share >= 0 && spec->double_share <= 1)))
+		return usage("review", "review sample: --double is the share of files reviewed twice, "
+		             "a number from 0 to 1 (default 0.2)");
+	return 0;
+}
+
+/* `manyi review sample`: draw, assign, store; CSV of the assignments to stdout. */
+static int review_sample_cmd(const char *db, int argc, char **argv)
+{
+	struct review_sample_spec spec;
+	struct reviewer_list panel = {0};
+	struct registry_list ag = {0};
+	struct review_assignment *a = NULL;
+	struct survey *sv = NULL;
+	struct params p;
+	struct store *s;
+	size_t n = 0;
+	char msg[512];
+	int rc, version;
+
+	if ((rc = sample_options(argc, argv, &p, &spec)) != 0 || (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if ((rc = load_rubric(s, spec.survey, &version, &sv)) == 0) {
+		if (review_sample(s, &spec, &panel, &a, &n, msg, sizeof msg) != REVIEW_SAMPLE_OK) {
+			fprintf(stderr, "manyi: review sample: %s\n", msg);
+			rc = EXIT_BAD_INPUT;
+		} else {
+			const char *head[] = {"case_id", "agency", "agency_name", "domain", "kind",
+			                      "decided_on", "reviewer", "reviewer_name", "round"};
+			store_registry_list(s, REGISTRY_AGENCY, &ag);
+			csv_row(stdout, head, 9);
+			for (size_t i = 0; i < n; i++) {
+				const struct case_file *c = &a[i].c;
+				const char *row[] = {c->id, c->agency, agency_zh(&ag, c->agency), c->domain, c->kind,
+				                     c->decided_on, panel.v[a[i].reviewer].code,
+				                     panel.v[a[i].reviewer].name, a[i].round == 1 ? "1" : "2"};
+				csv_row(stdout, row, 9);
+			}
+		}
+	}
+	free(a);
+	reviewer_list_free(&panel);
+	registry_list_free(&ag);
+	survey_free(sv);
+	store_close(s);
+	return rc;
+}
+
+/* `manyi review agreement --survey ID`: the reviewers' agreement, one flat JSON object;
+ * `manyi review sample ...`: the sample and its assignments. */
 int cmd_review(const char *db, int argc, char **argv)
 {
 	static const char *const none[] = {NULL};
@@ -231,8 +320,10 @@ int cmd_review(const char *db, int argc, char **argv)
 	char msg[512];
 	int rc;
 
+	if (argc >= 1 && strcmp(argv[0], "sample") == 0)
+		return review_sample_cmd(db, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "agreement") != 0)
-		return usage("review", "review: expected agreement");
+		return usage("review", "review: expected sample or agreement");
 	if ((rc = cli_params("review", &keys, none, none, argc - 1, argv + 1, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;

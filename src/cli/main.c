@@ -92,6 +92,10 @@ static const struct usage {
 	 "                                        enforcement quality from case-file review: mean\n"
 	 "                                        total and correctness rate with their intervals\n"},
 	{"review",
+	 "  review sample --survey ID (--n N [--allocation proportional|equal] | --per-agency N)\n"
+	 "         [--by-kind] [--double 0.2] --seed S [--from DATE] [--to DATE]\n"
+	 "                                        draw each agency's case files and assign them to\n"
+	 "                                        reviewers without a conflict (a share twice): CSV\n"
 	 "  review agreement --survey ID          agreement between reviewers over double-reviewed\n"
 	 "                                        files: ICC1, ICC1k of totals, Cohen's kappa of\n"
 	 "                                        major defects\n"},

@@ -34,6 +34,9 @@ enum review_stmt {
 	R_QUALITY_FILES,
 	R_CASE_COUNTS,
 	R_REVIEW_TOTALS,
+	R_CASE_FRAME,
+	R_ASSIGN_COUNT,
+	R_ASSIGN_ADD,
 	R__MAX
 };
 
@@ -68,6 +71,12 @@ static const char *const review_sql[R__MAX] = {
 	[R_REVIEW_TOTALS] = "SELECT c.code, r.total, r.defects FROM review r "
 	                    "JOIN case_file c ON c.id = r.case_file WHERE r.survey = ? "
 	                    "ORDER BY c.code, r.submitted_at, r.id",
+	[R_CASE_FRAME] = "SELECT code, agency, domain, kind, decided_on, enterprise, outcome FROM case_file "
+	                 "WHERE decided_on >= " FROM_DATE("?1") " AND decided_on <= " TO_DATE("?2")
+	                 " ORDER BY agency, kind, code",
+	[R_ASSIGN_COUNT] = "SELECT count(*) FROM review_assignment WHERE survey = ?",
+	[R_ASSIGN_ADD] = "INSERT INTO review_assignment (case_file, survey, reviewer, round, seed) "
+	                 "SELECT id, ?2, ?3, ?4, ?5 FROM case_file WHERE code = ?1",
 };
 
 /* The statement for id, prepared on first use, reset and unbound. */
@@ -107,20 +116,25 @@ enum store_err store_case_add(struct store *s, const struct case_file *c)
 	return step_done(st);
 }
 
+/* The case of the row st stands on (code, agency, domain, kind, decided_on, enterprise, outcome). */
+static void case_row(sqlite3_stmt *st, struct case_file *c)
+{
+	col_copy(st, 0, c->id, sizeof c->id);
+	col_copy(st, 1, c->agency, sizeof c->agency);
+	col_copy(st, 2, c->domain, sizeof c->domain);
+	col_copy(st, 3, c->kind, sizeof c->kind);
+	col_copy(st, 4, c->decided_on, sizeof c->decided_on);
+	c->enterprise = sqlite3_column_int(st, 5) != 0;
+	col_copy(st, 6, c->outcome, sizeof c->outcome);
+}
+
 enum store_err store_case_get(struct store *s, const char *id, struct case_file *c)
 {
 	sqlite3_stmt *st = rstmt(s, R_CASE_GET);
 	bind_text(st, 1, id);
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		col_copy(st, 0, c->id, sizeof c->id);
-		col_copy(st, 1, c->agency, sizeof c->agency);
-		col_copy(st, 2, c->domain, sizeof c->domain);
-		col_copy(st, 3, c->kind, sizeof c->kind);
-		col_copy(st, 4, c->decided_on, sizeof c->decided_on);
-		c->enterprise = sqlite3_column_int(st, 5) != 0;
-		col_copy(st, 6, c->outcome, sizeof c->outcome);
-	}
+	if (rc == SQLITE_ROW)
+		case_row(st, c);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }
@@ -304,4 +318,49 @@ enum store_err store_review_totals(struct store *s, const char *survey,
 		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_case_frame(struct store *s, const char *from, const char *to,
+                                bool (*fn)(void *ctx, const struct case_file *c), void *ctx)
+{
+	sqlite3_stmt *st = rstmt(s, R_CASE_FRAME);
+	struct case_file c;
+	int rc;
+
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		case_row(st, &c);
+		if (!fn(ctx, &c)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_assignment_count(struct store *s, const char *survey, long long *n)
+{
+	sqlite3_stmt *st = rstmt(s, R_ASSIGN_COUNT);
+	bind_text(st, 1, survey);
+	int rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_assignment_add(struct store *s, const char *case_id, const char *survey,
+                                    const char *reviewer, int round, unsigned long seed)
+{
+	sqlite3_stmt *st = rstmt(s, R_ASSIGN_ADD);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer);
+	sqlite3_bind_int(st, 4, round);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)seed);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) == 0)
+		e = STORE_ERR_NOTFOUND;
+	return e;
 }

@@ -44,7 +44,9 @@
  * reviewer_conflict the panel and the agencies each member may not review;
  * review one rubric's scoring of one case by one reviewer: its total (the
  * sum of the points) and defects (how many major-defect flags say yes) are
- * kept beside the answers (a JSON object) so the figures read no JSON.
+ * kept beside the answers (a JSON object) so the figures read no JSON;
+ * review_assignment the sample `manyi review sample` drew and whom each
+ * file went to (round 1, and round 2 for a second, independent review).
  */
 #define MIGRATION_CASE_REVIEW \
 	"CREATE TABLE case_file (" \
@@ -85,7 +87,17 @@
 	"  UNIQUE (case_file, reviewer, survey)," \
 	"  FOREIGN KEY (survey, version) REFERENCES survey(id, version)" \
 	");" \
-	"CREATE INDEX review_survey ON review(survey, case_file);"
+	"CREATE INDEX review_survey ON review(survey, case_file);" \
+	"CREATE TABLE review_assignment (" \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  survey TEXT NOT NULL," \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  round INTEGER NOT NULL CHECK (round IN (1, 2))," \
+	"  seed INTEGER NOT NULL," \
+	"  assigned_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  PRIMARY KEY (case_file, survey, round)," \
+	"  UNIQUE (case_file, survey, reviewer)" \
+	") WITHOUT ROWID;"
 
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */

@@ -193,4 +193,29 @@ eq "not an array: 400" "$STATUS" 400
 api "$E" POST /api/v1/cases -H 'Content-Type: application/json' \
 	--data-binary '[{"case_id":"P7","agency":"A01","domain":"market","kind":"penalty","decided_on":"2025-06-01","enterprise":"no","outcome":"lighter"}]'
 eq "an evaluator key registers any agency's case" "$STATUS" 201
+
+# Drawing and assigning the sample: reproducible by seed, conflict-free, drawn once.
+sqlite3 "$DB" ".backup $T/copy.db"
+run $MANYI review sample --survey $R --per-agency 4 --by-kind --seed 11
+eq "review sample: exit 0" "$RC" 0
+cp "$T/out" "$T/sample1.csv"
+eq "24 files (4 of each of six agencies), 5 of them twice (20%, rounded)" \
+	"$(tr -d '\r' <"$T/sample1.csv" | awk -F, 'NR > 1 { c[$9]++ } END { print c[1] "/" c[2] }')" "24/5"
+eq "no file assigned to a reviewer conflicted with its agency" "$(sql "SELECT count(*) FROM review_assignment a
+	JOIN case_file c ON c.id = a.case_file JOIN reviewer_conflict k ON k.reviewer = a.reviewer AND k.agency = c.agency")" 0
+eq "a second review goes to another reviewer" "$(sql "SELECT count(*) FROM review_assignment a JOIN review_assignment b
+	ON a.case_file = b.case_file AND a.round = 1 AND b.round = 2 AND a.reviewer = b.reviewer")" 0
+contains "the CSV names agencies and reviewers" "$(cat "$T/sample1.csv")" "A06,市应急管理局,emergency,"
+run $MANYI --db "$T/copy.db" review sample --survey $R --per-agency 4 --by-kind --seed 11
+eq "the same seed, the same sample and assignments" "$(cmp "$T/out" "$T/sample1.csv" && echo same)" same
+run $MANYI --db "$T/copy.db" review sample --survey $R --n 10 --allocation equal --seed 11
+eq "a sample is drawn once" "$RC/$ERR" "1/manyi: review sample: the sample of $R is drawn already (29 assignments): a sample is drawn once"
+run $MANYI review sample --survey $R --seed 1
+eq "--n or --per-agency is required" "$RC" 2
+run $MANYI review sample --survey $R --n 5
+eq "--seed is required" "$RC" 2
+run $MANYI review sample --survey $R --n 5 --seed 1 --double 1.5
+eq "--double is a share" "$RC" 2
+run $MANYI review sample --survey enforcement-public --n 5 --seed 1
+eq "a sample for a rubric only" "$RC" 1
 it_done
