@@ -87,4 +87,16 @@ void quality_agreement_of(const double *x1, const double *x2, const int *d1, con
 enum quality_status quality_agreement(struct store *s, const char *survey, struct sbuf *out,
                                       char *msg, size_t msglen);
 
+/*
+ * The files to settle (issue 13, item 5): of the files with two or more
+ * reviews (the first two by submission time), those whose totals differ by
+ * more than threshold or whose major-defect flags disagree, as CSV
+ * case_id,agency,agency_name (in lang),reviewer_1,total_1,defect_1,
+ * reviewer_2,total_2,defect_2,difference (total_2 - total_1),reason
+ * (totals, defects, or totals;defects), in case order, into out.
+ */
+enum quality_status quality_disagreements(struct store *s, const char *survey, double threshold,
+                                          enum lang lang, struct sbuf *out, char *msg,
+                                          size_t msglen);
+
 #endif

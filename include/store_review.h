@@ -115,15 +115,19 @@ enum store_err store_case_counts(struct store *s, const char *from, const char *
                                  bool (*fn)(void *ctx, const char *agency, long long n),
                                  void *ctx);
 
+/* A review as the agreement reads it; strings borrowed for the callback. */
+struct review_total {
+	const char *case_id, *agency, *reviewer;
+	int total;     /* the sum of its points */
+	int defects;   /* its flags answered yes */
+};
+
 /*
  * Every review against survey, in case then submission order (ties by the
- * order stored), to fn: the case's code (borrowed for the call), the
- * review's total and its count of major defects.
+ * order stored), to fn.
  */
 enum store_err store_review_totals(struct store *s, const char *survey,
-                                   bool (*fn)(void *ctx, const char *case_id, int total,
-                                              int defects),
-                                   void *ctx);
+                                   bool (*fn)(void *ctx, const struct review_total *t), void *ctx);
 
 /* Every case decided in [from, to] (either may be NULL), by agency, kind
  * and case_id, to fn (borrowed for the call). */

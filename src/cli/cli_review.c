@@ -308,6 +308,41 @@ static int review_sample_cmd(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/* `manyi review disagreements --survey ID [--threshold 10] [--lang zh|en]`: CSV of the files to settle. */
+static int disagreements_cmd(const char *db, int argc, char **argv)
+{
+	static const struct params_keys keys = {.need = {
+		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_LANG] = PARAM_OPTIONAL,
+	}};
+	static const char *const extra[] = {"--threshold", NULL};
+	static const char *const none[] = {NULL};
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512], *end = NULL;
+	bool bad = false;
+	double threshold = 10;
+	int rc;
+
+	if ((rc = cli_params("review", &keys, extra, none, argc, argv, &p)) != 0)
+		return rc;
+	const char *t = opt_value(argc, argv, "--threshold", &bad);
+	if (t != NULL && (threshold = strtod(t, &end), end == t || *end != '\0' || !(threshold >= 0) ||
+	                  !(threshold <= 1000)))
+		return usage("review", "review disagreements: --threshold is the points two totals may "
+		             "differ by, a number from 0 to 1000 (default 10)");
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	sbuf_init(&out);
+	rc = print_result("review disagreements",
+	                  quality_disagreements(s, p.survey, threshold, p.lang, &out, msg, sizeof msg) ==
+	                      QUALITY_OK,
+	                  &out, msg);
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}
+
 /* `manyi review agreement --survey ID`: the reviewers' agreement, one flat JSON object;
  * `manyi review sample ...`: the sample and its assignments. */
 int cmd_review(const char *db, int argc, char **argv)
@@ -322,8 +357,10 @@ int cmd_review(const char *db, int argc, char **argv)
 
 	if (argc >= 1 && strcmp(argv[0], "sample") == 0)
 		return review_sample_cmd(db, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "disagreements") == 0)
+		return disagreements_cmd(db, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "agreement") != 0)
-		return usage("review", "review: expected sample or agreement");
+		return usage("review", "review: expected sample, agreement or disagreements");
 	if ((rc = cli_params("review", &keys, none, none, argc - 1, argv + 1, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;

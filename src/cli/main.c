@@ -98,7 +98,10 @@ static const struct usage {
 	 "                                        reviewers without a conflict (a share twice): CSV\n"
 	 "  review agreement --survey ID          agreement between reviewers over double-reviewed\n"
 	 "                                        files: ICC1, ICC1k of totals, Cohen's kappa of\n"
-	 "                                        major defects\n"},
+	 "                                        major defects\n"
+	 "  review disagreements --survey ID [--threshold 10] [--lang zh|en]\n"
+	 "                                        double-reviewed files whose totals differ by more\n"
+	 "                                        than the threshold or whose defect flags disagree\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"

@@ -402,6 +402,7 @@ void quality_agreement_of(const double *x1, const double *x2, const int *d1, con
 struct pair_row {
 	double x1, x2; /* the totals of the first and second review */
 	int d1, d2;    /* whether each flags a major defect */
+	char case_id[65], agency[65], r1[65], r2[65];
 };
 
 struct pairs_load {
@@ -411,23 +412,44 @@ struct pairs_load {
 	size_t n, cap;         /* v[n] is the pair being filled */
 };
 
-static bool on_review(void *ctx, const char *case_id, int total, int defects)
+static bool on_review(void *ctx, const struct review_total *t)
 {
 	struct pairs_load *P = ctx;
-	if (strcmp(P->last, case_id) != 0) {
-		snprintf(P->last, sizeof P->last, "%s", case_id);
+	if (strcmp(P->last, t->case_id) != 0) {
+		snprintf(P->last, sizeof P->last, "%s", t->case_id);
 		P->seen = 0;
 	}
 	if (++P->seen > 2)
 		return true;
 	if (P->seen == 1) {
 		P->v = xgrow(P->v, P->n, &P->cap, sizeof *P->v, 64);
-		P->v[P->n] = (struct pair_row){.x1 = total, .d1 = defects > 0};
+		struct pair_row *r = &P->v[P->n];
+		*r = (struct pair_row){.x1 = t->total, .d1 = t->defects > 0};
+		snprintf(r->case_id, sizeof r->case_id, "%s", t->case_id);
+		snprintf(r->agency, sizeof r->agency, "%s", t->agency);
+		snprintf(r->r1, sizeof r->r1, "%s", t->reviewer);
 	} else {
-		P->v[P->n].x2 = total;
-		P->v[P->n++].d2 = defects > 0;
+		P->v[P->n].x2 = t->total;
+		P->v[P->n].d2 = t->defects > 0;
+		snprintf(P->v[P->n].r2, sizeof P->v[P->n].r2, "%s", t->reviewer);
+		P->n++;
 	}
 	return true;
+}
+
+/* The first two reviews of each of rubric survey's files into *P (the caller frees P->v). */
+static enum quality_status load_pairs(struct store *s, const char *survey, struct pairs_load *P,
+                                      char *msg, size_t msglen)
+{
+	struct survey *sv = NULL;
+	int version;
+	enum quality_status st = rubric_of(s, survey, &sv, &version, msg, msglen);
+	enum store_err e;
+
+	survey_free(sv);
+	if (st == QUALITY_OK && (e = store_review_totals(s, survey, on_review, P)) != STORE_OK)
+		st = store_status(e, msg, msglen);
+	return st;
 }
 
 enum quality_status quality_agreement(struct store *s, const char *survey, struct sbuf *out,
@@ -435,17 +457,10 @@ enum quality_status quality_agreement(struct store *s, const char *survey, struc
 {
 	struct pairs_load P = {.last = ""};
 	struct quality_agreement ag;
-	struct survey *sv = NULL;
-	int version;
-	enum quality_status st = rubric_of(s, survey, &sv, &version, msg, msglen);
-	enum store_err e;
+	enum quality_status st = load_pairs(s, survey, &P, msg, msglen);
 
 	if (st != QUALITY_OK)
 		goto done;
-	if ((e = store_review_totals(s, survey, on_review, &P)) != STORE_OK) {
-		st = store_status(e, msg, msglen);
-		goto done;
-	}
 	double *x = xcalloc(2 * P.n + 1, sizeof *x);
 	int *d = xcalloc(2 * P.n + 1, sizeof *d);
 	for (size_t i = 0; i < P.n; i++) {
@@ -464,6 +479,48 @@ enum quality_status quality_agreement(struct store *s, const char *survey, struc
 	json_out(o, out);
 done:
 	free(P.v);
-	survey_free(sv);
+	return st;
+}
+
+enum quality_status quality_disagreements(struct store *s, const char *survey, double threshold,
+                                          enum lang lang, struct sbuf *out, char *msg,
+                                          size_t msglen)
+{
+	struct pairs_load P = {.last = ""};
+	struct registry_list ag = {0};
+	enum quality_status st = load_pairs(s, survey, &P, msg, msglen);
+	enum store_err e;
+	char num[3][32];
+
+	if (st == QUALITY_OK && (e = store_registry_list(s, REGISTRY_AGENCY, &ag)) != STORE_OK)
+		st = store_status(e, msg, msglen);
+	if (st != QUALITY_OK)
+		goto done;
+	sbuf_adds(out, "case_id,agency,agency_name,reviewer_1,total_1,defect_1,reviewer_2,total_2,"
+	          "defect_2,difference,reason\n");
+	for (size_t i = 0; i < P.n; i++) {
+		const struct pair_row *r = &P.v[i];
+		bool totals = fabs(r->x2 - r->x1) > threshold, defects = r->d1 != r->d2;
+		long a = index_of(&ag, r->agency);
+		if (!totals && !defects)
+			continue;
+		snprintf(num[0], sizeof num[0], "%.17g", r->x1);
+		snprintf(num[1], sizeof num[1], "%.17g", r->x2);
+		snprintf(num[2], sizeof num[2], "%.17g", r->x2 - r->x1);
+		csv_cell(out, r->case_id, false);
+		csv_cell(out, r->agency, false);
+		csv_cell(out, a >= 0 ? ag.v[a].name[lang] : "", false);
+		csv_cell(out, r->r1, false);
+		csv_cell(out, num[0], false);
+		csv_cell(out, r->d1 ? "yes" : "no", false);
+		csv_cell(out, r->r2, false);
+		csv_cell(out, num[1], false);
+		csv_cell(out, r->d2 ? "yes" : "no", false);
+		csv_cell(out, num[2], false);
+		csv_cell(out, totals && defects ? "totals;defects" : totals ? "totals" : "defects", true);
+	}
+done:
+	registry_list_free(&ag);
+	free(P.v);
 	return st;
 }

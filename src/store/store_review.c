@@ -68,7 +68,7 @@ static const char *const review_sql[R__MAX] = {
 	                    " GROUP BY c.id ORDER BY c.agency, c.code",
 	[R_CASE_COUNTS] = "SELECT agency, count(*) FROM case_file WHERE decided_on >= " FROM_DATE("?1")
 	                  " AND decided_on <= " TO_DATE("?2") " GROUP BY agency ORDER BY agency",
-	[R_REVIEW_TOTALS] = "SELECT c.code, r.total, r.defects FROM review r "
+	[R_REVIEW_TOTALS] = "SELECT c.code, c.agency, r.reviewer, r.total, r.defects FROM review r "
 	                    "JOIN case_file c ON c.id = r.case_file WHERE r.survey = ? "
 	                    "ORDER BY c.code, r.submitted_at, r.id",
 	[R_CASE_FRAME] = "SELECT code, agency, domain, kind, decided_on, enterprise, outcome FROM case_file "
@@ -302,20 +302,25 @@ enum store_err store_case_counts(struct store *s, const char *from, const char *
 }
 
 enum store_err store_review_totals(struct store *s, const char *survey,
-                                   bool (*fn)(void *ctx, const char *case_id, int total,
-                                              int defects),
-                                   void *ctx)
+                                   bool (*fn)(void *ctx, const struct review_total *t), void *ctx)
 {
 	sqlite3_stmt *st = rstmt(s, R_REVIEW_TOTALS);
 	int rc;
 
 	bind_text(st, 1, survey);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-		        sqlite3_column_int(st, 2))) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct review_total t = {
+			.case_id = (const char *)sqlite3_column_text(st, 0),
+			.agency = (const char *)sqlite3_column_text(st, 1),
+			.reviewer = (const char *)sqlite3_column_text(st, 2),
+			.total = sqlite3_column_int(st, 3),
+			.defects = sqlite3_column_int(st, 4),
+		};
+		if (!fn(ctx, &t)) {
 			rc = SQLITE_DONE;
 			break;
 		}
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }

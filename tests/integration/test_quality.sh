@@ -173,6 +173,37 @@ eq "GET /api/v1/agreement = R's" "$RC/$OUT" "0/"
 api "$A" GET "/api/v1/agreement?survey=$R"
 eq "an agency key: 403" "$STATUS" 403
 
+# The files to settle: first two reviews' totals more than the threshold apart, or flags disagreeing,
+# against the same rule applied to the fixture's reviews here.
+settle() { # THRESHOLD: the expected rows, computed from tests/quality/reviews.csv
+	python3 - "$1" $Q/reviews.csv <<'PY'
+import csv, sys
+t = float(sys.argv[1])
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
+pts = ["subject", "facts", "evidence", "procedure", "law", "discretion", "documents", "service", "archiving"]
+flags = [k for k in rows[0] if k not in pts + ["case_id", "reviewer", "submitted_at", "comment"]]
+by = {}
+for r in sorted(rows, key=lambda r: (r["case_id"], r["submitted_at"])):
+    by.setdefault(r["case_id"], []).append(r)
+for c, rs in sorted(by.items()):
+    if len(rs) < 2:
+        continue
+    x = [sum(int(r[k]) for k in pts) for r in rs[:2]]
+    d = [any(r[k] == "yes" for k in flags) for r in rs[:2]]
+    why = [w for w, on in (("totals", abs(x[1] - x[0]) > t), ("defects", d[0] != d[1])) if on]
+    if why:
+        print(",".join([c, rs[0]["reviewer"], str(x[0]), rs[1]["reviewer"], str(x[1]), str(x[1] - x[0]), ";".join(why)]))
+PY
+}
+for t in 10 3; do
+	run $MANYI review disagreements --survey $R --threshold $t
+	eq "review disagreements --threshold $t: exit 0" "$RC" 0
+	eq "... the files to settle" "$(tr -d '\r' <"$T/out" | tail -n +2 | cut -d, -f1,4,5,7,8,10,11)" "$(settle $t)"
+done
+contains "... naming the agencies" "$(cat "$T/out")" "市"
+run $MANYI review disagreements --survey $R --threshold -1
+eq "a negative threshold: usage" "$RC" 2
+
 # POST /api/v1/cases: atomic; agency keys register only their own agency's cases.
 before=$(count case_file)
 api "$A" POST /api/v1/cases -H 'Content-Type: application/json' \
