@@ -108,5 +108,11 @@ int cmd_fieldwork(const char *db, int argc, char **argv);
 int cmd_stats(const char *db, int argc, char **argv);
 int cmd_publish(const char *db, int argc, char **argv);
 int cmd_export(const char *db, int argc, char **argv);
+/* cli_review.c: case-file review. */
+int cmd_reviewer(const char *db, int argc, char **argv);
+int cmd_quality(const char *db, int argc, char **argv);
+int cmd_review(const char *db, int argc, char **argv);
+int cmd_import_cases(const char *db, int argc, char **argv);
+int cmd_import_reviews(const char *db, int argc, char **argv);
 
 #endif

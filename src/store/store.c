@@ -391,6 +391,7 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
+	store_review_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

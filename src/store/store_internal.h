@@ -26,6 +26,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_review.h"
 #include "util.h"
 
 /* The schema, one migration per entry (store_schema.c); PRAGMA
@@ -165,6 +166,9 @@ enum stmt {
 };
 
 
+/* The most statements store_review.c prepares (its enum review_stmt). */
+#define STORE_REVIEW_STMTS 16
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[STMT__MAX];
@@ -178,6 +182,7 @@ struct store {
 	time_t hour;            /* the hour of answers stored, and its text */
 	char hour_iso[32];
 	struct enc_ref last;
+	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 };
 
 /*

@@ -128,8 +128,9 @@ void app_free(struct app *a)
 	free(a);
 }
 
-/* See app_internal.h. */
-enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+/* app_survey() for every audience, reviewer rubrics included. */
+static enum store_err survey_cached(struct app *a, const char *id, const struct survey **out,
+                                   int *version)
 {
 	*out = NULL;
 	if (!slug_valid(id))
@@ -178,6 +179,17 @@ enum store_err app_survey(struct app *a, const char *id, const struct survey **o
 	*version = v;
 	*out = sv;
 	return STORE_OK;
+}
+
+/* See app_internal.h: a reviewer rubric is no survey of the public's. */
+enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+{
+	enum store_err e = survey_cached(a, id, out, version);
+	if (e == STORE_OK && survey_is_rubric(*out)) {
+		*out = NULL;
+		return STORE_ERR_NOTFOUND;
+	}
+	return e;
 }
 
 /* The language asked for by ?lang=, else Chinese. */
@@ -557,6 +569,7 @@ static const struct params_keys responses_keys = {.need = {
 	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
+static const struct params_keys params_agreement_keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
 #undef O
 #undef R
 
@@ -588,6 +601,10 @@ static const struct route {
 	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations, NULL, true},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
+	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
+	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
+	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &params_agreement_keys,
+	 true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
 	{"api_fieldwork_progress", "/api/v1/fieldwork/progress", false, true, app_api_fieldwork_progress,

@@ -91,7 +91,8 @@ extern const char *const app_msgs[MSG__MAX][LANG__MAX];
 /*
  * The latest version of survey id (*out borrowed from the cache: valid
  * until the next app_survey() call) and its number.  STORE_ERR_NOTFOUND
- * when id is malformed or there is no such survey; any other error when the
+ * when id is malformed, there is no such survey, or it is a reviewer rubric
+ * (never a public form, answer, invitation, stats or export); any other error when the
  * database could not say (busy) or the stored text does not parse: render
  * it with app_store_failure_*(), never as "not found".
  */
@@ -392,6 +393,13 @@ int app_api_fieldwork(struct app *a, const struct http_request *req, struct http
 /* GET /api/v1/fieldwork/progress: the JSON of manyi fieldwork --progress. */
 int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
                                const char *rest);
+/* handler_review.c: POST /api/v1/cases, GET /api/v1/quality. */
+int app_api_cases(struct app *a, const struct http_request *req, struct http_response *r,
+                  const char *rest);
+int app_api_quality(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,
