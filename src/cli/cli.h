@@ -72,6 +72,7 @@ void csv_row(FILE *fp, const char *const *f, size_t n);
 int cmd_init(const char *db, int argc, char **argv);
 int cmd_survey(const char *db, int argc, char **argv);
 int cmd_key(const char *db, int argc, char **argv);
+int cmd_user(const char *db, int argc, char **argv);
 int cmd_import(const char *db, int argc, char **argv);
 int cmd_invite(const char *db, int argc, char **argv);
 int cmd_sample(const char *db, int argc, char **argv);
