@@ -90,8 +90,10 @@ contains "cookie: Secure when the request came over https" "$tok_https" "; Secur
 req GET /api/v1/session
 eq "/api/v1/session without a cookie: 401" "$STATUS" 401
 eq "a JSON error" "$(json 'j["error"]["code"]')" unauthorized
+conform GET /api/v1/session
 req GET /api/v1/session -H "Cookie: manyi_session=$tok"
 eq "/api/v1/session: 200" "$STATUS" 200
+conform GET /api/v1/session
 eq "role evaluator, no agency, no user" "$(json 'j["role"], j["agency"], j["agency_name"], j["user"]')" "('evaluator', None, None, None)"
 csrf=$(json 'j["csrf"]')
 check "a CSRF token" test ${#csrf} -ge 40
@@ -109,6 +111,7 @@ eq "sign-in with username (any case) and password: 303" "$STATUS" 303
 contains "to next" "$HEADERS" "Location: /dashboard/?agency=A01"
 req GET /api/v1/session -H "Cookie: manyi_session=$ptok"
 eq "an agency user's session" "$(json 'j["role"], j["agency"], j["user"], j["agency_name"]["zh"]')" "('agency', 'A01', 'li.a01', '市市场监督管理局')"
+conform GET /api/v1/session
 signin username=wang.evaluator "password=$PW" "next=https://evil.example/"
 etok=$SESSION
 eq "a bad next= is ignored: to the dashboard" "$(grep -i '^location:' <<<"$HEADERS")" "Location: /dashboard/"
