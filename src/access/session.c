@@ -27,8 +27,11 @@ enum user_pw user_password_ok(const char *pw, size_t n)
 {
 	if (n > USER_PASSWORD_MAX)
 		return USER_PW_LONG;
-	if (!utf8_valid(pw, n) || memchr(pw, '\0', n) != NULL || utf8_has_controls(pw, n))
+	if (!utf8_valid(pw, n) || utf8_has_controls(pw, n))
 		return USER_PW_BAD_TEXT;
+	for (size_t i = 0; i < n; i++) /* what a prompt or a password field cannot take */
+		if (pw[i] == '\0' || pw[i] == '\t' || pw[i] == '\n' || pw[i] == '\r')
+			return USER_PW_BAD_TEXT;
 	if (utf8_length(pw, n) < USER_PASSWORD_MIN)
 		return USER_PW_SHORT;
 	return USER_PW_OK;
