@@ -191,6 +191,7 @@ static struct http_request request_of(FCGX_Request *rq)
 		.origin = param(rq, "HTTP_ORIGIN"),
 		.if_none_match = param(rq, "HTTP_IF_NONE_MATCH"),
 		.csrf_token = param(rq, "HTTP_X_CSRF_TOKEN"),
+		.fetch_site = param(rq, "HTTP_SEC_FETCH_SITE"),
 		.https = strcmp(param(rq, "HTTPS"), "on") == 0 ||
 		         strcasecmp(param(rq, "HTTP_X_FORWARDED_PROTO"), "https") == 0,
 		.content_length = len,

@@ -242,6 +242,13 @@ int app_signin_post(struct app *a, const struct http_request *req, struct http_r
 	int status;
 	(void)rest;
 	pairs_init(&f);
+	/* Another site's page posting here would sign the browser in as
+	 * someone else (login CSRF): a browser says where a post came from. */
+	if (req->fetch_site != NULL && strcmp(req->fetch_site, "cross-site") == 0) {
+		app_page(r, 403, c.lang, MSG_BAD_REQUEST_TITLE, MSG_SIGNIN_BAD_FORM);
+		status = 403;
+		goto out;
+	}
 	if ((status = read_form(req, r, c.lang, &f)) != 0)
 		goto out;
 	c.lang = form_lang(req, &f);

@@ -104,6 +104,9 @@ d = (t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
 sys.exit(0 if 8 * 3600 - 120 < d <= 8 * 3600 else 1)"
 contains "not cached" "$HEADERS" "Cache-Control: no-store"
 
+req POST /signin -H 'Sec-Fetch-Site: cross-site' --data-urlencode "key=$EVAL_KEY"
+eq "a sign-in posted from another site's page: 403, no cookie" "$STATUS/$(grep -ci 'set-cookie: manyi_session' <<<"$HEADERS")" "403/0"
+
 # Sign in with a username and password
 signin username=Li.A01 "password=$PW" "next=/dashboard/?agency=A01"
 ptok=$SESSION
