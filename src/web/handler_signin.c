@@ -57,6 +57,8 @@ struct signin_ctx {
 	enum lang lang;
 	char next[NEXT_MAX + 1];  /* checked, or "" */
 	const char *username;     /* borrowed from the form, or "" */
+	const char *signed_in;    /* who is signed in already, in words, or NULL */
+	const char *csrf;         /* with signed_in: the session's CSRF token */
 };
 
 /* The sign-in page with message (NULL: none) at status. */
@@ -72,7 +74,8 @@ static int signin_page(struct app *a, struct http_response *r, const struct sign
 		url_encode(&href, c->next);
 	}
 	struct html_signin v = {.lang = c->lang, .next = c->next, .username = c->username,
-	                        .message = message, .lang_href = href.data, .key_failed = key_failed};
+	                        .message = message, .lang_href = href.data, .key_failed = key_failed,
+	                        .signed_in = c->signed_in, .csrf = c->csrf};
 	app_site(a, &site);
 	r->status = status;
 	r->content_type = "text/html; charset=utf-8";
@@ -94,14 +97,68 @@ static void session_cookie(struct http_response *r, const char *token, bool http
 	crypto_memzero(v, sizeof v);
 }
 
-/* GET /signin[?lang=][&next=] */
+/* The registry's names of agency (zh, en) into names (NAME_MAX bytes each);
+ * *found false when it is not registered. */
+#define NAME_MAX_BYTES 256
+static enum store_err agency_names_of(struct app *a, const char *agency,
+                                      char names[LANG__MAX][NAME_MAX_BYTES], bool *found)
+{
+	struct registry_list list = {0};
+	*found = false;
+	enum store_err e = store_registry_list(a->store, REGISTRY_AGENCY, &list);
+	for (size_t i = 0; e == STORE_OK && i < list.n && !*found; i++)
+		if (strcmp(list.v[i].code, agency) == 0) {
+			for (int l = 0; l < LANG__MAX; l++)
+				snprintf(names[l], NAME_MAX_BYTES, "%s", list.v[i].name[l]);
+			*found = true;
+		}
+	registry_list_free(&list);
+	return e;
+}
+
+/* Who p is, for a person: "li.a01 · 市市场监督管理局 (A01)", "key AbC… · the evaluator". */
+static void describe(struct app *a, const struct principal *p, enum lang l, struct sbuf *out)
+{
+	char names[LANG__MAX][NAME_MAX_BYTES];
+	bool found = false;
+	if (*p->user != '\0')
+		sbuf_adds(out, p->user);
+	else
+		sbuf_printf(out, l == LANG_ZH ? "密钥 %s" : "key %s", p->key_id);
+	sbuf_adds(out, " · ");
+	if (p->role == ROLE_EVALUATOR) {
+		sbuf_adds(out, l == LANG_ZH ? "评价机构" : "the evaluator");
+		return;
+	}
+	if (agency_names_of(a, p->agency, names, &found) == STORE_OK && found)
+		sbuf_printf(out, "%s (%s)", names[l], p->agency);
+	else
+		sbuf_adds(out, p->agency);
+}
+
+/* GET /signin[?lang=][&next=]: the forms, and who is signed in already. */
 int app_signin_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest)
 {
 	struct signin_ctx c = {.lang = app_query_lang(req->query), .username = ""};
+	char token[SESSION_TOKEN_LEN + 8], csrf[SESSION_CSRF_LEN];
+	struct principal p;
 	(void)rest;
 	if (!http_query_get(req->query, "next", c.next, sizeof c.next) || !next_ok(c.next))
 		c.next[0] = '\0';
+	if (cookie_get(req->cookie, SESSION_COOKIE, token, sizeof token) &&
+	    session_check(a->store, token, time(NULL), &p) == AUTH_OK) {
+		struct sbuf who;
+		sbuf_init(&who);
+		describe(a, &p, c.lang, &who);
+		session_csrf(a->secret, token, csrf);
+		c.signed_in = who.data;
+		c.csrf = csrf;
+		int status = signin_page(a, r, &c, 200, NULL, false);
+		sbuf_free(&who);
+		crypto_memzero(token, sizeof token);
+		return status;
+	}
 	return signin_page(a, r, &c, 200, NULL, false);
 }
 
@@ -334,23 +391,22 @@ out:
 	return status;
 }
 
-/* The registry's names of agency as {"zh","en"}, or JSON null. */
+/* The registry's names of agency as {"zh","en"}, or JSON null; NULL when
+ * the registry could not be read (*e says why). */
 static cJSON *agency_names(struct app *a, const char *agency, enum store_err *e)
 {
-	struct registry_list list = {0};
-	cJSON *names = NULL;
+	char names[LANG__MAX][NAME_MAX_BYTES];
+	bool found = false;
 	if (*agency == '\0')
 		return cJSON_CreateNull();
-	if ((*e = store_registry_list(a->store, REGISTRY_AGENCY, &list)) != STORE_OK)
+	if ((*e = agency_names_of(a, agency, names, &found)) != STORE_OK)
 		return NULL;
-	for (size_t i = 0; i < list.n && names == NULL; i++)
-		if (strcmp(list.v[i].code, agency) == 0) {
-			names = cJSON_CreateObject();
-			cJSON_AddStringToObject(names, "zh", list.v[i].name[LANG_ZH]);
-			cJSON_AddStringToObject(names, "en", list.v[i].name[LANG_EN]);
-		}
-	registry_list_free(&list);
-	return names != NULL ? names : cJSON_CreateNull();
+	if (!found)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "zh", names[LANG_ZH]);
+	cJSON_AddStringToObject(o, "en", names[LANG_EN]);
+	return o;
 }
 
 /* GET /api/v1/session: who the cookie signs in, and its CSRF token. */

@@ -67,6 +67,9 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 	                         "The API key the evaluator gave you; it starts with mk_."},
 	[STR_SIGNIN_KEY_SUBMIT] = {"用密钥登录", "Sign in with the key"},
 	[STR_SIGNIN_PUBLIC] = {"公开结果无需登录：", "The public results need no sign-in: "},
+	[STR_SIGNIN_ALREADY] = {"您已登录：", "You are signed in: "},
+	[STR_SIGNIN_DASHBOARD] = {"进入工作台", "Go to the dashboard"},
+	[STR_SIGNOUT] = {"退出登录", "Sign out"},
 };
 
 /* The two languages' names, each in its own language, and BCP 47 tags. */

@@ -136,12 +136,15 @@ struct html_signin {
 	const char *message;   /* what went wrong, in words, or NULL */
 	const char *lang_href; /* this page in the other language (not yet escaped) */
 	bool key_failed;       /* the message is about the key form (focus there) */
+	const char *signed_in; /* who the browser is signed in as, in words, or NULL */
+	const char *csrf;      /* with signed_in: the session's CSRF token, for sign-out */
 };
 
 /*
  * The sign-in page: two forms posting to /signin, a username and password,
  * or a key; the message (role="alert") above them; a link to the public
- * results; labels for every field, no JavaScript.
+ * results; labels for every field, no JavaScript.  Signed in already: who,
+ * a link on to next (or the dashboard) and a sign-out button, above the forms.
  */
 void html_signin_page(struct sbuf *out, const struct html_signin *v, const struct html_site *site);
 

@@ -160,6 +160,22 @@ void html_signin_page(struct sbuf *out, const struct html_signin *v, const struc
 	sbuf_adds(out, "</h1>\n<p>");
 	html_text(out, STR_SIGNIN_INTRO, l);
 	sbuf_adds(out, "</p>\n");
+	if (v->signed_in != NULL && *v->signed_in != '\0') {
+		sbuf_adds(out, "<div class=\"signed-in\">\n<p>");
+		html_text(out, STR_SIGNIN_ALREADY, l);
+		html_escape(out, v->signed_in);
+		sbuf_adds(out, "</p>\n<p><a href=\"");
+		html_escape(out, v->next != NULL && *v->next != '\0' ? v->next : "/dashboard/");
+		sbuf_adds(out, "\">");
+		html_text(out, STR_SIGNIN_DASHBOARD, l);
+		sbuf_adds(out, "</a></p>\n<form method=\"post\" action=\"/signout");
+		sbuf_adds(out, l == LANG_ZH ? "" : "?lang=en");
+		sbuf_adds(out, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+		html_escape(out, v->csrf != NULL ? v->csrf : "");
+		sbuf_adds(out, "\">\n<div class=\"actions\"><button type=\"submit\">");
+		html_text(out, STR_SIGNOUT, l);
+		sbuf_adds(out, "</button></div>\n</form>\n</div>\n");
+	}
 	if (failed) {
 		sbuf_adds(out, "<div class=\"error-summary\" role=\"alert\">\n<p>");
 		html_escape(out, v->message);

@@ -123,6 +123,11 @@ eq "a protocol-relative next= is ignored too" "$(grep -i '^location:' <<<"$HEADE
 signin "key=$EVAL_KEY" "next=/dashboard/\"><script>"
 eq "a next= with markup is ignored" "$(grep -i '^location:' <<<"$HEADERS" | tr -d '\r')" "Location: /dashboard/"
 
+req GET "/signin?lang=en&next=/dashboard/%23x" -H "Cookie: manyi_session=$ptok"
+contains "signed in already: the page says who" "$BODY" "You are signed in: li.a01 · Municipal Administration for Market Regulation (A01)"
+contains "with a way on" "$BODY" 'href="/dashboard/#x"'
+eq "and a sign-out form with the session's CSRF token" "$(field csrf)" "$(session_csrf "$ptok")"
+
 # The cookie on the keyed routes
 ck() { req "$@" -H "Cookie: manyi_session=$CK"; }
 for who in evaluator agency; do

@@ -741,6 +741,19 @@ static void test_signin_page(void **state)
 	assert_has(b.data, "<label for=\"password\">Password</label>");
 	assert_has(b.data, "href=\"/results?lang=en\"");
 	assert_lacks(b.data, "<b>li</b>");
+	assert_lacks(b.data, "action=\"/signout");
+	sbuf_reset(&b);
+
+	/* Signed in already: who, the way on, and a sign-out form with the token. */
+	v = (struct html_signin){.lang = LANG_ZH, .next = "", .username = "",
+	                         .signed_in = "li · <甲局> (A01)", .csrf = "tok\"en"};
+	html_signin_page(&b, &v, NULL);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "<p>您已登录：li · &lt;甲局&gt; (A01)</p>");
+	assert_has(b.data, "<a href=\"/dashboard/\">进入工作台</a>");
+	assert_has(b.data, "<form method=\"post\" action=\"/signout\">\n"
+	                   "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">");
+	assert_has(b.data, "退出登录");
 	sbuf_free(&b);
 }
 
