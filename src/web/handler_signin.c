@@ -248,10 +248,14 @@ static int signin_key(struct app *a, const struct http_request *req, struct http
 	struct principal p;
 	if (!throttle_allowed(a->throttle, THROTTLE_SIGNIN_ADDR, req->remote_addr, now, &wait))
 		return signin_locked(a, r, c, wait, false, true);
+	/* A key pasted with spaces around it is still the key. */
 	while (*key == ' ')
 		key++;
+	int len = (int)strcspn(key, " \t\r\n");
 	char header[AUTH_KEY_LEN + 16];
-	int n = snprintf(header, sizeof header, "Bearer %s", key);
+	int n = key[len + strspn(key + len, " \t\r\n")] != '\0'
+	            ? -1
+	            : snprintf(header, sizeof header, "Bearer %.*s", len, key);
 	enum auth_result ar = n > 0 && (size_t)n < sizeof header ? auth_check(a->store, header, &p)
 	                                                         : AUTH_MALFORMED;
 	crypto_memzero(header, sizeof header);

@@ -61,10 +61,10 @@ lacks "no script" "$BODY" "<script"
 contains "phone-sized (viewport)" "$BODY" 'name="viewport"'
 req GET "/signin?lang=en&next=/dashboard/%3Fsurvey%3D$E"
 contains "English with lang=en" "$BODY" '<label for="password">Password</label>'
-eq "next= is carried in the form" "$(field next | head -1)" "/dashboard/?survey=$E"
+eq "next= is carried in the form" "$(field next | sed -n 1p)" "/dashboard/?survey=$E"
 contains "and in the language switch" "$BODY" "href=\"/signin?lang=zh&amp;next=/dashboard/%3Fsurvey%3D$E\""
 req GET "/signin?next=https://evil.example/"
-eq "a next= to another site is not carried" "$(field next | head -1)" ""
+eq "a next= to another site is not carried" "$(field next | sed -n 1p)" ""
 req GET /
 contains "the landing page links to the sign-in" "$BODY" 'href="/signin"'
 contains "and to the public results" "$BODY" 'href="/results"'
@@ -82,7 +82,8 @@ contains "cookie: Max-Age=28800" "$cookie" "; Max-Age=28800"
 lacks "cookie: not Secure over plain http" "$cookie" "Secure"
 contains "to the dashboard by default" "$HEADERS" "Location: /dashboard/"
 eq "the database holds no token, only its hash" "$(sql "SELECT count(*) FROM session WHERE instr(hash, CAST('$tok' AS BLOB)) > 0")" 0
-signin "key=$EVAL_KEY"
+signin "key=  $EVAL_KEY "
+eq "a key pasted with spaces around it signs in" "$STATUS" 303
 tok_https=$(curl -sS -o /dev/null -D - --data-urlencode "key=$EVAL_KEY" -H 'X-Forwarded-Proto: https' "$BASE/signin" | tr -d '\r' | grep -i '^set-cookie: manyi_session=')
 contains "cookie: Secure when the request came over https" "$tok_https" "; Secure"
 
