@@ -54,6 +54,8 @@ enum param_key {
 	PARAM_CURSOR,       /* a response id, from next_cursor */
 	PARAM_VERSION,      /* a publication's version */
 	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
+	PARAM_Q,            /* text a free-text answer contains (GET /api/v1/responses) */
+	PARAM_TEXT,         /* 1 or 0: only responses with a free-text answer */
 	PARAM__MAX
 };
 
@@ -90,6 +92,9 @@ struct params_keys {
  */
 extern const struct params_keys params_stats_keys;
 extern const struct params_keys params_export_keys;
+/* The statistics' keys with format (json or csv) and lang (the csv's name
+ * columns): manyi stats and GET /api/v1/stats. */
+extern const struct params_keys params_stats_table_keys;
 /* The statistics' keys and a publication's version (GET /api/v1/public/stats). */
 extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
@@ -122,6 +127,8 @@ struct params {
 	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
 	bool by_agency;         /* PARAM_BY_AGENCY */
+	char q[PARAMS_VALUE_MAX + 1]; /* PARAM_Q: UTF-8 without controls */
+	bool text;              /* PARAM_TEXT */
 };
 
 /* Why a value, or a set of values, was refused. */

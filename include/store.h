@@ -482,6 +482,16 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);
 
+/*
+ * Call fn for each row of item's choice, multi or text answers among the
+ * responses with ids in [lo, hi], in response order: a multi answer is one
+ * row per option chosen, its text the option's value, or one row with text
+ * NULL when it was answered with none.  fn returns false to stop.
+ */
+enum store_err store_each_item_text(struct store *s, const char *item, long long lo, long long hi,
+                                    bool (*fn)(void *ctx, long long response, const char *text),
+                                    void *ctx);
+
 /* Call fn with the count of encounters per (agency, domain, size) within [from, to]. */
 /*
  * The responses to survey within [from, to] (dated as store_each_response()
@@ -543,6 +553,13 @@ struct export_filter {
 	const char *from, *to; /* YYYY-MM-DD: the encounter's date, else the submission
 	                        * day in UTC+8 */
 	long limit;          /* at most this many responses; 0: no paging (an export) */
+	/* Paging only: with text (or q), only responses with a non-empty answer
+	 * to one of text_items (a JSON array of the survey's free-text item
+	 * ids, which export_page() fills in), and with q, one that contains q
+	 * (ASCII letters in either case, any other byte as it is). */
+	bool text;
+	const char *q;
+	const char *text_items;
 };
 
 /*

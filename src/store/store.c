@@ -95,9 +95,14 @@ static const char *const sql[STMT__MAX] = {
 	    " WHERE survey = " SURVEY_CODE("?1") " AND id > ?2"
 	    " AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR domain = ?4)"
 	    " AND (?5 IS NULL OR channel = ?5) AND day >= ?6 AND day <= ?7"
+	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM answer_text t WHERE t.response = resp.id"
+	    "  AND t.item IN (SELECT value FROM json_each(?9)) AND t.text <> ''"
+	    "  AND (?10 IS NULL OR instr(lower(t.text), lower(?10)) > 0)))"
 	    " ORDER BY id LIMIT ?8",
 	[STMT_EXPORT_TEXT] = "SELECT response, item, seq, text FROM answer_text "
 	    "WHERE response >= ?1 AND response <= ?2 ORDER BY response, item, seq",
+	[STMT_ITEM_TEXT] = "SELECT response, text FROM answer_text "
+	    "WHERE response >= ?1 AND response <= ?2 AND item = ?3 ORDER BY response, seq",
 	[STMT_RESPONSE_BY_PUBLIC] = "SELECT id FROM resp WHERE public_id = ? AND survey = " SURVEY_CODE("?2"),
 	/* The newest answer's time: ids grow with the time they were stored. */
 	[STMT_SURVEY_DATA_TIME] = "SELECT coalesce((SELECT strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, "

@@ -18,12 +18,13 @@
 #include "report.h"
 
 /*
- * Run the report into r's body; the status (200 with an ETag, or an error).
- * suppress: as published (groups under the threshold hidden, with
- * secondary suppression), for agency keys.
+ * Run the report into r's body, as JSON or (csv) CSV; the status (200 with
+ * an ETag, or an error).  suppress: as published (groups under the
+ * threshold hidden, with secondary suppression), for agency keys (JSON
+ * only).
  */
 static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
-                       const struct report_query *q, bool suppress)
+                       const struct report_query *q, bool suppress, bool csv)
 {
 	char msg[512];
 	int version;
@@ -36,7 +37,7 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
 	sbuf_reset(&r->body);
-	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
+	switch (report_run(a->store, q, csv, &r->body, msg, sizeof msg)) {
 	case REPORT_OK:
 		break;
 	case REPORT_BAD_QUERY:
@@ -65,11 +66,16 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 		}
 		sbuf_free(&raw);
 	}
-	r->content_type = "application/json; charset=utf-8";
+	if (csv) {
+		char disposition[128];
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-stats.csv\"", q->survey);
+		http_header(r, "Content-Disposition", disposition);
+	}
+	r->content_type = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
 	return app_etag_reply(req, r, 200);
 }
 
-/* GET /api/v1/stats: the same JSON as `manyi stats`. */
+/* GET /api/v1/stats: the same JSON (or, with format=csv, CSV) as `manyi stats`. */
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest)
 {
@@ -85,7 +91,14 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 	/* An agency sees its own agency's groups (and the overall benchmark). */
 	if (p.role == ROLE_AGENCY && !params_agency_scope(&q, p.agency, &err))
 		return app_params_error(r, &err);
-	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY);
+	bool csv = req->params->given[PARAM_TABLE_FORMAT] && req->params->csv;
+	if (p.role == ROLE_AGENCY && csv) {
+		/* Its figures come suppressed as published, which the JSON carries. */
+		http_json_error(r, 403, "forbidden", "format=csv is for evaluator keys: an agency key's "
+		                "figures come as JSON, suppressed as published", NULL);
+		return 403;
+	}
+	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY, csv);
 }
 
 /*
