@@ -104,6 +104,18 @@ void session_csrf(const unsigned char secret[32], const char *token, char out[SE
  * Compared in constant time. */
 bool session_csrf_ok(const unsigned char secret[32], const char *token, const char *given);
 
+#define SESSION_NEXT_DEFAULT "/dashboard/" /* where a sign-in goes without next= */
+#define SESSION_NEXT_MAX 512                 /* bytes of a next= path */
+
+/*
+ * Is s (a decoded next= value) a place to go after signing in: a path on
+ * this site under /dashboard/, at most SESSION_NEXT_MAX bytes of URL
+ * characters (letters, digits, -._~/?=&%+,:@!$*()#), without "//" or
+ * "/.."?  Anything else (another site, a scheme, a backslash, markup, a
+ * line end) is ignored for the default.  Pure (fuzzed: tests/fuzz/fuzz_signin.c).
+ */
+bool session_next_ok(const char *s);
+
 /* The audit actor of p: its key id, or "user:NAME" (capacity n). */
 void session_actor(const struct principal *p, char *out, size_t n);
 

@@ -1,6 +1,7 @@
 /* session — see include/session.h. */
 #include "session.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,18 @@ const char *user_pw_strerror(enum user_pw e)
 		[USER_PW_BAD_TEXT] = "the password holds a control character or is not UTF-8 text",
 	};
 	return e < USER_PW__MAX ? why[e] : "?";
+}
+
+bool session_next_ok(const char *s)
+{
+	size_t n = strlen(s), d = strlen(SESSION_NEXT_DEFAULT);
+	if (n < d || n > SESSION_NEXT_MAX || strncmp(s, SESSION_NEXT_DEFAULT, d) != 0 ||
+	    strstr(s, "//") != NULL || strstr(s, "/..") != NULL)
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!isalnum((unsigned char)*c) && strchr("-._~/?=&%+,:@!$*()#", *c) == NULL)
+			return false;
+	return true;
 }
 
 /* The audit actor of p. */

@@ -21,25 +21,8 @@
 #include "session.h"
 
 #define SIGNIN_BODY_MAX 8192   /* bytes of a sign-in or sign-out form */
-#define NEXT_MAX 512           /* bytes of a next= path */
-#define NEXT_DEFAULT "/dashboard/"
-
-/*
- * Is s a place to go after signing in: a path on this site under
- * /dashboard/, of URL characters only, without "//", "\" or "/.."?  Anything
- * else (another site, a scheme, markup) is ignored for the default.
- */
-static bool next_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < strlen(NEXT_DEFAULT) || n > NEXT_MAX || strncmp(s, NEXT_DEFAULT, strlen(NEXT_DEFAULT)) != 0 ||
-	    strstr(s, "//") != NULL || strstr(s, "/..") != NULL)
-		return false;
-	for (const char *c = s; *c; c++)
-		if (!isalnum((unsigned char)*c) && strchr("-._~/?=&%+,:@!$*()#", *c) == NULL)
-			return false;
-	return true;
-}
+#define NEXT_MAX SESSION_NEXT_MAX
+#define NEXT_DEFAULT SESSION_NEXT_DEFAULT
 
 /* s percent-encoded for a query value (unreserved characters and '/' kept). */
 static void url_encode(struct sbuf *out, const char *s)
@@ -144,7 +127,7 @@ int app_signin_get(struct app *a, const struct http_request *req, struct http_re
 	char token[SESSION_TOKEN_LEN + 8], csrf[SESSION_CSRF_LEN];
 	struct principal p;
 	(void)rest;
-	if (!http_query_get(req->query, "next", c.next, sizeof c.next) || !next_ok(c.next))
+	if (!http_query_get(req->query, "next", c.next, sizeof c.next) || !session_next_ok(c.next))
 		c.next[0] = '\0';
 	if (cookie_get(req->cookie, SESSION_COOKIE, token, sizeof token) &&
 	    session_check(a->store, token, time(NULL), &p) == AUTH_OK) {
@@ -314,7 +297,7 @@ int app_signin_post(struct app *a, const struct http_request *req, struct http_r
 		goto out;
 	c.lang = form_lang(req, &f);
 	snprintf(c.next, sizeof c.next, "%s", field(&f, "next"));
-	if (!next_ok(c.next))
+	if (!session_next_ok(c.next))
 		c.next[0] = '\0';
 	const char *key = field(&f, "key");
 	const char *user = field(&f, "username");
