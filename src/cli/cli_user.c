@@ -38,16 +38,18 @@ static long ask(const char *prompt, char buf[PW_BUF])
 {
 	struct termios old, quiet;
 	bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
-	fputs(prompt, stderr);
-	fflush(stderr);
+	/* Echo off before the prompt, and nothing typed thrown away (TCSANOW,
+	 * not TCSAFLUSH): a password typed or pasted at once is read whole. */
 	if (tty) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
+	fputs(prompt, stderr);
+	fflush(stderr);
 	long n = read_line(stdin, buf);
 	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
 		fputc('\n', stderr);
 	}
 	return n;

@@ -42,6 +42,38 @@ out=$(printf '%s\n' "$PW" | $MANYI user add zhao --role agency --agency NOPE 2>&
 eq "an unknown agency is refused" "$?/$(grep -c 'unknown agency' <<<"$out")" "1/1"
 out=$(printf '%s\n' "$PW" | $MANYI user add wang.evaluator --role evaluator 2>&1)
 eq "a name taken is refused" "$?" 1
+# In a terminal: asked twice, never echoed; two different answers store nothing.
+tty_add() { # NAME FIRST SECOND: exit status and what the terminal showed
+	timeout 60 python3 - "$BIN/manyi" "$DB" "$@" <<'PY'
+import os, pty, sys
+manyi, db, name, first, second = sys.argv[1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(manyi, [manyi, "--db", db, "user", "add", name, "--role", "evaluator"])
+out = b""
+for prompt, answer in ((b"Password", first), (b"again", second)):
+    while prompt not in out:
+        out += os.read(fd, 1024)
+    os.write(fd, answer.encode() + b"\n")
+while True:
+    try:
+        b = os.read(fd, 1024)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+_, st = os.waitpid(pid, 0)
+print(os.WEXITSTATUS(st), out.decode().replace("\r", "").replace("\n", " | "))
+PY
+}
+out=$(tty_add tty.one 'first password' 'other password')
+contains "in a terminal: two different passwords are refused" "$out" "1 Password"
+contains "saying so" "$out" "the two passwords differ"
+out=$(tty_add tty.two 'typed password' 'typed password')
+contains "in a terminal: asked twice, then added" "$out" "The same password again:  | user tty.two (evaluator) added"
+lacks "the password is not echoed" "$out" "typed password"
+eq "only the second user is there" "$(sql "SELECT group_concat(name) FROM user_account WHERE name LIKE 'tty.%'")" "tty.two"
 out=$($MANYI user list 2>&1)
 contains "user list names the users" "$out" "wang.evaluator"
 contains "user list shows the agency's name" "$out" "A01 市市场监督管理局"
