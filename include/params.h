@@ -56,6 +56,9 @@ enum param_key {
 	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
 	PARAM_Q,            /* text a free-text answer contains (GET /api/v1/responses) */
 	PARAM_TEXT,         /* 1 or 0: only responses with a free-text answer */
+	/* the fieldwork's progress (manyi fieldwork --progress) */
+	PARAM_TARGET,       /* each agency's target n */
+	PARAM_UNTIL,        /* the end of fieldwork, YYYY-MM-DD */
 	PARAM__MAX
 };
 
@@ -100,6 +103,9 @@ extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
  * adds its --format): survey, and by (agency only). */
 extern const struct params_keys params_fieldwork_keys;
+/* The keys of the fieldwork's progress (GET /api/v1/fieldwork/progress, manyi
+ * fieldwork --progress adds its --format): survey, target, until, low_n, from, to. */
+extern const struct params_keys params_progress_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -129,6 +135,8 @@ struct params {
 	bool by_agency;         /* PARAM_BY_AGENCY */
 	char q[PARAMS_VALUE_MAX + 1]; /* PARAM_Q: UTF-8 without controls */
 	bool text;              /* PARAM_TEXT */
+	long target;            /* PARAM_TARGET */
+	char until[11];         /* PARAM_UNTIL */
 };
 
 /* Why a value, or a set of values, was refused. */

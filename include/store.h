@@ -324,6 +324,51 @@ enum store_err store_fieldwork_cells(struct store *s, const char *survey,
                                      struct fieldwork_cell **cells, size_t *n);
 
 /*
+ * The fieldwork's progress (manyi fieldwork --progress): three grouped
+ * reads, each one pass, summed by the caller.  Agencies are registry codes.
+ */
+struct progress_frame {
+	char agency[65];
+	long long n;          /* registered encounters of the survey's units */
+};
+struct progress_invited {
+	char agency[65];
+	long long encounter;  /* the encounter (an internal id: rows of one encounter are adjacent) */
+	char channel[16];     /* the invitations' channel: phone, qr, web ... */
+	bool answered;        /* an answer to the survey is stored for the encounter */
+	bool expired;         /* every invitation of this channel has expired */
+	int outcome;          /* its disposition for the survey (enum disposition), -1 when none */
+};
+struct progress_answers {
+	char agency[65];
+	char channel[16];     /* the answer's channel */
+	long long day;        /* the submission's day in UTC+8 (days since 1970-01-01) */
+	bool linked;          /* through an encounter (the invitation sample), not public */
+	long long n;          /* answers */
+};
+struct progress_rows {
+	struct progress_frame *frame;
+	size_t nframe;
+	struct progress_invited *invited;   /* one row per (encounter, channel), encounter order */
+	size_t ninvited;
+	struct progress_answers *answers;   /* one row per (agency, channel, day, linked) */
+	size_t nanswers;
+};
+/*
+ * Read survey's progress rows into *out (caller frees with
+ * progress_rows_free()): the frame of households (households true) or
+ * enterprises by agency, the encounters invited to the survey with an
+ * invitation expired when its expires_at <= now, and the answers by day.
+ * The period from..to (YYYY-MM-DD, either NULL: open) takes encounters by
+ * the day they occurred on and public answers by the day they were given,
+ * as the statistics do.  On error *out is empty.
+ */
+enum store_err store_progress_rows(struct store *s, const char *survey, const char *from,
+                                   const char *to, bool households, long long now,
+                                   struct progress_rows *out);
+void progress_rows_free(struct progress_rows *r);
+
+/*
  * Ids of the encounters that have no invitation for survey and no answer,
  * ordered by id.  Caller frees each id and the array.
  */

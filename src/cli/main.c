@@ -54,11 +54,13 @@ static const struct usage {
 	 "                                        mint invitations: CSV encounter_id,token,url\n"},
 	{"sample",
 	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
-	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
-	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	 "         [--from DATE] [--to DATE] [--expires DAYS] [--min-per-agency M] [--response-rate R]\n"
+	 "         [--low-n 30]                   a reproducible phone sample: CSV with token and url\n"},
 	{"fieldwork",
 	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
-	 "                                        the phone sample's dispositions and AAPOR rates\n"},
+	 "                                        the phone sample's dispositions and AAPOR rates\n"
+	 "  fieldwork --survey ID --progress [--from DATE] [--to DATE] [--target N] [--until DATE]\n"
+	 "            [--low-n 30] [--format json|csv]  its progress per agency, pace and projection\n"},
 	{"stats",
 	 "  stats --survey ID [--measure ITEM|ITEM.OPTION|index] [--by COL[,COL]]\n"
 	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"

@@ -175,6 +175,17 @@ static bool v_by_agency(const char *s, struct params *p)
 	return true;
 }
 
+/* The fieldwork's progress. */
+static bool v_target(const char *s, struct params *p)
+{
+	return parse_long(s, 0, PARAMS_LOW_N_MAX, &p->target);
+}
+
+static bool v_until(const char *s, struct params *p)
+{
+	return date_valid(s) && copy(p->until, sizeof p->until, s);
+}
+
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
@@ -213,6 +224,8 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_Q] = {"q", 64, "TEXT", "text of at most 64 bytes of UTF-8, without control characters",
 	             false, v_q},
 	[PARAM_TEXT] = {"text", 7, "1|0", "1 or 0", false, v_text},
+	[PARAM_TARGET] = {"target", 15, "N", "a whole number from 0 to " STR(PARAMS_LOW_N_MAX), false, v_target},
+	[PARAM_UNTIL] = {"until", 10, "DATE", "a date written YYYY-MM-DD", false, v_until},
 };
 
 const struct params_keys params_stats_keys = {.need = {
@@ -241,6 +254,11 @@ const struct params_keys params_export_keys = {.need = {
 
 const struct params_keys params_fieldwork_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY_AGENCY] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_progress_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_TARGET] = PARAM_OPTIONAL, [PARAM_UNTIL] = PARAM_OPTIONAL,
+	[PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */

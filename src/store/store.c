@@ -147,6 +147,30 @@ static const char *const sql[STMT__MAX] = {
 	    " JOIN code ca ON ca.id = e.agency"
 	    " LEFT JOIN disposition d ON d.encounter = e.id AND d.survey = " SURVEY_CODE("?1")
 	    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+	/* The fieldwork's progress in the period ?2..?3 (dates or NULL; encounters by their day,
+	 * public answers by theirs): the frame by agency (?4: households or enterprises)... */
+	[STMT_PROGRESS_FRAME] = "SELECT ca.text, sum(p.n) FROM population p JOIN code ca ON ca.id = p.agency"
+	    " WHERE p.day >= " SQL_DAY_OF("?2", "-99999999") " AND p.day <= " SQL_DAY_OF("?3", "99999999")
+	    " AND (p.size = (SELECT id FROM code WHERE kind = 'size' AND text = 'household')) = ?4"
+	    " GROUP BY p.agency ORDER BY 1",
+	/* ... the encounters invited to survey ?1, by channel, expired at ?4, with their
+	 * disposition ... */
+	[STMT_PROGRESS_INVITED] = "SELECT ca.text, e.id, i.channel, EXISTS (SELECT 1 FROM resp r"
+	    " WHERE r.encounter = e.id AND r.survey = " SURVEY_CODE("?1") "), max(i.expires_at) <= ?4,"
+	    " (SELECT d.outcome FROM disposition d WHERE d.encounter = e.id"
+	    " AND d.survey = " SURVEY_CODE("?1") ")"
+	    " FROM invitation i JOIN enc e ON e.code = i.encounter_id JOIN code ca ON ca.id = e.agency"
+	    " WHERE i.survey_id = ?1 AND e.day >= " SQL_DAY_OF("?2", "-99999999")
+	    " AND e.day <= " SQL_DAY_OF("?3", "99999999")
+	    " GROUP BY e.id, i.channel ORDER BY e.id, i.channel",
+	/* ... and its answers by agency, channel and day of submission (UTC+8). */
+	[STMT_PROGRESS_ANSWERS] = "SELECT ca.text, cc.text, d, linked, n FROM (SELECT agency, channel,"
+	    " " SQL_DAY_OF("date(submitted_at, '+8 hours')", "NULL") " AS d, encounter IS NOT NULL AS linked,"
+	    " count(*) AS n FROM resp WHERE survey = " SURVEY_CODE("?1")
+	    " AND day >= " SQL_DAY_OF("?2", "-99999999") " AND day <= " SQL_DAY_OF("?3", "99999999")
+	    " GROUP BY 1, 2, 3, 4)"
+	    " JOIN code ca ON ca.id = agency JOIN code cc ON cc.id = channel WHERE d IS NOT NULL"
+	    " ORDER BY 1, 3",
 	[STMT_POP_ADD] = "INSERT INTO population (day, agency, domain, size, n) VALUES (?, ?, ?, ?, ?) "
 	                 "ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + excluded.n",
 	[STMT_USER_INSERT] = "INSERT INTO user_account (name, hash, role, agency) VALUES (?, ?, ?, ?)",

@@ -617,6 +617,8 @@ static const struct route {
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
+	{"api_fieldwork_progress", "/api/v1/fieldwork/progress", false, true, app_api_fieldwork_progress,
+	 NULL, &params_progress_keys, true},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,
 	 &params_public_stats_keys, false},
 	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,

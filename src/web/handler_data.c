@@ -14,6 +14,7 @@
 #include "encounter.h"
 #include "params.h"
 #include "publish.h"
+#include "progress.h"
 #include "rates.h"
 #include "report.h"
 
@@ -102,6 +103,30 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 }
 
 /*
+ * The reply of a fieldwork route whose figures (JSON in r->body) came with
+ * e: 200 with an ETag, 404 for an unknown survey, or the store's failure.
+ */
+static int fieldwork_reply(struct app *a, const struct http_request *req, struct http_response *r,
+                           enum rates_err e)
+{
+	if (e != RATES_OK)
+		sbuf_reset(&r->body);
+	switch (e) {
+	case RATES_OK:
+		break;
+	case RATES_NOT_FOUND:
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	case RATES_BUSY:
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
+	default:
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
+}
+
+/*
  * GET /api/v1/fieldwork: the same JSON as `manyi fieldwork`.  An agency key
  * sees its own agency's group (by agency, whatever it asked) beside the
  * overall benchmark, as with the statistics, and no other agency's.
@@ -122,22 +147,37 @@ int app_api_fieldwork(struct app *a, const struct http_request *req, struct http
 		q.only_agency = p.agency;
 	}
 	sbuf_reset(&r->body);
-	switch (rates_report(a->store, &q, false, &r->body, msg, sizeof msg)) {
-	case RATES_OK:
-		break;
-	case RATES_NOT_FOUND:
-		sbuf_reset(&r->body);
-		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
-		return 404;
-	case RATES_BUSY:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_BUSY);
-	default:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
-	}
-	r->content_type = "application/json; charset=utf-8";
-	return app_etag_reply(req, r, 200);
+	return fieldwork_reply(a, req, r, rates_report(a->store, &q, false, &r->body, msg, sizeof msg));
+}
+
+/*
+ * GET /api/v1/fieldwork/progress: the same JSON as `manyi fieldwork
+ * --progress`.  An agency key sees its own agency's row (and warning)
+ * beside the overall row, and no other agency's.
+ */
+int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
+                               const char *rest)
+{
+	const struct params *pa = req->params;
+	struct principal p;
+	char msg[512];
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	struct progress_query q = {
+		.survey = pa->survey,
+		.from = pa->given[PARAM_FROM] ? pa->from : NULL,
+		.to = pa->given[PARAM_TO] ? pa->to : NULL,
+		.threshold = pa->low_n,
+		.target = pa->given[PARAM_TARGET] ? pa->target : -1,
+		.until = pa->given[PARAM_UNTIL] ? pa->until : NULL,
+		.only_agency = p.role == ROLE_AGENCY ? p.agency : NULL,
+		.now = time(NULL),
+	};
+	sbuf_reset(&r->body);
+	return fieldwork_reply(a, req, r, progress_report(a->store, &q, false, &r->body, msg, sizeof msg));
 }
 
 /*
