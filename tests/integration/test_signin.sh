@@ -179,6 +179,9 @@ ck GET "/api/v1/responses?survey=$E"
 eq "agency cookie: /api/v1/responses 403" "$STATUS" 403
 ck GET "/api/v1/fieldwork?survey=$E"
 eq "agency cookie: /api/v1/fieldwork 200" "$STATUS" 200
+ck GET "/api/v1/fieldwork/progress?survey=$E"
+eq "agency cookie: /api/v1/fieldwork/progress, its own agency only" \
+	"$STATUS $(json 'sorted({g["agency"] for g in j["agencies"]})')" "200 ['A01']"
 CK=$etok
 ck GET "/api/v1/export?survey=$E&format=csv"
 eq "evaluator cookie: /api/v1/export 200" "$STATUS" 200
