@@ -101,6 +101,7 @@ size_t sample_warn_thin(struct store *s, const struct sample_warning *w, int arg
 int cmd_init(const char *db, int argc, char **argv);
 int cmd_survey(const char *db, int argc, char **argv);
 int cmd_key(const char *db, int argc, char **argv);
+int cmd_user(const char *db, int argc, char **argv);
 int cmd_import(const char *db, int argc, char **argv);
 int cmd_invite(const char *db, int argc, char **argv);
 int cmd_sample(const char *db, int argc, char **argv);

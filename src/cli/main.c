@@ -109,6 +109,13 @@ static const struct usage {
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
 	 "  key revoke KEY_ID|KEY                 revoke an API key (by its id, or the key itself)\n"},
+	{"user",
+	 "  user add NAME --role evaluator|agency [--agency CODE]\n"
+	 "                                        a person who signs in at /signin; the password\n"
+	 "                                        (10 characters or more) is read from stdin, or\n"
+	 "                                        asked for twice in a terminal\n"
+	 "  user list                             every user: name, role, created, live sessions, agency\n"
+	 "  user remove NAME                      remove a user and end their sessions\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -200,6 +207,7 @@ static const struct command {
 	{"import", cmd_import},
 	{"invite", cmd_invite},
 	{"key", cmd_key},
+	{"user", cmd_user},
 	{"sample", cmd_sample},
 	{"fieldwork", cmd_fieldwork},
 	{"stats", cmd_stats},

@@ -367,9 +367,34 @@ const char *const store_migrations[] = {
 	"  last_call_at TEXT NOT NULL,"
 	"  PRIMARY KEY (encounter, survey)"
 	") WITHOUT ROWID;",
-	/* 11: reserved for users and sessions (issue 12, another branch: the
-	 * merge puts that migration here). */
-	"",
+	/*
+	 * 11: people who sign in (manyi user; the password as an Argon2id hash
+	 * string) and their sessions: the BLAKE2b-256 hash of the cookie's
+	 * token (never the token), who it speaks for (a user or a key, with
+	 * that one's role and agency) and its times, in seconds since 1970.
+	 * Staff only: nothing here names a respondent or an address.
+	 */
+	"CREATE TABLE user_account ("
+	"  name TEXT PRIMARY KEY,"
+	"  hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency')),"
+	"  agency TEXT REFERENCES agency(code),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL))"
+	");"
+	"CREATE TABLE session ("
+	"  hash BLOB PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency')),"
+	"  agency TEXT REFERENCES agency(code),"
+	"  user_name TEXT REFERENCES user_account(name) ON DELETE CASCADE,"
+	"  key_id TEXT REFERENCES api_key(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL)),"
+	"  CHECK ((user_name IS NULL) != (key_id IS NULL))"
+	") WITHOUT ROWID;"
+	"CREATE INDEX session_expires ON session(expires_at);"
+	"CREATE INDEX session_user ON session(user_name);",
 	/* 12: case-file review. */
 	MIGRATION_CASE_REVIEW,
 };
