@@ -63,7 +63,8 @@ bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n)
 
 enum report_status {
 	REPORT_OK,
-	REPORT_BAD_QUERY,   /* unknown survey, measure... (msg says) */
+	REPORT_BAD_QUERY,   /* a measure, level... the query cannot be (msg says) */
+	REPORT_NO_SURVEY,   /* no survey of respondents with this id (msg says) */
 	REPORT_NO_DATA,     /* the statistics could not be computed (msg says why) */
 	REPORT_EMPTY,       /* nothing to estimate yet: no answers in the period, or (for a
 	                     * weighting other than none) no encounter registered or no

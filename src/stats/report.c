@@ -53,6 +53,7 @@ bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n)
 static const char *const report_errors[REPORT__MAX] = {
 	[REPORT_OK] = "ok",
 	[REPORT_BAD_QUERY] = "bad query",
+	[REPORT_NO_SURVEY] = "no such survey",
 	[REPORT_NO_DATA] = "the statistics could not be computed",
 	[REPORT_EMPTY] = "nothing to estimate yet",
 	[REPORT_BUSY] = "the database is busy, try again",
@@ -243,7 +244,7 @@ static enum report_status survey_of(struct store *s, const struct report_query *
 	enum store_err e = store_survey_latest(s, q->survey, version, def);
 	if (e == STORE_ERR_NOTFOUND) {
 		snprintf(msg, msglen, "unknown survey \"%.64s\"", q->survey);
-		return REPORT_BAD_QUERY;
+		return REPORT_NO_SURVEY;
 	}
 	if (e != STORE_OK)
 		return report_store_failure(s, e, msg, msglen);
@@ -257,7 +258,7 @@ static enum report_status survey_of(struct store *s, const struct report_query *
 	if (survey_is_rubric(*sv)) {
 		snprintf(msg, msglen, "\"%.64s\" is a case-review rubric (audience reviewer), not a "
 		         "survey of respondents: its figures are manyi quality's", q->survey);
-		return REPORT_BAD_QUERY;
+		return REPORT_NO_SURVEY;
 	}
 	return REPORT_OK;
 }

@@ -44,6 +44,9 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	case REPORT_BAD_QUERY:
 		http_json_error(r, 400, "bad_request", msg, NULL);
 		return 400;
+	case REPORT_NO_SURVEY:
+		http_json_error(r, 404, "not_found", msg, NULL);
+		return 404;
 	case REPORT_NO_DATA:
 		http_json_error(r, 422, "cannot_estimate", msg, NULL);
 		return 422;
