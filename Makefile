@@ -48,7 +48,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps build run test unit asan fuzz clean format
+.PHONY: all deps vendor build run test unit asan fuzz clean format
 .DEFAULT_GOAL := all
 
 all: $(BIN)/manyi $(BIN)/manyi-fcgi $(UNIT_BIN) $(FUZZ_BIN)
@@ -57,6 +57,20 @@ build: all
 
 deps:
 	@tools/deps.sh
+
+# ECharts for the dashboard and the results page, from npm (pinned in
+# tools/vendor/package-lock.json), copied into www/vendor/ (git-ignored):
+# `npm ci` runs when node_modules is missing or older than the lock.
+VENDOR_STAMP = tools/vendor/node_modules/.package-lock.json
+vendor: www/vendor/echarts.min.js
+
+$(VENDOR_STAMP): tools/vendor/package.json tools/vendor/package-lock.json
+	@cd tools/vendor && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+www/vendor/echarts.min.js: $(VENDOR_STAMP)
+	@mkdir -p www/vendor
+	cp tools/vendor/node_modules/echarts/dist/echarts.min.js $@
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -89,13 +103,13 @@ $(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
 	mkdir -p $@
 
 # The compiler's lines go to $(BUILD)/build.log unless the build fails.
-run: deps
+run: deps vendor
 	@mkdir -p $(BUILD)
 	@$(MAKE) --no-print-directory all >$(BUILD)/build.log 2>&1 || \
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
 	@PORT=$(PORT) BIN=$(BIN) exec tools/run.sh
 
-test: deps
+test: deps vendor
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run.sh
 
