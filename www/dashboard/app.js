@@ -69,8 +69,21 @@ async function session() {
 		if (e.status !== 404) throw e;
 	}
 	// No sign-in on this server yet: who the browser's key is shows in what
-	// the API lets it see.
-	return { role: 'unknown', agency: null, user: null, csrf: null };
+	// the API lets it see (answer-level data is the evaluator's; an agency's
+	// fieldwork has its own group only).
+	const unknown = { role: 'unknown', agency: null, user: null, csrf: null };
+	try {
+		const sv = (await getJSON('/api/v1/surveys')).surveys || [];
+		if (!sv.length) return unknown;
+		const r = await fetch(url('/api/v1/responses', { survey: sv[0].id, limit: 1 }), { credentials: 'same-origin' });
+		if (r.status === 401) { signIn(); return null; }
+		if (r.status !== 403) return r.ok ? { ...unknown, role: 'evaluator' } : unknown;
+		const fw = await getJSON(url('/api/v1/fieldwork', { survey: sv[0].id, by: 'agency' }));
+		const own = fw.groups.length === 1 ? fw.groups[0].by.agency : null;
+		return own ? { ...unknown, role: 'agency', agency: own } : unknown;
+	} catch {
+		return unknown;
+	}
 }
 
 function signIn() {
@@ -109,7 +122,7 @@ function header() {
 			h('button', { type: 'submit', class: 'btn' }, t('sign_out'))));
 	}
 	top.append(tools);
-	if (who.role === 'unknown') top.append(alertBox(t('role_unknown'), 'info'));
+	if (!who.csrf) top.append(alertBox(t('role_unknown'), 'info'));
 }
 
 function nav() {
@@ -187,6 +200,13 @@ function filters() {
 
 let generation = 0;
 
+function refuse(out) {
+	const msg = t('refusal_agency', nameOf('agency', ownAgency(), app.session.agency_name));
+	out.append(alertBox(msg));
+	announce(msg);
+	out.dataset.state = 'refused';
+}
+
 async function render() {
 	const me = ++generation;
 	const { view, arg, f } = parseHash();
@@ -212,29 +232,35 @@ async function render() {
 	disposeCharts();
 	const out = document.getElementById('view');
 	out.replaceChildren();
+	// What the view came to (tests and assistive tools read it): loading,
+	// ready, refused or error.
+	out.dataset.state = 'loading';
 	const skip = document.querySelector('.skip');
 	skip.textContent = t('skip');
 	if (isAgency() && !AGENCY_VIEWS.has(view)) {
-		out.append(alertBox(t('refusal_agency', nameOf('agency', ownAgency(), app.session.agency_name))));
-		announce(t('refusal_agency', nameOf('agency', ownAgency(), app.session.agency_name)));
+		refuse(out);
 		return;
 	}
 	if (isAgency() && view === 'agency' && arg && arg !== ownAgency()) {
-		out.append(alertBox(t('refusal_agency', nameOf('agency', ownAgency(), app.session.agency_name))));
-		announce(t('refusal_agency', nameOf('agency', ownAgency(), app.session.agency_name)));
+		refuse(out);
 		return;
 	}
 	announce(t('loading'));
 	out.setAttribute('aria-busy', 'true');
 	try {
 		await VIEWS[view](out, { ...app, arg, stale: () => me !== generation });
-		if (me === generation) announce(`${t(`v_${view}`)}: ${t('loaded')}`);
+		if (me === generation) {
+			announce(`${t(`v_${view}`)}: ${t('loaded')}`);
+			out.dataset.state = 'ready';
+		}
 	} catch (e) {
 		if (me !== generation) return;
 		if (e instanceof ApiError && e.status === 401) { signIn(); return; }
-		const msg = e instanceof ApiError && e.status === 403 ? t('refusal') : errorText(e);
+		const refused = e instanceof ApiError && e.status === 403;
+		const msg = refused ? t('refusal') : errorText(e);
 		out.append(alertBox(msg));
 		announce(msg);
+		out.dataset.state = refused ? 'refused' : 'error';
 	} finally {
 		if (me === generation) out.removeAttribute('aria-busy');
 	}

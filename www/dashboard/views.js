@@ -78,11 +78,6 @@ function prevText(j, vs, f) {
 	return t('vs_previous', j.previous.from, j.previous.to, `${signed(vs.diff, f)} (${word})`);
 }
 
-const agencyCols = (key = 'agency') => [
-	{ key, label: null, csv: (r) => r.code },
-	{ key: `${key}_name`, label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
-];
-
 /* ---- overview ----------------------------------------------------------- */
 
 function card(title, value, lines, id) {
@@ -161,7 +156,7 @@ async function overview(out, ctx) {
 			caption: `${t('v_overview')}: ${t('index')}, ${t('rate')} (${t('ci', lv)})`,
 			rows: tableRows,
 			columns: [
-				{ key: 'name', label: t('agency'), csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'index', label: t('index'), num: true, show: (r) => fmt(r.index) },
 				{ key: 'index_ci_low', label: t('ci_low'), num: true, show: (r) => fmt(r.index_low), csv: (r) => r.index_low },
@@ -274,7 +269,7 @@ async function ranking(out, ctx) {
 			caption: title,
 			rows: [...rows].reverse().map((r, i) => ({ ...r, rank: i + 1, cls: r.v })),
 			columns: [
-				{ key: 'name', label: t('agency'), csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'estimate', label: t('estimate'), num: true, show: (r) => F(r.est), csv: (r) => r.est },
 				{ key: 'ci_low', label: t('ci_low'), num: true, show: (r) => F(r.low), csv: (r) => r.low },
@@ -326,7 +321,7 @@ async function funnel(out, ctx) {
 			caption: title,
 			rows: rows.map((r) => ({ ...r, cls: outside(r) ? 'outside' : undefined })),
 			columns: [
-				{ key: 'name', label: t('agency'), csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'n', label: t('n'), num: true, show: (r) => int(r.n) },
 				{ key: 'estimate', label: t('estimate'), num: true, show: (r) => F(r.est), csv: (r) => r.est },

@@ -304,6 +304,7 @@ async function load() {
 	announce(dt('loading'));
 	const out = document.getElementById('view');
 	out.setAttribute('aria-busy', 'true');
+	out.dataset.state = 'loading';
 	try {
 		if (!state.surveys.length) {
 			const [sv, reg] = await Promise.all([getJSON('/api/v1/surveys'), getJSON('/api/v1/registry')]);
@@ -311,7 +312,7 @@ async function load() {
 			setRegistry(reg);
 		}
 		if (!state.survey || !state.surveys.some((s) => s.id === state.survey)) state.survey = state.surveys[0]?.id || null;
-		if (!state.survey) { out.replaceChildren(alertBox(T('none'), 'info')); return; }
+		if (!state.survey) { out.replaceChildren(alertBox(T('none'), 'info')); out.dataset.state = 'ready'; return; }
 		const [pl, def] = await Promise.all([
 			getJSON(url('/api/v1/public/publications', { survey: state.survey })),
 			getJSON(`/api/v1/surveys/${encodeURIComponent(state.survey)}`).catch(() => null),
@@ -332,9 +333,11 @@ async function load() {
 		writeURL();
 		await render();
 		announce(`${T('title')}: ${dt('loaded')}`);
+		out.dataset.state = 'ready';
 	} catch (e) {
 		out.replaceChildren(alertBox(errorText(e)));
 		announce(errorText(e));
+		out.dataset.state = 'error';
 	} finally {
 		out.removeAttribute('aria-busy');
 	}
