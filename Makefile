@@ -1,6 +1,7 @@
 # manyi — GNU make, pkg-config for every library that ships a .pc file.
 #
 #   make run     install what is missing, build, serve on 127.0.0.1:$(PORT)
+#   make demo    the same with a demo year of data (var/demo/)
 #   make test    install what is missing, build, run every test
 #   make asan    the whole suite under AddressSanitizer + UBSan
 #
@@ -48,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps vendor build run test unit asan fuzz clean format
+.PHONY: all deps vendor build run demo test unit asan fuzz clean format
 .DEFAULT_GOAL := all
 
 all: $(BIN)/manyi $(BIN)/manyi-fcgi $(UNIT_BIN) $(FUZZ_BIN)
@@ -109,7 +110,19 @@ run: deps vendor
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
 	@PORT=$(PORT) BIN=$(BIN) exec tools/run.sh
 
+<<<<<<< HEAD
 test: deps vendor
+=======
+# make run with a demo year (2025) in var/demo/, built the first time
+# by tools/demo_year.py; prints how to sign in.
+demo: deps vendor
+	@mkdir -p $(BUILD)
+	@$(MAKE) --no-print-directory all >$(BUILD)/build.log 2>&1 || \
+		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
+	@PORT=$(PORT) BIN=$(BIN) exec tools/demo.sh
+
+test: deps
+>>>>>>> main
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run.sh
 

@@ -97,6 +97,8 @@ manyi is running on http://127.0.0.1:$PORT/
 
 database $DB, logs in $VAR/log/.  Press Ctrl-C to stop.
 EOT
+# make demo (tools/demo.sh) adds how to sign in.
+if [ -n "${MANYI_RUN_NOTE:-}" ]; then printf '%s\n' "$MANYI_RUN_NOTE"; fi
 if [ -z "${MANYI_FORENSIC_HOURS:-}" ] && [ -n "$(ls -A "$VAR_ABS/log/forensic" 2>/dev/null)" ]; then
 	# Off now: what an earlier run wrote goes (copy it first to keep it).
 	rm -f "$VAR_ABS"/log/forensic/*.log
