@@ -110,9 +110,6 @@ run: deps vendor
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
 	@PORT=$(PORT) BIN=$(BIN) exec tools/run.sh
 
-<<<<<<< HEAD
-test: deps vendor
-=======
 # make run with a demo year (2025) in var/demo/, built the first time
 # by tools/demo_year.py; prints how to sign in.
 demo: deps vendor
@@ -121,8 +118,7 @@ demo: deps vendor
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
 	@PORT=$(PORT) BIN=$(BIN) exec tools/demo.sh
 
-test: deps
->>>>>>> main
+test: deps vendor
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run.sh
 
