@@ -220,10 +220,17 @@ async function render() {
 	document.title = `${t(`v_${view}`)} — ${t('title')}`;
 	document.body.classList.toggle('big', Boolean(f.big));
 	if (ownAgency()) app.f.ag = ownAgency();
-	try {
-		app.survey = app.f.survey ? (await getJSON(url(`/api/v1/surveys/${encodeURIComponent(app.f.survey)}`, {}))).definition : null;
-	} catch (e) {
-		app.survey = null;
+	// The survey's definition (items for the measure filter); the overview
+	// does not need it, so it is drawn without waiting for it.
+	const defP = app.f.survey
+		? getJSON(url(`/api/v1/surveys/${encodeURIComponent(app.f.survey)}`, {})).then((j) => j.definition, () => null)
+		: Promise.resolve(null);
+	if (view !== 'overview' || !app.survey || app.survey.id !== app.f.survey) {
+		if (view === 'overview') {
+			defP.then((d) => { if (me === generation) { app.survey = d; filters(); } });
+		} else {
+			app.survey = await defP;
+		}
 	}
 	if (me !== generation) return;
 	header();

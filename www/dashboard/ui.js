@@ -167,6 +167,16 @@ function download(name, href) {
 /* ---- the chart panel ---------------------------------------------------- */
 
 const charts = new Set();
+
+// ECharts is a deferred script after the page's modules (so the API
+// requests start before its megabyte is parsed): drawn once it has run.
+function echartsReady() {
+	if (window.echarts) return Promise.resolve();
+	return new Promise((resolve) => {
+		if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', resolve, { once: true });
+		else window.addEventListener('load', resolve, { once: true });
+	}).then(() => (window.echarts ? undefined : Promise.reject(new Error('/vendor/echarts.min.js did not load (make vendor)'))));
+}
 // Charts resize with their box (phone turned, type made larger).
 const ro = typeof ResizeObserver === 'function' ? new ResizeObserver((es) => {
 	for (const e of es) { const c = window.echarts?.getInstanceByDom(e.target); if (c) c.resize(); }
@@ -187,20 +197,20 @@ export function panel(spec) {
 	sec.append(h('h2', { id: `${spec.id}-h` }, spec.title));
 	if (spec.intro) sec.append(spec.intro);
 	let chart = null;
-	if (spec.option && window.echarts) {
+	if (spec.option) {
 		const box = h('div', {
 			class: 'chart', role: 'img', 'aria-label': `${t('chart_of', spec.title)}. ${spec.summary || ''}`,
 			'data-height': spec.height || 'm',
 		});
 		sec.append(box);
 		sec.append(h('p', { class: 'summary' }, spec.summary || ''));
-		requestAnimationFrame(() => {
+		echartsReady().then(() => requestAnimationFrame(() => {
 			if (!box.isConnected) return;
 			chart = window.echarts.init(box, null, { renderer: 'canvas' });
 			chart.setOption({ animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...spec.option });
 			charts.add(chart);
 			if (ro) ro.observe(box);
-		});
+		}), (e) => box.replaceWith(alertBox(e.message)));
 	} else if (spec.summary) {
 		sec.append(h('p', { class: 'summary' }, spec.summary));
 	}

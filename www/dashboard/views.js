@@ -71,7 +71,7 @@ const verdictText = (v, j) => (v === 'low' ? t('too_few_long', j.low_n_threshold
 
 function prevText(j, vs, f) {
 	if (!j.previous) return null;
-	if (!vs) return j.previous_error ? t('prev_unavailable', j.previous_error) : null;
+	if (!vs) return j.previous_error ? t('prev_none', j.previous.from, j.previous.to) : null;
 	if (vs.diff === null || vs.diff === undefined) return t('prev_unavailable', t('too_few'));
 	const word = vs.significant === true ? (vs.diff > 0 ? t('sig_up') : t('sig_down'))
 		: vs.significant === false ? t('not_sig') : t('too_few');
@@ -95,7 +95,7 @@ async function overview(out, ctx) {
 	const rateP = stats(ctx, 'overall', ag ? 'agency' : '').catch((e) => e);
 	const fwP = getJSON(url('/api/v1/fieldwork', { survey: f.survey, by: 'agency' })).catch((e) => e);
 	const rankP = isAgency() ? null : stats(ctx, 'index', 'agency').catch((e) => e);
-	const [idx, rate, fw] = await Promise.all([idxP, rateP, fwP]);
+	const [idx, rate] = await Promise.all([idxP, rateP]);
 	if (ctx.stale()) return;
 	const cards = h('div', { class: 'cards', id: 'overview-cards' });
 	const rows = [];
@@ -132,14 +132,6 @@ async function overview(out, ctx) {
 	if (main && !main.suppressed) {
 		cards.append(card(t('n'), int(main.n), [`${t('n_eff')}: ${fmt(main.n_eff, 0)}`], 'card-n'));
 	}
-	let rr = null;
-	if (!(fw instanceof Error)) {
-		const fr = ag ? fw.groups.find((g) => g.by.agency === ag) : fw.overall;
-		if (fr && fw.overall.sampled > 0) rr = fr.rr1;
-		cards.append(card(t('rr1'), rr === null || rr === undefined ? '—' : pct(rr), [
-			fw.overall.sampled > 0 ? `${t('rr1_note')}: ${int(fr?.I)} / ${int(fr?.sampled)}` : t('no_rr'),
-		], 'card-rr'));
-	}
 	if (ag) addRow(ag, nameOf('agency', ag, agRow?.names?.agency), agRow?.suppressed ? null : agRow, agRate?.suppressed ? null : agRate);
 	addRow('', t('city'), ov, rov);
 	if (f.ch) cards.append(h('p', { class: 'card-line' }, `${t('channel')}: ${nameOf('channel', f.ch)}`));
@@ -171,6 +163,17 @@ async function overview(out, ctx) {
 	});
 	if (!rateOk) sec.append(alertBox(`${t('rate')}: ${rate.message}`, 'info'));
 	out.append(sec);
+
+	// The response rate when the fieldwork has answered (it takes longest).
+	const fw = await fwP;
+	if (ctx.stale()) return;
+	if (!(fw instanceof Error)) {
+		const fr = ag ? fw.groups.find((g) => g.by.agency === ag) : fw.overall;
+		const rr = fr && fw.overall.sampled > 0 ? fr.rr1 : null;
+		cards.append(card(t('rr1'), rr === null || rr === undefined ? '—' : pct(rr), [
+			fw.overall.sampled > 0 ? `${t('rr1_note')}: ${int(fr?.I)} / ${int(fr?.sampled)}` : t('no_rr'),
+		], 'card-rr'));
+	}
 
 	// Then who is behind or ahead of the city with confidence.
 	if (!rankP) return;
@@ -509,7 +512,7 @@ async function trends(out, ctx) {
 				{ type: 'line', name: t('ci', level(j)), stack: 'ci', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: COLORS.band },
 					data: ok.map((r) => r.high - r.low), tooltip: { show: false } },
 				{ type: 'line', name: t('estimate'), symbolSize: 7, itemStyle: { color: COLORS.above }, lineStyle: { width: 2.5 }, data: ok.map((r) => r.est),
-					markLine: ov && !ag ? { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: COLORS.city }, label: { formatter: `${t('city')} ${F(ov.est)}` }, data: [{ yAxis: ov.est }] } : undefined },
+					markLine: ov && !ag ? { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: COLORS.city }, label: { position: 'insideEndTop', formatter: `${t('city')} ${F(ov.est)}` }, data: [{ yAxis: ov.est }] } : undefined },
 			],
 		},
 		table: {
