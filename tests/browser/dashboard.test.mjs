@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-	BASE, SHOTS, SURVEY, FROM, TO, seed, evaluatorKey, agencyKey, browser, cleanup, signIn, openView, settled,
+	BASE, SHOTS, SURVEY, FROM, TO, seed, evaluatorKey, agencyKey, browser, cleanup, signIn, openView, settled, hasSessions,
 	api, fmt, pct, DESKTOP, PHONE,
 } from './seed.mjs';
 
@@ -22,6 +22,7 @@ const Q = `survey=${SURVEY}&from=${FROM}&to=${TO}&weighting=base`;
 // page says so instead of failing, and the browser's "failed to load"
 // line for them is expected.
 const pending = (u, status) => (/\/api\/v1\/session$/.test(u) && status === 404)
+	|| /\/favicon\.ico$/.test(u) // the sign-in page's (no response event for it), not ours
 	|| (/\/api\/v1\/fieldwork\/progress/.test(u) && status === 404)
 	|| (/measure=problems\./.test(u) && status === 400)
 	|| (/\/api\/v1\/responses\?limit=1&survey=/.test(u) && status === 403);
@@ -314,6 +315,33 @@ test('the data table\'s CSV has codes beside the names', async () => {
 		assert.ok(rows.some((r) => r.startsWith('市市场监督管理局,A01,')), rows[0]);
 		const [png] = await Promise.all([page.waitForEvent('download'), page.locator('#ranking button', { hasText: '保存为 PNG' }).click()]);
 		assert.equal(png.suggestedFilename(), 'ranking.png');
+	} finally {
+		await ctx.close();
+	}
+});
+
+test('a stranger is sent to sign in and comes back to the view; sign-out ends the session', async () => {
+	const { ctx, page, errors } = await browser(DESKTOP, pending);
+	try {
+		if (!(await hasSessions())) {
+			// No sign-in on this server yet: the page says who it cannot tell.
+			await ctx.setExtraHTTPHeaders({ Authorization: `Bearer ${EKEY}` });
+			await openView(page, `#ranking${P}`);
+			assert.match(await page.locator('#top').innerText(), /身份未知/);
+			return;
+		}
+		await page.goto(`${BASE}/dashboard/#ranking${P}`);
+		await page.waitForURL(/\/signin\?next=%2Fdashboard%2F|\/signin\?next=\/dashboard\//);
+		await page.locator('input[name="key"]').fill(EKEY);
+		await Promise.all([page.waitForURL(/\/dashboard\//), page.locator('input[name="key"]').press('Enter')]);
+		await settled(page);
+		assert.match(page.url(), /#ranking\?survey=/, 'back at the view asked for');
+		assert.equal(await page.locator('#view').getAttribute('data-state'), 'ready');
+		assert.match(await page.locator('#top').innerText(), /评价人员/);
+		await Promise.all([page.waitForURL(/\/signin/), page.getByRole('button', { name: '退出登录' }).click()]);
+		const after = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+		assert.equal(after, 401, 'the session is gone');
+		assert.deepEqual(errors.filter((e) => !/\/api\/v1\/session/.test(e)), []);
 	} finally {
 		await ctx.close();
 	}
