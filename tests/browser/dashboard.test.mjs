@@ -172,7 +172,12 @@ test('fieldwork: counts and AAPOR rates as the API gives them', async () => {
 			assert.equal(await cell(page, 'fieldwork', c, 'rr1'), pct(g.rr1), `${c} rr1`);
 		}
 		const progress = await api(`/api/v1/fieldwork/progress?survey=${SURVEY}`, EKEY);
-		if (progress.status === 200) assert.equal(await page.locator('#progress').count(), 1, 'the progress chart');
+		if (progress.status === 200) {
+			assert.equal(await page.locator('#progress').count(), 1, 'the progress chart');
+			for (const a of progress.body.agencies) assert.equal(await cell(page, 'progress', a.agency, 'answered'), String(a.answered), a.agency);
+			const warned = await page.locator('#warnings li').count();
+			assert.equal(warned, progress.body.warnings.length, 'the warning list');
+		}
 		else assert.match(await page.locator('#view').innerText(), /尚不可用/, 'progress: not available yet, said so');
 	} finally {
 		await ctx.close();

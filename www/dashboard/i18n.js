@@ -157,6 +157,12 @@ export const STRINGS = {
 		cumulative: '累计答卷',
 		csv_note: 'CSV 含代码与名称',
 		on_track: '进度正常',
+		behind_target: '低于目标进度',
+		under_threshold: '预计低于发布门槛',
+		frame: '执法对象',
+		invited: '已邀请',
+		expired: '邀请过期',
+		pace: '日均答卷',
 	},
 	en: {
 		title: 'Enforcement satisfaction — evaluator\'s desk',
@@ -312,6 +318,12 @@ export const STRINGS = {
 		cumulative: 'Cumulative answers',
 		csv_note: 'the CSV has codes and names',
 		on_track: 'On track',
+		behind_target: 'Behind the target',
+		under_threshold: 'Will stay under the threshold',
+		frame: 'Frame',
+		invited: 'Invited',
+		expired: 'Expired',
+		pace: 'Answers a day',
 	},
 };
 

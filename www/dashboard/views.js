@@ -687,7 +687,7 @@ async function fieldwork(out, ctx) {
 	const f = ctx.f;
 	const [fw, prog] = await Promise.all([
 		getJSON(url('/api/v1/fieldwork', { survey: f.survey, by: 'agency' })),
-		getJSON(url('/api/v1/fieldwork/progress', { survey: f.survey })).catch((e) => e),
+		getJSON(url('/api/v1/fieldwork/progress', { survey: f.survey, until: f.to })).catch((e) => e),
 	]);
 	if (ctx.stale()) return;
 	const ag = f.ag || ownAgency();
@@ -751,10 +751,14 @@ async function fieldwork(out, ctx) {
 			columns: [
 				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
+				{ key: 'frame', label: t('frame'), num: true, show: (r) => int(r.frame) },
+				{ key: 'invited', label: t('invited'), num: true, show: (r) => int(r.invited) },
+				{ key: 'expired', label: t('expired'), num: true, show: (r) => int(r.expired) },
 				{ key: 'answered', label: t('answered'), num: true, show: (r) => int(r.answered) },
+				{ key: 'pace_per_day', label: t('pace'), num: true, show: (r) => fmt(r.pace_per_day, 2), csv: (r) => r.pace_per_day },
 				{ key: 'target', label: t('target'), num: true, show: (r) => int(r.target) },
 				{ key: 'projected', label: t('projected'), num: true, show: (r) => fmt(r.projected, 0), csv: (r) => r.projected },
-				{ key: 'on_track', label: t('verdict'), show: (r) => (r.warning ? t('warnings') : r.on_track ? t('on_track') : '—'), csv: (r) => r.warning || (r.on_track ? 'on_track' : '') },
+				{ key: 'on_track', label: t('verdict'), show: (r) => (r.warning ? t('under_threshold') : r.on_track ? t('on_track') : t('behind_target')), csv: (r) => r.warning || (r.on_track ? 'on_track' : 'behind_target') },
 			],
 		},
 	}));
