@@ -267,7 +267,7 @@ async function ranking(out, ctx) {
 				},
 			],
 		},
-		note: j.channelFiltered ? h('p', { class: 'note' }, `${t('channel')}: ${nameOf('channel', ctx.f.ch)}`) : null,
+		note: j.channelFiltered ? h('p', { class: 'note' }, t('channel_ranking', nameOf('channel', ctx.f.ch))) : null,
 		table: {
 			caption: title,
 			rows: [...rows].reverse().map((r, i) => ({ ...r, rank: i + 1, cls: r.v })),
@@ -303,6 +303,7 @@ async function funnel(out, ctx) {
 	const summary = t('funnel_summary', rows.length, mname, F(center), rows.filter(outside).length);
 	out.append(panel({
 		id: 'funnel', title, summary, csvName: 'funnel',
+		note: j.channelFiltered ? h('p', { class: 'note' }, t('channel_ranking', nameOf('channel', ctx.f.ch))) : null,
 		option: {
 			grid: { left: 8, right: 24, top: 32, bottom: 40, containLabel: true },
 			legend: { top: 0 },
@@ -344,6 +345,7 @@ async function heatmap(out, ctx) {
 	if (ctx.stale()) return;
 	const F = show(rate, ctx.f.m);
 	const ag = ctx.f.ag || ownAgency();
+	if (j.channelNote) out.append(alertBox(t('channel_not_here'), 'info'));
 	const cells = j.groups.filter((g) => !ag || g.by.agency === ag).map((g) => {
 		const Fg = fig(g, rate);
 		return {
@@ -436,6 +438,7 @@ async function profile(out, ctx) {
 	const mine = (r) => (r.v === 'below' ? COLORS.below : r.v === 'above' ? COLORS.above : r.v === 'low' ? COLORS.low : '#1e3a5f');
 	out.append(panel({
 		id: 'profile', title, summary, height: 'l', csvName: `profile-${ag}`,
+		note: ctx.f.ch ? h('p', { class: 'note' }, t('channel_ranking', nameOf('channel', ctx.f.ch))) : null,
 		intro: h('ul', { class: 'legend' },
 			h('li', {}, h('span', { class: 'swatch below', 'aria-hidden': 'true' }), `${agName}: ${t('below')}`),
 			h('li', {}, h('span', { class: 'swatch above', 'aria-hidden': 'true' }), `${agName}: ${t('above')}`),
@@ -486,6 +489,7 @@ async function trends(out, ctx) {
 	const ag = ctx.f.ag || ownAgency();
 	const j = await stats(ctx, ctx.f.m || 'index', ag ? `agency,${per}` : per);
 	if (ctx.stale()) return;
+	if (j.channelNote) out.append(alertBox(t('channel_not_here'), 'info'));
 	const rows = j.groups.filter((g) => !ag || g.by.agency === ag).map((g) => {
 		const Fg = fig(g, rate);
 		return { code: g.by[per], name: nameOf(per, g.by[per]), suppressed: Boolean(g.suppressed), low_n: Boolean(g.low_n),
