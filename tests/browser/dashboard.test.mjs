@@ -351,3 +351,22 @@ test('a stranger is sent to sign in and comes back to the view; sign-out ends th
 		await ctx.close();
 	}
 });
+
+test('filters: a channel and an agency give the API\'s figures for them', async () => {
+	const { ctx, page, errors } = await evaluator();
+	try {
+		const j = (await api(`/api/v1/stats?${Q}&measure=index&by=agency,channel`, EKEY)).body;
+		await openView(page, `#ranking${P}&ch=phone`);
+		assert.equal(await page.locator('#f-ch').inputValue(), 'phone');
+		const phone = j.groups.filter((g) => g.by.channel === 'phone');
+		assert.ok(phone.length > 0);
+		for (const g of phone) assert.equal(await cell(page, 'ranking', g.by.agency, 'estimate'), fmt(g.mean), g.by.agency);
+		const a = (await api(`/api/v1/stats?${Q}&measure=index&by=agency`, EKEY)).body.groups.find((g) => g.by.agency === 'A02');
+		await openView(page, `#overview${P}&ag=A02`);
+		assert.equal(await page.locator('#card-index .big-number').innerText(), fmt(a.mean));
+		assert.match(await page.locator('#card-index h3').innerText(), /市生态环境局/);
+		assert.deepEqual(errors, []);
+	} finally {
+		await ctx.close();
+	}
+});
