@@ -75,6 +75,9 @@ test('without signing in: the published figures, and only those', async () => {
 		assert.match(stamp, new RegExp(`第 ${latest.version} 版`));
 		assert.ok(stamp.includes(latest.published_at), stamp);
 		assert.match(await page.locator('#method').innerText(), /置信区间/);
+		const chart = page.locator('#agencies .chart[role="img"]');
+		assert.ok(await chart.locator('canvas').count() > 0, 'the chart is drawn');
+		assert.match(await chart.getAttribute('aria-label'), new RegExp(`公布了 ${shown.length} 个单位`));
 		// Only public routes asked for.
 		const apis = requests.filter((u) => u.includes('/api/'));
 		assert.ok(apis.length > 0);
