@@ -191,7 +191,8 @@ export function disposeCharts() {
 // buttons, and the data table.
 //   spec = {id, title, summary, option (ECharts option or null), height,
 //           table: {caption, columns: [{key, label, show(r)->text, csv(r), num}], rows},
-//           csvName, csvColumns (default: the table's), note}
+//           csvName, csvColumns (default: the table's), note,
+//           closed (the table folded away, for a secondary chart)}
 export function panel(spec) {
 	const sec = h('section', { class: 'panel', id: spec.id, 'aria-labelledby': `${spec.id}-h` });
 	sec.append(h('h2', { id: `${spec.id}-h` }, spec.title));
@@ -231,14 +232,14 @@ export function panel(spec) {
 	}
 	sec.append(tools);
 	if (spec.note) sec.append(spec.note);
-	sec.append(dataTable(spec.table, spec.id));
+	sec.append(dataTable(spec.table, spec.id, spec.closed));
 	return sec;
 }
 
 // <details open> holding a <table> with a caption; numeric cells carry
 // class num.  Each row may give `cls` for its <tr>.
-export function dataTable(tb, id) {
-	const det = h('details', { class: 'data', open: true });
+export function dataTable(tb, id, closed = false) {
+	const det = h('details', { class: 'data', open: !closed });
 	det.append(h('summary', {}, t('data_table')));
 	const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': tb.caption });
 	const table = h('table', { id: id ? `${id}-table` : undefined });

@@ -95,6 +95,8 @@ async function overview(out, ctx) {
 	const rateP = stats(ctx, 'overall', ag ? 'agency' : '').catch((e) => e);
 	const fwP = getJSON(url('/api/v1/fieldwork', { survey: f.survey, by: 'agency' })).catch((e) => e);
 	const rankP = isAgency() ? null : stats(ctx, 'index', 'agency').catch((e) => e);
+	const trendP = stats(ctx, ctx.f.m || 'index', ag ? 'agency,month' : 'month').catch((e) => e);
+	const progP = getJSON(url('/api/v1/fieldwork/progress', { survey: f.survey, until: f.to })).catch((e) => e);
 	const [idx, rate] = await Promise.all([idxP, rateP]);
 	if (ctx.stale()) return;
 	const cards = h('div', { class: 'cards', id: 'overview-cards' });
@@ -175,10 +177,25 @@ async function overview(out, ctx) {
 		], 'card-rr'));
 	}
 
-	// Then who is behind or ahead of the city with confidence.
-	if (!rankP) return;
-	const rank = await rankP;
-	if (ctx.stale() || rank instanceof Error) return;
+	// Then the agencies the fieldwork leaves under the threshold, the
+	// months, and who is behind or ahead of the city with confidence.
+	const [prog, trend, rank] = await Promise.all([progP, trendP, rankP]);
+	if (ctx.stale()) return;
+	if (!(prog instanceof Error)) {
+		const w = (prog.warnings || []).filter((x) => !ag || x.agency === ag);
+		const link = h('a', { href: `#fieldwork`, onclick: (e) => { e.preventDefault(); go('fieldwork', null); } }, t('v_fieldwork'));
+		out.append(h('section', { class: 'panel', id: 'overview-warnings', 'aria-labelledby': 'ov-w-h' },
+			h('h2', { id: 'ov-w-h' }, t('warnings')),
+			w.length ? h('ul', { class: 'behind' }, w.map((x) => h('li', {}, `${nameOf('agency', x.agency, x.agency_name)}: ${t('answered')} ${int(x.answered)}, ${t('projected')} ${fmt(x.projected, 0)} / ${int(x.threshold)}`)))
+				: h('p', {}, t('no_warnings')),
+			h('p', {}, link)));
+	}
+	if (rank && !(rank instanceof Error)) verdicts(out, rank);
+	if (!(trend instanceof Error) && trend.groups.length > 1) out.append(trendPanel(ctx, trend, 'month', ag, 'overview-trend', 's', true));
+}
+
+// Who is behind or ahead of the city with confidence, and who has too few answers.
+function verdicts(out, rank) {
 	const list = (which) => rank.groups.filter((g) => verdict(g.vs_overall) === which)
 		.sort((a, b) => a.mean - b.mean);
 	const item = (g) => h('li', {}, h('a', { href: `#agency/${g.by.agency}` , onclick: (e) => { e.preventDefault(); go('agency', g.by.agency); } },
@@ -480,8 +497,6 @@ async function profile(out, ctx) {
 /* ---- trends ------------------------------------------------------------- */
 
 async function trends(out, ctx) {
-	const rate = useRate(ctx);
-	const F = show(rate, ctx.f.m);
 	const per = ctx.f.per === 'quarter' ? 'quarter' : 'month';
 	out.append(h('div', { class: 'field inline' }, h('label', { for: 'per' }, t('per')),
 		h('select', { id: 'per', onchange: (e) => go('trends', null, { per: e.target.value === 'month' ? '' : e.target.value }) },
@@ -490,33 +505,40 @@ async function trends(out, ctx) {
 	const j = await stats(ctx, ctx.f.m || 'index', ag ? `agency,${per}` : per);
 	if (ctx.stale()) return;
 	if (j.channelNote) out.append(alertBox(t('channel_not_here'), 'info'));
+	const ov = ag ? null : fig(j.overall, useRate(ctx));
+	const prev = ctx.f.from && ctx.f.to ? prevText(j, ov?.prev, show(useRate(ctx), ctx.f.m)) : t('trend_need_period');
+	if (prev) out.append(h('p', { class: 'lead', id: 'trend-previous' }, prev));
+	out.append(trendPanel(ctx, j, per, ag, 'trends'));
+}
+
+// The panel of a by-month or by-quarter query J (for agency AG, or the city).
+function trendPanel(ctx, j, per, ag, id, height, closed) {
+	const rate = useRate(ctx);
+	const F = show(rate, ctx.f.m);
 	const rows = j.groups.filter((g) => !ag || g.by.agency === ag).map((g) => {
 		const Fg = fig(g, rate);
 		return { code: g.by[per], name: nameOf(per, g.by[per]), suppressed: Boolean(g.suppressed), low_n: Boolean(g.low_n),
-			est: Fg?.est, low: Fg?.low, high: Fg?.high, n: g.n, prev: Fg?.prev };
+			est: Fg?.est, low: Fg?.low, high: Fg?.high, n: g.n };
 	}).sort((a, b) => (a.code < b.code ? -1 : 1));
 	const ok = rows.filter((r) => !r.suppressed && r.est !== null && r.est !== undefined);
 	const mname = rate ? `${measureName(ctx, ctx.f.m)} · ${t('rate')}` : measureName(ctx, ctx.f.m);
 	const who = ag ? nameOf('agency', ag) : t('city');
 	const title = `${who}: ${t('trend_title', mname, t(`per_${per}`))}`;
 	const summary = ok.length ? t('trend_summary', ok.length, ok[0].name, ok[ok.length - 1].name) : '';
-	const ov = fig(ag ? j.groups.find((g) => g.by.agency === ag) : j.overall, rate);
-	const prev = ctx.f.from && ctx.f.to ? prevText(j, ag ? null : ov?.prev, F) : t('trend_need_period');
-	if (prev) out.append(h('p', { class: 'lead', id: 'trend-previous' }, prev));
-	const x = ok.map((r) => r.name);
-	out.append(panel({
-		id: 'trends', title, summary, csvName: `trends-${per}`,
+	const ov = ag ? null : fig(j.overall, rate);
+	return panel({
+		id, title, summary, csvName: `trends-${per}`, height, closed,
 		option: {
 			grid: { left: 8, right: 24, top: 32, bottom: 32, containLabel: true },
 			tooltip: { trigger: 'axis' },
-			xAxis: { type: 'category', data: x, boundaryGap: false },
+			xAxis: { type: 'category', data: ok.map((r) => r.name), boundaryGap: false },
 			yAxis: { type: 'value', scale: true, name: mname },
 			series: [
 				{ type: 'line', name: t('ci_low'), stack: 'ci', symbol: 'none', lineStyle: { opacity: 0 }, data: ok.map((r) => r.low), tooltip: { show: false } },
 				{ type: 'line', name: t('ci', level(j)), stack: 'ci', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: COLORS.band },
 					data: ok.map((r) => r.high - r.low), tooltip: { show: false } },
 				{ type: 'line', name: t('estimate'), symbolSize: 7, itemStyle: { color: COLORS.above }, lineStyle: { width: 2.5 }, data: ok.map((r) => r.est),
-					markLine: ov && !ag ? { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: COLORS.city }, label: { position: 'insideEndTop', formatter: `${t('city')} ${F(ov.est)}` }, data: [{ yAxis: ov.est }] } : undefined },
+					markLine: ov ? { symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: COLORS.city }, label: { position: 'insideEndTop', formatter: `${t('city')} ${F(ov.est)}` }, data: [{ yAxis: ov.est }] } : undefined },
 			],
 		},
 		table: {
@@ -531,7 +553,7 @@ async function trends(out, ctx) {
 				{ key: 'low_n', label: t('verdict'), show: (r) => (r.low_n ? t('too_few') : ''), csv: (r) => (r.low_n ? 1 : 0) },
 			],
 		},
-	}));
+	});
 }
 
 /* ---- what went wrong ----------------------------------------------------- */
