@@ -54,6 +54,11 @@ enum param_key {
 	PARAM_CURSOR,       /* a response id, from next_cursor */
 	PARAM_VERSION,      /* a publication's version */
 	PARAM_BY_AGENCY,    /* agency (manyi fieldwork); also named "by" */
+	PARAM_Q,            /* text a free-text answer contains (GET /api/v1/responses) */
+	PARAM_TEXT,         /* 1 or 0: only responses with a free-text answer */
+	/* the fieldwork's progress (manyi fieldwork --progress) */
+	PARAM_TARGET,       /* each agency's target n */
+	PARAM_UNTIL,        /* the end of fieldwork, YYYY-MM-DD */
 	PARAM__MAX
 };
 
@@ -90,11 +95,17 @@ struct params_keys {
  */
 extern const struct params_keys params_stats_keys;
 extern const struct params_keys params_export_keys;
+/* The statistics' keys with format (json or csv) and lang (the csv's name
+ * columns): manyi stats and GET /api/v1/stats. */
+extern const struct params_keys params_stats_table_keys;
 /* The statistics' keys and a publication's version (GET /api/v1/public/stats). */
 extern const struct params_keys params_public_stats_keys;
 /* The keys of the fieldwork's figures (GET /api/v1/fieldwork, manyi fieldwork
  * adds its --format): survey, and by (agency only). */
 extern const struct params_keys params_fieldwork_keys;
+/* The keys of the fieldwork's progress (GET /api/v1/fieldwork/progress, manyi
+ * fieldwork --progress adds its --format): survey, target, until, low_n, from, to. */
+extern const struct params_keys params_progress_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -122,6 +133,10 @@ struct params {
 	long version;
 	char cursor[PARAMS_VALUE_MAX + 1];
 	bool by_agency;         /* PARAM_BY_AGENCY */
+	char q[PARAMS_VALUE_MAX + 1]; /* PARAM_Q: UTF-8 without controls */
+	bool text;              /* PARAM_TEXT */
+	long target;            /* PARAM_TARGET */
+	char until[11];         /* PARAM_UNTIL */
 };
 
 /* Why a value, or a set of values, was refused. */

@@ -43,12 +43,20 @@ struct report_query {
 	double level;                    /* default 0.95 */
 	double low_n;                    /* default 30 */
 	const char *only_agency;         /* agency keys: keep only this agency's groups, or NULL */
+	enum lang lang;                  /* the CSV's name columns: LANG_ZH (default) or LANG_EN */
 };
 
 void report_query_default(struct report_query *q);
 
 /* "agency", "domain", ... */
 const char *report_by_name(enum report_by b);
+
+/*
+ * The name of a firm size code ("large", ..., "household") in language l
+ * (static), or NULL for any other code.  Agencies and domains are named
+ * by the registry (store_registry_list()).
+ */
+const char *report_size_name(const char *code, enum lang l);
 
 /* Parse "agency,domain" into q->by; false with msg on anything else. */
 bool report_parse_by(const char *s, struct report_query *q, char *msg, size_t n);

@@ -29,6 +29,16 @@ enum allocation { ALLOC_PROPORTIONAL, ALLOC_EQUAL, ALLOC__MAX };
  */
 size_t sample_allocate(enum allocation a, size_t n, const size_t *N, size_t h, size_t *out);
 
+/*
+ * sample_allocate() after a minimum: every stratum first gets min(min,
+ * N[i]), then the rest of n goes by allocation a over what each stratum has
+ * left (N[i] less its minimum).  *total is the total allocated.  False,
+ * with out all 0 and *total the sum of the minimums (the least n that
+ * works), when n is smaller than that sum.
+ */
+bool sample_allocate_min(enum allocation a, size_t n, const size_t *N, size_t h, size_t min,
+                         size_t *out, size_t *total);
+
 /* Which encounters a survey's sample is drawn from: its audience's. */
 enum sample_units {
 	SAMPLE_ALL,         /* every encounter */
@@ -43,15 +53,28 @@ struct sample_spec {
 	size_t n;
 	bool by_agency;
 	enum allocation allocation;
+	size_t min_per_agency;     /* by_agency: each agency's minimum (0: none) */
 	unsigned long seed;
+};
+
+/* One agency of the frame: what it holds and what was drawn from it. */
+struct sample_agency {
+	char agency[65];
+	size_t frame;              /* N_h: encounters in the frame */
+	size_t drawn;              /* n_h: of them in the sample */
 };
 
 /*
  * Draw the sample.  spec is borrowed.  *out (caller frees with free())
- * holds *nout encounters in frame order.  Returns STORE_OK or a store
- * error (then *out is NULL and *nout 0).
+ * holds *nout encounters in frame order; *agencies (caller frees with
+ * free()) the frame's *nagencies agencies in code order, each with its
+ * frame and drawn count.  With spec->min_per_agency more than spec->n
+ * allows (sample_allocate_min()), nothing is drawn (*nout 0) and
+ * *agencies still tells each frame.  Returns STORE_OK or a store error
+ * (then *out and *agencies are NULL and the counts 0).
  */
 enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
-                           struct sampled **out, size_t *nout);
+                           struct sampled **out, size_t *nout,
+                           struct sample_agency **agencies, size_t *nagencies);
 
 #endif

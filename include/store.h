@@ -324,6 +324,51 @@ enum store_err store_fieldwork_cells(struct store *s, const char *survey,
                                      struct fieldwork_cell **cells, size_t *n);
 
 /*
+ * The fieldwork's progress (manyi fieldwork --progress): three grouped
+ * reads, each one pass, summed by the caller.  Agencies are registry codes.
+ */
+struct progress_frame {
+	char agency[65];
+	long long n;          /* registered encounters of the survey's units */
+};
+struct progress_invited {
+	char agency[65];
+	long long encounter;  /* the encounter (an internal id: rows of one encounter are adjacent) */
+	char channel[16];     /* the invitations' channel: phone, qr, web ... */
+	bool answered;        /* an answer to the survey is stored for the encounter */
+	bool expired;         /* every invitation of this channel has expired */
+	int outcome;          /* its disposition for the survey (enum disposition), -1 when none */
+};
+struct progress_answers {
+	char agency[65];
+	char channel[16];     /* the answer's channel */
+	long long day;        /* the submission's day in UTC+8 (days since 1970-01-01) */
+	bool linked;          /* through an encounter (the invitation sample), not public */
+	long long n;          /* answers */
+};
+struct progress_rows {
+	struct progress_frame *frame;
+	size_t nframe;
+	struct progress_invited *invited;   /* one row per (encounter, channel), encounter order */
+	size_t ninvited;
+	struct progress_answers *answers;   /* one row per (agency, channel, day, linked) */
+	size_t nanswers;
+};
+/*
+ * Read survey's progress rows into *out (caller frees with
+ * progress_rows_free()): the frame of households (households true) or
+ * enterprises by agency, the encounters invited to the survey with an
+ * invitation expired when its expires_at <= now, and the answers by day.
+ * The period from..to (YYYY-MM-DD, either NULL: open) takes encounters by
+ * the day they occurred on and public answers by the day they were given,
+ * as the statistics do.  On error *out is empty.
+ */
+enum store_err store_progress_rows(struct store *s, const char *survey, const char *from,
+                                   const char *to, bool households, long long now,
+                                   struct progress_rows *out);
+void progress_rows_free(struct progress_rows *r);
+
+/*
  * Ids of the encounters that have no invitation for survey and no answer,
  * ordered by id.  Caller frees each id and the array.
  */
@@ -431,6 +476,16 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);
 
+/*
+ * Call fn for each row of item's choice, multi or text answers among the
+ * responses with ids in [lo, hi], in response order: a multi answer is one
+ * row per option chosen, its text the option's value, or one row with text
+ * NULL when it was answered with none.  fn returns false to stop.
+ */
+enum store_err store_each_item_text(struct store *s, const char *item, long long lo, long long hi,
+                                    bool (*fn)(void *ctx, long long response, const char *text),
+                                    void *ctx);
+
 /* Call fn with the count of encounters per (agency, domain, size) within [from, to]. */
 /*
  * The responses to survey within [from, to] (dated as store_each_response()
@@ -492,6 +547,13 @@ struct export_filter {
 	const char *from, *to; /* YYYY-MM-DD: the encounter's date, else the submission
 	                        * day in UTC+8 */
 	long limit;          /* at most this many responses; 0: no paging (an export) */
+	/* Paging only: with text (or q), only responses with a non-empty answer
+	 * to one of text_items (a JSON array of the survey's free-text item
+	 * ids, which export_page() fills in), and with q, one that contains q
+	 * (ASCII letters in either case, any other byte as it is). */
+	bool text;
+	const char *q;
+	const char *text_items;
 };
 
 /*

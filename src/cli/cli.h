@@ -3,7 +3,8 @@
  * usage error, opening the store and saying why it failed, reading options
  * (those that are query keys through params), and one command function per
  * command, by group: cli_setup.c (init, survey, key), cli_import.c (import),
- * cli_fieldwork.c (invite, sample), cli_stats.c (stats, publish, export);
+ * cli_fieldwork.c (invite, sample, fieldwork; cli_sample.c: the sample's
+ * warning), cli_stats.c (stats, publish, export);
  * main.c dispatches to them.  Messages go to stderr, starting "manyi: ".
  */
 #ifndef MANYI_CLI_H
@@ -66,6 +67,34 @@ int cli_params(const char *command, const struct params_keys *keys, const char *
 
 /* One CSV row of n cells to fp, cells a spreadsheet would run guarded. */
 void csv_row(FILE *fp, const char *const *f, size_t n);
+
+/* cli_sample.c: manyi sample's warning about agencies under the publication threshold. */
+#define SAMPLE_DEFAULT_RATE 0.5 /* the expected response rate without --response-rate or dispositions */
+/*
+ * The expected response rate of survey's sample: given when > 0, else the
+ * RR1 of its phone sample so far (rates.h) when it has dispositions and
+ * RR1 > 0, else SAMPLE_DEFAULT_RATE; *why (static) says which.
+ */
+double sample_expected_rate(struct store *s, const char *survey, double given, const char **why);
+/* The least minimum per agency that expects low_n completes at rate: ceil(low_n / rate). */
+size_t sample_min_for(long low_n, double rate);
+struct sample_agency;
+struct sample_warning {
+	const struct sample_agency *agencies; /* the frame's agencies, what was drawn (sample.h) */
+	size_t nagencies;
+	double rate;          /* the expected response rate */
+	const char *rate_why; /* where it comes from */
+	long low_n;           /* the publication threshold */
+	size_t n;             /* the --n asked */
+	size_t min_per_agency; /* the --min-per-agency asked (0: none) */
+};
+/*
+ * On stderr: the agencies whose drawn × rate is under low_n, code and name,
+ * and when a minimum per agency would help, the command line (argv: what
+ * followed "sample") with --min-per-agency ceil(low_n / rate).  Returns how
+ * many agencies are under.
+ */
+size_t sample_warn_thin(struct store *s, const struct sample_warning *w, int argc, char **argv);
 
 /* The commands: db is the database's path, argv what follows the command's
  * name; each returns the exit status. */

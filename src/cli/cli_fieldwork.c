@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "invite.h"
 #include "params.h"
+#include "progress.h"
 #include "rates.h"
 #include "sample.h"
 #include "store.h"
@@ -151,13 +152,15 @@ int cmd_invite(const char *db, int argc, char **argv)
  * the message.
  */
 static int sample_options(int argc, char **argv, struct params *p, struct sample_spec *spec,
-                          long *days)
+                          long *days, double *rate)
 {
 	static const struct params_keys keys = {.need = {
 		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY] = PARAM_OPTIONAL,
 		[PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+		[PARAM_LOW_N] = PARAM_OPTIONAL,
 	}};
-	static const char *const extra[] = {"--n", "--allocation", "--seed", "--expires", NULL};
+	static const char *const extra[] = {"--n", "--allocation", "--seed", "--expires",
+	                                    "--min-per-agency", "--response-rate", NULL};
 	static const char *const flags[] = {NULL};
 	bool bad = false;
 	int rc;
@@ -167,6 +170,8 @@ static int sample_options(int argc, char **argv, struct params *p, struct sample
 	const char *alloc = opt_value(argc, argv, "--allocation", &bad);
 	const char *seed = opt_value(argc, argv, "--seed", &bad);
 	const char *exp = opt_value(argc, argv, "--expires", &bad);
+	const char *min = opt_value(argc, argv, "--min-per-agency", &bad);
+	const char *rr = opt_value(argc, argv, "--response-rate", &bad);
 	bool by = p->given[PARAM_BY];
 	*spec = (struct sample_spec){
 		.from = p->given[PARAM_FROM] ? p->from : NULL,
@@ -193,6 +198,18 @@ static int sample_options(int argc, char **argv, struct params *p, struct sample
 		return usage("sample", "sample: --allocation needs --by agency");
 	if (exp != NULL && !parse_long(exp, 1, INVITE_MAX_DAYS, days))
 		return usage("sample", "sample: --expires takes a number of days, 1 to 3650");
+	long mv = 0;
+	if (min != NULL && !parse_long(min, 1, 10000000, &mv))
+		return usage("sample", "sample: --min-per-agency must be a whole number from 1");
+	if (min != NULL && !by)
+		return usage("sample", "sample: --min-per-agency needs --by agency");
+	char *end = NULL;
+	*rate = 0;
+	if (rr != NULL && (strspn(rr, "0123456789.") != strlen(rr) || (*rate = strtod(rr, &end), *end != '\0') ||
+	                   !(*rate > 0 && *rate <= 1)))
+		return usage("sample", "sample: --response-rate is the share expected to answer, a number "
+		                       "above 0 and at most 1, like 0.4");
+	spec->min_per_agency = (size_t)mv;
 	spec->n = (size_t)nv;
 	spec->by_agency = by;
 	spec->seed = (unsigned long)sv;
@@ -276,36 +293,61 @@ static void say_sampled(const struct sample_spec *spec, size_t k, size_t rated)
 	fputc('\n', stderr);
 }
 
+/*
+ * The minimums per agency need more than --n: say so, with the least n
+ * that works (nothing drawn).
+ */
+static void say_minimums_too_many(const struct sample_spec *spec, const struct sample_agency *ag,
+                                  size_t nag)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < nag; i++)
+		need += ag[i].frame < spec->min_per_agency ? ag[i].frame : spec->min_per_agency;
+	fprintf(stderr, "manyi: sample: --n %zu is less than --min-per-agency %zu asks of the %zu %s "
+	        "(%zu in all, each at most its frame): give --n %zu or more, or a smaller minimum\n",
+	        spec->n, spec->min_per_agency, nag, plural(nag, "agency", "agencies"), need, need);
+}
+
 int cmd_sample(const char *db, int argc, char **argv)
 {
 	struct params p;
 	struct sample_spec spec;
 	long days;
+	double given_rate = 0;
 	int rc;
-	if ((rc = sample_options(argc, argv, &p, &spec, &days)) != 0)
+	if ((rc = sample_options(argc, argv, &p, &spec, &days, &given_rate)) != 0)
 		return rc;
 	const char *survey = p.survey;
 
 	struct store *s;
 	struct sampled *units = NULL;
-	size_t k = 0;
+	struct sample_agency *ag = NULL;
+	size_t k = 0, nag = 0;
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	if (sample_units_of(s, survey, &spec) != 0) {
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	/* The rate before this draw's invitations count as unknown cases. */
+	struct sample_warning warn = {.low_n = p.low_n, .n = spec.n, .min_per_agency = spec.min_per_agency};
+	warn.rate = sample_expected_rate(s, survey, given_rate, &warn.rate_why);
 	enum store_err se;
-	if ((se = store_begin(s)) != STORE_OK || (se = sample_draw(s, &spec, &units, &k)) != STORE_OK) {
+	if ((se = store_begin(s)) != STORE_OK ||
+	    (se = sample_draw(s, &spec, &units, &k, &ag, &nag)) != STORE_OK) {
 		store_failed(s, se, "sample");
 		store_rollback(s);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
 	if (k == 0) {
-		say_nothing_drawn(&spec);
+		if (nag > 0 && spec.min_per_agency > 0)
+			say_minimums_too_many(&spec, ag, nag);
+		else
+			say_nothing_drawn(&spec);
 		store_rollback(s);
 		free(units);
+		free(ag);
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
@@ -320,6 +362,8 @@ int cmd_sample(const char *db, int argc, char **argv)
 		char detail[160];
 		snprintf(detail, sizeof detail, "n=%zu seed=%lu %s", k, spec.seed,
 		         spec.by_agency ? (spec.allocation == ALLOC_EQUAL ? "equal by agency" : "proportional by agency") : "simple");
+		if (spec.min_per_agency > 0)
+			snprintf(detail + strlen(detail), sizeof detail - strlen(detail), " min=%zu", spec.min_per_agency);
 		if (store_audit(s, "cli", "sample", survey, detail) != STORE_OK || store_commit(s) != STORE_OK) {
 			fprintf(stderr, "manyi: cannot commit: %s\n", store_errmsg(s));
 			rc = EXIT_BAD_INPUT;
@@ -329,11 +373,52 @@ int cmd_sample(const char *db, int argc, char **argv)
 		fwrite(buf, 1, buflen, stdout);
 		say_sampled(&spec, k, rated);
 		warn_loopback_links();
+		warn.agencies = ag;
+		warn.nagencies = nag;
+		sample_warn_thin(s, &warn, argc, argv);
 	} else {
 		store_rollback(s);
 	}
 	free(buf);
+	free(ag);
 	free(units);
+	store_close(s);
+	return rc;
+}
+
+/*
+ * `manyi fieldwork --survey ID --progress [--target N] [--until DATE]
+ * [--low-n N] [--format json|csv]`: the progress (progress.h).
+ */
+static int fieldwork_progress(const char *db, int argc, char **argv)
+{
+	static const char *const none[] = {NULL};
+	static const char *const flags[] = {"--progress", NULL};
+	struct params_keys keys = params_progress_keys; /* and --format json|csv */
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
+	if (opt_flag(argc, argv, "--by"))
+		return usage("fieldwork", "fieldwork: --progress is always by agency: leave out --by");
+	if ((rc = cli_params("fieldwork", &keys, none, flags, argc, argv, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	struct progress_query q = {
+		.survey = p.survey,
+		.from = p.given[PARAM_FROM] ? p.from : NULL,
+		.to = p.given[PARAM_TO] ? p.to : NULL,
+		.threshold = p.low_n,
+		.target = p.given[PARAM_TARGET] ? p.target : -1,
+		.until = p.given[PARAM_UNTIL] ? p.until : NULL,
+		.now = time(NULL),
+	};
+	sbuf_init(&out);
+	rc = print_result("fieldwork", progress_report(s, &q, p.csv, &out, msg, sizeof msg) == RATES_OK,
+	                  &out, msg);
+	sbuf_free(&out);
 	store_close(s);
 	return rc;
 }
@@ -348,6 +433,8 @@ int cmd_fieldwork(const char *db, int argc, char **argv)
 	struct sbuf out;
 	char msg[512];
 	int rc;
+	if (opt_flag(argc, argv, "--progress"))
+		return fieldwork_progress(db, argc, argv);
 	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
 	if ((rc = cli_params("fieldwork", &keys, none, none, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)

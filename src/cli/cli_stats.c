@@ -47,12 +47,10 @@ int cmd_publish(const char *db, int argc, char **argv)
 int cmd_stats(const char *db, int argc, char **argv)
 {
 	static const char *const none[] = {NULL};
-	struct params_keys keys = params_stats_keys; /* and --format json|csv */
 	struct params p;
 	struct report_query q;
 	int rc;
-	keys.need[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL;
-	if ((rc = cli_params("stats", &keys, none, none, argc, argv, &p)) != 0)
+	if ((rc = cli_params("stats", &params_stats_table_keys, none, none, argc, argv, &p)) != 0)
 		return rc;
 	params_report_query(&p, &q);
 

@@ -54,23 +54,26 @@ static const struct usage {
 	 "                                        mint invitations: CSV encounter_id,token,url\n"},
 	{"sample",
 	 "  sample --survey ID --n N [--by agency] [--allocation proportional|equal] --seed S\n"
-	 "         [--from DATE] [--to DATE] [--expires DAYS]\n"
-	 "                                        a reproducible phone sample: CSV with token and url\n"},
+	 "         [--from DATE] [--to DATE] [--expires DAYS] [--min-per-agency M] [--response-rate R]\n"
+	 "         [--low-n 30]                   a reproducible phone sample: CSV with token and url\n"},
 	{"fieldwork",
 	 "  fieldwork --survey ID [--by agency] [--format json|csv]\n"
-	 "                                        the phone sample's dispositions and AAPOR rates\n"},
+	 "                                        the phone sample's dispositions and AAPOR rates\n"
+	 "  fieldwork --survey ID --progress [--from DATE] [--to DATE] [--target N] [--until DATE]\n"
+	 "            [--low-n 30] [--format json|csv]  its progress per agency, pace and projection\n"},
 	{"stats",
-	 "  stats --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "  stats --survey ID [--measure ITEM|ITEM.OPTION|index] [--by COL[,COL]]\n"
 	 "        [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
-	 "        [--level 0.95] [--low-n 30] [--format json|csv]\n"
-	 "                                        weighted satisfaction with standard errors\n"},
+	 "        [--level 0.95] [--low-n 30] [--format json|csv] [--lang zh|en]\n"
+	 "                                        weighted satisfaction with standard errors\n"
+	 "                                        (--lang: the csv's agency_name... columns)\n"},
 	{"export",
 	 "  export --survey ID --format csv|json|ndjson|xlsx|sav|dta [--out FILE] [--bom] [--lang zh|en]\n"
 	 "         [--from DATE] [--to DATE]     the responses with labels and weights, for Excel,\n"
 	 "                                        WPS, SPSS, Stata and dashboards (--bom: csv only;\n"
 	 "                                        a period is weighted as stats --from --to is)\n"},
 	{"publish",
-	 "  publish --survey ID [--measure ITEM|index] [--by COL[,COL]]\n"
+	 "  publish --survey ID [--measure ITEM|ITEM.OPTION|index] [--by COL[,COL]]\n"
 	 "          [--weighting none|base|poststrat|rake] [--from DATE] [--to DATE]\n"
 	 "          [--level 0.95] [--low-n 30]\n"
 	 "                                        freeze figures for /api/v1/public/stats (groups\n"

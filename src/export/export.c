@@ -6,6 +6,7 @@
  */
 #include "export.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -100,6 +101,19 @@ bool export_fail(struct exporter *x, enum export_status st, const char *fmt, ...
 	return false;
 }
 
+/* The names of a registry list through the export's text hygiene, in place. */
+static void clean_names(struct registry_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		for (int k = 0; k < LANG__MAX; k++) {
+			struct sbuf b;
+			sbuf_init(&b);
+			export_clean_text(l->v[i].name[k], strlen(l->v[i].name[k]), &b);
+			free(l->v[i].name[k]);
+			l->v[i].name[k] = sbuf_detach(&b);
+		}
+}
+
 /* An export (filter NULL) or a page of responses (f is EXPORT_JSON). */
 static enum export_status run(struct store *s, const char *survey, enum export_format f,
                               const struct export_options *o, const struct export_filter *filter,
@@ -115,6 +129,7 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 	char *def = NULL;
 	struct sbuf warn;
 	bool in_txn = false;
+	char *text_items = NULL;
 
 	sbuf_init(&warn);
 	sbuf_init(&x->scratch);
@@ -147,10 +162,30 @@ static enum export_status run(struct store *s, const char *survey, enum export_f
 	if (!export_load_survey(x, survey, &sv, &def, &warn))
 		goto done;
 	x->sv = sv;
+	if (filter == NULL && (f == EXPORT_XLSX || x->numeric_choice) &&
+	    ((e = store_registry_list(s, REGISTRY_AGENCY, &x->agencies)) != STORE_OK ||
+	     (e = store_registry_list(s, REGISTRY_DOMAIN, &x->domains)) != STORE_OK)) {
+		export_store_fail(x, e);
+		goto done;
+	}
+	clean_names(&x->agencies);
+	clean_names(&x->domains);
 	x->ans = xcalloc(sv->nitems + 1, sizeof *x->ans);
 	for (size_t i = 0; i < sv->nitems; i++)
 		sbuf_init(&x->ans[i].text);
 	export_build_columns(x);
+	if (filter != NULL && (filter->text || filter->q != NULL)) {
+		/* The free-text items of every version, for the store's filter. */
+		cJSON *ids = cJSON_CreateArray();
+		for (size_t i = 0; i < sv->nitems; i++)
+			if (sv->items[i].type == ITEM_TEXT)
+				cJSON_AddItemToArray(ids, cJSON_CreateString(sv->items[i].id));
+		text_items = cJSON_PrintUnformatted(ids);
+		cJSON_Delete(ids);
+		if (text_items == NULL)
+			abort();
+		x->reading.text_items = text_items;
+	}
 	if (filter != NULL) {
 		x->out.buf = xmalloc(OUT_BUFSIZE);
 		x->ops = &export_page_ops;
@@ -212,8 +247,11 @@ done:
 	sbuf_free(&warn);
 	free(x->out.buf);
 	report_weights_free(&x->weights);
+	registry_list_free(&x->agencies);
+	registry_list_free(&x->domains);
 	survey_free(sv);
 	free(def);
+	free(text_items);
 	return x->status;
 }
 

@@ -165,9 +165,61 @@ const char *const export_sample_label[2][LANG__MAX] = {
 };
 static const char *const label_sep[LANG__MAX] = {"：", ": "};
 
+static const struct fixed_column registry_columns[] = {
+	{"agency_name", COL_AGENCY_NAME, {"执法部门名称", "Agency name"}},
+	{"domain_name", COL_DOMAIN_NAME, {"执法领域名称", "Domain name"}},
+	{"agency_code", COL_AGENCY_CODE, {"执法部门（数字编码，值标签为名称）", "Agency (numbered, labelled with its name)"}},
+	{"domain_code", COL_DOMAIN_CODE, {"执法领域（数字编码，值标签为名称）", "Domain (numbered, labelled with its name)"}},
+};
+
+const struct registry_list *export_registry_of(const struct exporter *x, enum col_kind k)
+{
+	switch (k) {
+	case COL_AGENCY:
+	case COL_AGENCY_NAME:
+	case COL_AGENCY_CODE:
+		return &x->agencies;
+	case COL_DOMAIN:
+	case COL_DOMAIN_NAME:
+	case COL_DOMAIN_CODE:
+		return &x->domains;
+	default:
+		return NULL;
+	}
+}
+
+long export_registry_number(const struct registry_list *l, const char *code)
+{
+	size_t lo = 0, hi = l->n;
+	while (code != NULL && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->v[mid].code, code);
+		if (c == 0)
+			return (long)mid + 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void export_registry_values(const struct registry_list *l, enum lang lang, bool numbered,
+                            struct sbuf *b)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (numbered)
+			sbuf_printf(b, "%s%zu = %s (%s)", i ? "; " : "", i + 1, l->v[i].name[lang], l->v[i].code);
+		else
+			sbuf_printf(b, "%s%s = %s", i ? "; " : "", l->v[i].code, l->v[i].name[lang]);
+	}
+}
+
 bool export_col_is_string(enum col_kind k, bool numeric_choice)
 {
 	switch (k) {
+	case COL_AGENCY_CODE:
+	case COL_DOMAIN_CODE:
 	case COL_VERSION:
 	case COL_IN_SAMPLE:
 	case COL_SCALE:
@@ -233,12 +285,24 @@ void export_build_columns(struct exporter *x)
 {
 	const struct survey *sv = x->sv;
 	enum lang l = x->o->lang;
-	size_t max = ARRAY_SIZE(fixed_columns) + STATS_W__MAX + 1;
+	size_t max = ARRAY_SIZE(fixed_columns) + ARRAY_SIZE(registry_columns) + STATS_W__MAX + 1;
 	for (size_t i = 0; i < sv->nitems; i++)
 		max += sv->items[i].type == ITEM_MULTI ? sv->items[i].noptions : 1;
 	x->cols = xcalloc(max, sizeof *x->cols);
-	for (size_t i = 0; i < ARRAY_SIZE(fixed_columns); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fixed_columns); i++) {
 		add_column(x, fixed_columns[i].name, fixed_columns[i].kind, fixed_columns[i].label[l]);
+		/* Beside agency and domain: their names where a person reads
+		 * (xlsx), their numbers with the names as value labels in SPSS
+		 * and Stata, which label numbers only. */
+		for (size_t j = 0; j < ARRAY_SIZE(registry_columns); j++) {
+			enum col_kind k = registry_columns[j].kind;
+			bool name = k == COL_AGENCY_NAME || k == COL_DOMAIN_NAME;
+			if (export_registry_of(x, k) != export_registry_of(x, fixed_columns[i].kind) ||
+			    (name ? x->f != EXPORT_XLSX : !x->numeric_choice) || x->filter != NULL)
+				continue;
+			add_column(x, registry_columns[j].name, k, registry_columns[j].label[l]);
+		}
+	}
 	for (size_t i = 0; i < sv->nitems; i++) {
 		const struct item *it = &sv->items[i];
 		static const enum col_kind kinds[ITEM__MAX] = {

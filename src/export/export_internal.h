@@ -29,7 +29,10 @@
 enum col_kind {
 	COL_ID, COL_VERSION, COL_CHANNEL, COL_SUBMITTED, COL_AGENCY, COL_DOMAIN, COL_SIZE,
 	COL_DISTRICT, COL_OUTCOME, COL_DATE, COL_IN_SAMPLE, COL_SCALE, COL_CHOICE, COL_MULTI,
-	COL_TEXT, COL_WEIGHT, COL_STRATUM_N, COL__MAX
+	COL_TEXT, COL_WEIGHT, COL_STRATUM_N,
+	COL_AGENCY_NAME, COL_DOMAIN_NAME, /* xlsx: the registry's name beside the code */
+	COL_AGENCY_CODE, COL_DOMAIN_CODE, /* sav, dta: the code's number, labelled with the name */
+	COL__MAX
 };
 
 /* The string fields of a response, in the order of the first columns. */
@@ -149,6 +152,11 @@ struct exporter {
 	struct report_weights weights;
 	bool have_weights;
 
+	/* xlsx, sav, dta: the registry, for the names of agencies and domains
+	 * (the numbers of COL_AGENCY_CODE and COL_DOMAIN_CODE: 1 + the index
+	 * in code order) */
+	struct registry_list agencies, domains;
+
 	const struct format_ops *ops;
 	size_t rows;
 	size_t expected_rows;
@@ -205,6 +213,14 @@ bool export_load_survey(struct exporter *x, const char *survey, struct survey **
 
 /* x->cols and x->by_id from x->sv, x->o->lang and x->filter. */
 void export_build_columns(struct exporter *x);
+
+/* The registry list a column of kind k names (agency or domain kinds), or NULL. */
+const struct registry_list *export_registry_of(const struct exporter *x, enum col_kind k);
+/* 1 + the index of code in l (sorted by code), or 0 when it is not there. */
+long export_registry_number(const struct registry_list *l, const char *code);
+/* The registry names of l as "CODE = NAME; ..." (numbered: "1 = NAME (CODE); ...") into b. */
+void export_registry_values(const struct registry_list *l, enum lang lang, bool numbered,
+                            struct sbuf *b);
 
 /* The survey item index of id, or -1. */
 long export_find_item(const struct exporter *x, const char *id);

@@ -188,6 +188,15 @@ static bool rs_add_variable(struct exporter *x, struct column *c, const struct r
 		v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT32, 0);
 		readstat_variable_set_measure(v, c->kind == COL_VERSION ? READSTAT_MEASURE_NOMINAL
 		                                                        : READSTAT_MEASURE_SCALE);
+	} else if (c->kind == COL_AGENCY_CODE || c->kind == COL_DOMAIN_CODE) {
+		/* The registry's names as value labels: SPSS and Stata label numbers. */
+		const struct registry_list *reg = export_registry_of(x, c->kind);
+		v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT32, 0);
+		readstat_label_set_t *set = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, c->name);
+		for (size_t k = 0; k < reg->n; k++)
+			readstat_label_int32_value(set, (int32_t)k + 1, rs_label(x, reg->v[k].name[l], true));
+		readstat_variable_set_label_set(v, set);
+		readstat_variable_set_measure(v, READSTAT_MEASURE_NOMINAL);
 	} else if (c->kind == COL_IN_SAMPLE) {
 		v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT8, 0);
 		readstat_label_set_t *set = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, "in_sample");
@@ -316,7 +325,8 @@ static bool rs_row(struct exporter *x)
 				                       : readstat_insert_tagged_missing_value(x->rs, c->var, 'a');
 				break;
 			case CELL_INT:
-				e = c->kind == COL_VERSION || c->kind == COL_STRATUM_N
+				e = c->kind == COL_VERSION || c->kind == COL_STRATUM_N ||
+				            c->kind == COL_AGENCY_CODE || c->kind == COL_DOMAIN_CODE
 				        ? readstat_insert_int32_value(x->rs, c->var, (int32_t)v.i)
 				        : readstat_insert_int8_value(x->rs, c->var, (int8_t)v.i);
 				break;

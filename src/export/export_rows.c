@@ -83,6 +83,23 @@ struct cell export_cell_of(const struct exporter *x, const struct column *c)
 			v.d = x->w[c->weighting];
 		}
 		break;
+	case COL_AGENCY_NAME:
+	case COL_DOMAIN_NAME:
+	case COL_AGENCY_CODE:
+	case COL_DOMAIN_CODE: {
+		enum field code = c->kind == COL_AGENCY_NAME || c->kind == COL_AGENCY_CODE ? F_AGENCY : F_DOMAIN;
+		const struct registry_list *l = export_registry_of(x, c->kind);
+		long k = x->fld_null[code] ? 0 : export_registry_number(l, x->fld[code].data);
+		if (k > 0 && (c->kind == COL_AGENCY_CODE || c->kind == COL_DOMAIN_CODE)) {
+			v.t = CELL_INT;
+			v.i = k;
+		} else if (k > 0) {
+			v.t = CELL_STR;
+			v.s = l->v[k - 1].name[x->o->lang];
+			v.len = strlen(v.s);
+		}
+		break;
+	}
 	case COL__MAX:
 		break;
 	}

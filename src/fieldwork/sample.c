@@ -54,8 +54,45 @@ size_t sample_allocate(enum allocation a, size_t n, const size_t *N, size_t h, s
 	return done;
 }
 
+bool sample_allocate_min(enum allocation a, size_t n, const size_t *N, size_t h, size_t min,
+                         size_t *out, size_t *total)
+{
+	size_t need = 0;
+	for (size_t i = 0; i < h; i++) {
+		out[i] = 0;
+		need += N[i] < min ? N[i] : min;
+	}
+	if (n < need) {
+		*total = need;
+		return false;
+	}
+	size_t *left = xcalloc(h + 1, sizeof *left), *extra = xcalloc(h + 1, sizeof *extra);
+	for (size_t i = 0; i < h; i++)
+		left[i] = N[i] - (N[i] < min ? N[i] : min);
+	*total = need + sample_allocate(a, n - need, left, h, extra);
+	for (size_t i = 0; i < h; i++)
+		out[i] = N[i] - left[i] + extra[i];
+	free(extra);
+	free(left);
+	return true;
+}
+
+/* The frame's agencies (runs of one code in the ordered frame) and their sizes. */
+static struct sample_agency *frame_agencies(const struct sampled *frame, size_t nframe, size_t *n)
+{
+	struct sample_agency *v = xcalloc(nframe + 1, sizeof *v);
+	*n = 0;
+	for (size_t i = 0; i < nframe; i++) {
+		if (*n == 0 || strcmp(v[*n - 1].agency, frame[i].agency) != 0)
+			snprintf(v[(*n)++].agency, sizeof v->agency, "%s", frame[i].agency);
+		v[*n - 1].frame++;
+	}
+	return v;
+}
+
 enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
-                           struct sampled **out, size_t *nout)
+                           struct sampled **out, size_t *nout,
+                           struct sample_agency **agencies, size_t *nagencies)
 {
 	struct sampled *frame = NULL;
 	size_t nframe = 0;
@@ -64,8 +101,11 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 	                                         &nframe);
 	*out = NULL;
 	*nout = 0;
+	*agencies = NULL;
+	*nagencies = 0;
 	if (e != STORE_OK)
 		return e;
+	struct sample_agency *ag = frame_agencies(frame, nframe, nagencies);
 
 	/* Strata: runs of the same agency in the ordered frame (one run without --by). */
 	size_t h = 0, *start = xcalloc(nframe + 1, sizeof *start), *N = xcalloc(nframe + 1, sizeof *N);
@@ -75,7 +115,11 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 		N[h - 1]++;
 	}
 	size_t *take = xcalloc(h + 1, sizeof *take);
-	size_t total = sample_allocate(spec->allocation, spec->n, N, h, take);
+	size_t total = 0;
+	if (!spec->by_agency || spec->min_per_agency == 0)
+		total = sample_allocate(spec->allocation, spec->n, N, h, take);
+	else if (!sample_allocate_min(spec->allocation, spec->n, N, h, spec->min_per_agency, take, &total))
+		total = 0; /* the minimums need more than n: nothing drawn */
 
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (rng == NULL)
@@ -93,6 +137,12 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 		}
 		k += take[j];
 	}
+	/* Each unit drawn to its agency (both in code order). */
+	for (size_t i = 0, a = 0; i < k; i++) {
+		while (strcmp(ag[a].agency, res[i].agency) != 0)
+			a++;
+		ag[a].drawn++;
+	}
 	gsl_rng_free(rng);
 	free(take);
 	free(N);
@@ -100,5 +150,6 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 	free(frame);
 	*out = res;
 	*nout = k;
+	*agencies = ag;
 	return STORE_OK;
 }

@@ -28,9 +28,20 @@ static bool v_survey(const char *s, struct params *p)
 	return slug_valid(s) && copy(p->survey, sizeof p->survey, s);
 }
 
+/* ITEM, index, or ITEM.OPTION (an option value: 1-64 of a-z, 0-9, '_' and '-'). */
 static bool v_measure(const char *s, struct params *p)
 {
-	return ident_valid(s) && copy(p->measure, sizeof p->measure, s); /* "index" is one too */
+	char item[PARAMS_VALUE_MAX + 1];
+	const char *dot = strchr(s, '.');
+	if (dot != NULL) {
+		size_t n = (size_t)(dot - s);
+		if (n >= sizeof item || dot[1] == '\0' ||
+		    strspn(dot + 1, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(dot + 1))
+			return false;
+		memcpy(item, s, n);
+		item[n] = '\0';
+	}
+	return ident_valid(dot != NULL ? item : s) && copy(p->measure, sizeof p->measure, s); /* "index" is one too */
 }
 
 static bool v_by(const char *s, struct params *p)
@@ -141,6 +152,21 @@ static bool v_cursor(const char *s, struct params *p)
 	return code_valid(s) && copy(p->cursor, sizeof p->cursor, s);
 }
 
+/* Any text of well-formed UTF-8 without control characters. */
+static bool v_q(const char *s, struct params *p)
+{
+	return !utf8_has_controls(s, strlen(s)) && copy(p->q, sizeof p->q, s);
+}
+
+static bool v_text(const char *s, struct params *p)
+{
+	struct params b = {0};
+	if (!v_bom(s, &b)) /* the same words: 1, true, 0, false */
+		return false;
+	p->text = b.bom;
+	return true;
+}
+
 static bool v_by_agency(const char *s, struct params *p)
 {
 	if (strcmp(s, "agency") != 0)
@@ -149,13 +175,25 @@ static bool v_by_agency(const char *s, struct params *p)
 	return true;
 }
 
+/* The fieldwork's progress. */
+static bool v_target(const char *s, struct params *p)
+{
+	return parse_long(s, 0, PARAMS_LOW_N_MAX, &p->target);
+}
+
+static bool v_until(const char *s, struct params *p)
+{
+	return date_valid(s) && copy(p->until, sizeof p->until, s);
+}
+
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
 const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_SURVEY] = {"survey", 64, "ID", "a survey id (1 to 64 of a-z, 0-9 and -)", false, v_survey},
-	[PARAM_MEASURE] = {"measure", 64, "ITEM|index", "an item id ([a-z][a-z0-9_], 1-64) or index", false,
-	                   v_measure},
+	[PARAM_MEASURE] = {"measure", 64, "ITEM|ITEM.OPTION|index",
+	                   "an item id ([a-z][a-z0-9_]), index, or a multi-choice item and one of its "
+	                   "options as ITEM.OPTION (at most 64 bytes)", false, v_measure},
 	[PARAM_BY] = {"by", 64, "COL[,COL]",
 	              "one or two of agency, domain, size, district, outcome, channel, month, quarter, "
 	              "year, separated by a comma, none twice",
@@ -183,12 +221,24 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_CURSOR] = {"cursor", 63, "ID", "a response id, as next_cursor gives it", false, v_cursor},
 	[PARAM_BY_AGENCY] = {"by", 64, "agency", "agency (the fieldwork's groups are agencies)", false,
 	                     v_by_agency},
+	[PARAM_Q] = {"q", 64, "TEXT", "text of at most 64 bytes of UTF-8, without control characters",
+	             false, v_q},
+	[PARAM_TEXT] = {"text", 7, "1|0", "1 or 0", false, v_text},
+	[PARAM_TARGET] = {"target", 15, "N", "a whole number from 0 to " STR(PARAMS_LOW_N_MAX), false, v_target},
+	[PARAM_UNTIL] = {"until", 10, "DATE", "a date written YYYY-MM-DD", false, v_until},
 };
 
 const struct params_keys params_stats_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
 	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
 	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_stats_table_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_MEASURE] = PARAM_OPTIONAL, [PARAM_BY] = PARAM_OPTIONAL,
+	[PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+	[PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_LOW_N] = PARAM_OPTIONAL,
+	[PARAM_TABLE_FORMAT] = PARAM_OPTIONAL, [PARAM_LANG] = PARAM_OPTIONAL,
 }};
 
 const struct params_keys params_public_stats_keys = {.need = {
@@ -204,6 +254,11 @@ const struct params_keys params_export_keys = {.need = {
 
 const struct params_keys params_fieldwork_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_BY_AGENCY] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_progress_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_TARGET] = PARAM_OPTIONAL, [PARAM_UNTIL] = PARAM_OPTIONAL,
+	[PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */
@@ -384,6 +439,8 @@ void params_report_query(const struct params *p, struct report_query *q)
 		q->level = p->level;
 	if (p->given[PARAM_LOW_N])
 		q->low_n = (double)p->low_n;
+	if (p->given[PARAM_LANG])
+		q->lang = p->lang;
 }
 
 void params_export_options(const struct params *p, struct export_options *o)

@@ -31,12 +31,15 @@ struct cell {
 	size_t nvals;
 };
 
-/* Hide g's figures, keeping its `by`. */
+/* Hide g's figures, keeping its `by` and the names of its values. */
 static void hide(struct cell *c)
 {
 	cJSON *by = cJSON_DetachItemFromObjectCaseSensitive(c->g, "by");
+	cJSON *names = cJSON_DetachItemFromObjectCaseSensitive(c->g, "names");
 	clear(c->g);
 	cJSON_AddItemToObject(c->g, "by", by);
+	if (names != NULL)
+		cJSON_AddItemToObject(c->g, "names", names);
 	cJSON_AddBoolToObject(c->g, "suppressed", true);
 	c->hidden = true;
 }

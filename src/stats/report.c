@@ -224,6 +224,11 @@ enum report_status report_estimate_period(struct store *s, const struct report_q
 		report_describe_error(L, se, &err, msg, msglen);
 		return REPORT_NO_DATA;
 	}
+	if (L->multi != NULL) { /* a share (0 to 1) is on no 0-100 scale: no index */
+		(*res)->overall.index = NAN;
+		for (size_t g = 0; g < (*res)->n_groups; g++)
+			(*res)->groups[g].index = NAN;
+	}
 	return REPORT_OK;
 }
 

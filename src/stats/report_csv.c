@@ -1,4 +1,6 @@
-/* report — the CSV of a report: one line a row, figures as R prints them. */
+/* report — the CSV of a report: one line a row, figures as R prints them;
+ * after each by column that has names (agency, domain, size) its VAR_name
+ * column in q->lang. */
 #include "report_internal.h"
 
 #include <math.h>
@@ -66,14 +68,17 @@ void report_csv(const struct report_view *v, struct sbuf *out)
 	const struct report_query *q = v->q;
 	const struct previous *pv = v->pv;
 	bool rate = v->L->measure != NULL;
-	for (size_t i = 0; i < q->nby; i++)
+	for (size_t i = 0; i < q->nby; i++) {
 		sbuf_printf(out, "%s,", report_by_name(q->by[i]));
+		if (report_by_named(q->by[i]))
+			sbuf_printf(out, "%s_name,", report_by_name(q->by[i]));
+	}
 	sbuf_adds(out, "row");
 	for (size_t i = 0; i < ARRAY_SIZE(row_fields); i++)
 		sbuf_printf(out, ",%s", row_fields[i]);
 	sbuf_adds(out, "\r\n");
 	for (size_t i = 0; i < q->nby; i++)
-		sbuf_adds(out, ",");
+		sbuf_adds(out, report_by_named(q->by[i]) ? ",," : ",");
 	sbuf_adds(out, "overall");
 	row_csv(out, &v->res->overall, rate, pv->res != NULL ? &pv->overall : NULL);
 	for (size_t gi = 0; gi < v->L->groups.n; gi++) {
@@ -86,6 +91,11 @@ void report_csv(const struct report_view *v, struct sbuf *out)
 				 * text: guarded against spreadsheet formulas. */
 				csv_field(out, vals[i] ? vals[i] : "", vals[i] ? strlen(vals[i]) : 0, true);
 				sbuf_addc(out, ',');
+				if (report_by_named(q->by[i])) {
+					const char *nm = report_value_name(v->L, q->by[i], vals[i], q->lang);
+					csv_field(out, nm ? nm : "", nm ? strlen(nm) : 0, true);
+					sbuf_addc(out, ',');
+				}
 			}
 			sbuf_adds(out, "group");
 			row_csv(out, &v->res->groups[g], rate, pv->res != NULL ? &pv->groups[g] : NULL);

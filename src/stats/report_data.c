@@ -8,6 +8,15 @@
 #include <string.h>
 
 static const char *const size_codes[] = {"large", "medium", "small", "micro", "household"};
+/* The names of the sizes, the classes of China's enterprise size standard
+ * and the individually-owned business (个体工商户). */
+static const char *const size_names[N_SIZES][LANG__MAX] = {
+	{"大型企业", "Large enterprise"},
+	{"中型企业", "Medium-sized enterprise"},
+	{"小型企业", "Small enterprise"},
+	{"微型企业", "Micro enterprise"},
+	{"个体工商户", "Individual business"},
+};
 
 /* Index of code in a registry list sorted by code, or -1. */
 static int code_index(const struct registry_list *l, const char *code)
@@ -34,6 +43,36 @@ int report_size_index(const char *s)
 		if (strcmp(s, size_codes[i]) == 0)
 			return i;
 	return -1;
+}
+
+const char *report_size_name(const char *code, enum lang l)
+{
+	int i = report_size_index(code);
+	return i >= 0 && (unsigned)l < LANG__MAX ? size_names[i][l] : NULL;
+}
+
+bool report_by_named(enum report_by b)
+{
+	return b == BY_AGENCY || b == BY_DOMAIN || b == BY_SIZE;
+}
+
+const char *report_value_name(const struct load *L, enum report_by b, const char *val, enum lang l)
+{
+	int i;
+	if (val == NULL || (unsigned)l >= LANG__MAX)
+		return NULL;
+	switch (b) {
+	case BY_AGENCY:
+		i = code_index(&L->agencies, val);
+		return i >= 0 ? L->agencies.v[i].name[l] : NULL;
+	case BY_DOMAIN:
+		i = code_index(&L->domains, val);
+		return i >= 0 ? L->domains.v[i].name[l] : NULL;
+	case BY_SIZE:
+		return report_size_name(val, l);
+	default:
+		return NULL;
+	}
 }
 
 static uint64_t hash_str(const char *s)
@@ -202,6 +241,8 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 1024;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
+		if (L->multi != NULL)
+			L->ids = xrealloc(L->ids, L->cap * sizeof *L->ids);
 		L->x = xrealloc(L->x, L->cap * (L->k ? L->k : 1) * sizeof *L->x);
 	}
 	struct sbuf key;
@@ -223,6 +264,8 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 		.sampled = r->sampled,
 	};
 	sbuf_free(&key);
+	if (L->multi != NULL)
+		L->ids[L->n] = r->id;
 	unsigned char *x = L->x + L->n * (L->k ? L->k : 1);
 	memset(x, 0, L->k);
 	for (size_t p = 0; p < r->nnums && p < vm->n; p++) {
@@ -288,6 +331,74 @@ void report_load_free(struct load *L)
 	free(L->x);
 	free(L->index_items);
 	free(L->index_weights);
+	free(L->ids);
+}
+
+/*
+ * The measure q names in sv: L->measure (a scale item), L->multi and
+ * L->option (ITEM.OPTION), or neither (the index).  false with msg saying
+ * what is wrong with it.
+ */
+static bool measure_of(const struct report_query *q, const struct survey *sv, struct load *L,
+                       char *msg, size_t msglen)
+{
+	if (q->measure == NULL || strcmp(q->measure, "index") == 0)
+		return true;
+	const char *dot = strchr(q->measure, '.');
+	if (dot == NULL) {
+		L->measure = survey_item(sv, q->measure);
+		if (L->measure != NULL && L->measure->type == ITEM_SCALE)
+			return true;
+		snprintf(msg, msglen, "measure \"%.64s\" is not a scale item of %s (or \"index\", or "
+		         "ITEM.OPTION for an option of a multi-choice item)", q->measure, sv->id);
+		return false;
+	}
+	char item[80];
+	snprintf(item, sizeof item, "%.*s", (int)(dot - q->measure) < 79 ? (int)(dot - q->measure) : 79,
+	         q->measure);
+	const struct item *it = survey_item(sv, item);
+	if (it == NULL || it->type != ITEM_MULTI) {
+		snprintf(msg, msglen, "measure \"%.64s\": %s is not a multi-choice item of %s "
+		         "(ITEM.OPTION is the share choosing OPTION of a multi-choice ITEM)",
+		         q->measure, item, sv->id);
+		return false;
+	}
+	for (size_t j = 0; j < it->noptions; j++)
+		if (strcmp(it->options[j].value, dot + 1) == 0) {
+			L->multi = it;
+			L->option = it->options[j].value;
+			return true;
+		}
+	struct sbuf opts;
+	sbuf_init(&opts);
+	for (size_t j = 0; j < it->noptions; j++)
+		sbuf_printf(&opts, "%s%s", j ? ", " : "", it->options[j].value);
+	snprintf(msg, msglen, "measure \"%.64s\": %.64s is not an option of %s (its options: %s)",
+	         q->measure, dot + 1, it->id, opts.data);
+	sbuf_free(&opts);
+	return false;
+}
+
+/* store_each_item_text()'s callback: y of the response 1 for the option, else 0. */
+static bool on_option(void *ctx, long long id, const char *text)
+{
+	struct load *L = ctx;
+	size_t lo = 0, hi = L->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (L->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < L->n && L->ids[lo] == id) {
+		struct stats_resp *r = &L->resp[lo];
+		if (isnan(r->y))
+			r->y = 0; /* the item was answered */
+		if (text != NULL && strcmp(text, L->option) == 0)
+			r->y = 1;
+	}
+	return true;
 }
 
 /*
@@ -301,14 +412,8 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 	L->q = q;
 	L->sv = sv;
 	L->store = s;
-	if (q->measure != NULL && strcmp(q->measure, "index") != 0) {
-		L->measure = survey_item(sv, q->measure);
-		if (L->measure == NULL || L->measure->type != ITEM_SCALE) {
-			snprintf(msg, msglen, "measure \"%.64s\" is not a scale item of %s (or \"index\")",
-			         q->measure, sv->id);
-			return REPORT_BAD_QUERY;
-		}
-	}
+	if (!measure_of(q, sv, L, msg, msglen))
+		return REPORT_BAD_QUERY;
 	L->index_items = xcalloc(sv->nitems, sizeof *L->index_items);
 	L->index_weights = xcalloc(sv->nitems, sizeof *L->index_weights);
 	for (size_t i = 0; i < sv->nitems; i++)
@@ -316,7 +421,7 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 			L->index_items[L->k] = (int)i;
 			L->index_weights[L->k++] = sv->items[i].index_weight;
 		}
-	if (L->measure == NULL && L->k == 0) {
+	if (L->measure == NULL && L->multi == NULL && L->k == 0) {
 		snprintf(msg, msglen, "survey %s has no item with an index_weight", sv->id);
 		return REPORT_BAD_QUERY;
 	}
@@ -329,10 +434,14 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "%s", L->msg);
 		return REPORT_NO_DATA;
 	}
+	/* ITEM.OPTION: 1 chosen, 0 answered without it, missing unanswered. */
+	if (L->multi != NULL && L->n > 0 &&
+	    (e = store_each_item_text(s, L->multi->id, L->ids[0], L->ids[L->n - 1], on_option, L)) != STORE_OK)
+		goto store_fail;
 	double *row = xcalloc(L->k + 1, sizeof *row);
 	for (size_t i = 0; i < L->n; i++) {
 		struct stats_resp *r = &L->resp[i];
-		if (L->measure == NULL)
+		if (L->measure == NULL && L->multi == NULL)
 			r->y = stats_index_value(report_item_values(L, i, row), L->index_weights, L->k,
 			                         sv->points);
 		if (!isnan(r->y))

@@ -51,7 +51,10 @@ struct load {
 	struct code_memo agency_memo[REPORT_CODE_MEMO], domain_memo[REPORT_CODE_MEMO];
 	const struct report_query *q;
 	const struct survey *sv;
-	const struct item *measure;       /* NULL for the index */
+	const struct item *measure;       /* a scale item; NULL for the index or an option */
+	const struct item *multi;         /* ITEM.OPTION: the multi-choice item, else NULL */
+	const char *option;               /* ITEM.OPTION: the option's value (borrowed from sv) */
+	long long *ids;                   /* ITEM.OPTION: each response's id (ascending) */
 	int *index_items;                 /* survey item index of each index item */
 	double *index_weights;
 	size_t k;                         /* number of index items */
@@ -123,6 +126,11 @@ bool report_group_values(const struct report_view *v, size_t g, char **key, cons
 /* report_data.c */
 double *report_item_values(const struct load *L, size_t i, double *row);
 int report_size_index(const char *s);
+/* Does by column b have names (agency, domain, size)? */
+bool report_by_named(enum report_by b);
+/* The name in l of value val of by column b (registry or size names), or
+ * NULL when b has no names or val none. */
+const char *report_value_name(const struct load *L, enum report_by b, const char *val, enum lang l);
 int report_group_find(const struct groups *g, const char *key);
 bool report_registry_indices(struct load *L, const char *agency, const char *domain, int *a, int *d);
 enum store_err report_load_counts(struct store *s, const char *from, const char *to, struct load *L);

@@ -107,7 +107,8 @@ static void json_head(const struct report_view *v, cJSON *root)
 	const struct previous *pv = v->pv;
 	cJSON_AddStringToObject(root, "survey", v->sv->id);
 	cJSON_AddNumberToObject(root, "survey_version", v->version);
-	cJSON_AddStringToObject(root, "measure", v->L->measure ? v->L->measure->id : "index");
+	cJSON_AddStringToObject(root, "measure", v->L->measure ? v->L->measure->id
+	                                         : v->L->multi ? q->measure : "index");
 	cJSON_AddStringToObject(root, "weighting", stats_weighting_name(q->weighting));
 	cJSON_AddNumberToObject(root, "level", q->level);
 	if (q->from)
@@ -145,6 +146,27 @@ static void json_head(const struct report_view *v, cJSON *root)
 	}
 }
 
+/*
+ * The names of a group's values, {"agency": {"zh", "en"}, ...}, for the by
+ * columns that have names (registry or size) and a value; nothing when
+ * none has.
+ */
+static void names_json(const struct report_view *v, cJSON *o, const char *const *vals)
+{
+	cJSON *names = NULL;
+	for (size_t i = 0; i < v->q->nby; i++) {
+		const char *zh = report_value_name(v->L, v->q->by[i], vals[i], LANG_ZH);
+		const char *en = report_value_name(v->L, v->q->by[i], vals[i], LANG_EN);
+		if (zh == NULL || en == NULL)
+			continue;
+		if (names == NULL)
+			names = cJSON_AddObjectToObject(o, "names");
+		cJSON *nm = cJSON_AddObjectToObject(names, report_by_name(v->q->by[i]));
+		cJSON_AddStringToObject(nm, "zh", zh);
+		cJSON_AddStringToObject(nm, "en", en);
+	}
+}
+
 void report_json(const struct report_view *v, struct sbuf *out)
 {
 	const struct report_query *q = v->q;
@@ -168,6 +190,7 @@ void report_json(const struct report_view *v, struct sbuf *out)
 				else
 					cJSON_AddNullToObject(b, report_by_name(q->by[i]));
 			}
+			names_json(v, o, vals);
 			row_json(o, &v->res->groups[g], rate, true, pv,
 			         pv->res != NULL ? &pv->groups[g] : NULL);
 			cJSON_AddItemToArray(groups, o);

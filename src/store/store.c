@@ -95,9 +95,14 @@ static const char *const sql[STMT__MAX] = {
 	    " WHERE survey = " SURVEY_CODE("?1") " AND id > ?2"
 	    " AND (?3 IS NULL OR agency = ?3) AND (?4 IS NULL OR domain = ?4)"
 	    " AND (?5 IS NULL OR channel = ?5) AND day >= ?6 AND day <= ?7"
+	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM answer_text t WHERE t.response = resp.id"
+	    "  AND t.item IN (SELECT value FROM json_each(?9)) AND t.text <> ''"
+	    "  AND (?10 IS NULL OR instr(lower(t.text), lower(?10)) > 0)))"
 	    " ORDER BY id LIMIT ?8",
 	[STMT_EXPORT_TEXT] = "SELECT response, item, seq, text FROM answer_text "
 	    "WHERE response >= ?1 AND response <= ?2 ORDER BY response, item, seq",
+	[STMT_ITEM_TEXT] = "SELECT response, text FROM answer_text "
+	    "WHERE response >= ?1 AND response <= ?2 AND item = ?3 ORDER BY response, seq",
 	[STMT_RESPONSE_BY_PUBLIC] = "SELECT id FROM resp WHERE public_id = ? AND survey = " SURVEY_CODE("?2"),
 	/* The newest answer's time: ids grow with the time they were stored. */
 	[STMT_SURVEY_DATA_TIME] = "SELECT coalesce((SELECT strftime('%Y-%m-%dT%H:%M:%SZ', stored_at, "
@@ -142,6 +147,30 @@ static const char *const sql[STMT__MAX] = {
 	    " JOIN code ca ON ca.id = e.agency"
 	    " LEFT JOIN disposition d ON d.encounter = e.id AND d.survey = " SURVEY_CODE("?1")
 	    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+	/* The fieldwork's progress in the period ?2..?3 (dates or NULL; encounters by their day,
+	 * public answers by theirs): the frame by agency (?4: households or enterprises)... */
+	[STMT_PROGRESS_FRAME] = "SELECT ca.text, sum(p.n) FROM population p JOIN code ca ON ca.id = p.agency"
+	    " WHERE p.day >= " SQL_DAY_OF("?2", "-99999999") " AND p.day <= " SQL_DAY_OF("?3", "99999999")
+	    " AND (p.size = (SELECT id FROM code WHERE kind = 'size' AND text = 'household')) = ?4"
+	    " GROUP BY p.agency ORDER BY 1",
+	/* ... the encounters invited to survey ?1, by channel, expired at ?4, with their
+	 * disposition ... */
+	[STMT_PROGRESS_INVITED] = "SELECT ca.text, e.id, i.channel, EXISTS (SELECT 1 FROM resp r"
+	    " WHERE r.encounter = e.id AND r.survey = " SURVEY_CODE("?1") "), max(i.expires_at) <= ?4,"
+	    " (SELECT d.outcome FROM disposition d WHERE d.encounter = e.id"
+	    " AND d.survey = " SURVEY_CODE("?1") ")"
+	    " FROM invitation i JOIN enc e ON e.code = i.encounter_id JOIN code ca ON ca.id = e.agency"
+	    " WHERE i.survey_id = ?1 AND e.day >= " SQL_DAY_OF("?2", "-99999999")
+	    " AND e.day <= " SQL_DAY_OF("?3", "99999999")
+	    " GROUP BY e.id, i.channel ORDER BY e.id, i.channel",
+	/* ... and its answers by agency, channel and day of submission (UTC+8). */
+	[STMT_PROGRESS_ANSWERS] = "SELECT ca.text, cc.text, d, linked, n FROM (SELECT agency, channel,"
+	    " " SQL_DAY_OF("date(submitted_at, '+8 hours')", "NULL") " AS d, encounter IS NOT NULL AS linked,"
+	    " count(*) AS n FROM resp WHERE survey = " SURVEY_CODE("?1")
+	    " AND day >= " SQL_DAY_OF("?2", "-99999999") " AND day <= " SQL_DAY_OF("?3", "99999999")
+	    " GROUP BY 1, 2, 3, 4)"
+	    " JOIN code ca ON ca.id = agency JOIN code cc ON cc.id = channel WHERE d IS NOT NULL"
+	    " ORDER BY 1, 3",
 	[STMT_POP_ADD] = "INSERT INTO population (day, agency, domain, size, n) VALUES (?, ?, ?, ?, ?) "
 	                 "ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + excluded.n",
 };

@@ -326,3 +326,76 @@ enum store_err store_fieldwork_cells(struct store *s, const char *survey,
 	}
 	return STORE_OK;
 }
+
+void progress_rows_free(struct progress_rows *r)
+{
+	if (r == NULL)
+		return;
+	free(r->frame);
+	free(r->invited);
+	free(r->answers);
+	*r = (struct progress_rows){0};
+}
+
+enum store_err store_progress_rows(struct store *s, const char *survey, const char *from,
+                                   const char *to, bool households, long long now,
+                                   struct progress_rows *out)
+{
+	size_t cap[3] = {0, 0, 0};
+	int rc;
+	*out = (struct progress_rows){0};
+
+	sqlite3_stmt *st = stmt_get(s, STMT_PROGRESS_FRAME);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	sqlite3_bind_int(st, 4, households);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->frame = xgrow(out->frame, out->nframe, &cap[0], sizeof *out->frame, 32);
+		struct progress_frame *f = &out->frame[out->nframe++];
+		col_copy(st, 0, f->agency, sizeof f->agency);
+		f->n = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	st = stmt_get(s, STMT_PROGRESS_INVITED);
+	bind_text(st, 1, survey);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	sqlite3_bind_int64(st, 4, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->invited = xgrow(out->invited, out->ninvited, &cap[1], sizeof *out->invited, 1024);
+		struct progress_invited *v = &out->invited[out->ninvited++];
+		col_copy(st, 0, v->agency, sizeof v->agency);
+		v->encounter = sqlite3_column_int64(st, 1);
+		col_copy(st, 2, v->channel, sizeof v->channel);
+		v->answered = sqlite3_column_int(st, 3) != 0;
+		v->expired = sqlite3_column_int(st, 4) != 0;
+		const char *outcome = col_or_null(st, 5);
+		v->outcome = outcome != NULL ? disposition_index(outcome) : -1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	st = stmt_get(s, STMT_PROGRESS_ANSWERS);
+	bind_text(st, 1, survey);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->answers = xgrow(out->answers, out->nanswers, &cap[2], sizeof *out->answers, 256);
+		struct progress_answers *a = &out->answers[out->nanswers++];
+		col_copy(st, 0, a->agency, sizeof a->agency);
+		col_copy(st, 1, a->channel, sizeof a->channel);
+		a->day = sqlite3_column_int64(st, 2);
+		a->linked = sqlite3_column_int(st, 3) != 0;
+		a->n = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+fail:
+	progress_rows_free(out);
+	return map_rc(rc);
+}

@@ -159,6 +159,24 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
+enum store_err store_each_item_text(struct store *s, const char *item, long long lo, long long hi,
+                                    bool (*fn)(void *ctx, long long response, const char *text),
+                                    void *ctx)
+{
+	sqlite3_stmt *st = stmt_get(s, STMT_ITEM_TEXT);
+	int rc;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	bind_text(st, 3, item);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!fn(ctx, sqlite3_column_int64(st, 0), col_or_null(st, 1))) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
 enum store_err store_scale_items(struct store *s, const char *survey, int version,
                                  const char *const **items, size_t *n)
 {
@@ -413,6 +431,9 @@ static enum store_err export_statement(struct store *s, const char *survey,
 	bind_day(st, 6, f->from, DAY_FIRST);
 	bind_day(st, 7, f->to, DAY_LAST);
 	sqlite3_bind_int64(st, 8, f->limit);
+	bool text = f->text || f->q != NULL;
+	bind_text(st, 9, text ? (f->text_items != NULL ? f->text_items : "[]") : NULL);
+	bind_text(st, 10, text ? f->q : NULL);
 	*out = st;
 	return STORE_OK;
 }

@@ -554,6 +554,7 @@ static const struct params_keys publications_keys = {.need = {[PARAM_SURVEY] = R
 static const struct params_keys responses_keys = {.need = {
 	[PARAM_SURVEY] = R, [PARAM_AGENCY] = O, [PARAM_DOMAIN] = O, [PARAM_CHANNEL] = O,
 	[PARAM_FROM] = O, [PARAM_TO] = O, [PARAM_LIMIT] = O, [PARAM_CURSOR] = O,
+	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
 #undef O
@@ -586,9 +587,11 @@ static const struct route {
 	 true},
 	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations, NULL, true},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
-	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_keys, true},
+	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
+	{"api_fieldwork_progress", "/api/v1/fieldwork/progress", false, true, app_api_fieldwork_progress,
+	 NULL, &params_progress_keys, true},
 	{"api_public_stats", "/api/v1/public/stats", false, true, app_api_public_stats, NULL,
 	 &params_public_stats_keys, false},
 	{"api_publications", "/api/v1/public/publications", false, true, app_api_publications, NULL,

@@ -389,6 +389,9 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
                 const char *rest);
 int app_api_fieldwork(struct app *a, const struct http_request *req, struct http_response *r,
                       const char *rest);
+/* GET /api/v1/fieldwork/progress: the JSON of manyi fieldwork --progress. */
+int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
+                               const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,

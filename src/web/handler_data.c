@@ -14,16 +14,18 @@
 #include "encounter.h"
 #include "params.h"
 #include "publish.h"
+#include "progress.h"
 #include "rates.h"
 #include "report.h"
 
 /*
- * Run the report into r's body; the status (200 with an ETag, or an error).
- * suppress: as published (groups under the threshold hidden, with
- * secondary suppression), for agency keys.
+ * Run the report into r's body, as JSON or (csv) CSV; the status (200 with
+ * an ETag, or an error).  suppress: as published (groups under the
+ * threshold hidden, with secondary suppression), for agency keys (JSON
+ * only).
  */
 static int stats_reply(struct app *a, const struct http_request *req, struct http_response *r,
-                       const struct report_query *q, bool suppress)
+                       const struct report_query *q, bool suppress, bool csv)
 {
 	char msg[512];
 	int version;
@@ -36,7 +38,7 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
 	sbuf_reset(&r->body);
-	switch (report_run(a->store, q, false, &r->body, msg, sizeof msg)) {
+	switch (report_run(a->store, q, csv, &r->body, msg, sizeof msg)) {
 	case REPORT_OK:
 		break;
 	case REPORT_BAD_QUERY:
@@ -65,11 +67,16 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 		}
 		sbuf_free(&raw);
 	}
-	r->content_type = "application/json; charset=utf-8";
+	if (csv) {
+		char disposition[128];
+		snprintf(disposition, sizeof disposition, "attachment; filename=\"%s-stats.csv\"", q->survey);
+		http_header(r, "Content-Disposition", disposition);
+	}
+	r->content_type = csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8";
 	return app_etag_reply(req, r, 200);
 }
 
-/* GET /api/v1/stats: the same JSON as `manyi stats`. */
+/* GET /api/v1/stats: the same JSON (or, with format=csv, CSV) as `manyi stats`. */
 int app_api_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest)
 {
@@ -85,7 +92,38 @@ int app_api_stats(struct app *a, const struct http_request *req, struct http_res
 	/* An agency sees its own agency's groups (and the overall benchmark). */
 	if (p.role == ROLE_AGENCY && !params_agency_scope(&q, p.agency, &err))
 		return app_params_error(r, &err);
-	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY);
+	bool csv = req->params->given[PARAM_TABLE_FORMAT] && req->params->csv;
+	if (p.role == ROLE_AGENCY && csv) {
+		/* Its figures come suppressed as published, which the JSON carries. */
+		http_json_error(r, 403, "forbidden", "format=csv is for evaluator keys: an agency key's "
+		                "figures come as JSON, suppressed as published", NULL);
+		return 403;
+	}
+	return stats_reply(a, req, r, &q, p.role == ROLE_AGENCY, csv);
+}
+
+/*
+ * The reply of a fieldwork route whose figures (JSON in r->body) came with
+ * e: 200 with an ETag, 404 for an unknown survey, or the store's failure.
+ */
+static int fieldwork_reply(struct app *a, const struct http_request *req, struct http_response *r,
+                           enum rates_err e)
+{
+	if (e != RATES_OK)
+		sbuf_reset(&r->body);
+	switch (e) {
+	case RATES_OK:
+		break;
+	case RATES_NOT_FOUND:
+		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
+		return 404;
+	case RATES_BUSY:
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
+	default:
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+	r->content_type = "application/json; charset=utf-8";
+	return app_etag_reply(req, r, 200);
 }
 
 /*
@@ -109,22 +147,37 @@ int app_api_fieldwork(struct app *a, const struct http_request *req, struct http
 		q.only_agency = p.agency;
 	}
 	sbuf_reset(&r->body);
-	switch (rates_report(a->store, &q, false, &r->body, msg, sizeof msg)) {
-	case RATES_OK:
-		break;
-	case RATES_NOT_FOUND:
-		sbuf_reset(&r->body);
-		http_json_error(r, 404, "not_found", "no survey with this id", NULL);
-		return 404;
-	case RATES_BUSY:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_BUSY);
-	default:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
-	}
-	r->content_type = "application/json; charset=utf-8";
-	return app_etag_reply(req, r, 200);
+	return fieldwork_reply(a, req, r, rates_report(a->store, &q, false, &r->body, msg, sizeof msg));
+}
+
+/*
+ * GET /api/v1/fieldwork/progress: the same JSON as `manyi fieldwork
+ * --progress`.  An agency key sees its own agency's row (and warning)
+ * beside the overall row, and no other agency's.
+ */
+int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
+                               const char *rest)
+{
+	const struct params *pa = req->params;
+	struct principal p;
+	char msg[512];
+	int status;
+
+	(void)rest;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	struct progress_query q = {
+		.survey = pa->survey,
+		.from = pa->given[PARAM_FROM] ? pa->from : NULL,
+		.to = pa->given[PARAM_TO] ? pa->to : NULL,
+		.threshold = pa->low_n,
+		.target = pa->given[PARAM_TARGET] ? pa->target : -1,
+		.until = pa->given[PARAM_UNTIL] ? pa->until : NULL,
+		.only_agency = p.role == ROLE_AGENCY ? p.agency : NULL,
+		.now = time(NULL),
+	};
+	sbuf_reset(&r->body);
+	return fieldwork_reply(a, req, r, progress_report(a->store, &q, false, &r->body, msg, sizeof msg));
 }
 
 /*

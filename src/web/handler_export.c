@@ -137,8 +137,9 @@ fail:
 
 /*
  * GET /api/v1/responses?survey=[&agency=][&domain=][&channel=][&from=][&to=]
- * [&limit=100][&cursor=]: a page of answers, oldest first; next_cursor
- * fetches the next.
+ * [&text=1][&q=][&limit=100][&cursor=]: a page of answers, oldest first;
+ * next_cursor fetches the next.  text=1: only responses with a free-text
+ * answer; q: only those with one containing q.
  */
 int app_api_responses_list(struct app *a, const struct http_request *req, struct http_response *r,
                            const char *rest)
@@ -152,6 +153,8 @@ int app_api_responses_list(struct app *a, const struct http_request *req, struct
 		.to = p->given[PARAM_TO] ? p->to : NULL,
 		.after = p->given[PARAM_CURSOR] ? p->cursor : NULL,
 		.limit = p->given[PARAM_LIMIT] ? p->limit : PAGE_DEFAULT,
+		.text = p->given[PARAM_TEXT] && p->text,
+		.q = p->given[PARAM_Q] ? p->q : NULL,
 	};
 	int status;
 

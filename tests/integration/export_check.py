@@ -119,6 +119,32 @@ def columns(defn):
     return cols
 
 
+def registry(kind, lang):
+    """The registry's (code, name) of agency or domain in code order, names cleaned."""
+    return [(txt(c), clean(n)) for c, n in con.execute(
+        "SELECT code, name_%s FROM %s ORDER BY code" % (lang, kind))]
+
+
+def with_registry(fmt, lang, cols, names, want):
+    """cols, names and rows with the registry's columns of fmt after agency and
+    domain: their names in xlsx (agency_name), their numbers in sav and dta
+    (agency_code, 1 + the index in code order, labelled with the name)."""
+    if fmt not in ("xlsx", "sav", "dta"):
+        return cols, names, want
+    kind = "name" if fmt == "xlsx" else "code"
+    cols, names, want = list(cols), list(names), [list(r) for r in want]
+    for what in ("domain", "agency"):
+        at = cols.index(("fixed", what, None))
+        reg = registry(what, lang)
+        number = {c: k + 1 for k, (c, _) in enumerate(reg)}
+        cols.insert(at + 1, (kind, what, reg))
+        names.insert(at + 1, "%s_%s" % (what, kind))
+        for r in want:
+            v = r[at]
+            r.insert(at + 1, None if v is None else (dict(reg)[v] if kind == "name" else number[v]))
+    return cols, names, want
+
+
 def in_period(day, period):
     return period is None or (period[0] <= day <= period[1])
 
@@ -331,7 +357,7 @@ def check_names(what, defn, cols, names):
 
 def label_of(col, lang):
     kind, it, j = col
-    if kind in ("fixed", "weight", "stratum"):
+    if kind in ("fixed", "weight", "stratum", "name", "code"):
         return None
     t = it["text"][lang]
     if kind == "multi":
@@ -466,8 +492,10 @@ for survey in SURVEYS:
 
         # XLSX
         wb, xnames, xrows = read_xlsx(base + "xlsx")
-        say(xnames == names, tag + " xlsx: the header row has the csv's names", "%r" % xnames[:5])
-        compare(tag + " xlsx", "xlsx", cols, want, names, [[c.value for c in r] for r in xrows])
+        xcols, names_x, xwant = with_registry("xlsx", lang, cols, names, want)
+        say(xnames == names_x, tag + " xlsx: the header row has the csv's names, and agency_name, "
+            "domain_name after agency, domain", "%r" % xnames[:8])
+        compare(tag + " xlsx", "xlsx", xcols, xwant, names_x, [[c.value for c in r] for r in xrows])
         hostile = [c for r in xrows for c in r if isinstance(c.value, str) and formula_risk(c.value)]
         say(all(c.data_type == "s" for c in hostile) and
             not any(c.data_type == "f" for r in xrows for c in r),
@@ -476,7 +504,10 @@ for survey in SURVEYS:
         problems = []
         if cb[0] != ["variable", "label", "type", "values"]:
             problems.append("codebook header %r" % cb[0])
-        for (name, label, typ, values), col in zip(cb[1:], cols):
+        for (name, label, typ, values), col in zip(cb[1:], xcols):
+            if col[0] == "fixed" and col[1] in ("agency", "domain") and any(
+                    "%s = %s" % (c, n) not in (values or "") for c, n in registry(col[1], lang)):
+                problems.append("%s values %r: not every registry name" % (name, values))
             if label_of(col, lang) is not None and label != label_of(col, lang):
                 problems.append("%s label %r" % (name, label))
             want_type = "integer (or na)" if col[0] == "scale" and col[1].get("allow_na") else None
@@ -491,7 +522,7 @@ for survey in SURVEYS:
             if col[0] == "choice" and any("%s = %s" % (o["value"], clean(o["text"][lang].encode())) not in (values or "")
                                           for o in col[1]["options"]):
                 problems.append("%s values %r" % (name, values))
-        say(not problems and len(cb) == len(cols) + 1,
+        say(not problems and len(cb) == len(xcols) + 1,
             tag + " xlsx codebook: every variable with its label, type and values", "; ".join(problems[:4]))
         with zipfile.ZipFile(base + "xlsx") as z:
             secret_free(tag + " xlsx", [z.read(n) for n in z.namelist()])
@@ -505,17 +536,19 @@ for survey in SURVEYS:
                 say(False, tag + " " + fmt + ": readstat reads it", e)
                 continue
             say(True, tag + " " + fmt + ": readstat reads it")
-            say(snames == names, tag + " " + fmt + ": the csv's variable names", "%r" % snames[:5])
+            fcols, names_f, fwant = with_registry(fmt, lang, cols, names, want)
+            say(snames == names_f, tag + " " + fmt + ": the csv's variable names, and agency_code, "
+                "domain_code after agency, domain", "%r" % snames[:8])
             got = [[None if v == "" else v for v in r] for r in srows]
             if fmt == "dta":
                 ext = dta_byte_missing(path)
-                for c, n in enumerate(names):
+                for c, n in enumerate(names_f):
                     for i, v in ext.get(n, {}).items():
                         got[i][c] = v
-            compare(tag + " " + fmt, fmt, cols, want, names, got)
+            compare(tag + " " + fmt, fmt, fcols, fwant, names_f, got)
             var = {v["name"]: v for v in meta["variables"]}
             problems = []
-            for n, col in zip(names, cols):
+            for n, col in zip(names_f, fcols):
                 v = var.get(n, {})
                 lab = label_of(col, lang)
                 if lab is not None:
@@ -541,6 +574,12 @@ for survey in SURVEYS:
                             problems.append("%s value %d labelled %r" % (n, k + 1, cats.get(str(k + 1))))
                 if col[0] == "multi" and sorted(cats) != ["0", "1"]:
                     problems.append("%s categories %r" % (n, cats))
+                if col[0] == "code":
+                    for k, (code, name) in enumerate(col[2]):
+                        lim = (10 ** 9, 120) if fmt == "sav" else (32000, 32000)
+                        if not label_fits(cats.get(str(k + 1)) or "", name, *lim):
+                            problems.append("%s value %d (%s) labelled %r, want %r"
+                                            % (n, k + 1, code, cats.get(str(k + 1)), name))
             say(not problems, tag + " " + fmt + ": variable labels (item texts) and value labels (%s)" % lang,
                 "; ".join(problems[:4]))
             secret_free(tag + " " + fmt, [open(path, "rb").read(),
@@ -639,7 +678,8 @@ compare("period csv", "csv", cols, want, names, rows)
 arr = json.load(open(base + "json", encoding="utf-8"))
 compare("period json", "json", cols, want, names, [[o[n] for n in names] for o in arr])
 snames, srows, meta = readstat_csv(base + "sav")
-compare("period sav", "sav", cols, want, names, [[None if v == "" else v for v in r] for r in srows])
+scols, snames_want, swant = with_registry("sav", "zh", cols, names, want)
+compare("period sav", "sav", scols, swant, snames_want, [[None if v == "" else v for v in r] for r in srows])
 wcol = [names.index("weight_" + w) for w in WEIGHTINGS]
 state = ["computed" if any(r[c] not in (None, 0.0) for r in want) else "empty" for c in wcol]
 # The period must exercise the calibration, not only weight_none: base and

@@ -69,9 +69,11 @@ api "" GET "/api/v1/public/stats?$P"
 conform GET /api/v1/public/stats
 eq "published figures need no key" "$STATUS" 200
 eq "they say when they were published" "$(json '"published_at" in j')" True
-eq "small groups are suppressed" "$(json 'all(set(g) == {"by", "suppressed"} for g in j["groups"] if g.get("suppressed"))')" True
+eq "small groups are suppressed" "$(json 'all(set(g) - {"names"} == {"by", "suppressed"} for g in j["groups"] if g.get("suppressed"))')" True
 eq "and there are some" "$(json 'any(g.get("suppressed") for g in j["groups"])')" True
 eq "large enough groups are shown" "$(json 'all("mean" in g for g in j["groups"] if not g.get("suppressed"))')" True
+eq "every published group, suppressed or not, names its agency and domain" \
+	"$(json 'all(set(g["names"]) == {"agency", "domain"} and all(n["zh"] and n["en"] for n in g["names"].values()) for g in j["groups"])')" True
 first=$BODY
 python3 - "$T/e.csv" "$T/more.csv" <<'PY'
 import csv, sys

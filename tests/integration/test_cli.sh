@@ -189,7 +189,7 @@ contains "and shows the stats usage" "$ERR" "[--level 0.95] [--low-n 30]"
 lacks "only" "$ERR" "sample --survey"
 run $MANYI publish --survey enforcement-enterprise --low-n x
 eq "publish: the error names publish" "$(head -1 "$T/err")" "manyi: publish: --low-n is a whole number from 0 to 1000000"
-contains "and shows its usage" "$ERR" "publish --survey ID [--measure ITEM|index] [--by COL[,COL]]"
+contains "and shows its usage" "$ERR" "publish --survey ID [--measure ITEM|ITEM.OPTION|index] [--by COL[,COL]]"
 run $MANYI export --survey enforcement-enterprise
 eq "export: what is missing" "$(head -1 "$T/err")" "manyi: export: --format csv|json|ndjson|xlsx|sav|dta is required"
 run $MANYI sample --survey enforcement-enterprise --n 3 --seed

@@ -372,6 +372,54 @@ eq "responses: an agency key 403" "$STATUS" 403
 lacks "and no answer with it" "$BODY" "response_id"
 api "" GET "/api/v1/responses?survey=$E"; conform GET /api/v1/responses
 eq "responses: no key 401" "$STATUS" 401
+# Free comments, searchable: text=1 keeps the responses with a free-text
+# answer, q those with one containing q (ASCII in either case).
+# textual WHAT: the ids of the json export's rows whose comment is not empty
+# and (with WHAT) contains it, ASCII case aside; "ids" of the page in $BODY.
+textual() {
+	/usr/bin/python3 - "$OUT/$E.zh.json" "$1" <<'PY'
+import json, sys
+q = sys.argv[2]
+low = lambda s: "".join(c.lower() if c.isascii() else c for c in s)
+print(sorted(o["response_id"] for o in json.load(open(sys.argv[1]))
+             if o.get("comment") and low(q) in low(o["comment"])))
+PY
+}
+ids() { json 'sorted(o["response_id"] for o in j["responses"])'; }
+api "$ekey" GET "/api/v1/responses?survey=$E&text=1&limit=1000"; conform GET /api/v1/responses
+eq "responses: text=1 keeps those with a free-text answer" "$(ids)" "$(textual '')"
+check "and there are some, not all" test "$(json 'len(j["responses"])')" -gt 0 -a "$(json 'len(j["responses"])')" -lt "$n"
+api "$ekey" GET "/api/v1/responses?survey=$E&text=0&limit=1000"
+eq "responses: text=0 filters nothing" "$(json 'len(j["responses"])')" "$(sql "SELECT count(*) FROM response WHERE survey_id = '$E'")"
+api "$ekey" GET "/api/v1/responses?survey=$E&q=%E7%82%B9%E8%B5%9E&limit=1000"
+eq "responses: q finds a Chinese word in the comments" "$(ids)" "$(textual '点赞')"
+check "and finds it" test "$(json 'len(j["responses"])')" -gt 0
+api "$ekey" GET "/api/v1/responses?survey=$E&q=hyperlink&limit=1000"
+eq "responses: q=hyperlink finds HYPERLINK (ASCII case aside)" "$(ids)" "$(textual HYPERLINK)"
+check "and finds it" test "$(json 'len(j["responses"])')" -gt 0
+api "$ekey" GET "/api/v1/responses?survey=$E&q=%22ok%22%2C%20then&text=1&limit=1000"
+eq "responses: q with quotes and a comma" "$(ids)" "$(textual '"ok", then')"
+api "$ekey" GET "/api/v1/responses?survey=$E&q=fees_favours&limit=1000"
+eq "responses: q searches free text, not the options chosen" "$(json 'len(j["responses"])')" 0
+api "$ekey" GET "/api/v1/responses?survey=$E&q=%25&limit=1000"
+eq "responses: q=% is a percent sign, not a wildcard" "$(json 'len(j["responses"])')" "$(textual '%' | python3 -c 'import ast,sys; print(len(ast.literal_eval(sys.stdin.read())))')"
+pages=0; cursor=""; : >"$T/q.ids"
+while :; do
+	api "$ekey" GET "/api/v1/responses?survey=$E&q=HYPERLINK&limit=2${cursor:+&cursor=$cursor}"
+	[ "$STATUS" = 200 ] || break
+	json '"\n".join(o["response_id"] for o in j["responses"])' >>"$T/q.ids"
+	pages=$((pages + 1))
+	cursor=$(json 'j["next_cursor"] or ""')
+	[ -n "$cursor" ] && [ "$pages" -lt 50 ] || break
+done
+eq "responses: pages of a search hold the search's answers" "$(python3 -c 'import sys; print(sorted(l.strip() for l in open(sys.argv[1]) if l.strip()))' "$T/q.ids")" "$(textual HYPERLINK)"
+api "$ekey" GET "/api/v1/responses?survey=$E&agency=A02&q=%E7%82%B9%E8%B5%9E&limit=1000"
+eq "responses: q with another filter" "$(json 'sorted({o["agency"] for o in j["responses"]} - {"A02"})')" "[]"
+api "$akey" GET "/api/v1/responses?survey=$E&q=%E7%82%B9%E8%B5%9E"; conform GET /api/v1/responses
+eq "responses: an agency key searching comments: 403" "$STATUS" 403
+lacks "and no comment with it" "$BODY" "点赞"
+api "$ekey" GET "/api/v1/responses?survey=$E&q=$(printf 'x%.0s' $(seq 65))"
+eq "responses: a q over 64 bytes is 400 naming q" "$STATUS $(json '"q is too long" in j["error"]["message"]')" "400 True"
 api "$ekey" GET "/api/v1/responses?survey=nope"; conform GET /api/v1/responses
 eq "responses: an unknown survey 404" "$STATUS" 404
 api "$ekey" GET "/api/v1/responses?survey=$E&limit=1000"

@@ -47,6 +47,8 @@ done <<EOF
 /api/v1/stats?survey=$E|e|to|$longdate|2022-02-30
 /api/v1/stats?survey=$E|e|level|$long|2
 /api/v1/stats?survey=$E|e|low_n|$long|-1
+/api/v1/stats?survey=$E|e|format|$long|xml
+/api/v1/stats?survey=$E|e|lang|$long|fr
 /api/v1/fieldwork|e|survey|$long|Bad%20Survey%21
 /api/v1/fieldwork?survey=$E|e|by|$long|domain
 /api/v1/public/stats|-|survey|$long|Bad%20Survey%21
@@ -73,6 +75,10 @@ done <<EOF
 /api/v1/responses?survey=$E|e|to|$longdate|2022-02-30
 /api/v1/responses?survey=$E|e|limit|$long|0
 /api/v1/responses?survey=$E|e|cursor|$long|%21%21
+/api/v1/responses?survey=$E|e|q|$long|a%01b
+/api/v1/responses?survey=$E|e|text|$long|maybe
+/api/v1/stats?survey=$E|e|measure|$long|problems.Rude
+/api/v1/stats?survey=$E|e|measure|$long|problems.
 /api/v1/notices|e|t|$manytoks|AAAAAAAAAAAAAAAAAAAAAA,%3Cx%3E
 /api/v1/encounters/P1/qr.svg|e|t|$long|%3Cx%3E
 /api/v1/encounters/P1/qr.png|e|t|$long|%3Cx%3E
@@ -95,6 +101,12 @@ req GET "/s/$E?lang="
 eq "the form with an empty lang: 200" "$STATUS" 200
 api "$ekey" GET "/api/v1/responses?survey=$E&agency=&limit="
 eq "responses with empty filters: 200" "$STATUS" 200
+api "$ekey" GET "/api/v1/responses?survey=$E&q=&text="
+eq "responses with an empty q and text: 200" "$STATUS" 200
+api "$ekey" GET "/api/v1/responses?survey=$E&q=$(printf 'a%.0s' $(seq 64))&text=0"
+eq "responses with a q of 64 bytes: 200" "$STATUS" 200
+api "$ekey" GET "/api/v1/responses?survey=$E&q=%E5%BE%88%E5%A5%BD"
+eq "responses with a q in Chinese: 200" "$STATUS" 200
 
 # Where a key is needed, a request without one is 401 whatever its query.
 req GET "/api/v1/stats?survey=$E&level=2"
@@ -117,6 +129,9 @@ while IFS='|' read -r query cli; do
 	eq "the same message: $amsg" "$cmsg" "${amsg:-(no API message)}"
 done <<EOF2
 /api/v1/stats?survey=$E&level=2|stats --survey $E --level 2
+/api/v1/stats?survey=$E&measure=problems.nope|stats --survey $E --measure problems.nope
+/api/v1/stats?survey=$E&measure=overall.rude|stats --survey $E --measure overall.rude
+/api/v1/stats?survey=$E&measure=nothing.rude|stats --survey $E --measure nothing.rude
 /api/v1/stats?survey=$E&level=1e-1|publish --survey $E --level 1e-1
 /api/v1/stats?survey=$E&weighting=heavy|stats --survey $E --weighting heavy
 /api/v1/public/stats?survey=$E&by=nope|publish --survey $E --by nope

@@ -133,6 +133,40 @@ eq "a year after the year before" "$(json '[j["previous"]["from"], j["previous"]
 
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --format csv >"$T/s.csv"
 eq "CSV: a header and the overall row" "$(head -2 "$T/s.csv" | tail -1 | cut -d, -f1-2)" "overall,900"
+
+# Names from the registry (and the size classes) beside the codes.
+reg() { sqlite3 "$DB" "SELECT name_$2 FROM $1 WHERE code = '$3'"; }
+$MANYI stats --survey enforcement-enterprise --weighting none --by agency,size >"$T/body"
+eq "JSON: each group names its agency and size in both languages" \
+	"$(json 'all(set(g["names"]) == {"agency", "size"} for g in j["groups"] if g["by"]["size"])')" True
+eq "the agency's names are the registry's" \
+	"$(json '[g["names"]["agency"] for g in j["groups"] if g["by"]["agency"] == "A01"][0]')" \
+	"{'zh': '$(reg agency zh A01)', 'en': '$(reg agency en A01)'}"
+eq "a size is named" "$(json '[g["names"]["size"] for g in j["groups"] if g["by"]["size"] == "micro"][0]')" \
+	"{'zh': '微型企业', 'en': 'Micro enterprise'}"
+eq "the overall row has no names" "$(json '"names" in j["overall"]')" False
+$MANYI stats --survey enforcement-enterprise --weighting none --by domain,channel >"$T/body"
+eq "a column without names (channel) adds none" "$(json 'sorted({k for g in j["groups"] for k in g.get("names", {})})')" "['domain']"
+$MANYI stats --survey enforcement-enterprise --weighting none --by agency,domain --format csv >"$T/n.csv"
+eq "CSV: a name column after each named column" "$(head -1 "$T/n.csv" | cut -d, -f1-5)" "agency,agency_name,domain,domain_name,row"
+eq "CSV: the overall row leaves them empty" "$(sed -n 2p "$T/n.csv" | cut -d, -f1-5)" ",,,,overall"
+eq "CSV: Chinese names by default" "$(awk -F, '$1 == "A01" { print $2; exit }' "$T/n.csv")" "$(reg agency zh A01)"
+$MANYI stats --survey enforcement-enterprise --weighting none --by agency,domain --format csv --lang en >"$T/n.csv"
+eq "CSV: English names with --lang en" "$(python3 -c 'import csv,sys; r=[x for x in csv.DictReader(open(sys.argv[1])) if x["agency"]=="A01"][0]; print(r["agency_name"]+"|"+r["domain_name"]+"|"+r["domain"])' "$T/n.csv")" \
+	"$(reg agency en A01)|$(reg domain en "$(awk -F, '$1 == "A01" { print $3; exit }' "$T/n.csv")")|$(awk -F, '$1 == "A01" { print $3; exit }' "$T/n.csv")"
+$MANYI stats --survey enforcement-enterprise --lang fr 2>"$T/err"
+eq "--lang fr: a usage error naming --lang" "$?/$(head -1 "$T/err")" "2/manyi: stats: --lang is zh or en"
+api "$ekey" "survey=enforcement-enterprise&by=agency&measure=overall"
+eq "the API's groups name their agency" "$(json 'all(g["names"]["agency"]["zh"] for g in j["groups"])')" True
+api "$ekey" "survey=enforcement-enterprise&weighting=none&by=agency,domain&format=csv&lang=en"
+$MANYI stats --survey enforcement-enterprise --weighting none --by agency,domain --format csv --lang en >"$T/n.csv"
+eq "GET /api/v1/stats?format=csv&lang=en: the bytes of manyi stats --format csv --lang en" \
+	"$STATUS/$(cmp -s "$T/body" "$T/n.csv" && echo same)" "200/same"
+contains "as CSV" "$HEADERS" "Content-Type: text/csv; charset=utf-8"
+api "$ekey" "survey=enforcement-enterprise&weighting=none&by=agency&format=csv"
+eq "format=csv: Chinese names by default" "$(awk -F, '$1 == "A01" { print $2; exit }' "$T/body")" "$(reg agency zh A01)"
+api "$akey" "survey=enforcement-enterprise&by=agency&format=csv"
+eq "format=csv with an agency key: 403 (its figures come suppressed, as JSON)" "$STATUS" 403
 "$BIN/manyi" --db "$DB" stats --survey enforcement-enterprise --weighting poststrat 2>"$T/err"
 eq "the command line fails with status 1 where the API says 422" "$?" 1
 contains "and says why" "$(cat "$T/err")" "no response"

@@ -20,7 +20,7 @@ eq "every answer stored" "$(sql "SELECT count(*) FROM response")" "$(($(wc -l <$
 # A03's 19 answers stand for its 50 encounters: the sum of the weights is
 # 50 in exact arithmetic, 50.00000000000003 in doubles.
 $MANYI stats --survey enforcement-enterprise --by agency --format csv >"$T/a.csv"
-eq "CSV: A03's wsum is 50, not 50.00000000000003" "$(awk -F, '$1 == "A03" { print $4 }' "$T/a.csv")" 50
+eq "CSV: A03's wsum is 50, not 50.00000000000003" "$(awk -F, '$1 == "A03" { print $5 }' "$T/a.csv")" 50
 $MANYI stats --survey enforcement-enterprise --by agency >"$T/body"
 eq "JSON: A03's wsum keeps every digit" "$(json '[g["wsum"] for g in j["groups"] if g["by"]["agency"] == "A03"][0] != 50')" True
 # No verdict on a group under the publication threshold: A03 (19 answers)
@@ -30,7 +30,7 @@ eq "A03 is under the threshold" "$(json "$a03[\"low_n\"]")" True
 eq "its gap has a p value" "$(json "$a03[\"vs_overall\"][\"p_holm\"] is not None")" True
 eq "but no verdict, and the reason" "$(json "[$a03[\"vs_overall\"].get(k) for k in (\"significant\", \"significance_note\")]")" "[None, 'low_n']"
 eq "a group over the threshold gets its verdict" "$(json '[type(g["vs_overall"]["significant"]).__name__ for g in j["groups"] if not g["low_n"]][:1]')" "['bool']"
-eq "CSV: A03 has p_holm and an empty significant cell" "$(awk -F, '$1 == "A03" { print ($20 != "") "|" $21 }' "$T/a.csv")" "1|"
+eq "CSV: A03 has p_holm and an empty significant cell" "$(awk -F, '$1 == "A03" { print ($21 != "") "|" $22 }' "$T/a.csv")" "1|"
 $MANYI stats --survey enforcement-enterprise --by agency --low-n 10 >"$T/body"
 eq "with --low-n 10, A03 gets its verdict" "$(json "[$a03[\"low_n\"], type($a03[\"vs_overall\"][\"significant\"]).__name__]")" "[False, 'bool']"
 

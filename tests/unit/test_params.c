@@ -115,6 +115,19 @@ static const struct value_case {
 	{PARAM_BY_AGENCY, "agency", true},
 	{PARAM_BY_AGENCY, "domain", false},
 	{PARAM_BY_AGENCY, "agency,domain", false},
+	{PARAM_MEASURE, "problems.rude", true},
+	{PARAM_MEASURE, "problems.no-id_2", true},
+	{PARAM_MEASURE, "problems.", false},
+	{PARAM_MEASURE, ".rude", false},
+	{PARAM_MEASURE, "problems.Rude", false},
+	{PARAM_MEASURE, "Problems.rude", false},
+	{PARAM_Q, "很好", true},
+	{PARAM_Q, "ok, fine", true},
+	{PARAM_Q, "a\001b", false},
+	{PARAM_Q, "a\377b", false},
+	{PARAM_TEXT, "1", true},
+	{PARAM_TEXT, "0", true},
+	{PARAM_TEXT, "yes", false},
 };
 
 /* Every key has a row, a validator and a value length that fits. */

@@ -238,6 +238,9 @@ def check_rows(checks, name, cs, j, rows):
                   (" and every group" if len(rows) > 1 else ""), problems)
 
     has_prev = cs["prev_status"] != ""
+    # The index and an option of a multi-choice item (ITEM.OPTION, a share)
+    # have no satisfaction rate.
+    no_rate = cs["measure"] == "index" or "." in cs["measure"]
     for p, (member, extra) in BLOCKS.items():
         rate_block = p in ("ro_", "rp_")
         prev_block = p in ("vp_", "rp_")
@@ -247,7 +250,7 @@ def check_rows(checks, name, cs, j, rows):
         for k in both:
             want = {f: num(rows[k][p + f]) for f in CMP + extra}
             obj = got[k].get(member, "absent")
-            expect_absent = (rate_block and cs["measure"] == "index") or (
+            expect_absent = (rate_block and no_rate) or (
                 not prev_block and k == "overall")
             if expect_absent:
                 if obj != "absent":
@@ -269,8 +272,8 @@ def check_rows(checks, name, cs, j, rows):
                 if f in ("t", "p", "p_holm", "significant") and ill_posed(want, f, obj):
                     continue
                 field(problems, k, member + "." + f, jnum(obj.get(f)), want[f])
-        if rate_block and cs["measure"] == "index":
-            what = "no %s (the index has no rate)" % member
+        if rate_block and no_rate:
+            what = "no %s (%s has no rate)" % (member, cs["measure"])
         elif prev_block and cs["prev_status"] != "ok":
             what = "%s null in every row (no previous estimate)" % member
         elif prev_block:

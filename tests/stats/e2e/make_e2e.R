@@ -14,7 +14,9 @@
 #                           in UTC+8
 #   a period [from, to]     the answers dated within it, and the encounters
 #                           that occurred within it (N_h and every margin)
-#   y                       a scale item ("na" = missing), or the index: per
+#   y                       a scale item ("na" = missing); ITEM.OPTION of a multi-choice
+#                           item: 1 chosen, 0 answered without it, NA unanswered (no rate,
+#                           no index); or the index: per
 #                           respondent 100 sum_j a_j (x_j - 1)/(points - 1) /
 #                           sum_j a_j over the answered items with a_j > 0
 #   none                    svydesign(ids=~1, data=every answer)
@@ -125,6 +127,16 @@ d_all$year <- format(d_all$date, "%Y")
 for (it in scale_items) {
   v <- resp[[it$id]]
   d_all[[it$id]] <- ifelse(v %in% c("", "na"), NA, suppressWarnings(as.numeric(v)))
+}
+# A multi-choice option, measure ITEM.OPTION: 1 when the respondent chose it,
+# 0 when the item was answered without it, NA when the item was not answered
+# (options separated by ";" in the CSV, empty = not answered).
+for (it in Filter(function(it) it$type == "multi", sv$items)) {
+  v <- resp[[it$id]]
+  for (o in it$options) {
+    chosen <- vapply(strsplit(v, ";", fixed = TRUE), function(x) o$value %in% x, TRUE)
+    d_all[[paste0(it$id, ".", o$value)]] <- ifelse(v == "", NA, as.numeric(chosen))
+  }
 }
 X <- as.matrix(d_all[INDEX_IDS])
 numer <- rowSums(sweep((X - 1) / (POINTS - 1), 2, INDEX_W, "*"), na.rm = TRUE)
@@ -242,7 +254,7 @@ FIELDS <- c("n", "wsum", "mean", "se", "df", "ci_low", "ci_high", "rate", "rate_
 estimate <- function(D, measure, by, level) {
   des <- D$des; d <- D$data
   y <- d[[measure]]
-  has_rate <- measure != "index"
+  has_rate <- measure != "index" && !grepl(".", measure, fixed = TRUE)  # ITEM.OPTION: a share, no rate
   sat <- if (has_rate) ifelse(is.na(y), NA, as.numeric(y %in% SATISFIED)) else rep(NA_real_, nrow(d))
   g <- group_key(d, by)
   w <- weights(des)
@@ -272,7 +284,7 @@ estimate <- function(D, measure, by, level) {
     if (n == 0) return(row)
     row$mean <- m; row$se <- se
     row$ci_low <- ci[1]; row$ci_high <- ci[2]
-    row$index <- if (has_rate) 100 * (m - 1) / (POINTS - 1) else m
+    row$index <- if (has_rate) 100 * (m - 1) / (POINTS - 1) else if (measure == "index") m else NA
     wi <- w[inside & present]
     row$n_eff <- sum(wi)^2 / sum(wi^2)
     row$low_n <- as.numeric(n < LOW_N || row$n_eff < LOW_N * (1 - 1e-9))
@@ -418,6 +430,15 @@ add("none", "overall", c("channel", "quarter"))
 add("none", "index", c("size", "district"))
 add("none", "legality", "year")
 add("base", "overall", c("district", "outcome"), level = 0.9)
+# The share choosing an option of the multi-choice item (svyby(~I(opt),
+# ~agency, des, svymean) with confint), under every weighting.
+for (w in W) {
+  for (by in list(character(0), "agency")) add(w, "problems.no_id", by)
+  add(w, "problems.slow", c("agency", "domain"))
+}
+add("none", "problems.rude", "agency")
+add("base", "problems.none", "size", "2022-07-01", "2022-12-31")
+add("none", "problems.other", "month", level = 0.9)
 add("rake", "index", c("agency", "size"))
 add("poststrat", "civility", c("domain", "quarter"))
 add("rake", "fairness", c("quarter", "domain"), "2022-01-01", "2022-12-31")
@@ -481,7 +502,7 @@ for (ci in seq_along(cases)) {
       prev <- estimate(P, cs$measure, cs$by, cs$level)
       info$prev_status <- "ok"; info$prev_df <- prev$df[1]; info$prev_n <- prev$n[1]
       info$prev_rake_iterations <- if (is.null(P$iterations)) 0 else P$iterations
-      est <- vs_previous(est, prev, cs$level, cs$measure != "index")
+      est <- vs_previous(est, prev, cs$level, cs$measure != "index" && !grepl(".", cs$measure, fixed = TRUE))
     }
   }
   case_rows[[ci]] <- info
