@@ -215,6 +215,9 @@ async function render() {
 	if (!app.f.survey && app.surveys.length) {
 		app.f.survey = (app.surveys.find((s) => s.audience === 'enterprise') || app.surveys[0]).id;
 	}
+	// A public survey's answers come without an invitation: only the
+	// unweighted estimate has them, so it is that survey's default.
+	if (!app.f.w && app.surveys.find((s) => s.id === app.f.survey)?.audience === 'public') app.f.w = 'none';
 	setLang(f.lang);
 	document.documentElement.lang = getLang() === 'en' ? 'en' : 'zh-CN';
 	document.title = `${t(`v_${view}`)} — ${t('title')}`;
