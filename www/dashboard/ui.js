@@ -208,7 +208,10 @@ export function panel(spec) {
 		echartsReady().then(() => requestAnimationFrame(() => {
 			if (!box.isConnected) return;
 			chart = window.echarts.init(box, null, { renderer: 'canvas' });
-			chart.setOption({ animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...spec.option });
+			// Large type (a projector) enlarges the chart's text too.
+			const big = document.body.classList.contains('big');
+			const option = { animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...spec.option };
+			chart.setOption(big ? enlarge(option) : option);
 			charts.add(chart);
 			if (ro) ro.observe(box);
 		}), (e) => box.replaceWith(alertBox(e.message)));
@@ -234,6 +237,23 @@ export function panel(spec) {
 	if (spec.note) sec.append(spec.note);
 	sec.append(dataTable(spec.table, spec.id, spec.closed));
 	return sec;
+}
+
+// OPTION with every text of the chart in large type (axes, their names,
+// legend, labels), for a projector.
+function enlarge(option) {
+	const size = 17;
+	const each = (x, f) => (Array.isArray(x) ? x.map(f) : x ? f(x) : x);
+	const axis = (a) => ({ ...a, axisLabel: { ...(a.axisLabel || {}), fontSize: size, width: a.axisLabel?.width ? a.axisLabel.width * 1.4 : undefined },
+		nameTextStyle: { ...(a.nameTextStyle || {}), fontSize: size } });
+	return {
+		...option,
+		textStyle: { ...option.textStyle, fontSize: size },
+		xAxis: each(option.xAxis, axis),
+		yAxis: each(option.yAxis, axis),
+		legend: each(option.legend, (l) => ({ ...l, textStyle: { ...(l.textStyle || {}), fontSize: size } })),
+		series: each(option.series, (x) => ({ ...x, label: x.label ? { ...x.label, fontSize: size - 2 } : x.label })),
+	};
 }
 
 // <details open> holding a <table> with a caption; numeric cells carry
