@@ -524,11 +524,11 @@ function trendPanel(ctx, j, per, ag, id, height, closed) {
 	const mname = rate ? `${measureName(ctx, ctx.f.m)} · ${t('rate')}` : measureName(ctx, ctx.f.m);
 	const who = ag ? nameOf('agency', ag) : t('city');
 	const title = `${who}: ${t('trend_title', mname, t(`per_${per}`))}`;
-	const summary = ok.length ? t('trend_summary', ok.length, ok[0].name, ok[ok.length - 1].name) : '';
+	const summary = ok.length ? t('trend_summary', ok.length, ok[0].name, ok[ok.length - 1].name) : t('suppressed_long');
 	const ov = ag ? null : fig(j.overall, rate);
 	return panel({
 		id, title, summary, csvName: `trends-${per}`, height, closed,
-		option: {
+		option: !ok.length ? null : {
 			grid: { left: 8, right: 24, top: 32, bottom: 32, containLabel: true },
 			tooltip: { trigger: 'axis' },
 			xAxis: { type: 'category', data: ok.map((r) => r.name), boundaryGap: false },
@@ -671,6 +671,11 @@ async function comments(out, ctx) {
 	out.append(sec);
 	const shown = [];
 	const needle = q.toLowerCase();
+	// The overall rating beside a comment, in the scale's words.
+	const overallItem = (ctx.survey?.items || []).find((i) => i.id === 'overall' && i.type === 'scale');
+	const labels = ctx.survey?.scale?.labels;
+	const rating = (r) => (overallItem && typeof r.overall === 'number'
+		? `${shortName(overallItem)}: ${r.overall}/${ctx.survey.scale.points}${labels ? ` ${text(labels)[r.overall - 1] ?? ''}` : ''}` : '');
 	const has = (r) => textItems.some((k) => typeof r[k] === 'string' && r[k] !== '' && (!needle || r[k].toLowerCase().includes(needle)));
 	// The server filters with text=1 and q= where it can; the page checks
 	// again, so an older server (which ignores them) gives the same list.
@@ -685,7 +690,8 @@ async function comments(out, ctx) {
 			for (const r of j.responses.filter(has)) {
 				shown.push(r); got++;
 				list.append(h('li', {},
-					h('p', { class: 'meta' }, `${r.date} · ${nameOf('agency', r.agency)} · ${nameOf('domain', r.domain)} · ${nameOf('channel', r.channel)}`),
+					h('p', { class: 'meta' }, [r.date, nameOf('agency', r.agency), nameOf('domain', r.domain), nameOf('channel', r.channel),
+						rating(r)].filter(Boolean).join(' · ')),
 					textItems.filter((k) => r[k]).map((k) => h('blockquote', {}, r[k]))));
 			}
 			cursor = j.next_cursor;
