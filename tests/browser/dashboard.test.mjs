@@ -370,3 +370,16 @@ test('filters: a channel and an agency give the API\'s figures for them', async 
 		await ctx.close();
 	}
 });
+
+test('a period without answers: a clear message, not a broken chart', async () => {
+	const { ctx, page } = await evaluator();
+	try {
+		await openView(page, `#ranking?survey=${SURVEY}&from=2030-01-01&to=2030-12-31`);
+		assert.equal(await page.locator('#view').getAttribute('data-state'), 'error');
+		const msg = await page.locator('#view [role="alert"]').innerText();
+		assert.match(msg, /^没有数据：.*2030-01-01/, msg);
+		assert.equal(await page.locator('#view .chart').count(), 0);
+	} finally {
+		await ctx.close();
+	}
+});
