@@ -266,7 +266,7 @@ export const STRINGS = {
 		suppressed_long: 'Suppressed under the publication rules (too few answers)',
 		domain: 'Domain',
 		profile_title: '{0}: each dimension against the city',
-		profile_summary: '{0}: {1} dimensions significantly below the city, {2} significantly above.',
+		profile_summary: '{0}: dimensions significantly below the city: {1}; significantly above: {2}.',
 		drags: 'The dimension that drags it down most: {0} ({1} below the city).',
 		no_drag: 'No dimension is significantly below the city.',
 		dimension: 'Dimension',

@@ -39,7 +39,7 @@ async function stats(ctx, measure, by) {
 // texts open with the dimension, "依法执法：..."), else the whole text.
 export function shortName(item) {
 	const s = text(item.text);
-	const m = s.match(/^([^：:（(]{1,24})[：:]/);
+	const m = s.match(/^([^：:（(]{1,40})[：:]/);
 	return m ? m[1].trim() : s;
 }
 const measureName = (ctx, m) => {

@@ -132,7 +132,7 @@ function measureLabel(m) {
 	if (!m || m === 'index') return T('measure_index');
 	const it = (state.def?.items || []).find((i) => i.id === m);
 	const s = it ? text(it.text) : m;
-	const short = s.match(/^([^：:（(]{1,24})[：:]/);
+	const short = s.match(/^([^：:（(]{1,40})[：:]/);
 	return T('measure_item', short ? short[1] : s);
 }
 function pubLabel(p) {
