@@ -383,3 +383,18 @@ test('a period without answers: a clear message, not a broken chart', async () =
 		await ctx.close();
 	}
 });
+
+test('an agency\'s name in the ranking opens its profile, filters kept', async () => {
+	const { ctx, page } = await evaluator();
+	try {
+		await openView(page, `#ranking${P}&w=none`);
+		await page.locator('#ranking-table tr[data-code="A02"] th a').focus();
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/#agency\/A02\?/);
+		await settled(page);
+		assert.match(page.url(), /w=none/);
+		assert.match(await page.locator('#profile h2').innerText(), /市生态环境局/);
+	} finally {
+		await ctx.close();
+	}
+});

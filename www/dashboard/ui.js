@@ -192,7 +192,8 @@ export function disposeCharts() {
 //   spec = {id, title, summary, option (ECharts option or null), height,
 //           table: {caption, columns: [{key, label, show(r)->text, csv(r), num}], rows},
 //           csvName, csvColumns (default: the table's), note,
-//           closed (the table folded away, for a secondary chart)}
+//           closed (the table folded away, for a secondary chart),
+//           onClick (ECharts click handler: a point opens its detail)}
 export function panel(spec) {
 	const sec = h('section', { class: 'panel', id: spec.id, 'aria-labelledby': `${spec.id}-h` });
 	sec.append(h('h2', { id: `${spec.id}-h` }, spec.title));
@@ -212,6 +213,7 @@ export function panel(spec) {
 			const big = document.body.classList.contains('big');
 			const option = { animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...spec.option };
 			chart.setOption(big ? enlarge(option) : option);
+			if (spec.onClick) chart.on('click', spec.onClick);
 			charts.add(chart);
 			if (ro) ro.observe(box);
 		}), (e) => box.replaceWith(alertBox(e.message)));

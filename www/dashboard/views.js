@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 import {
 	h, getJSON, url, saveCSV, fmt, pct, int, signed, nameOf, text, agencies, panel, alertBox, ApiError, COLORS,
 } from './ui.js';
-import { go, isAgency, ownAgency } from './app.js';
+import { go, hashFor, isAgency, ownAgency } from './app.js';
 
 /* ---- fetching ---------------------------------------------------------- */
 
@@ -150,7 +150,7 @@ async function overview(out, ctx) {
 			caption: `${t('v_overview')}: ${t('index')}, ${t('rate')} (${t('ci', lv)})`,
 			rows: tableRows,
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => (r.code ? agencyLink(ctx, r.code, r.name) : r.name), csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'index', label: t('index'), num: true, show: (r) => fmt(r.index) },
 				{ key: 'index_ci_low', label: t('ci_low'), num: true, show: (r) => fmt(r.index_low), csv: (r) => r.index_low },
@@ -211,6 +211,13 @@ function verdicts(out, rank) {
 
 /* ---- ranking: the forest plot -------------------------------------------- */
 
+// An agency's name as a link to its profile (the filters kept), for the
+// tables of the views that compare agencies.
+function agencyLink(ctx, code, name) {
+	if (isAgency()) return name;
+	return h('a', { href: hashFor('agency', code, { ...ctx.f, ag: code }) }, name);
+}
+
 function groupRows(j, rate, key = 'agency') {
 	return j.groups.map((g) => {
 		const F = fig(g, rate);
@@ -266,6 +273,7 @@ async function ranking(out, ctx) {
 		h('li', {}, h('span', { class: `swatch ${v}`, 'aria-hidden': 'true' }), verdictText(v, j))));
 	out.append(panel({
 		id: 'ranking', title, summary, height: rows.length > 12 ? 'l' : 'm', csvName: 'ranking',
+		onClick: (p) => { const r = rows[p.dataIndex]; if (r && !isAgency()) go('agency', r.code, { ag: r.code }); },
 		intro: legend,
 		option: {
 			grid: { left: 8, right: 24, top: 24, bottom: 32, containLabel: true },
@@ -289,7 +297,7 @@ async function ranking(out, ctx) {
 			caption: title,
 			rows: [...rows].reverse().map((r, i) => ({ ...r, rank: i + 1, cls: r.v })),
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => (r.code ? agencyLink(ctx, r.code, r.name) : r.name), csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'estimate', label: t('estimate'), num: true, show: (r) => F(r.est), csv: (r) => r.est },
 				{ key: 'ci_low', label: t('ci_low'), num: true, show: (r) => F(r.low), csv: (r) => r.low },
@@ -320,6 +328,7 @@ async function funnel(out, ctx) {
 	const summary = t('funnel_summary', rows.length, mname, F(center), rows.filter(outside).length);
 	out.append(panel({
 		id: 'funnel', title, summary, csvName: 'funnel',
+		onClick: (p) => { const r = p.data?.r; if (r && !isAgency()) go('agency', r.code, { ag: r.code }); },
 		note: j.channelFiltered ? h('p', { class: 'note' }, t('channel_ranking', nameOf('channel', ctx.f.ch))) : null,
 		option: {
 			grid: { left: 8, right: 24, top: 32, bottom: 40, containLabel: true },
@@ -342,7 +351,7 @@ async function funnel(out, ctx) {
 			caption: title,
 			rows: rows.map((r) => ({ ...r, cls: outside(r) ? 'outside' : undefined })),
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => (r.code ? agencyLink(ctx, r.code, r.name) : r.name), csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'n', label: t('n'), num: true, show: (r) => int(r.n) },
 				{ key: 'estimate', label: t('estimate'), num: true, show: (r) => F(r.est), csv: (r) => r.est },
@@ -401,7 +410,7 @@ async function heatmap(out, ctx) {
 			caption: title,
 			rows: cells.map((c) => ({ ...c, cls: c.suppressed ? 'suppressed' : c.low ? 'low' : undefined, code: `${c.agency}/${c.domain}` })),
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (c) => c.aname, csv: (c) => c.aname },
+				{ key: 'agency_name', label: t('agency'), show: (c) => agencyLink(ctx, c.agency, c.aname), csv: (c) => c.aname },
 				{ key: 'agency', csv: (c) => c.agency },
 				{ key: 'domain_name', label: t('domain'), show: (c) => c.dname, csv: (c) => c.dname },
 				{ key: 'domain', csv: (c) => c.domain },
@@ -744,7 +753,7 @@ async function fieldwork(out, ctx) {
 			caption: `${title} (AAPOR)`,
 			rows,
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => (r.code ? agencyLink(ctx, r.code, r.name) : r.name), csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'sampled', label: t('sampled'), num: true, show: (r) => int(r.sampled) },
 				...parts.map(([k, l]) => ({ key: k, label: l, num: true, show: (r) => int(r[k]) })),
@@ -781,7 +790,7 @@ async function fieldwork(out, ctx) {
 			caption: ptitle,
 			rows: pa.map((a) => ({ ...a, code: a.agency, name: nameOf('agency', a.agency, a.agency_name), cls: a.warning ? 'below' : undefined })),
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (r) => r.name, csv: (r) => r.name },
+				{ key: 'agency_name', label: t('agency'), show: (r) => (r.code ? agencyLink(ctx, r.code, r.name) : r.name), csv: (r) => r.name },
 				{ key: 'agency', csv: (r) => r.code },
 				{ key: 'frame', label: t('frame'), num: true, show: (r) => int(r.frame) },
 				{ key: 'invited', label: t('invited'), num: true, show: (r) => int(r.invited) },
