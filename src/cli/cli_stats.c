@@ -60,7 +60,10 @@ int cmd_stats(const char *db, int argc, char **argv)
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	sbuf_init(&out);
-	rc = print_result("stats", report_run(s, &q, p.csv, &out, msg, sizeof msg) == REPORT_OK, &out, msg);
+	enum report_status st = report_run(s, &q, p.csv, &out, msg, sizeof msg);
+	rc = print_result("stats", st == REPORT_OK, &out, msg);
+	if (st == REPORT_BAD_QUERY)
+		rc = EXIT_USAGE; /* a measure that is not an item of the survey, ...: what the API answers 400 */
 	sbuf_free(&out);
 	store_close(s);
 	return rc;
