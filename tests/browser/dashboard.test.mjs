@@ -200,20 +200,34 @@ test('what went wrong: the multi-choice item, or a clear "not available"', async
 	}
 });
 
-test('comments: searchable, for evaluators', async () => {
+test('comments: searchable, for evaluators, fifty at a time', async () => {
 	const { ctx, page } = await evaluator();
+	// What the API holds: every comment of the period that mentions 效率.
+	const want = [];
+	for (let cursor = null, first = true; first || cursor; first = false) {
+		const j = (await api(`/api/v1/responses?survey=${SURVEY}&from=${FROM}&to=${TO}&limit=1000${cursor ? `&cursor=${cursor}` : ''}`, EKEY)).body;
+		want.push(...j.responses.filter((r) => typeof r.comment === 'string' && r.comment.includes('效率')));
+		cursor = j.next_cursor;
+	}
 	try {
 		await openView(page, `#comments${P}`);
-		const all = await page.locator('#comments-list li').count();
-		assert.ok(all > 0, 'comments are listed');
+		assert.equal(await page.locator('#comments-list li').count(), 50, 'the first fifty');
+		assert.equal(await page.locator('#comments-more').count(), 1, 'and a button for more');
 		await page.locator('#comments-q').fill('效率');
 		await page.locator('#comments-q').press('Enter');
 		await page.waitForURL(/q=/);
 		await settled(page);
+		assert.ok(want.length > 50, `the data has more than fifty (${want.length})`);
+		while (await page.locator('#comments-more').count()) {
+			const n = await page.locator('#comments-list li').count();
+			await page.locator('#comments-more').click();
+			await page.waitForFunction((k) => document.querySelectorAll('#comments-list li').length > k, n);
+		}
 		const found = await page.locator('#comments-list blockquote').allInnerTexts();
-		assert.ok(found.length > 0 && found.length < all, `${found.length} of ${all}`);
+		assert.equal(found.length, want.length);
 		for (const s of found) assert.match(s, /效率/);
-		await page.screenshot({ path: path.join(SHOTS, 'dashboard-comments-search.png'), fullPage: true });
+		assert.match(await page.locator('#comments .count').innerText(), new RegExp(`${want.length}`));
+		await page.screenshot({ path: path.join(SHOTS, 'dashboard-comments-search.png') });
 	} finally {
 		await ctx.close();
 	}

@@ -596,8 +596,9 @@ async function problems(out, ctx) {
 			est: g && !g.suppressed ? g.mean : null, low: g?.ci_low, high: g?.ci_high, suppressed: Boolean(g?.suppressed),
 			byAgency: j.groups,
 		};
-	}).filter(Boolean).sort((a, b) => (b.est ?? b.city) - (a.est ?? a.city));
-	const top = rows[0];
+	}).filter(Boolean).sort((a, b) => (a.code === 'none') - (b.code === 'none') || (b.est ?? b.city) - (a.est ?? a.city));
+	// "None of these" goes last and is no problem.
+	const top = rows.find((r) => r.code !== 'none');
 	const title = ag ? `${t('problems_title')}: ${nameOf('agency', ag)}` : t('problems_title');
 	const summary = top ? t('problems_summary', top.name, pct(top.est ?? top.city)) : '';
 	const series = [{ type: 'bar', name: t('city'), itemStyle: { color: COLORS.same }, data: rows.map((r) => r.city) }];
@@ -631,32 +632,38 @@ async function problems(out, ctx) {
 		},
 	}));
 	if (ag || isAgency()) return;
-	// The evaluator: every agency x problem.
-	const ags = [...new Set(rows.flatMap((r) => r.byAgency.map((g) => g.by.agency)))];
+	// The evaluator: every agency x problem ("none of these" left out).
+	const probs = rows.filter((r) => r.code !== 'none');
+	const ags = [...new Set(probs.flatMap((r) => r.byAgency.map((g) => g.by.agency)))];
 	const cells = [];
-	for (const r of rows) for (const g of r.byAgency) cells.push({ a: g.by.agency, p: r.code, pname: r.name, aname: nameOf('agency', g.by.agency, g.names?.agency), v: g.suppressed ? null : g.mean, n: g.n, low: g.low_n });
+	for (const r of probs) for (const g of r.byAgency) cells.push({ a: g.by.agency, p: r.code, pname: r.name, aname: nameOf('agency', g.by.agency, g.names?.agency), v: g.suppressed ? null : g.mean, n: g.n, low: g.low_n });
 	out.append(panel({
 		id: 'problems-by-agency', title: `${t('problems_title')} × ${t('agency')}`, height: 'l', csvName: 'problems-by-agency',
-		summary: `${ags.length} × ${rows.length}`,
+		summary: `${ags.length} × ${probs.length}`,
 		option: {
 			grid: { left: 8, right: 16, top: 16, bottom: 100, containLabel: true },
 			tooltip: { formatter: (p) => `${p.data.c.aname} · ${p.data.c.pname}: ${pct(p.data.c.v)} (n=${p.data.c.n})` },
-			xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35, width: 110, overflow: 'truncate' } },
+			xAxis: { type: 'category', data: probs.map((r) => r.name), axisLabel: { rotate: 35, width: 110, overflow: 'truncate' } },
 			yAxis: { type: 'category', data: ags.map((a) => nameOf('agency', a)), axisLabel: { width: 170, overflow: 'truncate' } },
 			visualMap: { min: 0, max: Math.max(0.01, ...cells.map((c) => c.v ?? 0)), orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f8fafc', '#c2410c'] }, formatter: (v) => pct(v, 0) },
-			series: [{ type: 'heatmap', data: cells.map((c) => ({ value: [rows.findIndex((r) => r.code === c.p), ags.indexOf(c.a), c.v ?? 0], c })),
+			series: [{ type: 'heatmap', data: cells.map((c) => ({ value: [probs.findIndex((r) => r.code === c.p), ags.indexOf(c.a), c.v ?? 0], c })),
 				label: { show: true, fontSize: 10, formatter: (p) => pct(p.data.c.v, 0) } }],
 		},
+		// One row an agency, one column a problem (the CSV: the options' codes
+		// as column names, each agency's code beside its name).
 		table: {
-			caption: `${t('problems_title')} × ${t('agency')}`,
-			rows: cells.map((c) => ({ ...c, cls: c.low ? 'low' : undefined })),
+			caption: `${t('problems_title')} × ${t('agency')} (${t('share')})`,
+			rows: ags.map((a) => {
+				const mine = cells.filter((c) => c.a === a);
+				const row = { code: a, name: mine[0]?.aname ?? nameOf('agency', a), n: Math.max(0, ...mine.map((c) => c.n ?? 0)), cls: mine.some((c) => c.low) ? 'low' : undefined };
+				for (const c of mine) row[`p_${c.p}`] = c.v;
+				return row;
+			}),
 			columns: [
-				{ key: 'agency_name', label: t('agency'), show: (c) => c.aname, csv: (c) => c.aname },
-				{ key: 'agency', csv: (c) => c.a },
-				{ key: 'problem_name', label: t('problem'), show: (c) => c.pname, csv: (c) => c.pname },
-				{ key: 'problem', csv: (c) => c.p },
-				{ key: 'share', label: t('share'), num: true, show: (c) => pct(c.v), csv: (c) => c.v },
-				{ key: 'n', label: t('n'), num: true, show: (c) => int(c.n) },
+				{ key: 'agency_name', label: t('agency'), show: (r) => agencyLink(ctx, r.code, r.name), csv: (r) => r.name },
+				{ key: 'agency', csv: (r) => r.code },
+				...probs.map((p) => ({ key: p.code, label: p.name, num: true, show: (r) => pct(r[`p_${p.code}`], 0), csv: (r) => r[`p_${p.code}`] })),
+				{ key: 'n', label: t('n'), num: true, show: (r) => int(r.n) },
 			],
 		},
 	}));
@@ -688,26 +695,32 @@ async function comments(out, ctx) {
 	const has = (r) => textItems.some((k) => typeof r[k] === 'string' && r[k] !== '' && (!needle || r[k].toLowerCase().includes(needle)));
 	// The server filters with text=1 and q= where it can; the page checks
 	// again, so an older server (which ignores them) gives the same list.
+	// Fifty at a time from what has been fetched (a page of the API holds
+	// up to 1000), the next page asked for when those run out.
 	let cursor = null;
+	let done = false;
 	let more = null;
+	const waiting = [];
 	const page = async () => {
-		let got = 0;
-		do {
+		while (waiting.length < 50 && !done) {
 			const j = await getJSON(url('/api/v1/responses', {
 				survey: f.survey, agency: f.ag, channel: f.ch, from: f.from, to: f.to, limit: 1000, text: 1, q, cursor,
 			}));
-			for (const r of j.responses.filter(has)) {
-				shown.push(r); got++;
-				list.append(h('li', {},
-					h('p', { class: 'meta' }, [r.date, nameOf('agency', r.agency), nameOf('domain', r.domain), nameOf('channel', r.channel),
-						rating(r)].filter(Boolean).join(' · ')),
-					textItems.filter((k) => r[k]).map((k) => h('blockquote', {}, r[k]))));
-			}
+			waiting.push(...j.responses.filter(has));
 			cursor = j.next_cursor;
-		} while (cursor && got < 50);
+			done = !cursor;
+		}
+		for (const r of waiting.splice(0, 50)) {
+			shown.push(r);
+			list.append(h('li', {},
+				h('p', { class: 'meta' }, [r.date, nameOf('agency', r.agency), nameOf('domain', r.domain), nameOf('channel', r.channel),
+					rating(r)].filter(Boolean).join(' · ')),
+				textItems.filter((k) => r[k]).map((k) => h('blockquote', {}, r[k]))));
+		}
 		count.textContent = shown.length ? t('comments_count', shown.length) : t('comments_none');
 		if (more) more.remove();
-		if (cursor) {
+		more = null;
+		if (waiting.length || !done) {
 			more = h('button', { type: 'button', class: 'btn', id: 'comments-more', onclick: () => page() }, t('more'));
 			sec.append(more);
 		}
