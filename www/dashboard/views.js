@@ -337,14 +337,15 @@ async function funnel(out, ctx) {
 			xAxis: { type: 'value', name: t('n'), nameLocation: 'middle', nameGap: 26 },
 			yAxis: { type: 'value', scale: true, name: mname },
 			series: [
-				{ type: 'line', name: t('funnel_limits'), showSymbol: false, smooth: true, lineStyle: { type: 'dashed', color: COLORS.same }, itemStyle: { color: COLORS.same },
+				{ type: 'line', name: t('funnel_limits'), showSymbol: false, lineStyle: { type: 'dashed', color: COLORS.same }, itemStyle: { color: COLORS.same },
 					data: lim.map((r) => [r.n, r.vs.funnel_low]) },
-				{ type: 'line', name: t('funnel_limits'), showSymbol: false, smooth: true, lineStyle: { type: 'dashed', color: COLORS.same }, itemStyle: { color: COLORS.same },
+				{ type: 'line', name: t('funnel_limits'), showSymbol: false, lineStyle: { type: 'dashed', color: COLORS.same }, itemStyle: { color: COLORS.same },
 					data: lim.map((r) => [r.n, r.vs.funnel_high]) },
-				{ type: 'scatter', name: t('estimate'), symbolSize: 11,
-					data: rows.map((r) => ({ value: [r.n, r.est], r, itemStyle: { color: outside(r) ? (r.est < center ? COLORS.below : COLORS.above) : COLORS.same } })),
-					label: { show: true, position: 'right', formatter: (p) => (outside(p.data.r) ? p.data.r.name : ''), fontSize: 11 },
-					markLine: { symbol: 'none', silent: true, lineStyle: { color: COLORS.city }, label: { formatter: `${t('center')} ${F(center)}` }, data: [{ yAxis: center }] } },
+				{ type: 'scatter', name: t('estimate'), symbolSize: 11, itemStyle: { color: COLORS.same },
+					// Names beside the points outside the limits, above and below in turn so neighbours do not overlap.
+					data: rows.map((r, i) => ({ value: [r.n, r.est], r, itemStyle: { color: outside(r) ? (r.est < center ? COLORS.below : COLORS.above) : COLORS.same },
+						label: { show: outside(r), position: rows.filter(outside).indexOf(r) % 2 ? 'bottom' : 'top', formatter: r.name, fontSize: 11 } })),
+					markLine: { symbol: 'none', silent: true, lineStyle: { color: COLORS.city }, label: { position: 'insideEndTop', formatter: `${t('center')} ${F(center)}` }, data: [{ yAxis: center }] } },
 			],
 		},
 		table: {
