@@ -130,6 +130,15 @@ test('the ranking, funnel, heat map and trends tables hold the API\'s numbers', 
 		const tr = (await api(`/api/v1/stats?${Q}&measure=index&by=quarter`, EKEY)).body;
 		await openView(page, `#trends${P}&per=quarter`);
 		for (const g of tr.groups) assert.equal(await cell(page, 'trends', g.by.quarter, 'estimate'), fmt(g.mean), g.by.quarter);
+		// The second half of the year against the first: the API's comparison.
+		const h2 = (await api(`/api/v1/stats?survey=${SURVEY}&from=2022-07-01&to=2022-12-31&weighting=base&measure=index&by=quarter`, EKEY)).body;
+		const vp = h2.overall.vs_previous;
+		assert.ok(vp && vp.diff !== null, 'the data has a previous period');
+		await openView(page, `#trends?survey=${SURVEY}&from=2022-07-01&to=2022-12-31&per=quarter`);
+		const said = await page.locator('#trend-previous').innerText();
+		assert.ok(said.includes(`${h2.previous.from} 至 ${h2.previous.to}`), said);
+		assert.ok(said.includes(fmt(Math.abs(vp.diff))), said);
+		assert.match(said, vp.significant === true ? /显著(上升|下降)/ : vp.significant === false ? /差异不显著/ : /答卷太少/);
 	} finally {
 		await ctx.close();
 	}
