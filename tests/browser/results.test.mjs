@@ -156,3 +156,17 @@ test('the keyboard reaches the pickers and the print button', async () => {
 		await ctx.close();
 	}
 });
+
+test('a survey with nothing published says so', async () => {
+	const pl = (await api('/api/v1/public/publications?survey=enforcement-public')).body;
+	if (pl.publications.length) return; // another test file published it
+	const { ctx, page, errors } = await open(DESKTOP, '?survey=enforcement-public');
+	try {
+		assert.equal(await page.locator('#view').getAttribute('data-state'), 'ready');
+		assert.match(await page.locator('#view').innerText(), /尚未发布任何结果/);
+		assert.equal(await page.locator('#r-pub').count(), 0);
+		assert.deepEqual(errors, []);
+	} finally {
+		await ctx.close();
+	}
+});
