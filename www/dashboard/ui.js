@@ -212,6 +212,9 @@ export function panel(spec) {
 			// Large type (a projector) enlarges the chart's text too.
 			const big = document.body.classList.contains('big');
 			const option = { animation: false, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily }, ...spec.option };
+			// Tooltips drawn on the canvas: ECharts' HTML tooltips carry
+			// style attributes, which the CSP (default-src 'self') refuses.
+			if (option.tooltip) option.tooltip = { ...option.tooltip, renderMode: 'richText' };
 			chart.setOption(big ? enlarge(option) : option);
 			if (spec.onClick) chart.on('click', spec.onClick);
 			charts.add(chart);

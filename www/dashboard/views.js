@@ -277,7 +277,7 @@ async function ranking(out, ctx) {
 		intro: legend,
 		option: {
 			grid: { left: 8, right: 24, top: 24, bottom: 32, containLabel: true },
-			tooltip: { trigger: 'item', formatter: (p) => { const r = rows[p.dataIndex]; return r ? `${r.name}<br>${F(r.est)} [${F(r.low)}, ${F(r.high)}]<br>${verdictText(r.v, j)}` : ''; } },
+			tooltip: { trigger: 'item', formatter: (p) => { const r = rows[p.dataIndex]; return r ? `${r.name}\n${F(r.est)} [${F(r.low)}, ${F(r.high)}]\n${verdictText(r.v, j)}` : ''; } },
 			xAxis: { type: 'value', scale: true, name: mname, nameLocation: 'middle', nameGap: 24 },
 			yAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { width: 180, overflow: 'truncate' } },
 			series: [
@@ -333,7 +333,7 @@ async function funnel(out, ctx) {
 		option: {
 			grid: { left: 8, right: 24, top: 32, bottom: 40, containLabel: true },
 			legend: { top: 0 },
-			tooltip: { trigger: 'item', formatter: (p) => { const r = p.data?.r; return r ? `${r.name}<br>n=${r.n}: ${F(r.est)}<br>${t('funnel_limits')} ${F(r.vs?.funnel_low)} – ${F(r.vs?.funnel_high)}` : ''; } },
+			tooltip: { trigger: 'item', formatter: (p) => { const r = p.data?.r; return r ? `${r.name}\nn=${r.n}: ${F(r.est)}\n${t('funnel_limits')} ${F(r.vs?.funnel_low)} – ${F(r.vs?.funnel_high)}` : ''; } },
 			xAxis: { type: 'value', name: t('n'), nameLocation: 'middle', nameGap: 26 },
 			yAxis: { type: 'value', scale: true, name: mname },
 			series: [
@@ -395,7 +395,7 @@ async function heatmap(out, ctx) {
 		id: 'heatmap', title, summary, height: ags.length > 8 ? 'l' : 'm', csvName: 'agency-domain',
 		option: {
 			grid: { left: 8, right: 16, top: 16, bottom: 90, containLabel: true },
-			tooltip: { formatter: (p) => { const c = p.data?.c; return c ? `${c.aname} · ${c.dname}<br>${c.suppressed ? t('suppressed') : `${F(c.est)} (n=${c.n})${c.low ? ` — ${t('too_few')}` : ''}`}` : ''; } },
+			tooltip: { formatter: (p) => { const c = p.data?.c; return c ? `${c.aname} · ${c.dname}\n${c.suppressed ? t('suppressed') : `${F(c.est)} (n=${c.n})${c.low ? ` — ${t('too_few')}` : ''}`}` : ''; } },
 			xAxis: { type: 'category', data: doms.map(dn), axisLabel: { rotate: 35, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
 			yAxis: { type: 'category', data: ags.map(an), axisLabel: { width: 170, overflow: 'truncate' }, splitArea: { show: true } },
 			visualMap: vals.length ? { min: Math.min(...vals), max: Math.max(...vals), calculable: false, orient: 'horizontal', left: 'center', bottom: 0, seriesIndex: 0,
@@ -473,7 +473,7 @@ async function profile(out, ctx) {
 			h('li', {}, h('span', { class: 'swatch same diamond', 'aria-hidden': 'true' }), t('city'))),
 		option: {
 			grid: { left: 8, right: 24, top: 16, bottom: 32, containLabel: true },
-			tooltip: { trigger: 'item', formatter: (p) => { const r = ok[p.dataIndex]; return r ? `${r.name}<br>${agName}: ${F(r.est)} [${F(r.low)}, ${F(r.high)}]<br>${t('city')}: ${F(r.cest)} [${F(r.clow)}, ${F(r.chigh)}]` : ''; } },
+			tooltip: { trigger: 'item', formatter: (p) => { const r = ok[p.dataIndex]; return r ? `${r.name}\n${agName}: ${F(r.est)} [${F(r.low)}, ${F(r.high)}]\n${t('city')}: ${F(r.cest)} [${F(r.clow)}, ${F(r.chigh)}]` : ''; } },
 			xAxis: { type: 'value', scale: true, name: rate ? t('rate') : t('fig_mean'), nameLocation: 'middle', nameGap: 24 },
 			yAxis: { type: 'category', inverse: true, data: ok.map((r) => r.name), axisLabel: { width: 160, overflow: 'truncate' } },
 			series: [
