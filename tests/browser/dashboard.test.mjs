@@ -299,7 +299,7 @@ test('keyboard: skip link, then the views and the filters in order; Enter opens 
 		const firstFilter = order.findIndex((o) => o.where === 'filter');
 		const lastView = order.map((o) => o.where).lastIndexOf('view');
 		assert.ok(firstView >= 0 && firstFilter > lastView, order.map((o) => o.where).join(' '));
-		assert.deepEqual(order.filter((o) => o.where === 'filter').slice(0, 3).map((o) => o.id), ['f-survey', 'f-preset', 'f-from']);
+		assert.deepEqual(order.filter((o) => o.where === 'filter' && o.id).slice(0, 3).map((o) => o.id), ['f-survey', 'f-preset', 'f-from']);
 		for (const o of order) assert.ok(o.outline !== 'none' || o.shadow !== 'none', `visible focus on ${o.id || o.text}`);
 		// Back to the views: Tab to "单位排名" and press Enter.
 		await page.locator('#views a', { hasText: '单位排名' }).focus();

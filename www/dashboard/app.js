@@ -169,7 +169,6 @@ function presets() {
 function filters() {
 	const form = h('form', { id: 'filter-form', class: 'filters', onsubmit: (e) => e.preventDefault() });
 	const set = (k) => (v) => go(app.route.view, app.route.arg, { [k]: v });
-	form.append(h('h2', { class: 'sr-only' }, t('filters')));
 	form.append(select('f-survey', t('survey'), app.surveys.map((s) => [s.id, text(s.title)]), app.f.survey, set('survey')));
 	const p = presets();
 	const cur = app.f.from && app.f.to ? `${app.f.from}_${app.f.to}` : '';
@@ -193,7 +192,15 @@ function filters() {
 	const scale = (app.survey?.items || []).filter((i) => i.type === 'scale');
 	form.append(select('f-m', t('measure'), [['', t('m_index')], ...scale.map((i) => [i.id, text(i.text)])], app.f.m, set('m')));
 	if (app.f.m) form.append(select('f-fig', t('figure'), [['', t('fig_mean')], ['rate', t('fig_rate')]], app.f.fig, set('fig')));
-	document.getElementById('filters').replaceChildren(form);
+	// On a phone the filters fold away under a summary of what they hold.
+	const box = document.getElementById('filters');
+	const wasOpen = box.querySelector('details')?.open;
+	const summary = [text(app.surveys.find((x) => x.id === app.f.survey)?.title),
+		app.f.from || app.f.to ? `${app.f.from || '…'} – ${app.f.to || '…'}` : t('preset_all'),
+		app.f.ag ? nameOf('agency', app.f.ag) : null, app.f.ch ? nameOf('channel', app.f.ch) : null].filter(Boolean).join(' · ');
+	const det = h('details', { class: 'filters-fold', open: wasOpen ?? window.matchMedia('(min-width: 48rem)').matches },
+		h('summary', {}, h('span', { class: 'fold-title' }, t('filters')), ` ${summary}`), form);
+	box.replaceChildren(det);
 }
 
 /* ---- rendering ------------------------------------------------------------ */

@@ -215,7 +215,7 @@ export function panel(spec) {
 			// Tooltips drawn on the canvas: ECharts' HTML tooltips carry
 			// style attributes, which the CSP (default-src 'self') refuses.
 			if (option.tooltip) option.tooltip = { ...option.tooltip, renderMode: 'richText' };
-			chart.setOption(big ? enlarge(option) : option);
+			chart.setOption(narrow(big ? enlarge(option) : option, box.clientWidth));
 			if (spec.onClick) chart.on('click', spec.onClick);
 			charts.add(chart);
 			if (ro) ro.observe(box);
@@ -259,6 +259,15 @@ function enlarge(option) {
 		legend: each(option.legend, (l) => ({ ...l, textStyle: { ...(l.textStyle || {}), fontSize: size } })),
 		series: each(option.series, (x) => ({ ...x, label: x.label ? { ...x.label, fontSize: size - 2 } : x.label })),
 	};
+}
+
+// OPTION for a chart WIDTH pixels wide: on a phone the category labels
+// get less room, so the plot keeps most of it.
+function narrow(option, width) {
+	if (width >= 600) return option;
+	const axis = (a) => (a.type === 'category' && a.axisLabel?.width ? { ...a, axisLabel: { ...a.axisLabel, width: Math.round(width * 0.3) } } : a);
+	const each = (x, f) => (Array.isArray(x) ? x.map(f) : x ? f(x) : x);
+	return { ...option, xAxis: each(option.xAxis, axis), yAxis: each(option.yAxis, axis) };
 }
 
 // <details open> holding a <table> with a caption; numeric cells carry
