@@ -20,12 +20,16 @@
 enum role { ROLE_EVALUATOR, ROLE_AGENCY, ROLE__MAX };
 
 const char *role_name(enum role r);
+/* The role named s ("evaluator", "agency") into *r; false for anything else. */
+bool role_parse(const char *s, enum role *r);
 
 /* Who made a request. */
 struct principal {
 	enum role role;
-	char key_id[16];
+	char key_id[16];   /* the key's id; for a user's session "" */
 	char agency[65];   /* the agency of an agency key, else "" */
+	char user[65];     /* the user's name (session.h) when a user signed in, else "" */
+	long long session_expires; /* a session's end (seconds since 1970), 0 for a Bearer key */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * crypto — every use of libsodium, named by what it is for: random bytes and
  * random ids, BLAKE2b hashes (of tokens, keys, bodies; keyed for the
- * throttle), HMAC-SHA-256 (the CSRF tokens), constant-time comparison,
+ * throttle), HMAC-SHA-256 (the CSRF tokens), password hashes (Argon2id, for
+ * people who sign in), constant-time comparison,
  * wiping secrets, and base64url.  src/core/crypto.c is the one file that
  * includes <sodium.h> (tests/integration/test_layers.sh holds it to that).
  *
@@ -74,6 +75,19 @@ void crypto_blake2b_parts(void *out, size_t outlen, const void *key, size_t keyl
 /* HMAC-SHA-256 under key of the concatenation of nparts parts. */
 void crypto_mac(unsigned char out[CRYPTO_MAC_BYTES], const unsigned char key[CRYPTO_MAC_KEYBYTES],
                 const struct crypto_part *parts, size_t nparts);
+
+/* Characters (with the NUL) of a password hash string (crypto_password_hash). */
+#define CRYPTO_PASSWORD_HASH_LEN 128
+
+/*
+ * The Argon2id hash string of the n bytes of password at pw (libsodium's
+ * crypto_pwhash_str, interactive limits: salt and parameters inside the
+ * string) into out.  False only when the memory it needs cannot be had.
+ */
+bool crypto_password_hash(char out[CRYPTO_PASSWORD_HASH_LEN], const char *pw, size_t n);
+/* Does password pw (n bytes) match hash, a string crypto_password_hash()
+ * made?  False for a malformed hash too. */
+bool crypto_password_check(const char *hash, const char *pw, size_t n);
 
 /* True when the n bytes at a and b are equal, in time that depends on n only. */
 bool crypto_equal(const void *a, const void *b, size_t n);

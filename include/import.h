@@ -90,4 +90,12 @@ const char *import_quote(const char *s, char *buf);
  */
 bool import_code_check(const char *col, const char *v, const char *what, char *msg, size_t n);
 
+/*
+ * Is code registered as k?  STORE_OK when it is; STORE_ERR_CONSTRAINT with
+ * msg ("unknown agency \"X\"") when not; another store error with msg
+ * saying what could not be checked.
+ */
+enum store_err import_registered(struct store *s, enum registry_kind k, const char *code,
+                                 char *msg, size_t n);
+
 #endif

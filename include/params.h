@@ -59,6 +59,7 @@ enum param_key {
 	/* the fieldwork's progress (manyi fieldwork --progress) */
 	PARAM_TARGET,       /* each agency's target n */
 	PARAM_UNTIL,        /* the end of fieldwork, YYYY-MM-DD */
+	PARAM_QUALITY_BY,   /* agency, domain, kind or outcome (manyi quality); also named "by" */
 	PARAM__MAX
 };
 
@@ -106,6 +107,9 @@ extern const struct params_keys params_fieldwork_keys;
 /* The keys of the fieldwork's progress (GET /api/v1/fieldwork/progress, manyi
  * fieldwork --progress adds its --format): survey, target, until, low_n, from, to. */
 extern const struct params_keys params_progress_keys;
+/* The keys of the enforcement-quality figures (GET /api/v1/quality, manyi
+ * quality adds its --format and --lang): survey, by, from, to, level. */
+extern const struct params_keys params_quality_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };
@@ -137,6 +141,7 @@ struct params {
 	bool text;              /* PARAM_TEXT */
 	long target;            /* PARAM_TARGET */
 	char until[11];         /* PARAM_UNTIL */
+	int quality_by;         /* PARAM_QUALITY_BY: an enum quality_by */
 };
 
 /* Why a value, or a set of values, was refused. */

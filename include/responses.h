@@ -36,4 +36,13 @@ enum import_err responses_import(struct store *s, const struct survey *sv, int v
                                  const char *path, bool progress, struct import_result *res,
                                  char *msg, size_t msglen);
 
+/*
+ * Explain error e of item it (NULL: the row as a whole), whose cell holds
+ * cell, to the evaluator who made the file, into msg: the column, the
+ * value and what the column takes ("evidence: \"16\" is not points
+ * 0..15").  Shared with the reviews import.
+ */
+void responses_answer_problem(const struct survey *sv, const struct item *it, enum answer_err e,
+                              const char *cell, char *msg, size_t n);
+
 #endif

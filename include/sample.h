@@ -77,4 +77,22 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
                            struct sampled **out, size_t *nout,
                            struct sample_agency **agencies, size_t *nagencies);
 
+/*
+ * The generator behind every draw (GSL's MT19937), for other samplers
+ * (review_sample.c): one stream from a seed, so the same seed and inputs
+ * give the same draws on any machine.  sample_rng_new() aborts on OOM;
+ * sample_rng_free() accepts NULL.
+ */
+struct sample_rng;
+struct sample_rng *sample_rng_new(unsigned long seed);
+void sample_rng_free(struct sample_rng *r);
+/* Choose k of the n elements (size bytes each) at src into dst, in src's
+ * order (gsl_ran_choose); k <= n. */
+void sample_rng_choose(struct sample_rng *r, void *dst, size_t k, const void *src, size_t n,
+                       size_t size);
+/* Shuffle the n elements (size bytes each) at v (gsl_ran_shuffle). */
+void sample_rng_shuffle(struct sample_rng *r, void *v, size_t n, size_t size);
+/* A whole number in 0..n-1, n >= 1 (gsl_rng_uniform_int). */
+size_t sample_rng_below(struct sample_rng *r, size_t n);
+
 #endif

@@ -435,6 +435,57 @@ struct key_row {
 enum store_err store_key_list(struct store *s, bool (*cb)(const struct key_row *k, void *ctx),
                               void *ctx);
 
+/*
+ * People who sign in (manyi user, session.h): a name, the Argon2id hash
+ * string of their password, a role and, for the agency role, the agency.
+ */
+struct user_rec {
+	char hash[128];         /* crypto_password_hash()'s string */
+	char role[16];          /* evaluator | agency */
+	char agency[65];        /* "" for evaluators */
+};
+/* STORE_ERR_CONSTRAINT when name is taken (or agency is not registered). */
+enum store_err store_user_add(struct store *s, const char *name, const char *hash,
+                              const char *role, const char *agency);
+/* STORE_ERR_NOTFOUND when there is no such user. */
+enum store_err store_user_get(struct store *s, const char *name, struct user_rec *u);
+/* Remove the user and (by the schema's cascade) their sessions; STORE_ERR_NOTFOUND
+ * when there is no such user. */
+enum store_err store_user_remove(struct store *s, const char *name);
+/* A user as `manyi user list` shows it (never the hash); strings borrowed for the callback. */
+struct user_row {
+	const char *name, *role;
+	const char *agency;                /* "" for evaluators */
+	const char *agency_zh, *agency_en; /* its names, "" when none */
+	const char *created;
+	long long sessions;                /* live at now */
+};
+/* Every user by name; cb returns false to stop. */
+enum store_err store_user_list(struct store *s, long long now,
+                               bool (*cb)(const struct user_row *u, void *ctx), void *ctx);
+
+/*
+ * Sessions of people signed in: named by the BLAKE2b-256 hash of the
+ * cookie's token; times in seconds since 1970.
+ */
+struct session_rec {
+	char role[16];          /* evaluator | agency */
+	char agency[65];        /* "" for evaluators */
+	char user[65];          /* the user's name, or "" for a session opened with a key */
+	char key_id[16];        /* the key's id, or "" for a user's session */
+	long long created_at, expires_at;
+};
+enum store_err store_session_put(struct store *s, const unsigned char hash[32],
+                                 const struct session_rec *r);
+/* The live session (expires after now, its key not revoked, its user not
+ * removed) named by hash; STORE_ERR_NOTFOUND when there is none. */
+enum store_err store_session_get(struct store *s, const unsigned char hash[32], long long now,
+                                 struct session_rec *r);
+/* Delete the session named by hash (none there is not an error). */
+enum store_err store_session_delete(struct store *s, const unsigned char hash[32]);
+/* Delete every session expired at now. */
+enum store_err store_session_purge(struct store *s, long long now);
+
 /* Append to the audit table (which refuses updates and deletes). */
 enum store_err store_audit(struct store *s, const char *actor, const char *action,
                            const char *object, const char *detail);

@@ -16,7 +16,17 @@
  *   choice  one value, an option value
  *   multi   one pair per selected option (repeat the key)
  *   text    one value, any valid UTF-8 up to max_length code points
+ *   points  one value, "0".."max" (reviewer rubrics only)
+ *   flag    one value, "yes" or "no" (reviewer rubrics only)
  * An empty string counts as "not answered".
+ *
+ * A reviewer rubric (audience "reviewer", CONTRACT §6) is the scoring form
+ * of a case-file review: points items (an integer 0..max each, their sum a
+ * file's total), flag items (major defects: any "yes" fails the file) and
+ * text items; it has no scale and no scale, choice or multi items, and
+ * points and flag items belong to rubrics only.  A rubric is no public
+ * survey: the form, the answer API, invitations, stats and export refuse it
+ * (survey_is_rubric()).
  */
 #ifndef MANYI_SURVEY_H
 #define MANYI_SURVEY_H
@@ -40,15 +50,16 @@ struct i18n {
 	char *s[LANG__MAX];
 };
 
-enum item_type { ITEM_SCALE, ITEM_CHOICE, ITEM_MULTI, ITEM_TEXT, ITEM__MAX };
+enum item_type { ITEM_SCALE, ITEM_CHOICE, ITEM_MULTI, ITEM_TEXT, ITEM_POINTS, ITEM_FLAG, ITEM__MAX };
 
-enum audience { AUDIENCE_ENTERPRISE, AUDIENCE_PUBLIC, AUDIENCE__MAX };
+enum audience { AUDIENCE_ENTERPRISE, AUDIENCE_PUBLIC, AUDIENCE_REVIEWER, AUDIENCE__MAX };
 
 #define SURVEY_MAX_POINTS 11
 #define SURVEY_MAX_ITEMS 200
 #define SURVEY_MAX_OPTIONS 64
 #define SURVEY_TEXT_DEFAULT_MAX 2000
 #define SURVEY_TEXT_LIMIT 20000
+#define SURVEY_POINTS_LIMIT 1000 /* the largest max of a points item */
 
 struct survey_option {
 	char *value;      /* [a-z0-9_-]{1,64}, unique within the item */
@@ -66,6 +77,7 @@ struct item {
 	struct survey_option *options;/* choice and multi: 1..SURVEY_MAX_OPTIONS */
 	size_t noptions;
 	size_t max_length;     /* text only, in code points; default 2000 */
+	int max;               /* points only: 1..SURVEY_POINTS_LIMIT, the most awarded */
 };
 
 struct survey {
@@ -74,9 +86,9 @@ struct survey {
 	enum audience audience;
 	struct i18n title;
 	struct i18n intro;
-	int points;                /* 2..SURVEY_MAX_POINTS */
+	int points;                /* 2..SURVEY_MAX_POINTS; 0 in a rubric (no scale) */
 	bool satisfied[SURVEY_MAX_POINTS + 1]; /* satisfied[v] for v in 1..points */
-	char **labels[LANG__MAX];  /* labels[lang][0..points-1] */
+	char **labels[LANG__MAX];  /* labels[lang][0..points-1]; NULL in a rubric */
 	struct item *items;
 	size_t nitems;
 	char *canonical;           /* the definition as compact JSON */
@@ -116,6 +128,10 @@ const struct item *survey_item(const struct survey *s, const char *id);
 int item_option(const struct item *it, const char *value);
 const char *item_type_name(enum item_type t);
 const char *audience_name(enum audience a);
+/* Is s a reviewer rubric (audience "reviewer")?  False for NULL. */
+bool survey_is_rubric(const struct survey *s);
+/* The sum of the max of s's points items: the best total a file can get. */
+int survey_points_total(const struct survey *s);
 
 /* (key, value) pairs; both strings owned by the list. */
 struct pair {
@@ -147,7 +163,8 @@ const char *pairs_get(const struct pairs *p, const char *key);
 struct answer {
 	bool present;        /* false: not answered (missing) */
 	bool na;             /* scale: "not applicable" (present, value missing) */
-	int scale;           /* scale: 1..points */
+	int scale;           /* scale: 1..points; points: 0..max */
+	bool flag;           /* flag: true for "yes" */
 	int choice;          /* choice: option index */
 	unsigned long long multi; /* multi: bit i set = option i chosen */
 	char *text;          /* text: the answer, owned */

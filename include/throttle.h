@@ -1,9 +1,9 @@
 /*
  * throttle — counting events per client address, in memory only.
  *
- * Two rules need to know how often one address did something: wrong
- * invitation tokens (slowed down, then locked out) and answers without an
- * invitation (20 an hour).  The counts live in one table in memory, never in
+ * Rules that need to know how often one address did something: wrong
+ * invitation tokens (slowed down, then locked out), answers without an
+ * invitation (20 an hour), failed sign-ins.  The counts live in one table in memory, never in
  * the database or a file, so nothing on disk can tie an address to an
  * answer.  An address is never kept: a slot is named by a keyed BLAKE2b hash
  * of (kind, address) under a random key drawn in memory, replaced every
@@ -15,7 +15,12 @@
  * or lock-out ends.  Wrong tokens: from the 5th in the last quarter of an
  * hour on, each slows the address down (1, 2, 4 ... 64 seconds), the 20th
  * locks it out for half an hour.  Public answers: the 20th in the last
- * hour locks it out for an hour.  When the entries near a slot's place are
+ * hour locks it out for an hour.  Sign-in (session.h): the 5th failed
+ * sign-in for one username within a quarter of an hour locks that name out
+ * for a quarter of an hour (the name, not an address, is the "address"
+ * here, hashed like one); failed sign-ins (keys or passwords) count per
+ * address too, from the 10th on slowed down, the 30th locks the address
+ * out for half an hour.  When the entries near a slot's place are
  * all in use, the one that ends first is given up.
  *
  * The table sits in a shared anonymous mapping: made by a process before it
@@ -34,6 +39,8 @@
 enum throttle_kind {
 	THROTTLE_BAD_TOKEN, /* wrong invitation tokens */
 	THROTTLE_PUBLIC,    /* answers without a token (public channel) */
+	THROTTLE_SIGNIN_USER, /* failed sign-ins, per username (not per address) */
+	THROTTLE_SIGNIN_ADDR, /* failed sign-ins (keys, passwords), per address */
 	THROTTLE__MAX
 };
 

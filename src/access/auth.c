@@ -20,6 +20,16 @@ const char *role_name(enum role r)
 	return r < ROLE__MAX ? role_names[r] : "?";
 }
 
+bool role_parse(const char *s, enum role *r)
+{
+	for (int i = 0; i < ROLE__MAX; i++)
+		if (strcmp(s, role_names[i]) == 0) {
+			*r = (enum role)i;
+			return true;
+		}
+	return false;
+}
+
 static void key_hash(const char *key, unsigned char hash[32])
 {
 	crypto_blake2b(hash, 32, key, strlen(key));
@@ -100,13 +110,11 @@ enum auth_result auth_check(struct store *s, const char *header, struct principa
 	if (k.revoked)
 		return AUTH_REVOKED;
 	/* Only the two roles the schema allows; anything else grants nothing. */
-	if (strcmp(k.role, "agency") == 0)
-		p->role = ROLE_AGENCY;
-	else if (strcmp(k.role, "evaluator") == 0)
-		p->role = ROLE_EVALUATOR;
-	else
+	if (!role_parse(k.role, &p->role))
 		return AUTH_UNKNOWN;
 	snprintf(p->key_id, sizeof p->key_id, "%s", id);
 	snprintf(p->agency, sizeof p->agency, "%s", k.agency);
+	p->user[0] = '\0';
+	p->session_expires = 0;
 	return AUTH_OK;
 }

@@ -99,6 +99,11 @@ int load_survey(struct store *s, const char *survey, int *version, char **def,
 		fprintf(stderr, "manyi: stored survey \"%s\" does not parse: %s\n", survey, msg);
 		return EXIT_BAD_INPUT;
 	}
+	if (survey_is_rubric(*sv)) {
+		fprintf(stderr, "manyi: \"%s\" is a case-review rubric (audience reviewer), not a survey "
+		        "of respondents: use manyi import reviews and manyi quality\n", survey);
+		return EXIT_BAD_INPUT;
+	}
 	return 0;
 }
 

@@ -101,6 +101,7 @@ size_t sample_warn_thin(struct store *s, const struct sample_warning *w, int arg
 int cmd_init(const char *db, int argc, char **argv);
 int cmd_survey(const char *db, int argc, char **argv);
 int cmd_key(const char *db, int argc, char **argv);
+int cmd_user(const char *db, int argc, char **argv);
 int cmd_import(const char *db, int argc, char **argv);
 int cmd_invite(const char *db, int argc, char **argv);
 int cmd_sample(const char *db, int argc, char **argv);
@@ -108,5 +109,11 @@ int cmd_fieldwork(const char *db, int argc, char **argv);
 int cmd_stats(const char *db, int argc, char **argv);
 int cmd_publish(const char *db, int argc, char **argv);
 int cmd_export(const char *db, int argc, char **argv);
+/* cli_review.c: case-file review. */
+int cmd_reviewer(const char *db, int argc, char **argv);
+int cmd_quality(const char *db, int argc, char **argv);
+int cmd_review(const char *db, int argc, char **argv);
+int cmd_import_cases(const char *db, int argc, char **argv);
+int cmd_import_reviews(const char *db, int argc, char **argv);
 
 #endif

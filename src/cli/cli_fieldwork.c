@@ -104,6 +104,18 @@ int cmd_invite(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	if (se == STORE_OK) { /* a reviewer rubric invites nobody (load_survey says so) */
+		char *def = NULL;
+		struct survey *sdef = NULL;
+		int version;
+		rc = load_survey(s, survey, &version, &def, &sdef);
+		free(def);
+		survey_free(sdef);
+		if (rc != 0) {
+			store_close(s);
+			return rc;
+		}
+	}
 	if (se != STORE_OK || (se = store_begin(s)) != STORE_OK) {
 		store_failed(s, se, db);
 		store_close(s);

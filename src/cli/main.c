@@ -48,7 +48,11 @@ static const struct usage {
 	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
 	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
 	 "  import dispositions FILE.csv          phone cases' outcomes (encounter_id,survey,outcome,\n"
-	 "                                        attempts,last_call_at; the latest row stands)\n"},
+	 "                                        attempts,last_call_at; the latest row stands)\n"
+	 "  import cases FILE.csv                 the case registry (case_id,agency,domain,kind,\n"
+	 "                                        decided_on,enterprise,outcome)\n"
+	 "  import reviews --survey ID FILE.csv   paper case-file reviews against a rubric\n"
+	 "                                        (case_id,reviewer,submitted_at, then its items)\n"},
 	{"invite",
 	 "  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
 	 "                                        mint invitations: CSV encounter_id,token,url\n"},
@@ -80,10 +84,38 @@ static const struct usage {
 	 "                                        under the threshold, at least 10, suppressed); a\n"
 	 "                                        query published again gets a new version, the\n"
 	 "                                        older ones stay (&version=N)\n"},
+	{"reviewer",
+	 "  reviewer add CODE --name NAME [--affiliation TEXT] [--conflict AGENCY[,AGENCY]]\n"
+	 "                                        a member of the case-review panel and the agencies\n"
+	 "                                        they may not review\n"
+	 "  reviewer list                         the panel: CSV with the conflicts' names\n"},
+	{"quality",
+	 "  quality --survey ID [--by agency|domain|kind|outcome] [--from DATE] [--to DATE]\n"
+	 "          [--level 0.95] [--format json|csv] [--lang zh|en]\n"
+	 "                                        enforcement quality from case-file review: mean\n"
+	 "                                        total and correctness rate with their intervals\n"},
+	{"review",
+	 "  review sample --survey ID (--n N [--allocation proportional|equal] | --per-agency N)\n"
+	 "         [--by-kind] [--double 0.2] --seed S [--from DATE] [--to DATE]\n"
+	 "                                        draw each agency's case files and assign them to\n"
+	 "                                        reviewers without a conflict (a share twice): CSV\n"
+	 "  review agreement --survey ID          agreement between reviewers over double-reviewed\n"
+	 "                                        files: ICC1, ICC1k of totals, Cohen's kappa of\n"
+	 "                                        major defects\n"
+	 "  review disagreements --survey ID [--threshold 10] [--lang zh|en]\n"
+	 "                                        double-reviewed files whose totals differ by more\n"
+	 "                                        than the threshold or whose defect flags disagree\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
 	 "  key revoke KEY_ID|KEY                 revoke an API key (by its id, or the key itself)\n"},
+	{"user",
+	 "  user add NAME --role evaluator|agency [--agency CODE]\n"
+	 "                                        a person who signs in at /signin; the password\n"
+	 "                                        (10 characters or more) is read from stdin, or\n"
+	 "                                        asked for twice in a terminal\n"
+	 "  user list                             every user: name, role, created, live sessions, agency\n"
+	 "  user remove NAME                      remove a user and end their sessions\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -175,11 +207,15 @@ static const struct command {
 	{"import", cmd_import},
 	{"invite", cmd_invite},
 	{"key", cmd_key},
+	{"user", cmd_user},
 	{"sample", cmd_sample},
 	{"fieldwork", cmd_fieldwork},
 	{"stats", cmd_stats},
 	{"export", cmd_export},
 	{"publish", cmd_publish},
+	{"reviewer", cmd_reviewer},
+	{"quality", cmd_quality},
+	{"review", cmd_review},
 };
 
 int main(int argc, char **argv)

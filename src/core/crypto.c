@@ -96,6 +96,19 @@ void crypto_mac(unsigned char out[CRYPTO_MAC_BYTES], const unsigned char key[CRY
 	sodium_memzero(&st, sizeof st);
 }
 
+_Static_assert(CRYPTO_PASSWORD_HASH_LEN == crypto_pwhash_STRBYTES, "a password hash string");
+
+bool crypto_password_hash(char out[CRYPTO_PASSWORD_HASH_LEN], const char *pw, size_t n)
+{
+	return crypto_pwhash_str(out, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                         crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+}
+
+bool crypto_password_check(const char *hash, const char *pw, size_t n)
+{
+	return crypto_pwhash_str_verify(hash, pw, n) == 0;
+}
+
 bool crypto_equal(const void *a, const void *b, size_t n)
 {
 	return sodium_memcmp(a, b, n) == 0;

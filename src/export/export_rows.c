@@ -185,6 +185,8 @@ static void row_answer(struct exporter *x, const struct export_source_row *r)
 			export_clean_text(r->text, r->text_len, &a->text);
 		}
 		break;
+	case ITEM_POINTS: /* rubrics are not exported (export_load_survey) */
+	case ITEM_FLAG:
 	case ITEM__MAX:
 		break;
 	}

@@ -122,7 +122,15 @@ bool export_load_survey(struct exporter *x, const char *survey, struct survey **
 	*def = cJSON_PrintUnformatted(g.def);
 	if (*def == NULL)
 		abort();
-	if (survey_parse(survey, *def, strlen(*def), sv, pmsg, sizeof pmsg) == SURVEY_OK) {
+	if (survey_parse(survey, *def, strlen(*def), sv, pmsg, sizeof pmsg) == SURVEY_OK &&
+	    survey_is_rubric(*sv)) {
+		export_fail(x, EXPORT_BAD_QUERY, "\"%.64s\" is a case-review rubric (audience reviewer), "
+		            "not a survey of respondents: nothing to export", survey);
+		survey_free(*sv);
+		*sv = NULL;
+		goto done;
+	}
+	if (*sv != NULL) {
 		if (g.full)
 			sbuf_printf(warn, "%ssome items or options of older versions are left out: a "
 			            "definition holds at most %d items of %d options",
@@ -135,7 +143,13 @@ bool export_load_survey(struct exporter *x, const char *survey, struct survey **
 	*def = g.latest;
 	g.latest = NULL;
 	if (survey_parse(survey, *def, strlen(*def), sv, pmsg, sizeof pmsg) == SURVEY_OK) {
-		ok = true;
+		ok = !survey_is_rubric(*sv);
+		if (!ok) {
+			export_fail(x, EXPORT_BAD_QUERY, "\"%.64s\" is a case-review rubric (audience "
+			            "reviewer), not a survey of respondents: nothing to export", survey);
+			survey_free(*sv);
+			*sv = NULL;
+		}
 		goto done;
 	}
 unknown:

@@ -172,9 +172,19 @@ enum rates_err rates_report(struct store *s, const struct rates_query *q, bool c
 	int version;
 
 	enum store_err e = store_survey_latest(s, q->survey, &version, &def);
-	free(def);
 	if (e == STORE_ERR_NOTFOUND) {
 		snprintf(msg, msglen, "no survey %s (load it first: manyi survey load FILE.json)", q->survey);
+		return RATES_NOT_FOUND;
+	}
+	struct survey *sv = NULL;
+	char why[256];
+	bool rubric = e == STORE_OK && survey_parse(q->survey, def, strlen(def), &sv, why, sizeof why) ==
+	                                   SURVEY_OK && survey_is_rubric(sv);
+	survey_free(sv);
+	free(def);
+	if (rubric) { /* no phone sample: a case review's progress is not fieldwork */
+		snprintf(msg, msglen, "%s is a case-review rubric (audience reviewer): it has no phone "
+		         "sample", q->survey);
 		return RATES_NOT_FOUND;
 	}
 	if (e != STORE_OK || (e = store_fieldwork_cells(s, q->survey, &cells, &n)) != STORE_OK ||

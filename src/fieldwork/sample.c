@@ -4,6 +4,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,4 +153,42 @@ enum store_err sample_draw(struct store *s, const struct sample_spec *spec,
 	*nout = k;
 	*agencies = ag;
 	return STORE_OK;
+}
+
+struct sample_rng *sample_rng_new(unsigned long seed)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (rng == NULL)
+		abort(); /* out of memory: like xmalloc */
+	gsl_rng_set(rng, seed);
+	return (struct sample_rng *)rng;
+}
+
+void sample_rng_free(struct sample_rng *r)
+{
+	if (r != NULL)
+		gsl_rng_free((gsl_rng *)r);
+}
+
+void sample_rng_choose(struct sample_rng *r, void *dst, size_t k, const void *src, size_t n,
+                       size_t size)
+{
+	if (k == 0)
+		return;
+	/* k <= n is the caller's invariant: GSL refuses only a broken one. */
+	if (gsl_ran_choose((gsl_rng *)r, dst, k, (void *)(uintptr_t)src, n, size) != GSL_SUCCESS) {
+		fprintf(stderr, "manyi: sample: cannot take %zu of %zu\n", k, n);
+		abort();
+	}
+}
+
+void sample_rng_shuffle(struct sample_rng *r, void *v, size_t n, size_t size)
+{
+	if (n > 1)
+		gsl_ran_shuffle((gsl_rng *)r, v, n, size);
+}
+
+size_t sample_rng_below(struct sample_rng *r, size_t n)
+{
+	return n <= 1 ? 0 : (size_t)gsl_rng_uniform_int((gsl_rng *)r, (unsigned long)n);
 }

@@ -146,22 +146,6 @@ void encounters_free(struct encounters *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* Is code registered as k?  A store error leaves msg saying what could not be checked. */
-static enum store_err registered(struct store *s, enum registry_kind k, const char *code,
-                                 char *msg, size_t n)
-{
-	bool exists;
-	enum store_err err = store_registry_exists(s, k, code, &exists);
-	if (err != STORE_OK)
-		snprintf(msg, n, "cannot check %s \"%s\": %s", registry_kind_name(k), code,
-		         store_strerror(err));
-	else if (!exists) {
-		snprintf(msg, n, "unknown %s \"%s\"", registry_kind_name(k), code);
-		err = STORE_ERR_CONSTRAINT;
-	}
-	return err;
-}
-
 enum store_err encounter_store(struct store *s, const struct encounter *e,
                                const char *restrict_agency, char *msg, size_t n)
 {
@@ -174,8 +158,8 @@ enum store_err encounter_store(struct store *s, const struct encounter *e,
 		return STORE_ERR_CONSTRAINT;
 	}
 	enum store_err err;
-	if ((err = registered(s, REGISTRY_AGENCY, e->agency, msg, n)) != STORE_OK ||
-	    (err = registered(s, REGISTRY_DOMAIN, e->domain, msg, n)) != STORE_OK)
+	if ((err = import_registered(s, REGISTRY_AGENCY, e->agency, msg, n)) != STORE_OK ||
+	    (err = import_registered(s, REGISTRY_DOMAIN, e->domain, msg, n)) != STORE_OK)
 		return err;
 	err = store_encounter_add(s, e);
 	if (err == STORE_ERR_CONSTRAINT)

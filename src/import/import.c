@@ -202,3 +202,19 @@ bool import_code_check(const char *col, const char *v, const char *what, char *m
 		         import_quote(v, q), what);
 	return false;
 }
+
+/* See import.h. */
+enum store_err import_registered(struct store *s, enum registry_kind k, const char *code,
+                                 char *msg, size_t n)
+{
+	bool exists;
+	enum store_err err = store_registry_exists(s, k, code, &exists);
+	if (err != STORE_OK)
+		snprintf(msg, n, "cannot check %s \"%s\": %s", registry_kind_name(k), code,
+		         store_strerror(err));
+	else if (!exists) {
+		snprintf(msg, n, "unknown %s \"%s\"", registry_kind_name(k), code);
+		err = STORE_ERR_CONSTRAINT;
+	}
+	return err;
+}

@@ -195,6 +195,12 @@ static void expected(const struct survey *sv, const struct item *it, struct sbuf
 		option_list(it, b);
 		sbuf_adds(b, ", separated by ';'");
 		return;
+	case ITEM_POINTS:
+		sbuf_printf(b, "points 0..%d", it->max);
+		return;
+	case ITEM_FLAG:
+		sbuf_adds(b, "yes or no");
+		return;
 	case ITEM_TEXT:
 	case ITEM__MAX:
 		break;
@@ -236,8 +242,8 @@ static bool multi_culprit(const struct item *it, const char *cell, enum answer_e
  * made the file (the form's messages speak to the respondent): the column,
  * the value and what the column takes.
  */
-static void answer_problem(const struct survey *sv, const struct item *it, enum answer_err e,
-                           const char *cell, char *msg, size_t n)
+void responses_answer_problem(const struct survey *sv, const struct item *it, enum answer_err e,
+                              const char *cell, char *msg, size_t n)
 {
 	char q[IMPORT_QUOTE_SIZE], part[IMPORT_QUOTE_SIZE];
 	struct sbuf want;
@@ -265,6 +271,10 @@ static void answer_problem(const struct survey *sv, const struct item *it, enum 
 		         want.data);
 		break;
 	case ANSWER_UNKNOWN_OPTION:
+		if (it->type == ITEM_FLAG) {
+			snprintf(msg, n, "%s: %s is not yes or no (a major-defect flag)", it->id, q);
+			break;
+		}
 		sbuf_reset(&want);
 		option_list(it, &want);
 		snprintf(msg, n, "%s: %s is not an option of %s (%s)", it->id,
@@ -411,7 +421,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	if (!answers_check(c->sv, &p, false, &ans, &errs)) {
 		const struct answer_error *er = &errs.v[0];
 		const struct item *it = er->item ? survey_item(c->sv, er->item) : NULL;
-		answer_problem(c->sv, it, er->code, it ? cell(r, c->item_col[it - c->sv->items]) : "", msg, n);
+		responses_answer_problem(c->sv, it, er->code, it ? cell(r, c->item_col[it - c->sv->items]) : "", msg, n);
 		goto out;
 	}
 	struct response_meta m = {

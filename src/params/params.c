@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quality.h"
 #include "publish.h"
 #include "util.h"
 
@@ -186,6 +187,15 @@ static bool v_until(const char *s, struct params *p)
 	return date_valid(s) && copy(p->until, sizeof p->until, s);
 }
 
+static bool v_quality_by(const char *s, struct params *p)
+{
+	enum quality_by b;
+	if (!quality_by_parse(s, &b))
+		return false;
+	p->quality_by = (int)b;
+	return true;
+}
+
 #define STR_(x) #x
 #define STR(x)  STR_(x)
 
@@ -226,6 +236,8 @@ const struct param_spec params_table[PARAM__MAX] = {
 	[PARAM_TEXT] = {"text", 7, "1|0", "1 or 0", false, v_text},
 	[PARAM_TARGET] = {"target", 15, "N", "a whole number from 0 to " STR(PARAMS_LOW_N_MAX), false, v_target},
 	[PARAM_UNTIL] = {"until", 10, "DATE", "a date written YYYY-MM-DD", false, v_until},
+	[PARAM_QUALITY_BY] = {"by", 64, "agency|domain|kind|outcome", "agency, domain, kind or outcome",
+	                      false, v_quality_by},
 };
 
 const struct params_keys params_stats_keys = {.need = {
@@ -259,6 +271,11 @@ const struct params_keys params_fieldwork_keys = {.need = {
 const struct params_keys params_progress_keys = {.need = {
 	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_TARGET] = PARAM_OPTIONAL, [PARAM_UNTIL] = PARAM_OPTIONAL,
 	[PARAM_LOW_N] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL, [PARAM_TO] = PARAM_OPTIONAL,
+}};
+
+const struct params_keys params_quality_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_QUALITY_BY] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL,
+	[PARAM_TO] = PARAM_OPTIONAL, [PARAM_LEVEL] = PARAM_OPTIONAL,
 }};
 
 /* ---- messages ----------------------------------------------------------- */

@@ -254,6 +254,11 @@ static enum report_status survey_of(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "stored survey \"%.64s\" does not parse: %s", q->survey, why);
 		return REPORT_STORE;
 	}
+	if (survey_is_rubric(*sv)) {
+		snprintf(msg, msglen, "\"%.64s\" is a case-review rubric (audience reviewer), not a "
+		         "survey of respondents: its figures are manyi quality's", q->survey);
+		return REPORT_BAD_QUERY;
+	}
 	return REPORT_OK;
 }
 

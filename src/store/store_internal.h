@@ -10,6 +10,7 @@
  *   store_response.c   responses and answers, form marks, idempotency keys
  *   store_fieldwork.c  encounters, invitations, dispositions, API keys, audit
  *   store_read.c       the statistics' and the export's reads
+ *   store_session.c    people who sign in and their sessions
  *   store_code.c       the dictionary of short texts, the scale items of a
  *                      survey version, the registry's counts pending commit
  *   store_migrate.c    the migrations' steps that SQL alone cannot do
@@ -26,6 +27,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_review.h"
 #include "util.h"
 
 /* The schema, one migration per entry (store_schema.c); PRAGMA
@@ -161,9 +163,20 @@ enum stmt {
 	STMT_PROGRESS_FRAME,
 	STMT_PROGRESS_INVITED,
 	STMT_PROGRESS_ANSWERS,
+	STMT_USER_INSERT,
+	STMT_USER_GET,
+	STMT_USER_DELETE,
+	STMT_USER_LIST,
+	STMT_SESSION_INSERT,
+	STMT_SESSION_GET,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_PURGE,
 	STMT__MAX
 };
 
+
+/* The most statements store_review.c prepares (its enum review_stmt). */
+#define STORE_REVIEW_STMTS 16
 
 struct store {
 	sqlite3 *db;
@@ -178,6 +191,7 @@ struct store {
 	time_t hour;            /* the hour of answers stored, and its text */
 	char hour_iso[32];
 	struct enc_ref last;
+	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 };
 
 /*

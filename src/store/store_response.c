@@ -41,6 +41,8 @@ static enum store_err text_rows(struct store *s, sqlite3_int64 rid, const struct
 			e = text_row(s, rid, it->id, 0, an->text);
 			break;
 		case ITEM_SCALE:
+		case ITEM_POINTS: /* rubrics' answers are reviews (store_review.c), */
+		case ITEM_FLAG:   /* never responses */
 		case ITEM__MAX:
 			break;
 		}

@@ -38,6 +38,67 @@
 	"row_number() OVER (PARTITION BY " ID ", " VER " ORDER BY CAST(j.key AS INTEGER)) - 1, json_extract(j.value, '$.id')" \
 	FROM " json_each(" DEF ", '$.items') j WHERE json_extract(j.value, '$.type') = 'scale'"
 
+/*
+ * Migration 12: case-file review (CONTRACT §6).  case_file is the case
+ * registry (`manyi import cases`, POST /api/v1/cases); reviewer and
+ * reviewer_conflict the panel and the agencies each member may not review;
+ * review one rubric's scoring of one case by one reviewer: its total (the
+ * sum of the points) and defects (how many major-defect flags say yes) are
+ * kept beside the answers (a JSON object) so the figures read no JSON;
+ * review_assignment the sample `manyi review sample` drew and whom each
+ * file went to (round 1, and round 2 for a second, independent review).
+ */
+#define MIGRATION_CASE_REVIEW \
+	"CREATE TABLE case_file (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  code TEXT NOT NULL UNIQUE," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  domain TEXT NOT NULL REFERENCES domain(code)," \
+	"  kind TEXT NOT NULL CHECK (kind IN ('penalty', 'coercion', 'inspection', 'licence', 'other'))," \
+	"  decided_on TEXT NOT NULL," \
+	"  enterprise INTEGER NOT NULL CHECK (enterprise IN (0, 1))," \
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('penalised', 'lighter', 'mitigated', 'exempted'," \
+	"    'coercion_exempted', 'not_penalised', 'other'))," \
+	"  registered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))" \
+	");" \
+	"CREATE INDEX case_file_agency ON case_file(agency, decided_on);" \
+	"CREATE TABLE reviewer (" \
+	"  code TEXT PRIMARY KEY," \
+	"  name TEXT NOT NULL," \
+	"  affiliation TEXT NOT NULL DEFAULT ''," \
+	"  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))" \
+	");" \
+	"CREATE TABLE reviewer_conflict (" \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  PRIMARY KEY (reviewer, agency)" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE review (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  survey TEXT NOT NULL," \
+	"  version INTEGER NOT NULL," \
+	"  submitted_at TEXT NOT NULL," \
+	"  total INTEGER NOT NULL CHECK (total >= 0)," \
+	"  defects INTEGER NOT NULL CHECK (defects >= 0)," \
+	"  answers TEXT NOT NULL," \
+	"  stored_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  UNIQUE (case_file, reviewer, survey)," \
+	"  FOREIGN KEY (survey, version) REFERENCES survey(id, version)" \
+	");" \
+	"CREATE INDEX review_survey ON review(survey, case_file);" \
+	"CREATE TABLE review_assignment (" \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  survey TEXT NOT NULL," \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  round INTEGER NOT NULL CHECK (round IN (1, 2))," \
+	"  seed INTEGER NOT NULL," \
+	"  assigned_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  PRIMARY KEY (case_file, survey, round)," \
+	"  UNIQUE (case_file, survey, reviewer)" \
+	") WITHOUT ROWID;"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -306,6 +367,36 @@ const char *const store_migrations[] = {
 	"  last_call_at TEXT NOT NULL,"
 	"  PRIMARY KEY (encounter, survey)"
 	") WITHOUT ROWID;",
+	/*
+	 * 11: people who sign in (manyi user; the password as an Argon2id hash
+	 * string) and their sessions: the BLAKE2b-256 hash of the cookie's
+	 * token (never the token), who it speaks for (a user or a key, with
+	 * that one's role and agency) and its times, in seconds since 1970.
+	 * Staff only: nothing here names a respondent or an address.
+	 */
+	"CREATE TABLE user_account ("
+	"  name TEXT PRIMARY KEY,"
+	"  hash TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency')),"
+	"  agency TEXT REFERENCES agency(code),"
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL))"
+	");"
+	"CREATE TABLE session ("
+	"  hash BLOB PRIMARY KEY,"
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency')),"
+	"  agency TEXT REFERENCES agency(code),"
+	"  user_name TEXT REFERENCES user_account(name) ON DELETE CASCADE,"
+	"  key_id TEXT REFERENCES api_key(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL)),"
+	"  CHECK ((user_name IS NULL) != (key_id IS NULL))"
+	") WITHOUT ROWID;"
+	"CREATE INDEX session_expires ON session(expires_at);"
+	"CREATE INDEX session_user ON session(user_name);",
+	/* 12: case-file review. */
+	MIGRATION_CASE_REVIEW,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

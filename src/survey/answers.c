@@ -306,6 +306,26 @@ static enum answer_err check_value(const struct survey *s, const struct item *it
 			if (it->options[j].exclusive && (a->multi & (1ULL << j)) && (a->multi & ~(1ULL << j)))
 				return ANSWER_EXCLUSIVE;
 		return ANSWER_OK;
+	case ITEM_POINTS:
+		if (*seen > 1)
+			return ANSWER_MULTIPLE_VALUES;
+		/* 0..max: "0" here, 1..max as a scale of max points. */
+		if (strcmp(v, "0") == 0) {
+			a->scale = 0;
+		} else {
+			if ((e = scale_value(v, it->max, &a->scale)) != ANSWER_OK)
+				return e;
+		}
+		a->present = true;
+		return ANSWER_OK;
+	case ITEM_FLAG:
+		if (*seen > 1)
+			return ANSWER_MULTIPLE_VALUES;
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return ANSWER_UNKNOWN_OPTION;
+		a->flag = strcmp(v, "yes") == 0;
+		a->present = true;
+		return ANSWER_OK;
 	case ITEM_TEXT:
 	case ITEM__MAX:
 		break;

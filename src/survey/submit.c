@@ -214,6 +214,20 @@ static bool add_answer(struct pairs *out, const struct item *it, const cJSON *a)
 		cJSON_ArrayForEach(e, a) if (!cJSON_IsString(e)) return false;
 		cJSON_ArrayForEach(e, a) pairs_add(out, it->id, e->valuestring);
 		return true;
+	case ITEM_POINTS:
+		if (!cJSON_IsNumber(a))
+			return false;
+		add_scale_number(out, it, a->valuedouble);
+		return true;
+	case ITEM_FLAG:
+		if (cJSON_IsBool(a)) {
+			pairs_add(out, it->id, cJSON_IsTrue(a) ? "yes" : "no");
+			return true;
+		}
+		if (!cJSON_IsString(a))
+			return false;
+		pairs_add(out, it->id, a->valuestring);
+		return true;
 	case ITEM__MAX:
 		break;
 	}

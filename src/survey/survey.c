@@ -25,11 +25,14 @@ static const char *const item_type_names[ITEM__MAX] = {
 	[ITEM_CHOICE] = "choice",
 	[ITEM_MULTI] = "multi",
 	[ITEM_TEXT] = "text",
+	[ITEM_POINTS] = "points",
+	[ITEM_FLAG] = "flag",
 };
 
 static const char *const audience_names[AUDIENCE__MAX] = {
 	[AUDIENCE_ENTERPRISE] = "enterprise",
 	[AUDIENCE_PUBLIC] = "public",
+	[AUDIENCE_REVIEWER] = "reviewer",
 };
 
 static const char *const survey_errs[SURVEY_ERR__MAX] = {
@@ -78,6 +81,21 @@ const char *audience_name(enum audience a)
 	if ((unsigned)a >= AUDIENCE__MAX)
 		return "unknown";
 	return audience_names[a];
+}
+
+bool survey_is_rubric(const struct survey *s)
+{
+	return s != NULL && s->audience == AUDIENCE_REVIEWER;
+}
+
+int survey_points_total(const struct survey *s)
+{
+	int total = 0;
+
+	for (size_t i = 0; s != NULL && i < s->nitems; i++)
+		if (s->items[i].type == ITEM_POINTS)
+			total += s->items[i].max;
+	return total;
 }
 
 const char *survey_strerror(enum survey_err e)
@@ -403,6 +421,7 @@ static bool parse_item(struct parse *p, const cJSON *j, struct survey *s, size_t
 {
 	static const char *const keys[] = {
 		"id", "type", "text", "required", "allow_na", "index_weight", "options", "max_length",
+		"max",
 	};
 	struct item *it = &s->items[idx];
 	const cJSON *v;
@@ -428,9 +447,15 @@ static bool parse_item(struct parse *p, const cJSON *j, struct survey *s, size_t
 		if (cJSON_IsString(v) && strcmp(v->valuestring, item_type_names[t]) == 0)
 			break;
 	if (t == ITEM__MAX)
-		return fail(p, "type", "%s one of scale, choice, multi, text",
+		return fail(p, "type", "%s one of scale, choice, multi, text, points, flag",
 		            v == NULL ? "is required and must be" : "must be");
 	it->type = (enum item_type)t;
+	if (s->audience == AUDIENCE_REVIEWER && t != ITEM_POINTS && t != ITEM_FLAG && t != ITEM_TEXT)
+		return fail(p, "type", "\"%s\" is not allowed in a reviewer rubric (points, flag or "
+		            "text)", item_type_names[t]);
+	if (s->audience != AUDIENCE_REVIEWER && (t == ITEM_POINTS || t == ITEM_FLAG))
+		return fail(p, "type", "\"%s\" is only allowed in a reviewer rubric (\"audience\": "
+		            "\"reviewer\")", item_type_names[t]);
 
 	if (!parse_i18n(p, j, "text", "text", &it->text))
 		return false;
@@ -472,6 +497,17 @@ static bool parse_item(struct parse *p, const cJSON *j, struct survey *s, size_t
 			return fail(p, "max_length", "must be an integer in 1..%d", SURVEY_TEXT_LIMIT);
 		it->max_length = (size_t)v->valuedouble;
 	}
+
+	v = member(j, "max");
+	if (it->type == ITEM_POINTS) {
+		if (!whole_in(v, 1, SURVEY_POINTS_LIMIT))
+			return fail(p, "max", "%s an integer in 1..%d (the most points the item awards)",
+			            v == NULL ? "is required on points items and must be" : "must be",
+			            SURVEY_POINTS_LIMIT);
+		it->max = (int)v->valuedouble;
+	} else if (v != NULL) {
+		return fail(p, "max", "is only allowed on points items");
+	}
 	return true;
 }
 
@@ -507,14 +543,21 @@ static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 		if (cJSON_IsString(v) && strcmp(v->valuestring, audience_names[a]) == 0)
 			break;
 	if (a == AUDIENCE__MAX)
-		return fail(p, "audience", "%s \"enterprise\" or \"public\"",
+		return fail(p, "audience", "%s \"enterprise\", \"public\" or \"reviewer\"",
 		            v == NULL ? "is required and must be" : "must be");
 	s->audience = (enum audience)a;
 
 	if (!parse_i18n(p, root, "title", "title", &s->title) ||
-	    !parse_i18n(p, root, "intro", "intro", &s->intro) ||
-	    !parse_scale(p, root, s))
+	    !parse_i18n(p, root, "intro", "intro", &s->intro))
 		return false;
+	/* A rubric scores with points items: it has no answer scale. */
+	if (s->audience == AUDIENCE_REVIEWER) {
+		if (member(root, "scale") != NULL)
+			return fail(p, "scale", "is not allowed in a reviewer rubric (its items award "
+			            "points: \"type\": \"points\", \"max\": N)");
+	} else if (!parse_scale(p, root, s)) {
+		return false;
+	}
 
 	v = member(root, "items");
 	n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
@@ -527,6 +570,8 @@ static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 		if (!parse_item(p, e, s, i++))
 			return false;
 	p->ctx[0] = '\0';
+	if (s->audience == AUDIENCE_REVIEWER && survey_points_total(s) == 0)
+		return fail(p, "items", "of a reviewer rubric must include at least one points item");
 	return true;
 }
 

@@ -22,6 +22,7 @@
 #include "qr.h"
 #include "report.h"
 #include "form.h"
+#include "session.h"
 #include "html.h"
 #include "store.h"
 #include "submit.h"
@@ -76,6 +77,16 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	[MSG_OVERLOADED] = {"请稍等片刻再试。如果您刚刚提交了问卷，回答尚未保存：请返回上一页，再提交一次。",
 	                    "Please try again in a moment. If you had just submitted the survey, your answers "
 	                    "were not saved: go back to the previous page and submit again."},
+	[MSG_SIGNIN_FAILED] = {"用户名或密码不正确，请重新输入。", "The username or the password is not right. Please try again."},
+	[MSG_SIGNIN_KEY_FAILED] = {"这个密钥无效或已被吊销，请核对后重新输入。",
+	                           "This key is not valid or has been revoked. Please check it and try again."},
+	[MSG_SIGNIN_EMPTY] = {"请输入用户名和密码，或者输入密钥。", "Please enter your username and password, or a key."},
+	[MSG_SIGNIN_BAD_FORM] = {"无法读取登录表单，请从登录页面重新登录。",
+	                         "We could not read the sign-in form. Please sign in from the sign-in page."},
+	[MSG_SIGNOUT_CSRF_TITLE] = {"无法退出", "We could not sign you out"},
+	[MSG_SIGNOUT_CSRF] = {"无法确认退出请求来自本站的页面。请使用页面上的“退出”按钮。",
+	                      "We could not confirm that this came from one of our pages. Please use the "
+	                      "Sign out button on the page."},
 };
 
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
@@ -128,8 +139,9 @@ void app_free(struct app *a)
 	free(a);
 }
 
-/* See app_internal.h. */
-enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+/* app_survey() for every audience, reviewer rubrics included. */
+static enum store_err survey_cached(struct app *a, const char *id, const struct survey **out,
+                                   int *version)
 {
 	*out = NULL;
 	if (!slug_valid(id))
@@ -178,6 +190,17 @@ enum store_err app_survey(struct app *a, const char *id, const struct survey **o
 	*version = v;
 	*out = sv;
 	return STORE_OK;
+}
+
+/* See app_internal.h: a reviewer rubric is no survey of the public's. */
+enum store_err app_survey(struct app *a, const char *id, const struct survey **out, int *version)
+{
+	enum store_err e = survey_cached(a, id, out, version);
+	if (e == STORE_OK && survey_is_rubric(*out)) {
+		*out = NULL;
+		return STORE_ERR_NOTFOUND;
+	}
+	return e;
 }
 
 /* The language asked for by ?lang=, else Chinese. */
@@ -448,19 +471,33 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
 int app_check_key(struct app *a, const struct http_request *req, struct http_response *r,
                   struct principal *p)
 {
-	enum auth_result ar = auth_check(a->store, req->authorization, p);
+	char token[SESSION_TOKEN_LEN + 8];
+	bool by_cookie = *req->authorization == '\0' &&
+	                 cookie_get(req->cookie, SESSION_COOKIE, token, sizeof token);
+	enum auth_result ar = by_cookie ? session_check(a->store, token, time(NULL), p)
+	                                : auth_check(a->store, req->authorization, p);
 	if (ar == AUTH_BUSY || ar == AUTH_FAILED)
 		return app_store_failure_json(a, r, ar == AUTH_BUSY ? STORE_ERR_BUSY : STORE_ERR_SQL);
 	if (ar != AUTH_OK) {
 		static const char *const why[AUTH__MAX] = {
-			[AUTH_MISSING] = "this route needs Authorization: Bearer KEY",
+			[AUTH_MISSING] = "this route needs Authorization: Bearer KEY (or the session cookie of /signin)",
 			[AUTH_MALFORMED] = "the Authorization header is not Bearer followed by a manyi key",
 			[AUTH_UNKNOWN] = "unknown key",
 			[AUTH_REVOKED] = "this key has been revoked",
 		};
-		http_json_error(r, 401, ar == AUTH_REVOKED ? "revoked_key" : "unauthorized", why[ar], NULL);
+		http_json_error(r, 401, ar == AUTH_REVOKED ? "revoked_key" : "unauthorized",
+		                by_cookie ? "the session has ended or is not known: sign in again at /signin"
+		                          : why[ar], NULL);
 		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
 		return 401;
+	}
+	/* The cookie goes with any request the browser sends here, another
+	 * site's too: a change needs the session's token besides. */
+	if (by_cookie && strcmp(req->method, "POST") == 0 &&
+	    !session_csrf_ok(a->secret, token, req->csrf_token)) {
+		http_json_error(r, 403, "csrf", "a POST signed in by the session cookie needs the header "
+		                "X-CSRF-Token (the csrf of GET /api/v1/session)", NULL);
+		return 403;
 	}
 	return 0;
 }
@@ -496,7 +533,9 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	 * invitation tokens a QR code or notice is rendered from. */
 	char detail[520];
 	audit_query(req->query, detail, sizeof detail);
-	enum store_err e = store_audit(a->store, p->key_id, action, p->agency[0] ? p->agency : NULL,
+	char actor[80];
+	session_actor(p, actor, sizeof actor);
+	enum store_err e = store_audit(a->store, actor, action, p->agency[0] ? p->agency : NULL,
 	                               *detail ? detail : NULL);
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
@@ -557,6 +596,7 @@ static const struct params_keys responses_keys = {.need = {
 	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
+static const struct params_keys params_agreement_keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
 #undef O
 #undef R
 
@@ -588,6 +628,10 @@ static const struct route {
 	{"api_invitations", "/api/v1/invitations", false, true, NULL, app_api_invitations, NULL, true},
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
+	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
+	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
+	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &params_agreement_keys,
+	 true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
 	{"api_fieldwork_progress", "/api/v1/fieldwork/progress", false, true, app_api_fieldwork_progress,
@@ -599,6 +643,9 @@ static const struct route {
 	{"api_surveys", "/api/v1/surveys", false, true, app_api_surveys, NULL, &no_keys, false},
 	{"api_survey", "/api/v1/surveys/", true, true, app_api_survey, NULL, &no_keys, false},
 	{"api_registry", "/api/v1/registry", false, true, app_api_registry, NULL, &no_keys, false},
+	{"signin", "/signin", false, false, app_signin_get, app_signin_post, NULL, false},
+	{"signout", "/signout", false, false, NULL, app_signout, NULL, false},
+	{"api_session", "/api/v1/session", false, true, app_api_session, NULL, &no_keys, false},
 };
 
 /*

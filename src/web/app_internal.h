@@ -10,6 +10,7 @@
  *   handler_invite.c   invitations: minted by POST, rendered as QR codes and notices by GET
  *   handler_data.c     stats, publications, surveys and registry (GET /api/v1/...)
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
+ *   handler_signin.c   people signing in: /signin, /signout, GET /api/v1/session
  *   intake.c           the one path of an answer, for the form and the API (app_intake)
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
@@ -83,6 +84,12 @@ enum msg {
 	MSG_BAD_LANG,
 	MSG_OVERLOADED_TITLE,
 	MSG_OVERLOADED,
+	MSG_SIGNIN_FAILED,
+	MSG_SIGNIN_KEY_FAILED,
+	MSG_SIGNIN_EMPTY,
+	MSG_SIGNIN_BAD_FORM,
+	MSG_SIGNOUT_CSRF_TITLE,
+	MSG_SIGNOUT_CSRF,
 	MSG__MAX
 };
 
@@ -91,7 +98,8 @@ extern const char *const app_msgs[MSG__MAX][LANG__MAX];
 /*
  * The latest version of survey id (*out borrowed from the cache: valid
  * until the next app_survey() call) and its number.  STORE_ERR_NOTFOUND
- * when id is malformed or there is no such survey; any other error when the
+ * when id is malformed, there is no such survey, or it is a reviewer rubric
+ * (never a public form, answer, invitation, stats or export); any other error when the
  * database could not say (busy) or the stored text does not parse: render
  * it with app_store_failure_*(), never as "not found".
  */
@@ -312,8 +320,11 @@ struct cJSON *app_errors_json(const struct survey *sv, const struct answer_error
                               const char *refused);
 
 /*
- * Check the Authorization header.  Returns 0 with *p filled, or the status
- * it answered (401) after writing the JSON error.  Every key use is audited,
+ * Check the Authorization header or, without one, the session cookie
+ * (session.h): the same principal either way.  A POST authenticated by the
+ * cookie alone must carry the session's X-CSRF-Token (403 otherwise).
+ * Returns 0 with *p filled, or the status it answered (401, 403) after
+ * writing the JSON error.  Every key use is audited,
  * and a use that could not be audited is refused (503 when the database is
  * busy, else 500): an evaluator reviews the audit for what keys asked, so a
  * request that leaves no trace there is not served.
@@ -392,6 +403,13 @@ int app_api_fieldwork(struct app *a, const struct http_request *req, struct http
 /* GET /api/v1/fieldwork/progress: the JSON of manyi fieldwork --progress. */
 int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
                                const char *rest);
+/* handler_review.c: POST /api/v1/cases, GET /api/v1/quality. */
+int app_api_cases(struct app *a, const struct http_request *req, struct http_response *r,
+                  const char *rest);
+int app_api_quality(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,
@@ -402,5 +420,13 @@ int app_api_survey(struct app *a, const struct http_request *req, struct http_re
                  const char *rest);
 int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
+int app_signin_get(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest);
+int app_signin_post(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+int app_signout(struct app *a, const struct http_request *req, struct http_response *r,
+                const char *rest);
+int app_api_session(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
 
 #endif

@@ -190,7 +190,10 @@ static struct http_request request_of(FCGX_Request *rq)
 		.remote_addr = param(rq, "REMOTE_ADDR"),
 		.origin = param(rq, "HTTP_ORIGIN"),
 		.if_none_match = param(rq, "HTTP_IF_NONE_MATCH"),
-		.https = strcmp(param(rq, "HTTPS"), "on") == 0,
+		.csrf_token = param(rq, "HTTP_X_CSRF_TOKEN"),
+		.fetch_site = param(rq, "HTTP_SEC_FETCH_SITE"),
+		.https = strcmp(param(rq, "HTTPS"), "on") == 0 ||
+		         strcasecmp(param(rq, "HTTP_X_FORWARDED_PROTO"), "https") == 0,
 		.content_length = len,
 		.read = read_body,
 		.read_ctx = rq,

@@ -50,6 +50,26 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 	[STR_LANDING_ENTERPRISE] = {"企业：评价执法检查、处罚或许可核查",
 	                            "Enterprises: rate an inspection, penalty or permit check"},
 	[STR_LANDING_PUBLIC] = {"群众：评价一次执法活动", "Citizens: rate an encounter with law enforcement"},
+	[STR_LANDING_MORE] = {"结果与工作人员入口", "Results, and the way in for staff"},
+	[STR_LANDING_RESULTS] = {"公开结果", "Public results"},
+	[STR_LANDING_SIGNIN] = {"登录", "Sign in"},
+	[STR_SIGNIN_TITLE] = {"登录", "Sign in"},
+	[STR_SIGNIN_INTRO] = {"评价机构和执法单位的工作人员在此登录，查看执行进度和评价结果。",
+	                      "Staff of the evaluator and of the agencies sign in here to follow "
+	                      "fieldwork and read the results."},
+	[STR_SIGNIN_USER_LEGEND] = {"用户名和密码", "Username and password"},
+	[STR_SIGNIN_USERNAME] = {"用户名", "Username"},
+	[STR_SIGNIN_PASSWORD] = {"密码", "Password"},
+	[STR_SIGNIN_SUBMIT] = {"登录", "Sign in"},
+	[STR_SIGNIN_KEY_LEGEND] = {"或者使用密钥", "Or use a key"},
+	[STR_SIGNIN_KEY] = {"密钥", "Key"},
+	[STR_SIGNIN_KEY_HINT] = {"评价机构发给您的 API 密钥，以 mk_ 开头。",
+	                         "The API key the evaluator gave you; it starts with mk_."},
+	[STR_SIGNIN_KEY_SUBMIT] = {"用密钥登录", "Sign in with the key"},
+	[STR_SIGNIN_PUBLIC] = {"公开结果无需登录：", "The public results need no sign-in: "},
+	[STR_SIGNIN_ALREADY] = {"您已登录：", "You are signed in: "},
+	[STR_SIGNIN_DASHBOARD] = {"进入工作台", "Go to the dashboard"},
+	[STR_SIGNOUT] = {"退出登录", "Sign out"},
 };
 
 /* The two languages' names, each in its own language, and BCP 47 tags. */

@@ -128,6 +128,26 @@ void html_way_on_page(struct sbuf *out, enum lang l, const char *title, const ch
 void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *site,
                        const struct html_survey_link *surveys, size_t n);
 
+/* The sign-in page (GET /signin, and POST /signin's failures); all borrowed. */
+struct html_signin {
+	enum lang lang;
+	const char *next;      /* where to go after signing in (checked), or "" */
+	const char *username;  /* the name entered before, kept on a failure, or "" */
+	const char *message;   /* what went wrong, in words, or NULL */
+	const char *lang_href; /* this page in the other language (not yet escaped) */
+	bool key_failed;       /* the message is about the key form (focus there) */
+	const char *signed_in; /* who the browser is signed in as, in words, or NULL */
+	const char *csrf;      /* with signed_in: the session's CSRF token, for sign-out */
+};
+
+/*
+ * The sign-in page: two forms posting to /signin, a username and password,
+ * or a key; the message (role="alert") above them; a link to the public
+ * results; labels for every field, no JavaScript.  Signed in already: who,
+ * a link on to next (or the dashboard) and a sign-out button, above the forms.
+ */
+void html_signin_page(struct sbuf *out, const struct html_signin *v, const struct html_site *site);
+
 /* One printable invitation notice; all borrowed. */
 struct html_notice {
 	const char *agency[LANG__MAX];  /* the agency's name */

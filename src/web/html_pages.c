@@ -125,7 +125,103 @@ void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *si
 			survey_link(out, &surveys[i], l);
 			sbuf_adds(out, "</li>\n");
 		}
-	sbuf_adds(out, "</ul>\n");
+	sbuf_adds(out, "</ul>\n<nav class=\"more\" aria-label=\"");
+	html_text(out, STR_LANDING_MORE, l);
+	sbuf_adds(out, l == LANG_ZH ? "\">\n<a href=\"/results\">" : "\">\n<a href=\"/results?lang=en\">");
+	html_text(out, STR_LANDING_RESULTS, l);
+	sbuf_adds(out, l == LANG_ZH ? "</a>\n<a href=\"/signin\">" : "</a>\n<a href=\"/signin?lang=en\">");
+	html_text(out, STR_LANDING_SIGNIN, l);
+	sbuf_adds(out, "</a>\n</nav>\n");
+	html_page_close_site(out, l, site);
+}
+
+/* The hidden fields both sign-in forms carry: lang and next. */
+static void signin_hidden(struct sbuf *out, const struct html_signin *v, enum lang l)
+{
+	sbuf_adds(out, "<input type=\"hidden\" name=\"lang\" value=\"");
+	sbuf_adds(out, html_lang_params[l]);
+	sbuf_adds(out, "\">\n");
+	if (v->next != NULL && *v->next != '\0') {
+		sbuf_adds(out, "<input type=\"hidden\" name=\"next\" value=\"");
+		html_escape(out, v->next);
+		sbuf_adds(out, "\">\n");
+	}
+}
+
+/* See html.h. */
+void html_signin_page(struct sbuf *out, const struct html_signin *v, const struct html_site *site)
+{
+	enum lang l = html_lang_ok(v->lang);
+	bool failed = v->message != NULL && *v->message != '\0';
+
+	html_page_open(out, l, html_tr(STR_SIGNIN_TITLE, l), failed, v->lang_href);
+	sbuf_adds(out, "<div class=\"panel signin\">\n<h1>");
+	html_text(out, STR_SIGNIN_TITLE, l);
+	sbuf_adds(out, "</h1>\n<p>");
+	html_text(out, STR_SIGNIN_INTRO, l);
+	sbuf_adds(out, "</p>\n");
+	if (v->signed_in != NULL && *v->signed_in != '\0') {
+		sbuf_adds(out, "<div class=\"signed-in\">\n<p>");
+		html_text(out, STR_SIGNIN_ALREADY, l);
+		html_escape(out, v->signed_in);
+		sbuf_adds(out, "</p>\n<p><a href=\"");
+		html_escape(out, v->next != NULL && *v->next != '\0' ? v->next : "/dashboard/");
+		sbuf_adds(out, "\">");
+		html_text(out, STR_SIGNIN_DASHBOARD, l);
+		sbuf_adds(out, "</a></p>\n<form method=\"post\" action=\"/signout");
+		sbuf_adds(out, l == LANG_ZH ? "" : "?lang=en");
+		sbuf_adds(out, "\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+		html_escape(out, v->csrf != NULL ? v->csrf : "");
+		sbuf_adds(out, "\">\n<div class=\"actions\"><button type=\"submit\">");
+		html_text(out, STR_SIGNOUT, l);
+		sbuf_adds(out, "</button></div>\n</form>\n</div>\n");
+	}
+	if (failed) {
+		sbuf_adds(out, "<div class=\"error-summary\" role=\"alert\">\n<p>");
+		html_escape(out, v->message);
+		sbuf_adds(out, "</p>\n</div>\n");
+	}
+	sbuf_adds(out, "<form method=\"post\" action=\"/signin\">\n");
+	signin_hidden(out, v, l);
+	sbuf_adds(out, "<fieldset>\n<legend>");
+	html_text(out, STR_SIGNIN_USER_LEGEND, l);
+	sbuf_adds(out, "</legend>\n<div class=\"field\">\n<label for=\"username\">");
+	html_text(out, STR_SIGNIN_USERNAME, l);
+	sbuf_adds(out, "</label>\n<input type=\"text\" id=\"username\" name=\"username\" "
+	               "autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" "
+	               "maxlength=\"64\" required");
+	if (!v->key_failed)
+		sbuf_adds(out, " autofocus");
+	if (v->username != NULL && *v->username != '\0') {
+		sbuf_adds(out, " value=\"");
+		html_escape(out, v->username);
+		sbuf_adds(out, "\"");
+	}
+	sbuf_adds(out, ">\n</div>\n<div class=\"field\">\n<label for=\"password\">");
+	html_text(out, STR_SIGNIN_PASSWORD, l);
+	sbuf_adds(out, "</label>\n<input type=\"password\" id=\"password\" name=\"password\" "
+	               "autocomplete=\"current-password\" required>\n</div>\n</fieldset>\n"
+	               "<div class=\"actions\"><button type=\"submit\">");
+	html_text(out, STR_SIGNIN_SUBMIT, l);
+	sbuf_adds(out, "</button></div>\n</form>\n<form method=\"post\" action=\"/signin\">\n");
+	signin_hidden(out, v, l);
+	sbuf_adds(out, "<fieldset>\n<legend>");
+	html_text(out, STR_SIGNIN_KEY_LEGEND, l);
+	sbuf_adds(out, "</legend>\n<div class=\"field\">\n<label for=\"key\">");
+	html_text(out, STR_SIGNIN_KEY, l);
+	sbuf_adds(out, "</label>\n<p class=\"hint\" id=\"key-hint\">");
+	html_text(out, STR_SIGNIN_KEY_HINT, l);
+	sbuf_adds(out, "</p>\n<input type=\"password\" id=\"key\" name=\"key\" autocomplete=\"off\" "
+	               "spellcheck=\"false\" aria-describedby=\"key-hint\" required");
+	if (v->key_failed)
+		sbuf_adds(out, " autofocus");
+	sbuf_adds(out, ">\n</div>\n</fieldset>\n<div class=\"actions\"><button type=\"submit\">");
+	html_text(out, STR_SIGNIN_KEY_SUBMIT, l);
+	sbuf_adds(out, "</button></div>\n</form>\n<p>");
+	html_text(out, STR_SIGNIN_PUBLIC, l);
+	sbuf_adds(out, l == LANG_ZH ? "<a href=\"/results\">" : "<a href=\"/results?lang=en\">");
+	html_text(out, STR_LANDING_RESULTS, l);
+	sbuf_adds(out, "</a></p>\n</div>\n");
 	html_page_close_site(out, l, site);
 }
 

@@ -30,7 +30,9 @@ struct http_request {
 	const char *origin;        /* Origin, for CORS */
 	const char *if_none_match; /* If-None-Match, for ETags */
 	const char *idempotency_key; /* Idempotency-Key (answers from apps); may be NULL */
-	bool https;
+	const char *csrf_token;    /* X-CSRF-Token (a session's, session.h); may be NULL */
+	const char *fetch_site;    /* Sec-Fetch-Site ("cross-site" from another site's page); may be NULL */
+	bool https;                /* HTTPS=on from nginx, or X-Forwarded-Proto: https */
 	/* The query as the route's keys read it (params.h), parsed and checked
 	 * by app_handle() before the handler runs; NULL on a route that lists
 	 * no keys. */

@@ -19,6 +19,8 @@ static const struct policy {
 } policies[THROTTLE__MAX] = {
 	[THROTTLE_BAD_TOKEN] = {900, 5, 20, 1800},
 	[THROTTLE_PUBLIC] = {3600, 20, 20, 3600},
+	[THROTTLE_SIGNIN_USER] = {900, 5, 5, 900},
+	[THROTTLE_SIGNIN_ADDR] = {900, 10, 30, 1800},
 };
 
 /* A slot is searched for among PROBE neighbours of its hash's position. */

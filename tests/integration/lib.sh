@@ -160,6 +160,24 @@ kill_worker() {
 evaluator_key() { $MANYI key create --role evaluator 2>"$T/key.err" || cat "$T/key.err" >&2; }
 agency_key() { $MANYI key create --role agency --agency "$1" 2>"$T/key.err" || cat "$T/key.err" >&2; }
 
+# signin FIELDS...: POST /signin with the form fields (curl --data-urlencode
+# arguments, e.g. key=mk_...) and no cookie jar; SESSION is the session token
+# the answer sets ("" when it sets none); STATUS, BODY, HEADERS as req's.
+signin() {
+	local a=() f
+	for f in "$@"; do a+=(--data-urlencode "$f"); done
+	rm -f "$T/body" "$T/headers"
+	STATUS=$(curl -sS -o "$T/body" -D "$T/headers" -w '%{http_code}' "${a[@]}" "$BASE/signin")
+	BODY=$(cat "$T/body")
+	HEADERS=$(tr -d '\r' <"$T/headers")
+	SESSION=$(sed -n 's/^[Ss]et-[Cc]ookie: manyi_session=\([A-Za-z0-9_-]*\);.*/\1/p' <<<"$HEADERS" | head -1)
+}
+# session_csrf TOKEN: the CSRF token of a session (GET /api/v1/session).
+session_csrf() {
+	curl -sS -H "Cookie: manyi_session=$1" "$BASE/api/v1/session" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])'
+}
+
 # field NAME: the value of the form's <input name="NAME"> in the last BODY.
 field() { python3 -c 'import re,sys,html
 for tag in re.findall(r"<input[^>]*>", sys.stdin.read()):

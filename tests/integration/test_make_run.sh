@@ -59,7 +59,9 @@ check "the database is under var/" test -f "$T/clone/var/manyi.db"
 eq "with the demo registry" "$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(*) FROM domain')" 22
 eq "and the domains each demo agency enforces" \
 	"$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(*) FROM agency_domain')" 22
-eq "and both surveys" "$(sqlite3 "$T/clone/var/manyi.db" 'SELECT count(DISTINCT id) FROM survey')" 2
+eq "and the surveys: two of respondents and the case-review rubric" \
+	"$(sqlite3 "$T/clone/var/manyi.db" 'SELECT group_concat(id) FROM (SELECT DISTINCT id FROM survey ORDER BY id)')" \
+	"case-review,enforcement-enterprise,enforcement-public"
 # Ctrl-C reaches the whole foreground process group.
 kill -INT -- "-$pid" 2>/dev/null
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

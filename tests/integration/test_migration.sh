@@ -4,7 +4,8 @@
 # day opens it, and keeps every answer: the same exports, statistics, keys,
 # registry, publications and sample as that release gave (byte for byte,
 # tests/migration/expected/), an intact file, the same count of answers, a
-# second open that changes nothing, its keys and links still working, and
+# second open that changes nothing, its keys and links still working (at
+# /signin too, and a user added since signs in), and
 # room for new answers from an import, the form and the API.
 . "$(dirname "$0")/lib.sh"
 . tests/migration/outputs.sh
@@ -108,6 +109,16 @@ api "$(secret revoked)" GET "/api/v1/stats?survey=$E"
 eq "its revoked key stays revoked" "$STATUS" 401
 req GET "/s/$E?t=$(secret answered_E001)"
 eq "a link already answered stays used" "$STATUS" 409
+# Sign-in (migration 11's tables): the release's key opens a session, a new user too.
+signin "key=$ekey"
+eq "the release's evaluator key signs in on the migrated file" "$STATUS" 303
+req GET "/api/v1/stats?survey=$E" -H "Cookie: manyi_session=$SESSION"
+eq "and its session opens the stats" "$STATUS" 200
+printf '%s\n' 'a long enough password' | $MANYI user add mig.user --role agency --agency A01 >/dev/null 2>&1
+eq "a user can be added to the migrated file" "$?" 0
+signin username=mig.user 'password=a long enough password'
+req GET /api/v1/session -H "Cookie: manyi_session=$SESSION"
+eq "and signs in as an agency user" "$STATUS/$(json 'j["agency"]')" "200/A01"
 
 # New answers: an import, the form through a link minted by the release,
 # the API through another, and the public channel.

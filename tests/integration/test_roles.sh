@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Each role against each route, through nginx: no key, a made-up key, a
 # revoked key, an agency key (A01) for its own and for another agency's
-# things, an evaluator key.  The table below is the access rule of
+# things, an evaluator key; then the session cookie of each allowed key
+# (POST /signin), which must get what its key gets (a POST with the
+# session's X-CSRF-Token).  The table below is the access rule of
 # CONTRACT §4; every cell is one request.  Then what an allowed agency key
 # gets back: its own groups only, never a comment or a respondent's row.
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +36,12 @@ KEY[agency]=$(agency_key A01)
 KEY[revoked]=$(evaluator_key)
 $MANYI key revoke "${KEY[revoked]:3:12}" >/dev/null
 ROLES="none madeup revoked agency evaluator"
+declare -A SES CS
+for role in agency evaluator; do
+	signin "key=${KEY[$role]}"
+	SES[$role]=$SESSION
+	CS[$role]=$(session_csrf "$SESSION")
+done
 
 enc() { # ID AGENCY: a one-encounter registration body
 	printf '[{"encounter_id":"%s","agency":"%s","domain":"market","size":"small","district":"x","occurred_on":"2022-01-01"}]' "$1" "$2"
@@ -48,6 +56,7 @@ tother=$(json 'j["invitations"][1]["token"]')
 while IFS='|' read -r name method path body want; do
 	[ -n "$name" ] || continue
 	set -- $want
+	w=($want)
 	for role in $ROLES; do
 		expect=$1; shift
 		b=${body//@ROLE@/$role}
@@ -61,6 +70,17 @@ while IFS='|' read -r name method path body want; do
 			code=$(json 'j["error"]["code"]' 2>/dev/null)
 			[ -n "$code" ] || not_ok "$name as $role: the error is JSON {\"error\": {\"code\", \"message\"}}" "$BODY"
 		fi
+	done
+	for role in agency evaluator; do
+		if [ $role = agency ]; then expect=${w[3]}; else expect=${w[4]}; fi
+		b=${body//@ROLE@/${role}_cookie}
+		how=(-H "Cookie: manyi_session=${SES[$role]}" -H "X-CSRF-Token: ${CS[$role]}")
+		if [ -n "$b" ]; then
+			req "$method" "$path" "${how[@]}" -H 'Content-Type: application/json' --data-binary "$b"
+		else
+			req "$method" "$path" "${how[@]}"
+		fi
+		eq "$name with the $role key's session cookie: $expect" "$STATUS" "$expect"
 	done
 done <<EOF
 stats|GET|/api/v1/stats?survey=$E&by=agency||401 401 401 200 200

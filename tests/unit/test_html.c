@@ -704,6 +704,59 @@ static void test_message_page(void **state)
 	sbuf_free(&b);
 }
 
+/* The sign-in page: both forms, labels for every field, lang and next
+ * carried, what the person typed escaped, the message as an alert. */
+static void test_signin_page(void **state)
+{
+	struct sbuf b;
+	(void)state;
+	sbuf_init(&b);
+	struct html_signin v = {.lang = LANG_ZH, .next = "", .username = "", .lang_href = "/signin?lang=en"};
+	html_signin_page(&b, &v, NULL);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "<title>登录</title>");
+	assert_int_equal(count(b.data, "<form method=\"post\" action=\"/signin\">"), 2);
+	assert_has(b.data, "<label for=\"username\">用户名</label>");
+	assert_has(b.data, "<label for=\"password\">密码</label>");
+	assert_has(b.data, "<label for=\"key\">密钥</label>");
+	assert_has(b.data, "id=\"username\" name=\"username\"");
+	assert_has(b.data, "type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\"");
+	assert_has(b.data, "href=\"/signin?lang=en\"");
+	assert_has(b.data, "<input type=\"hidden\" name=\"lang\" value=\"zh\">");
+	assert_lacks(b.data, "name=\"next\"");
+	assert_lacks(b.data, "role=\"alert\"");
+	assert_has(b.data, "href=\"/results\"");
+	sbuf_reset(&b);
+
+	v = (struct html_signin){.lang = LANG_EN, .next = "/dashboard/?a=1&b=\"2\"",
+	                         .username = "<b>li</b>", .message = "Wrong <password>.",
+	                         .lang_href = "/signin?lang=zh&next=x"};
+	html_signin_page(&b, &v, NULL);
+	check_page(b.data, "en");
+	assert_has(b.data, "<title>Error: Sign in</title>");
+	assert_has(b.data, "<div class=\"error-summary\" role=\"alert\">\n<p>Wrong &lt;password&gt;.</p>");
+	assert_has(b.data, "value=\"&lt;b&gt;li&lt;/b&gt;\"");
+	assert_int_equal(count(b.data, "<input type=\"hidden\" name=\"next\" value=\"/dashboard/?a=1&amp;b=&quot;2&quot;\">"), 2);
+	assert_has(b.data, "href=\"/signin?lang=zh&amp;next=x\"");
+	assert_has(b.data, "<label for=\"password\">Password</label>");
+	assert_has(b.data, "href=\"/results?lang=en\"");
+	assert_lacks(b.data, "<b>li</b>");
+	assert_lacks(b.data, "action=\"/signout");
+	sbuf_reset(&b);
+
+	/* Signed in already: who, the way on, and a sign-out form with the token. */
+	v = (struct html_signin){.lang = LANG_ZH, .next = "", .username = "",
+	                         .signed_in = "li · <甲局> (A01)", .csrf = "tok\"en"};
+	html_signin_page(&b, &v, NULL);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "<p>您已登录：li · &lt;甲局&gt; (A01)</p>");
+	assert_has(b.data, "<a href=\"/dashboard/\">进入工作台</a>");
+	assert_has(b.data, "<form method=\"post\" action=\"/signout\">\n"
+	                   "<input type=\"hidden\" name=\"csrf\" value=\"tok&quot;en\">");
+	assert_has(b.data, "退出登录");
+	sbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_form_context_notice),
 		cmocka_unit_test(test_thanks_page),
 		cmocka_unit_test(test_message_page),
+		cmocka_unit_test(test_signin_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -94,10 +94,10 @@ static void edit(cJSON *doc, const char *path, const char *json)
 	free(p);
 }
 
-/* The base document with one edit, as text.  Caller frees. */
-static char *edited(const char *path, const char *json)
+/* The document base with one edit, as text.  Caller frees. */
+static char *edited_from(const char *base, const char *path, const char *json)
 {
-	cJSON *doc = cJSON_Parse(base_json);
+	cJSON *doc = cJSON_Parse(base);
 	char *out, *copy;
 
 	assert_non_null(doc);
@@ -107,6 +107,12 @@ static char *edited(const char *path, const char *json)
 	cJSON_free(out);
 	cJSON_Delete(doc);
 	return copy;
+}
+
+/* The base document with one edit, as text.  Caller frees. */
+static char *edited(const char *path, const char *json)
+{
+	return edited_from(base_json, path, json);
 }
 
 /* Parse text as "bad.json"; assert a RULE error whose message has want[]. */
@@ -209,7 +215,10 @@ static const struct bad_case {
 	{"version", "4.5", {"\"version\"", "integer"}},
 	{"version", "\"1\"", {"\"version\"", "integer"}},
 	{"-version", NULL, {"\"version\"", "required"}},
-	{"audience", "\"business\"", {"\"audience\"", "\"enterprise\" or \"public\""}},
+	{"audience", "\"business\"", {"\"audience\"", "\"enterprise\", \"public\" or \"reviewer\""}},
+	{"items.0.type", "\"points\"", {"item \"legality\": type", "only allowed in a reviewer rubric"}},
+	{"items.0.type", "\"flag\"", {"item \"legality\": type", "only allowed in a reviewer rubric"}},
+	{"items.4.max", "10", {"item \"comment\": max", "only allowed on points items"}},
 	{"-audience", NULL, {"\"audience\"", "required"}},
 	{"title", "{\"zh\": \"标题\"}", {"\"title.en\"", "non-empty string"}},
 	{"title", "\"标题\"", {"\"title\"", "must be an object"}},
@@ -601,9 +610,147 @@ static void names(void **state)
 	assert_string_equal(item_type_name(ITEM_TEXT), "text");
 	assert_string_equal(audience_name(AUDIENCE_ENTERPRISE), "enterprise");
 	assert_string_equal(audience_name(AUDIENCE_PUBLIC), "public");
+	assert_string_equal(audience_name(AUDIENCE_REVIEWER), "reviewer");
+	assert_string_equal(item_type_name(ITEM_POINTS), "points");
+	assert_string_equal(item_type_name(ITEM_FLAG), "flag");
 	for (int e = 0; e < SURVEY_ERR__MAX; e++)
 		assert_true(strlen(survey_strerror((enum survey_err)e)) > 0);
 	assert_non_null(survey_strerror(SURVEY_ERR__MAX));
+}
+
+/* ---- reviewer rubrics (CONTRACT §6) ------------------------------------ */
+
+/* A small valid rubric the broken ones are made from. */
+static const char rubric_json[] =
+	"{\"id\": \"rubric\", \"version\": 1, \"audience\": \"reviewer\","
+	" \"title\": {\"zh\": \"评查表\", \"en\": \"Review\"},"
+	" \"intro\": {\"zh\": \"评分\", \"en\": \"Score\"},"
+	" \"items\": ["
+	"  {\"id\": \"evidence\", \"type\": \"points\", \"max\": 15, \"required\": true,"
+	"   \"text\": {\"zh\": \"证据\", \"en\": \"Evidence\"}},"
+	"  {\"id\": \"law\", \"type\": \"points\", \"max\": 5,"
+	"   \"text\": {\"zh\": \"法律\", \"en\": \"Law\"}},"
+	"  {\"id\": \"no_authority\", \"type\": \"flag\", \"text\": {\"zh\": \"无权\", \"en\": \"No authority\"}},"
+	"  {\"id\": \"comment\", \"type\": \"text\", \"text\": {\"zh\": \"意见\", \"en\": \"Comment\"}}"
+	" ]}";
+
+/* rubric_json with one edit (see edit()), parsed: assert the rule broken names want. */
+static void rubric_bad(const char *path, const char *json, const char *want1, const char *want2)
+{
+	struct survey *s = NULL;
+	char msg[512], *text = edited_from(rubric_json, path, json);
+
+	if (survey_parse("rubric.json", text, strlen(text), &s, msg, sizeof msg) != SURVEY_ERR_RULE)
+		fail_msg("expected a rule error for %s", text);
+	assert_null(s);
+	assert_has(msg, "rubric.json: ");
+	assert_has(msg, want1);
+	assert_has(msg, want2);
+	free(text);
+}
+
+static void rubrics(void **state)
+{
+	struct survey *s = NULL;
+	char msg[512];
+
+	(void)state;
+	assert_int_equal(survey_parse("r.json", rubric_json, strlen(rubric_json), &s, msg, sizeof msg),
+	                 SURVEY_OK);
+	assert_true(survey_is_rubric(s));
+	assert_int_equal(s->audience, AUDIENCE_REVIEWER);
+	assert_int_equal(s->points, 0);
+	assert_null(s->labels[LANG_ZH]);
+	assert_int_equal(survey_item(s, "evidence")->type, ITEM_POINTS);
+	assert_int_equal(survey_item(s, "evidence")->max, 15);
+	assert_int_equal(survey_item(s, "no_authority")->type, ITEM_FLAG);
+	assert_int_equal(survey_points_total(s), 20);
+
+	/* Answers: points 0..max, flags yes/no. */
+	static const struct {
+		const char *item, *value;
+		enum answer_err want;
+	} cases[] = {
+		{"evidence", "0", ANSWER_OK},      {"evidence", "15", ANSWER_OK},
+		{"evidence", "16", ANSWER_OUT_OF_RANGE}, {"evidence", "-1", ANSWER_OUT_OF_RANGE},
+		{"evidence", "7.5", ANSWER_NOT_INTEGER}, {"evidence", "x", ANSWER_NOT_INTEGER},
+		{"no_authority", "yes", ANSWER_OK}, {"no_authority", "no", ANSWER_OK},
+		{"no_authority", "maybe", ANSWER_UNKNOWN_OPTION}, {"no_authority", "YES", ANSWER_UNKNOWN_OPTION},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct pairs p;
+		struct answers a;
+		struct answer_errors errs;
+		pairs_init(&p);
+		pairs_add(&p, "evidence", "3");
+		pairs_add(&p, cases[i].item, cases[i].value);
+		if (strcmp(cases[i].item, "evidence") == 0)
+			pairs_free(&p), pairs_add(&p, "evidence", cases[i].value);
+		answers_check(s, &p, false, &a, &errs);
+		if (answer_errors_for(&errs, cases[i].item) != cases[i].want)
+			fail_msg("%s=%s: got %s", cases[i].item, cases[i].value,
+			         answer_err_code(answer_errors_for(&errs, cases[i].item)));
+		if (cases[i].want == ANSWER_OK) {
+			const struct item *it = survey_item(s, cases[i].item);
+			const struct answer *an = &a.a[it - s->items];
+			assert_true(an->present);
+			if (it->type == ITEM_POINTS)
+				assert_int_equal(an->scale, atoi(cases[i].value));
+			else
+				assert_int_equal(an->flag, strcmp(cases[i].value, "yes") == 0);
+		}
+		answers_free(&a);
+		pairs_free(&p);
+	}
+	survey_free(s);
+
+	rubric_bad("scale", "{\"points\": 5}", "\"scale\"", "not allowed in a reviewer rubric");
+	rubric_bad("items.1.type", "\"scale\"", "item \"law\": type", "not allowed in a reviewer rubric");
+	rubric_bad("items.1.type", "\"choice\"", "item \"law\": type", "points, flag or text");
+	rubric_bad("-items.0.max", NULL, "item \"evidence\": max", "required on points items");
+	rubric_bad("items.0.max", "0", "item \"evidence\": max", "integer in 1..1000");
+	rubric_bad("items.0.max", "2.5", "item \"evidence\": max", "integer in 1..1000");
+	rubric_bad("items.0.max", "\"15\"", "item \"evidence\": max", "integer");
+	rubric_bad("items.2.max", "1", "item \"no_authority\": max", "only allowed on points items");
+	rubric_bad("items.2.allow_na", "true", "item \"no_authority\": allow_na", "only allowed on scale");
+	rubric_bad("items", "[{\"id\": \"c\", \"type\": \"text\", \"text\": {\"zh\": \"意见\", \"en\": \"C\"}}]",
+	           "items", "at least one points item");
+}
+
+/* The shipped rubric: nine points items adding up to 100, eight major defects, a comment. */
+static void shipped_rubric(void **state)
+{
+	static const char *const points[] = {
+		"subject", "facts", "evidence", "procedure", "law", "discretion", "documents",
+		"service", "archiving",
+	};
+	static const char *const flags[] = {
+		"no_authority", "uncertified_officer", "facts_unclear", "insufficient_evidence",
+		"wrong_law", "unlawful_procedure", "single_officer", "not_transferred",
+	};
+	struct survey *s = NULL;
+	char msg[512];
+
+	(void)state;
+	if (survey_load_file("surveys/case-review.json", &s, msg, sizeof msg) != SURVEY_OK)
+		fail_msg("%s", msg);
+	assert_string_equal(s->id, "case-review");
+	assert_true(survey_is_rubric(s));
+	assert_int_equal(survey_points_total(s), 100);
+	for (size_t i = 0; i < ARRAY_SIZE(points); i++) {
+		const struct item *it = survey_item(s, points[i]);
+		assert_non_null(it);
+		assert_true(it->type == ITEM_POINTS && it->required && it->max > 0);
+		assert_true(strlen(it->text.s[LANG_ZH]) > 0 && strlen(it->text.s[LANG_EN]) > 0);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++) {
+		const struct item *it = survey_item(s, flags[i]);
+		assert_non_null(it);
+		assert_true(it->type == ITEM_FLAG && it->required);
+	}
+	assert_int_equal(survey_item(s, "comment")->type, ITEM_TEXT);
+	assert_int_equal(s->nitems, ARRAY_SIZE(points) + ARRAY_SIZE(flags) + 1);
+	survey_free(s);
 }
 
 /* ---- pairs and answers ------------------------------------------------- */
@@ -971,6 +1118,8 @@ int main(void)
 		cmocka_unit_test(answer_values),
 		cmocka_unit_test(error_codes),
 		cmocka_unit_test(many_unknown_keys),
+		cmocka_unit_test(rubrics),
+		cmocka_unit_test(shipped_rubric),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
