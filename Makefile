@@ -65,7 +65,7 @@ deps:
 VENDOR_STAMP = tools/vendor/node_modules/.package-lock.json
 vendor: www/vendor/echarts.min.js
 
-$(VENDOR_STAMP): tools/vendor/package.json tools/vendor/package-lock.json
+$(VENDOR_STAMP): tools/vendor/package.json tools/vendor/package-lock.json | deps
 	@cd tools/vendor && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
