@@ -70,6 +70,9 @@ test('every view renders with data and no console errors; screenshots saved', as
 				for (let i = 1; i < 12; i++) await page.mouse.move(box.x + (box.width * i) / 12, box.y + (box.height * ((i % 5) + 1)) / 6);
 			}
 		}
+		// Refresh asks the API again.
+		await Promise.all([page.waitForRequest(/\/api\/v1\/fieldwork\?/), page.locator('#refresh').click()]);
+		await settled(page);
 		assert.deepEqual(errors, [], 'no console errors');
 	} finally {
 		await ctx.close();

@@ -5,7 +5,7 @@
 // so the back button, a bookmark and a shared link all work.
 
 import { t, setLang, getLang } from './i18n.js';
-import { h, getJSON, url, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
+import { h, getJSON, url, clearCache, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
 import { VIEWS } from './views.js';
 
 const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork'];
@@ -112,6 +112,10 @@ function header() {
 		type: 'button', class: 'btn', id: 'lang', lang: getLang() === 'zh' ? 'en' : 'zh', 'aria-label': t('language_label'),
 		onclick: () => go(app.route.view, app.route.arg, { lang: getLang() === 'zh' ? 'en' : '' }),
 	}, t('language')));
+	tools.append(h('button', {
+		type: 'button', class: 'btn', id: 'refresh',
+		onclick: () => { clearCache(); render(); },
+	}, t('refresh')));
 	tools.append(h('button', {
 		type: 'button', class: 'btn', id: 'big', 'aria-pressed': app.f.big ? 'true' : 'false',
 		onclick: () => go(app.route.view, app.route.arg, { big: app.f.big ? '' : '1' }),

@@ -39,6 +39,9 @@ export function getJSON(path, { fresh = false } = {}) {
 	return p;
 }
 
+// Forget every answer kept (the "refresh" button: fieldwork moves on).
+export function clearCache() { cache.clear(); }
+
 // '/api/v1/stats?' + the non-empty members of PARAMS, in a fixed order so
 // the same figures have one cache key.
 export function url(path, params) {
