@@ -49,7 +49,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps build run demo test unit asan fuzz clean format
+.PHONY: all deps vendor build run demo test unit asan fuzz clean format
 .DEFAULT_GOAL := all
 
 all: $(BIN)/manyi $(BIN)/manyi-fcgi $(UNIT_BIN) $(FUZZ_BIN)
@@ -58,6 +58,20 @@ build: all
 
 deps:
 	@tools/deps.sh
+
+# ECharts for the dashboard and the results page, from npm (pinned in
+# tools/vendor/package-lock.json), copied into www/vendor/ (git-ignored):
+# `npm ci` runs when node_modules is missing or older than the lock.
+VENDOR_STAMP = tools/vendor/node_modules/.package-lock.json
+vendor: www/vendor/echarts.min.js
+
+$(VENDOR_STAMP): tools/vendor/package.json tools/vendor/package-lock.json | deps
+	@cd tools/vendor && npm ci --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+www/vendor/echarts.min.js: $(VENDOR_STAMP)
+	@mkdir -p www/vendor
+	cp tools/vendor/node_modules/echarts/dist/echarts.min.js $@
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -90,7 +104,7 @@ $(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
 	mkdir -p $@
 
 # The compiler's lines go to $(BUILD)/build.log unless the build fails.
-run: deps
+run: deps vendor
 	@mkdir -p $(BUILD)
 	@$(MAKE) --no-print-directory all >$(BUILD)/build.log 2>&1 || \
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
@@ -98,13 +112,13 @@ run: deps
 
 # make run with a demo year (2025) in var/demo/, built the first time
 # by tools/demo_year.py; prints how to sign in.
-demo: deps
+demo: deps vendor
 	@mkdir -p $(BUILD)
 	@$(MAKE) --no-print-directory all >$(BUILD)/build.log 2>&1 || \
 		{ cat $(BUILD)/build.log; echo "the build failed (log: $(BUILD)/build.log)"; exit 1; }
 	@PORT=$(PORT) BIN=$(BIN) exec tools/demo.sh
 
-test: deps
+test: deps vendor
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run.sh
 

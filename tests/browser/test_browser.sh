@@ -28,6 +28,12 @@ if [ ! -f "$stamp" ] || [ "$B/package-lock.json" -nt "$stamp" ] || [ "$B/package
 	sed 's/^/# /' "$T/npm.log"
 fi
 
+# The dashboard and the results page draw with the vendored ECharts.
+if [ ! -f "$it_top/www/vendor/echarts.min.js" ] || [ "$it_top/tools/vendor/package-lock.json" -nt "$it_top/www/vendor/echarts.min.js" ]; then
+	echo "# make vendor"
+	make -s -C "$it_top" vendor >"$T/vendor.log" 2>&1 || { not_ok "make vendor (ECharts from npm)" "$(tail -n 5 "$T/vendor.log")"; it_done; exit 1; }
+fi
+
 it_start
 export BASE DB
 export SHOTS=${SHOTS:-/tmp/manyi-browser-shots}
