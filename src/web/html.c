@@ -186,7 +186,7 @@ void html_page_open_to_href(struct sbuf *out, enum lang l, const char *title,
 	if (error)
 		html_text(out, STR_ERR_TITLE_PREFIX, l);
 	html_escape(out, title);
-	sbuf_adds(out, "</title>\n<link rel=\"stylesheet\" href=\"/assets/manyi.css\">\n"
+	sbuf_adds(out, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/assets/manyi.css\">\n"
 	               "</head>\n<body>\n<header class=\"site\">\n<p class=\"brand\">");
 	html_text(out, STR_BRAND, l);
 	sbuf_adds(out, "</p>\n");
