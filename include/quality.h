@@ -99,4 +99,16 @@ enum quality_status quality_disagreements(struct store *s, const char *survey, d
                                           enum lang lang, struct sbuf *out, char *msg,
                                           size_t msglen);
 
+/*
+ * The progress of the review (issue 13, item 4): for rubric survey, per
+ * reviewer (every one on the panel, by code, with their name) and per
+ * agency with files assigned (code, names): assigned (files assigned),
+ * drafts (a draft saved, not yet submitted), submitted (the reviewer's
+ * review is in), open (assigned - submitted).  JSON {"survey",
+ * "reviewers": [...], "agencies": [...]} or, csv, one table with a column
+ * "by" (reviewer, agency): by,code,name_zh,name_en,assigned,drafts,submitted,open.
+ */
+enum quality_status quality_progress(struct store *s, const char *survey, bool csv,
+                                     struct sbuf *out, char *msg, size_t msglen);
+
 #endif

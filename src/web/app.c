@@ -491,6 +491,13 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
 		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
 		return 401;
 	}
+	/* A reviewer's session reaches the review pages (/review) only: no
+	 * statistics, export, registry writes or other reviewers' reviews. */
+	if (p->role == ROLE_REVIEWER) {
+		http_json_error(r, 403, "forbidden", "a reviewer's session reaches the review pages "
+		                "(/review) only", NULL);
+		return 403;
+	}
 	/* The cookie goes with any request the browser sends here, another
 	 * site's too: a change needs the session's token besides. */
 	if (by_cookie && strcmp(req->method, "POST") == 0 &&
@@ -646,6 +653,10 @@ static const struct route {
 	{"signin", "/signin", false, false, app_signin_get, app_signin_post, NULL, false},
 	{"signout", "/signout", false, false, NULL, app_signout, NULL, false},
 	{"api_session", "/api/v1/session", false, true, app_api_session, NULL, &no_keys, false},
+	{"review", "/review", false, false, app_review_queue, NULL, NULL, false},
+	{"review_file", "/review/", true, false, app_review_get, app_review_post, NULL, false},
+	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
+	 &params_agreement_keys, true},
 };
 
 /*
