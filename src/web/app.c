@@ -463,10 +463,6 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
 	return status;
 }
 
-/*
- * Check the respondent-chosen agency and domain; errors go against the
- * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
- */
 /* See app_internal.h. */
 int app_check_key(struct app *a, const struct http_request *req, struct http_response *r,
                   struct principal *p)
@@ -491,11 +487,8 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
 		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
 		return 401;
 	}
-	/* A reviewer's session reaches the review pages (/review) only: no
-	 * statistics, export, registry writes or other reviewers' reviews. */
-	if (p->role == ROLE_REVIEWER) {
-		http_json_error(r, 403, "forbidden", "a reviewer's session reaches the review pages "
-		                "(/review) only", NULL);
+	if (p->role == ROLE_REVIEWER) { /* no statistics, export or anything keyed */
+		http_json_error(r, 403, "forbidden", "a reviewer's session reaches /review only", NULL);
 		return 403;
 	}
 	/* The cookie goes with any request the browser sends here, another
@@ -603,7 +596,6 @@ static const struct params_keys responses_keys = {.need = {
 	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
-static const struct params_keys params_agreement_keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
 #undef O
 #undef R
 
@@ -637,7 +629,7 @@ static const struct route {
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
 	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
 	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
-	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &params_agreement_keys,
+	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &publications_keys,
 	 true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
@@ -653,10 +645,9 @@ static const struct route {
 	{"signin", "/signin", false, false, app_signin_get, app_signin_post, NULL, false},
 	{"signout", "/signout", false, false, NULL, app_signout, NULL, false},
 	{"api_session", "/api/v1/session", false, true, app_api_session, NULL, &no_keys, false},
-	{"review", "/review", false, false, app_review_queue, NULL, NULL, false},
-	{"review_file", "/review/", true, false, app_review_get, app_review_post, NULL, false},
+	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
 	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
-	 &params_agreement_keys, true},
+	 &publications_keys, true},
 };
 
 /*

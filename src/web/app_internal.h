@@ -421,9 +421,8 @@ int app_api_survey(struct app *a, const struct http_request *req, struct http_re
                  const char *rest);
 int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
-/* handler_review_web.c: a signed-in reviewer's queue and forms (/review, /review/{case}). */
-int app_review_queue(struct app *a, const struct http_request *req, struct http_response *r,
-                     const char *rest);
+/* handler_review_web.c: a signed-in reviewer's queue and forms: the route /review is a
+ * prefix, rest "" or "/" the queue, "/CASE" a file (anything else 404). */
 int app_review_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
 int app_review_post(struct app *a, const struct http_request *req, struct http_response *r,

@@ -196,7 +196,7 @@ static enum store_err reviewer_name(struct app *a, const char *code, char *out, 
 }
 
 /* GET /review (and /review/): the signed-in reviewer's queue. */
-int app_review_queue(struct app *a, const struct http_request *req, struct http_response *r,
+static int app_review_queue(struct app *a, const struct http_request *req, struct http_response *r,
                      const char *rest)
 {
 	struct reviewer_req rr;
@@ -304,7 +304,8 @@ static int file_open(struct app *a, const struct http_request *req, struct http_
 	if (status != 0)
 		return status;
 	enum lang l = f->rr.lang;
-	if (*rest == '\0' || strlen(rest) >= sizeof f->case_id || strchr(rest, '/') != NULL)
+	if (*rest++ != '/' || *rest == '\0' || strlen(rest) >= sizeof f->case_id ||
+	    strchr(rest, '/') != NULL)
 		return message(r, 404, l, app_msgs[MSG_NOT_FOUND_TITLE][l], not_assigned[l]);
 	snprintf(f->case_id, sizeof f->case_id, "%s", rest);
 	enum store_err e = store_review_assigned(a->store, f->rr.p.reviewer, f->case_id, &f->as);
@@ -360,7 +361,8 @@ static int file_page(struct app *a, struct http_response *r, struct file_ctx *f,
 	return status;
 }
 
-/* GET /review/{case}: the record and the form (a draft or the submitted review filled in). */
+/* GET /review/{case} (rest "/CASE"): the record and the form (a draft or the submitted
+ * review filled in); GET /review (rest ""), the queue. */
 int app_review_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest)
 {
@@ -369,7 +371,7 @@ int app_review_get(struct app *a, const struct http_request *req, struct http_re
 	char *json = NULL;
 	int status;
 	pairs_init(&values);
-	if (*rest == '\0') {
+	if (strcmp(rest, "") == 0 || strcmp(rest, "/") == 0) {
 		pairs_free(&values);
 		return app_review_queue(a, req, r, rest);
 	}
@@ -439,7 +441,7 @@ static enum review_put submit(struct app *a, struct file_ctx *f, const struct pa
 	return put;
 }
 
-/* POST /review/{case}: action=draft saves, action=submit validates and stores. */
+/* POST /review/{case} (rest "/CASE"): action=draft saves, action=submit validates and stores. */
 int app_review_post(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest)
 {
