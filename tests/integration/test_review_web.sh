@@ -73,7 +73,7 @@ eq "... lists each of my $N_MINE files" "$(grep -o 'href="/review/[^"?]*' <<<"$B
 lacks "... not another reviewer's" "$BODY" "/review/$NOT_MINE\""
 contains "... names the agency" "$BODY" "$(sqlite3 "$DB" "SELECT a.name_zh FROM case_file c JOIN agency a ON a.code = c.agency WHERE c.code = '$C1'")"
 api_s GET /review/
-eq "GET /review/ is the queue too" "$STATUS/$(grep -c '我的评查案卷' <<<"$BODY")" "200/1"
+eq "GET /review/ is the queue too" "$STATUS/$(grep -c '<h1>我的评查案卷' <<<"$BODY")" "200/1"
 api_s GET /reviewer
 eq "GET /reviewer: 404" "$STATUS" 404
 api_s GET "/review?lang=en"
