@@ -8,7 +8,8 @@
  * only the files assigned to them, never a file of an agency they are
  * conflicted with (403), never another reviewer's review (a double-reviewed
  * file is blind), and cannot change a submitted review (409).  A POST
- * carries the session's CSRF token in the form field `csrf`.
+ * carries the session's CSRF token in the form field `csrf` (or the header
+ * X-CSRF-Token).
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -474,7 +475,8 @@ int app_review_post(struct app *a, const struct http_request *req, struct http_r
 	}
 	/* The cookie goes with another site's posts too: the session's token must come with it. */
 	if ((req->fetch_site != NULL && strcmp(req->fetch_site, "cross-site") == 0) ||
-	    !session_csrf_ok(a->secret, f.rr.token, pairs_get(&form, "csrf"))) {
+	    !session_csrf_ok(a->secret, f.rr.token, pairs_get(&form, "csrf") != NULL
+	                                                ? pairs_get(&form, "csrf") : req->csrf_token)) {
 		status = message(r, 403, l, forbidden_title[l], csrf_bad[l]);
 		goto out;
 	}

@@ -138,6 +138,8 @@ int app_signin_get(struct app *a, const struct http_request *req, struct http_re
 		struct sbuf who;
 		sbuf_init(&who);
 		describe(a, &p, c.lang, &who);
+		if (p.role == ROLE_REVIEWER && strncmp(c.next, SESSION_NEXT_REVIEW, 7) != 0)
+			snprintf(c.next, sizeof c.next, "%s", SESSION_NEXT_REVIEW);
 		session_csrf(a->secret, token, csrf);
 		c.signed_in = who.data;
 		c.csrf = csrf;

@@ -126,6 +126,9 @@ FULL=(subject=9 facts=14 evidence=13 procedure=12 law=15 discretion=8 documents=
 	unlawful_procedure=yes single_officer=no not_transferred=no "comment=程序有瑕疵")
 post "$C1" action=submit "${FULL[@]}"
 eq "a submit without the csrf field: 403" "$STATUS" 403
+req GET /signin "${CK[@]}"
+contains "the sign-in page, signed in: who, and a link on to /review" "$BODY" 'href="/review"'
+contains "... naming the reviewer" "$BODY" "评查人员 $ME"
 req POST "/review/$C1" "${CK[@]}" -H "Sec-Fetch-Site: cross-site" --data-urlencode "csrf=$CSRF" \
 	--data-urlencode action=submit
 eq "a cross-site post: 403" "$STATUS" 403
