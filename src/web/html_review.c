@@ -128,7 +128,7 @@ void html_review_queue_page(struct sbuf *out, const struct html_review_queue *v,
 	} else {
 		static const enum rv_str cols[] = {RV_CASE, RV_AGENCY, RV_DOMAIN, RV_KIND, RV_DECIDED,
 		                                   RV_STATE};
-		sbuf_adds(out, "<table class=\"queue\">\n<caption>");
+		sbuf_adds(out, "<div class=\"table-wrap\">\n<table class=\"queue\">\n<caption>");
 		rv(out, RV_QUEUE_TITLE, l);
 		sbuf_adds(out, "</caption>\n<thead><tr>");
 		for (size_t i = 0; i < ARRAY_SIZE(cols); i++) {
@@ -159,7 +159,7 @@ void html_review_queue_page(struct sbuf *out, const struct html_review_queue *v,
 			rv(out, state_str[st], l);
 			sbuf_adds(out, "</td></tr>\n");
 		}
-		sbuf_adds(out, "</tbody>\n</table>\n");
+		sbuf_adds(out, "</tbody>\n</table>\n</div>\n");
 	}
 	sbuf_adds(out, "<form method=\"post\" action=\"/signout");
 	sbuf_adds(out, lang_suffix(l));
