@@ -93,7 +93,8 @@ enum quality_status quality_agreement(struct store *s, const char *survey, struc
  * more than threshold or whose major-defect flags disagree, as CSV
  * case_id,agency,agency_name (in lang),reviewer_1,total_1,defect_1,
  * reviewer_2,total_2,defect_2,difference (total_2 - total_1),reason
- * (totals, defects, or totals;defects), in case order, into out.
+ * (totals, defects, or totals;defects),adjudicated ("" while open, else
+ * panel or third: `manyi review adjudicate`), in case order, into out.
  */
 enum quality_status quality_disagreements(struct store *s, const char *survey, double threshold,
                                           enum lang lang, struct sbuf *out, char *msg,

@@ -192,6 +192,10 @@ enum store_err store_review_progress(struct store *s, const char *survey, bool b
  * with note.  STORE_ERR_CONSTRAINT when the file is adjudicated already. */
 enum store_err store_adjudication_add(struct store *s, const char *case_id, const char *survey,
                                       const char *reviewer, int total, int defect, const char *note);
+/* How case_id was adjudicated for survey ("panel", "third") into kind;
+ * STORE_ERR_NOTFOUND when it was not. */
+enum store_err store_adjudication_kind(struct store *s, const char *case_id, const char *survey,
+                                       char kind[8]);
 /* *involved: was reviewer assigned case_id for survey, or has reviewed it? */
 enum store_err store_case_reviewer(struct store *s, const char *case_id, const char *survey,
                                    const char *reviewer, bool *involved);

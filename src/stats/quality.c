@@ -497,7 +497,7 @@ enum quality_status quality_disagreements(struct store *s, const char *survey, d
 	if (st != QUALITY_OK)
 		goto done;
 	sbuf_adds(out, "case_id,agency,agency_name,reviewer_1,total_1,defect_1,reviewer_2,total_2,"
-	          "defect_2,difference,reason\n");
+	          "defect_2,difference,reason,adjudicated\n");
 	for (size_t i = 0; i < P.n; i++) {
 		const struct pair_row *r = &P.v[i];
 		bool totals = fabs(r->x2 - r->x1) > threshold, defects = r->d1 != r->d2;
@@ -517,7 +517,14 @@ enum quality_status quality_disagreements(struct store *s, const char *survey, d
 		csv_cell(out, num[1], false);
 		csv_cell(out, r->d2 ? "yes" : "no", false);
 		csv_cell(out, num[2], false);
-		csv_cell(out, totals && defects ? "totals;defects" : totals ? "totals" : "defects", true);
+		csv_cell(out, totals && defects ? "totals;defects" : totals ? "totals" : "defects", false);
+		char kind[8] = "";
+		if ((e = store_adjudication_kind(s, r->case_id, survey, kind)) != STORE_OK &&
+		    e != STORE_ERR_NOTFOUND) {
+			st = store_status(e, msg, msglen);
+			goto done;
+		}
+		csv_cell(out, kind, true);
 	}
 done:
 	registry_list_free(&ag);

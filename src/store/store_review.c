@@ -46,6 +46,7 @@ enum review_stmt {
 	R_PROGRESS_AGENCY,
 	R_ADJUDICATION_ADD,
 	R_CASE_REVIEWERS,
+	R_ADJUDICATION_KIND,
 	R__MAX
 };
 
@@ -128,6 +129,8 @@ static const char *const review_sql[R__MAX] = {
 	                      "GROUP BY g.code ORDER BY g.code",
 	[R_ADJUDICATION_ADD] = "INSERT INTO adjudication (case_file, survey, kind, reviewer, total, defect, "
 	                       "note) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM case_file WHERE code = ?1",
+	[R_ADJUDICATION_KIND] = "SELECT j.kind FROM adjudication j JOIN case_file c ON c.id = j.case_file "
+	                        "WHERE c.code = ?1 AND j.survey = ?2",
 	/* Whoever reviewed or was assigned the case for the survey. */
 	[R_CASE_REVIEWERS] = "SELECT a.reviewer FROM review_assignment a JOIN case_file c "
 	                     "ON c.id = a.case_file WHERE c.code = ?1 AND a.survey = ?2 UNION "
@@ -579,4 +582,17 @@ enum store_err store_case_reviewer(struct store *s, const char *case_id, const c
 			*involved = true;
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_adjudication_kind(struct store *s, const char *case_id, const char *survey,
+                                       char kind[8])
+{
+	sqlite3_stmt *st = rstmt(s, R_ADJUDICATION_KIND);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		col_copy(st, 0, kind, 8);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }

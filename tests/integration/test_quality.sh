@@ -267,6 +267,10 @@ while IFS=, read -r c kind who total defect note; do
 	fi
 	eq "review adjudicate $c ($kind)" "$RC" 0
 done < <(tail -n +2 $Q/adjudications.csv)
+run $MANYI "${ADJ[@]}" review disagreements --survey $R
+eq "the list says how each file was settled" \
+	"$(tr -d '\r' <"$T/out" | awk -F, 'NR > 1 && $12 != "" { print $1 "," $12 }')" \
+	"$(tail -n +2 $Q/adjudications.csv | cut -d, -f1,2)"
 run $MANYI "${ADJ[@]}" import reviews --survey $R $Q/reviews_third.csv
 eq "the third reviews imported" "$RC" 0
 for level in 0.95 0.9; do
