@@ -314,4 +314,11 @@ eq "after: B's three totals averaged, two of three say no defect" "$(quality_of 
 run $MANYI review agreement --survey $R
 eq "agreement still reads the first two reviews of each file" "$RC" 0
 
+# The queue's sign-out button ends the session.
+api_s GET /review
+req POST /signout "${CK[@]}" --data-urlencode "csrf=$(field csrf | sed -n 1p)"
+eq "sign-out from the queue: 303" "$STATUS" 303
+api_s GET /review
+eq "... and the session is over" "$STATUS" 303
+
 it_done
