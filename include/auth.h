@@ -17,10 +17,16 @@
 
 #define AUTH_KEY_LEN 64     /* "mk_" + 12 + "_" + 43 + NUL, rounded */
 
-enum role { ROLE_EVALUATOR, ROLE_AGENCY, ROLE__MAX };
+/*
+ * A key is an evaluator's or an agency's.  A reviewer (a member of the
+ * case-review panel, ROLE_REVIEWER) is a person only, never a key: their
+ * session reaches the review pages (/review) and nothing keyed
+ * (app_check_key refuses it).
+ */
+enum role { ROLE_EVALUATOR, ROLE_AGENCY, ROLE_REVIEWER, ROLE__MAX };
 
 const char *role_name(enum role r);
-/* The role named s ("evaluator", "agency") into *r; false for anything else. */
+/* The role named s ("evaluator", "agency", "reviewer") into *r; false for anything else. */
 bool role_parse(const char *s, enum role *r);
 
 /* Who made a request. */
@@ -29,6 +35,7 @@ struct principal {
 	char key_id[16];   /* the key's id; for a user's session "" */
 	char agency[65];   /* the agency of an agency key, else "" */
 	char user[65];     /* the user's name (session.h) when a user signed in, else "" */
+	char reviewer[65]; /* ROLE_REVIEWER: the reviewer's code (manyi reviewer add), else "" */
 	long long session_expires; /* a session's end (seconds since 1970), 0 for a Bearer key */
 };
 

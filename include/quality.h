@@ -93,10 +93,23 @@ enum quality_status quality_agreement(struct store *s, const char *survey, struc
  * more than threshold or whose major-defect flags disagree, as CSV
  * case_id,agency,agency_name (in lang),reviewer_1,total_1,defect_1,
  * reviewer_2,total_2,defect_2,difference (total_2 - total_1),reason
- * (totals, defects, or totals;defects), in case order, into out.
+ * (totals, defects, or totals;defects),adjudicated ("" while open, else
+ * panel or third: `manyi review adjudicate`), in case order, into out.
  */
 enum quality_status quality_disagreements(struct store *s, const char *survey, double threshold,
                                           enum lang lang, struct sbuf *out, char *msg,
                                           size_t msglen);
+
+/*
+ * The progress of the review (issue 13, item 4): for rubric survey, per
+ * reviewer (every one on the panel, by code, with their name) and per
+ * agency with files assigned (code, names): assigned (files assigned),
+ * drafts (a draft saved, not yet submitted), submitted (the reviewer's
+ * review is in), open (assigned - submitted).  JSON {"survey",
+ * "reviewers": [...], "agencies": [...]} or, csv, one table with a column
+ * "by" (reviewer, agency): by,code,name_zh,name_en,assigned,drafts,submitted,open.
+ */
+enum quality_status quality_progress(struct store *s, const char *survey, bool csv,
+                                     struct sbuf *out, char *msg, size_t msglen);
 
 #endif

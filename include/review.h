@@ -81,4 +81,54 @@ enum import_err reviews_import(struct store *s, const struct survey *sv, int ver
                                const char *path, struct import_result *res, char *msg,
                                size_t msglen);
 
+/* The evaluator's decision on a double-reviewed file (`manyi review adjudicate`); borrowed. */
+struct adjudication {
+	const char *case_id, *survey;
+	int points_total;     /* the rubric's best total (survey_points_total()) */
+	const char *third;    /* a third review by this reviewer, or NULL for the panel's decision: */
+	int total;            /* the file's total, 0..points_total */
+	int defect;           /* 1: the file has a major defect */
+	const char *note;     /* the panel's reasons (text) */
+};
+
+/*
+ * Record j in a transaction of its own, with its audit line ("review
+ * adjudicate"): the file has two reviews or more for the rubric and is not
+ * adjudicated yet; a third reviewer exists, has no conflict with the case's
+ * agency and has neither reviewed nor been assigned the file (the file is
+ * assigned to them, round 3); a panel's total is within 0..points_total and
+ * its note is text.  STORE_ERR_CONSTRAINT with msg when a rule is broken.
+ */
+enum store_err review_adjudicate(struct store *s, const struct adjudication *j, char *msg, size_t n);
+
+/* A review to store: all borrowed. */
+struct review_in {
+	const struct survey *sv;   /* the rubric */
+	int version;               /* its stored version */
+	const char *case_id, *reviewer;
+	const char *submitted_at;  /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+	const struct pairs *answers; /* item id -> value, as answers_check() takes them */
+};
+
+enum review_put {
+	REVIEW_PUT_OK,
+	REVIEW_PUT_UNKNOWN,     /* no such case or reviewer */
+	REVIEW_PUT_CONFLICT,    /* the reviewer is conflicted with the case's agency */
+	REVIEW_PUT_INVALID,     /* errs names each item: a points or flag item unanswered, a bad value */
+	REVIEW_PUT_DUPLICATE,   /* this reviewer has reviewed this case for this rubric already */
+	REVIEW_PUT_STORE,       /* the database failed: *se */
+	REVIEW_PUT__MAX
+};
+
+/*
+ * The one way a review is stored, whichever way it comes (`manyi import
+ * reviews`, POST /review/{case}): the case and the reviewer exist, the
+ * reviewer has no conflict with the case's agency, every points and flag
+ * item is answered and every value passes answers_check(); then the review
+ * (its total and defects beside the answers) is stored in the open
+ * transaction.  msg (n bytes) says what went wrong in words.
+ */
+enum review_put review_put(struct store *s, const struct review_in *in, struct answer_errors *errs,
+                           enum store_err *se, char *msg, size_t n);
+
 #endif

@@ -3,7 +3,10 @@
  * the sessions a sign-in opens (the browser's cookie).
  *
  * A user has a name, a role and (agency role) an agency, exactly as a key
- * does (auth.h): an agency user sees what an agency key sees.  The password
+ * does (auth.h): an agency user sees what an agency key sees.  A reviewer
+ * (role reviewer, no key has it) is tied to a panel member's code
+ * (`manyi user add NAME --role reviewer --reviewer CODE`, given as user_add()'s
+ * agency argument) and sees only their own review queue.  The password
  * is kept as an Argon2id hash string (crypto_password_hash(), libsodium's
  * crypto_pwhash_str with its interactive limits).
  *
@@ -56,7 +59,7 @@ const char *user_pw_strerror(enum user_pw e);
 /*
  * Add user name with password pw (n bytes, checked by user_password_ok()
  * first: the caller says what is wrong), role r and, for ROLE_AGENCY, agency
- * (borrowed; NULL for evaluators), and its audit line ("user add"), in the
+ * (borrowed; NULL for evaluators; for ROLE_REVIEWER the reviewer's code), and its audit line ("user add"), in the
  * open transaction if there is one.  STORE_ERR_CONSTRAINT when the name is
  * taken; STORE_ERR_SQL when the hash could not be made (no memory).
  */
@@ -105,11 +108,12 @@ void session_csrf(const unsigned char secret[32], const char *token, char out[SE
 bool session_csrf_ok(const unsigned char secret[32], const char *token, const char *given);
 
 #define SESSION_NEXT_DEFAULT "/dashboard/" /* where a sign-in goes without next= */
+#define SESSION_NEXT_REVIEW "/review"        /* where a reviewer's sign-in goes without next= */
 #define SESSION_NEXT_MAX 512                 /* bytes of a next= path */
 
 /*
  * Is s (a decoded next= value) a place to go after signing in: a path on
- * this site under /dashboard/, at most SESSION_NEXT_MAX bytes of URL
+ * this site under /dashboard/ (or /review, /review/..., /review?...), at most SESSION_NEXT_MAX bytes of URL
  * characters (letters, digits, -._~/?=&%+,:@!$*()#), without "//" or
  * "/.."?  Anything else (another site, a scheme, a backslash, markup, a
  * line end) is ignored for the default.  Pure (fuzzed: tests/fuzz/fuzz_signin.c).

@@ -437,14 +437,18 @@ enum store_err store_key_list(struct store *s, bool (*cb)(const struct key_row *
 
 /*
  * People who sign in (manyi user, session.h): a name, the Argon2id hash
- * string of their password, a role and, for the agency role, the agency.
+ * string of their password, a role and, for the agency role, the agency,
+ * for the reviewer role (migration 13), the reviewer's code.
  */
 struct user_rec {
 	char hash[128];         /* crypto_password_hash()'s string */
-	char role[16];          /* evaluator | agency */
-	char agency[65];        /* "" for evaluators */
+	char role[16];          /* evaluator | agency | reviewer */
+	char agency[65];        /* "" but for agency users */
+	char reviewer[65];      /* "" but for reviewers */
 };
-/* STORE_ERR_CONSTRAINT when name is taken (or agency is not registered). */
+/* agency is the agency of an agency user and the reviewer code of a
+ * reviewer (ignored for evaluators).  STORE_ERR_CONSTRAINT when name is
+ * taken (or the agency or reviewer is not registered). */
 enum store_err store_user_add(struct store *s, const char *name, const char *hash,
                               const char *role, const char *agency);
 /* STORE_ERR_NOTFOUND when there is no such user. */
@@ -455,8 +459,8 @@ enum store_err store_user_remove(struct store *s, const char *name);
 /* A user as `manyi user list` shows it (never the hash); strings borrowed for the callback. */
 struct user_row {
 	const char *name, *role;
-	const char *agency;                /* "" for evaluators */
-	const char *agency_zh, *agency_en; /* its names, "" when none */
+	const char *agency;                /* "" for evaluators; a reviewer's code for reviewers */
+	const char *agency_zh, *agency_en; /* its names (a reviewer's name), "" when none */
 	const char *created;
 	long long sessions;                /* live at now */
 };
@@ -469,11 +473,12 @@ enum store_err store_user_list(struct store *s, long long now,
  * cookie's token; times in seconds since 1970.
  */
 struct session_rec {
-	char role[16];          /* evaluator | agency */
+	char role[16];          /* evaluator | agency | reviewer */
 	char agency[65];        /* "" for evaluators */
 	char user[65];          /* the user's name, or "" for a session opened with a key */
 	char key_id[16];        /* the key's id, or "" for a user's session */
 	long long created_at, expires_at;
+	char reviewer[65];      /* a reviewer's session: the reviewer's code, else "" */
 };
 enum store_err store_session_put(struct store *s, const unsigned char hash[32],
                                  const struct session_rec *r);

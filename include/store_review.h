@@ -135,9 +135,70 @@ enum store_err store_case_frame(struct store *s, const char *from, const char *t
                                 bool (*fn)(void *ctx, const struct case_file *c), void *ctx);
 /* How many files are assigned for survey, into *n. */
 enum store_err store_assignment_count(struct store *s, const char *survey, long long *n);
-/* Assign case_id to reviewer for survey in round 1 or 2, drawn with seed. */
+/* Assign case_id to reviewer for survey in round 1 or 2, drawn with seed (3:
+ * a third review assigned by adjudication, seed 0). */
 enum store_err store_assignment_add(struct store *s, const char *case_id, const char *survey,
                                     const char *reviewer, int round, unsigned long seed);
+
+/* Where a reviewer's assigned file stands. */
+enum review_state { REVIEW_ASSIGNED, REVIEW_DRAFT, REVIEW_SUBMITTED, REVIEW_STATE__MAX };
+
+/* A file assigned to a reviewer (one row of their queue). */
+struct review_assigned {
+	struct case_file file;
+	char survey[65];      /* the rubric */
+	int round;            /* 1, 2 (a second, independent review) or 3 (adjudication) */
+	enum review_state state;
+};
+
+/* reviewer's assignments, by state (assigned, drafts, submitted), agency and case, to fn. */
+enum store_err store_review_queue(struct store *s, const char *reviewer,
+                                  bool (*fn)(void *ctx, const struct review_assigned *q), void *ctx);
+/* reviewer's assignment of case_id into *q (the first rubric by id when there
+ * are several); STORE_ERR_NOTFOUND when case_id is not assigned to them. */
+enum store_err store_review_assigned(struct store *s, const char *reviewer, const char *case_id,
+                                     struct review_assigned *q);
+
+/* Save (or replace) reviewer's draft of case_id for survey: answers is a JSON
+ * object of the values as entered.  STORE_ERR_NOTFOUND for an unknown case. */
+enum store_err store_draft_put(struct store *s, const char *case_id, const char *survey,
+                               const char *reviewer, const char *answers);
+/* The draft's JSON into *answers (caller frees); STORE_ERR_NOTFOUND when none. */
+enum store_err store_draft_get(struct store *s, const char *case_id, const char *survey,
+                               const char *reviewer, char **answers);
+/* Forget the draft (none is no error). */
+enum store_err store_draft_delete(struct store *s, const char *case_id, const char *survey,
+                                  const char *reviewer);
+/* reviewer's own submitted review's answers (JSON) into *answers (caller
+ * frees); STORE_ERR_NOTFOUND when they have submitted none. */
+enum store_err store_review_answers(struct store *s, const char *case_id, const char *survey,
+                                    const char *reviewer, char **answers);
+
+/* A row of the review's progress: a reviewer (code, name twice) or an agency
+ * (code, name_zh, name_en); strings borrowed for the callback. */
+struct review_progress {
+	const char *code;
+	const char *name[LANG__MAX];
+	long long assigned, drafts, submitted; /* drafts: saved, not yet submitted */
+};
+/* The progress of survey's assignments per reviewer (every reviewer, by code)
+ * or, by_agency, per agency with assignments (by code), to fn. */
+enum store_err store_review_progress(struct store *s, const char *survey, bool by_agency,
+                                     bool (*fn)(void *ctx, const struct review_progress *p),
+                                     void *ctx);
+
+/* Record the evaluator's decision on case_id for survey: a third review by
+ * reviewer (not NULL), or (reviewer NULL) the panel's total and defect (0, 1)
+ * with note.  STORE_ERR_CONSTRAINT when the file is adjudicated already. */
+enum store_err store_adjudication_add(struct store *s, const char *case_id, const char *survey,
+                                      const char *reviewer, int total, int defect, const char *note);
+/* How case_id was adjudicated for survey ("panel", "third") into kind;
+ * STORE_ERR_NOTFOUND when it was not. */
+enum store_err store_adjudication_kind(struct store *s, const char *case_id, const char *survey,
+                                       char kind[8]);
+/* *involved: was reviewer assigned case_id for survey, or has reviewed it? */
+enum store_err store_case_reviewer(struct store *s, const char *case_id, const char *survey,
+                                   const char *reviewer, bool *involved);
 
 /* Finalize the statements of store_review.c (store_close() calls it). */
 void store_review_close(struct store *s);

@@ -13,7 +13,7 @@
 
 _Static_assert(ID_CHARS + 1 == AUTH_ID_LEN, "AUTH_ID_LEN holds an id");
 
-static const char *const role_names[ROLE__MAX] = {"evaluator", "agency"};
+static const char *const role_names[ROLE__MAX] = {"evaluator", "agency", "reviewer"};
 
 const char *role_name(enum role r)
 {
@@ -110,11 +110,12 @@ enum auth_result auth_check(struct store *s, const char *header, struct principa
 	if (k.revoked)
 		return AUTH_REVOKED;
 	/* Only the two roles the schema allows; anything else grants nothing. */
-	if (!role_parse(k.role, &p->role))
+	if (!role_parse(k.role, &p->role) || p->role == ROLE_REVIEWER)
 		return AUTH_UNKNOWN;
 	snprintf(p->key_id, sizeof p->key_id, "%s", id);
 	snprintf(p->agency, sizeof p->agency, "%s", k.agency);
 	p->user[0] = '\0';
+	p->reviewer[0] = '\0';
 	p->session_expires = 0;
 	return AUTH_OK;
 }

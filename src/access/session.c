@@ -51,8 +51,10 @@ const char *user_pw_strerror(enum user_pw e)
 
 bool session_next_ok(const char *s)
 {
-	size_t n = strlen(s), d = strlen(SESSION_NEXT_DEFAULT);
-	if (n < d || n > SESSION_NEXT_MAX || strncmp(s, SESSION_NEXT_DEFAULT, d) != 0 ||
+	size_t n = strlen(s), d = strlen(SESSION_NEXT_DEFAULT), rv = strlen(SESSION_NEXT_REVIEW);
+	bool review = strncmp(s, SESSION_NEXT_REVIEW, rv) == 0 && (s[rv] == '\0' || s[rv] == '/' ||
+	                                                         s[rv] == '?');
+	if (n > SESSION_NEXT_MAX || (!review && (n < d || strncmp(s, SESSION_NEXT_DEFAULT, d) != 0)) ||
 	    strstr(s, "//") != NULL || strstr(s, "/..") != NULL)
 		return false;
 	for (const char *c = s; *c; c++)
@@ -78,8 +80,9 @@ enum store_err user_add(struct store *s, const char *name, const char *pw, size_
 		return STORE_ERR_SQL;
 	enum store_err e = store_user_add(s, name, hash, role_name(r), agency);
 	if (e == STORE_OK) {
-		char detail[96];
-		snprintf(detail, sizeof detail, "role=%s%s%s", role_name(r), agency ? " agency=" : "",
+		char detail[112];
+		snprintf(detail, sizeof detail, "role=%s%s%s", role_name(r),
+		         agency == NULL ? "" : r == ROLE_REVIEWER ? " reviewer=" : " agency=",
 		         agency ? agency : "");
 		e = store_audit(s, "cli", "user add", name, detail);
 	}
@@ -121,6 +124,7 @@ enum auth_result user_check(struct store *s, const char *name, const char *pw, s
 		return AUTH_UNKNOWN;
 	p->key_id[0] = '\0';
 	snprintf(p->agency, sizeof p->agency, "%s", u.agency);
+	snprintf(p->reviewer, sizeof p->reviewer, "%s", u.reviewer);
 	snprintf(p->user, sizeof p->user, "%s", name);
 	p->session_expires = 0;
 	return AUTH_OK;
@@ -145,6 +149,7 @@ enum store_err session_open(struct store *s, struct principal *p, time_t now,
 	snprintf(rec.role, sizeof rec.role, "%s", role_name(p->role));
 	snprintf(rec.agency, sizeof rec.agency, "%s", p->agency);
 	snprintf(rec.user, sizeof rec.user, "%s", p->user);
+	snprintf(rec.reviewer, sizeof rec.reviewer, "%s", p->reviewer);
 	snprintf(rec.key_id, sizeof rec.key_id, "%s", *p->user ? "" : p->key_id);
 	session_actor(p, actor, sizeof actor);
 	enum store_err e = store_begin(s);
@@ -192,6 +197,7 @@ enum auth_result session_check(struct store *s, const char *token, time_t now,
 	snprintf(p->key_id, sizeof p->key_id, "%s", rec.key_id);
 	snprintf(p->agency, sizeof p->agency, "%s", rec.agency);
 	snprintf(p->user, sizeof p->user, "%s", rec.user);
+	snprintf(p->reviewer, sizeof p->reviewer, "%s", rec.reviewer);
 	p->session_expires = rec.expires_at;
 	return AUTH_OK;
 }

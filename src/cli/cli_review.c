@@ -343,6 +343,100 @@ static int disagreements_cmd(const char *db, int argc, char **argv)
 	return rc;
 }
 
+/* `manyi review progress --survey ID [--format json|csv]`: assigned, drafts, submitted. */
+static int progress_cmd(const char *db, int argc, char **argv)
+{
+	static const struct params_keys keys = {.need = {
+		[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_TABLE_FORMAT] = PARAM_OPTIONAL,
+	}};
+	static const char *const none[] = {NULL};
+	struct params p;
+	struct store *s;
+	struct sbuf out;
+	char msg[512];
+	int rc;
+
+	if ((rc = cli_params("review", &keys, none, none, argc, argv, &p)) != 0 ||
+	    (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	sbuf_init(&out);
+	rc = print_result("review progress",
+	                  quality_progress(s, p.survey, p.csv, &out, msg, sizeof msg) == QUALITY_OK, &out,
+	                  msg);
+	sbuf_free(&out);
+	store_close(s);
+	return rc;
+}
+
+/*
+ * `manyi review adjudicate CASE --survey ID (--third REVIEWER | --decide --total N
+ * --defect yes|no --note TEXT)`: a third review assigned or the panel's decision.
+ */
+static int adjudicate_cmd(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--third", "--total", "--defect", "--note",
+	                                         NULL};
+	static const char *const flags[] = {"--decide", NULL};
+	static const char *const form[] = {"review adjudicate: expected CASE --survey ID "
+	                                   "(--third REVIEWER | --decide --total N --defect yes|no "
+	                                   "--note TEXT)"};
+	char why[256], msg[1024], *end = NULL;
+	bool bad = false, decide = false;
+	struct store *s;
+	struct survey *sv = NULL;
+	int rc, version;
+
+	if (argc < 1 || argv[0][0] == '-')
+		return usage("review", "%s", form[0]);
+	if (!opts_known(argc - 1, argv + 1, with_value, flags, why, sizeof why))
+		return usage("review", "review adjudicate: %s", why);
+	for (int i = 1; i < argc; i++)
+		decide |= strcmp(argv[i], "--decide") == 0;
+	const char *survey = opt_value(argc - 1, argv + 1, "--survey", &bad);
+	const char *third = opt_value(argc - 1, argv + 1, "--third", &bad);
+	const char *total = opt_value(argc - 1, argv + 1, "--total", &bad);
+	const char *defect = opt_value(argc - 1, argv + 1, "--defect", &bad);
+	const char *note = opt_value(argc - 1, argv + 1, "--note", &bad);
+	if (bad || survey == NULL || decide == (third != NULL))
+		return usage("review", "%s", form[0]);
+	if (third != NULL && (total != NULL || defect != NULL || note != NULL))
+		return usage("review", "review adjudicate: --third takes no --total, --defect or --note");
+	struct adjudication j = {.case_id = argv[0], .survey = survey, .third = third, .note = note};
+	if (decide) {
+		long t = total != NULL ? strtol(total, &end, 10) : -1;
+		if (total == NULL || end == total || *end != '\0' || t < 0 || t > SURVEY_POINTS_LIMIT * 200L)
+			return usage("review", "review adjudicate: --decide needs --total N, the file's total "
+			             "points (a whole number from 0)");
+		if (defect == NULL || (strcmp(defect, "yes") != 0 && strcmp(defect, "no") != 0))
+			return usage("review", "review adjudicate: --decide needs --defect yes|no (does the "
+			             "file have a major defect?)");
+		if (note == NULL)
+			return usage("review", "review adjudicate: --decide needs --note TEXT, the panel's reasons");
+		j.total = (int)t;
+		j.defect = strcmp(defect, "yes") == 0;
+	}
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if ((rc = load_rubric(s, survey, &version, &sv)) == 0) {
+		j.points_total = survey_points_total(sv);
+		enum store_err e = review_adjudicate(s, &j, msg, sizeof msg);
+		if (e == STORE_ERR_CONSTRAINT) {
+			fprintf(stderr, "manyi: review adjudicate: %s\n", msg);
+			rc = EXIT_BAD_INPUT;
+		} else if (e != STORE_OK) {
+			rc = store_failed(s, e, "review adjudicate");
+		} else if (third != NULL) {
+			printf("case %s: a third review assigned to %s\n", j.case_id, third);
+		} else {
+			printf("case %s: the panel's decision recorded (total %d, %s)\n", j.case_id, j.total,
+			       j.defect ? "a major defect" : "no major defect");
+		}
+	}
+	survey_free(sv);
+	store_close(s);
+	return rc;
+}
+
 /* `manyi review agreement --survey ID`: the reviewers' agreement, one flat JSON object;
  * `manyi review sample ...`: the sample and its assignments. */
 int cmd_review(const char *db, int argc, char **argv)
@@ -359,8 +453,13 @@ int cmd_review(const char *db, int argc, char **argv)
 		return review_sample_cmd(db, argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "disagreements") == 0)
 		return disagreements_cmd(db, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "progress") == 0)
+		return progress_cmd(db, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "adjudicate") == 0)
+		return adjudicate_cmd(db, argc - 1, argv + 1);
 	if (argc < 1 || strcmp(argv[0], "agreement") != 0)
-		return usage("review", "review: expected sample, agreement or disagreements");
+		return usage("review", "review: expected sample, agreement, disagreements, progress or "
+		             "adjudicate");
 	if ((rc = cli_params("review", &keys, none, none, argc - 1, argv + 1, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;

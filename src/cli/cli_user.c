@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "crypto.h"
 #include "session.h"
+#include "store_review.h"
 
 #define PW_BUF (USER_PASSWORD_MAX + 3)
 
@@ -90,7 +91,7 @@ static int read_password(char pw[PW_BUF], size_t *len)
 
 static int user_add_cmd(const char *db, int argc, char **argv)
 {
-	static const char *const with_value[] = {"--role", "--agency", NULL};
+	static const char *const with_value[] = {"--role", "--agency", "--reviewer", NULL};
 	static const char *const flags[] = {NULL};
 	char why[160];
 	bool bad = false;
@@ -101,6 +102,7 @@ static int user_add_cmd(const char *db, int argc, char **argv)
 		return usage("user", "user add: %s", why);
 	const char *role = opt_value(argc - 1, argv + 1, "--role", &bad);
 	const char *agency = opt_value(argc - 1, argv + 1, "--agency", &bad);
+	const char *reviewer = opt_value(argc - 1, argv + 1, "--reviewer", &bad);
 	if (bad)
 		return no_value("user", "user add", argc - 1, argv + 1);
 	if (!user_name_valid(name))
@@ -108,16 +110,23 @@ static int user_add_cmd(const char *db, int argc, char **argv)
 		             "'-', starting with a letter or digit", name);
 	enum role r;
 	if (role == NULL)
-		return usage("user", "user add: --role evaluator|agency is required");
+		return usage("user", "user add: --role evaluator|agency|reviewer is required");
 	if (strcmp(role, "evaluator") == 0)
 		r = ROLE_EVALUATOR;
 	else if (strcmp(role, "agency") == 0)
 		r = ROLE_AGENCY;
+	else if (strcmp(role, "reviewer") == 0)
+		r = ROLE_REVIEWER;
 	else
-		return usage("user", "user add: --role must be evaluator or agency, not \"%s\"", role);
+		return usage("user", "user add: --role must be evaluator, agency or reviewer, not \"%s\"",
+		             role);
 	if ((r == ROLE_AGENCY) != (agency != NULL))
 		return usage("user", "%s", r == ROLE_AGENCY ? "user add: an agency user needs --agency CODE"
-		                                             : "user add: an evaluator takes no --agency");
+		                                             : "user add: only an agency user takes --agency");
+	if ((r == ROLE_REVIEWER) != (reviewer != NULL))
+		return usage("user", "%s", r == ROLE_REVIEWER
+		             ? "user add: a reviewer needs --reviewer CODE (see manyi reviewer list)"
+		             : "user add: only a reviewer takes --reviewer");
 	struct store *s;
 	int rc = open_store(db, false, &s);
 	if (rc != 0)
@@ -131,6 +140,15 @@ static int user_add_cmd(const char *db, int argc, char **argv)
 		store_close(s);
 		return EXIT_BAD_INPUT;
 	}
+	if (e == STORE_OK && reviewer != NULL &&
+	    (e = store_reviewer_exists(s, reviewer, &known)) == STORE_OK && !known) {
+		fprintf(stderr, "manyi: user add: unknown reviewer \"%s\" (see manyi reviewer list; "
+		        "manyi reviewer add registers one)\n", reviewer);
+		store_close(s);
+		return EXIT_BAD_INPUT;
+	}
+	if (reviewer != NULL)
+		agency = reviewer; /* user_add() takes the reviewer's code in its place */
 	if (e == STORE_OK && (e = store_user_get(s, name, &u)) == STORE_OK) {
 		fprintf(stderr, "manyi: user add: there is a user \"%s\" already (manyi user remove "
 		        "first to replace them)\n", name);
@@ -153,7 +171,8 @@ static int user_add_cmd(const char *db, int argc, char **argv)
 			store_rollback(s);
 			rc = store_failed(s, e, "user add");
 		} else {
-			printf("user %s (%s%s%s) added\n", name, role, agency ? " of " : "", agency ? agency : "");
+			printf("user %s (%s%s%s) added\n", name, role,
+			       agency ? (r == ROLE_REVIEWER ? " " : " of ") : "", agency ? agency : "");
 		}
 	}
 	crypto_memzero(pw, sizeof pw);
@@ -224,6 +243,7 @@ int cmd_user(const char *db, int argc, char **argv)
 			return usage("user", "user remove: expected one NAME");
 		return user_remove_cmd(db, argv[1]);
 	}
-	return usage("user", "user: expected `user add NAME --role evaluator|agency [--agency CODE]`, "
+	return usage("user", "user: expected `user add NAME --role evaluator|agency|reviewer "
+	             "[--agency CODE] [--reviewer CODE]`, "
 	             "`user list` or `user remove NAME`");
 }

@@ -104,13 +104,17 @@ static const struct usage {
 	 "                                        major defects\n"
 	 "  review disagreements --survey ID [--threshold 10] [--lang zh|en]\n"
 	 "                                        double-reviewed files whose totals differ by more\n"
-	 "                                        than the threshold or whose defect flags disagree\n"},
+	 "                                        than the threshold or whose defect flags disagree\n"
+	 "  review progress --survey ID [--format json|csv]\n"
+	 "                                        assigned, drafts and submitted per reviewer and agency\n"
+	 "  review adjudicate CASE --survey ID (--third REVIEWER | --decide --total N --defect yes|no\n"
+	 "                                        --note TEXT): a third review or the panel's decision\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
 	 "  key revoke KEY_ID|KEY                 revoke an API key (by its id, or the key itself)\n"},
 	{"user",
-	 "  user add NAME --role evaluator|agency [--agency CODE]\n"
+	 "  user add NAME --role evaluator|agency|reviewer [--agency CODE] [--reviewer CODE]\n"
 	 "                                        a person who signs in at /signin; the password\n"
 	 "                                        (10 characters or more) is read from stdin, or\n"
 	 "                                        asked for twice in a terminal\n"

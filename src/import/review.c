@@ -286,3 +286,95 @@ done:
 	free(list);
 	return e;
 }
+
+/* Count the reviews of one case (ctx: struct count_ctx). */
+struct count_ctx {
+	const char *case_id;
+	int n;
+};
+
+static bool count_case(void *ctx, const struct review_total *t)
+{
+	struct count_ctx *c = ctx;
+	c->n += strcmp(t->case_id, c->case_id) == 0;
+	return true;
+}
+
+enum store_err review_adjudicate(struct store *s, const struct adjudication *j, char *msg, size_t n)
+{
+	struct case_file cf;
+	struct count_ctx count = {.case_id = j->case_id};
+	bool exists = false, conflicted = false, involved = false;
+	char detail[2200];
+	enum store_err e = store_case_get(s, j->case_id, &cf);
+
+	if (e == STORE_ERR_NOTFOUND) {
+		snprintf(msg, n, "unknown case \"%s\" (manyi import cases registers cases)", j->case_id);
+		return STORE_ERR_CONSTRAINT;
+	}
+	if (e == STORE_OK)
+		e = store_review_totals(s, j->survey, count_case, &count);
+	if (e != STORE_OK)
+		return e;
+	if (count.n < 2) {
+		snprintf(msg, n, "case \"%s\" has %d review%s for %s: only a file reviewed twice, whose "
+		         "reviews disagree (manyi review disagreements), is adjudicated", j->case_id,
+		         count.n, count.n == 1 ? "" : "s", j->survey);
+		return STORE_ERR_CONSTRAINT;
+	}
+	if (j->third != NULL) {
+		if ((e = store_reviewer_exists(s, j->third, &exists)) == STORE_OK && !exists) {
+			snprintf(msg, n, "unknown reviewer \"%s\" (manyi reviewer list)", j->third);
+			return STORE_ERR_CONSTRAINT;
+		}
+		if (e == STORE_OK &&
+		    (e = store_reviewer_conflicted(s, j->third, cf.agency, &conflicted)) == STORE_OK &&
+		    conflicted) {
+			snprintf(msg, n, "reviewer \"%s\" has a conflict of interest with agency \"%s\", whose "
+			         "case %s is: choose another third reviewer", j->third, cf.agency, j->case_id);
+			return STORE_ERR_CONSTRAINT;
+		}
+		if (e == STORE_OK &&
+		    (e = store_case_reviewer(s, j->case_id, j->survey, j->third, &involved)) == STORE_OK &&
+		    involved) {
+			snprintf(msg, n, "reviewer \"%s\" has reviewed or been assigned case %s already: a "
+			         "third review is by someone else", j->third, j->case_id);
+			return STORE_ERR_CONSTRAINT;
+		}
+		if (e != STORE_OK)
+			return e;
+	} else {
+		size_t len = j->note != NULL ? strlen(j->note) : 0;
+		if (j->total < 0 || j->total > j->points_total) {
+			snprintf(msg, n, "--total %d is outside 0..%d (the rubric's points)", j->total,
+			         j->points_total);
+			return STORE_ERR_CONSTRAINT;
+		}
+		if (len == 0 || len > 2000 || !utf8_valid(j->note, len) || utf8_has_controls(j->note, len)) {
+			snprintf(msg, n, "--note is the panel's reasons: 1 to 2000 bytes of text without "
+			         "control characters");
+			return STORE_ERR_CONSTRAINT;
+		}
+	}
+	if ((e = store_begin(s)) != STORE_OK)
+		return e;
+	if (j->third != NULL) {
+		e = store_assignment_add(s, j->case_id, j->survey, j->third, 3, 0);
+		snprintf(detail, sizeof detail, "survey=%s third=%s", j->survey, j->third);
+	} else {
+		snprintf(detail, sizeof detail, "survey=%s panel total=%d defect=%s note=%s", j->survey,
+		         j->total, j->defect ? "yes" : "no", j->note);
+	}
+	if (e == STORE_OK)
+		e = store_adjudication_add(s, j->case_id, j->survey, j->third, j->total, j->defect, j->note);
+	if (e == STORE_ERR_CONSTRAINT)
+		snprintf(msg, n, "case %s is adjudicated for %s already (a third review is assigned, or the "
+		         "panel has decided)", j->case_id, j->survey);
+	if (e == STORE_OK)
+		e = store_audit(s, "cli", "review adjudicate", j->case_id, detail);
+	if (e == STORE_OK)
+		e = store_commit(s);
+	if (e != STORE_OK)
+		store_rollback(s);
+	return e;
+}

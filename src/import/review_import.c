@@ -85,42 +85,50 @@ static const char *agency_name(const struct registry_list *l, const char *code)
  * conflict with the case's agency.  False with msg (and res->store_err
  * when the database failed).
  */
-static bool review_allowed(struct reviews_ctx *c, const char *case_id, const char *reviewer,
-                           struct import_result *res, char *msg, size_t n)
+static enum review_put review_allowed(struct store *s, const char *case_id, const char *reviewer,
+                                      enum store_err *se, char *msg, size_t n)
 {
 	char q[IMPORT_QUOTE_SIZE];
 	struct case_file cf;
 	bool exists, conflicted;
-	enum store_err e = store_case_get(c->store, case_id, &cf);
+	enum store_err e = store_case_get(s, case_id, &cf);
 
 	if (e == STORE_ERR_NOTFOUND) {
 		snprintf(msg, n, "unknown case_id %s (manyi import cases registers cases)",
 		         import_quote(case_id, q));
-		return false;
+		return REVIEW_PUT_UNKNOWN;
 	}
-	if (e == STORE_OK && (e = store_reviewer_exists(c->store, reviewer, &exists)) == STORE_OK &&
+	if (e == STORE_OK && (e = store_reviewer_exists(s, reviewer, &exists)) == STORE_OK &&
 	    !exists) {
 		snprintf(msg, n, "unknown reviewer %s (manyi reviewer add registers reviewers)",
 		         import_quote(reviewer, q));
-		return false;
+		return REVIEW_PUT_UNKNOWN;
 	}
 	if (e == STORE_OK &&
-	    (e = store_reviewer_conflicted(c->store, reviewer, cf.agency, &conflicted)) == STORE_OK &&
+	    (e = store_reviewer_conflicted(s, reviewer, cf.agency, &conflicted)) == STORE_OK &&
 	    conflicted) {
 		struct registry_list ag = {0};
-		store_registry_list(c->store, REGISTRY_AGENCY, &ag);
+		store_registry_list(s, REGISTRY_AGENCY, &ag);
 		snprintf(msg, n, "reviewer %s has a conflict of interest with agency \"%s\" (%s), whose "
 		         "case %s is: a reviewer never reviews a file of an agency they are conflicted with",
 		         import_quote(reviewer, q), cf.agency, agency_name(&ag, cf.agency), case_id);
 		registry_list_free(&ag);
-		return false;
+		return REVIEW_PUT_CONFLICT;
 	}
 	if (e != STORE_OK) {
 		snprintf(msg, n, "cannot check case %s and its reviewer: %s", import_quote(case_id, q),
-		         store_strerror(res->store_err = e));
-		return false;
+		         store_strerror(*se = e));
+		return REVIEW_PUT_STORE;
 	}
-	return true;
+	return REVIEW_PUT_OK;
+}
+
+/* Add from's errors to into's, one per item (into's first). */
+static void errors_merge(struct answer_errors *into, const struct answer_errors *from)
+{
+	for (size_t i = 0; i < from->n && i < ANSWER_ERRORS_MAX; i++)
+		if (from->v[i].item == NULL || answer_errors_for(into, from->v[i].item) == ANSWER_OK)
+			answer_errors_add(into, from->v[i].item, from->v[i].code);
 }
 
 /*
@@ -164,9 +172,8 @@ static bool reviews_row(void *ctx, const struct csvin_row *r, struct import_resu
 	const char *case_id = r->field[c->fixed[F_CASE]];
 	const char *reviewer = r->field[c->fixed[F_REVIEWER]];
 	const char *submitted = r->field[c->fixed[F_SUBMITTED]];
-	char when[32], q[IMPORT_QUOTE_SIZE], *json = NULL;
+	char when[32], q[IMPORT_QUOTE_SIZE];
 	struct pairs p;
-	struct answers ans = {0};
 	struct answer_errors errs = {.n = 0};
 	bool ok = false;
 
@@ -182,8 +189,6 @@ static bool reviews_row(void *ctx, const struct csvin_row *r, struct import_resu
 		snprintf(msg, n, "submitted_at %s is in the future", import_quote(submitted, q));
 		return false;
 	}
-	if (!review_allowed(c, case_id, reviewer, res, msg, n))
-		return false;
 	pairs_init(&p);
 	for (size_t i = 0; i < c->sv->nitems; i++) {
 		const struct item *it = &c->sv->items[i];
@@ -196,36 +201,71 @@ static bool reviews_row(void *ctx, const struct csvin_row *r, struct import_resu
 		if (*v != '\0')
 			pairs_add(&p, it->id, v);
 	}
-	if (!answers_check(c->sv, &p, false, &ans, &errs)) {
+	const struct review_in in = {.sv = c->sv, .version = c->version, .case_id = case_id,
+	                             .reviewer = reviewer, .submitted_at = when, .answers = &p};
+	enum review_put put = review_put(c->store, &in, &errs, &res->store_err, msg, n);
+	if (put == REVIEW_PUT_INVALID) {
 		const struct answer_error *er = &errs.v[0];
 		const struct item *it = er->item ? survey_item(c->sv, er->item) : NULL;
 		responses_answer_problem(c->sv, it, er->code,
 		                         it ? r->field[c->item_col[it - c->sv->items]] : "", msg, n);
 		goto out;
 	}
-	struct review_row row = {
-		.case_id = case_id, .reviewer = reviewer, .survey = c->sv->id,
-		.version = c->version, .submitted_at = when,
-	};
-	review_json(&ans, &json, &row.total, &row.defects);
-	row.answers = json;
-	enum store_err e = store_review_add(c->store, &row);
-	if (e == STORE_ERR_CONSTRAINT) {
+	if (put == REVIEW_PUT_DUPLICATE)
 		snprintf(msg, n, "reviewer \"%s\" has reviewed case \"%s\" for %s already (an earlier "
 		         "import, or an earlier line of this file)", reviewer, case_id, c->sv->id);
+	if (put != REVIEW_PUT_OK)
 		goto out;
-	}
-	if (e != STORE_OK) {
-		snprintf(msg, n, "cannot store the review: %s", store_strerror(res->store_err = e));
-		goto out;
-	}
 	res->created++;
 	ok = true;
 out:
-	free(json);
-	answers_free(&ans);
 	pairs_free(&p);
 	return ok;
+}
+
+enum review_put review_put(struct store *s, const struct review_in *in, struct answer_errors *errs,
+                           enum store_err *se, char *msg, size_t n)
+{
+	struct answers ans = {0};
+	char *json = NULL;
+	enum review_put put = review_allowed(s, in->case_id, in->reviewer, se, msg, n);
+
+	errs->n = 0;
+	if (put != REVIEW_PUT_OK)
+		return put;
+	/* Every points and flag item is scored, whatever the rubric says of required. */
+	for (size_t i = 0; i < in->sv->nitems; i++) {
+		const struct item *it = &in->sv->items[i];
+		const char *v = pairs_get(in->answers, it->id);
+		if (scored(it) && (v == NULL || *v == '\0'))
+			answer_errors_add(errs, it->id, ANSWER_REQUIRED);
+	}
+	struct answer_errors more = {.n = 0};
+	if (!answers_check(in->sv, in->answers, false, &ans, &more) || errs->n > 0) {
+		errors_merge(errs, &more);
+		snprintf(msg, n, "the review is not complete or not valid");
+		put = REVIEW_PUT_INVALID;
+		goto out;
+	}
+	struct review_row row = {
+		.case_id = in->case_id, .reviewer = in->reviewer, .survey = in->sv->id,
+		.version = in->version, .submitted_at = in->submitted_at,
+	};
+	review_json(&ans, &json, &row.total, &row.defects);
+	row.answers = json;
+	enum store_err e = store_review_add(s, &row);
+	if (e == STORE_ERR_CONSTRAINT) {
+		snprintf(msg, n, "reviewer \"%s\" has reviewed case \"%s\" for %s already",
+		         in->reviewer, in->case_id, in->sv->id);
+		put = REVIEW_PUT_DUPLICATE;
+	} else if (e != STORE_OK) {
+		snprintf(msg, n, "cannot store the review: %s", store_strerror(*se = e));
+		put = REVIEW_PUT_STORE;
+	}
+out:
+	free(json);
+	answers_free(&ans);
+	return put;
 }
 
 enum import_err reviews_import(struct store *s, const struct survey *sv, int version,

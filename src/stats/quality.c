@@ -497,7 +497,7 @@ enum quality_status quality_disagreements(struct store *s, const char *survey, d
 	if (st != QUALITY_OK)
 		goto done;
 	sbuf_adds(out, "case_id,agency,agency_name,reviewer_1,total_1,defect_1,reviewer_2,total_2,"
-	          "defect_2,difference,reason\n");
+	          "defect_2,difference,reason,adjudicated\n");
 	for (size_t i = 0; i < P.n; i++) {
 		const struct pair_row *r = &P.v[i];
 		bool totals = fabs(r->x2 - r->x1) > threshold, defects = r->d1 != r->d2;
@@ -517,10 +517,100 @@ enum quality_status quality_disagreements(struct store *s, const char *survey, d
 		csv_cell(out, num[1], false);
 		csv_cell(out, r->d2 ? "yes" : "no", false);
 		csv_cell(out, num[2], false);
-		csv_cell(out, totals && defects ? "totals;defects" : totals ? "totals" : "defects", true);
+		csv_cell(out, totals && defects ? "totals;defects" : totals ? "totals" : "defects", false);
+		char kind[8] = "";
+		if ((e = store_adjudication_kind(s, r->case_id, survey, kind)) != STORE_OK &&
+		    e != STORE_ERR_NOTFOUND) {
+			st = store_status(e, msg, msglen);
+			goto done;
+		}
+		csv_cell(out, kind, true);
 	}
 done:
 	registry_list_free(&ag);
 	free(P.v);
 	return st;
+}
+
+/* A progress row into the JSON array (ctx). */
+struct progress_ctx {
+	cJSON *rows;
+	bool agency;
+};
+
+static bool on_progress(void *ctx, const struct review_progress *p)
+{
+	struct progress_ctx *c = ctx;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, c->agency ? "agency" : "reviewer", p->code);
+	if (c->agency) {
+		cJSON_AddStringToObject(o, "name_zh", p->name[LANG_ZH]);
+		cJSON_AddStringToObject(o, "name_en", p->name[LANG_EN]);
+	} else {
+		cJSON_AddStringToObject(o, "name", p->name[LANG_ZH]);
+	}
+	cJSON_AddNumberToObject(o, "assigned", (double)p->assigned);
+	cJSON_AddNumberToObject(o, "drafts", (double)p->drafts);
+	cJSON_AddNumberToObject(o, "submitted", (double)p->submitted);
+	cJSON_AddNumberToObject(o, "open", (double)(p->assigned - p->submitted));
+	cJSON_AddItemToArray(c->rows, o);
+	return true;
+}
+
+/* The rows of one grouping as CSV lines "by,code,name_zh,name_en,assigned,drafts,submitted,open". */
+static void progress_csv(struct sbuf *out, const cJSON *rows, bool agency)
+{
+	const cJSON *o;
+	char num[4][24];
+	cJSON_ArrayForEach(o, rows)
+	{
+		const char *code = cJSON_GetObjectItem(o, agency ? "agency" : "reviewer")->valuestring;
+		const char *zh = cJSON_GetObjectItem(o, agency ? "name_zh" : "name")->valuestring;
+		const char *en = cJSON_GetObjectItem(o, agency ? "name_en" : "name")->valuestring;
+		static const char *const keys[4] = {"assigned", "drafts", "submitted", "open"};
+		for (int k = 0; k < 4; k++)
+			snprintf(num[k], sizeof num[k], "%.0f", cJSON_GetObjectItem(o, keys[k])->valuedouble);
+		csv_cell(out, agency ? "agency" : "reviewer", false);
+		csv_cell(out, code, false);
+		csv_cell(out, zh, false);
+		csv_cell(out, en, false);
+		for (int k = 0; k < 4; k++)
+			csv_cell(out, num[k], k == 3);
+	}
+}
+
+enum quality_status quality_progress(struct store *s, const char *survey, bool csv,
+                                     struct sbuf *out, char *msg, size_t msglen)
+{
+	struct survey *sv = NULL;
+	int version;
+	enum quality_status st = rubric_of(s, survey, &sv, &version, msg, msglen);
+	struct progress_ctx by_reviewer = {.rows = cJSON_CreateArray(), .agency = false};
+	struct progress_ctx by_agency = {.rows = cJSON_CreateArray(), .agency = true};
+	enum store_err e;
+
+	survey_free(sv);
+	if (st == QUALITY_OK &&
+	    ((e = store_review_progress(s, survey, false, on_progress, &by_reviewer)) != STORE_OK ||
+	     (e = store_review_progress(s, survey, true, on_progress, &by_agency)) != STORE_OK))
+		st = store_status(e, msg, msglen);
+	if (st != QUALITY_OK) {
+		cJSON_Delete(by_reviewer.rows);
+		cJSON_Delete(by_agency.rows);
+		return st;
+	}
+	if (csv) {
+		sbuf_adds(out, "by,code,name_zh,name_en,assigned,drafts,submitted,open\n");
+		progress_csv(out, by_reviewer.rows, false);
+		progress_csv(out, by_agency.rows, true);
+		cJSON_Delete(by_reviewer.rows);
+		cJSON_Delete(by_agency.rows);
+		return QUALITY_OK;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "survey", survey);
+	cJSON_AddItemToObject(o, "reviewers", by_reviewer.rows);
+	cJSON_AddItemToObject(o, "agencies", by_agency.rows);
+	json_out(o, out);
+	return QUALITY_OK;
 }

@@ -173,18 +173,23 @@ static const char *const sql[STMT__MAX] = {
 	    " ORDER BY 1, 3",
 	[STMT_POP_ADD] = "INSERT INTO population (day, agency, domain, size, n) VALUES (?, ?, ?, ?, ?) "
 	                 "ON CONFLICT (day, agency, domain, size) DO UPDATE SET n = n + excluded.n",
-	[STMT_USER_INSERT] = "INSERT INTO user_account (name, hash, role, agency) VALUES (?, ?, ?, ?)",
-	[STMT_USER_GET] = "SELECT hash, role, coalesce(agency, '') FROM user_account WHERE name = ?",
+	/* ?4 is the agency of an agency user, the reviewer code of a reviewer. */
+	[STMT_USER_INSERT] = "INSERT INTO user_account (name, hash, role, agency, reviewer) VALUES (?1, ?2, "
+	    "?3, CASE WHEN ?3 = 'agency' THEN ?4 END, CASE WHEN ?3 = 'reviewer' THEN ?4 END)",
+	[STMT_USER_GET] = "SELECT hash, role, coalesce(agency, ''), coalesce(reviewer, '') FROM user_account "
+	    "WHERE name = ?",
 	[STMT_USER_DELETE] = "DELETE FROM user_account WHERE name = ?",
-	[STMT_USER_LIST] = "SELECT u.name, u.role, coalesce(u.agency, ''), coalesce(a.name_zh, ''), "
-	    "coalesce(a.name_en, ''), u.created_at, (SELECT count(*) FROM session s "
-	    "WHERE s.user_name = u.name AND s.expires_at > ?1) "
-	    "FROM user_account u LEFT JOIN agency a ON a.code = u.agency ORDER BY u.name",
+	[STMT_USER_LIST] = "SELECT u.name, u.role, coalesce(u.agency, u.reviewer, ''), "
+	    "coalesce(a.name_zh, rv.name, ''), coalesce(a.name_en, rv.name, ''), u.created_at, "
+	    "(SELECT count(*) FROM session s WHERE s.user_name = u.name AND s.expires_at > ?1) "
+	    "FROM user_account u LEFT JOIN agency a ON a.code = u.agency "
+	    "LEFT JOIN reviewer rv ON rv.code = u.reviewer ORDER BY u.name",
 	[STMT_SESSION_INSERT] = "INSERT INTO session (hash, role, agency, user_name, key_id, "
-	    "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "created_at, expires_at, reviewer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	/* A live session whose user is still there and whose key is not revoked. */
 	[STMT_SESSION_GET] = "SELECT s.role, coalesce(s.agency, ''), coalesce(s.user_name, ''), "
-	    "coalesce(s.key_id, ''), s.created_at, s.expires_at FROM session s WHERE s.hash = ?1 "
+	    "coalesce(s.key_id, ''), s.created_at, s.expires_at, coalesce(s.reviewer, '') "
+	    "FROM session s WHERE s.hash = ?1 "
 	    "AND s.expires_at > ?2 AND (s.key_id IS NULL OR EXISTS (SELECT 1 FROM api_key k "
 	    "WHERE k.id = s.key_id AND k.revoked_at IS NULL))",
 	[STMT_SESSION_DELETE] = "DELETE FROM session WHERE hash = ?",

@@ -176,7 +176,7 @@ enum stmt {
 
 
 /* The most statements store_review.c prepares (its enum review_stmt). */
-#define STORE_REVIEW_STMTS 16
+#define STORE_REVIEW_STMTS 32
 
 struct store {
 	sqlite3 *db;

@@ -37,6 +37,16 @@ enum review_stmt {
 	R_CASE_FRAME,
 	R_ASSIGN_COUNT,
 	R_ASSIGN_ADD,
+	R_QUEUE,
+	R_DRAFT_PUT,
+	R_DRAFT_GET,
+	R_DRAFT_DELETE,
+	R_REVIEW_ANSWERS,
+	R_PROGRESS_REVIEWER,
+	R_PROGRESS_AGENCY,
+	R_ADJUDICATION_ADD,
+	R_CASE_REVIEWERS,
+	R_ADJUDICATION_KIND,
 	R__MAX
 };
 
@@ -45,6 +55,17 @@ _Static_assert(R__MAX <= STORE_REVIEW_STMTS, "raise STORE_REVIEW_STMTS");
 /* A period's ends in SQL: ?N or the earliest/latest date. */
 #define FROM_DATE(N) "coalesce(" N ", '0000-00-00')"
 #define TO_DATE(N) "coalesce(" N ", '9999-99-99')"
+
+/* An assignment's state: 2 submitted, 1 a draft saved, 0 neither. */
+#define ASSIGN_STATE(A) \
+	"CASE WHEN EXISTS (SELECT 1 FROM review r WHERE r.case_file = " A ".case_file AND " \
+	"r.reviewer = " A ".reviewer AND r.survey = " A ".survey) THEN 2 WHEN EXISTS (SELECT 1 FROM " \
+	"review_draft d WHERE d.case_file = " A ".case_file AND d.reviewer = " A ".reviewer AND " \
+	"d.survey = " A ".survey) THEN 1 ELSE 0 END"
+/* The counts of a group of assignments a: assigned, drafts, submitted. */
+#define PROGRESS_COUNTS \
+	"count(a.case_file), coalesce(sum(" ASSIGN_STATE("a") " = 1), 0), " \
+	"coalesce(sum(" ASSIGN_STATE("a") " = 2), 0)"
 
 static const char *const review_sql[R__MAX] = {
 	[R_CASE_ADD] = "INSERT INTO case_file (code, agency, domain, kind, decided_on, enterprise, "
@@ -61,9 +82,16 @@ static const char *const review_sql[R__MAX] = {
 	[R_REVIEW_ADD] = "INSERT INTO review (case_file, reviewer, survey, version, submitted_at, "
 	                 "total, defects, answers) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 "
 	                 "FROM case_file WHERE code = ?1",
-	[R_QUALITY_FILES] = "SELECT c.code, c.agency, c.domain, c.kind, c.outcome, avg(r.total), "
-	                    "max(r.defects) = 0, count(*) FROM review r "
-	                    "JOIN case_file c ON c.id = r.case_file WHERE r.survey = ?1 "
+	/* A panel decision replaces the file's total and ok; after a third
+	 * review the file is ok when fewer than half its reviews flag a major
+	 * defect (two of three decide); else when none does (docs/statistics.md §9). */
+	[R_QUALITY_FILES] = "SELECT c.code, c.agency, c.domain, c.kind, c.outcome, "
+	                    "CASE WHEN j.kind = 'panel' THEN j.total ELSE avg(r.total) END, "
+	                    "CASE WHEN j.kind = 'panel' THEN j.defect = 0 "
+	                    "WHEN j.kind = 'third' THEN 2 * sum(r.defects > 0) < count(*) "
+	                    "ELSE max(r.defects) = 0 END, count(*) FROM review r "
+	                    "JOIN case_file c ON c.id = r.case_file LEFT JOIN adjudication j "
+	                    "ON j.case_file = c.id AND j.survey = r.survey WHERE r.survey = ?1 "
 	                    "AND c.decided_on >= " FROM_DATE("?2") " AND c.decided_on <= " TO_DATE("?3")
 	                    " GROUP BY c.id ORDER BY c.agency, c.code",
 	[R_CASE_COUNTS] = "SELECT agency, count(*) FROM case_file WHERE decided_on >= " FROM_DATE("?1")
@@ -77,6 +105,37 @@ static const char *const review_sql[R__MAX] = {
 	[R_ASSIGN_COUNT] = "SELECT count(*) FROM review_assignment WHERE survey = ?",
 	[R_ASSIGN_ADD] = "INSERT INTO review_assignment (case_file, survey, reviewer, round, seed) "
 	                 "SELECT id, ?2, ?3, ?4, ?5 FROM case_file WHERE code = ?1",
+	/* A reviewer's assignments (?2 NULL) or one case's (?2 its code), by state, agency, case. */
+	[R_QUEUE] = "SELECT c.code, c.agency, c.domain, c.kind, c.decided_on, c.enterprise, c.outcome, "
+	            "a.survey, a.round, " ASSIGN_STATE("a") " AS state FROM review_assignment a "
+	            "JOIN case_file c ON c.id = a.case_file WHERE a.reviewer = ?1 "
+	            "AND (?2 IS NULL OR c.code = ?2) ORDER BY state, c.agency, c.code, a.survey",
+	[R_DRAFT_PUT] = "INSERT INTO review_draft (case_file, survey, reviewer, answers) "
+	                "SELECT id, ?2, ?3, ?4 FROM case_file WHERE code = ?1 "
+	                "ON CONFLICT (case_file, survey, reviewer) DO UPDATE SET answers = excluded.answers, "
+	                "saved_at = excluded.saved_at",
+	[R_DRAFT_GET] = "SELECT d.answers FROM review_draft d JOIN case_file c ON c.id = d.case_file "
+	                "WHERE c.code = ?1 AND d.survey = ?2 AND d.reviewer = ?3",
+	[R_DRAFT_DELETE] = "DELETE FROM review_draft WHERE case_file = (SELECT id FROM case_file "
+	                   "WHERE code = ?1) AND survey = ?2 AND reviewer = ?3",
+	[R_REVIEW_ANSWERS] = "SELECT r.answers FROM review r JOIN case_file c ON c.id = r.case_file "
+	                     "WHERE c.code = ?1 AND r.survey = ?2 AND r.reviewer = ?3",
+	[R_PROGRESS_REVIEWER] = "SELECT v.code, v.name, v.name, " PROGRESS_COUNTS " FROM reviewer v "
+	                        "LEFT JOIN review_assignment a ON a.reviewer = v.code AND a.survey = ?1 "
+	                        "GROUP BY v.code ORDER BY v.code",
+	[R_PROGRESS_AGENCY] = "SELECT g.code, g.name_zh, g.name_en, " PROGRESS_COUNTS " FROM "
+	                      "review_assignment a JOIN case_file c ON c.id = a.case_file "
+	                      "JOIN agency g ON g.code = c.agency WHERE a.survey = ?1 "
+	                      "GROUP BY g.code ORDER BY g.code",
+	[R_ADJUDICATION_ADD] = "INSERT INTO adjudication (case_file, survey, kind, reviewer, total, defect, "
+	                       "note) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM case_file WHERE code = ?1",
+	[R_ADJUDICATION_KIND] = "SELECT j.kind FROM adjudication j JOIN case_file c ON c.id = j.case_file "
+	                        "WHERE c.code = ?1 AND j.survey = ?2",
+	/* Whoever reviewed or was assigned the case for the survey. */
+	[R_CASE_REVIEWERS] = "SELECT a.reviewer FROM review_assignment a JOIN case_file c "
+	                     "ON c.id = a.case_file WHERE c.code = ?1 AND a.survey = ?2 UNION "
+	                     "SELECT r.reviewer FROM review r JOIN case_file c ON c.id = r.case_file "
+	                     "WHERE c.code = ?1 AND r.survey = ?2",
 };
 
 /* The statement for id, prepared on first use, reset and unbound. */
@@ -368,4 +427,172 @@ enum store_err store_assignment_add(struct store *s, const char *case_id, const 
 	if (e == STORE_OK && sqlite3_changes(s->db) == 0)
 		e = STORE_ERR_NOTFOUND;
 	return e;
+}
+
+/* The queue row st stands on. */
+static void queue_row(sqlite3_stmt *st, struct review_assigned *q)
+{
+	case_row(st, &q->file);
+	col_copy(st, 7, q->survey, sizeof q->survey);
+	q->round = sqlite3_column_int(st, 8);
+	q->state = (enum review_state)sqlite3_column_int(st, 9);
+}
+
+enum store_err store_review_queue(struct store *s, const char *reviewer,
+                                  bool (*fn)(void *ctx, const struct review_assigned *q), void *ctx)
+{
+	sqlite3_stmt *st = rstmt(s, R_QUEUE);
+	struct review_assigned q;
+	int rc;
+
+	bind_text(st, 1, reviewer);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		queue_row(st, &q);
+		if (!fn(ctx, &q)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_review_assigned(struct store *s, const char *reviewer, const char *case_id,
+                                     struct review_assigned *q)
+{
+	sqlite3_stmt *st = rstmt(s, R_QUEUE);
+	bind_text(st, 1, reviewer);
+	bind_text(st, 2, case_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		queue_row(st, q);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+}
+
+enum store_err store_draft_put(struct store *s, const char *case_id, const char *survey,
+                               const char *reviewer, const char *answers)
+{
+	sqlite3_stmt *st = rstmt(s, R_DRAFT_PUT);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer);
+	bind_text(st, 4, answers);
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) == 0)
+		e = STORE_ERR_NOTFOUND;
+	return e;
+}
+
+/* The one text column of the one-row query st (bound), copied into *out. */
+static enum store_err one_text(sqlite3_stmt *st, char **out)
+{
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
+}
+
+enum store_err store_draft_get(struct store *s, const char *case_id, const char *survey,
+                               const char *reviewer, char **answers)
+{
+	sqlite3_stmt *st = rstmt(s, R_DRAFT_GET);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer);
+	return one_text(st, answers);
+}
+
+enum store_err store_draft_delete(struct store *s, const char *case_id, const char *survey,
+                                  const char *reviewer)
+{
+	sqlite3_stmt *st = rstmt(s, R_DRAFT_DELETE);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer);
+	return step_done(st);
+}
+
+enum store_err store_review_answers(struct store *s, const char *case_id, const char *survey,
+                                    const char *reviewer, char **answers)
+{
+	sqlite3_stmt *st = rstmt(s, R_REVIEW_ANSWERS);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer);
+	return one_text(st, answers);
+}
+
+enum store_err store_review_progress(struct store *s, const char *survey, bool by_agency,
+                                     bool (*fn)(void *ctx, const struct review_progress *p),
+                                     void *ctx)
+{
+	sqlite3_stmt *st = rstmt(s, by_agency ? R_PROGRESS_AGENCY : R_PROGRESS_REVIEWER);
+	int rc;
+
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const struct review_progress p = {
+			.code = (const char *)sqlite3_column_text(st, 0),
+			.name = {(const char *)sqlite3_column_text(st, 1),
+			         (const char *)sqlite3_column_text(st, 2)},
+			.assigned = sqlite3_column_int64(st, 3),
+			.drafts = sqlite3_column_int64(st, 4),
+			.submitted = sqlite3_column_int64(st, 5),
+		};
+		if (!fn(ctx, &p)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_adjudication_add(struct store *s, const char *case_id, const char *survey,
+                                      const char *reviewer, int total, int defect, const char *note)
+{
+	sqlite3_stmt *st = rstmt(s, R_ADJUDICATION_ADD);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	bind_text(st, 3, reviewer != NULL ? "third" : "panel");
+	bind_text(st, 4, reviewer);
+	if (reviewer == NULL) {
+		sqlite3_bind_int(st, 5, total);
+		sqlite3_bind_int(st, 6, defect);
+	}
+	bind_text(st, 7, note != NULL ? note : "");
+	enum store_err e = step_done(st);
+	if (e == STORE_OK && sqlite3_changes(s->db) == 0)
+		e = STORE_ERR_NOTFOUND;
+	return e;
+}
+
+enum store_err store_case_reviewer(struct store *s, const char *case_id, const char *survey,
+                                   const char *reviewer, bool *involved)
+{
+	sqlite3_stmt *st = rstmt(s, R_CASE_REVIEWERS);
+	int rc;
+
+	*involved = false;
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(st, 0), reviewer) == 0)
+			*involved = true;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
+enum store_err store_adjudication_kind(struct store *s, const char *case_id, const char *survey,
+                                       char kind[8])
+{
+	sqlite3_stmt *st = rstmt(s, R_ADJUDICATION_KIND);
+	bind_text(st, 1, case_id);
+	bind_text(st, 2, survey);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		col_copy(st, 0, kind, 8);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }

@@ -99,6 +99,90 @@
 	"  UNIQUE (case_file, survey, reviewer)" \
 	") WITHOUT ROWID;"
 
+/*
+ * Migration 13: case-file review through the web (issue 13).  Reviewers
+ * sign in: user_account and session take the role "reviewer" and the
+ * reviewer's code (SQLite cannot change a CHECK, so both tables are made
+ * again, their rows and indexes kept; the sessions are held aside while
+ * user_account, which they reference, is replaced).  review_assignment
+ * takes round 3 (a third review assigned by adjudication).  review_draft
+ * keeps a reviewer's unsubmitted answers (JSON, item: value as entered);
+ * adjudication the evaluator's decision on a file whose reviews disagree:
+ * a third review (kind "third", its reviewer) or a panel decision (kind
+ * "panel": total and defect replace the file's).
+ */
+#define MIGRATION_REVIEW_WEB \
+	"CREATE TABLE user_account_new (" \
+	"  name TEXT PRIMARY KEY," \
+	"  hash TEXT NOT NULL," \
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency','reviewer'))," \
+	"  agency TEXT REFERENCES agency(code)," \
+	"  reviewer TEXT REFERENCES reviewer(code)," \
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL))," \
+	"  CHECK ((role = 'reviewer') = (reviewer IS NOT NULL))" \
+	");" \
+	"INSERT INTO user_account_new (name, hash, role, agency, created_at)" \
+	"  SELECT name, hash, role, agency, created_at FROM user_account;" \
+	"CREATE TABLE session_keep AS SELECT * FROM session;" \
+	"DROP TABLE session;" \
+	"DROP TABLE user_account;" \
+	"ALTER TABLE user_account_new RENAME TO user_account;" \
+	"CREATE TABLE session (" \
+	"  hash BLOB PRIMARY KEY," \
+	"  role TEXT NOT NULL CHECK (role IN ('evaluator','agency','reviewer'))," \
+	"  agency TEXT REFERENCES agency(code)," \
+	"  reviewer TEXT REFERENCES reviewer(code)," \
+	"  user_name TEXT REFERENCES user_account(name) ON DELETE CASCADE," \
+	"  key_id TEXT REFERENCES api_key(id)," \
+	"  created_at INTEGER NOT NULL," \
+	"  expires_at INTEGER NOT NULL," \
+	"  CHECK ((role = 'agency') = (agency IS NOT NULL))," \
+	"  CHECK ((role = 'reviewer') = (reviewer IS NOT NULL AND user_name IS NOT NULL))," \
+	"  CHECK ((user_name IS NULL) != (key_id IS NULL))" \
+	") WITHOUT ROWID;" \
+	"INSERT INTO session (hash, role, agency, user_name, key_id, created_at, expires_at)" \
+	"  SELECT hash, role, agency, user_name, key_id, created_at, expires_at FROM session_keep;" \
+	"DROP TABLE session_keep;" \
+	"CREATE INDEX session_expires ON session(expires_at);" \
+	"CREATE INDEX session_user ON session(user_name);" \
+	"CREATE TABLE review_assignment_new (" \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  survey TEXT NOT NULL," \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  round INTEGER NOT NULL CHECK (round IN (1, 2, 3))," \
+	"  seed INTEGER NOT NULL," \
+	"  assigned_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  PRIMARY KEY (case_file, survey, round)," \
+	"  UNIQUE (case_file, survey, reviewer)" \
+	") WITHOUT ROWID;" \
+	"INSERT INTO review_assignment_new SELECT case_file, survey, reviewer, round, seed, assigned_at" \
+	"  FROM review_assignment;" \
+	"DROP TABLE review_assignment;" \
+	"ALTER TABLE review_assignment_new RENAME TO review_assignment;" \
+	"CREATE INDEX review_assignment_reviewer ON review_assignment(reviewer, survey);" \
+	"CREATE TABLE review_draft (" \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  survey TEXT NOT NULL," \
+	"  reviewer TEXT NOT NULL REFERENCES reviewer(code)," \
+	"  answers TEXT NOT NULL," \
+	"  saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  PRIMARY KEY (case_file, survey, reviewer)" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE adjudication (" \
+	"  case_file INTEGER NOT NULL REFERENCES case_file(id)," \
+	"  survey TEXT NOT NULL," \
+	"  kind TEXT NOT NULL CHECK (kind IN ('third', 'panel'))," \
+	"  reviewer TEXT REFERENCES reviewer(code)," \
+	"  total INTEGER CHECK (total >= 0)," \
+	"  defect INTEGER CHECK (defect IN (0, 1))," \
+	"  note TEXT NOT NULL DEFAULT ''," \
+	"  decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  PRIMARY KEY (case_file, survey)," \
+	"  CHECK ((kind = 'third') = (reviewer IS NOT NULL))," \
+	"  CHECK ((kind = 'panel') = (total IS NOT NULL AND defect IS NOT NULL))" \
+	") WITHOUT ROWID;"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -397,6 +481,8 @@ const char *const store_migrations[] = {
 	"CREATE INDEX session_user ON session(user_name);",
 	/* 12: case-file review. */
 	MIGRATION_CASE_REVIEW,
+	/* 13: reviewers who sign in, drafts, third reviews, adjudication. */
+	MIGRATION_REVIEW_WEB,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

@@ -22,6 +22,7 @@ enum store_err store_user_get(struct store *s, const char *name, struct user_rec
 		col_copy(st, 0, u->hash, sizeof u->hash);
 		col_copy(st, 1, u->role, sizeof u->role);
 		col_copy(st, 2, u->agency, sizeof u->agency);
+		col_copy(st, 3, u->reviewer, sizeof u->reviewer);
 	}
 	sqlite3_reset(st);
 	return err;
@@ -68,6 +69,7 @@ enum store_err store_session_put(struct store *s, const unsigned char hash[32],
 	bind_text(st, 5, *r->key_id ? r->key_id : NULL);
 	sqlite3_bind_int64(st, 6, r->created_at);
 	sqlite3_bind_int64(st, 7, r->expires_at);
+	bind_text(st, 8, *r->reviewer ? r->reviewer : NULL);
 	return step_done(st);
 }
 
@@ -86,6 +88,7 @@ enum store_err store_session_get(struct store *s, const unsigned char hash[32], 
 		col_copy(st, 3, r->key_id, sizeof r->key_id);
 		r->created_at = sqlite3_column_int64(st, 4);
 		r->expires_at = sqlite3_column_int64(st, 5);
+		col_copy(st, 6, r->reviewer, sizeof r->reviewer);
 	}
 	sqlite3_reset(st);
 	return err;

@@ -463,10 +463,6 @@ int app_json_body(const struct http_request *req, struct http_response *r, size_
 	return status;
 }
 
-/*
- * Check the respondent-chosen agency and domain; errors go against the
- * "_agency"/"_domain" fields (or "agency"/"domain" for the API).
- */
 /* See app_internal.h. */
 int app_check_key(struct app *a, const struct http_request *req, struct http_response *r,
                   struct principal *p)
@@ -490,6 +486,10 @@ int app_check_key(struct app *a, const struct http_request *req, struct http_res
 		                          : why[ar], NULL);
 		http_header(r, "WWW-Authenticate", "Bearer realm=\"manyi\"");
 		return 401;
+	}
+	if (p->role == ROLE_REVIEWER) { /* no statistics, export or anything keyed */
+		http_json_error(r, 403, "forbidden", "a reviewer's session reaches /review only", NULL);
+		return 403;
 	}
 	/* The cookie goes with any request the browser sends here, another
 	 * site's too: a change needs the session's token besides. */
@@ -596,7 +596,6 @@ static const struct params_keys responses_keys = {.need = {
 	[PARAM_Q] = O, [PARAM_TEXT] = O,
 }};
 static const struct params_keys no_keys = {.need = {0}};
-static const struct params_keys params_agreement_keys = {.need = {[PARAM_SURVEY] = PARAM_REQUIRED}};
 #undef O
 #undef R
 
@@ -630,7 +629,7 @@ static const struct route {
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
 	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
 	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
-	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &params_agreement_keys,
+	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &publications_keys,
 	 true},
 	{"api_fieldwork", "/api/v1/fieldwork", false, true, app_api_fieldwork, NULL,
 	 &params_fieldwork_keys, true},
@@ -646,6 +645,9 @@ static const struct route {
 	{"signin", "/signin", false, false, app_signin_get, app_signin_post, NULL, false},
 	{"signout", "/signout", false, false, NULL, app_signout, NULL, false},
 	{"api_session", "/api/v1/session", false, true, app_api_session, NULL, &no_keys, false},
+	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
+	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
+	 &publications_keys, true},
 };
 
 /*

@@ -11,6 +11,7 @@
  *   handler_data.c     stats, publications, surveys and registry (GET /api/v1/...)
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *   handler_signin.c   people signing in: /signin, /signout, GET /api/v1/session
+ *   handler_review_web.c  a signed-in reviewer's queue and forms: /review, /review/{case}
  *   intake.c           the one path of an answer, for the form and the API (app_intake)
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
@@ -420,6 +421,15 @@ int app_api_survey(struct app *a, const struct http_request *req, struct http_re
                  const char *rest);
 int app_api_registry(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
+/* handler_review_web.c: a signed-in reviewer's queue and forms: the route /review is a
+ * prefix, rest "" or "/" the queue, "/CASE" a file (anything else 404). */
+int app_review_get(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest);
+int app_review_post(struct app *a, const struct http_request *req, struct http_response *r,
+                    const char *rest);
+/* GET /api/v1/review/progress: the JSON of manyi review progress. */
+int app_api_review_progress(struct app *a, const struct http_request *req, struct http_response *r,
+                            const char *rest);
 int app_signin_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
 int app_signin_post(struct app *a, const struct http_request *req, struct http_response *r,

@@ -178,23 +178,47 @@ int app_api_quality(struct app *a, const struct http_request *req, struct http_r
 	return quality_reply(a, req, r, quality_report(a->store, &q, &r->body, msg, sizeof msg), msg);
 }
 
-/* GET /api/v1/agreement: the same JSON as `manyi review agreement`; evaluator keys only. */
-int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
-                      const char *rest)
+/* An evaluator's figure of the rubric ?survey= (fn writes its JSON): the
+ * reply, after the key or session is checked (forbidden says why others may not). */
+static int evaluator_figure(struct app *a, const struct http_request *req, struct http_response *r,
+                            const char *forbidden,
+                            enum quality_status (*fn)(struct store *s, const char *survey,
+                                                      struct sbuf *out, char *msg, size_t msglen))
 {
 	struct principal p;
 	char msg[512];
 	int status;
 
-	(void)rest;
 	if ((status = app_require_key(a, req, r, &p)) != 0)
 		return status;
 	if (p.role != ROLE_EVALUATOR) {
-		http_json_error(r, 403, "forbidden", "the reviewers' agreement is the evaluator's", NULL);
+		http_json_error(r, 403, "forbidden", forbidden, NULL);
 		return 403;
 	}
 	sbuf_reset(&r->body);
-	return quality_reply(a, req, r,
-	                     quality_agreement(a->store, req->params->survey, &r->body, msg, sizeof msg),
-	                     msg);
+	return quality_reply(a, req, r, fn(a->store, req->params->survey, &r->body, msg, sizeof msg), msg);
+}
+
+/* GET /api/v1/agreement: the same JSON as `manyi review agreement`; evaluator keys only. */
+int app_api_agreement(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest)
+{
+	(void)rest;
+	return evaluator_figure(a, req, r, "the reviewers' agreement is the evaluator's",
+	                        quality_agreement);
+}
+
+/* The progress as JSON (quality_progress() without csv). */
+static enum quality_status progress_json(struct store *s, const char *survey, struct sbuf *out,
+                                         char *msg, size_t msglen)
+{
+	return quality_progress(s, survey, false, out, msg, msglen);
+}
+
+/* GET /api/v1/review/progress: the JSON of `manyi review progress`; the evaluator's. */
+int app_api_review_progress(struct app *a, const struct http_request *req, struct http_response *r,
+                            const char *rest)
+{
+	(void)rest;
+	return evaluator_figure(a, req, r, "the review's progress is the evaluator's", progress_json);
 }

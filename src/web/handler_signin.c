@@ -113,6 +113,10 @@ static void describe(struct app *a, const struct principal *p, enum lang l, stru
 		sbuf_adds(out, l == LANG_ZH ? "评价机构" : "the evaluator");
 		return;
 	}
+	if (p->role == ROLE_REVIEWER) {
+		sbuf_printf(out, l == LANG_ZH ? "评查人员 %s" : "reviewer %s", p->reviewer);
+		return;
+	}
 	if (agency_names_of(a, p->agency, names, &found) == STORE_OK && found)
 		sbuf_printf(out, "%s (%s)", names[l], p->agency);
 	else
@@ -134,6 +138,8 @@ int app_signin_get(struct app *a, const struct http_request *req, struct http_re
 		struct sbuf who;
 		sbuf_init(&who);
 		describe(a, &p, c.lang, &who);
+		if (p.role == ROLE_REVIEWER && strncmp(c.next, SESSION_NEXT_REVIEW, 7) != 0)
+			snprintf(c.next, sizeof c.next, "%s", SESSION_NEXT_REVIEW);
 		session_csrf(a->secret, token, csrf);
 		c.signed_in = who.data;
 		c.csrf = csrf;
@@ -177,7 +183,13 @@ static int signin_done(struct app *a, const struct http_request *req, struct htt
 		return app_store_failure_page(a, r, c->lang, e);
 	session_cookie(r, token, req->https);
 	crypto_memzero(token, sizeof token);
-	http_header(r, "Location", *c->next != '\0' ? c->next : NEXT_DEFAULT);
+	/* A reviewer's session reaches the review pages only. */
+	if (p->role == ROLE_REVIEWER)
+		http_header(r, "Location", strncmp(c->next, SESSION_NEXT_REVIEW,
+		                                   strlen(SESSION_NEXT_REVIEW)) == 0 ? c->next
+		                                                                     : SESSION_NEXT_REVIEW);
+	else
+		http_header(r, "Location", *c->next != '\0' ? c->next : NEXT_DEFAULT);
 	http_header(r, "Cache-Control", "no-store");
 	sbuf_reset(&r->body);
 	return 303;
@@ -439,6 +451,8 @@ int app_api_session(struct app *a, const struct http_request *req, struct http_r
 		cJSON_AddStringToObject(o, "key_id", p.key_id);
 	else
 		cJSON_AddNullToObject(o, "key_id");
+	if (p.role == ROLE_REVIEWER)
+		cJSON_AddStringToObject(o, "reviewer", p.reviewer);
 	cJSON_AddStringToObject(o, "csrf", csrf);
 	cJSON_AddStringToObject(o, "expires_at", until);
 	http_json(r, 200, o);

@@ -169,4 +169,54 @@ struct html_notice {
  */
 void html_notices_page(struct sbuf *out, const struct html_notice *v, size_t n);
 
+/* A row of a reviewer's queue (GET /review); all borrowed, names already localised. */
+struct html_review_row {
+	const char *case_id, *agency, *domain, *kind, *decided_on;
+	int state;             /* 0 assigned, 1 a draft saved, 2 submitted */
+};
+
+/* The reviewer's queue page; all borrowed. */
+struct html_review_queue {
+	enum lang lang;
+	const char *reviewer, *reviewer_name; /* code and name */
+	const struct html_review_row *rows;
+	size_t n;
+	const char *notice;    /* e.g. "submitted", already localised, or NULL */
+	const char *csrf;      /* the session's, for sign-out */
+	const char *lang_href; /* this page in the other language (not yet escaped) */
+};
+
+/*
+ * GET /review: who is signed in, the files assigned (a table: case with its
+ * link, agency, domain, kind, date, state) and a sign-out button.
+ */
+void html_review_queue_page(struct sbuf *out, const struct html_review_queue *v,
+                            const struct html_site *site);
+
+/* A file's record and the rubric's form; all borrowed, names already localised. */
+struct html_review_form {
+	enum lang lang;
+	const struct survey *survey;    /* the rubric */
+	const char *case_id, *agency, *domain, *kind, *decided_on, *outcome;
+	bool enterprise;
+	const struct pairs *values;     /* the values to show (a draft, a failed submit, the
+	                                 * submitted review), or NULL */
+	const struct answer_errors *errors; /* or NULL */
+	const char *notice;             /* e.g. "draft saved", localised, or NULL */
+	const char *csrf;
+	bool submitted;                 /* the reviewer's review is in: read only */
+	const char *lang_href;
+};
+
+/*
+ * GET and POST /review/{case}: the record (agency, domain, kind, date,
+ * enterprise-related yes/no, outcome; never the enterprise's identity,
+ * which the registry does not hold), then the form: the points items as
+ * number inputs 0..max (the max shown), the major-defect flags as yes/no
+ * radios in fieldsets, the comment, and two buttons, action=draft and
+ * action=submit.  Submitted: the review read only.
+ */
+void html_review_form_page(struct sbuf *out, const struct html_review_form *v,
+                           const struct html_site *site);
+
 #endif

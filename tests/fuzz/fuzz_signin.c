@@ -1,13 +1,15 @@
 /*
  * libFuzzer shim for the pure checks of sign-in (session.h): the bytes as a
  * next= path, a user name, a session token and a password.  Checks what
- * they promise: a next accepted starts with /dashboard/ and holds no "//",
+ * they promise: a next accepted starts with /dashboard/ (or is /review,
+ * /review/... or /review?...) and holds no "//",
  * "/..", quote, angle bracket, backslash, space or control character; a
  * name accepted is [a-z0-9][a-z0-9._-]{0,63}; a token accepted is 43
  * base64url characters; a password accepted is 10+ characters of UTF-8
  * without controls, at most 1024 bytes.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = strlen(s);
 
 	if (session_next_ok(s)) {
-		if (strncmp(s, "/dashboard/", 11) != 0 || n > SESSION_NEXT_MAX || strstr(s, "//") != NULL ||
+		bool review = strncmp(s, "/review", 7) == 0 && (s[7] == '\0' || s[7] == '/' || s[7] == '?');
+		if ((strncmp(s, "/dashboard/", 11) != 0 && !review) || n > SESSION_NEXT_MAX ||
+		    strstr(s, "//") != NULL ||
 		    strstr(s, "/..") != NULL || strpbrk(s, "\"'<>\\ \r\n\t") != NULL)
 			abort();
 		for (size_t i = 0; i < n; i++)

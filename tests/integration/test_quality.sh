@@ -3,7 +3,8 @@
 # the rubric is no public survey; cases, reviewers and reviews come in
 # atomically with FILE:LINE errors; a conflicted reviewer is refused; and
 # `manyi quality` and GET /api/v1/quality agree with R's survey package
-# (tests/quality/make_fixtures.R, expected.csv) to 1e-9.
+# (tests/quality/make_fixtures.R, expected.csv) to 1e-9, before and after the
+# disagreements are adjudicated (expected_adjudicated.csv).
 . "$(dirname "$0")/lib.sh"
 it_start
 R=case-review
@@ -25,7 +26,7 @@ eq "no stats of a rubric" "$STATUS" 404
 api "$E" GET "/api/v1/export?survey=$R&format=csv"
 eq "no export of a rubric" "$STATUS" 404
 run $MANYI stats --survey $R
-eq "manyi stats refuses a rubric" "$RC" 1
+eq "manyi stats refuses a rubric (exit 2, as any survey stats cannot take)" "$RC" 2
 contains "... saying what it is" "$ERR" "is a case-review rubric (audience reviewer)"
 run $MANYI export --survey $R --format csv
 eq "manyi export refuses a rubric" "$RC" 1
@@ -104,6 +105,7 @@ run $MANYI import reviews --survey enforcement-enterprise $Q/reviews.csv
 eq "reviews only against a rubric" "$RC" 1
 run $MANYI import reviews --survey $R $Q/reviews.csv
 eq "the fixture's reviews" "$RC/$OUT" "0/$Q/reviews.csv: 47 reviews imported into $R version 1"
+sqlite3 "$DB" ".backup $T/adj.db"   # for the adjudication, below
 
 # The figures, against R's.
 for period in all q23; do
@@ -249,4 +251,42 @@ run $MANYI review sample --survey $R --n 5 --seed 1 --double 1.5
 eq "--double is a share" "$RC" 2
 run $MANYI review sample --survey enforcement-public --n 5 --seed 1
 eq "a sample for a rubric only" "$RC" 1
+
+# Adjudication, on the reviews alone (the copy taken after their import):
+# make_fixtures.R's decisions, a panel's replacing a file's total and ok, a
+# third review averaged in (two of three decide the defect); R's figures after.
+ADJ=(--db "$T/adj.db")
+run $MANYI "${ADJ[@]}" review disagreements --survey $R
+eq "the files adjudicated are files to settle" \
+	"$(tail -n +2 $Q/adjudications.csv | cut -d, -f1 | while read -r c; do grep -c "^$c," "$T/out"; done | sort -u)" 1
+while IFS=, read -r c kind who total defect note; do
+	if [ "$kind" = panel ]; then
+		run $MANYI "${ADJ[@]}" review adjudicate "$c" --survey $R --decide --total "$total" --defect "$defect" --note "$note"
+	else
+		run $MANYI "${ADJ[@]}" review adjudicate "$c" --survey $R --third "$who"
+	fi
+	eq "review adjudicate $c ($kind)" "$RC" 0
+done < <(tail -n +2 $Q/adjudications.csv)
+run $MANYI "${ADJ[@]}" review disagreements --survey $R
+eq "the list says how each file was settled" \
+	"$(tr -d '\r' <"$T/out" | awk -F, 'NR > 1 && $12 != "" { print $1 "," $12 }')" \
+	"$(tail -n +2 $Q/adjudications.csv | cut -d, -f1,2)"
+run $MANYI "${ADJ[@]}" import reviews --survey $R $Q/reviews_third.csv
+eq "the third reviews imported" "$RC" 0
+for level in 0.95 0.9; do
+	for by in "" agency domain kind outcome; do
+		run $MANYI "${ADJ[@]}" quality --survey $R ${by:+--by $by} --level $level
+		cp "$T/out" "$T/qa.json"
+		run python3 $Q/compare.py $Q/expected_adjudicated.csv all $level "$by" "$T/qa.json"
+		eq "adjudicated: quality level $level by ${by:-overall} = R's" "$RC" 0
+		[ "$RC" = 0 ] || echo "$OUT" | sed 's/^/#   /' | head -5
+	done
+done
+run $MANYI "${ADJ[@]}" quality --survey $R --from 2025-04-01 --to 2025-09-30 --by agency
+cp "$T/out" "$T/qa.json"
+run python3 $Q/compare.py $Q/expected_adjudicated.csv q23 0.95 agency "$T/qa.json"
+eq "adjudicated: a period by agency = R's" "$RC" 0
+run $MANYI "${ADJ[@]}" review agreement --survey $R
+eq "the agreement still reads the first two reviews of each file" \
+	"$(python3 -c 'import json,sys; print(json.load(sys.stdin)["files"])' <"$T/out")" "$(tail -1 $Q/agreement.csv | cut -d, -f1)"
 it_done

@@ -124,6 +124,7 @@ figures <- function(des, sub, level) {
 	  ok_rate_ci_low = pci[1], ok_rate_ci_high = pci[2])
 }
 periods <- list(all = c("0000-00-00", "9999-99-99"), q23 = c("2025-04-01", "2025-09-30"))
+expected <- function(files, path) {
 lines <- "period,level,by,group,n,mean,se,df,ci_low,ci_high,ok_rate,ok_rate_se,ok_rate_ci_low,ok_rate_ci_high"
 for (pn in names(periods)) {
 	pr <- periods[[pn]]
@@ -147,7 +148,9 @@ for (pn in names(periods)) {
 		}
 	}
 }
-writeLines(lines, file.path(out, "expected.csv"))
+writeLines(lines, path)
+}
+expected(files, file.path(out, "expected.csv"))
 
 rv <- reviews[order(reviews$case_id, reviews$submitted_at), ]
 pairs <- Filter(function(r) nrow(r) >= 2, split(rv, rv$case_id))
@@ -159,4 +162,58 @@ writeLines(c("files,icc1,icc1k,kappa",
                      fmt(ic["Average_raters_absolute", "ICC"]),
                      fmt(cohen.kappa(flagged)$kappa)), collapse = ",")),
            file.path(out, "agreement.csv"))
-cat("wrote", nrow(cases), "cases,", nrow(reviews), "reviews of", nrow(files), "files\n")
+
+# Adjudication (`manyi review adjudicate`, docs/statistics.md §9): of the
+# files to settle (first two totals more than 10 apart, or their defect
+# flags disagreeing), in case order, the 1st, 3rd, ... go to the panel, whose
+# decision (the floor of the two totals' mean; no defect, then a defect,
+# alternately) replaces the file's total and ok; the 2nd, 4th, ... get a third
+# review, by the first reviewer in code order without a conflict who has
+# not reviewed it, averaged in: the file's total is the mean of its three
+# totals and it is ok when fewer than half its reviews flag a major defect.
+#   adjudications.csv  case_id,kind,reviewer,total,defect,note  (kind panel or third)
+#   reviews_third.csv  the third reviews, as reviews.csv
+#   expected_adjudicated.csv  the figures after both, as expected.csv
+settle <- Filter(function(r) abs(r$total[2] - r$total[1]) > 10 || r$defect[1] != r$defect[2], pairs)
+adj <- list()
+third <- list()
+for (k in seq_along(settle)) {
+	r <- settle[[k]]
+	cid <- r$case_id[1]
+	a <- cases$agency[cases$case_id == cid]
+	if (k %% 2 == 1) {
+		adj[[k]] <- data.frame(case_id = cid, kind = "panel", reviewer = "",
+		                       total = floor(mean(r$total[1:2])), defect = if (k %% 4 == 1) "no" else "yes",
+		                       note = "专家组合议", stringsAsFactors = FALSE)
+	} else {
+		who <- Filter(function(x) !conflicted(x, a) && !(x %in% r$reviewer), reviewers$code)[1]
+		adj[[k]] <- data.frame(case_id = cid, kind = "third", reviewer = who, total = "", defect = "",
+		                       note = "", stringsAsFactors = FALSE)
+		v <- list(case_id = cid, reviewer = who, submitted_at = sprintf("2026-06-%02dT09:00:00+08:00", k))
+		for (it in points)
+			v[[it$id]] <- min(it$max, max(0, round(it$max * rnorm(1, 0.8, 0.1))))
+		for (it in flags)
+			v[[it$id]] <- "no"
+		v$comment <- "第三人评查"
+		third[[length(third) + 1]] <- as.data.frame(v, stringsAsFactors = FALSE)
+	}
+}
+adj <- do.call(rbind, adj)
+third <- do.call(rbind, third)
+write.csv(adj, file.path(out, "adjudications.csv"), row.names = FALSE, quote = FALSE, na = "")
+write.csv(third, file.path(out, "reviews_third.csv"), row.names = FALSE, na = "")
+third$total <- rowSums(third[, pts])
+third$defect <- rowSums(third[, fls] == "yes") > 0
+all3 <- rbind(reviews, third[, names(reviews)])
+files2 <- do.call(rbind, lapply(split(all3, all3$case_id), function(r) {
+	j <- adj[adj$case_id == r$case_id[1], ]
+	if (nrow(j) == 1 && j$kind == "panel")
+		return(data.frame(case_id = r$case_id[1], total = as.numeric(j$total), ok = as.numeric(j$defect == "no")))
+	if (nrow(j) == 1)
+		return(data.frame(case_id = r$case_id[1], total = mean(r$total), ok = as.numeric(2 * sum(r$defect) < nrow(r))))
+	data.frame(case_id = r$case_id[1], total = mean(r$total), ok = as.numeric(!any(r$defect)))
+}))
+files2 <- merge(files2, cases, by = "case_id")
+expected(files2, file.path(out, "expected_adjudicated.csv"))
+cat("wrote", nrow(cases), "cases,", nrow(reviews), "reviews of", nrow(files), "files;",
+    nrow(adj), "adjudications,", nrow(third), "third reviews\n")

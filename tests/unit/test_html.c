@@ -757,6 +757,90 @@ static void test_signin_page(void **state)
 	sbuf_free(&b);
 }
 
+/* A small rubric: two points items, a flag, a comment. */
+static const char rubric_json[] =
+	"{\"id\": \"rub\", \"version\": 1, \"audience\": \"reviewer\","
+	" \"title\": {\"zh\": \"评查表\", \"en\": \"Rubric\"},"
+	" \"intro\": {\"zh\": \"逐项评分\", \"en\": \"Score each item\"},"
+	" \"items\": ["
+	"  {\"id\": \"facts\", \"type\": \"points\", \"max\": 15, \"text\": {\"zh\": \"事实<清楚>\", \"en\": \"Facts\"}},"
+	"  {\"id\": \"law\", \"type\": \"points\", \"max\": 5, \"text\": {\"zh\": \"适用法律\", \"en\": \"Law\"}},"
+	"  {\"id\": \"no_authority\", \"type\": \"flag\", \"text\": {\"zh\": \"无权\", \"en\": \"No authority\"}},"
+	"  {\"id\": \"comment\", \"type\": \"text\", \"text\": {\"zh\": \"意见\", \"en\": \"Comment\"}}]}";
+
+/* The reviewer's pages: labels, the max shown, yes/no radios in a
+ * fieldset, values and errors kept, every text escaped. */
+static void test_review_pages(void **state)
+{
+	struct survey *rub = NULL;
+	char msg[256];
+	struct sbuf b;
+	struct pairs values;
+	struct answer_errors errs = {.n = 0};
+	(void)state;
+	assert_int_equal(survey_parse("rub", rubric_json, strlen(rubric_json), &rub, msg, sizeof msg), SURVEY_OK);
+	sbuf_init(&b);
+	pairs_init(&values);
+	pairs_add(&values, "facts", "\"><script>x</script>");
+	pairs_add(&values, "no_authority", "no");
+	pairs_add(&values, "comment", "</textarea><b>x</b>");
+	answer_errors_add(&errs, "facts", ANSWER_OUT_OF_RANGE);
+	answer_errors_add(&errs, "law", ANSWER_REQUIRED);
+	struct html_review_form v = {
+		.lang = LANG_ZH, .survey = rub, .case_id = "C<1>", .agency = "甲\"局", .domain = "市场",
+		.kind = "行政处罚", .decided_on = "2025-01-02", .outcome = "予以处罚", .enterprise = true,
+		.values = &values, .errors = &errs, .csrf = "to\"k", .lang_href = "/review/C1?lang=en",
+	};
+	html_review_form_page(&b, &v, NULL);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "<label for=\"f-facts\">事实&lt;清楚&gt;</label>");
+	assert_has(b.data, "满分 15 分");
+	assert_has(b.data, "min=\"0\" max=\"15\" step=\"1\" required value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"");
+	assert_has(b.data, "<fieldset class=\"q q-flag\" id=\"q-no_authority\">\n<legend>无权</legend>");
+	assert_has(b.data, "id=\"f-no_authority-no\" name=\"no_authority\" value=\"no\" checked required>");
+	assert_has(b.data, "&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;</textarea>");
+	assert_has(b.data, "class=\"error-summary\" role=\"alert\"");
+	assert_has(b.data, "<a href=\"#f-facts\">");
+	assert_has(b.data, "<a href=\"#f-law\">");
+	assert_has(b.data, "aria-describedby=\"h-facts e-facts\" aria-invalid=\"true\"");
+	assert_has(b.data, "<dd>甲&quot;局</dd>");
+	assert_has(b.data, "name=\"csrf\" value=\"to&quot;k\"");
+	assert_has(b.data, "action=\"/review/C&lt;1&gt;\"");
+	assert_has(b.data, "name=\"action\" value=\"draft\"");
+	assert_has(b.data, "name=\"action\" value=\"submit\"");
+	assert_lacks(b.data, "<script>x");
+	assert_lacks(b.data, "<b>x</b>");
+	sbuf_reset(&b);
+	/* Submitted: read only, no form. */
+	v.errors = NULL;
+	v.submitted = true;
+	v.lang = LANG_EN;
+	html_review_form_page(&b, &v, NULL);
+	check_page(b.data, "en");
+	assert_lacks(b.data, "<form");
+	assert_has(b.data, "cannot be changed");
+	sbuf_reset(&b);
+	/* The queue. */
+	const struct html_review_row rows[] = {
+		{"A-1", "<甲局>", "市场", "行政处罚", "2025-01-02", 0},
+		{"A-2", "乙局", "生态", "行政检查", "2025-02-03", 2},
+	};
+	struct html_review_queue q = {.lang = LANG_ZH, .reviewer = "R01", .reviewer_name = "王<律师>",
+	                              .rows = rows, .n = 2, .csrf = "c", .lang_href = "/review?lang=en"};
+	html_review_queue_page(&b, &q, NULL);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "<a href=\"/review/A-1\">A-1");
+	assert_has(b.data, "&lt;甲局&gt;");
+	assert_has(b.data, "王&lt;律师&gt; (R01)");
+	assert_has(b.data, "待评查");
+	assert_has(b.data, "已提交");
+	assert_has(b.data, "<th scope=\"col\">执法机关</th>");
+	assert_has(b.data, "action=\"/signout\"");
+	sbuf_free(&b);
+	pairs_free(&values);
+	survey_free(rub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +856,7 @@ int main(void)
 		cmocka_unit_test(test_form_context_notice),
 		cmocka_unit_test(test_thanks_page),
 		cmocka_unit_test(test_message_page),
+		cmocka_unit_test(test_review_pages),
 		cmocka_unit_test(test_signin_page),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,6 +22,7 @@
 #include "manyi_init.h"
 #include "session.h"
 #include "store.h"
+#include "store_review.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -143,6 +144,42 @@ static void users_check(void **state)
 	assert_int_equal(store_user_remove(f->s, "li"), STORE_OK);
 	assert_int_equal(store_user_remove(f->s, "li"), STORE_ERR_NOTFOUND);
 	assert_int_equal(user_check(f->s, "li", PW, strlen(PW), &p), AUTH_UNKNOWN);
+}
+
+/* A reviewer (migration 13): a user tied to a panel member's code, whose
+ * session carries the code; no agency; next= may go to /review. */
+static void reviewer_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct principal p, q;
+	char t[SESSION_TOKEN_LEN];
+	assert_int_equal(store_reviewer_add(f->s, "R01", "王律师", "", NULL, 0), STORE_OK);
+	assert_int_equal(user_add(f->s, "wang.lawyer", PW, strlen(PW), ROLE_REVIEWER, "R01"), STORE_OK);
+	assert_int_equal(user_add(f->s, "nobody.r", PW, strlen(PW), ROLE_REVIEWER, "R99"), STORE_ERR_CONSTRAINT);
+	assert_int_equal(user_add(f->s, "no.code", PW, strlen(PW), ROLE_REVIEWER, NULL), STORE_ERR_CONSTRAINT);
+	assert_int_equal(user_check(f->s, "wang.lawyer", PW, strlen(PW), &p), AUTH_OK);
+	assert_int_equal(p.role, ROLE_REVIEWER);
+	assert_string_equal(p.reviewer, "R01");
+	assert_string_equal(p.agency, "");
+	assert_int_equal(session_open(f->s, &p, NOW, t), STORE_OK);
+	memset(&q, 0x55, sizeof q);
+	assert_int_equal(session_check(f->s, t, NOW + 1, &q), AUTH_OK);
+	assert_int_equal(q.role, ROLE_REVIEWER);
+	assert_string_equal(q.reviewer, "R01");
+	assert_string_equal(q.user, "wang.lawyer");
+	/* An evaluator's and an agency's carry no reviewer code. */
+	assert_int_equal(user_add(f->s, "li", PW, strlen(PW), ROLE_AGENCY, "A01"), STORE_OK);
+	assert_int_equal(user_check(f->s, "li", PW, strlen(PW), &q), AUTH_OK);
+	assert_string_equal(q.reviewer, "");
+	assert_string_equal(role_name(ROLE_REVIEWER), "reviewer");
+	/* Where a sign-in may go. */
+	static const char *const good[] = {"/dashboard/", "/review", "/review/A01-2025-008", "/review?lang=en"};
+	static const char *const bad[] = {"/reviewer", "/review//x", "/review/../dashboard/", "/reviews",
+	                                  "https://x/review", "review"};
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		assert_true(session_next_ok(good[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_false(session_next_ok(bad[i]));
 }
 
 /* How many session rows the file holds (read by a connection of its own). */
@@ -299,6 +336,7 @@ int main(void)
 		cmocka_unit_test(password_rules),
 		cmocka_unit_test(user_names),
 		cmocka_unit_test_setup_teardown(users_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(reviewer_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions_open_check_expire_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(key_sessions_end_with_the_key, setup, teardown),
 		cmocka_unit_test(csrf_tokens),
