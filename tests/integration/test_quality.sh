@@ -26,7 +26,7 @@ eq "no stats of a rubric" "$STATUS" 404
 api "$E" GET "/api/v1/export?survey=$R&format=csv"
 eq "no export of a rubric" "$STATUS" 404
 run $MANYI stats --survey $R
-eq "manyi stats refuses a rubric (exit 2, as any survey stats cannot take)" "$RC" 2
+eq "manyi stats refuses a rubric (exit 1, bad input, as an unknown survey; the API answers 404)" "$RC" 1
 contains "... saying what it is" "$ERR" "is a case-review rubric (audience reviewer)"
 run $MANYI export --survey $R --format csv
 eq "manyi export refuses a rubric" "$RC" 1
