@@ -97,6 +97,17 @@ test('a reviewer signs in and sees their own queue, every file assigned to them'
 	}
 });
 
+test('a reviewer who opens the dashboard is sent to their queue (no figures are theirs to see)', async () => {
+	const { ctx, page } = await browser(DESKTOP);
+	try {
+		await signIn(page);
+		await Promise.all([page.waitForURL(/\/review$/), page.goto(BASE + '/dashboard/#ranking')]);
+		await assert.doesNotReject(page.getByRole('heading', { name: '我的评查案卷' }).waitFor());
+	} finally {
+		await ctx.close();
+	}
+});
+
 test('a file: the record, a draft saved and found again, a mistake shown in the error summary, then submitted', async () => {
 	const { ctx, page } = await browser(PHONE);
 	const c = files[0];

@@ -59,7 +59,13 @@ export function go(view, arg, changes = {}) {
 
 async function session() {
 	try {
-		return await getJSON('/api/v1/session', { fresh: true });
+		const who = await getJSON('/api/v1/session', { fresh: true });
+		// A case-file reviewer has no figures to see: their desk is the queue.
+		if (who.role === 'reviewer') {
+			location.replace('/review');
+			return null;
+		}
+		return who;
 	} catch (e) {
 		if (!(e instanceof ApiError)) throw e;
 		if (e.status === 401) {
