@@ -69,6 +69,10 @@ void crypto_blake2b(void *out, size_t outlen, const void *data, size_t n);
 void crypto_blake2b_parts(void *out, size_t outlen, const void *key, size_t keylen,
                        const struct crypto_part *parts, size_t nparts);
 
+/* SHA-256 of the n bytes at data into out (the efficacy report's stamp). */
+#define CRYPTO_SHA256_BYTES 32
+void crypto_sha256(unsigned char out[CRYPTO_SHA256_BYTES], const void *data, size_t n);
+
 #define CRYPTO_MAC_BYTES 32
 #define CRYPTO_MAC_KEYBYTES 32
 

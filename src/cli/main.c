@@ -109,6 +109,13 @@ static const struct usage {
 	 "                                        assigned, drafts and submitted per reviewer and agency\n"
 	 "  review adjudicate CASE --survey ID (--third REVIEWER | --decide --total N --defect yes|no\n"
 	 "                                        --note TEXT): a third review or the panel's decision\n"},
+	{"report",
+	 "  report --year Y [--format html|pdf|json|csv] [--lang zh|en] [--out FILE]\n"
+	 "                                        the efficacy evaluation report of the stored\n"
+	 "                                        evaluation (pdf: through headless Chromium),\n"
+	 "                                        stamped with SHA-256 of its inputs and method\n"
+	 "  report verify FILE                    exit 0 when FILE's stamp matches the database,\n"
+	 "                                        1 saying what differs when not\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -220,6 +227,7 @@ static const struct command {
 	{"reviewer", cmd_reviewer},
 	{"quality", cmd_quality},
 	{"review", cmd_review},
+	{"report", cmd_report},
 };
 
 int main(int argc, char **argv)

@@ -70,6 +70,11 @@ void crypto_blake2b(void *out, size_t outlen, const void *data, size_t n)
 	crypto_blake2b_parts(out, outlen, NULL, 0, &part, 1);
 }
 
+void crypto_sha256(unsigned char out[CRYPTO_SHA256_BYTES], const void *data, size_t n)
+{
+	crypto_hash_sha256(out, data, n);
+}
+
 void crypto_blake2b_parts(void *out, size_t outlen, const void *key, size_t keylen,
                        const struct crypto_part *parts, size_t nparts)
 {

@@ -1,0 +1,84 @@
+/*
+ * efficacy_report — the yearly efficacy evaluation report (issue 14):
+ * `manyi report --year Y` renders a stored evaluation (evaluate.h's JSON,
+ * the shape docs/statistics.md gives) as HTML for A4 print (static inline
+ * SVG charts, no script), as JSON or as CSV, in Chinese or English, and
+ * stamps it with SHA-256 digests of its inputs and of its method so that
+ * `manyi report verify` can tell whether the database still gives it.
+ *
+ * The stamp (docs/statistics.md, "The report's stamp"):
+ *   each part's digest = SHA-256 of its canonical bytes: "evaluation" the
+ *   evaluation's stored JSON text as stored, then store_digest.h's parts
+ *   (answers, encounters, dispositions, cases, reviews, duties,
+ *   performance, quality) for the evaluation's year;
+ *   inputs = SHA-256 of "manyi-report-inputs-1\n" then, per part in that
+ *   order, "NAME HEXDIGEST\n";
+ *   method = SHA-256 of "manyi-report-method-1\n" then the lines
+ *   "method=M", "weights=P,Q,S", "bands=A,B,C", "seed=S", "weighting=W",
+ *   "measure=X", "simulations=N" (numbers %.17g, each line ending "\n").
+ * No clock is read: the same inputs give the same bytes.
+ *
+ * The detail (the per-agency figures of the statistics engine and the
+ * fieldwork, which the evaluation does not carry) is a JSON object the
+ * caller gathers (cli_report.c) from the same stamped rows:
+ *   {"survey", "items": [{"agency", "item", "text": {zh,en}, "estimate",
+ *    "city", "diff", "significant"}], "defects": [{"agency", "item",
+ *    "text": {zh,en}, "yes", "reviews"}], "outcomes": [{"agency",
+ *    "outcome", "outcome_name": {zh,en}, "estimate", "ci_low", "ci_high",
+ *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n"}
+ * Any member may be missing; the report says "not available" there.
+ */
+#ifndef MANYI_EFFICACY_REPORT_H
+#define MANYI_EFFICACY_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store.h"
+#include "store_digest.h"
+#include "survey.h"
+#include "util.h"
+
+enum efr_format { EFR_HTML, EFR_JSON, EFR_CSV, EFR__MAX };
+
+/* "html", "json", "csv" into *f; false for anything else. */
+bool efr_format_parse(const char *s, enum efr_format *f);
+
+#define EFR_PARTS (1 + INPUT__MAX) /* "evaluation", then store_digest.h's parts */
+
+struct efr_stamp {
+	int year;
+	char inputs[65];              /* lower-case hex */
+	char method[65];
+	char part[EFR_PARTS][65];     /* "" when the report did not carry it (CSV) */
+};
+
+/* "evaluation", "answers", ... (static). */
+const char *efr_part_name(size_t i);
+
+enum efr_status {
+	EFR_OK,
+	EFR_BAD_EVALUATION, /* the evaluation's JSON is not the expected shape (msg says) */
+	EFR_STORE,          /* the database failed (msg says) */
+	EFR_STATUS__MAX
+};
+
+/* The stamp of evaluation (its stored JSON text, borrowed) against s's rows. */
+enum efr_status efficacy_stamp(struct store *s, const char *evaluation, struct efr_stamp *st,
+                               char *msg, size_t msglen);
+
+/*
+ * Render the report of evaluation (borrowed JSON text) with detail
+ * (borrowed JSON text or NULL) in format f and language l, appended to out.
+ */
+enum efr_status efficacy_report(struct store *s, const char *evaluation, const char *detail,
+                                enum efr_format f, enum lang l, struct sbuf *out, char *msg,
+                                size_t msglen);
+
+/*
+ * Read the stamp a report carries (any of the three formats; text
+ * borrowed): false when text holds none.
+ */
+bool efficacy_stamp_read(const char *text, struct efr_stamp *st);
+
+#endif

@@ -1,0 +1,488 @@
+/*
+ * cli_report — `manyi report --year Y` (the efficacy report of the stored
+ * evaluation, include/efficacy_report.h) and `manyi report verify FILE`.
+ * The per-agency detail the evaluation does not carry (each satisfaction
+ * item against the city, the review's defects, satisfaction by outcome,
+ * the AAPOR rates, the reviewers' agreement) is gathered here, where the
+ * fieldwork's rates can be read, from the same rows the stamp covers.
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "efficacy_report.h"
+#include "quality.h"
+#include "rates.h"
+#include "report.h"
+#include "store.h"
+#include "store_digest.h"
+#include "survey.h"
+#include "util.h"
+
+extern char **environ;
+
+/* The whole of file path (malloc'd, NUL-terminated), or NULL with errno. */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct sbuf b;
+	char buf[65536];
+	size_t n;
+	if (fp == NULL)
+		return NULL;
+	sbuf_init(&b);
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		sbuf_add(&b, buf, n);
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		sbuf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	return sbuf_detach(&b);
+}
+
+/* The evaluation of year: from file when given, else the stored one.  0 or the exit status. */
+static int evaluation_text(struct store *s, int year, const char *file, char **out)
+{
+	(void)s;
+	if (file == NULL) {
+		fprintf(stderr, "manyi: report: no evaluation of %d is stored: run manyi evaluate --year %d "
+		                "first\n", year, year);
+		return EXIT_BAD_INPUT;
+	}
+	if ((*out = slurp(file)) == NULL) {
+		fprintf(stderr, "manyi: report: %s: %s\n", file, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* The one loaded survey that is (rubric) or is not a review rubric, or NULL. */
+static char *only_survey(struct store *s, bool rubric)
+{
+	char **ids = NULL, *found = NULL;
+	size_t n = 0, k = 0;
+	if (store_survey_ids(s, &ids, &n) != STORE_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char *def = NULL, why[256];
+		int version;
+		struct survey *sv = NULL;
+		if (store_survey_latest(s, ids[i], &version, &def) == STORE_OK &&
+		    survey_parse(ids[i], def, strlen(def), &sv, why, sizeof why) == SURVEY_OK &&
+		    survey_is_rubric(sv) == rubric && k++ == 0)
+			found = xstrdup(ids[i]);
+		survey_free(sv);
+		free(def);
+		free(ids[i]);
+	}
+	free(ids);
+	if (k != 1) {
+		free(found);
+		found = NULL;
+	}
+	return found;
+}
+
+/* report_run() of q as parsed JSON, or NULL when it cannot be computed. */
+static cJSON *stats_json(struct store *s, const struct report_query *q)
+{
+	struct sbuf out;
+	char msg[512];
+	cJSON *o = NULL;
+	sbuf_init(&out);
+	if (report_run(s, q, false, &out, msg, sizeof msg) == REPORT_OK)
+		o = cJSON_Parse(out.data);
+	sbuf_free(&out);
+	return o;
+}
+
+/* A query of survey within year (from and to: the caller's, filled) by agency, under weighting. */
+static void year_query(struct report_query *q, const char *survey, int year, const char *weighting,
+                       char from[11], char to[11])
+{
+	report_query_default(q);
+	snprintf(from, 11, "%04d-01-01", year);
+	snprintf(to, 11, "%04d-12-31", year);
+	q->survey = survey;
+	q->by[0] = BY_AGENCY;
+	q->nby = 1;
+	q->from = from;
+	q->to = to;
+	if (weighting)
+		stats_weighting_parse(weighting, &q->weighting);
+}
+
+/* Each scale item of survey by agency: the estimate, its difference from
+ * the city's and whether that is significant (Holm-adjusted p < 0.05). */
+static void detail_items(struct store *s, const char *survey, int year, const char *weighting,
+                         cJSON *items)
+{
+	char *def = NULL, from[11], to[11];
+	int version;
+	struct survey *sv = NULL;
+	if (load_survey(s, survey, &version, &def, &sv) != 0)
+		return;
+	for (size_t i = 0; i < sv->nitems; i++) {
+		const struct item *it = &sv->items[i];
+		struct report_query q;
+		if (it->type != ITEM_SCALE)
+			continue;
+		year_query(&q, survey, year, weighting, from, to);
+		q.measure = it->id;
+		cJSON *r = stats_json(s, &q), *g;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r, "groups")) {
+			const cJSON *vs = cJSON_GetObjectItemCaseSensitive(g, "vs_overall");
+			const cJSON *ag = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "by"), "agency");
+			const cJSON *m = cJSON_GetObjectItemCaseSensitive(g, "mean");
+			const cJSON *d = cJSON_GetObjectItemCaseSensitive(vs, "diff");
+			const cJSON *p = cJSON_GetObjectItemCaseSensitive(vs, "p_holm");
+			if (!cJSON_IsString(ag) || !cJSON_IsNumber(m) || !cJSON_IsNumber(d))
+				continue;
+			cJSON *o = cJSON_CreateObject(), *t = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "agency", ag->valuestring);
+			cJSON_AddStringToObject(o, "item", it->id);
+			cJSON_AddStringToObject(t, "zh", it->text.s[LANG_ZH]);
+			cJSON_AddStringToObject(t, "en", it->text.s[LANG_EN]);
+			cJSON_AddItemToObject(o, "text", t);
+			cJSON_AddNumberToObject(o, "estimate", m->valuedouble);
+			cJSON_AddNumberToObject(o, "diff", d->valuedouble);
+			cJSON_AddBoolToObject(o, "significant", cJSON_IsNumber(p) && p->valuedouble < 0.05);
+			cJSON_AddItemToArray(items, o);
+		}
+		cJSON_Delete(r);
+	}
+	survey_free(sv);
+	free(def);
+}
+
+/* Satisfaction (the evaluation's measure) by agency and enforcement outcome. */
+static void detail_outcomes(struct store *s, const char *survey, int year, const char *weighting,
+                            cJSON *list)
+{
+	char from[11], to[11];
+	struct report_query q;
+	year_query(&q, survey, year, weighting, from, to);
+	q.by[1] = BY_OUTCOME;
+	q.nby = 2;
+	cJSON *r = stats_json(s, &q), *g;
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r, "groups")) {
+		const cJSON *by = cJSON_GetObjectItemCaseSensitive(g, "by");
+		const char *ag = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(by, "agency"));
+		const char *oc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(by, "outcome"));
+		if (ag == NULL || oc == NULL)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "agency", ag);
+		cJSON_AddStringToObject(o, "outcome", oc);
+		cJSON *nm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "names"), "outcome");
+		if (nm)
+			cJSON_AddItemToObject(o, "outcome_name", cJSON_Duplicate(nm, true));
+		static const char *const keep[] = {"mean", "ci_low", "ci_high", "n"};
+		for (size_t i = 0; i < 4; i++) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(g, keep[i]);
+			cJSON_AddItemToObject(o, i == 0 ? "estimate" : keep[i],
+			                      cJSON_IsNumber(v) ? cJSON_CreateNumber(v->valuedouble) : cJSON_CreateNull());
+		}
+		cJSON_AddItemToArray(list, o);
+	}
+	cJSON_Delete(r);
+}
+
+static void add_flag(void *ctx, const char *agency, const char *item, long long yes, long long reviews)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "agency", agency);
+	cJSON_AddStringToObject(o, "item", item);
+	cJSON_AddNumberToObject(o, "yes", (double)yes);
+	cJSON_AddNumberToObject(o, "reviews", (double)reviews);
+	cJSON_AddItemToArray(ctx, o);
+}
+
+/* The flags' texts from the rubric, and the most frequent first per agency. */
+static void name_flags(struct store *s, const char *rubric, cJSON *list)
+{
+	char *def = NULL, why[256];
+	int version;
+	struct survey *sv = NULL;
+	cJSON *o;
+	if (store_survey_latest(s, rubric, &version, &def) != STORE_OK ||
+	    survey_parse(rubric, def, strlen(def), &sv, why, sizeof why) != SURVEY_OK) {
+		free(def);
+		return;
+	}
+	cJSON_ArrayForEach(o, list) {
+		const struct item *it = survey_item(sv, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "item")));
+		if (it == NULL)
+			continue;
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "zh", it->text.s[LANG_ZH]);
+		cJSON_AddStringToObject(t, "en", it->text.s[LANG_EN]);
+		cJSON_AddItemToObject(o, "text", t);
+	}
+	survey_free(sv);
+	free(def);
+}
+
+/* The detail of year's report as JSON text (malloc'd): the survey and rubric
+ * given, else those the evaluation names, else the only one loaded. */
+static char *gather_detail(struct store *s, const char *evaluation, int year, const char *given_survey,
+                           const char *given_rubric)
+{
+	cJSON *ev = cJSON_Parse(evaluation), *d = cJSON_CreateObject();
+	const char *weighting = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "weighting"));
+	const char *ev_survey = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "survey"));
+	const char *ev_rubric = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "rubric"));
+	char *survey = given_survey ? xstrdup(given_survey) : ev_survey ? xstrdup(ev_survey) : only_survey(s, false);
+	char *rubric = given_rubric ? xstrdup(given_rubric) : ev_rubric ? xstrdup(ev_rubric) : only_survey(s, true);
+	struct sbuf out;
+	char msg[512];
+	sbuf_init(&out);
+	cJSON_AddNumberToObject(d, "low_n", 30);
+	if (survey) {
+		struct rates_query rq = {.survey = survey};
+		cJSON_AddStringToObject(d, "survey", survey);
+		detail_items(s, survey, year, weighting, cJSON_AddArrayToObject(d, "items"));
+		detail_outcomes(s, survey, year, weighting, cJSON_AddArrayToObject(d, "outcomes"));
+		if (rates_report(s, &rq, false, &out, msg, sizeof msg) == RATES_OK)
+			cJSON_AddItemToObject(d, "rates", cJSON_Parse(out.data));
+	}
+	if (rubric) {
+		cJSON *flags = cJSON_AddArrayToObject(d, "defects");
+		cJSON_AddStringToObject(d, "rubric", rubric);
+		store_review_flags(s, rubric, year, add_flag, flags);
+		name_flags(s, rubric, flags);
+		sbuf_reset(&out);
+		if (quality_agreement(s, rubric, &out, msg, sizeof msg) == QUALITY_OK)
+			cJSON_AddItemToObject(d, "agreement", cJSON_Parse(out.data));
+	}
+	char *text = cJSON_PrintUnformatted(d);
+	sbuf_free(&out);
+	free(survey);
+	free(rubric);
+	cJSON_Delete(d);
+	cJSON_Delete(ev);
+	return text;
+}
+
+/* Write out to path (or stdout when NULL).  0 or EXIT_BAD_INPUT after saying why. */
+static int write_out(const char *path, const struct sbuf *out)
+{
+	FILE *fp = path ? fopen(path, "wb") : stdout;
+	if (fp == NULL || fwrite(out->data, 1, out->len, fp) != out->len || (path && fclose(fp) != 0)) {
+		fprintf(stderr, "manyi: report: cannot write %s: %s\n", path ? path : "the output",
+		        strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
+/* --year Y: 0 with *year, or the usage status. */
+static int year_of(const char *v, int *year)
+{
+	char *end = NULL;
+	long y = v ? strtol(v, &end, 10) : 0;
+	if (v == NULL)
+		return usage("report", "report: --year Y is required");
+	if (*end != '\0' || y < 1900 || y > 9999)
+		return usage("report", "report: --year \"%s\" is not a year (1900-9999)", v);
+	*year = (int)y;
+	return 0;
+}
+
+/* The Chromium that prints PDFs: $MANYI_CHROMIUM, else /usr/bin/chromium. */
+static const char *chromium_path(void)
+{
+	const char *c = getenv("MANYI_CHROMIUM");
+	return c && *c ? c : "/usr/bin/chromium";
+}
+
+/*
+ * The HTML in html printed to pdf_path by headless Chromium (its print
+ * stylesheet: A4, a page per agency).  0, or EXIT_BAD_INPUT saying that
+ * the HTML is the fallback when Chromium is missing or fails.
+ */
+static int report_pdf(const struct sbuf *html, const char *pdf_path)
+{
+	const char *chromium = chromium_path();
+	char dir[] = "/tmp/manyi-report-XXXXXX", file[64], url[80], arg[4200];
+	int rc = EXIT_BAD_INPUT, status = -1;
+	pid_t pid;
+	if (access(chromium, X_OK) != 0) {
+		fprintf(stderr, "manyi: report: no Chromium at %s (set MANYI_CHROMIUM): a PDF cannot be "
+		                "printed here; use --format html, whose print stylesheet lays out A4 pages "
+		                "(print it to PDF from any browser)\n", chromium);
+		return EXIT_BAD_INPUT;
+	}
+	if (strlen(pdf_path) > 4000 || mkdtemp(dir) == NULL) {
+		fprintf(stderr, "manyi: report: cannot make a temporary directory: %s\n", strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	snprintf(file, sizeof file, "%s/report.html", dir);
+	snprintf(url, sizeof url, "file://%s", file);
+	snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf_path);
+	FILE *fp = fopen(file, "wb");
+	if (fp && fwrite(html->data, 1, html->len, fp) == html->len && fclose(fp) == 0) {
+		fp = NULL;
+		char headless[] = "--headless", no_sandbox[] = "--no-sandbox", no_gpu[] = "--disable-gpu";
+		char no_header[] = "--no-pdf-header-footer";
+		char *const args[] = {(char *)chromium, headless, no_sandbox, no_gpu, no_header, arg, url, NULL};
+		posix_spawn_file_actions_t fa;
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+		if (posix_spawn(&pid, chromium, &fa, NULL, args, environ) == 0 &&
+		    waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+		    access(pdf_path, R_OK) == 0)
+			rc = 0;
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	if (fp)
+		fclose(fp);
+	if (rc != 0)
+		fprintf(stderr, "manyi: report: %s could not print %s (status %d); use --format html, whose "
+		                "print stylesheet lays out A4 pages\n", chromium, pdf_path, status);
+	unlink(file);
+	rmdir(dir);
+	return rc;
+}
+
+/* The report of year in format f (pdf: through Chromium) and language l into out_path. */
+struct report_opts {
+	int year;
+	const char *evaluation, *format, *out, *survey, *rubric;
+	enum lang lang;
+};
+
+static int report_make(struct store *s, const struct report_opts *o)
+{
+	enum efr_format f = EFR_HTML;
+	const char *format = o->format, *out_path = o->out;
+	int year = o->year;
+	bool pdf = strcmp(format, "pdf") == 0;
+	char *ev = NULL, *detail = NULL, msg[512];
+	struct sbuf out;
+	int rc;
+	if (!pdf && !efr_format_parse(format, &f))
+		return usage("report", "report: --format \"%s\" is not html, pdf, json or csv", format);
+	if (pdf && out_path == NULL)
+		return usage("report", "report: --format pdf needs --out FILE.pdf");
+	if ((rc = evaluation_text(s, year, o->evaluation, &ev)) != 0)
+		return rc;
+	detail = gather_detail(s, ev, year, o->survey, o->rubric);
+	sbuf_init(&out);
+	if (efficacy_report(s, ev, detail, f, o->lang, &out, msg, sizeof msg) != EFR_OK) {
+		fprintf(stderr, "manyi: report: %s\n", msg);
+		rc = EXIT_BAD_INPUT;
+	} else if (pdf) {
+		rc = report_pdf(&out, out_path);
+	} else {
+		rc = write_out(out_path, &out);
+	}
+	sbuf_free(&out);
+	free(detail);
+	free(ev);
+	return rc;
+}
+
+/* `manyi report verify FILE`: 0 "matches", 1 "does not match" and what differs. */
+static int report_verify(struct store *s, const char *path, const char *file)
+{
+	struct efr_stamp was, now;
+	char *text = slurp(path), *ev = NULL, msg[512];
+	int rc;
+	if (text == NULL) {
+		fprintf(stderr, "manyi: report verify: %s: %s\n", path, strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	if (!efficacy_stamp_read(text, &was)) {
+		fprintf(stderr, "manyi: report verify: %s carries no report stamp (is it a manyi report?)\n", path);
+		free(text);
+		return EXIT_BAD_INPUT;
+	}
+	free(text);
+	if ((rc = evaluation_text(s, was.year, file, &ev)) != 0)
+		return rc;
+	if (efficacy_stamp(s, ev, &now, msg, sizeof msg) != EFR_OK) {
+		fprintf(stderr, "manyi: report verify: %s\n", msg);
+		free(ev);
+		return EXIT_BAD_INPUT;
+	}
+	free(ev);
+	bool in = strcmp(was.inputs, now.inputs) == 0, me = strcmp(was.method, now.method) == 0;
+	if (in && me) {
+		printf("%s matches the database: the report of %d, inputs %s, method %s\n", path, was.year,
+		       now.inputs, now.method);
+		return 0;
+	}
+	printf("%s does not match the database (the report of %d):\n", path, was.year);
+	if (!in) {
+		printf("  inputs differ: %s in the report, %s now", was.inputs, now.inputs);
+		const char *sep = "; changed: ";
+		for (size_t i = 0; i < EFR_PARTS; i++)
+			if (was.part[i][0] && strcmp(was.part[i], now.part[i]) != 0) {
+				printf("%s%s", sep, efr_part_name(i));
+				sep = ", ";
+			}
+		printf("\n");
+	}
+	if (!me)
+		printf("  method differs (formula version, weights, bands, seed, weighting, measure): %s in "
+		       "the report, %s now\n", was.method, now.method);
+	return EXIT_BAD_INPUT;
+}
+
+int cmd_report(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--year", "--format", "--lang", "--out", "--evaluation",
+	                                         "--survey", "--rubric", NULL};
+	static const char *const flags[] = {NULL};
+	bool verify = argc >= 1 && strcmp(argv[0], "verify") == 0, bad = false;
+	const char *path = NULL;
+	char why[256];
+	struct store *s;
+	int rc;
+	if (verify) {
+		if (argc < 2 || argv[1][0] == '-')
+			return usage("report", "report verify: expected the report FILE");
+		path = argv[1];
+		argc -= 2;
+		argv += 2;
+	}
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage("report", "report: %s", why);
+	const char *y = opt_value(argc, argv, "--year", &bad), *format = opt_value(argc, argv, "--format", &bad);
+	const char *lang = opt_value(argc, argv, "--lang", &bad), *out = opt_value(argc, argv, "--out", &bad);
+	struct report_opts o = {
+		.evaluation = opt_value(argc, argv, "--evaluation", &bad),
+		.survey = opt_value(argc, argv, "--survey", &bad),
+		.rubric = opt_value(argc, argv, "--rubric", &bad),
+		.format = format ? format : "html",
+		.out = out,
+		.lang = lang && strcmp(lang, "en") == 0 ? LANG_EN : LANG_ZH,
+	};
+	if (bad)
+		return no_value("report", "report", argc, argv);
+	if (lang && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
+		return usage("report", "report: --lang \"%s\" is not zh or en", lang);
+	if (!verify && (rc = year_of(y, &o.year)) != 0)
+		return rc;
+	if ((rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if (verify)
+		rc = report_verify(s, path, o.evaluation);
+	else
+		rc = report_make(s, &o);
+	store_close(s);
+	return rc;
+}

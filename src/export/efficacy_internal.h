@@ -1,0 +1,55 @@
+/* What the efficacy report's files share (include/efficacy_report.h). */
+#ifndef MANYI_EFFICACY_INTERNAL_H
+#define MANYI_EFFICACY_INTERNAL_H
+
+#include <cjson/cJSON.h>
+
+#include "efficacy_report.h"
+
+/* o's member k as a number, NaN when missing or null. */
+double jnum(const cJSON *o, const char *k);
+/* o's member k as a string (borrowed), NULL when missing or not a string. */
+const char *jstr(const cJSON *o, const char *k);
+/* o's member k, a {"zh","en"} object, in l (falling back to the other), or fb. */
+const char *jname(const cJSON *o, const char *k, enum lang l, const char *fb);
+
+/* A grade's name ("excellent" → 优秀 / Excellent); the code itself when unknown. */
+const char *efr_grade_name(const char *grade, enum lang l);
+extern const char *const efr_grades[4];
+
+/* efficacy_html.c: the HTML report. */
+void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, enum lang l,
+              struct sbuf *out);
+/* Text with & < > " ' escaped (s NULL writes nothing). */
+void efr_esc(struct sbuf *b, const char *s);
+/* x with d decimals, or "—" when NaN. */
+void efr_num(struct sbuf *b, double x, int d);
+
+/* A <tag class="cls">text</tag> (cls may be NULL), text escaped. */
+void efr_cell(struct sbuf *b, const char *tag, const char *cls, const char *text);
+/* "<table>" and a head row: first, then nums right-aligned (texts escaped). */
+void efr_thead(struct sbuf *b, const char *first, const char *const *nums, size_t n);
+/* <td class="n">x</td> with d decimals. */
+void efr_td_num(struct sbuf *b, double x, int d);
+/* The head of a table of figures, and one row: name, score, SE, interval, n. */
+void efr_figures_head(struct sbuf *b, enum lang l);
+void efr_row_figure(struct sbuf *b, const char *name, double x, double se, double n);
+/* "x（low–high）" with a normal 95% interval when se is known. */
+void efr_with_ci(struct sbuf *b, double x, double se);
+#define EFR_Z95 1.959963984540054
+#define L(zh, en) (l == LANG_EN ? (en) : (zh))
+
+/* efficacy_pages.c: a page per agency, the chapter by domain, the methods. */
+void efr_agency_page(struct sbuf *b, const cJSON *ev, const cJSON *a, const cJSON *detail, enum lang l);
+void efr_domains(struct sbuf *b, const cJSON *ev, enum lang l);
+void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l);
+
+/* efficacy_svg.c: static inline charts. */
+/* The composite of each agency with its 95% interval, the bands drawn. */
+void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l);
+/* One agency's grade probabilities as a stacked bar. */
+void efr_svg_grades(struct sbuf *b, const cJSON *agency, enum lang l);
+/* Each agency's rank interval on a 1..n axis. */
+void efr_svg_ranks(struct sbuf *b, const cJSON *ev, enum lang l);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * efficacy_svg — the report's charts as static inline SVG (no script, no
+ * font outside the page's): labels are agency codes, escaped; the names
+ * are in the tables beside them.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "efficacy_internal.h"
+
+#define W 600
+#define LEFT 70
+#define RIGHT 590
+#define ROW 20
+
+static const char *const grade_fill[4] = {"#2e7d32", "#7cb342", "#fbc02d", "#c62828"};
+
+static double x_of(double v, double lo, double hi)
+{
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	return LEFT + (RIGHT - LEFT) * (v - lo) / (hi - lo);
+}
+
+static void open_svg(struct sbuf *b, int h, const char *label)
+{
+	sbuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+	               "height=\"%d\" role=\"img\" font-size=\"11\" aria-label=\"", W, h, W, h);
+	efr_esc(b, label);
+	sbuf_adds(b, "\">");
+}
+
+static void label(struct sbuf *b, double x, double y, const char *anchor, const char *text)
+{
+	sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
+	efr_esc(b, text);
+	sbuf_adds(b, "</text>");
+}
+
+void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l)
+{
+	const cJSON *agencies = cJSON_GetObjectItemCaseSensitive(ev, "agencies"), *a, *v;
+	int n = cJSON_GetArraySize(agencies), h = 30 + ROW * n, i = 0;
+	open_svg(b, h, L("各机关综合效能指数及95%置信区间", "Composite index with 95% intervals"));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(ev, "bands")) {
+		double x = x_of(cJSON_IsNumber(v) ? v->valuedouble : 0, 0, 100);
+		sbuf_printf(b, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\" "
+		               "stroke-dasharray=\"3,3\"/>", x, x, h - 18);
+	}
+	for (int t = 0; t <= 100; t += 20) {
+		char s[8];
+		snprintf(s, sizeof s, "%d", t);
+		label(b, x_of(t, 0, 100), h - 4, "middle", s);
+	}
+	cJSON_ArrayForEach(a, agencies) {
+		double y = 14 + ROW * i++, c = jnum(a, "composite");
+		double lo = jnum(a, "composite_ci_low"), hi = jnum(a, "composite_ci_high");
+		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
+		if (!isnan(lo) && !isnan(hi))
+			sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
+			               "stroke-width=\"2\"/>", x_of(lo, 0, 100), y, x_of(hi, 0, 100), y);
+		if (!isnan(c))
+			sbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1565c0\"/>", x_of(c, 0, 100), y);
+	}
+	sbuf_adds(b, "</svg>");
+}
+
+void efr_svg_grades(struct sbuf *b, const cJSON *agency, enum lang l)
+{
+	const cJSON *gp = cJSON_GetObjectItemCaseSensitive(agency, "grade_p");
+	double x = LEFT;
+	open_svg(b, 28, L("各等次概率", "Probability of each grade"));
+	for (int i = 0; i < 4; i++) {
+		double p = jnum(gp, efr_grades[i]), w = isnan(p) ? 0 : p * (RIGHT - LEFT);
+		if (w <= 0)
+			continue;
+		sbuf_printf(b, "<rect x=\"%.1f\" y=\"2\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", x, w,
+		            grade_fill[i]);
+		if (w > 40)
+			label(b, x + w / 2, 15, "middle", efr_grade_name(efr_grades[i], l));
+		x += w;
+	}
+	sbuf_adds(b, "</svg>");
+}
+
+void efr_svg_ranks(struct sbuf *b, const cJSON *ev, enum lang l)
+{
+	const cJSON *agencies = cJSON_GetObjectItemCaseSensitive(ev, "agencies"), *a;
+	int n = cJSON_GetArraySize(agencies), h = 30 + ROW * n, i = 0;
+	double top = n > 1 ? n : 2;
+	open_svg(b, h, L("各机关排名及95%区间", "Ranks with 95% intervals"));
+	for (int r = 1; r <= n; r++) {
+		char s[16];
+		snprintf(s, sizeof s, "%d", r);
+		label(b, x_of(r, 1, top), h - 4, "middle", s);
+	}
+	cJSON_ArrayForEach(a, agencies) {
+		double y = 14 + ROW * i++, lo = jnum(a, "rank_low"), hi = jnum(a, "rank_high");
+		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
+		if (!isnan(lo) && !isnan(hi))
+			sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
+			               "stroke-width=\"6\" stroke-linecap=\"round\"/>",
+			            x_of(lo, 1, top), y, x_of(hi, 1, top), y);
+		if (!isnan(jnum(a, "rank")))
+			sbuf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#e65100\"/>",
+			            x_of(jnum(a, "rank"), 1, top), y);
+	}
+	sbuf_adds(b, "</svg>");
+}

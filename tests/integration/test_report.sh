@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The efficacy report (issue 14, CONTRACT §6 "Reports"): manyi report in
+# every format from an evaluation (tests/report/evaluation-fixture.json
+# until the stored one is read), the same bytes twice, the stamp in each
+# format, and manyi report verify: 0 while the database still gives the
+# report, 1 naming what changed when one stored answer is changed behind
+# its back (sqlite3), or the method.
+. "$(dirname "$0")/lib.sh"
+it_db || { not_ok "set up the database"; exit 1; }
+E=enforcement-enterprise
+F=tests/report/evaluation-fixture.json
+run() { "$@" >"$T/out" 2>"$T/err"; RC=$?; OUT=$(cat "$T/out"); ERR=$(cat "$T/err"); }
+rep() { $MANYI report --year 2023 --evaluation "$F" --survey $E "$@"; }
+
+# A year of answers: A01 and A02, some fined, some with no violation.
+{
+	echo "encounter_id,agency,domain,size,district,occurred_on,outcome"
+	for i in $(seq 1 30); do echo "M$i,A01,market,small,鄂城区,2023-04-$(printf %02d $(( (i % 28) + 1 ))),$([ $((i % 2)) = 0 ] && echo fined || echo no_violation)"; done
+	for i in $(seq 1 30); do echo "N$i,A02,ecology,small,华容区,2023-05-$(printf %02d $(( (i % 28) + 1 ))),fined"; done
+} >"$T/enc.csv"
+check "encounters of 2023" $MANYI import encounters "$T/enc.csv"
+H='encounter_id,agency,domain,size,channel,submitted_at,legality,procedure,fairness,civility,efficiency,transparency,integrity,disruption,overall'
+{
+	echo "$H"
+	for i in $(seq 1 30); do v=$(( (i % 3) + 3 )); echo "M$i,,,,phone,2023-06-01T10:00:00+08:00,$v,$v,4,5,$v,4,5,4,$v"; done
+	for i in $(seq 1 30); do v=$(( (i % 2) + 2 )); echo "N$i,,,,phone,2023-06-01T10:00:00+08:00,$v,$v,3,$v,2,3,$v,3,$v"; done
+} >"$T/ans.csv"
+check "answers of 2023" $MANYI import responses --survey $E "$T/ans.csv"
+
+# Formats, the same bytes twice.
+for f in html json csv; do
+	run rep --format $f --out "$T/r1.$f"
+	eq "report --format $f: exit 0" "$RC/$ERR" "0/"
+	rep --format $f --out "$T/r2.$f"
+	eq "report --format $f: the same bytes twice" "$(cmp -s "$T/r1.$f" "$T/r2.$f" && echo same)" same
+	run $MANYI report verify "$T/r1.$f" --evaluation "$F"
+	eq "verify the $f report: exit 0" "$RC" 0
+	contains "... saying it matches" "$OUT" "matches the database: the report of 2023"
+done
+H1=$(cat "$T/r1.html")
+for id in cover summary agency-A01 agency-A02 agency-A03 domains methods stamp; do
+	contains "the HTML has #$id" "$H1" "id=\"$id\""
+done
+contains "the HTML is for A4 print" "$H1" "@page{size:A4"
+contains "a page per agency" "$H1" "break-after:page"
+contains "charts are inline SVG" "$H1" "<svg xmlns=\"http://www.w3.org/2000/svg\""
+lacks "no script" "$H1" "<script"
+contains "agency names escaped" "$H1" "排污许可证后监管 &lt;抽查&gt;"
+contains "... and duty names" "$H1" "占道经营 &amp; 巡查"
+contains "grades named for people" "$H1" "优秀"
+contains "the stamp in a meta" "$H1" '<meta name="manyi-stamp-inputs" content="'
+contains "the methods name the weights" "$H1" "权重 P,Q,S = 1, 1, 1"
+contains "the methods name the seed" "$H1" "种子 20231"
+contains "satisfaction by outcome from the statistics engine" "$H1" "<td>罚款</td><td class=\"n\">81.2</td>"
+contains "the satisfaction item that drags an agency, from the statistics engine" "$H1" "低于全市 1.25 分（差异在95%水平显著）"
+run rep --lang en
+contains "English" "$OUT" "Enforcement efficacy evaluation report 2023"
+contains "... grades in English" "$OUT" "Excellent"
+eq "the JSON carries the stamp" "$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(len(j["stamp"]["inputs"]), j["year"], sorted(j["stamp"]["parts"])[0])' "$T/r1.json")" "64 2023 answers"
+eq "the CSV has a row per agency" "$(($(wc -l <"$T/r1.csv") - 1))" 3
+contains "... and the stamp in its columns" "$(head -1 "$T/r1.csv")" "stamp_inputs,stamp_method"
+
+# A changed answer: every format's stamp no longer matches, naming the answers.
+sql "UPDATE resp SET nums = (SELECT nums FROM resp WHERE id = (SELECT max(id) FROM resp)) WHERE id = (SELECT min(id) FROM resp)"
+for f in html json csv; do
+	run $MANYI report verify "$T/r1.$f" --evaluation "$F"
+	eq "a changed answer: verify the $f report exits 1" "$RC" 1
+	contains "... saying it does not match" "$OUT" "does not match the database"
+	contains "... the inputs differ" "$OUT" "inputs differ"
+done
+contains "... naming the answers" "$(bin/manyi --db "$DB" report verify "$T/r1.html" --evaluation "$F")" "changed: answers"
+rep --out "$T/r3.html"
+run $MANYI report verify "$T/r3.html" --evaluation "$F"
+eq "a report made again matches" "$RC" 0
+
+# The method: other weights in the evaluation.
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["weights"]=[2,1,1]; json.dump(j,open(sys.argv[2],"w"),ensure_ascii=False)' "$F" "$T/w.json"
+run $MANYI report verify "$T/r3.html" --evaluation "$T/w.json"
+eq "other weights: exit 1" "$RC" 1
+contains "... the method differs" "$OUT" "method differs"
+
+# Bad input.
+run $MANYI report verify "$T/ans.csv"
+eq "verify a file with no stamp: exit 1" "$RC" 1
+contains "... saying so" "$ERR" "carries no report stamp"
+run $MANYI report --year 20x3
+eq "a bad year: usage" "$RC" 2
+run rep --format docx
+eq "a bad format: usage" "$RC" 2
+run $MANYI report --year 2023 --evaluation "$T/ans.csv"
+eq "an evaluation that is not JSON: exit 1" "$RC/$ERR" "1/manyi: report: the evaluation is not a JSON object"
+
+# PDF through headless Chromium when it is installed, else a clear error.
+if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
+	run rep --format pdf --out "$T/r.pdf"
+	eq "a PDF through Chromium" "$RC/$(head -c 5 "$T/r.pdf" 2>/dev/null)" "0/%PDF-"
+else
+	run rep --format pdf --out "$T/r.pdf"
+	eq "no Chromium: exit 1" "$RC" 1
+	contains "... the HTML is the fallback" "$ERR" "use --format html"
+fi
+MANYI_CHROMIUM=/nonexistent/chromium rep --format pdf --out "$T/n.pdf" 2>"$T/err"
+contains "no Chromium: the HTML with its print stylesheet is the fallback" "$(cat "$T/err")" "use --format html, whose print stylesheet lays out A4 pages"
+it_done
