@@ -4,6 +4,8 @@
 #   make demo    the same with a demo year of data (var/demo/)
 #   make test    install what is missing, build, run every test
 #   make asan    the whole suite under AddressSanitizer + UBSan
+#   make check-pdf  whether `manyi report --format pdf` can print here
+#                (headless Chromium at $MANYI_CHROMIUM or /usr/bin/chromium)
 #
 # Build output goes to $(BUILD) (default build/) and $(BIN) (default bin/).
 
@@ -49,7 +51,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps vendor build run demo test unit asan fuzz clean format
+.PHONY: all deps vendor build run demo test unit asan fuzz clean format check-pdf
 .DEFAULT_GOAL := all
 
 all: $(BIN)/manyi $(BIN)/manyi-fcgi $(UNIT_BIN) $(FUZZ_BIN)
@@ -141,6 +143,16 @@ fuzz:
 	mkdir -p build/libfuzzer/corpus-$(FUZZER)
 	build/libfuzzer/$(FUZZER) -max_total_time=$(SECONDS) -artifact_prefix=build/libfuzzer/ \
 		build/libfuzzer/corpus-$(FUZZER) tests/fuzz/corpus/$(FUZZER:fuzz_%=%)
+
+# The efficacy report's PDF goes through headless Chromium; without it the
+# HTML report, with its A4 print stylesheet, is the fallback.
+CHROMIUM ?= $(or $(MANYI_CHROMIUM),/usr/bin/chromium)
+check-pdf:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		echo "manyi report --format pdf: available (headless $(CHROMIUM))"; \
+	else \
+		echo "manyi report --format pdf: not available (no Chromium at $(CHROMIUM)); use --format html, whose print stylesheet lays out A4 pages"; \
+	fi
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) cgi/*.c $(HEADERS) tests/unit/*.c tests/fuzz/*.c

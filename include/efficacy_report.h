@@ -39,6 +39,15 @@
 #include "survey.h"
 #include "util.h"
 
+/*
+ * A published report (`manyi publish evaluation`) is kept as publications
+ * (store.h) of this pseudo-survey, one per form, the key naming the year
+ * and the form: "html" (Chinese), "en.html", "json", "pdf" (its bytes in
+ * base64url).  GET /api/v1/public/evaluations/YEAR.FORM serves the latest.
+ */
+#define EFFICACY_PUBLICATION_SURVEY "efficacy-evaluation"
+#define EFFICACY_PUBLICATION_KEY "evaluation?year=%d&form=%s"
+
 enum efr_format { EFR_HTML, EFR_JSON, EFR_CSV, EFR__MAX };
 
 /* "html", "json", "csv" into *f; false for anything else. */

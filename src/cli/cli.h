@@ -115,6 +115,7 @@ int cmd_quality(const char *db, int argc, char **argv);
 int cmd_review(const char *db, int argc, char **argv);
 /* cli_report.c: the efficacy report and its verification. */
 int cmd_report(const char *db, int argc, char **argv);
+int cmd_publish_evaluation(const char *db, int argc, char **argv);
 int cmd_import_cases(const char *db, int argc, char **argv);
 int cmd_import_reviews(const char *db, int argc, char **argv);
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crypto.h"
 #include "efficacy_report.h"
 #include "quality.h"
 #include "rates.h"
@@ -483,6 +484,113 @@ int cmd_report(const char *db, int argc, char **argv)
 		rc = report_verify(s, path, o.evaluation);
 	else
 		rc = report_make(s, &o);
+	store_close(s);
+	return rc;
+}
+
+/* One published form of the report: the publication's query key for year and form. */
+static int publish_form(struct store *s, int year, const char *form, const char *text)
+{
+	char key[64];
+	long long id;
+	snprintf(key, sizeof key, EFFICACY_PUBLICATION_KEY, year, form);
+	enum store_err e = store_publication_add(s, EFFICACY_PUBLICATION_SURVEY, key, text, &id);
+	return e == STORE_OK ? 0 : store_failed(s, e, "storing the published report");
+}
+
+/* The report of o in format f into *out (caller frees); 0 or the exit status. */
+static int render(struct store *s, const struct report_opts *o, const char *ev, const char *detail,
+                  enum efr_format f, enum lang l, struct sbuf *out)
+{
+	char msg[512];
+	if (efficacy_report(s, ev, detail, f, l, out, msg, sizeof msg) == EFR_OK)
+		return 0;
+	fprintf(stderr, "manyi: publish evaluation: %d: %s\n", o->year, msg);
+	return EXIT_BAD_INPUT;
+}
+
+/*
+ * `manyi publish evaluation --year Y`: the report (HTML in Chinese and
+ * English, JSON, and PDF when Chromium is here: base64url) stored as
+ * publications of EFFICACY_PUBLICATION_SURVEY, served by
+ * GET /api/v1/public/evaluations[/Y.html|.en.html|.pdf|.json].
+ */
+int cmd_publish_evaluation(const char *db, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--year", "--evaluation", "--survey", "--rubric", NULL};
+	static const char *const flags[] = {NULL};
+	struct report_opts o = {0};
+	bool bad = false;
+	char why[256], *ev = NULL, *detail = NULL, pdf_path[64] = "";
+	struct store *s;
+	struct sbuf zh, en, js;
+	int rc;
+	if (!opts_known(argc, argv, with_value, flags, why, sizeof why))
+		return usage("publish", "publish evaluation: %s", why);
+	const char *y = opt_value(argc, argv, "--year", &bad);
+	o.evaluation = opt_value(argc, argv, "--evaluation", &bad);
+	o.survey = opt_value(argc, argv, "--survey", &bad);
+	o.rubric = opt_value(argc, argv, "--rubric", &bad);
+	if (bad)
+		return no_value("publish", "publish evaluation", argc, argv);
+	if ((rc = year_of(y, &o.year)) != 0 || (rc = open_store(db, false, &s)) != 0)
+		return rc;
+	if ((rc = evaluation_text(s, o.year, o.evaluation, &ev)) != 0) {
+		store_close(s);
+		return rc;
+	}
+	detail = gather_detail(s, ev, o.year, o.survey, o.rubric);
+	sbuf_init(&zh);
+	sbuf_init(&en);
+	sbuf_init(&js);
+	if ((rc = render(s, &o, ev, detail, EFR_HTML, LANG_ZH, &zh)) == 0 &&
+	    (rc = render(s, &o, ev, detail, EFR_HTML, LANG_EN, &en)) == 0 &&
+	    (rc = render(s, &o, ev, detail, EFR_JSON, LANG_ZH, &js)) == 0) {
+		char *pdf = NULL;
+		if (access(chromium_path(), X_OK) == 0) {
+			char dir[] = "/tmp/manyi-publish-XXXXXX";
+			if (mkdtemp(dir) != NULL) {
+				snprintf(pdf_path, sizeof pdf_path, "%s/report.pdf", dir);
+				if (report_pdf(&zh, pdf_path) == 0) {
+					FILE *fp = fopen(pdf_path, "rb");
+					struct sbuf b;
+					sbuf_init(&b);
+					char buf[65536];
+					size_t n;
+					while (fp && (n = fread(buf, 1, sizeof buf, fp)) > 0)
+						sbuf_add(&b, buf, n);
+					if (fp)
+						fclose(fp);
+					pdf = crypto_b64url_encode(b.data, b.len);
+					sbuf_free(&b);
+				}
+				unlink(pdf_path);
+				rmdir(dir);
+			}
+		}
+		enum store_err began = store_begin(s);
+		if (began != STORE_OK)
+			rc = store_failed(s, began, "publishing the report");
+		else if ((rc = publish_form(s, o.year, "html", zh.data)) == 0 &&
+		         (rc = publish_form(s, o.year, "en.html", en.data)) == 0 &&
+		         (rc = publish_form(s, o.year, "json", js.data)) == 0 &&
+		         (pdf == NULL || (rc = publish_form(s, o.year, "pdf", pdf)) == 0)) {
+			enum store_err e = store_commit(s);
+			rc = e == STORE_OK ? 0 : store_failed(s, e, "publishing the report");
+		} else {
+			store_rollback(s);
+		}
+		if (rc == 0)
+			printf("published the efficacy report of %d: /api/v1/public/evaluations/%d.html (.en.html, "
+			       ".json%s)\n", o.year, o.year,
+			       pdf ? ", .pdf" : "; no PDF: no Chromium here, the HTML prints to A4");
+		free(pdf);
+	}
+	sbuf_free(&zh);
+	sbuf_free(&en);
+	sbuf_free(&js);
+	free(detail);
+	free(ev);
 	store_close(s);
 	return rc;
 }

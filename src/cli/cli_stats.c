@@ -23,6 +23,8 @@ int cmd_publish(const char *db, int argc, char **argv)
 	struct store *s;
 	char msg[512];
 	int rc;
+	if (argc >= 1 && strcmp(argv[0], "evaluation") == 0)
+		return cmd_publish_evaluation(db, argc - 1, argv + 1);
 	if ((rc = cli_params("publish", &params_stats_keys, none, none, argc, argv, &p)) != 0 ||
 	    (rc = open_store(db, false, &s)) != 0)
 		return rc;

@@ -101,4 +101,34 @@ else
 fi
 MANYI_CHROMIUM=/nonexistent/chromium rep --format pdf --out "$T/n.pdf" 2>"$T/err"
 contains "no Chromium: the HTML with its print stylesheet is the fallback" "$(cat "$T/err")" "use --format html, whose print stylesheet lays out A4 pages"
+
+# Publishing: the report (HTML in both languages, JSON, PDF when Chromium is
+# here) on the public API, the same bytes manyi report gives, for everyone.
+PORT=
+it_stack || { not_ok "start nginx and manyi-fcgi"; it_done; exit 1; }
+req GET /api/v1/public/evaluations
+eq "nothing published yet: an empty archive" "$STATUS/$BODY" '200/{"evaluations":[]}'
+run $MANYI publish evaluation --year 2023 --evaluation "$F" --survey $E
+eq "publish evaluation: exit 0" "$RC/$ERR" "0/"
+contains "... saying where" "$OUT" "/api/v1/public/evaluations/2023.html"
+req GET /api/v1/public/evaluations
+eq "the archive lists 2023" "$STATUS/$(json 'j["evaluations"][0]["year"], j["evaluations"][0]["html"]')" \
+	"200/(2023, '/api/v1/public/evaluations/2023.html')"
+rep --out "$T/now.html"
+req GET /api/v1/public/evaluations/2023.html
+eq "the published HTML is the report's bytes" "$STATUS/$(cmp -s "$T/body" "$T/now.html" && echo same)" "200/same"
+contains "... served as HTML" "$HEADERS" "text/html; charset=utf-8"
+req GET /api/v1/public/evaluations/2023.en.html
+contains "... and in English" "$BODY" "Enforcement efficacy evaluation report 2023"
+req GET /api/v1/public/evaluations/2023.json
+eq "the JSON form" "$STATUS/$(json 'j["year"], len(j["stamp"]["inputs"])')" "200/(2023, 64)"
+if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
+	req GET /api/v1/public/evaluations/2023.pdf
+	eq "the PDF form" "$STATUS/$(head -c 5 "$T/body")" "200/%PDF-"
+	contains "... served as PDF" "$HEADERS" "application/pdf"
+fi
+req GET /api/v1/public/evaluations/2022.html
+eq "a year not published: 404" "$STATUS" 404
+req GET /api/v1/public/evaluations/2023.docx
+eq "a form that is none: 404" "$STATUS" 404
 it_done

@@ -1,0 +1,109 @@
+/*
+ * handler_evaluation — the published efficacy reports (`manyi publish
+ * evaluation`, include/efficacy_report.h), for everyone:
+ *   GET /api/v1/public/evaluations            the archive: each year and its forms
+ *   GET /api/v1/public/evaluations/Y.html     the report (Chinese; .en.html English)
+ *   GET /api/v1/public/evaluations/Y.pdf      printed by Chromium, when it was there
+ *   GET /api/v1/public/evaluations/Y.json     the figures and the stamp
+ * The latest publication of each form stands.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_internal.h"
+#include "crypto.h"
+#include "efficacy_report.h"
+
+static const struct {
+	const char *form;
+	const char *content_type;
+} forms[] = {
+	{"html", "text/html; charset=utf-8"},
+	{"en.html", "text/html; charset=utf-8"},
+	{"json", "application/json; charset=utf-8"},
+	{"pdf", "application/pdf"},
+};
+
+struct archive {
+	cJSON *years; /* year (string) -> {"year", "published_at", form: url} */
+};
+
+static bool add_publication(void *ctx, const char *query, const char *at)
+{
+	struct archive *ar = ctx;
+	int year;
+	char form[16], url[96], key[8];
+	if (sscanf(query, "evaluation?year=%d&form=%15s", &year, form) != 2)
+		return true;
+	snprintf(key, sizeof key, "%d", year);
+	cJSON *y = cJSON_GetObjectItemCaseSensitive(ar->years, key);
+	if (y == NULL) {
+		y = cJSON_AddObjectToObject(ar->years, key);
+		cJSON_AddNumberToObject(y, "year", year);
+		cJSON_AddStringToObject(y, "published_at", at);
+	} else {
+		cJSON_ReplaceItemInObjectCaseSensitive(y, "published_at", cJSON_CreateString(at));
+	}
+	snprintf(url, sizeof url, "/api/v1/public/evaluations/%d.%s", year, form);
+	cJSON_DeleteItemFromObjectCaseSensitive(y, form);
+	cJSON_AddStringToObject(y, form, url);
+	return true;
+}
+
+static int archive(struct app *a, const struct http_request *req, struct http_response *r)
+{
+	struct archive ar = {cJSON_CreateObject()};
+	enum store_err e = store_publication_list(a->store, EFFICACY_PUBLICATION_SURVEY, add_publication, &ar);
+	if (e != STORE_OK) {
+		cJSON_Delete(ar.years);
+		return app_store_failure_json(a, r, e);
+	}
+	cJSON *root = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(root, "evaluations");
+	for (int n = cJSON_GetArraySize(ar.years); n > 0; n--) /* the latest year first */
+		cJSON_AddItemToArray(list, cJSON_Duplicate(cJSON_GetArrayItem(ar.years, n - 1), true));
+	cJSON_Delete(ar.years);
+	http_json(r, 200, root);
+	return app_etag_reply(req, r, 200);
+}
+
+int app_api_evaluations(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest)
+{
+	char key[64], at[64], *text = NULL;
+	int year = 0, used = 0;
+	if (*rest == '\0' || strcmp(rest, "/") == 0)
+		return archive(a, req, r);
+	if (sscanf(rest, "/%4d.%n", &year, &used) != 1 || used != 6 || year < 1900) {
+		http_json_error(r, 404, "not_found", "no such evaluation: /api/v1/public/evaluations/YEAR.html, "
+		                ".en.html, .pdf or .json", NULL);
+		return 404;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		if (strcmp(rest + used, forms[i].form) != 0)
+			continue;
+		snprintf(key, sizeof key, EFFICACY_PUBLICATION_KEY, year, forms[i].form);
+		enum store_err e = store_publication_get(a->store, key, &text, at, sizeof at);
+		if (e == STORE_ERR_NOTFOUND)
+			break;
+		if (e != STORE_OK)
+			return app_store_failure_json(a, r, e);
+		sbuf_reset(&r->body);
+		if (strcmp(forms[i].form, "pdf") == 0) {
+			size_t cap = strlen(text);
+			unsigned char *bytes = xmalloc(cap + 1);
+			long n = crypto_b64url_decode(text, bytes, cap + 1);
+			if (n > 0)
+				sbuf_add(&r->body, bytes, (size_t)n);
+			free(bytes);
+		} else {
+			sbuf_adds(&r->body, text);
+		}
+		free(text);
+		r->content_type = forms[i].content_type;
+		return app_etag_reply(req, r, 200);
+	}
+	http_json_error(r, 404, "not_found", "this evaluation's report is not published in that form", NULL);
+	return 404;
+}
