@@ -114,6 +114,7 @@ contains "... saying where" "$OUT" "/api/v1/public/evaluations/2023.html"
 req GET /api/v1/public/evaluations
 eq "the archive lists 2023" "$STATUS/$(json 'j["evaluations"][0]["year"], j["evaluations"][0]["html"]')" \
 	"200/(2023, '/api/v1/public/evaluations/2023.html')"
+conform GET /api/v1/public/evaluations
 rep --out "$T/now.html"
 req GET /api/v1/public/evaluations/2023.html
 eq "the published HTML is the report's bytes" "$STATUS/$(cmp -s "$T/body" "$T/now.html" && echo same)" "200/same"
@@ -122,6 +123,7 @@ req GET /api/v1/public/evaluations/2023.en.html
 contains "... and in English" "$BODY" "Enforcement efficacy evaluation report 2023"
 req GET /api/v1/public/evaluations/2023.json
 eq "the JSON form" "$STATUS/$(json 'j["year"], len(j["stamp"]["inputs"])')" "200/(2023, 64)"
+conform GET "/api/v1/public/evaluations/{report}"
 if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
 	req GET /api/v1/public/evaluations/2023.pdf
 	eq "the PDF form" "$STATUS/$(head -c 5 "$T/body")" "200/%PDF-"
@@ -129,6 +131,7 @@ if [ -x "${MANYI_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 req GET /api/v1/public/evaluations/2022.html
 eq "a year not published: 404" "$STATUS" 404
+conform GET "/api/v1/public/evaluations/{report}"
 req GET /api/v1/public/evaluations/2023.docx
 eq "a form that is none: 404" "$STATUS" 404
 it_done
