@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHOTS, SURVEY, seed, manyi, top, browser, cleanup } from './seed.mjs';
+import { BASE, SHOTS, SURVEY, seed, manyi, top, browser, cleanup } from './seed.mjs';
 
 const files = {};
 before(() => {
@@ -101,4 +101,28 @@ test('printed to PDF: A4 pages, a page (or more) per agency', async () => {
 test('the report verifies against the database it came from', () => {
 	const out = manyi('report', 'verify', files.zh, '--evaluation', files.ev);
 	assert.match(out, /matches the database/);
+});
+
+test('published: the results page lists the report with its forms, in both languages', async () => {
+	manyi('publish', 'evaluation', '--year', '2022', '--evaluation', files.ev, '--survey', SURVEY);
+	const { ctx, page, errors } = await browser({ viewport: { width: 1280, height: 900 } });
+	try {
+		await page.goto(`${BASE}/results`);
+		await page.waitForSelector('#evaluations[data-state="ready"]');
+		const item = page.locator('#evaluations li[data-year="2022"]');
+		assert.equal(await item.count(), 1);
+		const html = await item.locator('a[data-form="html"]').getAttribute('href');
+		assert.equal(html, '/api/v1/public/evaluations/2022.html');
+		assert.equal(await item.locator('a[data-form="pdf"]').count(), 1, 'Chromium is here: a PDF');
+		assert.match(await page.locator('#evaluations h2').innerText(), /效能评价报告/);
+		const r = await fetch(`${BASE}${html}`);
+		assert.equal(r.status, 200);
+		assert.equal(await r.text(), fs.readFileSync(files.zh, 'utf8'), 'the published report is manyi report\'s');
+		await page.goto(`${BASE}/results?lang=en`);
+		await page.waitForSelector('#evaluations[data-state="ready"]');
+		assert.match(await page.locator('#evaluations h2').innerText(), /efficacy evaluation reports/);
+		assert.deepEqual(errors, []);
+	} finally {
+		await ctx.close();
+	}
 });
