@@ -15,7 +15,9 @@
  *   order, "NAME HEXDIGEST\n";
  *   method = SHA-256 of "manyi-report-method-1\n" then the lines
  *   "method=M", "weights=P,Q,S", "bands=A,B,C", "seed=S", "weighting=W",
- *   "measure=X", "simulations=N" (numbers %.17g, each line ending "\n").
+ *   "measure=X", "simulations=N", "performance_rate=R" (mean or pooled;
+ *   mean when the evaluation does not say) (numbers %.17g, each line
+ *   ending "\n").
  * No clock is read: the same inputs give the same bytes.
  *
  * The detail (the per-agency figures of the statistics engine and the

@@ -191,7 +191,9 @@ static void summary(struct sbuf *b, const cJSON *ev, enum lang l)
 	           jnum(c, "satisfaction_se"), NAN);
 	efr_row_figure(b, L("综合效能指数", "Composite efficacy index"), jnum(c, "composite"),
 	           jnum(c, "composite_se"), NAN);
-	sbuf_adds(b, "</table><h3>");
+	sbuf_adds(b, "</table>");
+	efr_vs_previous(b, c, l);
+	sbuf_adds(b, "<h3>");
 	efr_esc(b, L("等次分布", "Grades"));
 	sbuf_adds(b, "</h3><table><tr>");
 	for (int i = 0; i < 4; i++)

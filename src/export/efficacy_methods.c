@@ -112,6 +112,15 @@ void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang
 		sbuf_printf(b, L("样本量少于 %.0f 的分组不单独公布。", " Groups of fewer than %.0f answers are not published alone."), low_n);
 	sbuf_adds(b, "</p>");
 	agreement(b, detail, l);
+	para(b, L("监管履行率", "Supervision performance rate"));
+	const char *rate = jstr(ev, "performance_rate");
+	if (rate && strcmp(rate, "pooled") == 0)
+		efr_esc(b, L("监管履行率 = 100 × Σ min(实际履行次数, 应履行次数) / Σ 应履行次数，合计各项年度有要求的职责；为全数统计，无抽样误差。",
+		             "Performance rate = 100 × Σ min(performed, required) / Σ required over the duties with something required in the year; a census, with no sampling error."));
+	else
+		efr_esc(b, L("监管履行率 = 100 × 各项年度有要求职责的 min(1, 实际履行次数/应履行次数) 的平均；年度无要求的职责列出但不计入；为全数统计，无抽样误差。",
+		             "Performance rate = 100 × the mean over the duties with something required in the year of min(1, performed/required); duties with nothing required are listed, not counted; a census, with no sampling error."));
+	sbuf_adds(b, "</p>");
 	para(b, L("综合指数、等次与排名", "Composite, grades and ranks"));
 	sbuf_adds(b, L("综合效能指数 =（P×监管履行率 + Q×执法质量 + S×社会满意度）/（P+Q+S），权重 P,Q,S = ",
 	               "Composite = (P·performance + Q·quality + S·satisfaction)/(P+Q+S), weights P,Q,S = "));

@@ -23,9 +23,16 @@ static void never_performed(struct sbuf *b, const cJSON *a, enum lang l)
 {
 	const cJSON *d, *list = cJSON_GetObjectItemCaseSensitive(a, "never_performed");
 	sbuf_adds(b, "<p>");
-	sbuf_printf(b, L("计入履行率的职责 %.0f 项（共 %.0f 项；年度无要求的不计入）。",
-	                 "%.0f duties counted in the rate (of %.0f; those with nothing required in the year are not)."),
+	const cJSON *x, *none = cJSON_GetObjectItemCaseSensitive(a, "not_required");
+	size_t k = 0;
+	sbuf_printf(b, L("计入履行率的职责 %.0f 项（共 %.0f 项；年度无要求的不计入",
+	                 "%.0f duties counted in the rate (of %.0f; those with nothing required in the year are not"),
 	            jnum(a, "duties_counted"), jnum(a, "duties"));
+	cJSON_ArrayForEach(x, none) {
+		sbuf_adds(b, k++ ? L("、", ", ") : L("：", ": "));
+		efr_esc(b, cJSON_GetStringValue(x));
+	}
+	sbuf_adds(b, L("）。", ")."));
 	if (cJSON_GetArraySize(list) == 0) {
 		efr_esc(b, L("无全年未履行的职责。", " No duty went unperformed all year."));
 		sbuf_adds(b, "</p>");
@@ -86,7 +93,7 @@ static void diff_row(struct sbuf *b, const char *name, double d, double se)
 	sbuf_adds(b, "</td></tr>");
 }
 
-static void vs_previous(struct sbuf *b, const cJSON *a, enum lang l)
+void efr_vs_previous(struct sbuf *b, const cJSON *a, enum lang l)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "vs_previous");
 	h3(b, L("与上年比较", "Change from the year before"));
@@ -268,7 +275,7 @@ void efr_agency_page(struct sbuf *b, const cJSON *ev, const cJSON *a, const cJSO
 	sbuf_adds(b, "</table>");
 	never_performed(b, a, l);
 	grade_probabilities(b, a, l);
-	vs_previous(b, a, l);
+	efr_vs_previous(b, a, l);
 	sensitivity(b, a, l);
 	drag(b, a, detail, l);
 	defects(b, a, detail, l);

@@ -109,12 +109,13 @@ static void method_line_list(struct sbuf *b, const cJSON *ev, const char *k)
 static void method_text(struct sbuf *b, const cJSON *ev)
 {
 	const char *m = jstr(ev, "method"), *w = jstr(ev, "weighting"), *x = jstr(ev, "measure");
+	const char *r = jstr(ev, "performance_rate");
 	sbuf_adds(b, "manyi-report-method-1\n");
 	sbuf_printf(b, "method=%s\n", m ? m : "");
 	method_line_list(b, ev, "weights");
 	method_line_list(b, ev, "bands");
-	sbuf_printf(b, "seed=%.17g\nweighting=%s\nmeasure=%s\nsimulations=%.17g\n", jnum(ev, "seed"),
-	            w ? w : "", x ? x : "", jnum(ev, "simulations"));
+	sbuf_printf(b, "seed=%.17g\nweighting=%s\nmeasure=%s\nsimulations=%.17g\nperformance_rate=%s\n",
+	            jnum(ev, "seed"), w ? w : "", x ? x : "", jnum(ev, "simulations"), r ? r : "mean");
 }
 
 static enum efr_status stamp_of(struct store *s, const char *text, const cJSON *ev,
