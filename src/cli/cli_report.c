@@ -55,11 +55,14 @@ static char *slurp(const char *path)
 /* The evaluation of year: from file when given, else the stored one.  0 or the exit status. */
 static int evaluation_text(struct store *s, int year, const char *file, char **out)
 {
-	(void)s;
 	if (file == NULL) {
-		fprintf(stderr, "manyi: report: no evaluation of %d is stored: run manyi evaluate --year %d "
-		                "first\n", year, year);
-		return EXIT_BAD_INPUT;
+		enum store_err e = store_evaluation_stored(s, year, out);
+		if (e == STORE_ERR_NOTFOUND)
+			fprintf(stderr, "manyi: report: no evaluation of %d is stored: run manyi evaluate --year %d "
+			                "first\n", year, year);
+		else if (e != STORE_OK)
+			return store_failed(s, e, "reading the stored evaluation");
+		return e == STORE_OK ? 0 : EXIT_BAD_INPUT;
 	}
 	if ((*out = slurp(file)) == NULL) {
 		fprintf(stderr, "manyi: report: %s: %s\n", file, strerror(errno));
