@@ -86,6 +86,17 @@ enum efr_status efficacy_report(struct store *s, const char *evaluation, const c
                                 enum efr_format f, enum lang l, struct sbuf *out, char *msg,
                                 size_t msglen);
 
+/* Writes the rates JSON of survey's fieldwork into out; false when there is none. */
+typedef bool (*efr_rates_fn)(struct store *s, const char *survey, struct sbuf *out);
+
+/*
+ * The detail of evaluation's report for year (JSON text, caller frees):
+ * the survey and rubric given (NULL: those the evaluation names, else the
+ * only one loaded); rates (NULL: none) writes the survey's response rates.
+ */
+char *efficacy_detail(struct store *s, const char *evaluation, int year, const char *survey,
+                      const char *rubric, efr_rates_fn rates);
+
 /*
  * Read the stamp a report carries (any of the three formats; text
  * borrowed): false when text holds none.

@@ -1,15 +1,13 @@
 /*
  * cli_report — `manyi report --year Y` (the efficacy report of the stored
- * evaluation, include/efficacy_report.h) and `manyi report verify FILE`.
- * The per-agency detail the evaluation does not carry (each satisfaction
- * item against the city, the review's defects, satisfaction by outcome,
- * the AAPOR rates, the reviewers' agreement) is gathered here, where the
- * fieldwork's rates can be read, from the same rows the stamp covers.
+ * evaluation, include/efficacy_report.h), `manyi report verify FILE` and
+ * `manyi publish evaluation --year Y`.  The per-agency detail is
+ * efficacy_detail()'s, with the fieldwork's AAPOR rates given from here
+ * (the fieldwork layer is above the export); the PDF is printed by
+ * headless Chromium.
  */
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +18,9 @@
 #include "cli.h"
 #include "crypto.h"
 #include "efficacy_report.h"
-#include "quality.h"
 #include "rates.h"
-#include "report.h"
 #include "store.h"
 #include "store_digest.h"
-#include "survey.h"
 #include "util.h"
 
 extern char **environ;
@@ -71,212 +66,13 @@ static int evaluation_text(struct store *s, int year, const char *file, char **o
 	return 0;
 }
 
-/* The one loaded survey that is (rubric) or is not a review rubric, or NULL. */
-static char *only_survey(struct store *s, bool rubric)
-{
-	char **ids = NULL, *found = NULL;
-	size_t n = 0, k = 0;
-	if (store_survey_ids(s, &ids, &n) != STORE_OK)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char *def = NULL, why[256];
-		int version;
-		struct survey *sv = NULL;
-		if (store_survey_latest(s, ids[i], &version, &def) == STORE_OK &&
-		    survey_parse(ids[i], def, strlen(def), &sv, why, sizeof why) == SURVEY_OK &&
-		    survey_is_rubric(sv) == rubric && k++ == 0)
-			found = xstrdup(ids[i]);
-		survey_free(sv);
-		free(def);
-		free(ids[i]);
-	}
-	free(ids);
-	if (k != 1) {
-		free(found);
-		found = NULL;
-	}
-	return found;
-}
 
-/* report_run() of q as parsed JSON, or NULL when it cannot be computed. */
-static cJSON *stats_json(struct store *s, const struct report_query *q)
+/* The AAPOR rates of survey's phone sample (manyi fieldwork's JSON) into out. */
+static bool survey_rates(struct store *s, const char *survey, struct sbuf *out)
 {
-	struct sbuf out;
+	struct rates_query rq = {.survey = survey};
 	char msg[512];
-	cJSON *o = NULL;
-	sbuf_init(&out);
-	if (report_run(s, q, false, &out, msg, sizeof msg) == REPORT_OK)
-		o = cJSON_Parse(out.data);
-	sbuf_free(&out);
-	return o;
-}
-
-/* A query of survey within year (from and to: the caller's, filled) by agency, under weighting. */
-static void year_query(struct report_query *q, const char *survey, int year, const char *weighting,
-                       char from[11], char to[11])
-{
-	report_query_default(q);
-	snprintf(from, 11, "%04d-01-01", year);
-	snprintf(to, 11, "%04d-12-31", year);
-	q->survey = survey;
-	q->by[0] = BY_AGENCY;
-	q->nby = 1;
-	q->from = from;
-	q->to = to;
-	if (weighting)
-		stats_weighting_parse(weighting, &q->weighting);
-}
-
-/* Each scale item of survey by agency: the estimate, its difference from
- * the city's and whether that is significant (Holm-adjusted p < 0.05). */
-static void detail_items(struct store *s, const char *survey, int year, const char *weighting,
-                         cJSON *items)
-{
-	char *def = NULL, from[11], to[11];
-	int version;
-	struct survey *sv = NULL;
-	if (load_survey(s, survey, &version, &def, &sv) != 0)
-		return;
-	for (size_t i = 0; i < sv->nitems; i++) {
-		const struct item *it = &sv->items[i];
-		struct report_query q;
-		if (it->type != ITEM_SCALE)
-			continue;
-		year_query(&q, survey, year, weighting, from, to);
-		q.measure = it->id;
-		cJSON *r = stats_json(s, &q), *g;
-		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r, "groups")) {
-			const cJSON *vs = cJSON_GetObjectItemCaseSensitive(g, "vs_overall");
-			const cJSON *ag = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "by"), "agency");
-			const cJSON *m = cJSON_GetObjectItemCaseSensitive(g, "mean");
-			const cJSON *d = cJSON_GetObjectItemCaseSensitive(vs, "diff");
-			const cJSON *p = cJSON_GetObjectItemCaseSensitive(vs, "p_holm");
-			if (!cJSON_IsString(ag) || !cJSON_IsNumber(m) || !cJSON_IsNumber(d))
-				continue;
-			cJSON *o = cJSON_CreateObject(), *t = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "agency", ag->valuestring);
-			cJSON_AddStringToObject(o, "item", it->id);
-			cJSON_AddStringToObject(t, "zh", it->text.s[LANG_ZH]);
-			cJSON_AddStringToObject(t, "en", it->text.s[LANG_EN]);
-			cJSON_AddItemToObject(o, "text", t);
-			cJSON_AddNumberToObject(o, "estimate", m->valuedouble);
-			cJSON_AddNumberToObject(o, "diff", d->valuedouble);
-			cJSON_AddBoolToObject(o, "significant", cJSON_IsNumber(p) && p->valuedouble < 0.05);
-			cJSON_AddItemToArray(items, o);
-		}
-		cJSON_Delete(r);
-	}
-	survey_free(sv);
-	free(def);
-}
-
-/* Satisfaction (the evaluation's measure) by agency and enforcement outcome. */
-static void detail_outcomes(struct store *s, const char *survey, int year, const char *weighting,
-                            cJSON *list)
-{
-	char from[11], to[11];
-	struct report_query q;
-	year_query(&q, survey, year, weighting, from, to);
-	q.by[1] = BY_OUTCOME;
-	q.nby = 2;
-	cJSON *r = stats_json(s, &q), *g;
-	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(r, "groups")) {
-		const cJSON *by = cJSON_GetObjectItemCaseSensitive(g, "by");
-		const char *ag = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(by, "agency"));
-		const char *oc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(by, "outcome"));
-		if (ag == NULL || oc == NULL)
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "agency", ag);
-		cJSON_AddStringToObject(o, "outcome", oc);
-		cJSON *nm = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(g, "names"), "outcome");
-		if (nm)
-			cJSON_AddItemToObject(o, "outcome_name", cJSON_Duplicate(nm, true));
-		static const char *const keep[] = {"mean", "ci_low", "ci_high", "n"};
-		for (size_t i = 0; i < 4; i++) {
-			const cJSON *v = cJSON_GetObjectItemCaseSensitive(g, keep[i]);
-			cJSON_AddItemToObject(o, i == 0 ? "estimate" : keep[i],
-			                      cJSON_IsNumber(v) ? cJSON_CreateNumber(v->valuedouble) : cJSON_CreateNull());
-		}
-		cJSON_AddItemToArray(list, o);
-	}
-	cJSON_Delete(r);
-}
-
-static void add_flag(void *ctx, const char *agency, const char *item, long long yes, long long reviews)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "agency", agency);
-	cJSON_AddStringToObject(o, "item", item);
-	cJSON_AddNumberToObject(o, "yes", (double)yes);
-	cJSON_AddNumberToObject(o, "reviews", (double)reviews);
-	cJSON_AddItemToArray(ctx, o);
-}
-
-/* The flags' texts from the rubric, and the most frequent first per agency. */
-static void name_flags(struct store *s, const char *rubric, cJSON *list)
-{
-	char *def = NULL, why[256];
-	int version;
-	struct survey *sv = NULL;
-	cJSON *o;
-	if (store_survey_latest(s, rubric, &version, &def) != STORE_OK ||
-	    survey_parse(rubric, def, strlen(def), &sv, why, sizeof why) != SURVEY_OK) {
-		free(def);
-		return;
-	}
-	cJSON_ArrayForEach(o, list) {
-		const struct item *it = survey_item(sv, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "item")));
-		if (it == NULL)
-			continue;
-		cJSON *t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "zh", it->text.s[LANG_ZH]);
-		cJSON_AddStringToObject(t, "en", it->text.s[LANG_EN]);
-		cJSON_AddItemToObject(o, "text", t);
-	}
-	survey_free(sv);
-	free(def);
-}
-
-/* The detail of year's report as JSON text (malloc'd): the survey and rubric
- * given, else those the evaluation names, else the only one loaded. */
-static char *gather_detail(struct store *s, const char *evaluation, int year, const char *given_survey,
-                           const char *given_rubric)
-{
-	cJSON *ev = cJSON_Parse(evaluation), *d = cJSON_CreateObject();
-	const char *weighting = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "weighting"));
-	const char *ev_survey = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "survey"));
-	const char *ev_rubric = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "rubric"));
-	char *survey = given_survey ? xstrdup(given_survey) : ev_survey ? xstrdup(ev_survey) : only_survey(s, false);
-	char *rubric = given_rubric ? xstrdup(given_rubric) : ev_rubric ? xstrdup(ev_rubric) : only_survey(s, true);
-	struct sbuf out;
-	char msg[512];
-	sbuf_init(&out);
-	cJSON_AddNumberToObject(d, "low_n", 30);
-	if (survey) {
-		struct rates_query rq = {.survey = survey};
-		cJSON_AddStringToObject(d, "survey", survey);
-		detail_items(s, survey, year, weighting, cJSON_AddArrayToObject(d, "items"));
-		detail_outcomes(s, survey, year, weighting, cJSON_AddArrayToObject(d, "outcomes"));
-		if (rates_report(s, &rq, false, &out, msg, sizeof msg) == RATES_OK)
-			cJSON_AddItemToObject(d, "rates", cJSON_Parse(out.data));
-	}
-	if (rubric) {
-		cJSON *flags = cJSON_AddArrayToObject(d, "defects");
-		cJSON_AddStringToObject(d, "rubric", rubric);
-		store_review_flags(s, rubric, year, add_flag, flags);
-		name_flags(s, rubric, flags);
-		sbuf_reset(&out);
-		if (quality_agreement(s, rubric, &out, msg, sizeof msg) == QUALITY_OK)
-			cJSON_AddItemToObject(d, "agreement", cJSON_Parse(out.data));
-	}
-	char *text = cJSON_PrintUnformatted(d);
-	sbuf_free(&out);
-	free(survey);
-	free(rubric);
-	cJSON_Delete(d);
-	cJSON_Delete(ev);
-	return text;
+	return rates_report(s, &rq, false, out, msg, sizeof msg) == RATES_OK;
 }
 
 /* Write out to path (or stdout when NULL).  0 or EXIT_BAD_INPUT after saying why. */
@@ -383,7 +179,7 @@ static int report_make(struct store *s, const struct report_opts *o)
 		return usage("report", "report: --format pdf needs --out FILE.pdf");
 	if ((rc = evaluation_text(s, year, o->evaluation, &ev)) != 0)
 		return rc;
-	detail = gather_detail(s, ev, year, o->survey, o->rubric);
+	detail = efficacy_detail(s, ev, year, o->survey, o->rubric, survey_rates);
 	sbuf_init(&out);
 	if (efficacy_report(s, ev, detail, f, o->lang, &out, msg, sizeof msg) != EFR_OK) {
 		fprintf(stderr, "manyi: report: %s\n", msg);
@@ -542,7 +338,7 @@ int cmd_publish_evaluation(const char *db, int argc, char **argv)
 		store_close(s);
 		return rc;
 	}
-	detail = gather_detail(s, ev, o.year, o.survey, o.rubric);
+	detail = efficacy_detail(s, ev, o.year, o.survey, o.rubric, survey_rates);
 	sbuf_init(&zh);
 	sbuf_init(&en);
 	sbuf_init(&js);
