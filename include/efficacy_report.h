@@ -71,6 +71,7 @@ enum efr_status {
 	EFR_OK,
 	EFR_BAD_EVALUATION, /* the evaluation's JSON is not the expected shape (msg says) */
 	EFR_STORE,          /* the database failed (msg says) */
+	EFR_NO_AGENCY,      /* the agency asked for is not in the evaluation (msg says) */
 	EFR_STATUS__MAX
 };
 
@@ -85,6 +86,14 @@ enum efr_status efficacy_stamp(struct store *s, const char *evaluation, struct e
 enum efr_status efficacy_report(struct store *s, const char *evaluation, const char *detail,
                                 enum efr_format f, enum lang l, struct sbuf *out, char *msg,
                                 size_t msglen);
+
+/*
+ * The HTML report marked as a preview (not published): agency's page
+ * alone, or the whole report when agency is NULL; stamped as the report.
+ */
+enum efr_status efficacy_preview(struct store *s, const char *evaluation, const char *detail,
+                                 const char *agency, enum lang l, struct sbuf *out, char *msg,
+                                 size_t msglen);
 
 /* Writes the rates JSON of survey's fieldwork into out; false when there is none. */
 typedef bool (*efr_rates_fn)(struct store *s, const char *survey, struct sbuf *out);

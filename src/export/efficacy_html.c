@@ -30,6 +30,7 @@ static const char css[] =
 	".note{font-size:9pt;color:#333}"
 	"footer.stamp{font-size:7.5pt;font-family:monospace;overflow-wrap:anywhere;word-break:break-all;"
 	"border-top:1px solid #888;margin-top:4mm}"
+	".preview{border:2px solid #c62828;color:#c62828;padding:2mm;text-align:center;font-weight:bold}"
 	"@media screen{body{padding:0 4mm}}";
 
 void efr_esc(struct sbuf *b, const char *s)
@@ -226,16 +227,29 @@ static void footer(struct sbuf *b, const struct efr_stamp *st, enum lang l)
 }
 
 void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, enum lang l,
-              struct sbuf *out)
+              const struct efr_view *v, struct sbuf *out)
 {
 	const cJSON *a;
 	head(out, ev, st, l);
-	cover(out, ev, st, l);
-	summary(out, ev, l);
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ev, "agencies"))
-		efr_agency_page(out, ev, a, detail, l);
-	efr_domains(out, ev, l);
-	efr_methods(out, ev, detail, l);
+	if (v && v->preview) {
+		sbuf_adds(out, "<p class=\"preview\" id=\"preview\">");
+		efr_esc(out, L("预览：本报告尚未公布，仅供核对，请勿外传。",
+		               "Preview: this report is not published yet; for checking only, not to be passed on."));
+		sbuf_adds(out, "</p>\n");
+	}
+	if (v == NULL || v->agency == NULL) {
+		cover(out, ev, st, l);
+		summary(out, ev, l);
+	}
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ev, "agencies")) {
+		const char *code = jstr(a, "agency");
+		if (v == NULL || v->agency == NULL || (code && strcmp(code, v->agency) == 0))
+			efr_agency_page(out, ev, a, detail, l);
+	}
+	if (v == NULL || v->agency == NULL) {
+		efr_domains(out, ev, l);
+		efr_methods(out, ev, detail, l);
+	}
 	footer(out, st, l);
 	sbuf_adds(out, "</body></html>\n");
 }

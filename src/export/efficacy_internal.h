@@ -17,9 +17,14 @@ const char *jname(const cJSON *o, const char *k, enum lang l, const char *fb);
 const char *efr_grade_name(const char *grade, enum lang l);
 extern const char *const efr_grades[4];
 
-/* efficacy_html.c: the HTML report. */
+/* What of the HTML report to show: one agency's page (agency), marked a preview. */
+struct efr_view {
+	const char *agency; /* NULL: the whole report */
+	bool preview;
+};
+/* efficacy_html.c: the HTML report (v NULL: the whole report, as published). */
 void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, enum lang l,
-              struct sbuf *out);
+              const struct efr_view *v, struct sbuf *out);
 /* Text with & < > " ' escaped (s NULL writes nothing). */
 void efr_esc(struct sbuf *b, const char *s);
 /* x with d decimals, or "—" when NaN. */

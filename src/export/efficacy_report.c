@@ -277,7 +277,7 @@ enum efr_status efficacy_report(struct store *s, const char *evaluation, const c
 		else if (f == EFR_CSV)
 			report_csv(ev, &st, l, out);
 		else
-			efr_html(ev, d, &st, l, out);
+			efr_html(ev, d, &st, l, NULL, out);
 	}
 	cJSON_Delete(d);
 	cJSON_Delete(ev);
@@ -344,4 +344,42 @@ bool efficacy_stamp_read(const char *text, struct efr_stamp *st)
 		hex_after(text, marker, st->part[i]);
 	}
 	return true;
+}
+
+/* The agency coded code in ev, or NULL. */
+static const cJSON *agency_of(const cJSON *ev, const char *code)
+{
+	const cJSON *a;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ev, "agencies")) {
+		const char *c = jstr(a, "agency");
+		if (c && strcmp(c, code) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+enum efr_status efficacy_preview(struct store *s, const char *evaluation, const char *detail,
+                                 const char *agency, enum lang l, struct sbuf *out, char *msg,
+                                 size_t msglen)
+{
+	struct efr_stamp st;
+	const struct efr_view v = {agency, true};
+	cJSON *d = NULL, *ev = parse_evaluation(evaluation, msg, msglen);
+	if (ev == NULL)
+		return EFR_BAD_EVALUATION;
+	enum efr_status rc = EFR_OK;
+	if (agency && agency_of(ev, agency) == NULL) {
+		snprintf(msg, msglen, "agency \"%s\" is not in the evaluation of %d", agency,
+		         (int)jnum(ev, "year"));
+		rc = EFR_NO_AGENCY;
+	}
+	if (rc == EFR_OK)
+		rc = stamp_of(s, evaluation, ev, &st, msg, msglen);
+	if (rc == EFR_OK) {
+		d = detail ? cJSON_Parse(detail) : NULL;
+		efr_html(ev, cJSON_IsObject(d) ? d : NULL, &st, l, &v, out);
+	}
+	cJSON_Delete(d);
+	cJSON_Delete(ev);
+	return rc;
 }

@@ -416,6 +416,9 @@ int app_api_public_stats(struct app *a, const struct http_request *req, struct h
 /* handler_evaluation.c: GET /api/v1/public/evaluations[/YEAR.FORM], the published efficacy reports. */
 int app_api_evaluations(struct app *a, const struct http_request *req, struct http_response *r,
                         const char *rest);
+/* GET /api/v1/evaluations/YEAR.html|.en.html: the report before publication (a preview, audited). */
+int app_api_evaluation_preview(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest);
 int app_api_publications(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 int app_api_surveys(struct app *a, const struct http_request *req, struct http_response *r,

@@ -5,7 +5,9 @@
  *   GET /api/v1/public/evaluations/Y.html     the report (Chinese; .en.html English)
  *   GET /api/v1/public/evaluations/Y.pdf      printed by Chromium, when it was there
  *   GET /api/v1/public/evaluations/Y.json     the figures and the stamp
- * The latest publication of each form stands.
+ * The latest publication of each form stands.  Before publication, keys
+ * preview the latest stored evaluation's report (audited):
+ *   GET /api/v1/evaluations/Y.html (.en.html)  an agency its own page, an evaluator all
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -15,6 +17,8 @@
 #include "app_internal.h"
 #include "crypto.h"
 #include "efficacy_report.h"
+#include "rates.h"
+#include "store_digest.h"
 
 static const struct {
 	const char *form;
@@ -106,4 +110,63 @@ int app_api_evaluations(struct app *a, const struct http_request *req, struct ht
 	}
 	http_json_error(r, 404, "not_found", "this evaluation's report is not published in that form", NULL);
 	return 404;
+}
+
+/* The AAPOR rates of survey's phone sample for the report's methods. */
+static bool fieldwork_rates(struct store *s, const char *survey, struct sbuf *out)
+{
+	struct rates_query q = {.survey = survey};
+	char msg[256];
+	return rates_report(s, &q, false, out, msg, sizeof msg) == RATES_OK;
+}
+
+/*
+ * GET /api/v1/evaluations/Y.html (.en.html): the report of the latest
+ * stored evaluation before it is published, marked a preview — an agency
+ * key its own agency's page, an evaluator the whole report.  Every read is
+ * audited (app_require_key).
+ */
+int app_api_evaluation_preview(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest)
+{
+	struct principal p;
+	char msg[512], *ev = NULL, *detail = NULL;
+	int status, year = 0, used = 0;
+	if ((status = app_require_key(a, req, r, &p)) != 0)
+		return status;
+	if (p.role != ROLE_EVALUATOR && p.role != ROLE_AGENCY) {
+		http_json_error(r, 403, "forbidden", "an evaluator's or an agency's key previews the report", NULL);
+		return 403;
+	}
+	bool en = sscanf(rest, "%4d.%n", &year, &used) == 1 && used == 5 && strcmp(rest + 5, "en.html") == 0;
+	if (!en && !(used == 5 && strcmp(rest + 5, "html") == 0)) {
+		http_json_error(r, 404, "not_found", "preview /api/v1/evaluations/YEAR.html or YEAR.en.html", NULL);
+		return 404;
+	}
+	enum store_err e = store_evaluation_stored(a->store, year, &ev);
+	if (e == STORE_ERR_NOTFOUND) {
+		http_json_error(r, 404, "not_found", "no evaluation of this year is stored (manyi evaluate)", NULL);
+		return 404;
+	}
+	if (e != STORE_OK)
+		return app_store_failure_json(a, r, e);
+	detail = efficacy_detail(a->store, ev, year, NULL, NULL, fieldwork_rates);
+	sbuf_reset(&r->body);
+	enum efr_status st = efficacy_preview(a->store, ev, detail, p.role == ROLE_AGENCY ? p.agency : NULL,
+	                                      en ? LANG_EN : LANG_ZH, &r->body, msg, sizeof msg);
+	free(detail);
+	free(ev);
+	if (st == EFR_NO_AGENCY) {
+		http_json_error(r, 404, "not_found", "your agency is not in this year's evaluation", NULL);
+		return 404;
+	}
+	if (st != EFR_OK) {
+		sbuf_reset(&r->body);
+		fprintf(stderr, "manyi: evaluation preview %d: %s\n", year, msg);
+		http_json_error(r, 500, "internal", "the report could not be rendered", NULL);
+		return 500;
+	}
+	r->content_type = "text/html; charset=utf-8";
+	http_header(r, "Cache-Control", "private, no-store");
+	return 200;
 }

@@ -131,6 +131,32 @@ sql "DELETE FROM evaluation WHERE weights = '2,1,1'"
 # here) on the public API, the same bytes manyi report gives, for everyone.
 PORT=
 it_stack || { not_ok "start nginx and manyi-fcgi"; it_done; exit 1; }
+# Before publication: keys preview the stored evaluation's report, audited.
+req GET /api/v1/evaluations/2023.html
+eq "a preview needs a key" "$STATUS" 401
+AK=$(agency_key A02)
+api "$AK" GET /api/v1/evaluations/2023.html
+eq "an agency key previews: 200" "$STATUS" 200
+contains "... its own agency's page" "$BODY" 'id="agency-A02"'
+lacks "... and no other agency's" "$BODY" 'id="agency-A01"'
+lacks "... nor the city's ranking" "$BODY" 'id="summary"'
+contains "... marked a preview" "$BODY" "预览：本报告尚未公布"
+contains "... never cached by others" "$HEADERS" "Cache-Control: private, no-store"
+eq "... the read is audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'GET /api/v1/evaluations/2023.html' AND object = 'A02'")" 1
+api "$AK" GET /api/v1/evaluations/2023.en.html
+contains "... in English" "$BODY" "Preview: this report is not published yet"
+EK=$(evaluator_key)
+api "$EK" GET /api/v1/evaluations/2023.html
+contains "an evaluator previews the whole report" "$STATUS/$BODY" 'id="agency-A01"'
+contains "... with the summary" "$BODY" 'id="summary"'
+api "$(agency_key A05)" GET /api/v1/evaluations/2023.html
+eq "an agency not in the evaluation: 404" "$STATUS" 404
+conform GET "/api/v1/evaluations/{report}"
+api "$EK" GET /api/v1/evaluations/2022.html
+eq "no evaluation stored for the year: 404" "$STATUS" 404
+api "$EK" GET /api/v1/evaluations/2023.pdf
+eq "no preview as PDF: 404" "$STATUS" 404
+
 req GET /api/v1/public/evaluations
 eq "nothing published yet: an empty archive" "$STATUS/$BODY" '200/{"evaluations":[]}'
 run $MANYI publish evaluation --year 2023 --evaluation "$F" --survey $E
