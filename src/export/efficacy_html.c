@@ -241,10 +241,12 @@ void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, 
 		cover(out, ev, st, l);
 		summary(out, ev, l);
 	}
+	bool chapter = v == NULL || v->agency == NULL;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ev, "agencies")) {
 		const char *code = jstr(a, "agency");
 		if (v == NULL || v->agency == NULL || (code && strcmp(code, v->agency) == 0))
-			efr_agency_page(out, ev, a, detail, l);
+			efr_agency_page(out, a, detail, chapter, l);
+		chapter = false;
 	}
 	if (v == NULL || v->agency == NULL) {
 		efr_domains(out, ev, l);

@@ -45,7 +45,8 @@ void efr_with_ci(struct sbuf *b, double x, double se);
 #define L(zh, en) (l == LANG_EN ? (en) : (zh))
 
 /* efficacy_pages.c: a page per agency, the chapter by domain, the methods. */
-void efr_agency_page(struct sbuf *b, const cJSON *ev, const cJSON *a, const cJSON *detail, enum lang l);
+/* One agency's page; chapter: open it with the chapter's title (the first agency). */
+void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool chapter, enum lang l);
 /* The change from the year before of a (an agency, or the city), its intervals. */
 void efr_vs_previous(struct sbuf *b, const cJSON *a, enum lang l);
 void efr_domains(struct sbuf *b, const cJSON *ev, enum lang l);

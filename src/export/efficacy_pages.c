@@ -251,14 +251,16 @@ static void outcomes(struct sbuf *b, const cJSON *a, const cJSON *detail, enum l
 		efr_cell(b, "p", "note", L("无按执法结果分的数据。", "No figures by outcome available."));
 }
 
-void efr_agency_page(struct sbuf *b, const cJSON *ev, const cJSON *a, const cJSON *detail, enum lang l)
+void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool chapter, enum lang l)
 {
 	const char *code = jstr(a, "agency");
 	const char *src = jstr(a, "quality_source");
-	(void)ev;
 	sbuf_adds(b, "<section class=\"page agency\" id=\"agency-");
 	efr_esc(b, code);
-	sbuf_adds(b, "\"><h2>");
+	sbuf_adds(b, "\">");
+	if (chapter)
+		efr_cell(b, "h2", "chapter", L("二、各执法机关情况", "2. The agencies"));
+	sbuf_adds(b, "<h2>");
 	efr_esc(b, jname(a, "agency_name", l, code));
 	sbuf_adds(b, "（");
 	efr_esc(b, code);
