@@ -1,0 +1,29 @@
+/*
+ * duty — the efficacy evaluation's imports (CONTRACT §6, issue 14):
+ *
+ *   manyi import duties FILE.csv          duty_id,agency,domain,name,basis,required
+ *   manyi import performance FILE.csv     duty_id,year,performed[,records]
+ *   manyi import quality-scores FILE.csv  year,agency,score,se,n
+ *
+ * duty_id is a code; agency and domain registered; name and basis not
+ * empty; required a whole number >= 0 (the actions required in a year).
+ * A performance row names a duty already imported, a year 1900..9999 and
+ * performed a whole number >= 0; records (optional) the record ids, kept
+ * as given.  A quality score is a review done elsewhere: score 0..100, se
+ * >= 0, n files >= 0.  A later row (of the file or a later import) for the
+ * same duty, duty and year, or year and agency replaces an earlier one.
+ * Atomic, as every import: msg "FILE:LINE: reason" and nothing stored.
+ */
+#ifndef MANYI_DUTY_H
+#define MANYI_DUTY_H
+
+#include "import.h"
+#include "store.h"
+
+enum duty_kind { DUTY_DUTIES, DUTY_PERFORMANCE, DUTY_QUALITY_SCORES, DUTY__MAX };
+
+/* Import path of kind atomically: IMPORT_OK, or an error with msg "FILE:LINE: reason". */
+enum import_err duty_import(struct store *s, enum duty_kind kind, const char *path,
+                            struct import_result *res, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,200 @@
+/* duty — see include/duty.h. */
+#include "duty.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_duty.h"
+#include "util.h"
+
+#define MAX_COLS 6
+
+static const char *const col_names[DUTY__MAX][MAX_COLS] = {
+	[DUTY_DUTIES] = {"duty_id", "agency", "domain", "name", "basis", "required"},
+	[DUTY_PERFORMANCE] = {"duty_id", "year", "performed", "records"},
+	[DUTY_QUALITY_SCORES] = {"year", "agency", "score", "se", "n"},
+};
+/* Columns of each kind, and how many of them are required. */
+static const size_t ncols[DUTY__MAX] = {6, 4, 5};
+static const size_t nrequired[DUTY__MAX] = {6, 3, 5};
+
+struct import_ctx {
+	struct store *store;
+	enum duty_kind kind;
+	int col[MAX_COLS];
+};
+
+static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
+{
+	struct import_ctx *c = ctx;
+	return import_columns(h, col_names[c->kind], ncols[c->kind], nrequired[c->kind], c->col, msg,
+	                      n);
+}
+
+/* Field k of row r ("" for an absent optional column). */
+static const char *field(const struct import_ctx *c, const struct csvin_row *r, int k)
+{
+	return c->col[k] < 0 ? "" : r->field[c->col[k]];
+}
+
+/* Is v a whole number >= 0?  False with msg naming col. */
+static bool count_ok(const char *col, const char *v, long *out, char *msg, size_t n)
+{
+	char q[IMPORT_QUOTE_SIZE];
+	if (parse_long(v, 0, LONG_MAX, out))
+		return true;
+	snprintf(msg, n, "%s %s is not a whole number 0 or more", col, import_quote(v, q));
+	return false;
+}
+
+static bool year_ok(const char *v, int *year, char *msg, size_t n)
+{
+	char q[IMPORT_QUOTE_SIZE];
+	long y;
+	if (parse_long(v, 1900, 9999, &y)) {
+		*year = (int)y;
+		return true;
+	}
+	snprintf(msg, n, "year %s is not a year (1900 to 9999)", import_quote(v, q));
+	return false;
+}
+
+/* Is v a number within [lo, hi]?  False with msg naming col. */
+static bool number_ok(const char *col, const char *v, double lo, double hi, double *out,
+                      char *msg, size_t n)
+{
+	char q[IMPORT_QUOTE_SIZE], *end;
+	double x = *v ? strtod(v, &end) : NAN;
+	if (*v && *end == '\0' && isfinite(x) && x >= lo && x <= hi) {
+		*out = x;
+		return true;
+	}
+	if (isfinite(hi))
+		snprintf(msg, n, "%s %s is not a number from %g to %g", col, import_quote(v, q), lo, hi);
+	else
+		snprintf(msg, n, "%s %s is not a number %g or more", col, import_quote(v, q), lo);
+	return false;
+}
+
+/* Did the store take it?  False with msg and res->store_err set. */
+static bool stored(enum store_err e, const char *what, struct import_result *res, char *msg,
+                   size_t n)
+{
+	if (e == STORE_OK)
+		return true;
+	snprintf(msg, n, "cannot store %s: %s", what, store_strerror(e));
+	res->store_err = e == STORE_ERR_NOTFOUND ? STORE_ERR_SQL : e;
+	return false;
+}
+
+static bool text_ok(const char *col, const char *v, char *msg, size_t n)
+{
+	if (*v && strlen(v) <= 1000)
+		return true;
+	snprintf(msg, n, *v ? "%s is longer than 1000 bytes" : "%s is empty", col);
+	return false;
+}
+
+static bool duty_row(struct import_ctx *c, const struct csvin_row *r, struct import_result *res,
+                     char *msg, size_t n)
+{
+	const char *code = field(c, r, 0), *agency = field(c, r, 1), *domain = field(c, r, 2);
+	long required;
+	if (!import_code_check("duty_id", code, "a duty id", msg, n))
+		return false;
+	enum store_err e = import_registered(c->store, REGISTRY_AGENCY, agency, msg, n);
+	if (e == STORE_OK)
+		e = import_registered(c->store, REGISTRY_DOMAIN, domain, msg, n);
+	if (e != STORE_OK) {
+		if (e != STORE_ERR_CONSTRAINT)
+			res->store_err = e;
+		return false;
+	}
+	if (!text_ok("name", field(c, r, 3), msg, n) || !text_ok("basis", field(c, r, 4), msg, n) ||
+	    !count_ok("required", field(c, r, 5), &required, msg, n))
+		return false;
+	return stored(store_duty_put(c->store, code, agency, domain, field(c, r, 3), field(c, r, 4),
+	                             required), code, res, msg, n);
+}
+
+static bool performance_row(struct import_ctx *c, const struct csvin_row *r,
+                            struct import_result *res, char *msg, size_t n)
+{
+	const char *code = field(c, r, 0);
+	char agency[65], q[IMPORT_QUOTE_SIZE];
+	long performed;
+	int year;
+	if (!import_code_check("duty_id", code, "a duty id", msg, n))
+		return false;
+	enum store_err e = store_duty_agency(c->store, code, agency);
+	if (e == STORE_ERR_NOTFOUND) {
+		snprintf(msg, n, "unknown duty_id %s (import duties first)", import_quote(code, q));
+		return false;
+	}
+	if (e != STORE_OK)
+		return stored(e, code, res, msg, n);
+	if (!year_ok(field(c, r, 1), &year, msg, n) ||
+	    !count_ok("performed", field(c, r, 2), &performed, msg, n))
+		return false;
+	if (strlen(field(c, r, 3)) > 10000) {
+		snprintf(msg, n, "records is longer than 10000 bytes");
+		return false;
+	}
+	return stored(store_performance_put(c->store, code, year, performed, field(c, r, 3)), code,
+	              res, msg, n);
+}
+
+static bool quality_row(struct import_ctx *c, const struct csvin_row *r, struct import_result *res,
+                        char *msg, size_t n)
+{
+	const char *agency = field(c, r, 1);
+	double score, se;
+	long files;
+	int year;
+	if (!year_ok(field(c, r, 0), &year, msg, n))
+		return false;
+	enum store_err e = import_registered(c->store, REGISTRY_AGENCY, agency, msg, n);
+	if (e != STORE_OK) {
+		if (e != STORE_ERR_CONSTRAINT)
+			res->store_err = e;
+		return false;
+	}
+	if (!number_ok("score", field(c, r, 2), 0, 100, &score, msg, n) ||
+	    !number_ok("se", field(c, r, 3), 0, INFINITY, &se, msg, n) ||
+	    !count_ok("n", field(c, r, 4), &files, msg, n))
+		return false;
+	return stored(store_quality_score_put(c->store, year, agency, score, se, files), agency, res,
+	              msg, n);
+}
+
+static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
+                       char *msg, size_t n)
+{
+	struct import_ctx *c = ctx;
+	bool ok = c->kind == DUTY_DUTIES ? duty_row(c, r, res, msg, n)
+	        : c->kind == DUTY_PERFORMANCE ? performance_row(c, r, res, msg, n)
+	                                     : quality_row(c, r, res, msg, n);
+	if (ok)
+		res->created++;
+	return ok;
+}
+
+enum import_err duty_import(struct store *s, enum duty_kind kind, const char *path,
+                            struct import_result *res, char *msg, size_t msglen)
+{
+	static const char *const actions[DUTY__MAX] = {"import duties", "import performance",
+	                                               "import quality-scores"};
+	static const char *const nouns[DUTY__MAX] = {"duties", "performance rows", "quality scores"};
+	struct import_ctx c = {.store = s, .kind = kind};
+	const struct importer imp = {
+		.action = actions[kind],
+		.noun = nouns[kind],
+		.header = import_header,
+		.row = import_row,
+		.ctx = &c,
+	};
+	return import_csv(s, path, &imp, false, res, msg, msglen);
+}
