@@ -1,10 +1,11 @@
 /* evaluate — the pure computation; see include/evaluate.h and docs/statistics.md. */
 #include "evaluate.h"
 
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "stats.h"
 
 const char *const eval_dim_names[EVAL_DIM__MAX] = {"performance", "quality", "satisfaction"};
 const char *const eval_grade_names[EVAL_GRADE__MAX] = {"excellent", "good", "pass", "fail"};
@@ -99,8 +100,8 @@ static void simulate(const struct eval_in *in, size_t n, const struct eval_optio
 		for (size_t i = 0; i < n; i++) {
 			double x[EVAL_DIM__MAX];
 			memcpy(x, in[i].x, sizeof x);
-			double zq = gsl_cdf_ugaussian_Pinv(eval_rng_uniform(&rng));
-			double zs = gsl_cdf_ugaussian_Pinv(eval_rng_uniform(&rng));
+			double zq = stats_normal_quantile(eval_rng_uniform(&rng));
+			double zs = stats_normal_quantile(eval_rng_uniform(&rng));
 			x[EVAL_QUALITY] += zq * se_or_0(in[i].se[EVAL_QUALITY]);
 			x[EVAL_SATISFACTION] += zs * se_or_0(in[i].se[EVAL_SATISFACTION]);
 			c[i] = isnan(out[i].composite) ? NAN : eval_composite(x, o->weights);
