@@ -17,10 +17,37 @@
 #ifndef MANYI_DUTY_H
 #define MANYI_DUTY_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "import.h"
 #include "store.h"
 
 enum duty_kind { DUTY_DUTIES, DUTY_PERFORMANCE, DUTY_QUALITY_SCORES, DUTY__MAX };
+
+/* Each kind's columns, in the order duty_put() takes its fields, and how many. */
+#define DUTY_MAX_COLS 6
+extern const char *const duty_columns[DUTY__MAX][DUTY_MAX_COLS];
+extern const size_t duty_ncolumns[DUTY__MAX];
+
+/* Where rows go: the store (in the caller's transaction), their kind, and
+ * for an agency key its agency (a duty of another agency is refused, and
+ * forbidden set), else NULL. */
+struct duty_put {
+	struct store *store;
+	enum duty_kind kind;
+	const char *only_agency;
+	bool forbidden;
+};
+
+/*
+ * Check and store one row: fields f in duty_columns[c->kind]'s order ("" for
+ * an optional one absent).  False with msg (why) and, when the store
+ * failed, res->store_err.  The CSV import and POST /api/v1/duties and
+ * /api/v1/performance go through it.
+ */
+bool duty_put(struct duty_put *c, const char *const *f, struct import_result *res, char *msg,
+              size_t n);
 
 /* Import path of kind atomically: IMPORT_OK, or an error with msg "FILE:LINE: reason". */
 enum import_err duty_import(struct store *s, enum duty_kind kind, const char *path,

@@ -10,19 +10,18 @@
 #include "store_duty.h"
 #include "util.h"
 
-#define MAX_COLS 6
+#define MAX_COLS DUTY_MAX_COLS
 
-static const char *const col_names[DUTY__MAX][MAX_COLS] = {
+const char *const duty_columns[DUTY__MAX][DUTY_MAX_COLS] = {
 	[DUTY_DUTIES] = {"duty_id", "agency", "domain", "name", "basis", "required"},
 	[DUTY_PERFORMANCE] = {"duty_id", "year", "performed", "records"},
 	[DUTY_QUALITY_SCORES] = {"year", "agency", "score", "se", "n"},
 };
-/* Columns of each kind, and how many of them are required. */
-static const size_t ncols[DUTY__MAX] = {6, 4, 5};
+const size_t duty_ncolumns[DUTY__MAX] = {6, 4, 5};
 static const size_t nrequired[DUTY__MAX] = {6, 3, 5};
 
 struct import_ctx {
-	struct store *store;
+	struct duty_put put;
 	enum duty_kind kind;
 	int col[MAX_COLS];
 };
@@ -30,15 +29,10 @@ struct import_ctx {
 static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
 {
 	struct import_ctx *c = ctx;
-	return import_columns(h, col_names[c->kind], ncols[c->kind], nrequired[c->kind], c->col, msg,
-	                      n);
+	return import_columns(h, duty_columns[c->kind], duty_ncolumns[c->kind], nrequired[c->kind],
+	                      c->col, msg, n);
 }
 
-/* Field k of row r ("" for an absent optional column). */
-static const char *field(const struct import_ctx *c, const struct csvin_row *r, int k)
-{
-	return c->col[k] < 0 ? "" : r->field[c->col[k]];
-}
 
 /* Is v a whole number >= 0?  False with msg naming col. */
 static bool count_ok(const char *col, const char *v, long *out, char *msg, size_t n)
@@ -98,13 +92,18 @@ static bool text_ok(const char *col, const char *v, char *msg, size_t n)
 	return false;
 }
 
-static bool duty_row(struct import_ctx *c, const struct csvin_row *r, struct import_result *res,
+static bool duty_row(struct duty_put *c, const char *const *r, struct import_result *res,
                      char *msg, size_t n)
 {
-	const char *code = field(c, r, 0), *agency = field(c, r, 1), *domain = field(c, r, 2);
+	const char *code = r[0], *agency = r[1], *domain = r[2];
 	long required;
 	if (!import_code_check("duty_id", code, "a duty id", msg, n))
 		return false;
+	if (c->only_agency && strcmp(agency, c->only_agency) != 0) {
+		snprintf(msg, n, "an agency key stores only its own agency's duties");
+		c->forbidden = true;
+		return false;
+	}
 	enum store_err e = import_registered(c->store, REGISTRY_AGENCY, agency, msg, n);
 	if (e == STORE_OK)
 		e = import_registered(c->store, REGISTRY_DOMAIN, domain, msg, n);
@@ -113,17 +112,17 @@ static bool duty_row(struct import_ctx *c, const struct csvin_row *r, struct imp
 			res->store_err = e;
 		return false;
 	}
-	if (!text_ok("name", field(c, r, 3), msg, n) || !text_ok("basis", field(c, r, 4), msg, n) ||
-	    !count_ok("required", field(c, r, 5), &required, msg, n))
+	if (!text_ok("name", r[3], msg, n) || !text_ok("basis", r[4], msg, n) ||
+	    !count_ok("required", r[5], &required, msg, n))
 		return false;
-	return stored(store_duty_put(c->store, code, agency, domain, field(c, r, 3), field(c, r, 4),
+	return stored(store_duty_put(c->store, code, agency, domain, r[3], r[4],
 	                             required), code, res, msg, n);
 }
 
-static bool performance_row(struct import_ctx *c, const struct csvin_row *r,
+static bool performance_row(struct duty_put *c, const char *const *r,
                             struct import_result *res, char *msg, size_t n)
 {
-	const char *code = field(c, r, 0);
+	const char *code = r[0];
 	char agency[65], q[IMPORT_QUOTE_SIZE];
 	long performed;
 	int year;
@@ -136,25 +135,31 @@ static bool performance_row(struct import_ctx *c, const struct csvin_row *r,
 	}
 	if (e != STORE_OK)
 		return stored(e, code, res, msg, n);
-	if (!year_ok(field(c, r, 1), &year, msg, n) ||
-	    !count_ok("performed", field(c, r, 2), &performed, msg, n))
+	if (c->only_agency && strcmp(agency, c->only_agency) != 0) {
+		snprintf(msg, n, "duty_id %s is another agency's: an agency key stores only its own",
+		         import_quote(code, q));
+		c->forbidden = true;
 		return false;
-	if (strlen(field(c, r, 3)) > 10000) {
+	}
+	if (!year_ok(r[1], &year, msg, n) ||
+	    !count_ok("performed", r[2], &performed, msg, n))
+		return false;
+	if (strlen(r[3]) > 10000) {
 		snprintf(msg, n, "records is longer than 10000 bytes");
 		return false;
 	}
-	return stored(store_performance_put(c->store, code, year, performed, field(c, r, 3)), code,
+	return stored(store_performance_put(c->store, code, year, performed, r[3]), code,
 	              res, msg, n);
 }
 
-static bool quality_row(struct import_ctx *c, const struct csvin_row *r, struct import_result *res,
+static bool quality_row(struct duty_put *c, const char *const *r, struct import_result *res,
                         char *msg, size_t n)
 {
-	const char *agency = field(c, r, 1);
+	const char *agency = r[1];
 	double score, se;
 	long files;
 	int year;
-	if (!year_ok(field(c, r, 0), &year, msg, n))
+	if (!year_ok(r[0], &year, msg, n))
 		return false;
 	enum store_err e = import_registered(c->store, REGISTRY_AGENCY, agency, msg, n);
 	if (e != STORE_OK) {
@@ -162,24 +167,33 @@ static bool quality_row(struct import_ctx *c, const struct csvin_row *r, struct 
 			res->store_err = e;
 		return false;
 	}
-	if (!number_ok("score", field(c, r, 2), 0, 100, &score, msg, n) ||
-	    !number_ok("se", field(c, r, 3), 0, INFINITY, &se, msg, n) ||
-	    !count_ok("n", field(c, r, 4), &files, msg, n))
+	if (!number_ok("score", r[2], 0, 100, &score, msg, n) ||
+	    !number_ok("se", r[3], 0, INFINITY, &se, msg, n) ||
+	    !count_ok("n", r[4], &files, msg, n))
 		return false;
 	return stored(store_quality_score_put(c->store, year, agency, score, se, files), agency, res,
 	              msg, n);
+}
+
+bool duty_put(struct duty_put *c, const char *const *f, struct import_result *res, char *msg,
+              size_t n)
+{
+	bool ok = c->kind == DUTY_DUTIES ? duty_row(c, f, res, msg, n)
+	        : c->kind == DUTY_PERFORMANCE ? performance_row(c, f, res, msg, n)
+	                                     : quality_row(c, f, res, msg, n);
+	if (ok)
+		res->created++;
+	return ok;
 }
 
 static bool import_row(void *ctx, const struct csvin_row *r, struct import_result *res,
                        char *msg, size_t n)
 {
 	struct import_ctx *c = ctx;
-	bool ok = c->kind == DUTY_DUTIES ? duty_row(c, r, res, msg, n)
-	        : c->kind == DUTY_PERFORMANCE ? performance_row(c, r, res, msg, n)
-	                                     : quality_row(c, r, res, msg, n);
-	if (ok)
-		res->created++;
-	return ok;
+	const char *f[MAX_COLS];
+	for (int k = 0; k < MAX_COLS; k++)
+		f[k] = c->col[k] < 0 ? "" : r->field[c->col[k]];
+	return duty_put(&c->put, f, res, msg, n);
 }
 
 enum import_err duty_import(struct store *s, enum duty_kind kind, const char *path,
@@ -188,7 +202,7 @@ enum import_err duty_import(struct store *s, enum duty_kind kind, const char *pa
 	static const char *const actions[DUTY__MAX] = {"import duties", "import performance",
 	                                               "import quality-scores"};
 	static const char *const nouns[DUTY__MAX] = {"duties", "performance rows", "quality scores"};
-	struct import_ctx c = {.store = s, .kind = kind};
+	struct import_ctx c = {.put = {.store = s, .kind = kind}, .kind = kind};
 	const struct importer imp = {
 		.action = actions[kind],
 		.noun = nouns[kind],
