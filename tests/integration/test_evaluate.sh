@@ -191,4 +191,40 @@ want=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); g=[g for g i
 eq "A01's quality: the review's mean and SE x 100 / max (the imported score set aside)" \
 	"$RC $(a A01 '["quality"]') $(a A01 '["quality_se"]') $(a A01 '["quality_n"]') $(a A01 '["quality_source"]')" "0 $want review"
 eq "A09, reviewed by none, keeps its imported score" "$(a A09 '["quality"]') $(a A09 '["quality_source"]')" "77 imported"
+# POST /api/v1/duties and /api/v1/performance: atomic, checked as the CSV rows; an agency key its own.
+it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
+EV=$(evaluator_key)
+K1=$(agency_key A01)
+J='-H Content-Type:application/json'
+post() { api "$1" POST "/api/v1/$2" $J --data-binary "$3"; }
+before=$(count duty)
+post "" duties '[{"duty_id":"W1","agency":"A01","domain":"market","name":"n","basis":"b","required":2}]'
+eq "no key: 401" "$STATUS" 401
+post "$EV" duties '{"duty_id":"W1"}'
+eq "not an array: 400" "$STATUS" 400
+conform POST /api/v1/duties
+post "$EV" duties '[{"duty_id":"W1","agency":"A01","domain":"market","name":"巡查","basis":"b","required":2},{"duty_id":"W2","agency":"A01","domain":"market","name":"n","basis":"b","required":-1}]'
+eq "a bad second element: 422 naming it, nothing stored" "$STATUS $(json 'j["error"]["fields"][0]["index"]') $(count duty)" "422 1 $before"
+contains "... and why" "$BODY" 'required \"-1\" is not a whole number 0 or more'
+conform POST /api/v1/duties
+post "$K1" duties '[{"duty_id":"W1","domain":"market","name":"巡查","basis":"b","required":2},{"duty_id":"W2","agency":"A02","domain":"ecology","name":"n","basis":"b","required":1}]'
+eq "an agency key: another agency's duty is 403, nothing stored" "$STATUS $(count duty)" "403 $before"
+conform POST /api/v1/duties
+post "$K1" duties '[{"duty_id":"W1","domain":"market","name":"巡查","basis":"《条例》","required":2}]'
+eq "an agency key stores its own (agency left out: its own)" "$STATUS $(json 'j["stored"]') $(sql "SELECT agency FROM duty WHERE code = 'W1'")" "201 1 A01"
+conform POST /api/v1/duties
+post "$EV" duties '[{"duty_id":"W3","agency":"A02","domain":"ecology","name":"n","basis":"b","required":4}]'
+eq "an evaluator key stores any agency's" "$STATUS" 201
+post "$K1" performance '[{"duty_id":"W1","year":2022,"performed":1},{"duty_id":"W3","year":2022,"performed":4}]'
+eq "performance of another agency's duty: 403, nothing stored" "$STATUS $(count performance)" "403 7"
+post "$K1" performance '[{"duty_id":"W1","year":2022,"performed":1},{"duty_id":"W9","year":2022,"performed":4}]'
+eq "an unknown duty: 422, nothing stored" "$STATUS $(count performance)" "422 7"
+contains "... naming it" "$BODY" 'unknown duty_id \"W9\" (import duties first)'
+post "$K1" performance '[{"duty_id":"W1","year":2022,"performed":1,"records":"R-9"}]'
+eq "an agency key posts its own duty's performance" "$STATUS $(json 'j["stored"]') $(sql "SELECT performed || records FROM performance WHERE duty = 'W1'")" "201 1 1R-9"
+conform POST /api/v1/performance
+eq "the posts audited" "$(sql "SELECT count(*) FROM audit WHERE action IN ('post duties', 'post performance')")" 3
+run $MANYI evaluate --year 2022 $S --seed 7
+echo "$OUT" >"$T/body"
+eq "A01's rate now counts W1 (1 of 2): (1 + 0.25 + 0.5) / 3" "$(a A01 '["performance"]')" "$(python3 -c 'print(100 * (1 + 0.25 + 0.5) / 3)')"
 it_done
