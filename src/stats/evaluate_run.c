@@ -521,7 +521,7 @@ enum evaluate_status evaluate_run(struct store *s, const struct evaluate_query *
 	struct gather g = {0};
 	struct eval_out *res = NULL, city;
 	cJSON *prev = NULL, *root = NULL;
-	char *prev_text = NULL, weights[128], bands[128];
+	char *prev_text = NULL, weights[128], bands[128], detail[400], year[16];
 	enum store_err e;
 	enum evaluate_status st;
 
@@ -545,13 +545,19 @@ enum evaluate_status evaluate_run(struct store *s, const struct evaluate_query *
 	}
 	root = evaluation_json(q, &g, res, &city, prev);
 	char *text = cJSON_PrintUnformatted(root);
+	snprintf(year, sizeof year, "%d", q->year);
 	snprintf(weights, sizeof weights, "%.17g,%.17g,%.17g", q->opt.weights[0], q->opt.weights[1],
 	         q->opt.weights[2]);
 	snprintf(bands, sizeof bands, "%.17g,%.17g,%.17g", q->opt.bands[0], q->opt.bands[1],
 	         q->opt.bands[2]);
-	e = store_evaluation_add(s, q->year, weights, bands, (long long)q->opt.seed, q->weighting,
-	                         q->measure, text);
+	snprintf(detail, sizeof detail, "seed %llu, weights %s, bands %s", q->opt.seed, weights, bands);
+	if ((e = store_begin(s)) == STORE_OK &&
+	    (e = store_evaluation_add(s, q->year, weights, bands, (long long)q->opt.seed,
+	                              q->weighting, q->measure, text)) == STORE_OK &&
+	    (e = store_audit(s, q->actor ? q->actor : "cli", "evaluate", year, detail)) == STORE_OK)
+		e = store_commit(s);
 	if (e != STORE_OK) {
+		store_rollback(s);
 		snprintf(msg, msglen, "cannot store the evaluation: %s", store_strerror(e));
 		st = e == STORE_ERR_BUSY ? EVALUATE_BUSY : EVALUATE_STORE;
 	} else {

@@ -160,6 +160,8 @@ eq "the city's change" "$(json 'j["city"]["vs_previous"]["performance_diff"]')" 
 run $MANYI evaluate --year 2022 $S --seed 7
 eq "a re-run gives the same bytes" "$(cmp -s "$T/out" "$T/first.json" && echo same)" same
 eq "each run is stored" "$(sql "SELECT count(*), group_concat(DISTINCT seed) FROM evaluation WHERE year = 2022")" "2|7"
+eq "each run audited, its options named" "$(sql "SELECT count(*), max(detail) FROM audit WHERE action = 'evaluate' AND object = '2022'")" \
+	"2|seed 7, weights 1,1,1, bands 90,80,60"
 run $MANYI evaluate --year 2022 --show
 eq "--show prints the stored evaluation" "$(cmp -s "$T/out" "$T/first.json" && echo same)" same
 run $MANYI evaluate --year 2022 $S --seed 8 --weights 30,50,20 --bands 85,75,60 --measure overall
