@@ -92,6 +92,7 @@ struct evaluate_query {
 	const char *measure;     /* "index" (default) or "overall" */
 	const char *survey;      /* the satisfaction survey, or NULL: the only one */
 	const char *rubric;      /* the review rubric, or NULL: the only one, if any */
+	const char *rate;        /* the performance rate: "mean" (default) or "pooled" */
 	const char *actor;       /* who asks, for the audit row ("cli" when NULL) */
 };
 

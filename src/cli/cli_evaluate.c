@@ -56,7 +56,7 @@ static bool three(const char *s, double out[3])
 
 int cmd_evaluate(const char *db, int argc, char **argv)
 {
-	struct evaluate_query q = {.weighting = "base", .measure = "index",
+	struct evaluate_query q = {.weighting = "base", .measure = "index", .rate = "mean",
 	                           .opt = {.weights = {1, 1, 1}, .bands = {90, 80, 60}, .seed = 1,
 	                                   .simulations = EVAL_SIMULATIONS}};
 	bool show = false, have_year = false;
@@ -96,6 +96,10 @@ int cmd_evaluate(const char *db, int argc, char **argv)
 			if (strcmp(val, "index") != 0 && strcmp(val, "overall") != 0)
 				return usage("evaluate", "evaluate: --measure %s is not index or overall", val);
 			q.measure = val;
+		} else if (strcmp(a, "--rate") == 0) {
+			if (strcmp(val, "mean") != 0 && strcmp(val, "pooled") != 0)
+				return usage("evaluate", "evaluate: --rate %s is not mean or pooled", val);
+			q.rate = val;
 		} else if (strcmp(a, "--survey") == 0) {
 			q.survey = val;
 		} else if (strcmp(a, "--rubric") == 0) {

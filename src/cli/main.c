@@ -59,7 +59,8 @@ static const struct usage {
 	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"},
 	{"evaluate",
 	 "  evaluate --year Y [--weights P,Q,S] [--bands 90,80,60] [--weighting W]\n"
-	 "           [--measure index|overall] [--seed S] [--survey ID] [--rubric ID]\n"
+	 "           [--measure index|overall] [--rate mean|pooled] [--seed S] [--survey ID]\n"
+	 "           [--rubric ID]\n"
 	 "                                        the efficacy evaluation: computed, stored, printed\n"
 	 "  evaluate --year Y --show              the stored evaluation of year Y\n"},
 	{"invite",

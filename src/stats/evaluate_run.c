@@ -15,6 +15,7 @@
 struct unit {
 	size_t duties, counted, quality_n, satisfaction_n;
 	double rate_sum;            /* sum over counted duties of min(1, performed/required) */
+	double done, required;      /* sums over counted duties of min(performed, required), required */
 	const char *quality_source; /* "review", "imported" or NULL */
 };
 
@@ -26,6 +27,7 @@ struct gather {
 	struct unit *du;            /* by domain */
 	struct eval_in city;
 	struct unit cu;
+	bool pooled;                /* --rate pooled */
 };
 
 static void add_num(cJSON *o, const char *name, double v)
@@ -103,14 +105,19 @@ static void gather_duties(struct gather *g)
 			if (d->required > 0) {
 				us[k]->counted++;
 				us[k]->rate_sum += fmin(1.0, (double)d->performed / (double)d->required);
+				us[k]->done += (double)(d->performed < d->required ? d->performed : d->required);
+				us[k]->required += (double)d->required;
 			}
 		}
 	}
 }
 
-static double rate_of(const struct unit *u)
+/* The performance rate of u: the mean of the duties' rates, or pooled over them. */
+static double rate_of(const struct unit *u, bool pooled)
 {
-	return u->counted ? 100 * u->rate_sum / (double)u->counted : NAN;
+	if (u->counted == 0)
+		return NAN;
+	return pooled ? 100 * u->done / u->required : 100 * u->rate_sum / (double)u->counted;
 }
 
 /* Parse JSON text; NULL with msg on failure. */
@@ -149,6 +156,10 @@ static enum evaluate_status gather_review(struct store *s, const char *rubric, i
 	if (root == NULL)
 		return EVALUATE_STORE;
 	double scale = 100 / num_of(root, "max");
+	if (!(scale > 0 && isfinite(scale))) { /* a rubric without points: no score to rescale */
+		cJSON_Delete(root);
+		return EVALUATE_OK;
+	}
 	const cJSON *ov = cJSON_GetObjectItemCaseSensitive(root, "overall"), *grp;
 	g->city.x[EVAL_QUALITY] = scale * num_of(ov, "mean");
 	g->city.se[EVAL_QUALITY] = scale * num_of(ov, "se");
@@ -422,6 +433,7 @@ static cJSON *evaluation_json(const struct evaluate_query *q, const struct gathe
 	weights_json(root, "bands", q->opt.bands, 3);
 	cJSON_AddStringToObject(root, "weighting", q->weighting);
 	cJSON_AddStringToObject(root, "measure", q->measure);
+	cJSON_AddStringToObject(root, "performance_rate", g->pooled ? "pooled" : "mean");
 	cJSON_AddNumberToObject(root, "seed", (double)q->opt.seed);
 	cJSON_AddStringToObject(root, "method", EVAL_METHOD);
 	cJSON_AddNumberToObject(root, "simulations", q->opt.simulations);
@@ -444,7 +456,7 @@ static cJSON *evaluation_json(const struct evaluate_query *q, const struct gathe
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "domain", g->domains.v[i].code);
 		names_json(o, "domain_name", &g->domains.v[i]);
-		add_num(o, "performance", rate_of(&g->du[i]));
+		add_num(o, "performance", rate_of(&g->du[i], g->pooled));
 		cJSON_AddNumberToObject(o, "duties", (double)g->du[i].duties);
 		cJSON_AddNumberToObject(o, "duties_counted", (double)g->du[i].counted);
 		cJSON_AddItemToArray(dm, o);
@@ -483,6 +495,7 @@ static enum evaluate_status gather(struct store *s, const struct evaluate_query 
 	g->in = xcalloc(g->agencies.n + 1, sizeof *g->in);
 	g->u = xcalloc(g->agencies.n + 1, sizeof *g->u);
 	g->du = xcalloc(g->domains.n + 1, sizeof *g->du);
+	g->pooled = q->rate != NULL && strcmp(q->rate, "pooled") == 0;
 	for (size_t i = 0; i <= g->agencies.n; i++) {
 		struct eval_in *in = i < g->agencies.n ? &g->in[i] : &g->city;
 		for (int d = 0; d < EVAL_DIM__MAX; d++)
@@ -491,7 +504,7 @@ static enum evaluate_status gather(struct store *s, const struct evaluate_query 
 	gather_duties(g);
 	for (size_t i = 0; i <= g->agencies.n; i++) {
 		struct eval_in *in = i < g->agencies.n ? &g->in[i] : &g->city;
-		in->x[EVAL_PERFORMANCE] = rate_of(i < g->agencies.n ? &g->u[i] : &g->cu);
+		in->x[EVAL_PERFORMANCE] = rate_of(i < g->agencies.n ? &g->u[i] : &g->cu, g->pooled);
 		in->se[EVAL_PERFORMANCE] = 0;
 	}
 	if (q->rubric)

@@ -108,7 +108,7 @@ echo "$OUT" >"$T/body"
 cp "$T/body" "$T/first.json"
 a() { json "[a for a in j['agencies'] if a['agency'] == '$1'][0]$2"; }
 eq "the top-level keys" "$(json 'sorted(j)')" \
-	"['agencies', 'bands', 'city', 'domains', 'grades', 'measure', 'method', 'seed', 'simulations', 'weighting', 'weights', 'year']"
+	"['agencies', 'bands', 'city', 'domains', 'grades', 'measure', 'method', 'performance_rate', 'seed', 'simulations', 'weighting', 'weights', 'year']"
 eq "an agency's keys" "$(a A01 '.keys().__len__()') $(json 'sorted(j["agencies"][0])')" \
 	"26 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
 eq "the options kept" "$(json '[j["weights"], j["bands"], j["weighting"], j["measure"], j["seed"], j["method"], j["simulations"]]')" \
@@ -170,6 +170,15 @@ eq "another seed and weights" "$RC $(json '[j["seed"], j["weights"], j["bands"],
 eq "--measure overall: 100 x the satisfaction rate of item overall" \
 	"$(a A01 '["satisfaction"]')" \
 	"$($MANYI stats --survey enforcement-enterprise --measure overall --by agency --from 2022-01-01 --to 2022-12-31 | python3 -c 'import json,sys; j=json.load(sys.stdin); print(100*[g for g in j["groups"] if g["by"]["agency"]=="A01"][0]["rate"])')"
+# --rate pooled: 100 x sum min(performed, required) / sum required over the counted duties.
+run $MANYI evaluate --year 2022 $S --rate pooled
+echo "$OUT" >"$T/body"
+eq "pooled: A01 (10 + 1) / (10 + 4), the city 17 / 30, named" \
+	"$(json 'j["performance_rate"]') $(a A01 '["performance"]') $(json 'j["city"]["performance"]')" \
+	"pooled $(python3 -c 'print(100 * 11 / 14, 100 * 17 / 30)')"
+run $MANYI evaluate --year 2022 $S --rate median
+eq "--rate is mean or pooled (exit 2)" "$RC" 2
+run $MANYI evaluate --year 2022 $S --seed 8 --weights 30,50,20 --bands 85,75,60 --measure overall
 run $MANYI evaluate --year 2022 --show
 eq "the latest run stands" "$(echo "$OUT" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seed"])')" 8
 
