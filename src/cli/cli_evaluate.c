@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "duty.h"
 #include "evaluate.h"
+#include "stats.h"
 #include "store.h"
 #include "util.h"
 
@@ -91,6 +92,10 @@ int cmd_evaluate(const char *db, int argc, char **argv)
 		} else if (strcmp(a, "--seed") == 0) {
 			return usage("evaluate", "evaluate: --seed %s is not a whole number 0 or more", val);
 		} else if (strcmp(a, "--weighting") == 0) {
+			enum stats_weighting w;
+			if (!stats_weighting_parse(val, &w))
+				return usage("evaluate", "evaluate: --weighting %s is not one of none, base, "
+				             "poststrat, rake", val);
 			q.weighting = val;
 		} else if (strcmp(a, "--measure") == 0) {
 			if (strcmp(val, "index") != 0 && strcmp(val, "overall") != 0)

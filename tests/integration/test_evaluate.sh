@@ -87,6 +87,8 @@ run $MANYI evaluate --year 2022 --weights 1,1
 eq "bad --weights (exit 2)" "$RC" 2
 run $MANYI evaluate --year 2022 --bands 60,80,90
 eq "bands must decrease (exit 2)" "$RC" 2
+run $MANYI evaluate --year 2022 --weighting heavy
+eq "an unknown weighting (exit 2)" "$RC" 2
 run $MANYI evaluate --year 2022 --show
 eq "--show before any evaluation" "$RC/$ERR" "1/manyi: evaluate: no evaluation of 2022 is stored (run manyi evaluate --year 2022)"
 run $MANYI evaluate --year 2021
