@@ -49,6 +49,17 @@ struct duty_put {
 bool duty_put(struct duty_put *c, const char *const *f, struct import_result *res, char *msg,
               size_t n);
 
+struct cJSON;
+/*
+ * The fields of a JSON element o (an object whose members are the columns;
+ * others ignored) in duty_columns[kind]'s order into f: a string as it
+ * is (borrowed from o), a number as text in buf[k] (a whole number without
+ * a decimal point), absent or null as "".  False with msg when o is not an
+ * object or a member is neither a string nor a number.  Pure.
+ */
+bool duty_json_fields(const struct cJSON *o, enum duty_kind kind, const char *f[DUTY_MAX_COLS],
+                      char buf[DUTY_MAX_COLS][64], char *msg, size_t n);
+
 /* Import path of kind atomically: IMPORT_OK, or an error with msg "FILE:LINE: reason". */
 enum import_err duty_import(struct store *s, enum duty_kind kind, const char *path,
                             struct import_result *res, char *msg, size_t msglen);

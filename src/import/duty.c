@@ -1,6 +1,7 @@
 /* duty — see include/duty.h. */
 #include "duty.h"
 
+#include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -211,4 +212,32 @@ enum import_err duty_import(struct store *s, enum duty_kind kind, const char *pa
 		.ctx = &c,
 	};
 	return import_csv(s, path, &imp, false, res, msg, msglen);
+}
+
+bool duty_json_fields(const struct cJSON *o, enum duty_kind kind, const char *f[DUTY_MAX_COLS],
+                      char buf[DUTY_MAX_COLS][64], char *msg, size_t n)
+{
+	if (!cJSON_IsObject(o)) {
+		snprintf(msg, n, "each element must be a JSON object");
+		return false;
+	}
+	for (size_t k = 0; k < DUTY_MAX_COLS; k++) {
+		const cJSON *v = k < duty_ncolumns[kind]
+		                         ? cJSON_GetObjectItemCaseSensitive(o, duty_columns[kind][k])
+		                         : NULL;
+		f[k] = "";
+		if (v == NULL || cJSON_IsNull(v))
+			continue;
+		if (cJSON_IsString(v)) {
+			f[k] = v->valuestring;
+		} else if (cJSON_IsNumber(v)) {
+			double x = v->valuedouble;
+			snprintf(buf[k], 64, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%.17g", x);
+			f[k] = buf[k];
+		} else {
+			snprintf(msg, n, "%s must be a string or a number", duty_columns[kind][k]);
+			return false;
+		}
+	}
+	return true;
 }

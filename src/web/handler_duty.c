@@ -12,7 +12,6 @@
  * absent "agency" is its own) and their performance (403 otherwise).
  */
 #include <cjson/cJSON.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,32 +35,6 @@ static int element_error(struct http_response *r, int status, size_t index, cons
 	return status;
 }
 
-/* The fields of element o in kind's column order into f (texts in buf, 64 bytes
- * each for numbers); false with msg when a member is neither a string nor a number. */
-static bool element_fields(const cJSON *o, enum duty_kind kind, const char *f[DUTY_MAX_COLS],
-                           char buf[DUTY_MAX_COLS][64], char *msg, size_t n)
-{
-	for (size_t k = 0; k < DUTY_MAX_COLS; k++) {
-		const cJSON *v = k < duty_ncolumns[kind]
-		                         ? cJSON_GetObjectItemCaseSensitive(o, duty_columns[kind][k])
-		                         : NULL;
-		f[k] = "";
-		if (v == NULL || cJSON_IsNull(v))
-			continue;
-		if (cJSON_IsString(v)) {
-			f[k] = v->valuestring;
-		} else if (cJSON_IsNumber(v)) {
-			double x = v->valuedouble;
-			snprintf(buf[k], 64, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%.17g", x);
-			f[k] = buf[k];
-		} else {
-			snprintf(msg, n, "%s must be a string or a number", duty_columns[kind][k]);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* Check and store every element of array in the open transaction: 0, or the status answered. */
 static int store_elements(struct app *a, struct http_response *r, const struct principal *p,
                           enum duty_kind kind, const cJSON *array)
@@ -75,9 +48,7 @@ static int store_elements(struct app *a, struct http_response *r, const struct p
 	cJSON_ArrayForEach(o, array)
 	{
 		const char *f[DUTY_MAX_COLS];
-		if (!cJSON_IsObject(o))
-			return element_error(r, 422, i, "each element must be a JSON object");
-		if (!element_fields(o, kind, f, buf, msg, sizeof msg))
+		if (!duty_json_fields(o, kind, f, buf, msg, sizeof msg))
 			return element_error(r, 422, i, msg);
 		if (kind == DUTY_DUTIES && put.only_agency && *f[1] == '\0')
 			f[1] = put.only_agency;
