@@ -397,6 +397,13 @@ static cJSON *agency_json(const struct gather *g, size_t i, const struct eval_ou
 	add_num(o, "composite_ci_low", e->ci_low);
 	add_num(o, "composite_ci_high", e->ci_high);
 	grade_json(o, "grade", e->grade);
+	if (e->grade < 0) {
+		cJSON_AddNullToObject(o, "grade_name");
+	} else {
+		cJSON *gn = cJSON_AddObjectToObject(o, "grade_name");
+		cJSON_AddStringToObject(gn, "zh", eval_grade_labels[e->grade][LANG_ZH]);
+		cJSON_AddStringToObject(gn, "en", eval_grade_labels[e->grade][LANG_EN]);
+	}
 	cJSON *gp = cJSON_AddObjectToObject(o, "grade_p");
 	for (int k = 0; k < EVAL_GRADE__MAX; k++)
 		add_num(gp, eval_grade_names[k], e->grade_p[k]);

@@ -112,7 +112,7 @@ a() { json "[a for a in j['agencies'] if a['agency'] == '$1'][0]$2"; }
 eq "the top-level keys" "$(json 'sorted(j)')" \
 	"['agencies', 'bands', 'city', 'domains', 'grades', 'measure', 'method', 'performance_rate', 'seed', 'simulations', 'weighting', 'weights', 'year']"
 eq "an agency's keys" "$(a A01 '.keys().__len__()') $(json 'sorted(j["agencies"][0])')" \
-	"26 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
+	"27 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_name', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
 eq "the options kept" "$(json '[j["weights"], j["bands"], j["weighting"], j["measure"], j["seed"], j["method"], j["simulations"]]')" \
 	"[[1, 1, 1], [90, 80, 60], 'base', 'index', 7, 'manyi-efficacy-1', 1000]"
 eq "names beside codes" "$(a A01 '["agency_name"]["zh"]')" "市市场监督管理局"
@@ -141,6 +141,7 @@ eq "A01's satisfaction is manyi stats' figure" "$(a A01 '["satisfaction"]') $(a 
 A01="[a for a in j['agencies'] if a['agency'] == 'A01'][0]"
 eq "A01's composite, its SE and interval (CONTRACT §6)" \
 	"$(json "(lambda a: abs(a['composite'] - (62.5 + 85.5 + a['satisfaction']) / 3) < 1e-12 and abs(a['composite_se'] - (2.5**2 + a['satisfaction_se']**2)**0.5 / 3) < 1e-12 and abs(a['composite_ci_high'] - a['composite'] - 1.959963984540054 * a['composite_se']) < 1e-9)($A01)")" True
+eq "the grade's names for people" "$(json "(lambda a: a['grade_name'] == {'excellent': {'zh': '优秀', 'en': 'Excellent'}, 'good': {'zh': '良好', 'en': 'Good'}, 'pass': {'zh': '合格', 'en': 'Pass'}, 'fail': {'zh': '不合格', 'en': 'Fail'}}[a['grade']])($A01)")" True
 eq "A01's grade and its probabilities" "$(json "(lambda a: (a['grade'] in ('excellent', 'good', 'pass', 'fail'), abs(sum(a['grade_p'].values()) - 1) < 1e-12, a['rank_low'] <= a['rank'] <= a['rank_high']))($A01)")" \
 	"(True, True, True)"
 eq "only A01, A02, A03 have the three figures: ranked 1 to 3" "$(json "sorted(a['rank'] for a in j['agencies'] if a['rank'] is not None)")" "[1, 2, 3]"
