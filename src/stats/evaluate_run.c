@@ -17,7 +17,10 @@ struct unit {
 	double rate_sum;            /* sum over counted duties of min(1, performed/required) */
 	double done, required;      /* sums over counted duties of min(performed, required), required */
 	const char *quality_source; /* "review", "imported" or NULL */
+	double ci[EVAL_DIM__MAX][2]; /* quality's and satisfaction's 95% intervals, NaN when unknown */
 };
+
+#define Z975 1.959963984540054 /* qnorm(0.975) */
 
 struct gather {
 	struct registry_list agencies, domains;
@@ -165,6 +168,8 @@ static enum evaluate_status gather_review(struct store *s, const char *rubric, i
 	g->city.se[EVAL_QUALITY] = scale * num_of(ov, "se");
 	g->cu.quality_n = (size_t)num_of(ov, "n");
 	g->cu.quality_source = "review";
+	g->cu.ci[EVAL_QUALITY][0] = scale * num_of(ov, "ci_low");
+	g->cu.ci[EVAL_QUALITY][1] = scale * num_of(ov, "ci_high");
 	cJSON_ArrayForEach(grp, cJSON_GetObjectItemCaseSensitive(root, "groups"))
 	{
 		const cJSON *by = cJSON_GetObjectItemCaseSensitive(grp, "by");
@@ -176,6 +181,8 @@ static enum evaluate_status gather_review(struct store *s, const char *rubric, i
 		g->in[a].se[EVAL_QUALITY] = scale * num_of(grp, "se");
 		g->u[a].quality_n = (size_t)num_of(grp, "n");
 		g->u[a].quality_source = "review";
+		g->u[a].ci[EVAL_QUALITY][0] = scale * num_of(grp, "ci_low");
+		g->u[a].ci[EVAL_QUALITY][1] = scale * num_of(grp, "ci_high");
 	}
 	cJSON_Delete(root);
 	return EVALUATE_OK;
@@ -202,6 +209,8 @@ static enum evaluate_status gather_imported(struct store *s, int year, struct ga
 		g->in[a].se[EVAL_QUALITY] = qs[i].se;
 		g->u[a].quality_n = (size_t)qs[i].n;
 		g->u[a].quality_source = "imported";
+		g->u[a].ci[EVAL_QUALITY][0] = qs[i].score - Z975 * qs[i].se;
+		g->u[a].ci[EVAL_QUALITY][1] = qs[i].score + Z975 * qs[i].se;
 		sum += qs[i].score;
 		var += qs[i].se * qs[i].se;
 		files += qs[i].n;
@@ -213,6 +222,8 @@ static enum evaluate_status gather_imported(struct store *s, int year, struct ga
 		g->city.se[EVAL_QUALITY] = sqrt(var) / (double)used;
 		g->cu.quality_n = (size_t)files;
 		g->cu.quality_source = "imported";
+		g->cu.ci[EVAL_QUALITY][0] = g->city.x[EVAL_QUALITY] - Z975 * g->city.se[EVAL_QUALITY];
+		g->cu.ci[EVAL_QUALITY][1] = g->city.x[EVAL_QUALITY] + Z975 * g->city.se[EVAL_QUALITY];
 	}
 	free(qs);
 	return EVALUATE_OK;
@@ -257,11 +268,14 @@ static enum evaluate_status gather_satisfaction(struct store *s, const struct ev
 	if (root == NULL)
 		return EVALUATE_STORE;
 	const char *x = rate ? "rate" : "mean", *se = rate ? "rate_se" : "se";
+	const char *lo = rate ? "rate_ci_low" : "ci_low", *hi = rate ? "rate_ci_high" : "ci_high";
 	double k = rate ? 100 : 1;
 	const cJSON *ov = cJSON_GetObjectItemCaseSensitive(root, "overall"), *grp;
 	g->city.x[EVAL_SATISFACTION] = k * num_of(ov, x);
 	g->city.se[EVAL_SATISFACTION] = k * num_of(ov, se);
 	g->cu.satisfaction_n = (size_t)num_of(ov, "n");
+	g->cu.ci[EVAL_SATISFACTION][0] = k * num_of(ov, lo);
+	g->cu.ci[EVAL_SATISFACTION][1] = k * num_of(ov, hi);
 	cJSON_ArrayForEach(grp, cJSON_GetObjectItemCaseSensitive(root, "groups"))
 	{
 		const cJSON *code = cJSON_GetObjectItemCaseSensitive(
@@ -272,6 +286,8 @@ static enum evaluate_status gather_satisfaction(struct store *s, const struct ev
 		g->in[a].x[EVAL_SATISFACTION] = k * num_of(grp, x);
 		g->in[a].se[EVAL_SATISFACTION] = k * num_of(grp, se);
 		g->u[a].satisfaction_n = (size_t)num_of(grp, "n");
+		g->u[a].ci[EVAL_SATISFACTION][0] = k * num_of(grp, lo);
+		g->u[a].ci[EVAL_SATISFACTION][1] = k * num_of(grp, hi);
 	}
 	cJSON_Delete(root);
 	return EVALUATE_OK;
@@ -299,16 +315,30 @@ static void weights_json(cJSON *o, const char *key, const double *w, size_t n)
 		cJSON_AddItemToArray(a, cJSON_CreateNumber(w[i]));
 }
 
-/* The figures of one unit (the city or an agency) with its composite. */
-static void figures_json(cJSON *o, const struct eval_in *in, double composite, double se)
+/* Dimension d's figure of one unit (the city or an agency): value, se, interval. */
+static void dim_json(cJSON *o, enum eval_dim d, const struct eval_in *in, const struct unit *u)
+{
+	char name[64];
+	add_num(o, eval_dim_names[d], in->x[d]);
+	snprintf(name, sizeof name, "%s_se", eval_dim_names[d]);
+	add_num(o, name, in->se[d]);
+	snprintf(name, sizeof name, "%s_ci_low", eval_dim_names[d]);
+	add_num(o, name, u->ci[d][0]);
+	snprintf(name, sizeof name, "%s_ci_high", eval_dim_names[d]);
+	add_num(o, name, u->ci[d][1]);
+}
+
+/* The city's figures with its composite. */
+static void figures_json(cJSON *o, const struct eval_in *in, const struct unit *u,
+                         const struct eval_out *e)
 {
 	add_num(o, "performance", in->x[EVAL_PERFORMANCE]);
-	add_num(o, "quality", in->x[EVAL_QUALITY]);
-	add_num(o, "quality_se", in->se[EVAL_QUALITY]);
-	add_num(o, "satisfaction", in->x[EVAL_SATISFACTION]);
-	add_num(o, "satisfaction_se", in->se[EVAL_SATISFACTION]);
-	add_num(o, "composite", composite);
-	add_num(o, "composite_se", se);
+	dim_json(o, EVAL_QUALITY, in, u);
+	dim_json(o, EVAL_SATISFACTION, in, u);
+	add_num(o, "composite", e->composite);
+	add_num(o, "composite_se", e->composite_se);
+	add_num(o, "composite_ci_low", e->ci_low);
+	add_num(o, "composite_ci_high", e->ci_high);
 }
 
 /* difference a - b, its SE from independent samples; null parts when unknown. */
@@ -321,8 +351,13 @@ static void diff_json(cJSON *o, const char *key, const cJSON *now, const cJSON *
 	if (se == NULL)
 		return;
 	double a = num_of(now, se), b = num_of(prev, se);
+	double d = num_of(now, x) - num_of(prev, x), se_d = sqrt(a * a + b * b);
 	snprintf(name, sizeof name, "%s_diff_se", key);
-	add_num(o, name, sqrt(a * a + b * b));
+	add_num(o, name, se_d);
+	snprintf(name, sizeof name, "%s_diff_ci_low", key);
+	add_num(o, name, d - Z975 * se_d);
+	snprintf(name, sizeof name, "%s_diff_ci_high", key);
+	add_num(o, name, d + Z975 * se_d);
 }
 
 /* vs_previous of unit o (an agency's object, or the city's) against prev's. */
@@ -379,8 +414,7 @@ static cJSON *agency_json(const struct gather *g, size_t i, const struct eval_ou
 			cJSON_AddItemToArray(never, n);
 		}
 	}
-	add_num(o, "quality", g->in[i].x[EVAL_QUALITY]);
-	add_num(o, "quality_se", g->in[i].se[EVAL_QUALITY]);
+	dim_json(o, EVAL_QUALITY, &g->in[i], u);
 	if (u->quality_source)
 		cJSON_AddNumberToObject(o, "quality_n", (double)u->quality_n);
 	else
@@ -389,8 +423,7 @@ static cJSON *agency_json(const struct gather *g, size_t i, const struct eval_ou
 		cJSON_AddStringToObject(o, "quality_source", u->quality_source);
 	else
 		cJSON_AddNullToObject(o, "quality_source");
-	add_num(o, "satisfaction", g->in[i].x[EVAL_SATISFACTION]);
-	add_num(o, "satisfaction_se", g->in[i].se[EVAL_SATISFACTION]);
+	dim_json(o, EVAL_SATISFACTION, &g->in[i], u);
 	cJSON_AddNumberToObject(o, "satisfaction_n", (double)u->satisfaction_n);
 	add_num(o, "composite", e->composite);
 	add_num(o, "composite_se", e->composite_se);
@@ -445,7 +478,7 @@ static cJSON *evaluation_json(const struct evaluate_query *q, const struct gathe
 	cJSON_AddStringToObject(root, "method", EVAL_METHOD);
 	cJSON_AddNumberToObject(root, "simulations", q->opt.simulations);
 	cJSON *c = cJSON_AddObjectToObject(root, "city");
-	figures_json(c, &g->city, city->composite, city->composite_se);
+	figures_json(c, &g->city, &g->cu, city);
 	vs_previous(c, prev ? cJSON_GetObjectItemCaseSensitive(prev, "city") : NULL, q->year - 1);
 	for (size_t i = 0; i < g->agencies.n; i++)
 		if (out[i].grade >= 0)
@@ -505,8 +538,9 @@ static enum evaluate_status gather(struct store *s, const struct evaluate_query 
 	g->pooled = q->rate != NULL && strcmp(q->rate, "pooled") == 0;
 	for (size_t i = 0; i <= g->agencies.n; i++) {
 		struct eval_in *in = i < g->agencies.n ? &g->in[i] : &g->city;
+		struct unit *u = i < g->agencies.n ? &g->u[i] : &g->cu;
 		for (int d = 0; d < EVAL_DIM__MAX; d++)
-			in->x[d] = in->se[d] = NAN;
+			in->x[d] = in->se[d] = u->ci[d][0] = u->ci[d][1] = NAN;
 	}
 	gather_duties(g);
 	for (size_t i = 0; i <= g->agencies.n; i++) {

@@ -112,7 +112,7 @@ a() { json "[a for a in j['agencies'] if a['agency'] == '$1'][0]$2"; }
 eq "the top-level keys" "$(json 'sorted(j)')" \
 	"['agencies', 'bands', 'city', 'domains', 'grades', 'measure', 'method', 'performance_rate', 'seed', 'simulations', 'weighting', 'weights', 'year']"
 eq "an agency's keys" "$(a A01 '.keys().__len__()') $(json 'sorted(j["agencies"][0])')" \
-	"27 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_name', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
+	"31 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_name', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_ci_high', 'quality_ci_low', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_ci_high', 'satisfaction_ci_low', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
 eq "the options kept" "$(json '[j["weights"], j["bands"], j["weighting"], j["measure"], j["seed"], j["method"], j["simulations"]]')" \
 	"[[1, 1, 1], [90, 80, 60], 'base', 'index', 7, 'manyi-efficacy-1', 1000]"
 eq "names beside codes" "$(a A01 '["agency_name"]["zh"]')" "市市场监督管理局"
@@ -135,8 +135,9 @@ eq "A01's quality is imported" "$(a A01 '["quality"]') $(a A01 '["quality_se"]')
 	"85.5 2.5 30 imported"
 # Satisfaction is manyi stats --measure index for 2022, weighting base, A01's group.
 $MANYI stats --survey enforcement-enterprise --by agency --from 2022-01-01 --to 2022-12-31 >"$T/stats.json"
-sat=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); g=[g for g in j["groups"] if g["by"]["agency"]=="A01"][0]; print(g["mean"], g["se"], g["n"])' "$T/stats.json")
-eq "A01's satisfaction is manyi stats' figure" "$(a A01 '["satisfaction"]') $(a A01 '["satisfaction_se"]') $(a A01 '["satisfaction_n"]')" "$sat"
+sat=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); g=[g for g in j["groups"] if g["by"]["agency"]=="A01"][0]; print(g["mean"], g["se"], g["n"], g["ci_low"], g["ci_high"])' "$T/stats.json")
+eq "A01's satisfaction is manyi stats' figure, with its interval" "$(a A01 '["satisfaction"]') $(a A01 '["satisfaction_se"]') $(a A01 '["satisfaction_n"]') $(a A01 '["satisfaction_ci_low"]') $(a A01 '["satisfaction_ci_high"]')" "$sat"
+eq "an imported score's interval: normal, 85.5 -/+ 1.96 x 2.5" "$(json "(lambda a: abs(a['quality_ci_low'] - (85.5 - 1.959963984540054 * 2.5)) < 1e-12 and abs(a['quality_ci_high'] - (85.5 + 1.959963984540054 * 2.5)) < 1e-12)([a for a in j['agencies'] if a['agency'] == 'A01'][0])")" True
 # composite = (62.5 + 85.5 + s) / 3, se = sqrt(2.5^2 + se_s^2) / 3, a normal 95% interval.
 A01="[a for a in j['agencies'] if a['agency'] == 'A01'][0]"
 eq "A01's composite, its SE and interval (CONTRACT §6)" \
@@ -157,6 +158,7 @@ eq "grade_changes: the scenarios whose grade differs" "$(json "(lambda a: a['gra
 eq "vs_previous from 2021's stored evaluation: performance 62.5 - 25" "$(a A01 '["vs_previous"]["year"]') $(a A01 '["vs_previous"]["performance_diff"]')" "2021 37.5"
 eq "... quality 85.5 - 80, its SE sqrt(2.5^2 + 3^2)" "$(json "(lambda v: (v['quality_diff'], abs(v['quality_diff_se'] - (2.5**2 + 9)**0.5) < 1e-12, v['satisfaction_diff']))($A01['vs_previous'])")" \
 	"(5.5, True, None)"
+eq "... and its normal interval" "$(json "(lambda v: abs(v['quality_diff_ci_high'] - 5.5 - 1.959963984540054 * v['quality_diff_se']) < 1e-12)($A01['vs_previous'])")" True
 eq "the city's change" "$(json 'j["city"]["vs_previous"]["performance_diff"]')" -10
 
 # Same data, options and seed: the same bytes; stored, --show prints the latest.
@@ -201,9 +203,9 @@ $MANYI import quality-scores "$T/q25.csv" >/dev/null
 run $MANYI evaluate --year 2025 $S
 echo "$OUT" >"$T/body"
 $MANYI quality --survey case-review --by agency --from 2025-01-01 --to 2025-12-31 >"$T/quality.json"
-want=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); g=[g for g in j["groups"] if g["by"]["agency"]=="A01"][0]; m=100/j["max"]; print(g["mean"]*m, g["se"]*m, g["n"])' "$T/quality.json")
-eq "A01's quality: the review's mean and SE x 100 / max (the imported score set aside)" \
-	"$RC $(a A01 '["quality"]') $(a A01 '["quality_se"]') $(a A01 '["quality_n"]') $(a A01 '["quality_source"]')" "0 $want review"
+want=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); g=[g for g in j["groups"] if g["by"]["agency"]=="A01"][0]; m=100/j["max"]; print(g["mean"]*m, g["se"]*m, g["ci_low"]*m, g["ci_high"]*m, g["n"])' "$T/quality.json")
+eq "A01's quality: the review's mean, SE and interval x 100 / max (the imported score set aside)" \
+	"$RC $(a A01 '["quality"]') $(a A01 '["quality_se"]') $(a A01 '["quality_ci_low"]') $(a A01 '["quality_ci_high"]') $(a A01 '["quality_n"]') $(a A01 '["quality_source"]')" "0 $want review"
 eq "A09, reviewed by none, keeps its imported score" "$(a A09 '["quality"]') $(a A09 '["quality_source"]')" "77 imported"
 # POST /api/v1/duties and /api/v1/performance: atomic, checked as the CSV rows; an agency key its own.
 it_stack || { not_ok "start nginx and manyi-fcgi"; exit 1; }
