@@ -52,13 +52,6 @@ enum store_err store_evaluation_inputs(struct store *s, int year, enum store_inp
                                        struct sbuf *out);
 
 /*
- * The latest stored evaluation of year (`manyi evaluate`'s table
- * evaluation) as JSON text into *json (caller frees); STORE_ERR_NOTFOUND
- * when there is none, or no such table yet.
- */
-enum store_err store_evaluation_stored(struct store *s, int year, char **json);
-
-/*
  * The major-defect flags answered yes in the reviews by rubric of the case
  * files decided in year: for each agency and flag item, how many reviews
  * said yes (yes > 0 only) and how many reviews the agency has; cb is

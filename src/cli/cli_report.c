@@ -18,9 +18,9 @@
 #include "cli.h"
 #include "crypto.h"
 #include "efficacy_report.h"
+#include "evaluate.h"
 #include "rates.h"
 #include "store.h"
-#include "store_digest.h"
 #include "util.h"
 
 extern char **environ;
@@ -51,7 +51,7 @@ static char *slurp(const char *path)
 static int evaluation_text(struct store *s, int year, const char *file, char **out)
 {
 	if (file == NULL) {
-		enum store_err e = store_evaluation_stored(s, year, out);
+		enum store_err e = evaluation_get(s, year, out);
 		if (e == STORE_ERR_NOTFOUND)
 			fprintf(stderr, "manyi: report: no evaluation of %d is stored: run manyi evaluate --year %d "
 			                "first\n", year, year);

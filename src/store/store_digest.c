@@ -166,23 +166,3 @@ enum store_err store_review_flags(struct store *s, const char *rubric, int year,
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
-
-enum store_err store_evaluation_stored(struct store *s, int year, char **json)
-{
-	sqlite3_stmt *st = NULL;
-	bool yes = false;
-	enum store_err e = table_exists(s, "evaluation", &yes);
-	*json = NULL;
-	if (e != STORE_OK || !yes)
-		return e != STORE_OK ? e : STORE_ERR_NOTFOUND;
-	int rc = sqlite3_prepare_v2(s->db, "SELECT result FROM evaluation WHERE year = ?1 ORDER BY id DESC LIMIT 1",
-	                            -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return map_rc(rc);
-	sqlite3_bind_int(st, 1, year);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*json = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
-}

@@ -17,8 +17,8 @@
 #include "app_internal.h"
 #include "crypto.h"
 #include "efficacy_report.h"
+#include "evaluate.h"
 #include "rates.h"
-#include "store_digest.h"
 
 static const struct {
 	const char *form;
@@ -143,7 +143,7 @@ int app_api_evaluation_preview(struct app *a, const struct http_request *req,
 		http_json_error(r, 404, "not_found", "preview /api/v1/evaluations/YEAR.html or YEAR.en.html", NULL);
 		return 404;
 	}
-	enum store_err e = store_evaluation_stored(a->store, year, &ev);
+	enum store_err e = evaluation_get(a->store, year, &ev);
 	if (e == STORE_ERR_NOTFOUND) {
 		http_json_error(r, 404, "not_found", "no evaluation of this year is stored (manyi evaluate)", NULL);
 		return 404;
