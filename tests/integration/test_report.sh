@@ -186,4 +186,32 @@ eq "a year not published: 404" "$STATUS" 404
 conform GET "/api/v1/public/evaluations/{report}"
 req GET /api/v1/public/evaluations/2023.docx
 eq "a form that is none: 404" "$STATUS" 404
+
+# End to end with manyi evaluate: duties, performance and imported quality
+# scores of 2023, the evaluation stored, its report verified, then a
+# performance row and an answer changed behind its back.
+printf 'duty_id,agency,domain,name,basis,required\nD1,A01,market,双随机抽查,《市场监督管理行政处罚程序规定》,10\nD4,A02,ecology,排污许可检查,《排污许可管理条例》,5\n' >"$T/duties.csv"
+printf 'duty_id,year,performed\nD1,2023,8\nD4,2023,5\n' >"$T/perf.csv"
+printf 'year,agency,score,se,n\n2023,A01,85,2,30\n2023,A02,78,3,25\n' >"$T/qs.csv"
+check "duties" $MANYI import duties "$T/duties.csv"
+check "performance" $MANYI import performance "$T/perf.csv"
+check "quality scores" $MANYI import quality-scores "$T/qs.csv"
+run $MANYI evaluate --year 2023 --survey $E --seed 3
+eq "manyi evaluate --year 2023: exit 0" "$RC" 0
+run $MANYI report --year 2023 --survey $E --out "$T/real.html"
+eq "the report of the stored evaluation: exit 0" "$RC/$ERR" "0/"
+contains "... its agency pages" "$(cat "$T/real.html")" 'id="agency-A02"'
+run $MANYI report verify "$T/real.html"
+eq "... verifies: exit 0" "$RC" 0
+sql "UPDATE performance SET performed = 9 WHERE duty = 'D1' AND year = 2023"
+run $MANYI report verify "$T/real.html"
+eq "a performance row changed: exit 1" "$RC" 1
+contains "... naming the performance" "$OUT" "changed: performance"
+sql "UPDATE performance SET performed = 8 WHERE duty = 'D1' AND year = 2023"
+run $MANYI report verify "$T/real.html"
+eq "changed back: matches again" "$RC" 0
+sql "UPDATE resp SET nums = X'01' || substr(nums, 2) WHERE id = (SELECT max(id) FROM resp)"
+run $MANYI report verify "$T/real.html"
+eq "an answer changed: exit 1" "$RC" 1
+contains "... naming the answers" "$OUT" "changed: answers"
 it_done
