@@ -55,14 +55,6 @@ void efr_num(struct sbuf *b, double x, int d)
 		sbuf_printf(b, "%.*f", d, x);
 }
 
-/* "value (low–high)" with a normal 95% interval when se is known. */
-void efr_with_ci(struct sbuf *b, double x, double se)
-{
-	efr_num(b, x, 1);
-	if (!isnan(x) && !isnan(se))
-		sbuf_printf(b, "（%.1f–%.1f）", x - EFR_Z95 * se, x + EFR_Z95 * se);
-}
-
 void efr_cell(struct sbuf *b, const char *tag, const char *cls, const char *text)
 {
 	sbuf_printf(b, "<%s%s%s%s>", tag, cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
@@ -147,9 +139,10 @@ static void cover(struct sbuf *b, const cJSON *ev, const struct efr_stamp *st, e
 static void standing(struct sbuf *b, const cJSON *ev, enum lang l)
 {
 	const cJSON *agencies = cJSON_GetObjectItemCaseSensitive(ev, "agencies"), *a;
-	double mid = (cJSON_GetArraySize(agencies) + 1) / 2.0;
-	static const char *const zh[3] = {"明显领先", "明显落后", "无法区分"};
-	static const char *const en[3] = {"Clearly ahead", "Clearly behind", "Cannot be told apart"};
+	double mid = (efr_ranked(ev) + 1) / 2.0;
+	static const char *const zh[4] = {"明显领先", "明显落后", "无法区分", "未排名（数据不全）"};
+	static const char *const en[4] = {"Clearly ahead", "Clearly behind", "Cannot be told apart",
+	                                  "Not ranked (figures missing)"};
 	sbuf_adds(b, "<h3>");
 	efr_esc(b, L("排名的确定程度", "How sure the ranking is"));
 	sbuf_adds(b, "</h3><p class=\"note\">");
@@ -157,23 +150,32 @@ static void standing(struct sbuf *b, const cJSON *ev, enum lang l)
 	                 "Clearly ahead: the whole 95%% rank interval lies above the middle rank (%.1f); clearly behind: below it; the rest cannot be told apart."),
 	            mid);
 	sbuf_adds(b, "</p><table>");
-	for (int g = 0; g < 3; g++) {
+	for (int g = 0; g < 4; g++) {
 		size_t k = 0;
-		sbuf_adds(b, "<tr>");
-		efr_cell(b, "th", NULL, L(zh[g], en[g]));
-		sbuf_adds(b, "<td>");
 		cJSON_ArrayForEach(a, agencies) {
 			double lo = jnum(a, "rank_low"), hi = jnum(a, "rank_high");
-			int which = isnan(lo) || isnan(hi) ? 2 : hi < mid ? 0 : lo > mid ? 1 : 2;
+			int which = isnan(lo) || isnan(hi) ? 3 : hi < mid ? 0 : lo > mid ? 1 : 2;
 			if (which != g)
 				continue;
-			sbuf_adds(b, k++ ? L("；", "; ") : "");
+			if (k++ == 0) {
+				sbuf_adds(b, "<tr>");
+				efr_cell(b, "th", NULL, L(zh[g], en[g]));
+				sbuf_adds(b, "<td>");
+			} else {
+				sbuf_adds(b, L("；", "; "));
+			}
 			efr_esc(b, jname(a, "agency_name", l, jstr(a, "agency")));
-			sbuf_printf(b, L("（第%.0f–%.0f名）", " (ranks %.0f–%.0f)"), lo, hi);
+			if (g < 3)
+				sbuf_printf(b, L("（第%.0f–%.0f名）", " (ranks %.0f–%.0f)"), lo, hi);
 		}
-		if (k == 0)
+		if (k == 0 && g < 3) {
+			sbuf_adds(b, "<tr>");
+			efr_cell(b, "th", NULL, L(zh[g], en[g]));
+			sbuf_adds(b, "<td>");
 			efr_esc(b, L("无", "none"));
-		sbuf_adds(b, "</td></tr>");
+		}
+		if (k > 0 || g < 3)
+			sbuf_adds(b, "</td></tr>");
 	}
 	sbuf_adds(b, "</table>");
 }

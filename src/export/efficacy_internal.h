@@ -39,8 +39,6 @@ void efr_td_num(struct sbuf *b, double x, int d);
 /* The head of a table of figures, and one row: name, score, SE, interval, n. */
 void efr_figures_head(struct sbuf *b, enum lang l);
 void efr_row_figure(struct sbuf *b, const char *name, double x, double se, double n);
-/* "x（low–high）" with a normal 95% interval when se is known. */
-void efr_with_ci(struct sbuf *b, double x, double se);
 #define EFR_Z95 1.959963984540054
 #define L(zh, en) (l == LANG_EN ? (en) : (zh))
 
@@ -53,7 +51,9 @@ void efr_domains(struct sbuf *b, const cJSON *ev, enum lang l);
 void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l);
 
 /* efficacy_svg.c: static inline charts. */
-/* The composite of each agency with its 95% interval, the bands drawn. */
+/* How many agencies have a composite and a rank (those the charts and the ranking show). */
+int efr_ranked(const cJSON *ev);
+/* The composite of each ranked agency with its 95% interval, the bands drawn. */
 void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l);
 /* One agency's grade probabilities as a stacked bar. */
 void efr_svg_grades(struct sbuf *b, const cJSON *agency, enum lang l);

@@ -57,10 +57,14 @@ static void grade_probabilities(struct sbuf *b, const cJSON *a, enum lang l)
 	const cJSON *gp = cJSON_GetObjectItemCaseSensitive(a, "grade_p");
 	h3(b, L("等次及其概率", "Grade and its probabilities"));
 	sbuf_adds(b, "<p>");
-	sbuf_printf(b, L("评定等次：%s；排名第 %.0f 名（95%%区间 第 %.0f–%.0f 名）。",
-	                 "Grade: %s; rank %.0f (95%% interval %.0f–%.0f)."),
-	            efr_grade_name(jstr(a, "grade"), l), jnum(a, "rank"), jnum(a, "rank_low"),
-	            jnum(a, "rank_high"));
+	if (isnan(jnum(a, "rank")))
+		sbuf_printf(b, L("评定等次：%s；数据不全，未排名。", "Grade: %s; not ranked: figures are missing."),
+		            efr_grade_name(jstr(a, "grade"), l));
+	else
+		sbuf_printf(b, L("评定等次：%s；排名第 %.0f 名（95%%区间 第 %.0f–%.0f 名）。",
+		                 "Grade: %s; rank %.0f (95%% interval %.0f–%.0f)."),
+		            efr_grade_name(jstr(a, "grade"), l), jnum(a, "rank"), jnum(a, "rank_low"),
+		            jnum(a, "rank_high"));
 	sbuf_adds(b, "</p><table><tr>");
 	for (int i = 0; i < 4; i++)
 		efr_cell(b, "th", "n", efr_grade_name(efr_grades[i], l));

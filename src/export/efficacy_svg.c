@@ -39,10 +39,19 @@ static void label(struct sbuf *b, double x, double y, const char *anchor, const 
 	sbuf_adds(b, "</text>");
 }
 
+int efr_ranked(const cJSON *ev)
+{
+	const cJSON *a;
+	int n = 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ev, "agencies"))
+		n += !isnan(jnum(a, "rank")) && !isnan(jnum(a, "composite"));
+	return n;
+}
+
 void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l)
 {
 	const cJSON *agencies = cJSON_GetObjectItemCaseSensitive(ev, "agencies"), *a, *v;
-	int n = cJSON_GetArraySize(agencies), h = 30 + ROW * n, i = 0;
+	int n = efr_ranked(ev), h = 30 + ROW * n, i = 0;
 	open_svg(b, h, L("各机关综合效能指数及95%置信区间", "Composite index with 95% intervals"));
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(ev, "bands")) {
 		double x = x_of(cJSON_IsNumber(v) ? v->valuedouble : 0, 0, 100);
@@ -55,6 +64,8 @@ void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l)
 		label(b, x_of(t, 0, 100), h - 4, "middle", s);
 	}
 	cJSON_ArrayForEach(a, agencies) {
+		if (isnan(jnum(a, "rank")) || isnan(jnum(a, "composite")))
+			continue;
 		double y = 14 + ROW * i++, c = jnum(a, "composite");
 		double lo = jnum(a, "composite_ci_low"), hi = jnum(a, "composite_ci_high");
 		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
@@ -88,7 +99,7 @@ void efr_svg_grades(struct sbuf *b, const cJSON *agency, enum lang l)
 void efr_svg_ranks(struct sbuf *b, const cJSON *ev, enum lang l)
 {
 	const cJSON *agencies = cJSON_GetObjectItemCaseSensitive(ev, "agencies"), *a;
-	int n = cJSON_GetArraySize(agencies), h = 30 + ROW * n, i = 0;
+	int n = efr_ranked(ev), h = 30 + ROW * n, i = 0;
 	double top = n > 1 ? n : 2;
 	open_svg(b, h, L("各机关排名及95%区间", "Ranks with 95% intervals"));
 	for (int r = 1; r <= n; r++) {
@@ -97,6 +108,8 @@ void efr_svg_ranks(struct sbuf *b, const cJSON *ev, enum lang l)
 		label(b, x_of(r, 1, top), h - 4, "middle", s);
 	}
 	cJSON_ArrayForEach(a, agencies) {
+		if (isnan(jnum(a, "rank")) || isnan(jnum(a, "composite")))
+			continue;
 		double y = 14 + ROW * i++, lo = jnum(a, "rank_low"), hi = jnum(a, "rank_high");
 		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
 		if (!isnan(lo) && !isnan(hi))

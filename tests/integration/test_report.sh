@@ -201,6 +201,8 @@ eq "manyi evaluate --year 2023: exit 0" "$RC" 0
 run $MANYI report --year 2023 --survey $E --out "$T/real.html"
 eq "the report of the stored evaluation: exit 0" "$RC/$ERR" "0/"
 contains "... its agency pages" "$(cat "$T/real.html")" 'id="agency-A02"'
+contains "... the agencies without figures listed apart, not ranked" "$(cat "$T/real.html")" "<th>未排名（数据不全）</th>"
+lacks "... no number printed as nan" "$(grep -o '[^a-z]nan[^a-z]' "$T/real.html")" "nan"
 run $MANYI report verify "$T/real.html"
 eq "... verifies: exit 0" "$RC" 0
 sql "UPDATE performance SET performed = 9 WHERE duty = 'D1' AND year = 2023"
