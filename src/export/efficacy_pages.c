@@ -118,6 +118,29 @@ void efr_vs_previous(struct sbuf *b, const cJSON *a, enum lang l)
 	sbuf_adds(b, "</p>");
 }
 
+/* A sensitivity scenario ("quality+10", "without_satisfaction") for people, into b. */
+static void scenario_name(struct sbuf *b, const char *sc, enum lang l)
+{
+	static const char *const dims[][3] = {
+		{"performance", "监管履行率", "performance"},
+		{"quality", "执法质量", "quality"},
+		{"satisfaction", "社会满意度", "satisfaction"},
+	};
+	for (size_t i = 0; sc && i < 3; i++) {
+		size_t n = strlen(dims[i][0]);
+		const char *name = dims[i][l == LANG_EN ? 2 : 1];
+		if (strncmp(sc, dims[i][0], n) == 0 && (sc[n] == '+' || sc[n] == '-')) {
+			sbuf_printf(b, L("%s权重%s分", "%s weight %s points"), name, sc + n);
+			return;
+		}
+		if (strncmp(sc, "without_", 8) == 0 && strcmp(sc + 8, dims[i][0]) == 0) {
+			sbuf_printf(b, L("不计%s", "without %s"), name);
+			return;
+		}
+	}
+	efr_esc(b, sc);
+}
+
 static void sensitivity(struct sbuf *b, const cJSON *a, enum lang l)
 {
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(a, "grade_changes"), *s;
@@ -140,7 +163,9 @@ static void sensitivity(struct sbuf *b, const cJSON *a, enum lang l)
 		if (!changes)
 			continue;
 		sbuf_adds(b, "<tr>");
-		efr_cell(b, "td", NULL, jstr(s, "scenario"));
+		sbuf_adds(b, "<td>");
+		scenario_name(b, jstr(s, "scenario"), l);
+		sbuf_adds(b, "</td>");
 		sbuf_adds(b, "<td class=\"n\">");
 		efr_num(b, jnum(s, "composite"), 1);
 		sbuf_adds(b, "</td>");
