@@ -23,7 +23,7 @@
  * The detail (the per-agency figures of the statistics engine and the
  * fieldwork, which the evaluation does not carry) is a JSON object the
  * caller gathers (cli_report.c) from the same stamped rows:
- *   {"survey", "items": [{"agency", "item", "text": {zh,en}, "estimate",
+ *   {"survey", "items": [{"agency", "item", "text": {zh,en}, "points", "estimate",
  *    "city", "diff", "significant"}], "defects": [{"agency", "item",
  *    "text": {zh,en}, "yes", "reviews"}], "outcomes": [{"agency",
  *    "outcome", "outcome_name": {zh,en}, "estimate", "ci_low", "ci_high",

@@ -107,6 +107,7 @@ static void detail_items(struct store *s, const char *survey, int year, const ch
 			cJSON_AddStringToObject(t, "zh", it->text.s[LANG_ZH]);
 			cJSON_AddStringToObject(t, "en", it->text.s[LANG_EN]);
 			cJSON_AddItemToObject(o, "text", t);
+			cJSON_AddNumberToObject(o, "points", sv->points);
 			cJSON_AddNumberToObject(o, "estimate", m->valuedouble);
 			cJSON_AddNumberToObject(o, "diff", d->valuedouble);
 			cJSON_AddBoolToObject(o, "significant", cJSON_IsNumber(p) && p->valuedouble < 0.05);

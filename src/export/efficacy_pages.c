@@ -199,12 +199,18 @@ static void drag(struct sbuf *b, const cJSON *a, const cJSON *detail, enum lang 
 		efr_cell(b, "p", NULL, L("没有显著低于全市水平的分项。", "No item is significantly below the city's."));
 		return;
 	}
-	sbuf_adds(b, "<p>");
-	sbuf_printf(b, "%s", L("“", "“"));
-	efr_esc(b, jname(low, "text", l, jstr(low, "item")));
-	sbuf_printf(b, L("”得分 %.2f，低于全市 %.2f 分（差异在95%%水平显著）。",
-	                 "” scores %.2f, %.2f below the city's (significant at 95%%)."),
-	            jnum(low, "estimate"), -jnum(low, "diff"));
+	/* The item's dimension: its text up to the first colon (依法执法：..., Lawfulness: ...). */
+	const char *text = jname(low, "text", l, jstr(low, "item"));
+	const char *colon = strstr(text, L("：", ":"));
+	struct sbuf head;
+	sbuf_init(&head);
+	sbuf_add(&head, text, colon && colon != text ? (size_t)(colon - text) : strlen(text));
+	sbuf_adds(b, "<p>“");
+	efr_esc(b, head.data);
+	sbuf_printf(b, L("”平均得分 %.2f（1–%.0f分），低于全市 %.2f 分（差异在95%%水平显著，Holm校正）。",
+	                 "” averages %.2f (1–%.0f), %.2f below the city's (significant at 95%%, Holm-adjusted)."),
+	            jnum(low, "estimate"), jnum(low, "points"), -jnum(low, "diff"));
+	sbuf_free(&head);
 	sbuf_adds(b, "</p>");
 }
 
