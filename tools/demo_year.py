@@ -411,8 +411,12 @@ def build(manyi, work, seed):
     # The efficacy evaluation's other two dimensions, then the evaluation.
     case_review(manyi, path, seed, days, domains_of)
     supervision(manyi, path, seed, domains_of)
-    if has_command(manyi, "evaluate"):
-        manyi("evaluate", "--year", str(YEAR), "--seed", str(YEAR))
+    usage = command_help(manyi, "evaluate")
+    if usage is not None:
+        # The enterprise survey's satisfaction and the rubric's quality.
+        which = (["--survey", ENTERPRISE] if "--survey" in usage else []) + \
+            (["--rubric", RUBRIC] if "--rubric" in usage else [])
+        manyi("evaluate", "--year", str(YEAR), "--seed", str(YEAR), *which)
         log("demo: the %d evaluation stored (manyi evaluate)" % YEAR)
 
 
@@ -431,7 +435,7 @@ DEFECTS = [("no_authority", 0.03), ("uncertified_officer", 0.06), ("facts_unclea
 # Closed case files a year: about one for every eight encounters.
 CASES_PER_ENCOUNTER = 0.135
 # PLANTED: file quality (mean total of 100) and the chance of a major defect.
-CITY_QUALITY, CITY_DEFECT = 86.0, 0.03
+CITY_QUALITY, CITY_DEFECT = 88.0, 0.03
 QUALITY_SHIFT = {"A06": -11.0, "A09": -10.0, "A07": 8.0}
 DEFECT_RATE = {"A06": 0.22, "A09": 0.20, "A07": 0.01}
 KINDS = [("penalty", 0.46), ("inspection", 0.28), ("coercion", 0.10), ("licence", 0.11), ("other", 0.05)]
@@ -638,7 +642,7 @@ def case_review(manyi, path, seed, days, domains_of):
 
 # What each domain supervises and under which law.
 SUPERVISED = {
-    "market": ("《市场监督管理行政处罚程序规定》", ["食品生产经营企业", "特种设备使用单位", "产品质量"]),
+    "market": ("《产品质量法》《食品安全法》", ["食品生产经营企业", "特种设备使用单位", "产品质量"]),
     "drugs": ("《药品管理法》", ["药品零售企业", "医疗器械经营企业"]),
     "ecology": ("《环境保护法》", ["重点排污单位", "建设项目环评落实"]),
     "urban": ("《城市市容和环境卫生管理条例》", ["户外广告设施", "建筑垃圾运输", "占道经营"]),
@@ -661,6 +665,8 @@ SUPERVISED = {
     "civil_defence": ("《人民防空法》", ["人防工程维护"]),
     "meteorology": ("《气象法》", ["防雷装置检测", "施放气球单位"]),
 }
+# Random inspections (双随机、一公开) are planned under the State Council's opinion.
+RANDOM_CHECKS = "国发〔2019〕5号"
 # PLANTED: A12 performs none of several duties (what supervision letters are about).
 NEVER_PERFORMED = {"A12": 3}
 
@@ -674,9 +680,9 @@ def duties(rnd, domains_of):
         for dom in domains_of[ag]:
             basis, objects = SUPERVISED[dom]
             for obj in objects:
-                plan.append((dom, "“双随机、一公开”抽查：%s" % obj, basis, "sample"))
+                plan.append((dom, "“双随机、一公开”抽查：%s" % obj, basis + "；" + RANDOM_CHECKS, "sample"))
             plan.append((dom, "%s专项检查" % objects[0], basis, "campaign"))
-        plan.append((domains_of[ag][0], "投诉举报核查处置", "《市场主体登记管理条例》" if ag == "A01"
+        plan.append((domains_of[ag][0], "投诉举报核查处置", "《市场监督管理投诉举报处理暂行办法》" if ag == "A01"
                      else SUPERVISED[domains_of[ag][0]][0], "complaints"))
         if rnd.random() < 0.35:
             plan.append((domains_of[ag][0], "突发事件执法检查（按需开展）",
@@ -715,8 +721,10 @@ def supervision(manyi, path, seed, domains_of):
     log("demo: %d supervision duties" % len(drows))
 
 
-def has_command(manyi, name):
-    return subprocess.run([manyi.binary, "help", name], capture_output=True).returncode == 0
+def command_help(manyi, name):
+    """`manyi help NAME`'s text, None when manyi has no such command."""
+    p = subprocess.run([manyi.binary, "help", name], capture_output=True, text=True)
+    return p.stdout + p.stderr if p.returncode == 0 else None
 
 
 if __name__ == "__main__":
