@@ -714,7 +714,7 @@ def supervision(manyi, path, seed, domains_of):
     dfile = write_csv(path("duties.csv"), ["duty_id", "agency", "domain", "name", "basis", "required"], drows)
     pfile = write_csv(path("performance.csv"), ["duty_id", "year", "performed"], prows)
     if "import duties" not in manyi("help", "import"):
-        log("demo: manyi has no `import duties` yet; %s and %s written, not imported" % (dfile, pfile))
+        log("demo: manyi has no `import duties` yet: the supervision duties are not loaded")
         return
     manyi("import", "duties", dfile)
     manyi("import", "performance", pfile)
