@@ -91,6 +91,12 @@ Demo year 2025 ($DIR/manyi.db; delete $DIR/ to build it anew):
 EOT
 	[ -z "$user" ] || echo "  evaluator user   $user"
 	[ -z "$reviewer" ] || echo "  reviewer user    $reviewer   ($DEMO_REVIEWER 王志强, case-file review: $u/review)"
+	if "$BIN/manyi" help evaluate >/dev/null 2>&1; then
+		echo "  evaluation 2025  $BIN/manyi --db $DIR/manyi.db evaluate --year 2025 --show"
+	fi
+	if "$BIN/manyi" help report >/dev/null 2>&1; then
+		echo "  its report       $BIN/manyi --db $DIR/manyi.db report --year 2025 --format html --out report-2025.html"
+	fi
 )
 export MANYI_RUN_NOTE
 MANYI_DB=$DIR/manyi.db MANYI_VAR=$DIR PORT=$PORT BIN=$BIN exec tools/run.sh

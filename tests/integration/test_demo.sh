@@ -272,6 +272,9 @@ if serve; then
 	contains "the evaluator key printed" "$log" "evaluator key    $key"
 	contains "the dashboard's address printed" "$log" "$BASE/dashboard/"
 	contains "the public page's address printed" "$log" "$BASE/results"
+	if [ "$has_evaluate" -eq 1 ]; then
+		contains "how to read the evaluation printed" "$log" "evaluate --year 2025 --show"
+	fi
 	if [ "$has_users" -eq 1 ]; then
 		req POST /signin --data-urlencode username=evaluator --data-urlencode password=manyi-demo-2025
 		eq "the demo user signs in" "$STATUS" 303
