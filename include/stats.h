@@ -286,6 +286,8 @@ double stats_t_pvalue(double t, double df);
 /* The quantile function of the t distribution, qt(p, df) in R (GSL's
  * gsl_cdf_tdist_Pinv).  NaN outside 0 < p < 1 or df <= 0. */
 double stats_t_quantile(double p, double df);
+/* The standard normal quantile, qnorm(p) in R (gsl_cdf_ugaussian_Pinv); NaN outside 0 < p < 1. */
+double stats_normal_quantile(double p);
 
 /*
  * Holm's step-down adjustment, p.adjust(p, "holm") in R: adj[i] for each of

@@ -115,5 +115,9 @@ int cmd_quality(const char *db, int argc, char **argv);
 int cmd_review(const char *db, int argc, char **argv);
 int cmd_import_cases(const char *db, int argc, char **argv);
 int cmd_import_reviews(const char *db, int argc, char **argv);
+/* cli_evaluate.c: the efficacy evaluation; kind "duties", "performance" or "quality-scores"
+ * (-1 when argv[0] is none of them). */
+int cmd_import_efficacy(const char *db, int argc, char **argv);
+int cmd_evaluate(const char *db, int argc, char **argv);
 
 #endif

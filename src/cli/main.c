@@ -52,7 +52,17 @@ static const struct usage {
 	 "  import cases FILE.csv                 the case registry (case_id,agency,domain,kind,\n"
 	 "                                        decided_on,enterprise,outcome)\n"
 	 "  import reviews --survey ID FILE.csv   paper case-file reviews against a rubric\n"
-	 "                                        (case_id,reviewer,submitted_at, then its items)\n"},
+	 "                                        (case_id,reviewer,submitted_at, then its items)\n"
+	 "  import duties FILE.csv                supervision duties (duty_id,agency,domain,name,basis,\n"
+	 "                                        required)\n"
+	 "  import performance FILE.csv           actions performed (duty_id,year,performed[,records])\n"
+	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"},
+	{"evaluate",
+	 "  evaluate --year Y [--weights P,Q,S] [--bands 90,80,60] [--weighting W]\n"
+	 "           [--measure index|overall] [--rate mean|pooled] [--seed S] [--survey ID]\n"
+	 "           [--rubric ID]\n"
+	 "                                        the efficacy evaluation: computed, stored, printed\n"
+	 "  evaluate --year Y --show              the stored evaluation of year Y\n"},
 	{"invite",
 	 "  invite --survey ID (--encounter ID | --uninvited) [--expires DAYS]\n"
 	 "                                        mint invitations: CSV encounter_id,token,url\n"},
@@ -220,6 +230,7 @@ static const struct command {
 	{"reviewer", cmd_reviewer},
 	{"quality", cmd_quality},
 	{"review", cmd_review},
+	{"evaluate", cmd_evaluate},
 };
 
 int main(int argc, char **argv)

@@ -131,6 +131,11 @@ double stats_t_quantile(double p, double df)
 	return isfinite(q) ? q : NAN;
 }
 
+double stats_normal_quantile(double p)
+{
+	return p > 0 && p < 1 ? gsl_cdf_ugaussian_Pinv(p) : NAN;
+}
+
 struct pidx {
 	double p;
 	size_t i;

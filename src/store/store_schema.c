@@ -183,6 +183,53 @@
 	"  CHECK ((kind = 'panel') = (total IS NOT NULL AND defect IS NOT NULL))" \
 	") WITHOUT ROWID;"
 
+/*
+ * Migration 14: the efficacy evaluation (CONTRACT §6, issue 14).  duty the
+ * supervision duties of each agency (required: the actions required in a
+ * year, 0 for none); performance the actions performed per duty and year
+ * (records: the record ids, as given, "" when none; the latest import
+ * stands); quality_score enforcement quality reviewed elsewhere (0-100,
+ * its standard error and files); evaluation one row per `manyi evaluate`
+ * run, its options and JSON kept, the latest per year standing.
+ */
+#define MIGRATION_EFFICACY \
+	"CREATE TABLE duty (" \
+	"  code TEXT PRIMARY KEY," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  domain TEXT NOT NULL REFERENCES domain(code)," \
+	"  name TEXT NOT NULL," \
+	"  basis TEXT NOT NULL," \
+	"  required INTEGER NOT NULL CHECK (required >= 0)" \
+	");" \
+	"CREATE INDEX duty_agency ON duty(agency);" \
+	"CREATE TABLE performance (" \
+	"  duty TEXT NOT NULL REFERENCES duty(code)," \
+	"  year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999)," \
+	"  performed INTEGER NOT NULL CHECK (performed >= 0)," \
+	"  records TEXT NOT NULL DEFAULT ''," \
+	"  PRIMARY KEY (duty, year)" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE quality_score (" \
+	"  year INTEGER NOT NULL," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  score REAL NOT NULL CHECK (score BETWEEN 0 AND 100)," \
+	"  se REAL NOT NULL CHECK (se >= 0)," \
+	"  n INTEGER NOT NULL CHECK (n >= 0)," \
+	"  PRIMARY KEY (year, agency)" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE evaluation (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  year INTEGER NOT NULL," \
+	"  weights TEXT NOT NULL," \
+	"  bands TEXT NOT NULL," \
+	"  seed INTEGER NOT NULL," \
+	"  weighting TEXT NOT NULL," \
+	"  measure TEXT NOT NULL," \
+	"  result TEXT NOT NULL," \
+	"  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))" \
+	");" \
+	"CREATE INDEX evaluation_year ON evaluation(year, id);"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -483,6 +530,8 @@ const char *const store_migrations[] = {
 	MIGRATION_CASE_REVIEW,
 	/* 13: reviewers who sign in, drafts, third reviews, adjudication. */
 	MIGRATION_REVIEW_WEB,
+	/* 14: duties, performance, imported quality scores, evaluations. */
+	MIGRATION_EFFICACY,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

@@ -542,10 +542,7 @@ int app_require_key(struct app *a, const struct http_request *req, struct http_r
 	return 0;
 }
 
-/*
- * A strong ETag over the body; answers 304 with no body when the client
- * already has it.
- */
+/* A strong ETag over the body; answers 304 with no body when the client already has it. */
 int app_etag_reply(const struct http_request *req, struct http_response *r, int status)
 {
 	unsigned char h[16];
@@ -628,6 +625,8 @@ static const struct route {
 	{"api_notices", "/api/v1/notices", false, true, app_api_notices, NULL, NULL, true},
 	{"api_stats", "/api/v1/stats", false, true, app_api_stats, NULL, &params_stats_table_keys, true},
 	{"api_cases", "/api/v1/cases", false, true, NULL, app_api_cases, NULL, true},
+	{"api_duties", "/api/v1/duties", false, true, NULL, app_api_duties, NULL, true},
+	{"api_performance", "/api/v1/performance", false, true, NULL, app_api_performance, NULL, true},
 	{"api_quality", "/api/v1/quality", false, true, app_api_quality, NULL, &params_quality_keys, true},
 	{"api_agreement", "/api/v1/agreement", false, true, app_api_agreement, NULL, &publications_keys,
 	 true},

@@ -404,6 +404,11 @@ int app_api_fieldwork(struct app *a, const struct http_request *req, struct http
 /* GET /api/v1/fieldwork/progress: the JSON of manyi fieldwork --progress. */
 int app_api_fieldwork_progress(struct app *a, const struct http_request *req, struct http_response *r,
                                const char *rest);
+/* handler_duty.c: POST /api/v1/duties, POST /api/v1/performance. */
+int app_api_duties(struct app *a, const struct http_request *req, struct http_response *r,
+                   const char *rest);
+int app_api_performance(struct app *a, const struct http_request *req, struct http_response *r,
+                        const char *rest);
 /* handler_review.c: POST /api/v1/cases, GET /api/v1/quality. */
 int app_api_cases(struct app *a, const struct http_request *req, struct http_response *r,
                   const char *rest);
