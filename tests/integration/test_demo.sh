@@ -244,6 +244,10 @@ eq "the same fieldwork from the second build" \
 eq "the same quality and agreement from the second build" \
 	"$("$BIN"/manyi --db "$T/again/manyi.db" quality --survey $R --by agency | md5sum) $("$BIN"/manyi --db "$T/again/manyi.db" review agreement --survey $R)" \
 	"$(md5sum <"$T/quality.json") $(cat "$T/agreement.json")"
+if [ "$has_evaluate" -eq 1 ]; then
+	eq "the same evaluation from the second build" \
+		"$("$BIN"/manyi --db "$T/again/manyi.db" evaluate --year 2025 --show | md5sum)" "$(md5sum <"$T/evaluation.json")"
+fi
 
 # Served as make demo serves it (tools/demo.sh, the year already built):
 # the sign-in note, the published figures for anyone, the keys it printed.
