@@ -139,6 +139,100 @@ eq "public answers, without an invitation" \
 	"$(py "$T/public.json" 'j["overall"]["n"]') $(sql "SELECT count(*) FROM response WHERE survey_id = '$P' AND encounter_id IS NOT NULL")" \
 	"1400 0"
 
+# Case-file review (2025): the registry, the panel, the sample, the reviews.
+R=case-review
+$MANYI quality --survey $R --by agency >"$T/quality.json"
+eq "a few thousand closed case files registered" "$(py "$T/quality.json" '2000 <= j["cases"] <= 6000')" True
+eq "every agency's files reviewed, about 12 each" \
+	"$(py "$T/quality.json" 'len(j["groups"]) == 21 and all(8 <= g["n"] <= 12 for g in j["groups"])')" True
+for a in A06 A09; do
+	eq "$a's quality below the city's, its interval too" \
+		"$(group "$T/quality.json" $a 'g["mean"] < j["overall"]["mean"] - 5 and g["ci_high"] < j["overall"]["mean"]')" True
+	eq "$a: more files with a major defect than the city" \
+		"$(group "$T/quality.json" $a 'g["ok_rate"] < j["overall"]["ok_rate"]')" True
+done
+eq "A07's quality above the city's" \
+	"$(group "$T/quality.json" A07 'g["mean"] > j["overall"]["mean"] + 3 and g["ci_low"] > j["overall"]["mean"]')" True
+eq "the city's quality plausible (75-95 of 100; 85-99% of files without a major defect)" \
+	"$(py "$T/quality.json" '75 < j["overall"]["mean"] < 95 and 0.85 < j["overall"]["ok_rate"] < 0.99')" True
+$MANYI quality --survey $R --by outcome >"$T/quality-outcome.json"
+eq "the 两轻两免 outcomes among the reviewed files" \
+	"$(py "$T/quality-outcome.json" 'all(o in [g["by"]["outcome"] for g in j["groups"]] for o in ("lighter", "mitigated", "exempted", "coercion_exempted", "penalised"))')" True
+eq "cases of every kind, enterprise-related and not" \
+	"$(sql "SELECT count(DISTINCT kind), count(DISTINCT enterprise) FROM case_file")" "5|2"
+
+$MANYI reviewer list >"$T/panel.csv"
+python3 - "$T/panel.csv" "$T/quality.json" >"$T/panel.txt" <<'PY'
+import csv, json, sys
+panel = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+names = {g["by"]["agency"]: g["names"]["agency"]["zh"] for g in json.load(open(sys.argv[2]))["groups"]}
+print("members", len(panel))
+print("kinds", all(any(k in r["affiliation"] for r in panel) for k in ("人大", "律师事务所", "市司法局")))
+employed = [(r, a) for r in panel for a, n in names.items() if r["affiliation"].startswith(n)]
+print("employed", len(employed) >= 3 and all(a in r["conflicts"].split(",") for r, a in employed))
+PY
+eq "a panel of ten" "$(sed -n 's/^members //p' "$T/panel.txt")" 10
+eq "from the People's Congress, law firms and the Justice Bureau" "$(sed -n 's/^kinds //p' "$T/panel.txt")" True
+eq "each agency-employed reviewer conflicts with their own agency" "$(sed -n 's/^employed //p' "$T/panel.txt")" True
+eq "no file assigned to or reviewed by a reviewer conflicted with its agency" \
+	"$(sql "SELECT count(*) FROM (SELECT case_file, reviewer FROM review_assignment
+	        UNION ALL SELECT case_file, reviewer FROM review) a JOIN case_file c ON c.id = a.case_file
+	        JOIN reviewer_conflict x ON x.reviewer = a.reviewer AND x.agency = c.agency")" 0
+
+$MANYI review agreement --survey $R >"$T/agreement.json"
+eq "agreement over about a fifth of the files (double review)" \
+	"$(py "$T/agreement.json" 'abs(j["files"] / '"$(py "$T/quality.json" 'j["overall"]["n"]')"' - 0.2) < 0.03')" True
+eq "ICC1 and ICC1k between 0 and 1, the mean of two the higher" \
+	"$(py "$T/agreement.json" '0 < j["icc1"] < j["icc1k"] < 1')" True
+eq "the reviewers agree reasonably (ICC1 0.5-0.95, kappa 0.3-1)" \
+	"$(py "$T/agreement.json" '0.5 < j["icc1"] < 0.95 and 0.3 < j["kappa"] <= 1 + 1e-9')" True
+$MANYI review disagreements --survey $R >"$T/disagree.csv"
+python3 - "$T/disagree.csv" >"$T/disagree.txt" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+print("over10", sum(1 for r in rows if abs(int(r["difference"])) > 10))
+print("adjudicated", ",".join(sorted(r["adjudicated"] for r in rows if r["adjudicated"])))
+print("open", sum(1 for r in rows if not r["adjudicated"]))
+PY
+eq "some double-reviewed files differ by more than 10 points" \
+	"$(awk '/^over10/ { print ($2 >= 4) }' "$T/disagree.txt")" 1
+eq "two settled: a third review and a panel decision" "$(sed -n 's/^adjudicated //p' "$T/disagree.txt")" "panel,third"
+eq "others still open" "$(awk '/^open/ { print ($2 >= 3) }' "$T/disagree.txt")" 1
+$MANYI review progress --survey $R >"$T/progress.json"
+eq "almost every assigned file reviewed (a few open)" \
+	"$(py "$T/progress.json" '(lambda a, o: 0 < o <= 10 and o < 0.05 * a)(sum(r["assigned"] for r in j["reviewers"]), sum(r["open"] for r in j["reviewers"]))')" True
+eq "the demo reviewer (R03) has files open in their queue" \
+	"$(py "$T/progress.json" '[r["open"] for r in j["reviewers"] if r["reviewer"] == "R03"]')" "[3]"
+eq "the load balanced over the ten (within 2 files)" \
+	"$(py "$T/progress.json" 'len(j["reviewers"]) == 10 and max(r["assigned"] for r in j["reviewers"]) - min(r["assigned"] for r in j["reviewers"]) <= 2')" True
+
+# Supervision duties and their performance (once manyi imports them).
+has_duties=0
+"$BIN/manyi" help import 2>/dev/null | grep -q 'import duties' && has_duties=1
+has_evaluate=0
+"$BIN/manyi" help evaluate >/dev/null 2>&1 && has_evaluate=1
+if [ "$has_evaluate" -eq 1 ]; then
+	$MANYI evaluate --year 2025 --show >"$T/evaluation.json"
+	ev() { python3 -c 'import json,sys
+j=json.load(open(sys.argv[1])); a={x["agency"]: x for x in j["agencies"]}
+print(eval(sys.argv[2]))' "$T/evaluation.json" "$1"; }
+	eq "the 2025 evaluation stored by the build (seed 2025)" "$(ev '(j["year"], j["seed"], len(a))')" "(2025, 2025, 21)"
+	eq "evaluation: A06's and A09's quality below the city's" \
+		"$(ev 'a["A06"]["quality"] < j["city"]["quality"] and a["A09"]["quality"] < j["city"]["quality"]')" True
+	eq "evaluation: quality from the review for every agency" \
+		"$(ev 'all(x["quality_source"] == "review" for x in a.values())')" True
+	if [ "$has_duties" -eq 1 ]; then
+		eq "performance rates mostly 80-100%" \
+			"$(ev 'sum(1 for x in a.values() if 80 <= x["performance"] <= 100) >= 17')" True
+		eq "A12: several duties never performed, its rate far below" \
+			"$(ev 'len(a["A12"]["never_performed"]) >= 3 and a["A12"]["performance"] < 60')" True
+		eq "A12 the only agency with duties never performed" \
+			"$(ev '[k for k, x in sorted(a.items()) if x["never_performed"]]')" "['A12']"
+		eq "duties with nothing required are not counted" \
+			"$(ev 'any(x["duties_counted"] < x["duties"] for x in a.values())')" True
+	fi
+fi
+
 # The same seed, the same year.
 check "a second build" tools/demo.sh --build "$T/again"
 eq "the same statistics from the second build" \
@@ -147,6 +241,13 @@ eq "the same statistics from the second build" \
 eq "the same fieldwork from the second build" \
 	"$("$BIN"/manyi --db "$T/again/manyi.db" fieldwork --survey $E --by agency | md5sum)" \
 	"$(md5sum <"$T/fw.json")"
+eq "the same quality and agreement from the second build" \
+	"$("$BIN"/manyi --db "$T/again/manyi.db" quality --survey $R --by agency | md5sum) $("$BIN"/manyi --db "$T/again/manyi.db" review agreement --survey $R)" \
+	"$(md5sum <"$T/quality.json") $(cat "$T/agreement.json")"
+if [ "$has_evaluate" -eq 1 ]; then
+	eq "the same evaluation from the second build" \
+		"$("$BIN"/manyi --db "$T/again/manyi.db" evaluate --year 2025 --show | md5sum)" "$(md5sum <"$T/evaluation.json")"
+fi
 
 # Served as make demo serves it (tools/demo.sh, the year already built):
 # the sign-in note, the published figures for anyone, the keys it printed.
@@ -175,9 +276,18 @@ if serve; then
 	contains "the evaluator key printed" "$log" "evaluator key    $key"
 	contains "the dashboard's address printed" "$log" "$BASE/dashboard/"
 	contains "the public page's address printed" "$log" "$BASE/results"
+	if [ "$has_evaluate" -eq 1 ]; then
+		contains "how to read the evaluation printed" "$log" "evaluate --year 2025 --show"
+	fi
 	if [ "$has_users" -eq 1 ]; then
 		req POST /signin --data-urlencode username=evaluator --data-urlencode password=manyi-demo-2025
 		eq "the demo user signs in" "$STATUS" 303
+		contains "the reviewer user printed" "$log" "reviewer user    reviewer / manyi-demo-2025"
+		signin username=reviewer password=manyi-demo-2025
+		eq "the demo reviewer signs in, sent to their queue" \
+			"$STATUS $(sed -n 's/^[Ll]ocation: //p' <<<"$HEADERS")" "303 /review"
+		qs=$(curl -sS -H "Cookie: manyi_session=$SESSION" "$BASE/review")
+		eq "their queue: three files to review" "$(grep -o '待评查' <<<"$qs" | wc -l)" 3
 	fi
 	req GET "/api/v1/public/stats?survey=$E&measure=index&by=agency&from=2025-01-01&to=2025-12-31"
 	eq "the enterprise survey's year published" "$STATUS" 200
