@@ -55,7 +55,7 @@ enum store_err store_evaluation_inputs(struct store *s, int year, enum store_inp
  * The major-defect flags answered yes in the reviews by rubric of the case
  * files decided in year: for each agency and flag item, how many reviews
  * said yes (yes > 0 only) and how many reviews the agency has; cb is
- * called once per pair, agency then item ascending (strings borrowed for
+ * called once per pair, by agency, the flag found most often first (strings borrowed for
  * the call).
  */
 enum store_err store_review_flags(struct store *s, const char *rubric, int year,

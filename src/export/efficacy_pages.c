@@ -260,6 +260,7 @@ static void outcomes(struct sbuf *b, const cJSON *a, const cJSON *detail, enum l
 	const cJSON *r;
 	const char *code = jstr(a, "agency");
 	size_t k = 0;
+	double low_n = isnan(jnum(detail, "low_n")) ? 30 : jnum(detail, "low_n");
 	h3(b, L("按执法结果分的满意度", "Satisfaction by enforcement outcome"));
 	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(detail, "outcomes")) {
 		if (!of_agency(r, code))
@@ -271,6 +272,13 @@ static void outcomes(struct sbuf *b, const cJSON *a, const cJSON *detail, enum l
 		}
 		sbuf_adds(b, "<tr>");
 		efr_cell(b, "td", NULL, jname(r, "outcome_name", l, outcome_name(jstr(r, "outcome"), l)));
+		if (jnum(r, "n") < low_n) { /* under the threshold: not published (docs/statistics.md §6a) */
+			efr_cell(b, "td", "n", L("样本不足，不公布", "too few answers: not shown"));
+			sbuf_adds(b, "<td class=\"n\">—</td>");
+			efr_td_num(b, jnum(r, "n"), 0);
+			sbuf_adds(b, "</tr>");
+			continue;
+		}
 		efr_td_num(b, jnum(r, "estimate"), 1);
 		sbuf_adds(b, "<td class=\"n\">");
 		efr_num(b, jnum(r, "ci_low"), 1);

@@ -153,7 +153,8 @@ enum store_err store_review_flags(struct store *s, const char *rubric, int year,
 		"  WHERE v.survey = ?2 AND substr(c.decided_on, 1, 4) = printf('%04d', ?1)), "
 		"n AS (SELECT agency, count(*) AS reviews FROM r GROUP BY agency) "
 		"SELECT r.agency, j.key, count(*), n.reviews FROM r JOIN n ON n.agency = r.agency, "
-		"json_each(r.answers) j WHERE j.value = 'yes' GROUP BY r.agency, j.key ORDER BY r.agency, j.key";
+		"json_each(r.answers) j WHERE j.value = 'yes' GROUP BY r.agency, j.key "
+		"ORDER BY r.agency, count(*) DESC, j.key";
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)

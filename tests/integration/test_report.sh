@@ -56,7 +56,8 @@ contains "the methods define the performance rate" "$H1" "min(1, 实际履行次
 contains "the stamp in a meta" "$H1" '<meta name="manyi-stamp-inputs" content="'
 contains "the methods name the weights" "$H1" "权重 P,Q,S = 1, 1, 1"
 contains "the methods name the seed" "$H1" "种子 20231"
-contains "satisfaction by outcome from the statistics engine" "$H1" "<td>罚款</td><td class=\"n\">81.2</td>"
+contains "satisfaction by outcome from the statistics engine" "$H1" "<td>罚款</td><td class=\"n\">40.6</td><td class=\"n\">40.6 – 40.6</td><td class=\"n\">30</td>"
+contains "... a group under the threshold (30) not shown" "$H1" "<td>罚款</td><td class=\"n\">样本不足，不公布</td><td class=\"n\">—</td><td class=\"n\">15</td>"
 contains "the satisfaction item that drags an agency, from the statistics engine" "$H1" "<p>“文明执法”平均得分 2.50（1–5分），低于全市 1.25 分（差异在95%水平显著，Holm校正）。</p>"
 run rep --lang en
 contains "English" "$OUT" "Enforcement efficacy evaluation report 2023"
