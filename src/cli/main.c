@@ -93,7 +93,10 @@ static const struct usage {
 	 "                                        freeze figures for /api/v1/public/stats (groups\n"
 	 "                                        under the threshold, at least 10, suppressed); a\n"
 	 "                                        query published again gets a new version, the\n"
-	 "                                        older ones stay (&version=N)\n"},
+	 "                                        older ones stay (&version=N)\n"
+	 "  publish evaluation --year Y [--survey ID] [--rubric ID]\n"
+	 "                                        the efficacy report (HTML zh/en, JSON, PDF) for\n"
+	 "                                        /api/v1/public/evaluations and the results page\n"},
 	{"reviewer",
 	 "  reviewer add CODE --name NAME [--affiliation TEXT] [--conflict AGENCY[,AGENCY]]\n"
 	 "                                        a member of the case-review panel and the agencies\n"
@@ -121,6 +124,7 @@ static const struct usage {
 	 "                                        --note TEXT): a third review or the panel's decision\n"},
 	{"report",
 	 "  report --year Y [--format html|pdf|json|csv] [--lang zh|en] [--out FILE]\n"
+	 "         [--survey ID] [--rubric ID] [--evaluation FILE]\n"
 	 "                                        the efficacy evaluation report of the stored\n"
 	 "                                        evaluation (pdf: through headless Chromium),\n"
 	 "                                        stamped with SHA-256 of its inputs and method\n"
