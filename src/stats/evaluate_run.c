@@ -23,6 +23,7 @@ struct unit {
 #define Z975 1.959963984540054 /* qnorm(0.975) */
 
 struct gather {
+	char survey[80], rubric[80]; /* what was evaluated ("" for none), named in the JSON */
 	struct registry_list agencies, domains;
 	struct duty_rows duties;
 	struct eval_in *in;         /* by agency */
@@ -469,6 +470,14 @@ static cJSON *evaluation_json(const struct evaluate_query *q, const struct gathe
 	cJSON *root = cJSON_CreateObject();
 	long grades[EVAL_GRADE__MAX] = {0};
 	cJSON_AddNumberToObject(root, "year", q->year);
+	if (g->survey[0])
+		cJSON_AddStringToObject(root, "survey", g->survey);
+	else
+		cJSON_AddNullToObject(root, "survey");
+	if (g->rubric[0])
+		cJSON_AddStringToObject(root, "rubric", g->rubric);
+	else
+		cJSON_AddNullToObject(root, "rubric");
 	weights_json(root, "weights", q->opt.weights, EVAL_DIM__MAX);
 	weights_json(root, "bands", q->opt.bands, 3);
 	cJSON_AddStringToObject(root, "weighting", q->weighting);
@@ -564,6 +573,8 @@ static enum evaluate_status gather(struct store *s, const struct evaluate_query 
 	}
 	if (st == EVALUATE_OK && survey)
 		st = gather_satisfaction(s, q, survey, g, msg, n);
+	snprintf(g->survey, sizeof g->survey, "%s", survey ? survey : "");
+	snprintf(g->rubric, sizeof g->rubric, "%s", rubric ? rubric : "");
 	free(survey);
 	free(rubric);
 	return st;
