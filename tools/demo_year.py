@@ -14,8 +14,9 @@ to the public survey without an invitation, and publishes the year's
 figures.  For the efficacy evaluation it adds the year's case-file review
 (a case registry, a panel of ten reviewers, the review sample with a share
 reviewed twice, the reviews, two adjudications) and the supervision duties
-with their performance (`manyi import duties`, `import performance`, once
-manyi has them), and runs `manyi evaluate` when manyi has it.  The same
+with their performance (`manyi import duties`, `import performance`), runs
+`manyi evaluate` and publishes its report (`manyi publish evaluation`).  The
+commands are looked up first, so an older manyi builds what it can.  The same
 seed gives the same data (the tokens and the times the invitations were
 minted excepted).
 
@@ -418,6 +419,10 @@ def build(manyi, work, seed):
             (["--rubric", RUBRIC] if "--rubric" in usage else [])
         manyi("evaluate", "--year", str(YEAR), "--seed", str(YEAR), *which)
         log("demo: the %d evaluation stored (manyi evaluate)" % YEAR)
+        # Its report on the public page (/results), with its archive.
+        if command_help(manyi, "report") is not None:
+            manyi("publish", "evaluation", "--year", str(YEAR))
+            log("demo: the %d efficacy report published (manyi publish evaluation)" % YEAR)
 
 
 # --- Case-file review (执法质量) --------------------------------------------

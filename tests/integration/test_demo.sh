@@ -298,6 +298,10 @@ if serve; then
 	eq "the satisfaction rate published" "$STATUS/$(json '0.5 < j["overall"]["rate"] < 0.9')" 200/True
 	req GET "/api/v1/public/stats?survey=$P&measure=index&by=agency&weighting=none&from=2025-01-01&to=2025-12-31"
 	eq "the public survey's year published" "$STATUS/$(json 'j["overall"]["n"]')" 200/1400
+	req GET "/api/v1/public/evaluations"
+	eq "the 2025 efficacy report published" "$STATUS/$(json '[e["year"] for e in j["evaluations"]]')" "200/[2025]"
+	req GET "/api/v1/public/evaluations/2025.html"
+	eq "its report served, with its stamp" "$STATUS/$(grep -c 'name="manyi-stamp-inputs"' "$T/body")" "200/1"
 	api "$key" GET "/api/v1/fieldwork?survey=$E&by=agency"
 	eq "the evaluator key works" "$STATUS/$(json 'j["overall"]["sampled"]')" "200/$(py "$T/fw.json" 'j["overall"]["sampled"]')"
 	key=$(sed -n 's/^agency_key=//p' "$T/sign-in.txt")
