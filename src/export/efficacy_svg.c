@@ -1,16 +1,16 @@
 /*
  * efficacy_svg — the report's charts as static inline SVG (no script, no
- * font outside the page's): labels are agency codes, escaped; the names
- * are in the tables beside them.
+ * font outside the page's): agencies are labelled by name (shortened with
+ * an ellipsis to the room left of the plot), escaped.
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "efficacy_internal.h"
 
-#define W 600
-#define LEFT 70
-#define RIGHT 590
+#define W 680
+#define LEFT 200
+#define RIGHT 670
 #define ROW 20
 
 static const char *const grade_fill[4] = {"#2e7d32", "#7cb342", "#fbc02d", "#c62828"};
@@ -37,6 +37,33 @@ static void label(struct sbuf *b, double x, double y, const char *anchor, const 
 	sbuf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
 	efr_esc(b, text);
 	sbuf_adds(b, "</text>");
+}
+
+/*
+ * An agency's name as a label: its registry name in l (the code when it has
+ * none), cut with "…" where it would run past the left edge (about 11 units
+ * a Chinese character, 6.2 a Latin one, at font-size 11).
+ */
+static void agency_label(struct sbuf *b, double y, const cJSON *a, enum lang l)
+{
+	const char *name = jname(a, "agency_name", l, jstr(a, "agency"));
+	char cut[256];
+	size_t i = 0, keep = 0;
+	double w = 0, room = LEFT - 12;
+	while (name[i] != '\0') {
+		unsigned char c = (unsigned char)name[i];
+		size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		w += c < 0x80 ? 6.2 : 11;
+		if (w > room - 11)
+			break;
+		i += len;
+		keep = i;
+	}
+	if (name[i] != '\0' && keep < sizeof cut - 4) {
+		snprintf(cut, sizeof cut, "%.*s\xe2\x80\xa6", (int)keep, name);
+		name = cut;
+	}
+	label(b, LEFT - 6, y + 4, "end", name);
 }
 
 int efr_ranked(const cJSON *ev)
@@ -68,7 +95,7 @@ void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l)
 			continue;
 		double y = 14 + ROW * i++, c = jnum(a, "composite");
 		double lo = jnum(a, "composite_ci_low"), hi = jnum(a, "composite_ci_high");
-		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
+		agency_label(b, y, a, l);
 		if (!isnan(lo) && !isnan(hi))
 			sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
 			               "stroke-width=\"2\"/>", x_of(lo, 0, 100), y, x_of(hi, 0, 100), y);
@@ -111,7 +138,7 @@ void efr_svg_ranks(struct sbuf *b, const cJSON *ev, enum lang l)
 		if (isnan(jnum(a, "rank")) || isnan(jnum(a, "composite")))
 			continue;
 		double y = 14 + ROW * i++, lo = jnum(a, "rank_low"), hi = jnum(a, "rank_high");
-		label(b, LEFT - 6, y + 4, "end", jstr(a, "agency"));
+		agency_label(b, y, a, l);
 		if (!isnan(lo) && !isnan(hi))
 			sbuf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
 			               "stroke-width=\"6\" stroke-linecap=\"round\"/>",

@@ -73,6 +73,8 @@ static void escaped(void **state)
 	assert_null(strstr(zh, "<script"));
 	assert_non_null(strstr(zh, "&lt;script&gt;alert(1)&lt;/script&gt;"));
 	assert_non_null(strstr(zh, "id=\"agency-A&quot;01\""));
+	/* The charts label the agency by its name, escaped, not by its code. */
+	assert_non_null(strstr(zh, "text-anchor=\"end\">&lt;script&gt;alert(1)&lt;/script&gt;</text>"));
 	assert_non_null(strstr(zh, "<td>D&amp;1</td><td>a &#39;duty&#39;</td>"));
 	char *csv = render(f->s, evaluation, EFR_CSV, LANG_EN);
 	assert_non_null(strstr(csv, "2023,\"A\"\"01\",'=HYPERLINK(1),81.5,,"));
