@@ -318,6 +318,10 @@ void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool c
 	efr_row_figure(b, L("综合效能指数", "Composite efficacy index"), jnum(a, "composite"),
 	               jnum(a, "composite_se"), NAN);
 	sbuf_adds(b, "</table>");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(a, "satisfaction_low_n")))
+		efr_cell(b, "p", "note", L("社会满意度答卷少于公布门槛，区间较宽，结论须审慎。",
+		                           "Social satisfaction rests on fewer answers than the publication "
+		                           "threshold: its interval is wide, read it with care."));
 	never_performed(b, a, l);
 	grade_probabilities(b, a, l);
 	efr_vs_previous(b, a, l);

@@ -14,6 +14,7 @@
 /* What is gathered for one agency or domain beyond struct eval_in. */
 struct unit {
 	size_t duties, counted, quality_n, satisfaction_n;
+	bool satisfaction_low_n; /* its satisfaction group under the threshold (n or n_eff) */
 	double rate_sum;            /* sum over counted duties of min(1, performed/required) */
 	double done, required;      /* sums over counted duties of min(performed, required), required */
 	const char *quality_source; /* "review", "imported" or NULL */
@@ -287,6 +288,7 @@ static enum evaluate_status gather_satisfaction(struct store *s, const struct ev
 		g->in[a].x[EVAL_SATISFACTION] = k * num_of(grp, x);
 		g->in[a].se[EVAL_SATISFACTION] = k * num_of(grp, se);
 		g->u[a].satisfaction_n = (size_t)num_of(grp, "n");
+		g->u[a].satisfaction_low_n = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(grp, "low_n"));
 		g->u[a].ci[EVAL_SATISFACTION][0] = k * num_of(grp, lo);
 		g->u[a].ci[EVAL_SATISFACTION][1] = k * num_of(grp, hi);
 	}
@@ -426,6 +428,7 @@ static cJSON *agency_json(const struct gather *g, size_t i, const struct eval_ou
 		cJSON_AddNullToObject(o, "quality_source");
 	dim_json(o, EVAL_SATISFACTION, &g->in[i], u);
 	cJSON_AddNumberToObject(o, "satisfaction_n", (double)u->satisfaction_n);
+	cJSON_AddBoolToObject(o, "satisfaction_low_n", u->satisfaction_low_n);
 	add_num(o, "composite", e->composite);
 	add_num(o, "composite_se", e->composite_se);
 	add_num(o, "composite_ci_low", e->ci_low);

@@ -221,6 +221,11 @@ print(eval(sys.argv[2]))' "$T/evaluation.json" "$1"; }
 		"$(ev 'a["A06"]["quality"] < j["city"]["quality"] and a["A09"]["quality"] < j["city"]["quality"]')" True
 	eq "evaluation: quality from the review for every agency" \
 		"$(ev 'all(x["quality_source"] == "review" for x in a.values())')" True
+	eq "evaluation: A20's satisfaction marked as under the threshold, and no other's" \
+		"$(ev '[k for k, x in sorted(a.items()) if x["satisfaction_low_n"]]')" "['A20']"
+	$MANYI report --year 2025 --format html --out "$T/report.html"
+	eq "the report says A20's satisfaction rests on too few answers" \
+		"$(grep -c 'Social satisfaction rests on fewer answers\|社会满意度答卷少于公布门槛' "$T/report.html")" 1
 	if [ "$has_duties" -eq 1 ]; then
 		eq "performance rates mostly 80-100%" \
 			"$(ev 'sum(1 for x in a.values() if 80 <= x["performance"] <= 100) >= 17')" True

@@ -113,7 +113,7 @@ eq "the top-level keys" "$(json 'sorted(j)')" \
 	"['agencies', 'bands', 'city', 'domains', 'grades', 'measure', 'method', 'performance_rate', 'rubric', 'seed', 'simulations', 'survey', 'weighting', 'weights', 'year']"
 eq "the survey and the rubric evaluated named (the report reads them)" "$(json '[j["survey"], j["rubric"]]')" "['enforcement-enterprise', 'case-review']"
 eq "an agency's keys" "$(a A01 '.keys().__len__()') $(json 'sorted(j["agencies"][0])')" \
-	"31 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_name', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_ci_high', 'quality_ci_low', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_ci_high', 'satisfaction_ci_low', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
+	"32 ['agency', 'agency_name', 'composite', 'composite_ci_high', 'composite_ci_low', 'composite_se', 'duties', 'duties_counted', 'grade', 'grade_changes', 'grade_name', 'grade_p', 'never_performed', 'not_required', 'performance', 'quality', 'quality_ci_high', 'quality_ci_low', 'quality_n', 'quality_se', 'quality_source', 'rank', 'rank_high', 'rank_low', 'satisfaction', 'satisfaction_ci_high', 'satisfaction_ci_low', 'satisfaction_low_n', 'satisfaction_n', 'satisfaction_se', 'sensitivity', 'vs_previous']"
 eq "the options kept" "$(json '[j["weights"], j["bands"], j["weighting"], j["measure"], j["seed"], j["method"], j["simulations"]]')" \
 	"[[1, 1, 1], [90, 80, 60], 'base', 'index', 7, 'manyi-efficacy-1', 1000]"
 eq "names beside codes" "$(a A01 '["agency_name"]["zh"]')" "市市场监督管理局"
