@@ -86,7 +86,7 @@ void efr_svg_composites(struct sbuf *b, const cJSON *ev, enum lang l)
 		               "stroke-dasharray=\"3,3\"/>", x, x, h - 18);
 	}
 	for (int t = 0; t <= 100; t += 20) {
-		char s[8];
+		char s[16];
 		snprintf(s, sizeof s, "%d", t);
 		label(b, x_of(t, 0, 100), h - 4, "middle", s);
 	}

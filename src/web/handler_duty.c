@@ -30,7 +30,7 @@ static int element_error(struct http_response *r, int status, size_t index, cons
 	cJSON_AddNumberToObject(o, "index", (double)index);
 	cJSON_AddStringToObject(o, "message", msg);
 	cJSON_AddItemToArray(f, o);
-	snprintf(text, sizeof text, "[%zu]: %s; nothing was stored", index, msg);
+	snprintf(text, sizeof text, "[%zu]: %.600s; nothing was stored", index, msg);
 	http_json_error(r, status, status == 403 ? "forbidden" : "invalid", text, f);
 	return status;
 }
