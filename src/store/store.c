@@ -236,22 +236,23 @@ enum store_err map_rc(int rc)
 }
 
 /* The prepared statement for id, reset and with bindings cleared. */
+sqlite3_stmt *stmt_prepared(struct store *s, sqlite3_stmt **slot, const char *text)
+{
+	if (*slot == NULL &&
+	    sqlite3_prepare_v3(s->db, text, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK) {
+		/* SQL text is ours: a failure here is a programming error. */
+		fprintf(stderr, "manyi: cannot prepare statement \"%.60s...\": %s\n", text,
+		        sqlite3_errmsg(s->db));
+		abort();
+	}
+	sqlite3_reset(*slot);
+	sqlite3_clear_bindings(*slot);
+	return *slot;
+}
+
 sqlite3_stmt *stmt_get(struct store *s, enum stmt id)
 {
-	sqlite3_stmt *st = s->stmt[id];
-	if (st == NULL) {
-		if (sqlite3_prepare_v3(s->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-		                       &s->stmt[id], NULL) != SQLITE_OK) {
-			/* SQL text is ours: a failure here is a programming error. */
-			fprintf(stderr, "manyi: cannot prepare statement %d: %s\n", (int)id,
-			        sqlite3_errmsg(s->db));
-			abort();
-		}
-		st = s->stmt[id];
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return stmt_prepared(s, &s->stmt[id], sql[id]);
 }
 
 /* Bind text, or NULL when s is NULL. */
@@ -412,6 +413,8 @@ void store_close(struct store *s)
 		return;
 	for (int i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(s->stmt[i]);
+	for (int i = 0; i < STORE_DUTY_STMTS; i++)
+		sqlite3_finalize(s->duty_stmt[i]);
 	store_review_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);

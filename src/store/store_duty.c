@@ -1,33 +1,33 @@
-/* store_duty — see include/store_duty.h.  Few rows, read once per run: each
- * statement is prepared for its call and finalized after it. */
+/* store_duty — see include/store_duty.h.  Each statement is prepared on its
+ * first use and kept with the connection (stmt_prepared), as the store's own:
+ * an import puts one row a call. */
 #include "store_duty.h"
 
 #include "store_internal.h"
 
-/* sql prepared into *st; aborts on our own bad SQL. */
-static sqlite3_stmt *prep(struct store *s, const char *sql)
+enum duty_stmt {
+	DS_DUTY_PUT, DS_DUTY_AGENCY, DS_PERFORMANCE_PUT, DS_QUALITY_PUT, DS_DUTY_YEAR,
+	DS_QUALITY_YEAR, DS_EVALUATION_ADD, DS_EVALUATION_LATEST, DS__MAX
+};
+_Static_assert(DS__MAX <= STORE_DUTY_STMTS, "raise STORE_DUTY_STMTS");
+
+/* Statement id (its text sql), prepared once per connection, reset. */
+static sqlite3_stmt *prep(struct store *s, enum duty_stmt id, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "manyi: cannot prepare duty statement: %s\n", sqlite3_errmsg(s->db));
-		abort();
-	}
-	return st;
+	return stmt_prepared(s, &s->duty_stmt[id], sql);
 }
 
-/* Run st to its end and finalize it. */
+/* Run st to its end (step_done resets it). */
 static enum store_err run(sqlite3_stmt *st)
 {
-	enum store_err e = step_done(st);
-	sqlite3_finalize(st);
-	return e;
+	return step_done(st);
 }
 
 enum store_err store_duty_put(struct store *s, const char *code, const char *agency,
                               const char *domain, const char *name, const char *basis,
                               long long required)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO duty (code, agency, domain, name, basis, required) "
+	sqlite3_stmt *st = prep(s, DS_DUTY_PUT, "INSERT INTO duty (code, agency, domain, name, basis, required) "
 	                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code) DO UPDATE SET "
 	                           "agency = ?2, domain = ?3, name = ?4, basis = ?5, required = ?6");
 	bind_text(st, 1, code);
@@ -41,19 +41,19 @@ enum store_err store_duty_put(struct store *s, const char *code, const char *age
 
 enum store_err store_duty_agency(struct store *s, const char *code, char *agency)
 {
-	sqlite3_stmt *st = prep(s, "SELECT agency FROM duty WHERE code = ?1");
+	sqlite3_stmt *st = prep(s, DS_DUTY_AGENCY, "SELECT agency FROM duty WHERE code = ?1");
 	bind_text(st, 1, code);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		col_copy(st, 0, agency, 65);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }
 
 enum store_err store_performance_put(struct store *s, const char *duty, int year,
                                      long long performed, const char *records)
 {
-	sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO performance (duty, year, performed, records) "
+	sqlite3_stmt *st = prep(s, DS_PERFORMANCE_PUT, "INSERT OR REPLACE INTO performance (duty, year, performed, records) "
 	                           "VALUES (?1, ?2, ?3, ?4)");
 	bind_text(st, 1, duty);
 	sqlite3_bind_int(st, 2, year);
@@ -65,7 +65,7 @@ enum store_err store_performance_put(struct store *s, const char *duty, int year
 enum store_err store_quality_score_put(struct store *s, int year, const char *agency,
                                        double score, double se, long long n)
 {
-	sqlite3_stmt *st = prep(s, "INSERT OR REPLACE INTO quality_score (year, agency, score, se, n) "
+	sqlite3_stmt *st = prep(s, DS_QUALITY_PUT, "INSERT OR REPLACE INTO quality_score (year, agency, score, se, n) "
 	                           "VALUES (?1, ?2, ?3, ?4, ?5)");
 	sqlite3_bind_int(st, 1, year);
 	bind_text(st, 2, agency);
@@ -77,7 +77,7 @@ enum store_err store_quality_score_put(struct store *s, int year, const char *ag
 
 enum store_err store_duty_year(struct store *s, int year, struct duty_rows *out)
 {
-	sqlite3_stmt *st = prep(s, "SELECT d.code, d.agency, d.domain, d.name, d.required, "
+	sqlite3_stmt *st = prep(s, DS_DUTY_YEAR, "SELECT d.code, d.agency, d.domain, d.name, d.required, "
 	                           "coalesce(p.performed, 0), p.duty IS NOT NULL FROM duty d "
 	                           "LEFT JOIN performance p ON p.duty = d.code AND p.year = ?1 "
 	                           "ORDER BY d.agency, d.code");
@@ -100,7 +100,7 @@ enum store_err store_duty_year(struct store *s, int year, struct duty_rows *out)
 		d->performed = sqlite3_column_int64(st, 5);
 		d->reported = sqlite3_column_int(st, 6) != 0;
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		duty_rows_free(out);
 		return map_rc(rc);
@@ -122,7 +122,7 @@ void duty_rows_free(struct duty_rows *r)
 enum store_err store_quality_scores(struct store *s, int year, struct quality_score **out,
                                     size_t *n)
 {
-	sqlite3_stmt *st = prep(s, "SELECT agency, score, se, n FROM quality_score WHERE year = ?1 "
+	sqlite3_stmt *st = prep(s, DS_QUALITY_YEAR, "SELECT agency, score, se, n FROM quality_score WHERE year = ?1 "
 	                           "ORDER BY agency");
 	size_t cap = 0;
 	int rc;
@@ -140,7 +140,7 @@ enum store_err store_quality_scores(struct store *s, int year, struct quality_sc
 		q->se = sqlite3_column_double(st, 2);
 		q->n = sqlite3_column_int64(st, 3);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(*out);
 		*out = NULL;
@@ -154,7 +154,7 @@ enum store_err store_evaluation_add(struct store *s, int year, const char *weigh
                                     const char *bands, long long seed, const char *weighting,
                                     const char *measure, const char *result)
 {
-	sqlite3_stmt *st = prep(s, "INSERT INTO evaluation (year, weights, bands, seed, weighting, "
+	sqlite3_stmt *st = prep(s, DS_EVALUATION_ADD, "INSERT INTO evaluation (year, weights, bands, seed, weighting, "
 	                           "measure, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	sqlite3_bind_int(st, 1, year);
 	bind_text(st, 2, weights);
@@ -168,12 +168,12 @@ enum store_err store_evaluation_add(struct store *s, int year, const char *weigh
 
 enum store_err store_evaluation_latest(struct store *s, int year, char **json_out)
 {
-	sqlite3_stmt *st = prep(s, "SELECT result FROM evaluation WHERE year = ?1 ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *st = prep(s, DS_EVALUATION_LATEST, "SELECT result FROM evaluation WHERE year = ?1 ORDER BY id DESC LIMIT 1");
 	sqlite3_bind_int(st, 1, year);
 	int rc = sqlite3_step(st);
 	*json_out = NULL;
 	if (rc == SQLITE_ROW)
 		*json_out = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
 }

@@ -175,8 +175,10 @@ enum stmt {
 };
 
 
-/* The most statements store_review.c prepares (its enum review_stmt). */
+/* The most statements store_review.c prepares (its enum review_stmt), and
+ * store_duty.c (its enum duty_stmt). */
 #define STORE_REVIEW_STMTS 32
+#define STORE_DUTY_STMTS 8
 
 struct store {
 	sqlite3 *db;
@@ -192,6 +194,7 @@ struct store {
 	char hour_iso[32];
 	struct enc_ref last;
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
+	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
 };
 
 /*
@@ -217,6 +220,9 @@ void store_forget(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);
+/* *slot prepared from text on first use (kept with the connection until
+ * store_close), reset and unbound: every cached statement goes through it. */
+sqlite3_stmt *stmt_prepared(struct store *s, sqlite3_stmt **slot, const char *text);
 /* The prepared statement for id (prepared on first use), reset and with
  * bindings cleared; borrowed from s. */
 sqlite3_stmt *stmt_get(struct store *s, enum stmt id);

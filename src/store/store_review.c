@@ -141,17 +141,7 @@ static const char *const review_sql[R__MAX] = {
 /* The statement for id, prepared on first use, reset and unbound. */
 static sqlite3_stmt *rstmt(struct store *s, enum review_stmt id)
 {
-	if (s->review_stmt[id] == NULL &&
-	    sqlite3_prepare_v3(s->db, review_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-	                       &s->review_stmt[id], NULL) != SQLITE_OK) {
-		/* SQL text is ours: a failure here is a programming error. */
-		fprintf(stderr, "manyi: cannot prepare review statement %d: %s\n", (int)id,
-		        sqlite3_errmsg(s->db));
-		abort();
-	}
-	sqlite3_reset(s->review_stmt[id]);
-	sqlite3_clear_bindings(s->review_stmt[id]);
-	return s->review_stmt[id];
+	return stmt_prepared(s, &s->review_stmt[id], review_sql[id]);
 }
 
 void store_review_close(struct store *s)
