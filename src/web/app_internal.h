@@ -1,10 +1,11 @@
 /*
  * app_internal — what the application's handler files share: struct app,
  * the fixed page texts, the helpers every handler uses, and the handlers
- * the route table in app.c names.  Only app.c and the handler_*.c files
+ * the route table in route.c names.  Only app.c, route.c and the handler_*.c files
  * beside it include this header.
  *
- *   app.c              set-up, shared helpers, routing, CORS, /healthz, /metrics
+ *   app.c              set-up, shared helpers
+ *   route.c            the route table, app_handle(), CORS, /healthz, /metrics
  *   handler_form.c     the HTML form: GET and POST /s/{survey}
  *   handler_api.c      answers and encounters (POST /api/v1/responses, /api/v1/encounters)
  *   handler_invite.c   invitations: minted by POST, rendered as QR codes and notices by GET
@@ -111,7 +112,7 @@ enum lang app_query_lang(const char *query);
 
 /*
  * The routes' query keys are parsed and checked by app_handle() before the
- * handler runs (req->params; see params.h and the route table in app.c).
+ * handler runs (req->params; see params.h and the route table in route.c).
  * app_query_survey is for the handlers that still read their own query:
  * 0 with out set to ?survey= ("" when absent or empty), or 400 after the
  * JSON error naming it (too long, malformed, not a survey id, or absent
