@@ -230,6 +230,126 @@
 	");" \
 	"CREATE INDEX evaluation_year ON evaluation(year, id);"
 
+/*
+ * Migration 15: closing the loop (issue 15) — the working-day calendar,
+ * officers and the encounters' officers, follow-up cases of bad ratings,
+ * exclusions from the statistics, complaints.  Dates are 'YYYY-MM-DD'
+ * (UTC+8); an action's time is 'YYYY-MM-DDTHH:MM:SSZ'.  Nothing here
+ * names an address, a device or a respondent: a follow-up case points at
+ * its response, and the call-back phone number is stored only encrypted.
+ */
+#define MIGRATION_LOOP \
+	"CREATE TABLE calendar_day (" \
+	"  date TEXT PRIMARY KEY CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')," \
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday','workday'))," \
+	"  name TEXT NOT NULL DEFAULT ''" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE calendar_year (" \
+	"  year INTEGER PRIMARY KEY CHECK (year BETWEEN 1900 AND 9999)," \
+	"  source TEXT NOT NULL" \
+	");" \
+	"CREATE TABLE officer (" \
+	"  cert_no TEXT PRIMARY KEY," \
+	"  name TEXT NOT NULL," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  status TEXT NOT NULL CHECK (status IN ('valid','suspended','revoked'))," \
+	"  valid_until TEXT NOT NULL," \
+	"  category TEXT NOT NULL DEFAULT ''," \
+	"  area TEXT NOT NULL DEFAULT ''," \
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))" \
+	") WITHOUT ROWID;" \
+	"CREATE INDEX officer_name ON officer(name);" \
+	"CREATE INDEX officer_agency ON officer(agency);" \
+	"CREATE TABLE enc_officer (" \
+	"  enc INTEGER NOT NULL REFERENCES enc(id)," \
+	"  cert_no TEXT NOT NULL REFERENCES officer(cert_no)," \
+	"  seq INTEGER NOT NULL DEFAULT 0," \
+	"  PRIMARY KEY (enc, cert_no)" \
+	") WITHOUT ROWID;" \
+	"CREATE INDEX enc_officer_cert ON enc_officer(cert_no);" \
+	"CREATE TABLE followup (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  code TEXT NOT NULL UNIQUE," \
+	"  resp INTEGER NOT NULL UNIQUE REFERENCES resp(id)," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  survey TEXT NOT NULL," \
+	"  reason TEXT NOT NULL," \
+	"  opened_on TEXT NOT NULL," \
+	"  reply_due TEXT," \
+	"  rectify_due TEXT," \
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN " \
+	"    ('open','replied','returned','accepted','appealed','excluded','closed'))," \
+	"  closed_on TEXT," \
+	"  rater_code BLOB UNIQUE" \
+	");" \
+	"CREATE INDEX followup_agency ON followup(agency, state);" \
+	"CREATE TABLE followup_event (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  followup INTEGER NOT NULL REFERENCES followup(id)," \
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  actor TEXT NOT NULL," \
+	"  kind TEXT NOT NULL CHECK (kind IN ('reply','review','callback','decision','rating','close'))," \
+	"  action TEXT NOT NULL," \
+	"  rectify_by TEXT," \
+	"  satisfaction TEXT CHECK (satisfaction IN ('satisfied','basic','dissatisfied'))," \
+	"  score INTEGER CHECK (score BETWEEN 1 AND 11)," \
+	"  note TEXT NOT NULL DEFAULT ''" \
+	");" \
+	"CREATE INDEX followup_event_case ON followup_event(followup, id);" \
+	"CREATE TABLE followup_contact (" \
+	"  followup INTEGER PRIMARY KEY REFERENCES followup(id)," \
+	"  sealed BLOB NOT NULL," \
+	"  purge_after TEXT" \
+	");" \
+	"CREATE TABLE exclusion (" \
+	"  resp INTEGER PRIMARY KEY REFERENCES resp(id)," \
+	"  source TEXT NOT NULL CHECK (source IN ('appeal','integrity'))," \
+	"  reason TEXT NOT NULL," \
+	"  decided_by TEXT NOT NULL," \
+	"  decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))" \
+	");" \
+	"CREATE TABLE complaint_category (" \
+	"  code TEXT PRIMARY KEY," \
+	"  version INTEGER NOT NULL DEFAULT 1," \
+	"  national INTEGER CHECK (national BETWEEN 1 AND 3)," \
+	"  name_zh TEXT NOT NULL," \
+	"  name_en TEXT NOT NULL," \
+	"  discipline INTEGER NOT NULL DEFAULT 0 CHECK (discipline IN (0, 1))," \
+	"  position INTEGER NOT NULL DEFAULT 0," \
+	"  retired INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1))" \
+	") WITHOUT ROWID;" \
+	"CREATE TABLE complaint (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  code TEXT NOT NULL UNIQUE," \
+	"  track_hash BLOB NOT NULL UNIQUE," \
+	"  agency TEXT NOT NULL REFERENCES agency(code)," \
+	"  officer TEXT REFERENCES officer(cert_no)," \
+	"  officer_text TEXT NOT NULL DEFAULT ''," \
+	"  category TEXT NOT NULL REFERENCES complaint_category(code)," \
+	"  happened_on TEXT," \
+	"  place TEXT NOT NULL DEFAULT ''," \
+	"  what TEXT NOT NULL," \
+	"  anonymous INTEGER NOT NULL DEFAULT 1 CHECK (anonymous IN (0, 1))," \
+	"  contact_sealed BLOB," \
+	"  filed_on TEXT NOT NULL," \
+	"  state TEXT NOT NULL DEFAULT 'received' CHECK (state IN " \
+	"    ('received','accepted','forwarded','answered','transferred','rejected','closed'))," \
+	"  due TEXT" \
+	");" \
+	"CREATE INDEX complaint_state ON complaint(state, agency);" \
+	"CREATE TABLE complaint_event (" \
+	"  id INTEGER PRIMARY KEY," \
+	"  complaint INTEGER NOT NULL REFERENCES complaint(id)," \
+	"  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))," \
+	"  actor TEXT NOT NULL," \
+	"  action TEXT NOT NULL CHECK (action IN " \
+	"    ('accept','forward','answer','transfer','reject','close','note'))," \
+	"  receiver TEXT NOT NULL DEFAULT ''," \
+	"  due TEXT," \
+	"  note TEXT NOT NULL DEFAULT ''" \
+	");" \
+	"CREATE INDEX complaint_event_case ON complaint_event(complaint, id);"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -532,6 +652,8 @@ const char *const store_migrations[] = {
 	MIGRATION_REVIEW_WEB,
 	/* 14: duties, performance, imported quality scores, evaluations. */
 	MIGRATION_EFFICACY,
+	/* 15: calendar, officers, follow-up cases, exclusions, complaints. */
+	MIGRATION_LOOP,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);
