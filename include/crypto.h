@@ -99,4 +99,29 @@ bool crypto_equal(const void *a, const void *b, size_t n);
 /* Overwrite n bytes at p with zeros, in a way the compiler keeps. */
 void crypto_memzero(void *p, size_t n);
 
+/*
+ * Sealing personal data at rest (a call-back phone number, a complainant's
+ * contact): XSalsa20-Poly1305 (crypto_secretbox) under a 32-byte key that
+ * lives outside the database (crypto_key_file).  A sealed text is the
+ * random nonce, then the ciphertext with its tag: n + CRYPTO_SEAL_OVERHEAD
+ * bytes for n bytes of text.
+ */
+#define CRYPTO_SEAL_KEYBYTES 32
+#define CRYPTO_SEAL_OVERHEAD (24 + 16)
+void crypto_seal(unsigned char *out, const void *text, size_t n,
+                 const unsigned char key[CRYPTO_SEAL_KEYBYTES]);
+/* The n - CRYPTO_SEAL_OVERHEAD bytes of text into out; false when in is too
+ * short, forged or sealed under another key (out is then zeroed). */
+bool crypto_unseal(unsigned char *out, const unsigned char *in, size_t n,
+                   const unsigned char key[CRYPTO_SEAL_KEYBYTES]);
+
+/*
+ * The sealing key from the file at path: 64 hex digits (and an optional
+ * newline).  create: when there is no such file, make one with a new random
+ * key, readable by its owner only (0600).  False with msg (what, where,
+ * why) when the file cannot be read or made, or does not hold a key.
+ */
+bool crypto_key_file(const char *path, bool create, unsigned char key[CRYPTO_SEAL_KEYBYTES],
+                     char *msg, size_t msglen);
+
 #endif

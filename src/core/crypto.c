@@ -1,9 +1,14 @@
 /* crypto — see include/crypto.h.  The only file that includes <sodium.h>. */
 #include "crypto.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -14,6 +19,9 @@ _Static_assert(CRYPTO_BLAKE2B_MAX == crypto_generichash_BYTES_MAX, "BLAKE2b's lo
 _Static_assert(CRYPTO_BLAKE2B_KEYBYTES == crypto_generichash_KEYBYTES, "BLAKE2b's key");
 _Static_assert(CRYPTO_MAC_BYTES == crypto_auth_hmacsha256_BYTES, "HMAC-SHA-256's output");
 _Static_assert(CRYPTO_MAC_KEYBYTES == crypto_auth_hmacsha256_KEYBYTES, "HMAC-SHA-256's key");
+_Static_assert(CRYPTO_SEAL_KEYBYTES == crypto_secretbox_KEYBYTES, "the sealing key");
+_Static_assert(CRYPTO_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES,
+               "a sealed text's nonce and tag");
 
 bool crypto_init(void)
 {
@@ -122,4 +130,80 @@ bool crypto_equal(const void *a, const void *b, size_t n)
 void crypto_memzero(void *p, size_t n)
 {
 	sodium_memzero(p, n);
+}
+
+void crypto_seal(unsigned char *out, const void *text, size_t n,
+                 const unsigned char key[CRYPTO_SEAL_KEYBYTES])
+{
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	if (crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, text, n, out, key) != 0)
+		abort();
+}
+
+bool crypto_unseal(unsigned char *out, const unsigned char *in, size_t n,
+                   const unsigned char key[CRYPTO_SEAL_KEYBYTES])
+{
+	if (n < CRYPTO_SEAL_OVERHEAD)
+		return false;
+	if (crypto_secretbox_open_easy(out, in + crypto_secretbox_NONCEBYTES,
+	                               n - crypto_secretbox_NONCEBYTES, in, key) != 0) {
+		sodium_memzero(out, n - CRYPTO_SEAL_OVERHEAD);
+		return false;
+	}
+	return true;
+}
+
+/* A new key into a new file at path (0600, never over an existing one). */
+static bool key_create(const char *path, unsigned char key[CRYPTO_SEAL_KEYBYTES], char *msg,
+                       size_t msglen)
+{
+	char hex[2 * CRYPTO_SEAL_KEYBYTES + 2];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(msg, msglen, "%s: cannot create the key file: %s", path, strerror(errno));
+		return false;
+	}
+	crypto_secretbox_keygen(key);
+	sodium_bin2hex(hex, sizeof hex, key, CRYPTO_SEAL_KEYBYTES);
+	strcat(hex, "\n");
+	bool ok = write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) && fsync(fd) == 0;
+	int err = errno;
+	sodium_memzero(hex, sizeof hex);
+	if (close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (!ok) {
+		unlink(path);
+		snprintf(msg, msglen, "%s: cannot write the key file: %s", path, strerror(err));
+	}
+	return ok;
+}
+
+bool crypto_key_file(const char *path, bool create, unsigned char key[CRYPTO_SEAL_KEYBYTES],
+                     char *msg, size_t msglen)
+{
+	char hex[2 * CRYPTO_SEAL_KEYBYTES + 4];
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno == ENOENT && create)
+			return key_create(path, key, msg, msglen);
+		snprintf(msg, msglen, "%s: cannot read the key file: %s", path, strerror(errno));
+		return false;
+	}
+	size_t n = fread(hex, 1, sizeof hex - 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+		hex[--n] = '\0';
+	size_t got = 0;
+	bool ok = n == 2 * CRYPTO_SEAL_KEYBYTES &&
+	          sodium_hex2bin(key, CRYPTO_SEAL_KEYBYTES, hex, n, NULL, &got, NULL) == 0 &&
+	          got == CRYPTO_SEAL_KEYBYTES;
+	sodium_memzero(hex, sizeof hex);
+	if (!ok) {
+		sodium_memzero(key, CRYPTO_SEAL_KEYBYTES);
+		snprintf(msg, msglen, "%s: not a key (64 hexadecimal digits expected)", path);
+	}
+	return ok;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto.h"
 #include "util.h"
@@ -121,6 +123,53 @@ static void random_ids(void **state)
 		assert_true(seen[i] > 0);
 }
 
+/* A sealed text opens under its key only, and not once a byte is changed. */
+static void seal_roundtrip(void **state)
+{
+	(void)state;
+	unsigned char key[CRYPTO_SEAL_KEYBYTES], other[CRYPTO_SEAL_KEYBYTES];
+	crypto_random(key, sizeof key);
+	crypto_random(other, sizeof other);
+	const char *phone = "13800138000";
+	size_t n = strlen(phone);
+	unsigned char sealed[64], sealed2[64], out[64];
+	crypto_seal(sealed, phone, n, key);
+	crypto_seal(sealed2, phone, n, key);
+	assert_memory_not_equal(sealed, sealed2, n + CRYPTO_SEAL_OVERHEAD); /* a fresh nonce each time */
+	assert_null(memmem(sealed, n + CRYPTO_SEAL_OVERHEAD, phone, n));
+	assert_true(crypto_unseal(out, sealed, n + CRYPTO_SEAL_OVERHEAD, key));
+	assert_memory_equal(out, phone, n);
+	assert_false(crypto_unseal(out, sealed, n + CRYPTO_SEAL_OVERHEAD, other));
+	sealed[30] ^= 1;
+	assert_false(crypto_unseal(out, sealed, n + CRYPTO_SEAL_OVERHEAD, key));
+	assert_false(crypto_unseal(out, sealed, CRYPTO_SEAL_OVERHEAD - 1, key));
+}
+
+/* A key file is made once (0600) and read back the same; a bad one is refused. */
+static void key_file(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/manyi-key-XXXXXX", path[64], msg[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/contact.key", dir);
+	unsigned char a[CRYPTO_SEAL_KEYBYTES], b[CRYPTO_SEAL_KEYBYTES];
+	assert_false(crypto_key_file(path, false, a, msg, sizeof msg));
+	assert_non_null(strstr(msg, "contact.key"));
+	assert_true(crypto_key_file(path, true, a, msg, sizeof msg));
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(crypto_key_file(path, true, b, msg, sizeof msg));
+	assert_memory_equal(a, b, sizeof a);
+	FILE *f = fopen(path, "w");
+	fputs("not a key\n", f);
+	fclose(f);
+	assert_false(crypto_key_file(path, false, b, msg, sizeof msg));
+	assert_non_null(strstr(msg, "64 hexadecimal"));
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	if (!crypto_init())
@@ -129,6 +178,7 @@ int main(void)
 		cmocka_unit_test(blake2b_known), cmocka_unit_test(blake2b_parts),
 		cmocka_unit_test(mac_known),     cmocka_unit_test(equal_and_zero),
 		cmocka_unit_test(b64url),        cmocka_unit_test(random_ids),
+		cmocka_unit_test(seal_roundtrip), cmocka_unit_test(key_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
