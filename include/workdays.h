@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "import.h"
 #include "store.h"
 
 struct calendar; /* the calendar in memory */
@@ -72,5 +73,18 @@ enum store_err store_calendar_years(struct store *s, struct calendar_source **ou
  */
 enum store_err store_calendar_replace_year(struct store *s, int year, const char *source,
                                            const struct calendar_mark *days, size_t n);
+/* Add one marked day (its year already replaced in this transaction). */
+enum store_err store_calendar_add_day(struct store *s, const struct calendar_mark *m);
+
+/*
+ * `manyi import calendar FILE.csv` (src/import/calendar.c): columns
+ * date,kind[,name] — kind "holiday" (a weekday off) or "workday" (a weekend
+ * day worked).  Each year the file names is replaced wholly by the file's
+ * rows and is then covered (its source: "import FILE").  Atomic: msg
+ * "FILE:LINE: reason" (a bad date, a bad kind, a holiday on a weekend, a
+ * workday on a weekday, a duplicate date) and nothing stored.
+ */
+enum import_err calendar_import(struct store *s, const char *path, struct import_result *res,
+                                char *msg, size_t msglen);
 
 #endif

@@ -88,9 +88,11 @@ static enum store_err run_year(struct store *s, const char *sql, int year, const
 enum store_err store_calendar_replace_year(struct store *s, int year, const char *source,
                                            const struct calendar_mark *days, size_t n)
 {
-	enum store_err e = run_year(s, "DELETE FROM calendar_day WHERE substr(date, 1, 4) = printf('%04d', ?1)",
-	                     year, NULL);
-	if (e == STORE_OK)
+	/* Year 0: only insert the days (store_calendar_add_day). */
+	enum store_err e = year == 0 ? STORE_OK
+	                 : run_year(s, "DELETE FROM calendar_day WHERE substr(date, 1, 4) = printf('%04d', ?1)",
+	                            year, NULL);
+	if (e == STORE_OK && year != 0)
 		e = run_year(s, "INSERT INTO calendar_year (year, source) VALUES (?1, ?2) "
 		                "ON CONFLICT (year) DO UPDATE SET source = ?2", year, source);
 	if (e != STORE_OK)
@@ -109,4 +111,9 @@ enum store_err store_calendar_replace_year(struct store *s, int year, const char
 	if (st != NULL)
 		sqlite3_finalize(st);
 	return e;
+}
+
+enum store_err store_calendar_add_day(struct store *s, const struct calendar_mark *m)
+{
+	return store_calendar_replace_year(s, 0, NULL, m, 1);
 }
