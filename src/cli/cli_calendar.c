@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar_import.h"
 #include "cli.h"
 #include "config.h"
 #include "util.h"

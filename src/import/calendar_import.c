@@ -1,5 +1,5 @@
-/* calendar — see include/workdays.h: `manyi import calendar FILE.csv`. */
-#include "workdays.h"
+/* calendar_import — see include/calendar_import.h: `manyi import calendar FILE.csv`. */
+#include "calendar_import.h"
 
 #include <stdio.h>
 #include <stdlib.h>
