@@ -43,9 +43,6 @@ static const struct usage {
 	 "                                        manyi-fcgi after a change)\n"},
 	{"survey",
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
-	{"followup",
-	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
-	 "                                        case's closing and contact_retention_days\n"},
 	{"import",
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
@@ -159,6 +156,9 @@ static const struct usage {
 	 "  config list | get NAME | set NAME VALUE\n"
 	 "                                        the settings (deadlines in working days, retention,\n"
 	 "                                        limits): list shows values, defaults and ranges\n"},
+	{"followup",
+	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
+	 "                                        case's closing and contact_retention_days\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
