@@ -105,9 +105,11 @@ struct complaint_event {
 	char due[11];
 	char *note;
 };
-/* The events in order; free each note, then the array. */
+/* The events in order; free with complaint_events_free(). */
 enum store_err store_complaint_events(struct store *s, long long complaint,
                                       struct complaint_event **out, size_t *n);
+/* Free n events and their array (NULL accepted). */
+void complaint_events_free(struct complaint_event *v, size_t n);
 /* Append an event (due and receiver may be NULL). */
 enum store_err store_complaint_event_add(struct store *s, long long complaint, const char *actor,
                                          const char *action, const char *receiver,
@@ -126,5 +128,12 @@ enum store_err store_complaint_officer(struct store *s, const char *cert, char *
 /* How many transfers were recorded in the year of event's date, up to and
  * including event (the letter's number). */
 enum store_err store_complaint_transfer_seq(struct store *s, long long event, long long *seq);
+
+/*
+ * The sealing key file's path (crypto_key_file): $MANYI_CONTACT_KEY when
+ * set, else the database's path with ".contact-key" (DESIGN 15) into out;
+ * false when neither is known (an in-memory database).
+ */
+bool store_complaint_key_path(struct store *s, char *out, size_t n);
 
 #endif

@@ -141,6 +141,13 @@ static const struct usage {
 	 "                                        asked for twice in a terminal\n"
 	 "  user list                             every user: name, role, created, live sessions, agency\n"
 	 "  user remove NAME                      remove a user and end their sessions\n"},
+	{"complaint",
+	 "  complaint list [--state S] [--format json|csv]\n"
+	 "                                        the complaints (投诉举报), newest first, names beside codes\n"
+	 "  complaint show CODE                   one complaint with its events (never the contact)\n"
+	 "  complaint categories [list]           the complaint categories (CSV, retired ones too)\n"
+	 "  complaint categories load FILE.json   replace the categories offered: a JSON array of\n"
+	 "                                        {code, name {zh, en}, national 1-3|null, discipline}\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -243,6 +250,7 @@ static const struct command {
 	{"review", cmd_review},
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
+	{"complaint", cmd_complaint},
 };
 
 int main(int argc, char **argv)

@@ -439,9 +439,8 @@ static enum store_err events_json(struct store *s, const struct complaint *c, bo
 			cJSON_AddStringToObject(x, "note", ev[i].note);
 			cJSON_AddItemToArray(arr, x);
 		}
-		free(ev[i].note);
 	}
-	free(ev);
+	complaint_events_free(ev, n);
 	return STORE_OK;
 }
 

@@ -299,14 +299,19 @@ enum store_err store_complaint_events(struct store *s, long long complaint,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		for (size_t i = 0; i < *n; i++)
-			free((*out)[i].note);
-		free(*out);
+		complaint_events_free(*out, *n);
 		*out = NULL;
 		*n = 0;
 		return map_rc(rc);
 	}
 	return STORE_OK;
+}
+
+void complaint_events_free(struct complaint_event *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i].note);
+	free(v);
 }
 
 enum store_err store_complaint_event_add(struct store *s, long long complaint, const char *actor,
@@ -390,4 +395,15 @@ enum store_err store_complaint_transfer_seq(struct store *s, long long event, lo
 	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
+}
+
+bool store_complaint_key_path(struct store *s, char *out, size_t n)
+{
+	const char *env = getenv("MANYI_CONTACT_KEY");
+	if (env != NULL && *env != '\0')
+		return (size_t)snprintf(out, n, "%s", env) < n;
+	const char *db = sqlite3_db_filename(s->db, "main");
+	if (db == NULL || *db == '\0')
+		return false;
+	return (size_t)snprintf(out, n, "%s.contact-key", db) < n;
 }

@@ -450,5 +450,23 @@ int app_signout(struct app *a, const struct http_request *req, struct http_respo
                 const char *rest);
 int app_api_session(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+/* handler_complaint.c: the complaint channel (投诉举报): /complaint, /complaint/filed,
+ * /complaint/track, /api/v1/complaint-categories, /api/v1/complaints[/{code}[/...]]. */
+int app_complaint_get(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_complaint_sub_get(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
+int app_complaint_sub_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_complaint_categories(struct app *a, const struct http_request *req,
+                                 struct http_response *r, const char *rest);
+int app_api_complaints(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_api_complaint(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
 
 #endif
