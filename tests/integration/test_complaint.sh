@@ -130,6 +130,7 @@ lacks "never the contact" "$BODY" "$PHONE"
 # --- Categories ------------------------------------------------------------
 req GET /api/v1/complaint-categories
 eq "the categories are public JSON" "$STATUS" 200
+conform GET /api/v1/complaint-categories
 eq "eight shipped categories" "$(json 'len(j["categories"])')" 8
 eq "with names and the national category" "$(json '[c for c in j["categories"] if c["code"]=="benefits"][0]["name"]["zh"]')" "吃拿卡要（索取、收受利益）"
 
@@ -139,8 +140,10 @@ eq "the list needs a key" "$STATUS" 401
 api "$EVAL" GET /api/v1/complaints
 eq "the evaluator lists them" "$STATUS" 200
 eq "both complaints" "$(json 'len(j["complaints"])')" 2
+conform GET /api/v1/complaints
 api "$EVAL" GET "/api/v1/complaints/$C1"
 eq "one complaint" "$STATUS" 200
+conform GET "/api/v1/complaints/{code}"
 eq "the shape of DESIGN15" "$(json 'sorted(j.keys())')" \
 	"['agency', 'agency_name', 'anonymous', 'category', 'category_name', 'code', 'discipline', 'due', 'events', 'filed_on', 'happened_on', 'has_contact', 'national', 'officer', 'officer_text', 'overdue', 'place', 'state', 'what']"
 eq "the officer named from the table" "$(json 'j["officer"]["name"] + " " + j["officer"]["cert_no"]')" "张三 42010020230001"
@@ -172,12 +175,14 @@ eq "accept is 200" "$STATUS" 200
 eq "accepted" "$(json 'j["state"]')" accepted
 triage "$C1" '{"action":"accept"}'
 eq "accept twice: 409" "$STATUS" 409
+conform POST "/api/v1/complaints/{code}/triage"
 contains "says which state allows it" "$BODY" "a received complaint"
 
 # Forward: the due date is 10 working days on (the default), on the calendar.
 triage "$C1" '{"action":"forward","note":"请核查并答复"}'
 eq "forward is 200" "$STATUS" 200
 eq "forwarded" "$(json 'j["state"]')" forwarded
+conform POST "/api/v1/complaints/{code}/triage"
 expected=$(python3 - "$DB" "$today" 10 <<'EOF'
 import datetime, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -232,6 +237,7 @@ eq "an answer needs a note: 422" "$STATUS" 422
 answer "$C1" '{"note":"经核查，已对当事执法人员批评教育并退还款项。"}'
 eq "the answer is 200" "$STATUS" 200
 eq "answered" "$(json 'j["state"]')" answered
+conform POST "/api/v1/complaints/{code}/answer"
 answer "$C1" '{"note":"again"}'
 eq "answering twice: 409" "$STATUS" 409
 api "$EVAL" POST "/api/v1/complaints/$C1/answer" -H 'Content-Type: application/json' --data-binary '{"note":"x"}'
