@@ -283,11 +283,12 @@ enum store_err complaint_check(struct store *s, const struct complaint_form *f,
 	struct complaint_category cat;
 	if (empty(f->category)) {
 		refuse(errs, CF_CATEGORY, "请选择问题类别。", "Choose the kind of problem.");
-	} else if ((e = ident_valid(f->category) ? store_complaint_category(s, f->category, &cat)
-	                                         : STORE_ERR_NOTFOUND) == STORE_ERR_NOTFOUND || cat.retired) {
-		refuse(errs, CF_CATEGORY, "请从列表中选择问题类别。", "Choose the kind of problem from the list.");
-	} else if (e != STORE_OK) {
-		return e;
+	} else {
+		e = ident_valid(f->category) ? store_complaint_category(s, f->category, &cat) : STORE_ERR_NOTFOUND;
+		if (e != STORE_OK && e != STORE_ERR_NOTFOUND)
+			return e;
+		if (e == STORE_ERR_NOTFOUND || cat.retired) /* a retired one is kept for old complaints only */
+			refuse(errs, CF_CATEGORY, "请从列表中选择问题类别。", "Choose the kind of problem from the list.");
 	}
 	check_contact(f, errs);
 	return STORE_OK;

@@ -240,6 +240,9 @@ void html_complaint_form_page(struct sbuf *out, const struct html_complaint_form
 	           "The officer's certificate number (if you know it)", false,
 	           "可在“执法证件查询”中按姓名查到证号。", "The certificate lookup finds it by the officer's name.",
 	           64);
+	sbuf_adds(out, l == LANG_ZH ? "<p class=\"hint\"><a href=\"/officers\">" : "<p class=\"hint\"><a href=\"/officers?lang=en\">");
+	say(out, l, "执法证件查询", "Officer certificate lookup");
+	sbuf_adds(out, "</a></p>\n");
 	text_field(out, v, CF_OFFICER_TEXT, "text", "或者描述执法人员", "Or describe the officer", false,
 	           NULL, NULL, COMPLAINT_SHORT_MAX);
 	contact_fields(out, v);
