@@ -202,6 +202,7 @@ EOF
 eq "due = 10 working days after today on the holiday calendar" "$(json 'j["due"]')" "$expected"
 eq "the event records the due" "$(json '[e["due"] for e in j["events"] if e["action"]=="forward"][0]')" "$expected"
 eq "not overdue" "$(json 'j["overdue"]')" False
+eq "the same as manyi workdays add" "$(json 'j["due"]')" "$($MANYI workdays add "$today" 10 2>/dev/null || echo None)"
 eq "the triage is audited" "$(sql "SELECT count(*) FROM audit WHERE action='complaint triage' AND object='$C1'")" 3
 
 # An agency sees only what was forwarded to it, and never the contact.
@@ -293,6 +294,22 @@ post /complaint/track _csrf="$TOKEN" code="$TRACK2" _lang=en
 contains "tracking in English: not accepted" "$BODY" "Not accepted"
 contains "tracking: the reason" "$BODY" "不属于行政执法范围"
 
+# A due date past the calendar's covered years is flagged, never guessed.
+req GET /complaint
+TOKEN=$(field _csrf)
+post /complaint _csrf="$TOKEN" what="无证执法" agency=A02 category=no_certificate
+C3=$(sql "SELECT code FROM complaint ORDER BY id DESC LIMIT 1")
+sql "CREATE TABLE saved_years AS SELECT * FROM calendar_year; DELETE FROM calendar_year WHERE year >= ${today:0:4}"
+triage "$C3" '{"action":"forward","days":3}'
+eq "forward past the calendar: 200" "$STATUS" 200
+eq "no due date, flagged" "$(json '(j["due"], j["due_uncovered"], j["state"])')" "(None, True, 'forwarded')"
+eq "never overdue without a due date" "$(json 'j["overdue"]')" False
+sql "INSERT INTO calendar_year SELECT * FROM saved_years WHERE year NOT IN (SELECT year FROM calendar_year); DROP TABLE saved_years"
+triage "$C3" '{"action":"close","note":"已核实，执法人员持有效证件。"}'
+eq "close with a note" "$(json 'j["state"]')" closed
+triage "$C3" '{"action":"note","note":"x"}'
+eq "nothing after closing: 409" "$STATUS" 409
+
 # --- CLI -------------------------------------------------------------------
 out=$($MANYI complaint list --format csv)
 contains "CLI list: CSV with names" "$out" "$C1,$today,transferred"
@@ -311,7 +328,7 @@ check "CLI categories load" $MANYI complaint categories load "$T/cats.json"
 out=$($MANYI complaint categories)
 contains "a category in use is retired, kept" "$out" "benefits,吃拿卡要（索取、收受利益）,Demanding or accepting benefits,1,党员涉嫌违犯党纪,yes,1,yes"
 contains "the new list is version 2" "$out" "fees,乱收费,Unlawful fees,,,no,2,no"
-lacks "an unused one is gone" "$out" "no_certificate"
+lacks "an unused one is gone" "$out" "inaction"
 echo '[{"code": "Bad Code", "name": {"zh": "x", "en": "y"}}]' >"$T/bad.json"
 $MANYI complaint categories load "$T/bad.json" 2>"$T/err"
 eq "a bad categories file: exit 1" "$?" 1
