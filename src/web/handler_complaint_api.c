@@ -261,8 +261,12 @@ static int letter_reply(struct app *a, const struct http_request *req, struct ht
 	for (size_t i = 0; i < reg.n; i++)
 		if (strcmp(reg.v[i].code, c->agency) == 0 && reg.v[i].name[l] != NULL)
 			agency = reg.v[i].name[l];
-	char date[11], number[96], officer[400];
+	char date[11], signed_on[32], number[96], officer[400];
 	complaint_local_date(t->at, date);
+	/* The date under the signature as letters write it: 2026年3月1日. */
+	snprintf(signed_on, sizeof signed_on, "%s", date);
+	if (l == LANG_ZH && strlen(date) == 10)
+		snprintf(signed_on, sizeof signed_on, "%.4s年%d月%d日", date, atoi(date + 5), atoi(date + 8));
 	if (l == LANG_EN)
 		snprintf(number, sizeof number, "Transfer No. %.4s-%lld (case %s)", date, seq, c->code);
 	else
@@ -274,7 +278,7 @@ static int letter_reply(struct app *a, const struct http_request *req, struct ht
 		snprintf(officer, sizeof officer, "%s", c->officer_text);
 	const char *bureau = a->evaluator[l][0] ? a->evaluator[l] : a->evaluator[l == LANG_ZH ? LANG_EN : LANG_ZH];
 	struct html_complaint_letter v = {
-		.lang = l, .bureau = bureau, .number = number, .receiver = t->receiver, .date = date,
+		.lang = l, .bureau = bureau, .number = number, .receiver = t->receiver, .date = signed_on,
 		.code = c->code, .agency = agency, .happened_on = c->happened_on, .place = c->place,
 		.what = c->what, .filed_on = c->filed_on, .category = cat.name[l], .national = cat.national,
 		.officer = officer, .note = t->note, .nevents = n,
