@@ -129,7 +129,18 @@ int app_complaint_get(struct app *a, const struct http_request *req, struct http
 		return 400;
 	char csrf[CSRF_TOKEN_LEN];
 	csrf_for_page(a, req, csrf);
-	return render_form(a, req, r, 200, page_lang(req, NULL), csrf, NULL, NULL, NULL);
+	/* Filled in from a link (the certificate lookup's "report this officer"):
+	 * ?agency=A01&officer_cert=...; shown, escaped, and checked when posted. */
+	struct pairs pre;
+	char v[72];
+	pairs_init(&pre);
+	static const char *const keys[] = {"agency", "officer_cert"};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (http_query_get(req->query, keys[i], v, sizeof v))
+			pairs_add(&pre, keys[i], v);
+	int status = render_form(a, req, r, 200, page_lang(req, NULL), csrf, &pre, NULL, NULL);
+	pairs_free(&pre);
+	return status;
 }
 
 /* A posted urlencoded form into *form: 0, or the status of the page answered. */

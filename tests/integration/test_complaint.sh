@@ -46,6 +46,9 @@ contains "sets the CSRF cookie for /complaint" "$HEADERS" "Path=/complaint; Max-
 lacks "no script on the page" "$BODY" "<script"
 TOKEN=$(field _csrf)
 check "the form carries a CSRF token" test -n "$TOKEN"
+req GET "/complaint?agency=A01&officer_cert=42010020230001"
+contains "a link fills in the agency" "$BODY" 'value="A01" selected'
+contains "and the officer's certificate" "$BODY" 'value="42010020230001"'
 req GET "/complaint?lang=en"
 contains "English with lang=en" "$BODY" "Report misconduct"
 contains "English category names" "$BODY" "Demanding or accepting benefits"
