@@ -101,12 +101,6 @@ const char *complaint_national_name(int national, enum lang l);
 enum store_err complaint_json(struct store *s, const struct complaint *c, bool evaluator,
                               const char *today, struct cJSON **out);
 
-/*
- * The sealing key (crypto_key_file at store_complaint_key_path()) into key,
- * read once per process: the server reads it at its first use and keeps it
- * until it ends.  False when there is none (the form then offers no contact).
- */
-bool complaint_contact_key(struct store *s, unsigned char key[32]);
 /* A stored UTC time "YYYY-MM-DDTHH:MM:SSZ" as its UTC+8 date into out. */
 void complaint_local_date(const char *at, char out[11]);
 

@@ -129,11 +129,4 @@ enum store_err store_complaint_officer(struct store *s, const char *cert, char *
  * including event (the letter's number). */
 enum store_err store_complaint_transfer_seq(struct store *s, long long event, long long *seq);
 
-/*
- * The sealing key file's path (crypto_key_file): $MANYI_CONTACT_KEY when
- * set, else the database's path with ".contact-key" (DESIGN 15) into out;
- * false when neither is known (an in-memory database).
- */
-bool store_complaint_key_path(struct store *s, char *out, size_t n);
-
 #endif

@@ -3,7 +3,6 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,27 +501,6 @@ enum store_err complaint_json(struct store *s, const struct complaint *c, bool e
 	}
 	*out = o;
 	return STORE_OK;
-}
-
-/* The sealing key, read once per process (the server reads it at start). */
-static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
-static int key_state;   /* 0 not read yet, 1 read, -1 absent */
-static unsigned char key_bytes[CRYPTO_SEAL_KEYBYTES];
-
-bool complaint_contact_key(struct store *s, unsigned char key[CRYPTO_SEAL_KEYBYTES])
-{
-	pthread_mutex_lock(&key_lock);
-	if (key_state == 0) {
-		char path[4096], msg[256];
-		key_state = store_complaint_key_path(s, path, sizeof path) &&
-		                    crypto_key_file(path, false, key_bytes, msg, sizeof msg)
-		                ? 1 : -1;
-	}
-	bool ok = key_state == 1;
-	if (ok)
-		memcpy(key, key_bytes, CRYPTO_SEAL_KEYBYTES);
-	pthread_mutex_unlock(&key_lock);
-	return ok;
 }
 
 /* See complaint.h. */

@@ -10,7 +10,11 @@
 	" channel, day, version, nums"
 /* The columns of a response the export reads (store_read.c: export_row). */
 #define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
-	" district, outcome, encounter IS NOT NULL, day, nums"
+	" district, outcome, encounter IS NOT NULL, day, nums," \
+	" (SELECT reason FROM exclusion x WHERE x.resp = resp.id)"
+
+/* A response without an exclusion row: the statistics' reads. */
+#define NOT_EXCLUDED " AND NOT EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id)"
 
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
@@ -75,13 +79,14 @@ static const char *const sql[STMT__MAX] = {
 	/* A period: one range of the covering index resp_period, in day order
 	 * (store_read.c puts it in id order); every day: one pass over resp in
 	 * id order ("+": no index, nothing to sort). */
+	/* An excluded answer (followup_exclude) is read as if its row were gone. */
 	[STMT_STATS_RESPONSES] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3",
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED,
 	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE +survey = " SURVEY_CODE("?1") " ORDER BY id",
+	    " WHERE +survey = " SURVEY_CODE("?1") NOT_EXCLUDED " ORDER BY id",
 	[STMT_STATS_CELLS] =
 	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED
 	    " GROUP BY 1, 2, 3, 4",
 	/* Summed by cell in store_read.c: cheaper than SQL's GROUP BY (a sort). */
 	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, n FROM population "
@@ -416,6 +421,7 @@ void store_close(struct store *s)
 	for (int i = 0; i < STORE_DUTY_STMTS; i++)
 		sqlite3_finalize(s->duty_stmt[i]);
 	store_review_close(s);
+	store_followup_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

@@ -396,14 +396,3 @@ enum store_err store_complaint_transfer_seq(struct store *s, long long event, lo
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? STORE_OK : map_rc(rc);
 }
-
-bool store_complaint_key_path(struct store *s, char *out, size_t n)
-{
-	const char *env = getenv("MANYI_CONTACT_KEY");
-	if (env != NULL && *env != '\0')
-		return (size_t)snprintf(out, n, "%s", env) < n;
-	const char *db = sqlite3_db_filename(s->db, "main");
-	if (db == NULL || *db == '\0')
-		return false;
-	return (size_t)snprintf(out, n, "%s.contact-key", db) < n;
-}

@@ -76,7 +76,6 @@ static int render_form(struct app *a, const struct http_request *req, struct htt
 	struct registry_list reg = {0};
 	struct complaint_category *cats = NULL;
 	size_t ncats = 0;
-	unsigned char key[CRYPTO_SEAL_KEYBYTES];
 	enum store_err e = store_registry_list(a->store, REGISTRY_AGENCY, &reg);
 	if (e == STORE_OK)
 		e = store_complaint_categories(a->store, false, &cats, &ncats);
@@ -95,9 +94,8 @@ static int render_form(struct app *a, const struct http_request *req, struct htt
 	struct html_complaint_form v = {
 		.lang = l, .csrf = csrf, .agencies = ch, .nagencies = reg.n, .categories = cats,
 		.ncategories = ncats, .values = values, .errors = errs, .notice = notice,
-		.contact_offered = complaint_contact_key(a->store, key),
+		.contact_offered = a->has_contact_key,
 	};
-	crypto_memzero(key, sizeof key);
 	sbuf_reset(&r->body);
 	html_complaint_form_page(&r->body, &v, &site);
 	page_head(r, req, status, l, csrf);
@@ -215,16 +213,15 @@ static int filed_redirect(struct http_response *r, const struct http_request *re
 static enum store_err store_new(struct app *a, const struct pairs *form, const char *today,
                                 char shown[COMPLAINT_TRACK_SHOWN])
 {
-	unsigned char hash[32], key[CRYPTO_SEAL_KEYBYTES];
+	unsigned char hash[32];
 	unsigned char *sealed = NULL;
 	size_t nsealed = 0;
 	const char *anonymous = pairs_get(form, "anonymous"), *contact = pairs_get(form, "contact");
 	bool named = anonymous != NULL && strcmp(anonymous, "no") == 0 && contact != NULL && *contact != '\0';
-	if (named && complaint_contact_key(a->store, key)) {
+	if (named && a->has_contact_key) {
 		nsealed = strlen(contact) + CRYPTO_SEAL_OVERHEAD;
 		sealed = xmalloc(nsealed);
-		crypto_seal(sealed, contact, strlen(contact), key);
-		crypto_memzero(key, sizeof key);
+		crypto_seal(sealed, contact, strlen(contact), a->contact_key);
 	}
 	const char *cert = pairs_get(form, "officer_cert"), *on = pairs_get(form, "happened_on");
 	char code[24];
@@ -282,16 +279,14 @@ int app_complaint_post(struct app *a, const struct http_request *req, struct htt
 		goto done;
 	}
 	complaint_today(today, sizeof today);
-	unsigned char key[CRYPTO_SEAL_KEYBYTES];
 	struct complaint_form f = {
 		.what = pairs_get(&form, "what"), .happened_on = pairs_get(&form, "happened_on"),
 		.place = pairs_get(&form, "place"), .agency = pairs_get(&form, "agency"),
 		.officer_cert = pairs_get(&form, "officer_cert"), .officer_text = pairs_get(&form, "officer_text"),
 		.category = pairs_get(&form, "category"), .anonymous = pairs_get(&form, "anonymous"),
-		.contact = pairs_get(&form, "contact"), .contact_offered = complaint_contact_key(a->store, key),
+		.contact = pairs_get(&form, "contact"), .contact_offered = a->has_contact_key,
 		.today = today,
 	};
-	crypto_memzero(key, sizeof key);
 	struct complaint_errors errs;
 	enum store_err e = complaint_check(a->store, &f, &errs);
 	if (e != STORE_OK) {

@@ -182,7 +182,7 @@ static int reply_complaint(struct app *a, struct http_response *r, const struct 
 static int contact_reply(struct app *a, struct http_response *r, const struct principal *p,
                          const struct complaint *c)
 {
-	unsigned char *sealed, key[CRYPTO_SEAL_KEYBYTES];
+	unsigned char *sealed;
 	size_t n;
 	enum store_err e = store_complaint_contact(a->store, c->id, &sealed, &n);
 	if (e == STORE_ERR_NOTFOUND) {
@@ -191,14 +191,13 @@ static int contact_reply(struct app *a, struct http_response *r, const struct pr
 	}
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
-	if (!complaint_contact_key(a->store, key) || n < CRYPTO_SEAL_OVERHEAD) {
+	if (!a->has_contact_key || n < CRYPTO_SEAL_OVERHEAD) {
 		free(sealed);
 		http_json_error(r, 500, "no_key", "the sealing key could not be read on the server", NULL);
 		return 500;
 	}
 	char *text = xcalloc(1, n - CRYPTO_SEAL_OVERHEAD + 1);
-	bool ok = crypto_unseal((unsigned char *)text, sealed, n, key);
-	crypto_memzero(key, sizeof key);
+	bool ok = crypto_unseal((unsigned char *)text, sealed, n, a->contact_key);
 	free(sealed);
 	char actor[80];
 	session_actor(p, actor, sizeof actor);

@@ -10,9 +10,8 @@
 it_db || { not_ok "set up the database"; exit 1; }
 $MANYI init --evaluator-name "某市司法局" --evaluator-name-en "Municipal Justice Bureau" >/dev/null ||
 	{ not_ok "set the bureau's name"; exit 1; }
-# The sealing key the server reads at start (manyi init makes it once H2 lands).
-python3 -c 'import os; print(os.urandom(32).hex())' >"$DB.contact-key"
-chmod 600 "$DB.contact-key"
+# The sealing key the server reads at start: manyi init made it, for its owner only.
+eq "manyi init made the sealing key, 0600" "$(stat -c %a "$DB.contact-key" 2>&1)" 600
 sql "INSERT INTO officer (cert_no, name, agency, status, valid_until) VALUES
 	('42010020230001', '张三', 'A01', 'valid', '2027-12-31'),
 	('42010020230002', '李四', 'A02', 'valid', '2027-12-31')"
