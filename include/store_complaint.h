@@ -20,7 +20,8 @@
 
 #include "store.h"
 
-#define COMPLAINT_NAME_MAX 256   /* bytes of a category's name, a receiver */
+#define COMPLAINT_NAME_MAX 256   /* bytes of a category's name */
+#define COMPLAINT_RECEIVER_CHARS 200 /* characters of a transfer's receiving body */
 
 /* A category of complaint. */
 struct complaint_category {
@@ -101,7 +102,7 @@ struct complaint_event {
 	char at[32];
 	char actor[16];          /* evaluator | agency */
 	char action[16];
-	char receiver[COMPLAINT_NAME_MAX];
+	char receiver[4 * COMPLAINT_RECEIVER_CHARS + 1];
 	char due[11];
 	char *note;
 };

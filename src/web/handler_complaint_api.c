@@ -390,9 +390,10 @@ static int action_parse(struct app *a, struct http_response *r, const cJSON *o, 
 	if (needs_note && *in->note == '\0')
 		return bad_field(r, "note", triage ? "required for reject, close and note: say why"
 		                                   : "required: the agency's answer");
-	if (!member_text(o, "receiver", &in->receiver) || strlen(in->receiver) >= COMPLAINT_NAME_MAX ||
-	    strpbrk(in->receiver, "\r\n\t") != NULL || utf8_has_controls(in->receiver, strlen(in->receiver)))
-		return bad_field(r, "receiver", "one line of text (the receiving body, e.g. 市纪委监委)");
+	if (!member_text(o, "receiver", &in->receiver) || strlen(in->receiver) > 4 * COMPLAINT_RECEIVER_CHARS ||
+	    strpbrk(in->receiver, "\r\n\t") != NULL || utf8_has_controls(in->receiver, strlen(in->receiver)) ||
+	    utf8_length(in->receiver, strlen(in->receiver)) > COMPLAINT_RECEIVER_CHARS)
+		return bad_field(r, "receiver", "one line of at most 200 characters (the receiving body, e.g. 市纪委监委)");
 	if (strcmp(in->action, "transfer") == 0 && *in->receiver == '\0')
 		return bad_field(r, "receiver", "required for transfer: the receiving body, e.g. 市纪委监委");
 	if (strcmp(in->action, "transfer") != 0)

@@ -252,6 +252,8 @@ api "$EVAL" GET "/api/v1/complaints/$C1/letter"
 eq "no letter before a transfer: 409" "$STATUS" 409
 triage "$C1" '{"action":"transfer"}'
 eq "transfer without a receiver: 422" "$STATUS" 422
+triage "$C1" "{\"action\":\"transfer\",\"receiver\":\"$(python3 -c 'print("纪" * 201)')\"}"
+eq "a receiver over 200 characters: 422" "$STATUS" 422
 triage "$C1" '{"action":"transfer","receiver":"市纪委监委","note":"涉嫌违反廉洁纪律"}'
 eq "transfer is 200" "$STATUS" 200
 eq "transferred" "$(json 'j["state"]')" transferred
