@@ -90,7 +90,9 @@ enum store_err store_complaint_by_track(struct store *s, const unsigned char has
                                         struct complaint *out);
 /*
  * The complaints (newest first) in state (NULL: any); forwarded_to (NULL:
- * every one) keeps those about that agency that were forwarded to it.
+ * every one) keeps those about that agency that were forwarded to it and
+ * not transferred (a transfer to the discipline body is withdrawn from the
+ * agency: it is not the agency's to know).
  * *out malloc'd, each freed with complaint_free() then the array.
  */
 enum store_err store_complaint_list(struct store *s, const char *state, const char *forwarded_to,

@@ -243,7 +243,8 @@ enum store_err store_complaint_list(struct store *s, const char *state, const ch
 	sqlite3_stmt *st = prep(s, "SELECT " COMPLAINT_COLS
 	                           "WHERE (?1 IS NULL OR c.state = ?1) AND (?2 IS NULL OR (c.agency = ?2 AND "
 	                           "EXISTS (SELECT 1 FROM complaint_event e WHERE e.complaint = c.id "
-	                           "AND e.action = 'forward'))) ORDER BY c.id DESC", &e);
+	                           "AND e.action = 'forward') AND NOT EXISTS (SELECT 1 FROM complaint_event e "
+	                           "WHERE e.complaint = c.id AND e.action = 'transfer'))) ORDER BY c.id DESC", &e);
 	if (st == NULL)
 		return e;
 	bind_text(st, 1, state);

@@ -134,7 +134,8 @@ static bool split_rest(const char *rest, char code[24], const char **what)
 /*
  * The complaint named by rest as p may see it: 0 with *c (complaint_free),
  * or the status answered (404 also for an agency's complaint not forwarded
- * to it: it cannot tell one from a code that does not exist).
+ * to it, or transferred since to the discipline body: it cannot tell one
+ * from a code that does not exist).
  */
 static int load_visible(struct app *a, struct http_response *r, const struct principal *p,
                         const char *code, struct complaint *c)
@@ -143,12 +144,14 @@ static int load_visible(struct app *a, struct http_response *r, const struct pri
 	if (e == STORE_OK && p->role == ROLE_AGENCY) {
 		struct complaint_event *ev;
 		size_t n;
-		bool forwarded = false;
+		bool forwarded = false, transferred = false;
 		if ((e = store_complaint_events(a->store, c->id, &ev, &n)) == STORE_OK) {
-			for (size_t i = 0; i < n; i++)
+			for (size_t i = 0; i < n; i++) {
 				forwarded = forwarded || strcmp(ev[i].action, "forward") == 0;
+				transferred = transferred || strcmp(ev[i].action, "transfer") == 0;
+			}
 			complaint_events_free(ev, n);
-			if (!forwarded || strcmp(c->agency, p->agency) != 0)
+			if (!forwarded || transferred || strcmp(c->agency, p->agency) != 0)
 				e = STORE_ERR_NOTFOUND;
 		}
 		if (e != STORE_OK)

@@ -257,6 +257,10 @@ eq "a receiver over 200 characters: 422" "$STATUS" 422
 triage "$C1" '{"action":"transfer","receiver":"市纪委监委","note":"涉嫌违反廉洁纪律"}'
 eq "transfer is 200" "$STATUS" 200
 eq "transferred" "$(json 'j["state"]')" transferred
+api "$AG1" GET "/api/v1/complaints/$C1"
+eq "agency: a transferred complaint is withdrawn from it (404)" "$STATUS" 404
+api "$AG1" GET /api/v1/complaints
+eq "agency: and gone from its list" "$(json 'len(j["complaints"])')" 0
 api "$EVAL" GET "/api/v1/complaints/$C1/letter?lang=zh"
 eq "the letter is 200" "$STATUS" 200
 contains "the letter is HTML" "$HEADERS" "text/html; charset=utf-8"
