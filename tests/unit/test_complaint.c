@@ -198,6 +198,11 @@ static void agency_view(void **state)
 	assert_int_equal(store_complaint_list(f->s, NULL, "A02", &v, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	free(v);
+	/* Transferred to the discipline body: withdrawn from the agency. */
+	assert_int_equal(store_complaint_event_add(f->s, id, "evaluator", "transfer", "市纪委监委", NULL, ""), STORE_OK);
+	assert_int_equal(store_complaint_list(f->s, NULL, "A01", &v, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	free(v);
 	assert_int_equal(store_complaint_list(f->s, NULL, NULL, &v, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	for (size_t i = 0; i < n; i++)
