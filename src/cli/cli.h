@@ -127,6 +127,8 @@ int cmd_import_calendar(const char *db, int argc, char **argv);
 int cmd_workdays(const char *db, int argc, char **argv);
 int cmd_calendar(const char *db, int argc, char **argv);
 int cmd_config(const char *db, int argc, char **argv);
+/* cli_complaint.c: the complaint channel's list, show and categories. */
+int cmd_complaint(const char *db, int argc, char **argv);
 /* `manyi followup purge` (cli_followup_purge.c). */
 int cmd_followup_purge(const char *db, int argc, char **argv);
 

@@ -159,6 +159,13 @@ static const struct usage {
 	{"followup",
 	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
 	 "                                        case's closing and contact_retention_days\n"},
+	{"complaint",
+	 "  complaint list [--state S] [--format json|csv]\n"
+	 "                                        the complaints (投诉举报), newest first, names beside codes\n"
+	 "  complaint show CODE                   one complaint with its events (never the contact)\n"
+	 "  complaint categories [list]           the complaint categories (CSV, retired ones too)\n"
+	 "  complaint categories load FILE.json   replace the categories offered: a JSON array of\n"
+	 "                                        {code, name {zh, en}, national 1-3|null, discipline}\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -264,6 +271,7 @@ static const struct command {
 	{"workdays", cmd_workdays},
 	{"calendar", cmd_calendar},
 	{"config", cmd_config},
+	{"complaint", cmd_complaint},
 	{"followup", cmd_followup_purge},
 };
 

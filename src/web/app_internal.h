@@ -13,6 +13,8 @@
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *   handler_signin.c   people signing in: /signin, /signout, GET /api/v1/session
  *   handler_review_web.c  a signed-in reviewer's queue and forms: /review, /review/{case}
+ *   handler_complaint.c   the complaint channel's public pages: /complaint, /complaint/filed, /complaint/track
+ *   handler_complaint_api.c  its JSON: /api/v1/complaint-categories, /api/v1/complaints[/...]
  *   intake.c           the one path of an answer, for the form and the API (app_intake)
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
@@ -469,5 +471,23 @@ int app_signout(struct app *a, const struct http_request *req, struct http_respo
                 const char *rest);
 int app_api_session(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+/* handler_complaint.c (the pages) and handler_complaint_api.c (the JSON): the complaint
+ * channel (投诉举报). */
+int app_complaint_get(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_complaint_sub_get(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
+int app_complaint_sub_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_complaint_categories(struct app *a, const struct http_request *req,
+                                 struct http_response *r, const char *rest);
+int app_api_complaints(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_api_complaint(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
 
 #endif

@@ -117,6 +117,12 @@ static const struct route {
 	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
 	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
 	 &publications_keys, true},
+	{"complaint", "/complaint", false, false, app_complaint_get, app_complaint_post, NULL, false},
+	{"complaint_sub", "/complaint/", true, false, app_complaint_sub_get, app_complaint_sub_post, NULL, false},
+	{"api_complaint_categories", "/api/v1/complaint-categories", false, true, app_api_complaint_categories,
+	 NULL, NULL, false},
+	{"api_complaints", "/api/v1/complaints", false, true, app_api_complaints, NULL, NULL, true},
+	{"api_complaint", "/api/v1/complaints/", true, true, app_api_complaint, app_api_complaint_post, NULL, true},
 };
 
 /*
