@@ -45,7 +45,8 @@ static const struct usage {
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
 	 "                                        the file replaces the whole list)\n"
-	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	 "  import encounters FILE.csv            register encounters (the sampling frame; optional\n"
+	 "                                        column officers: certificate numbers, ';'-separated)\n"
 	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
 	 "  import dispositions FILE.csv          phone cases' outcomes (encounter_id,survey,outcome,\n"
 	 "                                        attempts,last_call_at; the latest row stands)\n"
@@ -56,7 +57,9 @@ static const struct usage {
 	 "  import duties FILE.csv                supervision duties (duty_id,agency,domain,name,basis,\n"
 	 "                                        required)\n"
 	 "  import performance FILE.csv           actions performed (duty_id,year,performed[,records])\n"
-	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"},
+	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"
+	 "  import officers FILE.csv              enforcement certificates (cert_no,name,agency,status,\n"
+	 "                                        valid_until[,category,area]); a known cert_no is updated\n"},
 	{"evaluate",
 	 "  evaluate --year Y [--weights P,Q,S] [--bands 90,80,60] [--weighting W]\n"
 	 "           [--measure index|overall] [--rate mean|pooled] [--seed S] [--survey ID]\n"
@@ -130,6 +133,12 @@ static const struct usage {
 	 "                                        stamped with SHA-256 of its inputs and method\n"
 	 "  report verify FILE                    exit 0 when FILE's stamp matches the database,\n"
 	 "                                        1 saying what differs when not\n"},
+	{"officers",
+	 "  officers stats --survey ID [--from DATE] [--to DATE] [--weighting base|none]\n"
+	 "         [--level 0.95] [--min-n N] [--format json|csv]\n"
+	 "                                        satisfaction (the index) per officer named by the\n"
+	 "                                        encounters, for evaluators; fewer answers than N\n"
+	 "                                        (setting officer_min_n, 30) show n only\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -243,6 +252,7 @@ static const struct command {
 	{"review", cmd_review},
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
+	{"officers", cmd_officers},
 };
 
 int main(int argc, char **argv)

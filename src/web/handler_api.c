@@ -287,7 +287,8 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 422, i, msg);
 			goto rollback;
 		}
-		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK) {
+		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK ||
+		    (se = encounter_store_officers(a->store, &e, in.officers, msg, sizeof msg)) != STORE_OK) {
 			/* A broken rule is the client's; busy or worse is not. */
 			status = se == STORE_ERR_CONSTRAINT ? encounter_error(r, 422, i, msg)
 			                                    : app_store_failure_json(a, r, se);
