@@ -116,6 +116,12 @@ static const struct route {
 	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
 	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
 	 &publications_keys, true},
+	{"officers", "/officers", false, false, app_officers_page, NULL, NULL, false},
+	{"api_officers", "/api/v1/officers", false, true, NULL, app_api_officers, NULL, true},
+	{"api_officers_stats", "/api/v1/officers/stats", false, true, app_api_officer_stats, NULL,
+	 &params_officer_stats_keys, true},
+	{"api_public_officers", "/api/v1/public/officers", false, true, app_api_public_officers, NULL, NULL,
+	 false},
 };
 
 /*
