@@ -125,5 +125,10 @@ int cmd_evaluate(const char *db, int argc, char **argv);
 /* cli_officer.c: the certificate register and the per-officer satisfaction. */
 int cmd_import_officers(const char *db, int argc, char **argv);
 int cmd_officers(const char *db, int argc, char **argv);
+/* cli_calendar.c: the working-day calendar and the settings. */
+int cmd_import_calendar(const char *db, int argc, char **argv);
+int cmd_workdays(const char *db, int argc, char **argv);
+int cmd_calendar(const char *db, int argc, char **argv);
+int cmd_config(const char *db, int argc, char **argv);
 
 #endif

@@ -654,6 +654,8 @@ const char *const store_migrations[] = {
 	MIGRATION_EFFICACY,
 	/* 15: calendar, officers, follow-up cases, exclusions, complaints. */
 	MIGRATION_LOOP,
+	/* 16: the working-day calendar 2022-2026 (calendar.c). */
+	store_migration_calendar,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);
