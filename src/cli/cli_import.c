@@ -125,7 +125,7 @@ int cmd_import(const char *db, int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores or officers");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores, calendar or officers");
 	if (strcmp(argv[0], "domains") == 0)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
@@ -149,7 +149,7 @@ int cmd_import(const char *db, int argc, char **argv)
 	else if ((rc = cmd_import_efficacy(db, argc, argv)) >= 0)
 		return rc;
 	else
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores or officers");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores, calendar or officers");
 	if (argc != 2)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)
