@@ -53,6 +53,7 @@ json_post() { api "$1" POST "$2" -H 'Content-Type: application/json' --data-bina
 json_post "$EK" /api/v1/officers '[{"cert_no":"42070011","name":"钱八","agency":"A02","status":"valid","valid_until":"2099-12-31","category":"交通运输","area":"梁子湖区"},{"cert_no":"42070003","name":"王五","agency":"A02","status":"suspended","valid_until":"2020-06-30"}]'
 eq "an evaluator posts officers: 201" "$STATUS" 201
 eq "one new, one updated" "$(json '[j["officers"], j["created"], j["updated"]]')" "[2, 1, 1]"
+conform POST /api/v1/officers
 eq "the post is audited" "$(sql "SELECT count(*) FROM audit WHERE action='register officers'")" 1
 json_post "$AK" /api/v1/officers '[{"cert_no":"42070012","name":"孙九","status":"valid","valid_until":"2099-12-31"}]'
 eq "an agency key posts its own officer (agency implied): 201" "$STATUS" 201
@@ -64,6 +65,7 @@ eq "nor takes over another agency's certificate: 403" "$STATUS" 403
 json_post "$EK" /api/v1/officers '[{"cert_no":"42070014","name":"吴一","agency":"A01","status":"valid","valid_until":"2099-12-31"},{"cert_no":"42070015","name":"郑二","agency":"A01","status":"gone","valid_until":"2099-12-31"}]'
 eq "a bad officer: 422" "$STATUS" 422
 eq "naming its index and the rule" "$(json '[j["error"]["fields"][0]["index"], "status" in j["error"]["fields"][0]["message"]]' 2>/dev/null || json 'j["error"]["message"]')" "[1, True]"
+conform POST /api/v1/officers
 eq "atomic: the good one before it is not stored" "$(sql "SELECT count(*) FROM officer WHERE cert_no='42070014'")" 0
 json_post "$EK" /api/v1/officers '{"cert_no":"x"}'
 eq "not an array: 400" "$STATUS" 400
@@ -130,6 +132,7 @@ look "/officers?q=4207"
 contains "a prefix finds nothing: no listing" "$BODY" "未找到与“4207”完全一致的执法证件"
 look "/api/v1/public/officers?q=$(printf %s '张三' | $PY -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.stdin.read()))')"
 eq "the API: 200" "$STATUS" 200
+conform GET /api/v1/public/officers
 eq "both officers named 张三" "$(json '[o["cert_no"] for o in j["officers"]]')" "['42070001', '42070004']"
 eq "its shape" "$(json 'sorted(j["officers"][0])')" "['agency', 'agency_name', 'area', 'category', 'cert_no', 'expired', 'name', 'status', 'valid_until']"
 eq "with the registry's names and the status" "$(json '[j["officers"][1]["agency_name"]["en"] != None, j["officers"][1]["status"], j["officers"][1]["expired"]]')" "[True, 'revoked', False]"
@@ -148,6 +151,7 @@ eq "the last within it: 200" "$STATUS" 200
 look "/api/v1/public/officers?q=42070001"
 eq "past it: 429" "$STATUS" 429
 contains "with Retry-After" "$HEADERS" "Retry-After:"
+conform GET /api/v1/public/officers
 look "/officers?q=42070001"
 eq "the page past it: 429" "$STATUS" 429
 contains "a friendly page saying why" "$BODY" "查询过于频繁"
@@ -181,6 +185,7 @@ check "and its encounters" $MANYI import encounters $O/encounters.csv
 check "and answers" $MANYI import responses --survey enforcement-enterprise tests/stats/e2e/responses.csv
 api "$EK" GET "/api/v1/officers/stats?survey=enforcement-enterprise"
 eq "GET /api/v1/officers/stats for an evaluator: 200" "$STATUS" 200
+conform GET /api/v1/officers/stats
 $MANYI officers stats --survey enforcement-enterprise >"$T/cli.json"
 eq "the same JSON as manyi officers stats" "$BODY" "$(cat "$T/cli.json")"
 api "$AK" GET "/api/v1/officers/stats?survey=enforcement-enterprise"
