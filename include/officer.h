@@ -35,8 +35,9 @@ struct officer_in {
 
 /*
  * Is s a well-formed certificate number: 1 to OFFICER_CERT_MAX bytes of
- * UTF-8 text, no control characters, no ';' (the encounters' separator),
- * no space at either end?
+ * one line of UTF-8 text (no control characters, no tab or line break), no
+ * ';' (the encounters' separator), no space at either end?  Names,
+ * categories and areas are one line of text too.
  */
 bool officer_cert_valid(const char *s);
 

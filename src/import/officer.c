@@ -10,11 +10,17 @@
 
 static const char *const statuses[] = {"valid", "suspended", "revoked"};
 
+/* One line of UTF-8 text: no control characters, not even a tab or a line break. */
+static bool one_line(const char *s, size_t len)
+{
+	return utf8_valid(s, len) && !utf8_has_controls(s, len) && strpbrk(s, "\t\r\n") == NULL;
+}
+
 bool officer_cert_valid(const char *s)
 {
 	size_t len = s ? strlen(s) : 0;
-	return len > 0 && len <= OFFICER_CERT_MAX && utf8_valid(s, len) && !utf8_has_controls(s, len) &&
-	       strchr(s, ';') == NULL && s[0] != ' ' && s[len - 1] != ' ';
+	return len > 0 && len <= OFFICER_CERT_MAX && one_line(s, len) && strchr(s, ';') == NULL &&
+	       s[0] != ' ' && s[len - 1] != ' ';
 }
 
 /* A text field: required or not, at most max bytes, no control characters. */
@@ -26,8 +32,9 @@ static bool text_field(const char *col, const char *v, bool required, size_t max
 			snprintf(msg, n, "%s is empty", col);
 		return !required;
 	}
-	if (len > max || !utf8_valid(v, len) || utf8_has_controls(v, len)) {
-		snprintf(msg, n, "%s must be at most %zu bytes of text without control characters", col, max);
+	if (len > max || !one_line(v, len)) {
+		snprintf(msg, n, "%s must be at most %zu bytes of one line of text, without control "
+		         "characters", col, max);
 		return false;
 	}
 	return true;
