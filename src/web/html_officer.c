@@ -80,7 +80,7 @@ static void field(struct sbuf *out, enum officer_str term, const char *value, en
 static void officer_card(struct sbuf *out, const struct html_officer_row *r, enum lang l)
 {
 	const struct officer *o = r->o;
-	sbuf_adds(out, "<li class=\"officer\">\n<dl>\n");
+	sbuf_adds(out, "<li class=\"officer\">\n<dl class=\"record\">\n");
 	field(out, OS_NAME, o->name, l);
 	field(out, OS_CERT, o->cert_no, l);
 	field(out, OS_AGENCY, r->agency_name ? r->agency_name : o->agency, l);
