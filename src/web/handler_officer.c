@@ -66,9 +66,15 @@ static int officers_put(struct app *a, const struct principal *p, const struct o
 			return officer_error(r, 403, i, "an agency key registers only its own agency's officers");
 		if (!officer_parse(&in, &o, msg, sizeof msg))
 			return officer_error(r, 422, i, msg);
-		enum store_err se = officer_store(a->store, &o, own, &made, msg, sizeof msg);
+		struct officer before;
+		enum store_err se = own != NULL ? store_officer_get(a->store, o.cert_no, &before)
+		                                : STORE_ERR_NOTFOUND;
+		if (se == STORE_OK && strcmp(before.agency, own) != 0)
+			return officer_error(r, 403, i, "this certificate belongs to another agency");
+		if (se == STORE_OK || se == STORE_ERR_NOTFOUND)
+			se = officer_store(a->store, &o, own, &made, msg, sizeof msg);
 		if (se == STORE_ERR_CONSTRAINT)
-			return officer_error(r, strstr(msg, "another agency") != NULL ? 403 : 422, i, msg);
+			return officer_error(r, 422, i, msg);
 		if (se != STORE_OK)
 			return app_store_failure_json(a, r, se);
 		*created += made;
