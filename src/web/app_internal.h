@@ -126,6 +126,15 @@ int app_query_survey(const struct http_request *req, struct http_response *r, bo
 struct params_error;
 int app_params_error(struct http_response *r, const struct params_error *err);
 
+/*
+ * A refused element of a JSON array (POST /api/v1/encounters, officers,
+ * cases, duties): status with the error code, the message "WHAT [INDEX]:
+ * MSG; nothing was stored" (what may be NULL) and fields [{"index",
+ * "message"}]; returns status.
+ */
+int app_element_error(struct http_response *r, int status, const char *code, const char *what,
+                      size_t index, const char *msg);
+
 /* 400 with the JSON error "NAME is WHAT" (what says what NAME takes). */
 int app_bad_param(struct http_response *r, const char *name, const char *what);
 

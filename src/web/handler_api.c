@@ -203,15 +203,7 @@ done:
 /* A JSON error naming the array index of the bad encounter. */
 static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	char text[600];
-	snprintf(text, sizeof text, "encounter [%zu]: %s; nothing was stored", index, msg);
-	http_json_error(r, status, "invalid", text, f);
-	return status;
+	return app_element_error(r, status, "invalid", "encounter", index, msg);
 }
 
 /* POST /api/v1/encounters */

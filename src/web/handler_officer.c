@@ -33,15 +33,7 @@
 /* A JSON error naming the array index of the bad officer; returns status. */
 static int officer_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	char text[600];
-	snprintf(text, sizeof text, "officer [%zu]: %s; nothing was stored", index, msg);
-	http_json_error(r, status, "invalid", text, f);
-	return status;
+	return app_element_error(r, status, status == 403 ? "forbidden" : "invalid", "officer", index, msg);
 }
 
 /*
