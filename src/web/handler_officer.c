@@ -222,7 +222,7 @@ int app_officers_page(struct app *a, const struct http_request *req, struct http
 	snprintf(href, sizeof href, "/officers?lang=%s", l == LANG_ZH ? "en" : "zh");
 	struct html_officer_lookup v = {
 		.lang = l, .q = k.q, .rows = rows, .n = k.n, .retry_after = k.retry_after,
-		.lang_href = href,
+		.too_long = k.too_long, .lang_href = href,
 	};
 	app_site(a, &site);
 	r->content_type = "text/html; charset=utf-8";

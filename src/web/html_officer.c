@@ -9,7 +9,8 @@
 enum officer_str {
 	OS_TITLE, OS_INTRO, OS_LABEL, OS_HINT, OS_SUBMIT, OS_NONE_PRE, OS_NONE_POST, OS_FOUND,
 	OS_NAME, OS_CERT, OS_AGENCY, OS_CATEGORY, OS_AREA, OS_UNTIL, OS_STATUS, OS_VALID,
-	OS_SUSPENDED, OS_REVOKED, OS_EXPIRED, OS_SLOW_PRE, OS_SLOW_POST, OS_COMPLAIN, OS__MAX
+	OS_SUSPENDED, OS_REVOKED, OS_EXPIRED, OS_SLOW_PRE, OS_SLOW_POST, OS_COMPLAIN, OS_TOO_LONG,
+	OS__MAX
 };
 
 static const char *const texts[OS__MAX][LANG__MAX] = {
@@ -42,6 +43,8 @@ static const char *const texts[OS__MAX][LANG__MAX] = {
 	                 "only so many certificates an hour. Please try again in about "},
 	[OS_SLOW_POST] = {" 分钟后再试。", " minutes."},
 	[OS_COMPLAIN] = {"投诉举报此执法人员", "Report this officer"},
+	[OS_TOO_LONG] = {"输入的内容过长：执法证号或姓名不会这么长。",
+	                 "That is longer than any certificate number or name."},
 };
 
 static void text(struct sbuf *out, enum officer_str id, enum lang l)
@@ -102,7 +105,7 @@ void html_officer_page(struct sbuf *out, const struct html_officer_lookup *v,
 {
 	enum lang l = html_lang_ok(v->lang);
 	bool asked = v->q != NULL && *v->q != '\0';
-	html_page_open(out, l, texts[OS_TITLE][l], v->retry_after > 0, v->lang_href);
+	html_page_open(out, l, texts[OS_TITLE][l], v->retry_after > 0 || v->too_long, v->lang_href);
 	sbuf_adds(out, "<h1>");
 	text(out, OS_TITLE, l);
 	sbuf_adds(out, "</h1>\n<p class=\"intro\">");
@@ -120,7 +123,11 @@ void html_officer_page(struct sbuf *out, const struct html_officer_lookup *v,
 	sbuf_adds(out, "\">\n<button type=\"submit\">");
 	text(out, OS_SUBMIT, l);
 	sbuf_adds(out, "</button>\n</form>\n<section aria-live=\"polite\" class=\"lookup-result\">\n");
-	if (v->retry_after > 0) {
+	if (v->too_long) {
+		sbuf_adds(out, "<p class=\"error\" role=\"alert\">");
+		text(out, OS_TOO_LONG, l);
+		sbuf_adds(out, "</p>\n");
+	} else if (v->retry_after > 0) {
 		sbuf_adds(out, "<p class=\"error\" role=\"alert\">");
 		text(out, OS_SLOW_PRE, l);
 		sbuf_printf(out, "%ld", (v->retry_after + 59) / 60);

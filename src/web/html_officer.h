@@ -28,6 +28,7 @@ struct html_officer_lookup {
 	const struct html_officer_row *rows;
 	size_t n;
 	long retry_after;         /* > 0: too many lookups from this address (429) */
+	bool too_long;            /* what was asked is longer than any number or name (400) */
 	const char *lang_href;    /* this page in the other language (not yet escaped) */
 };
 

@@ -140,6 +140,10 @@ look "/api/v1/public/officers?q=%E7%8E%8B"
 eq "one character of a name finds nothing" "$(json 'j["officers"]')" "[]"
 req GET "/api/v1/public/officers"
 eq "no q: 400" "$STATUS" 400
+long=$(printf 'x%.0s' $(seq 1 300))
+req GET "/officers?q=$long"
+eq "the page with a q longer than any: 400" "$STATUS" 400
+contains "saying so" "$BODY" "输入的内容过长"
 lacks "no officer data is stored by a lookup" "$(sql "SELECT group_concat(action) FROM audit")" "lookup"
 
 # The hourly limit per address (the setting officer_lookups_per_hour).
