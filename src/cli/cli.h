@@ -122,6 +122,9 @@ int cmd_import_reviews(const char *db, int argc, char **argv);
  * (-1 when argv[0] is none of them). */
 int cmd_import_efficacy(const char *db, int argc, char **argv);
 int cmd_evaluate(const char *db, int argc, char **argv);
+/* cli_officer.c: the certificate register and the per-officer satisfaction. */
+int cmd_import_officers(const char *db, int argc, char **argv);
+int cmd_officers(const char *db, int argc, char **argv);
 /* cli_calendar.c: the working-day calendar and the settings. */
 int cmd_import_calendar(const char *db, int argc, char **argv);
 int cmd_workdays(const char *db, int argc, char **argv);

@@ -47,7 +47,8 @@ static const struct usage {
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
 	 "                                        the file replaces the whole list)\n"
-	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	 "  import encounters FILE.csv            register encounters (the sampling frame; optional\n"
+	 "                                        column officers: certificate numbers, ';'-separated)\n"
 	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
 	 "  import dispositions FILE.csv          phone cases' outcomes (encounter_id,survey,outcome,\n"
 	 "                                        attempts,last_call_at; the latest row stands)\n"
@@ -59,6 +60,8 @@ static const struct usage {
 	 "                                        required)\n"
 	 "  import performance FILE.csv           actions performed (duty_id,year,performed[,records])\n"
 	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"
+	 "  import officers FILE.csv              enforcement certificates (cert_no,name,agency,status,\n"
+	 "                                        valid_until[,category,area]); a known cert_no is updated\n"
 	 "  import calendar FILE.csv              holidays and make-up workdays (date,kind[,name]; kind\n"
 	 "                                        holiday|workday); the file's years are replaced wholly\n"},
 	{"evaluate",
@@ -134,6 +137,12 @@ static const struct usage {
 	 "                                        stamped with SHA-256 of its inputs and method\n"
 	 "  report verify FILE                    exit 0 when FILE's stamp matches the database,\n"
 	 "                                        1 saying what differs when not\n"},
+	{"officers",
+	 "  officers stats --survey ID [--from DATE] [--to DATE] [--weighting base|none]\n"
+	 "         [--level 0.95] [--min-n N] [--format json|csv]\n"
+	 "                                        satisfaction (the index) per officer named by the\n"
+	 "                                        encounters, for evaluators; fewer answers than N\n"
+	 "                                        (setting officer_min_n, 30) show n only\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -268,6 +277,7 @@ static const struct command {
 	{"review", cmd_review},
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
+	{"officers", cmd_officers},
 	{"workdays", cmd_workdays},
 	{"calendar", cmd_calendar},
 	{"config", cmd_config},

@@ -241,7 +241,7 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 1024;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
-		if (L->multi != NULL)
+		if (L->multi != NULL || L->keep_ids)
 			L->ids = xrealloc(L->ids, L->cap * sizeof *L->ids);
 		L->x = xrealloc(L->x, L->cap * (L->k ? L->k : 1) * sizeof *L->x);
 	}
@@ -264,7 +264,7 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 		.sampled = r->sampled,
 	};
 	sbuf_free(&key);
-	if (L->multi != NULL)
+	if (L->multi != NULL || L->keep_ids)
 		L->ids[L->n] = r->id;
 	unsigned char *x = L->x + L->n * (L->k ? L->k : 1);
 	memset(x, 0, L->k);

@@ -241,6 +241,20 @@ enum lang app_query_lang(const char *query)
 	return p.lang;
 }
 
+int app_element_error(struct http_response *r, int status, const char *code, const char *what,
+                      size_t index, const char *msg)
+{
+	cJSON *f = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	char text[700];
+	cJSON_AddNumberToObject(o, "index", (double)index);
+	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddItemToArray(f, o);
+	snprintf(text, sizeof text, "%s%s[%zu]: %.600s; nothing was stored", what ? what : "",
+	         what ? " " : "", index, msg);
+	http_json_error(r, status, code, text, f);
+	return status;
+}
+
 int app_bad_param(struct http_response *r, const char *name, const char *what)
 {
 	char msg[256];

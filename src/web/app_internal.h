@@ -32,6 +32,7 @@
 #include "followup.h"
 #include "http.h"
 #include "invite.h"
+#include "report.h"
 #include "store.h"
 #include "survey.h"
 #include "throttle.h"
@@ -137,6 +138,15 @@ int app_query_survey(const struct http_request *req, struct http_response *r, bo
 struct params_error;
 int app_params_error(struct http_response *r, const struct params_error *err);
 
+/*
+ * A refused element of a JSON array (POST /api/v1/encounters, officers,
+ * cases, duties): status with the error code, the message "WHAT [INDEX]:
+ * MSG; nothing was stored" (what may be NULL) and fields [{"index",
+ * "message"}]; returns status.
+ */
+int app_element_error(struct http_response *r, int status, const char *code, const char *what,
+                      size_t index, const char *msg);
+
 /* 400 with the JSON error "NAME is WHAT" (what says what NAME takes). */
 int app_bad_param(struct http_response *r, const char *name, const char *what);
 
@@ -172,7 +182,8 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
 
 /*
  * "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised,
- * into *out (caller frees); *out is NULL and the store's error returned
+ * then, when it names officers, a second line "执法人员：张三（执法证号 …）"
+ * (the form shows the line breaks), into *out (caller frees); *out is NULL and the store's error returned
  * when the registry could not be read.
  */
 enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
@@ -301,6 +312,15 @@ int app_status_of(enum store_err e);
 int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
                            enum store_err e);
 int app_store_failure_json(struct app *a, struct http_response *r, enum store_err e);
+
+/*
+ * A report's failure (report_run(), officer_stats_run(); msg says why) as
+ * JSON: 400 a bad query, 404 no such survey, 422 cannot be estimated, 409
+ * nothing to estimate yet, 503/500 the store's.  Returns the status, or 0
+ * for REPORT_OK (nothing written).
+ */
+int app_report_failure(struct app *a, struct http_response *r, enum report_status st,
+                       const char *msg);
 
 /* Has the content type this media type (ignoring parameters)? */
 bool app_media_type_is(const char *ct, const char *want);
@@ -489,5 +509,14 @@ int app_api_complaint(struct app *a, const struct http_request *req, struct http
                       const char *rest);
 int app_api_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
                            const char *rest);
+/* handler_officer.c: the certificate register, its public lookup, satisfaction per officer. */
+int app_api_officers(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_officers_page(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_public_officers(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest);
+int app_api_officer_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
 
 #endif

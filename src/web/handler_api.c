@@ -216,15 +216,7 @@ done:
 /* A JSON error naming the array index of the bad encounter. */
 static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	char text[600];
-	snprintf(text, sizeof text, "encounter [%zu]: %s; nothing was stored", index, msg);
-	http_json_error(r, status, "invalid", text, f);
-	return status;
+	return app_element_error(r, status, "invalid", "encounter", index, msg);
 }
 
 /* POST /api/v1/encounters */
@@ -300,7 +292,8 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 422, i, msg);
 			goto rollback;
 		}
-		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK) {
+		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK ||
+		    (se = encounter_store_officers(a->store, &e, in.officers, msg, sizeof msg)) != STORE_OK) {
 			/* A broken rule is the client's; busy or worse is not. */
 			status = se == STORE_ERR_CONSTRAINT ? encounter_error(r, 422, i, msg)
 			                                    : app_store_failure_json(a, r, se);

@@ -123,6 +123,12 @@ static const struct route {
 	 NULL, NULL, false},
 	{"api_complaints", "/api/v1/complaints", false, true, app_api_complaints, NULL, NULL, true},
 	{"api_complaint", "/api/v1/complaints/", true, true, app_api_complaint, app_api_complaint_post, NULL, true},
+	{"officers", "/officers", false, false, app_officers_page, NULL, NULL, false},
+	{"api_officers", "/api/v1/officers", false, true, NULL, app_api_officers, NULL, true},
+	{"api_officers_stats", "/api/v1/officers/stats", false, true, app_api_officer_stats, NULL,
+	 &params_officer_stats_keys, true},
+	{"api_public_officers", "/api/v1/public/officers", false, true, app_api_public_officers, NULL, NULL,
+	 false},
 };
 
 /*
