@@ -127,5 +127,7 @@ int cmd_import_calendar(const char *db, int argc, char **argv);
 int cmd_workdays(const char *db, int argc, char **argv);
 int cmd_calendar(const char *db, int argc, char **argv);
 int cmd_config(const char *db, int argc, char **argv);
+/* cli_audit.c: audit verify | head | seal. */
+int cmd_audit(const char *db, int argc, char **argv);
 
 #endif

@@ -154,6 +154,12 @@ static const struct usage {
 	 "  config list | get NAME | set NAME VALUE\n"
 	 "                                        the settings (deadlines in working days, retention,\n"
 	 "                                        limits): list shows values, defaults and ranges\n"},
+	{"audit",
+	 "  audit verify [--head HEX]             walk the audit chain and the sealed days of answers;\n"
+	 "                                        exit 1 naming the first row that does not match\n"
+	 "                                        (--head: a published head must be in the chain)\n"
+	 "  audit head [--format text|json]       seal the days that are over; print the head: ID HEX\n"
+	 "  audit seal                            seal the days that are over (UTC+8)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -259,6 +265,7 @@ static const struct command {
 	{"workdays", cmd_workdays},
 	{"calendar", cmd_calendar},
 	{"config", cmd_config},
+	{"audit", cmd_audit},
 };
 
 int main(int argc, char **argv)
