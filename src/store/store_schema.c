@@ -656,7 +656,7 @@ const char *const store_migrations[] = {
 	MIGRATION_LOOP,
 	/* 16: the working-day calendar 2022-2026 (calendar.c). */
 	store_migration_calendar,
-	/* 17: the audit chain and the answers' day roots (store_audit.c). */
+	/* 17: the audit chain and the answers' day roots (audit.c). */
 	store_migration_audit,
 };
 

@@ -134,6 +134,10 @@ eq "GET /api/v1/public/publications: the version's audit_head" \
 	"$STATUS/$(json 'j["publications"][0]["versions"][0]["audit_head"]["id"], j["publications"][0]["versions"][0]["audit_head"]["hash"]')" \
 	"200/($PUB_ID, '$PUB_HASH')"
 conform GET /api/v1/public/publications
+req GET "/api/v1/public/stats?$(sql "SELECT query FROM publication")"
+eq "GET /api/v1/public/stats: the publication's audit_head" "$STATUS/$(json 'j["audit_head"]["id"], j["audit_head"]["hash"]')" \
+	"200/($PUB_ID, '$PUB_HASH')"
+conform GET /api/v1/public/stats
 stack_stop "$T/var" >/dev/null 2>&1
 
 # Attacks on copies of the file, as someone holding it with sqlite3 would.

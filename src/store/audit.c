@@ -1,4 +1,4 @@
-/* store_audit — the audit chain and the answers' day roots; see include/audit.h. */
+/* audit — the audit chain and the answers' day roots; see include/audit.h. */
 #include "audit.h"
 
 #include "store_internal.h"
