@@ -217,16 +217,23 @@ eq "a bad format: usage" "$RC" 2
 run $MANYI audit verify --head
 eq "--head without a value: usage" "$RC" 2
 
-# An older database (before the migration) chains its rows as it migrates.
-sqlite3 "$T/old.db" "DROP TRIGGER audit_append_only_u; DROP TABLE answers_day; ALTER TABLE audit DROP COLUMN hash;
-	CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
-	PRAGMA user_version = $(( $(sql 'PRAGMA user_version') - 1 ))"
-run $O audit verify
-eq "an older database migrates: its rows chained, exit 0" "$RC" 0
-ON=$(sqlite3 "$T/old.db" "SELECT count(*) FROM audit")
-contains "... every row" "$OUT" "audit chain intact: $ON rows"
-eq "... as the encoding says" "$(python3 "$T/chain.py" "$T/old.db" check)" "$ON"
-contains "... and the table is append-only again" "$(sqlite3 "$T/old.db" "UPDATE audit SET detail = 'x' WHERE id = 1" 2>&1)" \
-	"the audit table is append-only"
+# An older database (before the migration) chains its rows as it migrates:
+# the copy made before sealing, set back to the version before the audit
+# migration (when it is the last one; else later migrations would run again).
+MA=$(sed -n 's/^#define MIGRATION_AUDIT \([0-9]*\).*/\1/p' src/store/store_internal.h)
+if [ "$MA" != "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" ]; then
+	ok "an older database migrates # SKIP the audit migration ($MA) is not the last"
+else
+	sqlite3 "$T/old.db" "DROP TRIGGER audit_append_only_u; DROP TABLE answers_day; ALTER TABLE audit DROP COLUMN hash;
+		CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
+		PRAGMA user_version = $((MA - 1))"
+	run $O audit verify
+	eq "an older database migrates: its rows chained, exit 0" "$RC" 0
+	ON=$(sqlite3 "$T/old.db" "SELECT count(*) FROM audit")
+	contains "... every row" "$OUT" "audit chain intact: $ON rows"
+	eq "... as the encoding says" "$(python3 "$T/chain.py" "$T/old.db" check)" "$ON"
+	contains "... and the table is append-only again" "$(sqlite3 "$T/old.db" "UPDATE audit SET detail = 'x' WHERE id = 1" 2>&1)" \
+		"the audit table is append-only"
+fi
 
 it_done
