@@ -410,6 +410,10 @@ int cmd_publish_evaluation(const char *db, int argc, char **argv)
 			printf("published the efficacy report of %d: /api/v1/public/evaluations/%d.html (.en.html, "
 			       ".json%s)\n", o.year, o.year,
 			       pdf ? ", .pdf" : "; no PDF: no Chromium here, the HTML prints to A4");
+		struct efr_stamp st; /* the head the report carries */
+		if (rc == 0 && efficacy_stamp_read(js.data, &st) && st.audit.id > 0)
+			printf("audit head %lld %s (check later: manyi audit verify --head %s)\n", st.audit.id,
+			       st.audit.hash, st.audit.hash);
 		free(pdf);
 	}
 	sbuf_free(&zh);

@@ -127,14 +127,23 @@ contains "... saying so" "$OUT" "the published head is in the chain"
 run $MANYI audit verify --head "$PUB_ID $PUB_HASH"
 eq "... given as audit head prints it" "$RC" 0
 
+MANYI_CHROMIUM=/nonexistent run $MANYI publish evaluation --year 2023 --evaluation "$F" --survey $E
+eq "publish evaluation: exit 0" "$RC/$ERR" "0/"
+eq "... the published report's stamp carries the head" \
+	"$(sql "SELECT json_extract(result, '\$.stamp.audit_head.id') || ' ' || json_extract(result, '\$.stamp.audit_head.hash') FROM publication WHERE query = 'evaluation?year=2023&form=json'")" \
+	"$PUB_ID $PUB_HASH"
+contains "... and publish evaluation prints it" "$OUT" "audit head $PUB_ID $PUB_HASH"
+
 # GET /api/v1/public/publications shows each version's head.
 it_stack || { not_ok "start nginx and manyi-fcgi"; it_done; exit 1; }
+req GET /api/v1/public/evaluations
+eq "GET /api/v1/public/evaluations: the report's audit_head" "$STATUS/$(json 'j["evaluations"][0]["audit_head"]["hash"]')" "200/$PUB_HASH"
 req GET "/api/v1/public/publications?survey=$E"
 eq "GET /api/v1/public/publications: the version's audit_head" \
 	"$STATUS/$(json 'j["publications"][0]["versions"][0]["audit_head"]["id"], j["publications"][0]["versions"][0]["audit_head"]["hash"]')" \
 	"200/($PUB_ID, '$PUB_HASH')"
 conform GET /api/v1/public/publications
-req GET "/api/v1/public/stats?$(sql "SELECT query FROM publication")"
+req GET "/api/v1/public/stats?$(sql "SELECT query FROM publication WHERE survey_id = '$E'")"
 eq "GET /api/v1/public/stats: the publication's audit_head" "$STATUS/$(json 'j["audit_head"]["id"], j["audit_head"]["hash"]')" \
 	"200/($PUB_ID, '$PUB_HASH')"
 conform GET /api/v1/public/stats
