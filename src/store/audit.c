@@ -331,7 +331,8 @@ static enum store_err day_roots(struct store *s, const char *after, const char *
 	e = rc != SQLITE_DONE ? map_rc(rc) : trc != SQLITE_ROW && trc != SQLITE_DONE ? map_rc(trc) : STORE_OK;
 	if (e == STORE_OK && rc == SQLITE_ROW)
 		e = STORE_ERR_SQL;
-	qsort(out->v, out->n, sizeof *out->v, day_cmp);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, day_cmp);
 done:
 	sbuf_free(&b);
 	sqlite3_finalize(rd);
@@ -588,7 +589,8 @@ enum store_err audit_verify(struct store *s, const char *head, struct audit_verd
 		         "— the record was rewritten after it was published", head, v->head.id, v->head.hash);
 		v->intact = false;
 	}
-	qsort(sl.v, sl.n, sizeof *sl.v, sealed_cmp);
+	if (sl.n > 1)
+		qsort(sl.v, sl.n, sizeof *sl.v, sealed_cmp);
 	if (e == STORE_OK && v->intact)
 		e = check_table(s, &sl, v);
 	if (e == STORE_OK && v->intact)
