@@ -18,7 +18,8 @@
  *   "measure=X", "simulations=N", "performance_rate=R" (mean or pooled;
  *   mean when the evaluation does not say) (numbers %.17g, each line
  *   ending "\n").
- * No clock is read: the same inputs give the same bytes.
+ * No clock is read: the same inputs (and audit head, st->audit) give the
+ * same bytes.
  *
  * The detail (the per-agency figures of the statistics engine and the
  * fieldwork, which the evaluation does not carry) is a JSON object the
