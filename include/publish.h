@@ -82,6 +82,10 @@ enum store_err publish_get(struct store *s, const struct report_query *q, int ve
  */
 enum store_err publish_list(struct store *s, const char *survey, struct sbuf *out);
 
+/* The head h as JSON, {"id": ID, "hash": "HEX"}, appended to out as one line
+ * (`manyi audit head --format json`; the member "audit_head" of a publication). */
+void publish_head_json(const struct audit_head *h, struct sbuf *out);
+
 /* The canonical text of q's parameters, the key a publication is found by,
  * into out (capacity n): a threshold other than PUBLISH_DEFAULT_LOW_N is
  * part of it, so a publication never replaces one made with another. */

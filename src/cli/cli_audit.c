@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "publish.h"
 #include "util.h"
 
 /* Seal what is over, then the head into *h; 0 or an exit status. */
@@ -65,10 +66,15 @@ static int audit_head_cmd(struct store *s, int argc, char **argv)
 	int rc = seal_head(s, &h, NULL);
 	if (rc != 0)
 		return rc;
-	if (format != NULL && strcmp(format, "json") == 0)
-		printf("{\"id\":%lld,\"hash\":\"%s\"}\n", h.id, h.hash);
-	else
+	if (format != NULL && strcmp(format, "json") == 0) {
+		struct sbuf out;
+		sbuf_init(&out);
+		publish_head_json(&h, &out);
+		fputs(out.data, stdout);
+		sbuf_free(&out);
+	} else {
 		printf("%lld %s\n", h.id, h.hash);
+	}
 	return 0;
 }
 

@@ -169,6 +169,22 @@ void publish_key(const struct report_query *q, char *out, size_t n)
 		snprintf(out + strlen(out), n - strlen(out), "&low_n=%.6g", q->low_n);
 }
 
+/* The head as a JSON object. */
+static cJSON *head_object(long long id, const char *hash)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "hash", hash);
+	return o;
+}
+
+void publish_head_json(const struct audit_head *h, struct sbuf *out)
+{
+	cJSON *o = head_object(h->id, h->hash);
+	json_out(o, out);
+	cJSON_Delete(o);
+}
+
 /* Add "audit_head": {"id", "hash"} to the publication in pub (one line of JSON). */
 static void with_head(struct sbuf *pub, const struct audit_head *h)
 {
@@ -177,9 +193,7 @@ static void with_head(struct sbuf *pub, const struct audit_head *h)
 		cJSON_Delete(root);
 		return; /* not ours to rewrite */
 	}
-	cJSON *o = cJSON_AddObjectToObject(root, "audit_head");
-	cJSON_AddNumberToObject(o, "id", (double)h->id);
-	cJSON_AddStringToObject(o, "hash", h->hash);
+	cJSON_AddItemToObject(root, "audit_head", head_object(h->id, h->hash));
 	sbuf_reset(pub);
 	json_out(root, pub);
 	cJSON_Delete(root);
@@ -312,11 +326,8 @@ static bool list_item(void *ctx, const char *query, const char *at, long long he
 	cJSON_AddNumberToObject(o, "version", v);
 	cJSON_AddStringToObject(o, "published_at", at);
 	cJSON_AddStringToObject(o, "url", url.data);
-	if (head_hash != NULL) {
-		cJSON *h = cJSON_AddObjectToObject(o, "audit_head");
-		cJSON_AddNumberToObject(h, "id", (double)head_id);
-		cJSON_AddStringToObject(h, "hash", head_hash);
-	}
+	if (head_hash != NULL)
+		cJSON_AddItemToObject(o, "audit_head", head_object(head_id, head_hash));
 	sbuf_free(&url);
 	cJSON_AddItemToArray(versions, o);
 	/* Oldest first: the one seen last is the latest. */
