@@ -18,7 +18,8 @@
  *   "measure=X", "simulations=N", "performance_rate=R" (mean or pooled;
  *   mean when the evaluation does not say) (numbers %.17g, each line
  *   ending "\n").
- * No clock is read: the same inputs give the same bytes.
+ * No clock is read: the same inputs (and audit head, st->audit) give the
+ * same bytes.
  *
  * The detail (the per-agency figures of the statistics engine and the
  * fieldwork, which the evaluation does not carry) is a JSON object the
@@ -36,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audit.h"
 #include "store.h"
 #include "store_digest.h"
 #include "survey.h"
@@ -62,6 +64,9 @@ struct efr_stamp {
 	char inputs[65];              /* lower-case hex */
 	char method[65];
 	char part[EFR_PARTS][65];     /* "" when the report did not carry it (CSV) */
+	struct audit_head audit;      /* the audit chain's head when the report was made (audit.h;
+	                               * not part of inputs: the record grows); id 0 when the
+	                               * report carries none */
 };
 
 /* "evaluation", "answers", ... (static). */
@@ -75,7 +80,8 @@ enum efr_status {
 	EFR_STATUS__MAX
 };
 
-/* The stamp of evaluation (its stored JSON text, borrowed) against s's rows. */
+/* The stamp of evaluation (its stored JSON text, borrowed) against s's rows,
+ * with the audit chain's head as it is (the caller seals first: audit_seal()). */
 enum efr_status efficacy_stamp(struct store *s, const char *evaluation, struct efr_stamp *st,
                                char *msg, size_t msglen);
 

@@ -227,9 +227,11 @@ enum store_err store_publication_add(struct store *s, const char *survey, const 
 enum store_err store_publication_get(struct store *s, const char *query, char **result,
                                      char *published_at, size_t n);
 /* Every publication of survey with its time, by query and then oldest first
- * (a query's versions 1, 2, ...); fn returns false to stop. */
+ * (a query's versions 1, 2, ...), and the audit head it carries (audit.h;
+ * head_hash NULL when it carries none); fn returns false to stop. */
 enum store_err store_publication_list(struct store *s, const char *survey,
-                                      bool (*fn)(void *ctx, const char *query, const char *at),
+                                      bool (*fn)(void *ctx, const char *query, const char *at,
+                                                 long long head_id, const char *head_hash),
                                       void *ctx);
 
 /*

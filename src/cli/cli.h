@@ -134,5 +134,7 @@ int cmd_config(const char *db, int argc, char **argv);
 int cmd_complaint(const char *db, int argc, char **argv);
 /* `manyi followup purge` (cli_followup_purge.c). */
 int cmd_followup_purge(const char *db, int argc, char **argv);
+/* cli_audit.c: audit verify | head | seal. */
+int cmd_audit(const char *db, int argc, char **argv);
 
 #endif

@@ -175,6 +175,12 @@ static const struct usage {
 	 "  complaint categories [list]           the complaint categories (CSV, retired ones too)\n"
 	 "  complaint categories load FILE.json   replace the categories offered: a JSON array of\n"
 	 "                                        {code, name {zh, en}, national 1-3|null, discipline}\n"},
+	{"audit",
+	 "  audit verify [--head HEX]             walk the audit chain and the sealed days of answers;\n"
+	 "                                        exit 1 naming the first row that does not match\n"
+	 "                                        (--head: a published head must be in the chain)\n"
+	 "  audit head [--format text|json]       seal the days that are over; print the head: ID HEX\n"
+	 "  audit seal                            seal the days that are over (UTC+8)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -283,6 +289,7 @@ static const struct command {
 	{"config", cmd_config},
 	{"complaint", cmd_complaint},
 	{"followup", cmd_followup_purge},
+	{"audit", cmd_audit},
 };
 
 int main(int argc, char **argv)

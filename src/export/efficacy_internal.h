@@ -48,7 +48,8 @@ void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool c
 /* The change from the year before of a (an agency, or the city), its intervals. */
 void efr_vs_previous(struct sbuf *b, const cJSON *a, enum lang l);
 void efr_domains(struct sbuf *b, const cJSON *ev, enum lang l);
-void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l);
+void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, const struct efr_stamp *st,
+                 enum lang l);
 
 /* efficacy_svg.c: static inline charts. */
 /* How many agencies have a composite and a rank (those the charts and the ranking show). */

@@ -84,7 +84,8 @@ static void agreement(struct sbuf *b, const cJSON *detail, enum lang l)
 	sbuf_adds(b, "</p>");
 }
 
-void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l)
+void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, const struct efr_stamp *st,
+                 enum lang l)
 {
 	const cJSON *bands = cJSON_GetObjectItemCaseSensitive(ev, "bands");
 	const char *w = jstr(ev, "weighting"), *m = jstr(ev, "measure");
@@ -138,5 +139,13 @@ void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang
 	            jnum(ev, "simulations"), jnum(ev, "seed"));
 	sbuf_adds(b, L("方法版本：", " Method version: "));
 	efr_esc(b, jstr(ev, "method"));
+	sbuf_adds(b, "</p>");
+	para(b, L("防篡改记录", "Tamper-evident record"));
+	sbuf_printf(b, L("本报告生成时审计记录链头为 %lld %s：此前每条审计记录和每个已封存日的答卷都由它经 SHA-256 链接。"
+	                 "任何人可用 manyi audit verify --head %s 核实此后记录未被改写。",
+	                 "When this report was made the audit record's head was %lld %s: it commits, through "
+	                 "SHA-256 chains, to every audit row before it and every sealed day of answers. Anyone "
+	                 "can check with manyi audit verify --head %s that the record was not rewritten since."),
+	            st->audit.id, st->audit.hash, st->audit.hash);
 	sbuf_adds(b, "</p></section>\n");
 }

@@ -14,6 +14,7 @@
  *   store_code.c       the dictionary of short texts, the scale items of a
  *                      survey version, the registry's counts pending commit
  *   store_migrate.c    the migrations' steps that SQL alone cannot do
+ *   audit.c            the audit chain and the answers' day roots (audit.h)
  */
 #ifndef MANYI_STORE_INTERNAL_H
 #define MANYI_STORE_INTERNAL_H
@@ -42,6 +43,13 @@ extern const size_t store_migrations_n;
 extern const char *const store_migration_9_finish;
 /* Migration 16, the working-day calendar 2022-2026 (calendar.c). */
 extern const char store_migration_calendar[];
+/* Migration 19, the audit chain and the answers' day roots (audit.c): its SQL,
+ * then its step in C, which chains the audit rows already there. */
+#define MIGRATION_AUDIT 19
+extern const char store_migration_audit[];
+enum store_err audit_chain_existing(struct store *s, char *msg, size_t msglen);
+/* Register the SQL function audit_hash() on a connection (store_open()). */
+int audit_sql_register(sqlite3 *db);
 /* Run migration number's step in C, if it has one (store_migrate.c). */
 enum store_err store_migration_step(struct store *s, int number, char *msg, size_t msglen);
 

@@ -351,7 +351,7 @@
 	"CREATE INDEX complaint_event_case ON complaint_event(complaint, id);"
 
 /*
- * Migration 17: the complaint categories shipped (version 1): the kinds of misconduct the
+ * Migration 18: the complaint categories shipped (version 1): the kinds of misconduct the
  * Justice Bureau transfers to the discipline inspection commission
  * (discipline 1, with the national category of the 2019 rules that usually
  * fits: 1 Party discipline, 2 duty-related illegality, 3 duty-related
@@ -685,6 +685,8 @@ const char *const store_migrations[] = {
 	"END;",
 	/* 18: the default complaint categories (DOMAIN.md §3; `manyi complaint categories load`). */
 	MIGRATION_COMPLAINT_CATEGORIES,
+	/* 19: the audit chain and the answers' day roots (audit.c). */
+	store_migration_audit,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

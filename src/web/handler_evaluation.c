@@ -34,7 +34,8 @@ struct archive {
 	cJSON *years; /* year (string) -> {"year", "published_at", form: url} */
 };
 
-static bool add_publication(void *ctx, const char *query, const char *at)
+static bool add_publication(void *ctx, const char *query, const char *at, long long head_id,
+                            const char *head_hash)
 {
 	struct archive *ar = ctx;
 	int year;
@@ -53,6 +54,13 @@ static bool add_publication(void *ctx, const char *query, const char *at)
 	snprintf(url, sizeof url, "/api/v1/public/evaluations/%d.%s", year, form);
 	cJSON_DeleteItemFromObjectCaseSensitive(y, form);
 	cJSON_AddStringToObject(y, form, url);
+	if (head_hash != NULL) { /* the JSON form's stamp: the head the report carries */
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddNumberToObject(h, "id", (double)head_id);
+		cJSON_AddStringToObject(h, "hash", head_hash);
+		cJSON_DeleteItemFromObjectCaseSensitive(y, "audit_head");
+		cJSON_AddItemToObject(y, "audit_head", h);
+	}
 	return true;
 }
 

@@ -105,6 +105,9 @@ check "no older than the release's ($release_v)" test "${v1%%)*}" -ge "$release_
 $MANYI key list >"$T/again.out" 2>&1
 eq "a second open changes nothing in the file" "$(dump)" "$after_first"
 check "and reads the same" cmp "$X/key-list.out" "$T/again.out"
+# The audit chain (issue 16): the release's rows were chained as the file migrated.
+out=$($MANYI audit verify 2>&1)
+contains "the release's audit rows chained: audit verify" "$out" "audit chain intact: $(sqlite3 "$DB" 'SELECT count(*) FROM audit') rows"
 
 it_stack || { not_ok "start nginx and manyi-fcgi"; it_done; exit 1; }
 ekey=$(secret evaluator)
