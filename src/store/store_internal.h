@@ -27,6 +27,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_followup_handle.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -179,6 +180,8 @@ enum stmt {
  * store_duty.c (its enum duty_stmt). */
 #define STORE_REVIEW_STMTS 32
 #define STORE_DUTY_STMTS 8
+/* store_followup_handle.c's (its enum fu_stmt). */
+#define STORE_FOLLOWUP_STMTS 12
 
 struct store {
 	sqlite3 *db;
@@ -195,6 +198,7 @@ struct store {
 	struct enc_ref last;
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
+	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* store_followup_handle.c's */
 };
 
 /*
