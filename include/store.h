@@ -248,6 +248,9 @@ enum store_err store_publication_version(struct store *s, const char *query, int
 enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
 
 /* What is known about a response besides its answers. */
+struct followup_contact_in;
+struct followup_opened;
+
 struct response_meta {
 	const char *survey;      /* survey id */
 	int survey_version;
@@ -257,12 +260,17 @@ struct response_meta {
 	const char *domain;      /* domain code */
 	const char *size;        /* enterprise size or NULL */
 	const char *submitted_at;/* ISO 8601; NULL = now */
+	/* Follow-up (followup.h): the call-back contact sealed when a case
+	 * opens (NULL: none), and what opening gave (NULL: not wanted). */
+	const struct followup_contact_in *contact;
+	struct followup_opened *opened;
 };
 
 /*
  * Store one response and its answers inside the caller's transaction (or
- * its own when none is open).  On success public_id (capacity >= 32)
- * holds the response's opaque id.
+ * its own when none is open), and open its follow-up case when the
+ * answers call for one (followup_open(), m->contact, m->opened).  On
+ * success public_id (capacity >= 32) holds the response's opaque id.
  */
 enum store_err store_response_add(struct store *s, const struct response_meta *m,
                                   const struct answers *a, char *public_id,

@@ -7,7 +7,7 @@
 
 #include "store_internal.h"
 
-enum fu_stmt {
+enum fuh_stmt {
 	F_CASES,
 	F_EVENTS,
 	F_ANSWERS,
@@ -20,7 +20,7 @@ enum fu_stmt {
 	F__MAX
 };
 
-_Static_assert(F__MAX <= STORE_FOLLOWUP_STMTS, "raise STORE_FOLLOWUP_STMTS");
+_Static_assert(F__MAX <= STORE_FU_HANDLE_STMTS, "raise STORE_FU_HANDLE_STMTS");
 
 /* The latest event of case F of kind K (and action A) and its column C. */
 #define LATEST(C, K) \
@@ -68,16 +68,16 @@ static const char *const fu_sql[F__MAX] = {
 	[F_CONTACT] = "SELECT sealed FROM followup_contact WHERE followup = ?",
 };
 
-static sqlite3_stmt *fstmt(struct store *s, enum fu_stmt id)
+static sqlite3_stmt *fstmt(struct store *s, enum fuh_stmt id)
 {
-	return stmt_prepared(s, &s->followup_stmt[id], fu_sql[id]);
+	return stmt_prepared(s, &s->fu_handle_stmt[id], fu_sql[id]);
 }
 
 void store_followup_handle_close(struct store *s)
 {
-	for (int i = 0; i < STORE_FOLLOWUP_STMTS; i++) {
-		sqlite3_finalize(s->followup_stmt[i]);
-		s->followup_stmt[i] = NULL;
+	for (int i = 0; i < STORE_FU_HANDLE_STMTS; i++) {
+		sqlite3_finalize(s->fu_handle_stmt[i]);
+		s->fu_handle_stmt[i] = NULL;
 	}
 }
 

@@ -180,8 +180,8 @@ enum stmt {
  * store_duty.c (its enum duty_stmt). */
 #define STORE_REVIEW_STMTS 32
 #define STORE_DUTY_STMTS 8
-/* store_followup_handle.c's (its enum fu_stmt). */
-#define STORE_FOLLOWUP_STMTS 12
+#define STORE_FOLLOWUP_STMTS 16 /* followup.c's (its enum fu_stmt) */
+#define STORE_FU_HANDLE_STMTS 12 /* store_followup_handle.c's (its enum fuh_stmt) */
 
 struct store {
 	sqlite3 *db;
@@ -198,7 +198,8 @@ struct store {
 	struct enc_ref last;
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
-	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* store_followup_handle.c's */
+	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* followup.c's statements */
+	sqlite3_stmt *fu_handle_stmt[STORE_FU_HANDLE_STMTS]; /* store_followup_handle.c's */
 };
 
 /*
@@ -221,6 +222,9 @@ void pop_add(struct store *s, long long day, long long agency, long long domain,
 enum store_err pop_flush(struct store *s);
 /* Drop the pending counts and every cache (a rollback, store_close()). */
 void store_forget(struct store *s);
+
+/* Finalize followup.c's statements (store_close). */
+void store_followup_close(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);

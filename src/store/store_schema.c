@@ -350,6 +350,153 @@
 	");" \
 	"CREATE INDEX complaint_event_case ON complaint_event(complaint, id);"
 
+/*
+ * Migration 16: the working-day calendar 2022-2026 from the State Council's
+ * notices (DOMAIN.md §5): every public holiday that falls on a weekday
+ * ('holiday') and every weekend day worked in exchange (调休, 'workday'),
+ * with the festival's name.  Keyed by date: the 2023 notice's New Year
+ * holiday begins on Saturday 2022-12-31 (a weekend day, so no row), and its
+ * Monday 2023-01-02 is a 2023 row.  Weekdays off: 2022 18, 2023 18, 2024 19,
+ * 2025 18, 2026 19.  `manyi import calendar` replaces a year wholly.
+ */
+#define MIGRATION_CALENDAR \
+	"INSERT INTO calendar_day (date, kind, name) VALUES " \
+	"('2022-01-03','holiday','元旦 New Year''s Day')," \
+	"('2022-01-29','workday','春节 Spring Festival')," \
+	"('2022-01-30','workday','春节 Spring Festival')," \
+	"('2022-01-31','holiday','春节 Spring Festival')," \
+	"('2022-02-01','holiday','春节 Spring Festival')," \
+	"('2022-02-02','holiday','春节 Spring Festival')," \
+	"('2022-02-03','holiday','春节 Spring Festival')," \
+	"('2022-02-04','holiday','春节 Spring Festival')," \
+	"('2022-04-02','workday','清明节 Qingming Festival')," \
+	"('2022-04-04','holiday','清明节 Qingming Festival')," \
+	"('2022-04-05','holiday','清明节 Qingming Festival')," \
+	"('2022-04-24','workday','劳动节 Labour Day')," \
+	"('2022-05-02','holiday','劳动节 Labour Day')," \
+	"('2022-05-03','holiday','劳动节 Labour Day')," \
+	"('2022-05-04','holiday','劳动节 Labour Day')," \
+	"('2022-05-07','workday','劳动节 Labour Day')," \
+	"('2022-06-03','holiday','端午节 Dragon Boat Festival')," \
+	"('2022-09-12','holiday','中秋节 Mid-Autumn Festival')," \
+	"('2022-10-03','holiday','国庆节 National Day')," \
+	"('2022-10-04','holiday','国庆节 National Day')," \
+	"('2022-10-05','holiday','国庆节 National Day')," \
+	"('2022-10-06','holiday','国庆节 National Day')," \
+	"('2022-10-07','holiday','国庆节 National Day')," \
+	"('2022-10-08','workday','国庆节 National Day')," \
+	"('2022-10-09','workday','国庆节 National Day');" \
+	"INSERT INTO calendar_day (date, kind, name) VALUES " \
+	"('2023-01-02','holiday','元旦 New Year''s Day')," \
+	"('2023-01-23','holiday','春节 Spring Festival')," \
+	"('2023-01-24','holiday','春节 Spring Festival')," \
+	"('2023-01-25','holiday','春节 Spring Festival')," \
+	"('2023-01-26','holiday','春节 Spring Festival')," \
+	"('2023-01-27','holiday','春节 Spring Festival')," \
+	"('2023-01-28','workday','春节 Spring Festival')," \
+	"('2023-01-29','workday','春节 Spring Festival')," \
+	"('2023-04-05','holiday','清明节 Qingming Festival')," \
+	"('2023-04-23','workday','劳动节 Labour Day')," \
+	"('2023-05-01','holiday','劳动节 Labour Day')," \
+	"('2023-05-02','holiday','劳动节 Labour Day')," \
+	"('2023-05-03','holiday','劳动节 Labour Day')," \
+	"('2023-05-06','workday','劳动节 Labour Day')," \
+	"('2023-06-22','holiday','端午节 Dragon Boat Festival')," \
+	"('2023-06-23','holiday','端午节 Dragon Boat Festival')," \
+	"('2023-06-25','workday','端午节 Dragon Boat Festival')," \
+	"('2023-09-29','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-02','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-03','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-04','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-05','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-06','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-07','workday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2023-10-08','workday','中秋节、国庆节 Mid-Autumn Festival, National Day');" \
+	"INSERT INTO calendar_day (date, kind, name) VALUES " \
+	"('2024-01-01','holiday','元旦 New Year''s Day')," \
+	"('2024-02-04','workday','春节 Spring Festival')," \
+	"('2024-02-12','holiday','春节 Spring Festival')," \
+	"('2024-02-13','holiday','春节 Spring Festival')," \
+	"('2024-02-14','holiday','春节 Spring Festival')," \
+	"('2024-02-15','holiday','春节 Spring Festival')," \
+	"('2024-02-16','holiday','春节 Spring Festival')," \
+	"('2024-02-18','workday','春节 Spring Festival')," \
+	"('2024-04-04','holiday','清明节 Qingming Festival')," \
+	"('2024-04-05','holiday','清明节 Qingming Festival')," \
+	"('2024-04-07','workday','清明节 Qingming Festival')," \
+	"('2024-04-28','workday','劳动节 Labour Day')," \
+	"('2024-05-01','holiday','劳动节 Labour Day')," \
+	"('2024-05-02','holiday','劳动节 Labour Day')," \
+	"('2024-05-03','holiday','劳动节 Labour Day')," \
+	"('2024-05-11','workday','劳动节 Labour Day')," \
+	"('2024-06-10','holiday','端午节 Dragon Boat Festival')," \
+	"('2024-09-14','workday','中秋节 Mid-Autumn Festival')," \
+	"('2024-09-16','holiday','中秋节 Mid-Autumn Festival')," \
+	"('2024-09-17','holiday','中秋节 Mid-Autumn Festival')," \
+	"('2024-09-29','workday','国庆节 National Day')," \
+	"('2024-10-01','holiday','国庆节 National Day')," \
+	"('2024-10-02','holiday','国庆节 National Day')," \
+	"('2024-10-03','holiday','国庆节 National Day')," \
+	"('2024-10-04','holiday','国庆节 National Day')," \
+	"('2024-10-07','holiday','国庆节 National Day')," \
+	"('2024-10-12','workday','国庆节 National Day');" \
+	"INSERT INTO calendar_day (date, kind, name) VALUES " \
+	"('2025-01-01','holiday','元旦 New Year''s Day')," \
+	"('2025-01-26','workday','春节 Spring Festival')," \
+	"('2025-01-28','holiday','春节 Spring Festival')," \
+	"('2025-01-29','holiday','春节 Spring Festival')," \
+	"('2025-01-30','holiday','春节 Spring Festival')," \
+	"('2025-01-31','holiday','春节 Spring Festival')," \
+	"('2025-02-03','holiday','春节 Spring Festival')," \
+	"('2025-02-04','holiday','春节 Spring Festival')," \
+	"('2025-02-08','workday','春节 Spring Festival')," \
+	"('2025-04-04','holiday','清明节 Qingming Festival')," \
+	"('2025-04-27','workday','劳动节 Labour Day')," \
+	"('2025-05-01','holiday','劳动节 Labour Day')," \
+	"('2025-05-02','holiday','劳动节 Labour Day')," \
+	"('2025-05-05','holiday','劳动节 Labour Day')," \
+	"('2025-06-02','holiday','端午节 Dragon Boat Festival')," \
+	"('2025-09-28','workday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-01','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-02','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-03','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-06','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-07','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-08','holiday','中秋节、国庆节 Mid-Autumn Festival, National Day')," \
+	"('2025-10-11','workday','中秋节、国庆节 Mid-Autumn Festival, National Day');" \
+	"INSERT INTO calendar_day (date, kind, name) VALUES " \
+	"('2026-01-01','holiday','元旦 New Year''s Day')," \
+	"('2026-01-02','holiday','元旦 New Year''s Day')," \
+	"('2026-01-04','workday','元旦 New Year''s Day')," \
+	"('2026-02-14','workday','春节 Spring Festival')," \
+	"('2026-02-16','holiday','春节 Spring Festival')," \
+	"('2026-02-17','holiday','春节 Spring Festival')," \
+	"('2026-02-18','holiday','春节 Spring Festival')," \
+	"('2026-02-19','holiday','春节 Spring Festival')," \
+	"('2026-02-20','holiday','春节 Spring Festival')," \
+	"('2026-02-23','holiday','春节 Spring Festival')," \
+	"('2026-02-28','workday','春节 Spring Festival')," \
+	"('2026-04-06','holiday','清明节 Qingming Festival')," \
+	"('2026-05-01','holiday','劳动节 Labour Day')," \
+	"('2026-05-04','holiday','劳动节 Labour Day')," \
+	"('2026-05-05','holiday','劳动节 Labour Day')," \
+	"('2026-05-09','workday','劳动节 Labour Day')," \
+	"('2026-06-19','holiday','端午节 Dragon Boat Festival')," \
+	"('2026-09-20','workday','国庆节 National Day')," \
+	"('2026-09-25','holiday','中秋节 Mid-Autumn Festival')," \
+	"('2026-10-01','holiday','国庆节 National Day')," \
+	"('2026-10-02','holiday','国庆节 National Day')," \
+	"('2026-10-05','holiday','国庆节 National Day')," \
+	"('2026-10-06','holiday','国庆节 National Day')," \
+	"('2026-10-07','holiday','国庆节 National Day')," \
+	"('2026-10-10','workday','国庆节 National Day');" \
+	"INSERT INTO calendar_year (year, source) VALUES " \
+	"(2022,'国务院办公厅关于2022年部分节假日安排的通知 (2021-10-25)')," \
+	"(2023,'国务院办公厅关于2023年部分节假日安排的通知 (2022-12-08)')," \
+	"(2024,'国务院办公厅关于2024年部分节假日安排的通知 (2023-10-25)')," \
+	"(2025,'国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号, 2024-11-12)')," \
+	"(2026,'国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04)');"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -654,6 +801,8 @@ const char *const store_migrations[] = {
 	MIGRATION_EFFICACY,
 	/* 15: calendar, officers, follow-up cases, exclusions, complaints. */
 	MIGRATION_LOOP,
+	/* 16: the working-day calendar 2022-2026. */
+	MIGRATION_CALENDAR,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);
