@@ -77,9 +77,8 @@ enum store_err store_fu_event_add(struct store *s, long long id, const struct fu
 /* Set case id's state; reply_due too when not NULL ("" stores NULL). */
 enum store_err store_fu_set_state(struct store *s, long long id, const char *state,
                                   const char *reply_due);
-/* Close case id on closed_on; its contact, if any, is purged after purge_after. */
-enum store_err store_fu_close(struct store *s, long long id, const char *closed_on,
-                              const char *purge_after);
+/* Close case id on closed_on (followup_contact_schedule() then dates its contact's purge). */
+enum store_err store_fu_close(struct store *s, long long id, const char *closed_on);
 /* The sealed contact of case id (caller frees *sealed); STORE_ERR_NOTFOUND when none. */
 enum store_err store_fu_contact(struct store *s, long long id, unsigned char **sealed, size_t *n);
 

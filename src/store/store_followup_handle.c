@@ -15,7 +15,6 @@ enum fuh_stmt {
 	F_SET_STATE,
 	F_SET_DUE,
 	F_CLOSE,
-	F_PURGE_AFTER,
 	F_CONTACT,
 	F__MAX
 };
@@ -64,7 +63,6 @@ static const char *const fu_sql[F__MAX] = {
 	[F_SET_STATE] = "UPDATE followup SET state = ?2 WHERE id = ?1",
 	[F_SET_DUE] = "UPDATE followup SET reply_due = ?2 WHERE id = ?1",
 	[F_CLOSE] = "UPDATE followup SET state = 'closed', closed_on = ?2 WHERE id = ?1",
-	[F_PURGE_AFTER] = "UPDATE followup_contact SET purge_after = ?2 WHERE followup = ?1",
 	[F_CONTACT] = "SELECT sealed FROM followup_contact WHERE followup = ?",
 };
 
@@ -221,18 +219,11 @@ enum store_err store_fu_set_state(struct store *s, long long id, const char *sta
 	return step_done(st);
 }
 
-enum store_err store_fu_close(struct store *s, long long id, const char *closed_on,
-                              const char *purge_after)
+enum store_err store_fu_close(struct store *s, long long id, const char *closed_on)
 {
 	sqlite3_stmt *st = fstmt(s, F_CLOSE);
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, closed_on);
-	enum store_err e = step_done(st);
-	if (e != STORE_OK)
-		return e;
-	st = fstmt(s, F_PURGE_AFTER);
-	sqlite3_bind_int64(st, 1, id);
-	bind_opt(st, 2, purge_after);
 	return step_done(st);
 }
 

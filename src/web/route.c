@@ -116,6 +116,10 @@ static const struct route {
 	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
 	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
 	 &publications_keys, true},
+	{"api_followups", "/api/v1/followups", false, true, app_api_followups, NULL, NULL, true},
+	{"api_followup", "/api/v1/followups/", true, true, app_api_followup, app_api_followup_post, NULL, true},
+	{"api_followup_indicators", "/api/v1/followup/indicators", false, true,
+	 app_api_followup_indicators, NULL, NULL, true},
 };
 
 /*
