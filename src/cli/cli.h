@@ -122,5 +122,7 @@ int cmd_import_reviews(const char *db, int argc, char **argv);
  * (-1 when argv[0] is none of them). */
 int cmd_import_efficacy(const char *db, int argc, char **argv);
 int cmd_evaluate(const char *db, int argc, char **argv);
+/* `manyi followup purge` (cli_followup_purge.c). */
+int cmd_followup_purge(const char *db, int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "followup.h"
+#include "followup_due.h"
 #include "manyi_init.h"
 #include "util.h"
 
@@ -41,6 +43,9 @@ static const struct usage {
 	 "                                        manyi-fcgi after a change)\n"},
 	{"survey",
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
+	{"followup",
+	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
+	 "                                        case's closing and contact_retention_days\n"},
 	{"import",
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
@@ -243,6 +248,7 @@ static const struct command {
 	{"review", cmd_review},
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
+	{"followup", cmd_followup_purge},
 };
 
 int main(int argc, char **argv)
@@ -285,6 +291,7 @@ int main(int argc, char **argv)
 		fputs("manyi: libsodium failed to start\n", stderr);
 		return EXIT_BAD_INPUT;
 	}
+	followup_set_due(followup_due_calendar); /* a case's deadlines, whatever the command */
 	int rc = -1;
 	if (nargs == 0) {
 		rc = usage(NULL, "a command is missing");

@@ -98,6 +98,8 @@ struct answer_write {
 	const struct answers *ans;
 	char *public_id;
 	size_t idlen;
+	const struct followup_contact_in *contact;
+	struct followup_opened *opened;
 };
 
 /*
@@ -114,6 +116,8 @@ static enum store_err answer_write(struct store *s, void *ctx)
 		.channel = w->channel,
 		.agency = w->agency,
 		.domain = w->domain,
+		.contact = w->contact,
+		.opened = w->opened,
 	};
 	enum store_err err;
 	long long now = (long long)time(NULL);
@@ -149,17 +153,23 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const struct invitation *inv, const unsigned char *hash,
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
-                                   const struct answers *ans, char *public_id, size_t idlen)
+                                   const struct answers *ans, char *public_id, size_t idlen,
+                                   const char *phone, struct followup_opened *opened)
 {
+	struct followup_contact_in contact = {.phone = phone, .key = a->contact_key};
 	struct answer_write w = {
 		.sv = sv, .version = version, .inv = inv, .hash = hash, .once = once, .idem = idem,
 		.agency = agency, .domain = domain, .channel = channel, .ans = ans,
 		.public_id = public_id, .idlen = idlen,
+		.contact = phone != NULL && a->has_contact_key ? &contact : NULL, .opened = opened,
 	};
 	enum store_err err = commit_submit(a->committer, a->store, answer_write, &w);
 	/* Counted only once committed, and not a replay of a stored answer. */
 	if (err == STORE_OK && (idem == NULL || !idem->found))
 		metrics_answer(inv != NULL ? inv->channel : channel);
+	/* A write undone (a refusal, a failed batch) opened nothing. */
+	if (err != STORE_OK && opened != NULL)
+		memset(opened, 0, sizeof *opened);
 	return err;
 }
 

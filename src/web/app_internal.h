@@ -27,6 +27,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "followup.h"
 #include "http.h"
 #include "invite.h"
 #include "store.h"
@@ -56,7 +57,16 @@ struct app {
 	char evaluator[LANG__MAX][APP_SETTING_MAX];
 	char contact[APP_SETTING_MAX];
 	struct page_cache *pages; /* the form's templates and registry (page_cache.h) */
+	/* The sealing key of call-back contacts (followup.h), read at start from
+	 * $MANYI_CONTACT_KEY or <database>.contact-key; without it the form
+	 * offers no call-back. */
+	unsigned char contact_key[32];
+	bool has_contact_key;
 };
+
+/* Delete the call-back contacts due (followup_purge), at most once an hour
+ * per process; the first request after start does it. */
+void app_followup_purge_due(struct app *a, time_t now);
 
 /* Fixed page texts, by language. */
 enum msg {
@@ -194,7 +204,8 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const struct invitation *inv, const unsigned char *hash,
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
-                                   const struct answers *ans, char *public_id, size_t idlen);
+                                   const struct answers *ans, char *public_id, size_t idlen,
+                                   const char *phone, struct followup_opened *opened);
 /*
  * Look idem->key up (idem->found, same_body, public_id); a failure to read
  * is returned as is.
@@ -228,6 +239,8 @@ struct intake {
 	const unsigned char *once;     /* the form render's mark (32 bytes), or NULL */
 	const char *addr;              /* the client's address, for the throttles only */
 	time_t now;
+	const char *phone;             /* the form's call-back phone, checked, or NULL (sealed only
+	                                * when a case opens) */
 };
 
 enum intake_outcome {
@@ -261,6 +274,7 @@ struct intake_result {
 	char public_id[64];            /* INTAKE_STORED, INTAKE_REPLAYED */
 	char refused[512];             /* INTAKE_INVALID with ANSWER_NOT_ENFORCED: the pair
 	                                * refused, named (app_check_context), or "" */
+	struct followup_opened followup; /* INTAKE_STORED: the case the answer opened, if any */
 };
 
 /* Take one answer described by in; res says what happened (see above). */

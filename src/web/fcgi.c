@@ -19,6 +19,8 @@
 
 #include "app.h"
 #include "commit.h"
+#include "followup.h"
+#include "followup_due.h"
 #include "http.h"
 #include "invite.h"
 #include "metrics.h"
@@ -528,6 +530,7 @@ enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int q
 		goto done;
 	}
 	listen_sock = listen_fd;
+	followup_set_due(followup_due_calendar); /* before any thread: a case's deadlines */
 	queue.cap = (size_t)queue_size;
 	queue.v = xcalloc(queue.cap, sizeof *queue.v);
 	/* Answers from all serving threads share the committer's transactions

@@ -86,6 +86,19 @@ static int api_outcome(struct app *a, struct http_response *r, const struct inta
 	case INTAKE_STORED: {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", res->public_id);
+		const struct followup_opened *fu = &res->followup;
+		if (fu->opened) { /* the case the answer opened: shown once, to the respondent */
+			cJSON *f = cJSON_AddObjectToObject(o, "followup");
+			cJSON_AddStringToObject(f, "code", fu->code);
+			cJSON_AddStringToObject(f, "rater_code", fu->rater);
+			cJSON_AddStringToObject(f, "reason", fu->reason);
+			cJSON_AddStringToObject(f, "opened_on", fu->opened_on);
+			if (fu->reply_due[0])
+				cJSON_AddStringToObject(f, "reply_due", fu->reply_due);
+			else
+				cJSON_AddNullToObject(f, "reply_due");
+			cJSON_AddBoolToObject(f, "due_uncovered", fu->due_uncovered);
+		}
 		http_json(r, 201, o);
 		return 201;
 	}

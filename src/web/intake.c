@@ -121,7 +121,8 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	const unsigned char *once = res->invited ? NULL : in->once;
 	enum store_err e = app_store_answer(a, in->survey, in->version, res->invited ? &res->inv : NULL,
 	                                    res->hash, once, in->idem, in->agency, in->domain,
-	                                    in->channel, &ans, res->public_id, sizeof res->public_id);
+	                                    in->channel, &ans, res->public_id, sizeof res->public_id,
+	                                    in->phone, &res->followup);
 	if (e == STORE_OK && in->idem != NULL && in->idem->found)
 		goto replayed;
 	if (e == STORE_ERR_CONSTRAINT && (res->invited || once != NULL)) {

@@ -197,6 +197,7 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 {
 	enum lang l = app_query_lang(req->query);
 	bool is_api = strncmp(req->path, "/api/", 5) == 0;
+	app_followup_purge_due(a, time(NULL));
 
 	const struct route *rt = route_find(req->path);
 	if (rt == NULL) {
