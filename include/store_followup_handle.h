@@ -82,11 +82,6 @@ enum store_err store_fu_close(struct store *s, long long id, const char *closed_
 /* The sealed contact of case id (caller frees *sealed); STORE_ERR_NOTFOUND when none. */
 enum store_err store_fu_contact(struct store *s, long long id, unsigned char **sealed, size_t *n);
 
-/* The sealing key file's path (crypto_key_file): $MANYI_CONTACT_KEY when
- * set, else the database's path + ".contact-key"; false when neither is
- * known (an in-memory database). */
-bool store_fu_key_path(struct store *s, char *out, size_t n);
-
 /* Finalize the statements (store_close() calls it). */
 void store_followup_handle_close(struct store *s);
 

@@ -124,5 +124,7 @@ int cmd_import_efficacy(const char *db, int argc, char **argv);
 int cmd_evaluate(const char *db, int argc, char **argv);
 /* `manyi followup purge` (cli_followup_purge.c). */
 int cmd_followup_purge(const char *db, int argc, char **argv);
+/* `manyi followup list|show|indicators` (cli_followup.c), and purge through cmd_followup_purge. */
+int cmd_followup(const char *db, int argc, char **argv);
 
 #endif

@@ -1,7 +1,6 @@
 /* store_followup_handle — see include/store_followup_handle.h: handling follow-up cases. */
 #include "store_followup_handle.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,15 +241,4 @@ enum store_err store_fu_contact(struct store *s, long long id, unsigned char **s
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_ERR_NOTFOUND : map_rc(rc);
-}
-
-bool store_fu_key_path(struct store *s, char *out, size_t n)
-{
-	const char *env = getenv("MANYI_CONTACT_KEY");
-	const char *db = sqlite3_db_filename(s->db, "main");
-	if (env != NULL && *env != '\0')
-		return (size_t)snprintf(out, n, "%s", env) < n;
-	if (db == NULL || *db == '\0')
-		return false;
-	return (size_t)snprintf(out, n, "%s.contact-key", db) < n;
 }

@@ -24,7 +24,6 @@
 #include "followup_handle.h"
 #include "form.h"
 #include "session.h"
-#include "store_followup_handle.h"
 
 #define FOLLOWUP_MAX_BYTES (16u << 10)
 
@@ -186,20 +185,17 @@ static int case_contact(struct app *a, struct http_response *r, const struct fu_
                         const char *code)
 {
 	struct fu_result res = {0};
-	unsigned char key[CRYPTO_SEAL_KEYBYTES];
-	char path[4096], msg[300], phone[128];
+	char phone[128];
 	if (!who->evaluator) {
 		http_json_error(r, 403, "forbidden", "a call-back contact is the evaluator's only", NULL);
 		return 403;
 	}
-	if (!store_fu_key_path(a->store, path, sizeof path) ||
-	    !crypto_key_file(path, false, key, msg, sizeof msg)) {
-		http_json_error(r, 409, "no_key", "the contact key file is not there; no contact can be read",
-		                NULL);
+	if (!a->has_contact_key) {
+		http_json_error(r, 409, "no_key",
+		                "the server started without the contact key file; no contact can be read", NULL);
 		return 409;
 	}
-	followup_contact(a->store, who, code, key, phone, sizeof phone, &res);
-	crypto_memzero(key, sizeof key);
+	followup_contact(a->store, who, code, a->contact_key, phone, sizeof phone, &res);
 	cJSON *out = NULL;
 	if (res.status == FU_OK) {
 		out = cJSON_CreateObject();
