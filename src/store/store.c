@@ -12,6 +12,9 @@
 #define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
 	" district, outcome, encounter IS NOT NULL, day, nums"
 
+/* A response without an exclusion row: the statistics' reads. */
+#define NOT_EXCLUDED " AND NOT EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id)"
+
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
 	[STMT_META_PUT] = "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -75,13 +78,14 @@ static const char *const sql[STMT__MAX] = {
 	/* A period: one range of the covering index resp_period, in day order
 	 * (store_read.c puts it in id order); every day: one pass over resp in
 	 * id order ("+": no index, nothing to sort). */
+	/* An excluded answer (followup_exclude) is read as if its row were gone. */
 	[STMT_STATS_RESPONSES] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3",
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED,
 	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE +survey = " SURVEY_CODE("?1") " ORDER BY id",
+	    " WHERE +survey = " SURVEY_CODE("?1") NOT_EXCLUDED " ORDER BY id",
 	[STMT_STATS_CELLS] =
 	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED
 	    " GROUP BY 1, 2, 3, 4",
 	/* Summed by cell in store_read.c: cheaper than SQL's GROUP BY (a sort). */
 	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, n FROM population "

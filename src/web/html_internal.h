@@ -95,5 +95,7 @@ const char *html_site_contact(const struct html_site *site);
 void html_page_close_site(struct sbuf *out, enum lang l, const struct html_site *site);
 /* Close a page. */
 void html_page_close(struct sbuf *out, enum lang l);
+/* The thank-you page's note of the case an answer opened (html_followup.c). */
+void html_followup_note(struct sbuf *out, enum lang l, const struct html_followup_note *n);
 
 #endif

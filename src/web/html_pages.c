@@ -13,6 +13,12 @@
 /* The thank-you page; s (borrowed) may be NULL. */
 void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
 {
+	html_thanks_case_page(out, s, l, NULL);
+}
+
+void html_thanks_case_page(struct sbuf *out, const struct survey *s, enum lang l,
+                           const struct html_followup_note *n)
+{
 	l = html_lang_ok(l);
 	html_page_open(out, l, html_tr(STR_THANKS_TITLE, l), false, NULL);
 	sbuf_adds(out, "<div class=\"panel done\">\n<h1>");
@@ -28,6 +34,8 @@ void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
 	sbuf_adds(out, "</p>\n<p>");
 	html_text(out, STR_THANKS_CLOSE, l);
 	sbuf_adds(out, "</p>\n</div>\n");
+	if (n != NULL)
+		html_followup_note(out, l, n);
 	html_page_close(out, l);
 }
 

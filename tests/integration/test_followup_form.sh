@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Follow-up cases, the respondent's side, through nginx and manyi-fcgi: a
+# bad rating on the web form opens a case in the answer's transaction, the
+# thanks page shows its code and the rater code once, the call-back phone
+# is refused without consent and sealed (never plain in the database file)
+# when given, the API's 201 names the case, a good rating opens none,
+# `manyi followup purge` deletes contacts past their retention, and an
+# excluded answer leaves the statistics exactly as deleting its row would.
+. "$(dirname "$0")/lib.sh"
+it_start
+
+S=surveys/enforcement-enterprise.json
+U=/s/enforcement-enterprise
+form() { python3 tests/integration/mkbody.py --form "$S" "$@"; }
+post() { req POST "$U" -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"; }
+cases() { sql "SELECT count(*) FROM followup"; }
+PHONE=13912345678
+
+check "manyi init made the contact key file, 0600" test "$(stat -c %a "$DB.contact-key")" = 600
+req GET "$U"
+contains "the form offers the call-back consent" "$BODY" 'name="_callback" value="yes"'
+contains "with who calls and that the agency never sees it" "$BODY" "看不到我的电话"
+TOKEN=$(field _csrf)
+
+# A good rating without misconduct opens nothing.
+post "$(form _csrf="$TOKEN" _n=a1 overall=5 problems=slow)"
+eq "a good answer is 303" "$STATUS" 303
+eq "a good answer opens no case" "$(cases)" 0
+lacks "and sets no case cookie" "$HEADERS" "manyi_fu="
+
+# A phone without consent, and consent with a bad phone: 422 at the field, values kept.
+post "$(form _csrf="$TOKEN" _n=a2 overall=1 problems=slow _phone=$PHONE)"
+eq "a phone without consent is 422" "$STATUS" 422
+contains "says to tick the consent" "$BODY" "请先勾选同意回访"
+contains "keeps the phone typed" "$BODY" "value=\"$PHONE\""
+post "$(form _csrf="$TOKEN" _n=a3 overall=1 problems=slow _callback=yes _phone=12345)"
+eq "consent with a bad phone is 422" "$STATUS" 422
+contains "says the number is not one" "$BODY" "电话号码格式不正确"
+contains "the consent stays ticked" "$BODY" 'value="yes" checked'
+eq "nothing stored by the refused posts" "$(sql "SELECT count(*) FROM response")" 1
+
+# A bad rating with consent and a phone: a case, the phone sealed.
+post "$(form _csrf="$TOKEN" _n=a4 overall=1 problems=slow _callback=yes _phone=$PHONE)"
+eq "a bad rating is 303" "$STATUS" 303
+eq "it opened one case" "$(cases)" 1
+eq "for the answer just stored, low_score, state open" \
+	"$(sql "SELECT f.reason, f.state, f.resp = (SELECT max(id) FROM resp) FROM followup f")" "low_score|open|1"
+CODE=$(sql "SELECT code FROM followup")
+check "the case code is FU- and 10 base32 characters" grep -qE '^FU-[A-Z2-7]{10}$' <<<"$CODE"
+eq "opened today (UTC+8)" "$(sql "SELECT opened_on FROM followup")" "$(TZ=Asia/Shanghai date +%F)"
+# N working days after today, counted here from the calendar table (Mon-Fri unless a
+# holiday, and the weekend days marked workday).
+workdays_after() { python3 -c '
+import datetime, sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); n = int(sys.argv[3])
+kind = dict(db.execute("SELECT date, kind FROM calendar_day"))
+d = datetime.date.fromisoformat(sys.argv[2])
+while n > 0:
+    d += datetime.timedelta(days=1)
+    k = kind.get(d.isoformat())
+    if k == "workday" or (k is None and d.weekday() < 5):
+        n -= 1
+print(d.isoformat())' "$DB" "$1" "$2"; }
+TODAY=$(TZ=Asia/Shanghai date +%F)
+eq "the reply is due 5 working days later" "$(sql "SELECT reply_due FROM followup")" "$(workdays_after "$TODAY" 5)"
+eq "rectification 15 working days later" "$(sql "SELECT rectify_due FROM followup")" "$(workdays_after "$TODAY" 15)"
+contains "the case cookie is short-lived, HttpOnly, Strict, /s/" "$HEADERS" "Path=/s/; Max-Age=600; HttpOnly; SameSite=Strict"
+eq "one sealed contact" "$(sql "SELECT count(*), length(sealed) FROM followup_contact")" "1|51"
+check "the phone is nowhere in the database files" bash -c "! grep -a -q $PHONE $DB* $T/var/*.log 2>/dev/null"
+check "the rater code is stored as a 32-byte hash" test "$(sql "SELECT length(rater_code) FROM followup")" = 32
+
+req GET "$U/thanks?lang=zh"
+eq "the thanks page is 200" "$STATUS" 200
+contains "shows the case code" "$BODY" "$CODE"
+RATER=$(grep -oE '[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}' <<<"$BODY" | head -1)
+check "shows a rater code XXXX-XXXX-XXXX" test -n "$RATER"
+contains "and clears the cookie" "$HEADERS" "manyi_fu=; Path=/s/; Max-Age=0"
+req GET "$U/thanks?lang=zh"
+lacks "shown once: not on the next visit" "$BODY" "$CODE"
+
+# Misconduct without a bad score, and no phone: a case without contact.
+post "$(form _csrf="$TOKEN" _n=a5 overall=4 problems=fees_favours)"
+eq "misconduct opens a case" "$(sql "SELECT reason FROM followup ORDER BY id DESC LIMIT 1")" misconduct
+eq "without a phone no contact" "$(sql "SELECT count(*) FROM followup_contact")" 1
+
+# The API: the 201 names the case and the rater code.
+KEY=$(evaluator_key)
+api "$KEY" POST /api/v1/responses -H 'Content-Type: application/json' \
+	--data-binary "$(python3 tests/integration/mkbody.py "$S" answers.overall=2 'answers.problems=["rude"]')"
+eq "the API answer is 201" "$STATUS" 201
+eq "its reply names the case" "$(json 'j["followup"]["reason"]')" "low_score,misconduct"
+check "with a code and a rater code" python3 -c 'import json,re,sys; f=json.loads(sys.argv[1])["followup"]; sys.exit(not (re.fullmatch(r"FU-[A-Z2-7]{10}", f["code"]) and re.fullmatch(r"([A-Z2-7]{4}-){2}[A-Z2-7]{4}", f["rater_code"])))' "$BODY"
+eq "the case is stored" "$(sql "SELECT count(*) FROM followup")" 3
+
+# Purge: a closed case's contact goes once its retention has passed.
+sql "UPDATE followup SET state = 'closed', closed_on = '2026-01-01' WHERE code = '$CODE'"
+sql "UPDATE followup_contact SET purge_after = '2026-01-31'"
+out=$($MANYI followup purge --today 2026-01-30)
+contains "nothing due the day before" "$out" "0 call-back contacts deleted"
+out=$($MANYI followup purge --today 2026-01-31)
+contains "purged on the day due" "$out" "1 call-back contact deleted"
+eq "the sealed contact is gone" "$(sql "SELECT count(*) FROM followup_contact")" 0
+eq "the purge is audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'followup.purge'")" 1
+
+# Exclusion: the statistics as if the rows were deleted.
+for i in 1 2 3 4 5 6; do post "$(form _csrf="$TOKEN" _n=b$i overall=$(( (i % 5) + 1 )) legality=$(( (i % 4) + 1 )) problems=slow)"; done
+st() { "$BIN/manyi" --db "$1" stats --survey enforcement-enterprise --weighting none --format json 2>&1; }
+before=$(st "$DB")
+sqlite3 "$DB" ".backup '$T/deleted.db'"
+EX=$(sql "SELECT id FROM resp ORDER BY id LIMIT 2 OFFSET 3")
+for r in $EX; do sql "INSERT INTO exclusion (resp, source, reason, decided_by) VALUES ($r, 'appeal', 'upheld in test', 'test')"; done
+for r in $EX; do sqlite3 "$T/deleted.db" "DELETE FROM followup WHERE resp = $r; DELETE FROM answer_text WHERE response = $r; DELETE FROM resp WHERE id = $r"; done
+a=$(st "$DB")
+b=$(st "$T/deleted.db")
+strip() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); [j.pop(k,None) for k in ("generated_at","data_time","data_as_of")]; print(json.dumps(j,sort_keys=True))' "$1"; }
+eq "excluded answers leave stats as deleted rows do" "$(strip "$a")" "$(strip "$b")"
+check "and the exclusion did change them" test "$(strip "$a")" != "$(strip "$before")"
+eq "an excluded answer keeps its case" "$(sql "SELECT count(*) FROM followup f JOIN exclusion x ON x.resp = f.resp")" 2
+
+it_done
