@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "calendar.h"
 #include "store.h"
 
 struct calendar; /* the calendar in memory */
@@ -44,33 +45,5 @@ int calendar_covers(const struct calendar *c, int year);
  * its year is not covered.
  */
 enum workdays_status calendar_is_workday(const struct calendar *c, const char *date, int *working);
-
-/* One marked day: a holiday on a weekday, or a weekend day worked. */
-struct calendar_mark {
-	char date[11];
-	char kind[8];   /* "holiday" or "workday" */
-	char name[96];  /* the festival's name, "" when none */
-};
-
-/* One covered year and the notice it comes from. */
-struct calendar_source {
-	int year;
-	char source[256];
-};
-
-/*
- * The store's side (src/store/store_calendar.c).  Marked days of year (0:
- * every year) in date order, and the covered years; each list is freed by
- * free().
- */
-enum store_err store_calendar_days(struct store *s, int year, struct calendar_mark **out, size_t *n);
-enum store_err store_calendar_years(struct store *s, struct calendar_source **out, size_t *n);
-/*
- * Replace year wholly (inside the caller's transaction): its marked days are
- * deleted, days (each in year) inserted, and the year is covered with
- * source.
- */
-enum store_err store_calendar_replace_year(struct store *s, int year, const char *source,
-                                           const struct calendar_mark *days, size_t n);
 
 #endif

@@ -142,6 +142,8 @@ int cmd_import(const char *db, int argc, char **argv)
 		return cmd_import_cases(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "reviews") == 0)
 		return cmd_import_reviews(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "calendar") == 0)
+		return cmd_import_calendar(db, argc - 1, argv + 1);
 	else if ((rc = cmd_import_efficacy(db, argc, argv)) >= 0)
 		return rc;
 	else

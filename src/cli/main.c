@@ -67,7 +67,9 @@ static const struct usage {
 	 "  import duties FILE.csv                supervision duties (duty_id,agency,domain,name,basis,\n"
 	 "                                        required)\n"
 	 "  import performance FILE.csv           actions performed (duty_id,year,performed[,records])\n"
-	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"},
+	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"
+	 "  import calendar FILE.csv              holidays and make-up workdays (date,kind[,name]; kind\n"
+	 "                                        holiday|workday); the file's years are replaced wholly\n"},
 	{"evaluate",
 	 "  evaluate --year Y [--weights P,Q,S] [--bands 90,80,60] [--weighting W]\n"
 	 "           [--measure index|overall] [--rate mean|pooled] [--seed S] [--survey ID]\n"
@@ -152,6 +154,17 @@ static const struct usage {
 	 "                                        asked for twice in a terminal\n"
 	 "  user list                             every user: name, role, created, live sessions, agency\n"
 	 "  user remove NAME                      remove a user and end their sessions\n"},
+	{"workdays",
+	 "  workdays add DATE N                   the date N working days after DATE (counting from\n"
+	 "                                        the next day; exit 1 past the calendar's last year)\n"
+	 "  workdays between A B                  working days in (A, B]\n"},
+	{"calendar",
+	 "  calendar [--year Y] [--format text|csv]\n"
+	 "                                        the covered years, their holidays and make-up workdays\n"},
+	{"config",
+	 "  config list | get NAME | set NAME VALUE\n"
+	 "                                        the settings (deadlines in working days, retention,\n"
+	 "                                        limits): list shows values, defaults and ranges\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -255,6 +268,9 @@ static const struct command {
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
 	{"followup", cmd_followup},
+	{"workdays", cmd_workdays},
+	{"calendar", cmd_calendar},
+	{"config", cmd_config},
 };
 
 int main(int argc, char **argv)

@@ -117,7 +117,7 @@ static int working(const struct calendar *c, long long day)
 /* A real date into *day. */
 static int parse(const char *date, long long *day)
 {
-	return date_valid(date) && day_parse(date, day);
+	return date != NULL && date_valid(date) && day_parse(date, day);
 }
 
 enum workdays_status calendar_is_workday(const struct calendar *c, const char *date, int *out)

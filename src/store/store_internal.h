@@ -41,6 +41,8 @@ extern const size_t store_migrations_n;
 /* Migration 9 (the compact layout) has a step in C, then this SQL. */
 #define MIGRATION_COMPACT 9
 extern const char *const store_migration_9_finish;
+/* Migration 16, the working-day calendar 2022-2026 (calendar.c). */
+extern const char store_migration_calendar[];
 /* Run migration number's step in C, if it has one (store_migrate.c). */
 enum store_err store_migration_step(struct store *s, int number, char *msg, size_t msglen);
 

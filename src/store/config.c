@@ -1,4 +1,4 @@
-/* store_config — see include/config.h: the settings, their defaults and ranges. */
+/* config — see include/config.h: the settings, their defaults and ranges. */
 #include "config.h"
 
 #include <stdio.h>
