@@ -58,6 +58,7 @@ check "A01 has four cases" test "${#A1[@]}" -eq 4
 # --- The lists, by role ---------------------------------------------------
 ag GET /api/v1/followups
 eq "agency list: 200" "$STATUS" 200
+conform GET /api/v1/followups
 eq "an agency sees its own cases only" "$(json 'sorted({c["agency"] for c in j["followups"]})')" "['A01']"
 eq "with the agency's names" "$(json 'j["followups"][0]["agency_name"]["zh"]')" "市市场监督管理局"
 eq "no contact flag for an agency" "$(json 'any("has_contact" in c for c in j["followups"])')" "False"
@@ -73,11 +74,13 @@ ag GET "/api/v1/followups?agency=A02"
 eq "an agency asking for another's list: 403" "$STATUS" 403
 ag GET "/api/v1/followups/$B"
 eq "another agency's case: 404" "$STATUS" 404
+conform GET "/api/v1/followups/{code}"
 ag GET "/api/v1/followups?state=nonsense"
 eq "a bad state: 400 naming it" "$STATUS/$(grep -c state <<<"$BODY")" "400/1"
 ev GET /api/v1/followups
 eq "the evaluator sees every case" "$(json 'len(j["followups"])')" "$ncases"
 eq "with the contact flag" "$(json 'all("has_contact" in c for c in j["followups"])')" "True"
+conform GET /api/v1/followups
 req GET /api/v1/followups
 eq "without a session: 401" "$STATUS" 401
 
@@ -98,6 +101,7 @@ eq "median reply: 9 calendar days, 1 working day (the holiday not counted)" \
 	"$(json '[j["overall"]["median_reply_days"], j["overall"]["median_reply_workdays"]]')" "[9, 1]"
 ev GET "/api/v1/followups/$C0"
 eq "the case shows its deadlines" "$(json 'j["reply_due"], j["due_uncovered"], j["overdue"]')" "('2025-10-14', False, False)"
+conform GET "/api/v1/followups/{code}"
 
 # --- Overdue ----------------------------------------------------------------
 C1=${A1[1]}
@@ -109,12 +113,14 @@ ev GET "/api/v1/followup/indicators?from=2026-01-01"
 LATE=$($MANYI workdays between 2026-01-12 "$TODAY" 2>/dev/null || echo None)
 eq "the overdue list: the case, its due, working days late" \
 	"$(json '[(o["code"], o["agency"], o["reply_due"], o["workdays_late"]) for o in j["overdue"]]')" "[('$C1', 'A01', '2026-01-12', $LATE)]"
+conform GET /api/v1/followup/indicators
 check "on-time rate counts the late case in its denominator" test "$(json 'j["groups"][0]["on_time_rate"]')" != None
 
 # --- The state machine --------------------------------------------------------
 C2=${A1[2]}
 agp "$C2" reply '{"action":"rectify","note":"we will fix the procedure"}'
 eq "rectify without rectify_by: 422 naming it" "$STATUS/$(json 'j["error"]["fields"][0]["field"]')" "422/rectify_by"
+conform POST "/api/v1/followups/{code}/reply"
 agp "$C2" reply '{"action":"rectify","note":"x","rectify_by":"2020-01-01"}'
 eq "rectify_by in the past: 422" "$STATUS" 422
 agp "$C2" reply '{"action":"sorry","note":"x"}'
@@ -131,8 +137,10 @@ agp "$C2" review '{"action":"accept"}'
 eq "an agency cannot review: 403" "$STATUS" 403
 evp "$C2" review '{"action":"accept"}'
 eq "reviewing an open case: 409 saying which state allows it" "$STATUS/$(grep -c 'when the case is replied' <<<"$BODY")" "409/1"
+conform POST "/api/v1/followups/{code}/review"
 agp "$C2" reply '{"action":"fixed","note":"the officer was retrained"}'
 eq "the agency replies: 200, replied" "$STATUS/$(json 'j["state"]')" "200/replied"
+conform POST "/api/v1/followups/{code}/reply"
 eq "the event: agency reply fixed" "$(json '[(e["actor"], e["kind"], e["action"], e["note"]) for e in j["events"]]')" \
 	"[('agency', 'reply', 'fixed', 'the officer was retrained')]"
 agp "$C2" reply '{"action":"fixed","note":"again"}'
@@ -152,8 +160,10 @@ evp "$C2" review '{"action":"accept","note":"done"}'
 eq "accepted" "$STATUS/$(json 'j["state"]')" "200/accepted"
 evp "$C2" callback '{"reached":true,"satisfaction":"basic","note":"called"}'
 eq "call-back recorded" "$STATUS/$(json 'j["events"][-1]["kind"]')/$(json 'j["events"][-1]["satisfaction"]')" "200/callback/basic"
+conform POST "/api/v1/followups/{code}/callback"
 evp "$C2" close '{"note":"rectified"}'
 eq "closed" "$STATUS/$(json 'j["state"]')" "200/closed"
+conform POST "/api/v1/followups/{code}/close"
 eq "closed today (UTC+8)" "$(sql "SELECT closed_on FROM followup WHERE code = '$C2'")" "$TODAY"
 evp "$C2" close '{}'
 eq "closing twice: 409" "$STATUS" 409
@@ -163,6 +173,7 @@ ev GET "/api/v1/followups/$C2/contact"
 eq "no call-back contact left: 404 (or no key: 409)" "$(grep -cE '^(404|409)$' <<<"$STATUS")" 1
 ag GET "/api/v1/followups/$C2/contact"
 eq "an agency never reads a contact: 403" "$STATUS" 403
+conform GET "/api/v1/followups/{code}/contact"
 
 # --- An appeal upheld -----------------------------------------------------------
 C3=${A1[3]}
@@ -182,6 +193,7 @@ evp "$C3" decision '{"action":"uphold"}'
 eq "a decision needs its reason: 422" "$STATUS/$(json 'j["error"]["fields"][0]["field"]')" "422/reason"
 evp "$C3" decision '{"action":"uphold","reason":"the registry shows the encounter under another agency"}'
 eq "upheld: excluded" "$STATUS/$(json 'j["state"]')" "200/excluded"
+conform POST "/api/v1/followups/{code}/decision"
 eq "an exclusion row from the appeal, its reason kept" \
 	"$(sql "SELECT source || '|' || reason FROM exclusion WHERE resp = $RESP")" "appeal|the registry shows the encounter under another agency"
 after=$(st "$DB")
