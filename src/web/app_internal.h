@@ -392,6 +392,11 @@ struct cJSON *app_mint_json(struct app *a, struct survey_pick *pick, const struc
 typedef int (*handler_fn)(struct app *, const struct http_request *, struct http_response *,
                           const char *rest);
 
+/* handler_followup_public.c: GET and POST /followup (the rater code, the 追评). */
+int app_followup_get(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_followup_post(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_form_get(struct app *a, const struct http_request *req, struct http_response *r,
                const char *rest);
 int app_form_post(struct app *a, const struct http_request *req, struct http_response *r,

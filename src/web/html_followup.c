@@ -278,7 +278,8 @@ static void case_part(struct sbuf *out, const struct html_followup_page *p, enum
 	html_escape(out, p->csrf);
 	sbuf_adds(out, "\">\n<input type=\"hidden\" name=\"_lang\" value=\"");
 	sbuf_adds(out, html_lang_params[l]);
-	sbuf_adds(out, "\">\n<input type=\"hidden\" name=\"code\" value=\"");
+	sbuf_adds(out, "\">\n<input type=\"hidden\" name=\"_rate\" value=\"1\">\n"
+	               "<input type=\"hidden\" name=\"code\" value=\"");
 	html_escape(out, p->typed);
 	sbuf_adds(out, "\">\n<fieldset class=\"q\" id=\"q-score\">\n<legend>");
 	fu(out, F_RATE_LEGEND, l);

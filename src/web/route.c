@@ -84,6 +84,7 @@ static const struct route {
 	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys, false},
 	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys, false},
 	{"form", "/s/", true, false, app_form_get, app_form_post, NULL, false},
+	{"followup_public", "/followup", false, false, app_followup_get, app_followup_post, NULL, false},
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses,
 	 &responses_keys, true},
 	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys, true},

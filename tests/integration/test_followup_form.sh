@@ -78,6 +78,40 @@ contains "and clears the cookie" "$HEADERS" "manyi_fu=; Path=/s/; Max-Age=0"
 req GET "$U/thanks?lang=zh"
 lacks "shown once: not on the next visit" "$BODY" "$CODE"
 
+# /followup: the rater code shows the case, takes one 追评.
+fpost() { req POST /followup -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$1"; }
+req GET /followup
+eq "GET /followup is 200" "$STATUS" 200
+contains "asks for the rater code" "$BODY" 'name="code"'
+lacks "no script on the page" "$BODY" "<script"
+FT=$(field _csrf)
+fpost "_csrf=$FT&code=AAAA-BBBB-CCCC"
+eq "a wrong code is 404" "$STATUS" 404
+contains "saying so" "$BODY" "没有找到这个追评码"
+fpost "code=$RATER"
+eq "without the CSRF field 403" "$STATUS" 403
+lower=$(tr 'A-Z' 'a-z' <<<"${RATER//-/ }")
+fpost "_csrf=$FT&code=$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1]))' "$lower")"
+eq "the code typed in lower case with spaces is found" "$STATUS" 200
+contains "shows the case code" "$BODY" "$CODE"
+contains "its state" "$BODY" "待答复"
+contains "that the agency has not replied" "$BODY" "执法机关尚未答复"
+contains "offers the 追评 on the survey's scale" "$BODY" 'name="score" value="5"'
+sql "INSERT INTO followup_event (followup, actor, kind, action, note) SELECT id, 'agency', 'reply', 'fixed', '已当面致歉并退还费用' FROM followup WHERE code = '$CODE'"
+fpost "_csrf=$FT&code=$RATER&_rate=1"
+eq "a 追评 without a score is 422" "$STATUS" 422
+contains "shows the agency's reply" "$BODY" "已当面致歉并退还费用"
+fpost "_csrf=$FT&code=$RATER&_rate=1&score=4&comment=%E5%A4%84%E7%90%86%E5%BE%88%E5%BF%AB"
+eq "the 追评 is taken" "$STATUS" 200
+contains "with thanks" "$BODY" "感谢您的追评"
+eq "stored as one rating event by the rater" \
+	"$(sql "SELECT actor, kind, score, note FROM followup_event WHERE kind = 'rating'")" "rater|rating|4|处理很快"
+fpost "_csrf=$FT&code=$RATER&_rate=1&score=1"
+eq "a second 追评 is not taken" "$(sql "SELECT count(*) FROM followup_event WHERE kind = 'rating'")" 1
+contains "the page shows the rating given" "$BODY" "您已追评"
+fpost "_csrf=$FT&code=$RATER&lang=en&_lang=en"
+contains "in English with _lang=en" "$BODY" "Your rating: "
+
 # Misconduct without a bad score, and no phone: a case without contact.
 post "$(form _csrf="$TOKEN" _n=a5 overall=4 problems=fees_favours)"
 eq "misconduct opens a case" "$(sql "SELECT reason FROM followup ORDER BY id DESC LIMIT 1")" misconduct
