@@ -235,4 +235,31 @@ eq "CLI JSON is the API's" "$(python3 -c 'import json,sys; print(json.loads(sys.
 $MANYI followup list --format xml >/dev/null 2>&1
 eq "a bad format: usage error" "$?" 2
 
+# --- The call-back contact: the evaluator's only, each reading audited --------------
+S=surveys/enforcement-enterprise.json
+PHONE=13912345678
+req GET /s/$E
+TOKEN=$(field _csrf)
+req POST /s/$E -H 'Content-Type: application/x-www-form-urlencoded' --data-binary \
+	"$(python3 tests/integration/mkbody.py --form "$S" _csrf="$TOKEN" _n=c1 overall=1 problems=slow _callback=yes _phone=$PHONE)"
+eq "a bad rating with a call-back phone is stored" "$STATUS" 303
+CC=$(sql "SELECT f.code FROM followup f JOIN followup_contact c ON c.followup = f.id")
+CA=$(sql "SELECT agency FROM followup WHERE code = '$CC'")
+ev GET "/api/v1/followups/$CC"
+eq "the evaluator sees that a contact is kept" "$(json 'j["has_contact"]')" True
+lacks "but not the phone in the case" "$BODY" "$PHONE"
+ev GET "/api/v1/followups/$CC/contact"
+eq "the evaluator reads the phone on request" "$STATUS/$(json 'j["phone"]')" "200/$PHONE"
+conform GET "/api/v1/followups/{code}/contact"
+eq "the reading is audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'followup contact' AND object = '$CC'")" 1
+printf '%s\n' "$PW" | $MANYI user add "agency.${CA,,}" --role agency --agency "$CA" >/dev/null 2>&1
+signin "username=agency.${CA,,}" "password=$PW"
+req GET "/api/v1/followups/$CC" -H "Cookie: manyi_session=$SESSION"
+eq "its agency sees the case" "$STATUS" 200
+lacks "without the contact flag" "$BODY" "has_contact"
+lacks "or the phone" "$BODY" "$PHONE"
+req GET "/api/v1/followups/$CC/contact" -H "Cookie: manyi_session=$SESSION"
+eq "and cannot read the contact: 403" "$STATUS" 403
+check "nothing in the logs holds the phone" test -z "$(grep -rl "$PHONE" "$T/var" 2>/dev/null)"
+
 it_done
