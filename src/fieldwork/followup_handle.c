@@ -521,7 +521,12 @@ void followup_contact(struct store *s, const struct fu_who *who, const char *cod
 		return;
 	}
 	enum store_err e = store_begin(s);
-	if (e == STORE_OK && (e = case_get(s, who, code, &c)) == STORE_OK)
+	if (e == STORE_OK && (e = case_get(s, who, code, &c)) == STORE_ERR_NOTFOUND) {
+		store_rollback(s);
+		fail(res, FU_NOT_FOUND, NULL, "no follow-up case %s", code);
+		return;
+	}
+	if (e == STORE_OK)
 		e = store_fu_contact(s, c.id, &sealed, &len);
 	if (e == STORE_OK && (len <= CRYPTO_SEAL_OVERHEAD || len - CRYPTO_SEAL_OVERHEAD >= n ||
 	                      !crypto_unseal((unsigned char *)phone, sealed, len, key))) {
@@ -544,7 +549,8 @@ void followup_contact(struct store *s, const struct fu_who *who, const char *cod
 	store_rollback(s);
 	crypto_memzero(phone, n);
 	if (e == STORE_ERR_NOTFOUND)
-		fail(res, FU_NOT_FOUND, NULL, "follow-up case %s has no call-back contact", code);
+		fail(res, FU_NOT_FOUND, NULL,
+		     "follow-up case %s keeps no call-back contact (none was left, or it was deleted)", code);
 	else {
 		res->status = FU_STORE;
 		res->se = e;
