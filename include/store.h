@@ -602,6 +602,8 @@ struct export_source_row {
 	bool sampled;            /* linked to an encounter (the invitation sample) */
 	const char *date;        /* as store_each_response() dates it: occurred_on,
 	                          * else the submission day in UTC+8 */
+	const char *excluded;    /* why it is left out of the statistics (followup_exclude),
+	                          * or NULL */
 };
 
 /* Which responses a page of the export cursor holds (strings borrowed; NULL: any). */

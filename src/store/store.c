@@ -10,7 +10,8 @@
 	" channel, day, version, nums"
 /* The columns of a response the export reads (store_read.c: export_row). */
 #define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
-	" district, outcome, encounter IS NOT NULL, day, nums"
+	" district, outcome, encounter IS NOT NULL, day, nums," \
+	" (SELECT reason FROM exclusion x WHERE x.resp = resp.id)"
 
 /* A response without an exclusion row: the statistics' reads. */
 #define NOT_EXCLUDED " AND NOT EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id)"

@@ -360,6 +360,7 @@ static enum store_err export_row(struct export_cursor *c, sqlite3_stmt *st, bool
 		.outcome = code_text(c->s, sqlite3_column_int64(st, 9)),
 		.sampled = sqlite3_column_int(st, 10) != 0,
 		.date = date,
+		.excluded = col_or_null(st, 13),
 	};
 	*go_on = true;
 	if (c->n == 0) /* a response without answers: one row, item NULL */

@@ -151,4 +151,15 @@ eq "excluded answers leave stats as deleted rows do" "$(strip "$a")" "$(strip "$
 check "and the exclusion did change them" test "$(strip "$a")" != "$(strip "$before")"
 eq "an excluded answer keeps its case" "$(sql "SELECT count(*) FROM followup f JOIN exclusion x ON x.resp = f.resp")" 2
 
+# The export keeps the excluded answers, marked, without weights.
+$MANYI export --survey enforcement-enterprise --format csv --out "$T/x.csv" 2>/dev/null
+check "the export marks exactly the excluded answers, with the reason and no weight" python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+ex = [r for r in rows if r["excluded"] == "1"]
+ok = len(rows) == int(sys.argv[2]) and len(ex) == 2 and all(r["excluded_reason"] == "upheld in test" and r["weight_base"] == "" for r in ex)
+ok = ok and all(r["excluded"] == "0" and r["excluded_reason"] == "" for r in rows if r not in ex)
+sys.exit(0 if ok else 1)' "$T/x.csv" "$(sql "SELECT count(*) FROM resp")"
+lacks "and never the phone or a code" "$(cat "$T/x.csv")" "$CODE"
+
 it_done
