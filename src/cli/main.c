@@ -43,15 +43,6 @@ static const struct usage {
 	 "                                        manyi-fcgi after a change)\n"},
 	{"survey",
 	 "  survey load FILE.json...              validate and register survey definitions\n"},
-	{"followup",
-	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
-	 "                                        case's closing and contact_retention_days\n"
-	 "  followup list [--agency A] [--state S] [--survey ID] [--overdue] [--format json|csv]\n"
-	 "                                        follow-up cases with their deadlines and events\n"
-	 "  followup show CODE                    one case (FU-...) as JSON, its events\n"
-	 "  followup indicators [--survey ID] [--agency A] [--from DATE] [--to DATE]\n"
-	 "          [--format json|csv]           reply, on-time, rectification and call-back\n"
-	 "                                        rates per agency, the overdue cases\n"},
 	{"import",
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
@@ -165,6 +156,15 @@ static const struct usage {
 	 "  config list | get NAME | set NAME VALUE\n"
 	 "                                        the settings (deadlines in working days, retention,\n"
 	 "                                        limits): list shows values, defaults and ranges\n"},
+	{"followup",
+	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
+	 "                                        case's closing and contact_retention_days\n"
+	 "  followup list [--agency A] [--state S] [--survey ID] [--overdue] [--format json|csv]\n"
+	 "                                        follow-up cases with their deadlines and events\n"
+	 "  followup show CODE                    one case (FU-...) as JSON, its events\n"
+	 "  followup indicators [--survey ID] [--agency A] [--from DATE] [--to DATE]\n"
+	 "          [--format json|csv]           reply, on-time, rectification and call-back\n"
+	 "                                        rates per agency, the overdue cases\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };

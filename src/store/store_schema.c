@@ -656,6 +656,15 @@ const char *const store_migrations[] = {
 	MIGRATION_LOOP,
 	/* 16: the working-day calendar 2022-2026 (calendar.c). */
 	store_migration_calendar,
+	/* 17: an answer deleted by hand takes its follow-up case, events,
+	 * sealed contact and exclusion with it: a resp id can come back (no
+	 * AUTOINCREMENT), and a stale case would refuse the new answer. */
+	"CREATE TRIGGER resp_delete_followup AFTER DELETE ON resp BEGIN"
+	"  DELETE FROM followup_contact WHERE followup IN (SELECT id FROM followup WHERE resp = OLD.id);"
+	"  DELETE FROM followup_event WHERE followup IN (SELECT id FROM followup WHERE resp = OLD.id);"
+	"  DELETE FROM followup WHERE resp = OLD.id;"
+	"  DELETE FROM exclusion WHERE resp = OLD.id;"
+	"END;",
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "survey_internal.h"
 #include "util.h"
 
 /* survey_load_file() reads at most this many bytes. */
@@ -511,84 +512,6 @@ static bool parse_item(struct parse *p, const cJSON *j, struct survey *s, size_t
 	return true;
 }
 
-/* The index of the item id of type t in s, or -1. */
-static int typed_item(const struct survey *s, const char *id, enum item_type t)
-{
-	for (size_t i = 0; i < s->nitems; i++)
-		if (strcmp(s->items[i].id, id) == 0 && s->items[i].type == t)
-			return (int)i;
-	return -1;
-}
-
-/* The misconduct options (array v) of the multi item s->followup.misconduct_item. */
-static bool parse_misconduct(struct parse *p, const cJSON *v, struct survey *s)
-{
-	struct survey_followup *f = &s->followup;
-	const cJSON *e;
-	if (!cJSON_IsArray(v))
-		return fail(p, "misconduct", "must be an array of option values of the multi item");
-	if (f->misconduct_item < 0 && cJSON_GetArraySize(v) > 0)
-		return fail(p, "misconduct_item", "must name a multi item (\"problems\" is not one)");
-	cJSON_ArrayForEach(e, v) {
-		const struct item *it = &s->items[f->misconduct_item];
-		int k = cJSON_IsString(e) ? item_option(it, e->valuestring) : -1;
-		if (k < 0)
-			return fail(p, "misconduct", "must list options of item \"%s\" (%s is not one)",
-			            it->id, cJSON_IsString(e) ? e->valuestring : "a non-string");
-		f->misconduct |= 1ULL << k;
-	}
-	return true;
-}
-
-/*
- * The optional "followup" member v (see struct survey_followup), checked
- * like every other rule; its defaults when v is NULL.
- */
-static bool parse_followup(struct parse *p, const cJSON *v, struct survey *s)
-{
-	static const char *const keys[] = {"item", "bad", "misconduct_item", "misconduct"};
-	struct survey_followup *f = &s->followup;
-	const cJSON *m, *e;
-	f->item = f->misconduct_item = -1;
-	if (s->audience == AUDIENCE_REVIEWER) {
-		if (v != NULL)
-			return fail(p, "followup", "is not allowed in a reviewer rubric");
-		return true;
-	}
-	snprintf(p->ctx, sizeof(p->ctx), "followup");
-	if (v != NULL && (!cJSON_IsObject(v) || !check_members(p, v, NULL, keys, ARRAY_SIZE(keys))))
-		return p->failed ? false : fail(p, NULL, "must be an object");
-	m = member(v, "item");
-	if (m != NULL && !cJSON_IsString(m))
-		return fail(p, "item", "must be the id of a scale item");
-	f->item = typed_item(s, m != NULL ? m->valuestring : "overall", ITEM_SCALE);
-	if (m != NULL && f->item < 0)
-		return fail(p, "item", "must be the id of a scale item (\"%s\" is not one)",
-		            m->valuestring);
-	if ((m = member(v, "bad")) == NULL) {
-		for (int k = 1; k <= s->points * 2 / 5; k++)
-			f->bad[k] = true;
-	} else if (!cJSON_IsArray(m) || f->item < 0) {
-		return fail(p, "bad", "must be an array of scale values (with an item)");
-	}
-	cJSON_ArrayForEach(e, m) {
-		if (!whole_in(e, 1, s->points))
-			return fail(p, "bad", "must list values within 1..%d", s->points);
-		f->bad[(int)e->valuedouble] = true;
-	}
-	m = member(v, "misconduct_item");
-	if (m != NULL && !cJSON_IsString(m))
-		return fail(p, "misconduct_item", "must be the id of a multi item");
-	f->misconduct_item = typed_item(s, m != NULL ? m->valuestring : "problems", ITEM_MULTI);
-	if (m != NULL && f->misconduct_item < 0)
-		return fail(p, "misconduct_item", "must be the id of a multi item (\"%s\" is not one)",
-		            m->valuestring);
-	if ((m = member(v, "misconduct")) != NULL && !parse_misconduct(p, m, s))
-		return false;
-	p->ctx[0] = '\0';
-	return true;
-}
-
 /* Check the whole document root and fill s. */
 static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 {
@@ -650,7 +573,14 @@ static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 	p->ctx[0] = '\0';
 	if (s->audience == AUDIENCE_REVIEWER && survey_points_total(s) == 0)
 		return fail(p, "items", "of a reviewer rubric must include at least one points item");
-	return parse_followup(p, member(root, "followup"), s);
+	/* Which answers open a follow-up case (survey_followup.c). */
+	const char *path = NULL;
+	char why[256];
+	snprintf(p->ctx, sizeof(p->ctx), "followup");
+	if (!survey_followup_parse(member(root, "followup"), s, &path, why, sizeof why))
+		return fail(p, path, "%s", why);
+	p->ctx[0] = '\0';
+	return true;
 }
 
 /* The 1-based line of byte offset off in json. */

@@ -52,11 +52,11 @@ static const char *const fu_text[F__MAX][LANG__MAX] = {
 	[F_CB_LEGEND] = {"回访（可选）", "Call-back (optional)"},
 	[F_CB_CONSENT] = {"我同意：如本次评价为不满意或反映了执法人员的不当行为，评价机构（第三方）"
 	                  "工作人员可拨打下面的电话向我回访，了解情况和整改结果。被评价的执法机关"
-	                  "看不到我的电话；电话号码加密保存，回访结案30日后删除。",
+	                  "看不到我的电话；电话号码加密保存，跟进件办结后按规定期限（通常30日）删除。",
 	                  "I agree that, if my rating is unsatisfied or reports misconduct, staff of "
 	                  "the evaluator (a third party) may call me on the number below about the case "
 	                  "and how it was put right. The agency I rated never sees my number; it is "
-	                  "stored encrypted and deleted 30 days after the case is closed."},
+	                  "stored encrypted and deleted a set time after the case is closed (usually 30 days)."},
 	[F_CB_PHONE] = {"回访电话", "Phone for the call-back"},
 	[F_CB_PHONE_HINT] = {"手机号（11位）或固定电话（含区号，如 010-12345678）",
 	                     "A mobile number (11 digits) or a landline with its area code "

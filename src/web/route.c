@@ -198,7 +198,6 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 {
 	enum lang l = app_query_lang(req->query);
 	bool is_api = strncmp(req->path, "/api/", 5) == 0;
-	app_followup_purge_due(a, time(NULL));
 
 	const struct route *rt = route_find(req->path);
 	if (rt == NULL) {
@@ -210,6 +209,8 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 	}
 	const char *rest = req->path + strlen(rt->path);
 	r->route = rt->name;
+	if (rt->get != h_healthz && rt->get != h_metrics) /* probes never wait on a write */
+		app_followup_purge_due(a, time(NULL));
 	if (strcmp(req->method, "OPTIONS") == 0 && rt->json) {
 		r->status = 204;
 		cors_headers(req, r, true);

@@ -126,6 +126,27 @@ eq "its reply names the case" "$(json 'j["followup"]["reason"]')" "low_score,mis
 check "with a code and a rater code" python3 -c 'import json,re,sys; f=json.loads(sys.argv[1])["followup"]; sys.exit(not (re.fullmatch(r"FU-[A-Z2-7]{10}", f["code"]) and re.fullmatch(r"([A-Z2-7]{4}-){2}[A-Z2-7]{4}", f["rater_code"])))' "$BODY"
 eq "the case is stored" "$(sql "SELECT count(*) FROM followup")" 3
 
+# The import: a paper answer's bad score opens its case in the import's transaction.
+n0=$(cases)
+# paper_csv DOMAIN:OVERALL...: a CSV of paper answers to agency A03, every scale item 4 but overall.
+paper_csv() { python3 -c '
+import json, sys
+d = json.load(open("surveys/enforcement-enterprise.json"))
+scale = [i["id"] for i in d["items"] if i["type"] == "scale"]
+print(",".join(["encounter_id", "agency", "domain", "size", "channel", "submitted_at"] + scale + ["problems"]))
+for a in sys.argv[1:]:
+    dom, overall = a.split(":")
+    print(",".join(["", "A03", dom, "", "paper", "2026-11-02T09:00:00+08:00"] +
+                   [overall if i == "overall" else "4" for i in scale] + ["slow"]))' "$@"; }
+paper_csv urban:1 urban:5 >"$T/paper.csv"
+$MANYI import responses --survey enforcement-enterprise "$T/paper.csv" >/dev/null
+eq "an imported bad answer opens a case, a good one none" "$(cases)" $((n0 + 1))
+eq "the case is the paper answer's, its agency's" \
+	"$(sql "SELECT f.reason, f.agency FROM followup f JOIN response r ON r.id = f.resp WHERE r.channel = 'paper'")" "low_score|A03"
+paper_csv urban:1 nowhere:1 >"$T/bad.csv"
+$MANYI import responses --survey enforcement-enterprise "$T/bad.csv" >/dev/null 2>&1
+eq "a refused import opens no case either (one transaction)" "$(cases)" $((n0 + 1))
+
 # Purge: a closed case's contact goes once its retention has passed.
 sql "UPDATE followup SET state = 'closed', closed_on = '2026-01-01' WHERE code = '$CODE'"
 sql "UPDATE followup_contact SET purge_after = '2026-01-31'"

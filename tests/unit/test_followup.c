@@ -342,6 +342,33 @@ static void exclusion_and_purge(void **state)
 	assert_int_equal(sql_int(f, "SELECT count(*) FROM followup_contact"), 0);
 }
 
+/* Run sql on f's file (another connection, as a person correcting data by hand). */
+static void sql_exec(const struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* An answer deleted by hand takes its case along: its id, used again, opens a new one. */
+static void deleted_answer_takes_its_case(void **state)
+{
+	struct fixture *f = *state;
+	struct followup_opened o;
+	assert_int_equal(answer(f, "1", "", "13912345678", &o), STORE_OK);
+	long long resp = sql_int(f, "SELECT max(id) FROM resp");
+	assert_int_equal(followup_exclude(f->s, resp, "integrity", "duplicate", "evaluator"), STORE_OK);
+	sql_exec(f, "DELETE FROM resp WHERE id = (SELECT max(id) FROM resp)");
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM followup"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM followup_contact"), 0);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM exclusion"), 0);
+	assert_int_equal(answer(f, "2", "", NULL, &o), STORE_OK);
+	assert_true(o.opened);
+	assert_int_equal(sql_int(f, "SELECT max(id) FROM resp"), resp);
+	assert_int_equal(sql_int(f, "SELECT count(*) FROM followup"), 1);
+}
+
 int main(void)
 {
 	if (!manyi_init())
@@ -354,6 +381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(opening, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_answer_opens_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(exclusion_and_purge, setup, teardown),
+		cmocka_unit_test_setup_teardown(deleted_answer_takes_its_case, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
