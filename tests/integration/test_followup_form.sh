@@ -183,4 +183,18 @@ ok = ok and all(r["excluded"] == "0" and r["excluded_reason"] == "" for r in row
 sys.exit(0 if ok else 1)' "$T/x.csv" "$(sql "SELECT count(*) FROM resp")"
 lacks "and never the phone or a code" "$(cat "$T/x.csv")" "$CODE"
 
+# Without the key file the form offers no call-back, and a phone posted anyway is dropped unread.
+stack_stop "$T/var" >/dev/null 2>&1
+mv "$DB.contact-key" "$T/key.moved"
+PORT=
+it_stack || { not_ok "restart without the key file"; it_done; exit 1; }
+req GET "$U"
+lacks "without the key: no call-back consent on the form" "$BODY" "_callback"
+TOKEN=$(field _csrf)
+n0=$(sql "SELECT count(*) FROM followup_contact")
+post "$(form _csrf="$TOKEN" _n=c1 overall=1 problems=slow _callback=yes _phone=$PHONE)"
+eq "a bad answer is still taken" "$STATUS" 303
+eq "its case opened" "$(sql "SELECT count(*) FROM followup WHERE resp = (SELECT max(id) FROM resp)")" 1
+eq "and the phone is not kept" "$(sql "SELECT count(*) FROM followup_contact")" "$n0"
+
 it_done
