@@ -33,6 +33,9 @@ struct fu_who {
 /* Today's date in UTC+8 into out ("YYYY-MM-DD"). */
 void followup_today(char out[11]);
 
+/* Is s one of a case's states (open, replied, returned, accepted, appealed, excluded, closed)? */
+bool followup_state_valid(const char *s);
+
 /* The cases' filters; NULL (false) is no filter. */
 struct fu_filter {
 	const char *state, *agency, *survey;

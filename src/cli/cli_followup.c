@@ -83,6 +83,9 @@ static int list_cmd(const char *db, int argc, char **argv)
 	bool csv = format_csv(argc, argv, &bad);
 	if (bad)
 		return usage("followup", "followup list: each option takes a value; --format json or csv");
+	if (f.state != NULL && !followup_state_valid(f.state))
+		return usage("followup", "followup list: --state is one of open, replied, returned, "
+		             "accepted, appealed, excluded, closed, not \"%s\"", f.state);
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
 	followup_today(today);

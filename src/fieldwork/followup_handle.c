@@ -22,6 +22,16 @@ void followup_today(char out[11])
 	day_format(((long long)time(NULL) + 8 * 3600) / 86400, out, 11);
 }
 
+bool followup_state_valid(const char *s)
+{
+	static const char *const states[] = {"open", "replied", "returned", "accepted", "appealed",
+	                                     "excluded", "closed"};
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
+		if (strcmp(s, states[i]) == 0)
+			return true;
+	return false;
+}
+
 /* A text member, or null for "". */
 static void add_text(cJSON *o, const char *name, const char *t)
 {

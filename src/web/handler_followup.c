@@ -27,9 +27,6 @@
 
 #define FOLLOWUP_MAX_BYTES (16u << 10)
 
-static const char *const fu_states[] = {"open", "replied", "returned", "accepted", "appealed",
-                                        "excluded", "closed"};
-
 /* The request's principal as a fu_who (actor: its capacity 80): 0, or the status answered. */
 static int who_of(struct app *a, const struct http_request *req, struct http_response *r,
                   struct principal *p, struct fu_who *who, char *actor)
@@ -59,14 +56,6 @@ static int query_value(struct http_response *r, const struct pairs *q, const cha
 	if (*out != NULL && !ok(*out))
 		return app_bad_param(r, key, what);
 	return 0;
-}
-
-static bool state_ok(const char *s)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(fu_states); i++)
-		if (strcmp(s, fu_states[i]) == 0)
-			return true;
-	return false;
 }
 
 static bool flag_ok(const char *s)
@@ -114,7 +103,7 @@ int app_api_followups(struct app *a, const struct http_request *req, struct http
 	(void)rest;
 	pairs_init(&q);
 	if ((status = who_of(a, req, r, &p, &who, actor)) != 0 || (status = query_parse(req, r, &q)) != 0 ||
-	    (status = query_value(r, &q, "state", state_ok, "one of open, replied, returned, accepted, "
+	    (status = query_value(r, &q, "state", followup_state_valid, "one of open, replied, returned, accepted, "
 	                          "appealed, excluded, closed", &f.state)) != 0 ||
 	    (status = query_value(r, &q, "agency", code_valid, "a registry code", &f.agency)) != 0 ||
 	    (status = query_value(r, &q, "survey", survey_ok, "a survey id", &f.survey)) != 0 ||

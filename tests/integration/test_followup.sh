@@ -234,6 +234,10 @@ out=$($MANYI followup indicators --from 2025-09-01 --to 2025-12-31)
 eq "CLI JSON is the API's" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["overall"]["median_reply_workdays"])' "$out")" 1
 $MANYI followup list --format xml >/dev/null 2>&1
 eq "a bad format: usage error" "$?" 2
+out=$($MANYI followup list --state pen 2>&1)
+eq "a bad state: usage error naming the states" "$?/$(grep -c 'one of open, replied' <<<"$out")" "2/1"
+out=$($MANYI followup list --state closed --format csv)
+eq "--state closed: the closed case" "$(tail -n +2 <<<"$out" | cut -d, -f1)" "$C2"
 
 # --- The call-back contact: the evaluator's only, each reading audited --------------
 S=surveys/enforcement-enterprise.json
