@@ -129,6 +129,10 @@ static const struct route {
 	 &params_officer_stats_keys, true},
 	{"api_public_officers", "/api/v1/public/officers", false, true, app_api_public_officers, NULL, NULL,
 	 false},
+	{"api_followups", "/api/v1/followups", false, true, app_api_followups, NULL, NULL, true},
+	{"api_followup", "/api/v1/followups/", true, true, app_api_followup, app_api_followup_post, NULL, true},
+	{"api_followup_indicators", "/api/v1/followup/indicators", false, true,
+	 app_api_followup_indicators, NULL, NULL, true},
 };
 
 /*
