@@ -28,7 +28,8 @@
  *    "city", "diff", "significant"}], "defects": [{"agency", "item",
  *    "text": {zh,en}, "yes", "reviews"}], "outcomes": [{"agency",
  *    "outcome", "outcome_name": {zh,en}, "estimate", "ci_low", "ci_high",
- *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n"}
+ *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n",
+ *    "followup": {...followup_handle.h indicators of the cases opened in the year...}}
  * Any member may be missing; the report says "not available" there.
  */
 #ifndef MANYI_EFFICACY_REPORT_H
@@ -107,10 +108,14 @@ typedef bool (*efr_rates_fn)(struct store *s, const char *survey, struct sbuf *o
 /*
  * The detail of evaluation's report for year (JSON text, caller frees):
  * the survey and rubric given (NULL: those the evaluation names, else the
- * only one loaded); rates (NULL: none) writes the survey's response rates.
+ * only one loaded); rates (NULL: none) writes the survey's response rates,
+ * followup (NULL: none) the year's follow-up indicators (member "followup").
  */
+/* Writes the follow-up indicators JSON of the cases opened in year into out; false when none. */
+typedef bool (*efr_followup_fn)(struct store *s, int year, struct sbuf *out);
+
 char *efficacy_detail(struct store *s, const char *evaluation, int year, const char *survey,
-                      const char *rubric, efr_rates_fn rates);
+                      const char *rubric, efr_rates_fn rates, efr_followup_fn followup);
 
 /*
  * Read the stamp a report carries (any of the three formats; text

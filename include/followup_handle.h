@@ -110,6 +110,13 @@ enum store_err followup_indicators(struct store *s, const struct fu_ind_query *q
 /* The same over every survey and agency for the efficacy report (today: now, UTC+8). */
 enum store_err followup_indicators_json(struct store *s, const char *from, const char *to,
                                         struct cJSON **out);
+/*
+ * The indicators of the cases opened in year (its 1 January to 31
+ * December, UTC+8) as JSON text into out, for the efficacy report's detail
+ * (efr_followup_fn); false when the database could not say.
+ */
+struct sbuf;
+bool followup_year_json(struct store *s, int year, struct sbuf *out);
 /* The indicators as CSV (a row per group, overall first, agency_name beside agency) into out. */
 struct sbuf;
 void followup_indicators_csv(const struct cJSON *ind, struct sbuf *out);

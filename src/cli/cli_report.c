@@ -20,6 +20,7 @@
 #include "crypto.h"
 #include "efficacy_report.h"
 #include "evaluate.h"
+#include "followup_handle.h"
 #include "rates.h"
 #include "store.h"
 #include "util.h"
@@ -191,7 +192,7 @@ static int report_make(struct store *s, const struct report_opts *o)
 		free(ev);
 		return rc;
 	}
-	detail = efficacy_detail(s, ev, year, o->survey, o->rubric, survey_rates);
+	detail = efficacy_detail(s, ev, year, o->survey, o->rubric, survey_rates, followup_year_json);
 	sbuf_init(&out);
 	if (efficacy_report(s, ev, detail, f, o->lang, &out, msg, sizeof msg) != EFR_OK) {
 		fprintf(stderr, "manyi: report: %s\n", msg);
@@ -365,7 +366,7 @@ int cmd_publish_evaluation(const char *db, int argc, char **argv)
 		store_close(s);
 		return rc;
 	}
-	detail = efficacy_detail(s, ev, o.year, o.survey, o.rubric, survey_rates);
+	detail = efficacy_detail(s, ev, o.year, o.survey, o.rubric, survey_rates, followup_year_json);
 	sbuf_init(&zh);
 	sbuf_init(&en);
 	sbuf_init(&js);

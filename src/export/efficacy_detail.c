@@ -190,7 +190,7 @@ static void name_flags(struct store *s, const char *rubric, cJSON *list)
 /* The detail of year's report as JSON text (malloc'd): the survey and rubric
  * given, else those the evaluation names, else the only one loaded. */
 char *efficacy_detail(struct store *s, const char *evaluation, int year, const char *given_survey,
-                      const char *given_rubric, efr_rates_fn rates)
+                      const char *given_rubric, efr_rates_fn rates, efr_followup_fn followup)
 {
 	cJSON *ev = cJSON_Parse(evaluation), *d = cJSON_CreateObject();
 	const char *weighting = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "weighting"));
@@ -218,6 +218,9 @@ char *efficacy_detail(struct store *s, const char *evaluation, int year, const c
 		if (quality_agreement(s, rubric, &out, msg, sizeof msg) == QUALITY_OK)
 			cJSON_AddItemToObject(d, "agreement", cJSON_Parse(out.data));
 	}
+	sbuf_reset(&out);
+	if (followup && followup(s, year, &out))
+		cJSON_AddItemToObject(d, "followup", cJSON_Parse(out.data));
 	char *text = cJSON_PrintUnformatted(d);
 	sbuf_free(&out);
 	free(survey);

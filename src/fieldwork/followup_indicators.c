@@ -222,6 +222,21 @@ enum store_err followup_indicators_json(struct store *s, const char *from, const
 	return followup_indicators(s, &q, out);
 }
 
+bool followup_year_json(struct store *s, int year, struct sbuf *out)
+{
+	char from[16], to[16];
+	cJSON *ind = NULL;
+	snprintf(from, sizeof from, "%04d-01-01", year);
+	snprintf(to, sizeof to, "%04d-12-31", year);
+	if (followup_indicators_json(s, from, to, &ind) != STORE_OK)
+		return false;
+	char *text = cJSON_PrintUnformatted(ind);
+	sbuf_adds(out, text);
+	free(text);
+	cJSON_Delete(ind);
+	return true;
+}
+
 static const char *const ind_cols[] = {
 	"cases", "excluded", "replied", "reply_rate", "on_time", "on_time_rate", "rectified",
 	"rectification_rate", "callbacks", "callback_satisfied", "callback_satisfaction_rate",

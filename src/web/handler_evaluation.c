@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "efficacy_report.h"
 #include "evaluate.h"
+#include "followup_handle.h"
 #include "rates.h"
 
 static const struct {
@@ -158,7 +159,7 @@ int app_api_evaluation_preview(struct app *a, const struct http_request *req,
 	}
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
-	detail = efficacy_detail(a->store, ev, year, NULL, NULL, fieldwork_rates);
+	detail = efficacy_detail(a->store, ev, year, NULL, NULL, fieldwork_rates, followup_year_json);
 	sbuf_reset(&r->body);
 	enum efr_status st = efficacy_preview(a->store, ev, detail, p.role == ROLE_AGENCY ? p.agency : NULL,
 	                                      en ? LANG_EN : LANG_ZH, &r->body, msg, sizeof msg);

@@ -148,6 +148,38 @@ static void bad_evaluation(void **state)
 	sbuf_free(&out);
 }
 
+/* The follow-up of bad ratings on an agency's page: its figures beside the
+ * city's, shares as percentages, "—" for a share with no denominator; and a
+ * year without cases said so. */
+static void followup_section(void **state)
+{
+	struct fixture *f = *state;
+	static const char detail[] =
+		"{\"followup\":{\"overall\":{\"cases\":8,\"excluded\":1,\"reply_rate\":0.875,"
+		"\"on_time_rate\":0.5,\"rectification_rate\":0.25,\"callback_satisfaction_rate\":null,"
+		"\"median_reply_workdays\":2.5,\"overdue\":1},"
+		"\"groups\":[{\"by\":{\"agency\":\"A\\\"01\"},\"cases\":4,\"excluded\":0,\"reply_rate\":0.75,"
+		"\"on_time_rate\":0.5,\"rectification_rate\":0.25,\"callback_satisfaction_rate\":1,"
+		"\"median_reply_workdays\":3,\"overdue\":1}],\"overdue\":[]}}";
+	struct sbuf out;
+	char msg[256];
+	sbuf_init(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_ZH, &out, msg, sizeof msg),
+	                 EFR_OK);
+	assert_non_null(strstr(out.data, "<h3>差评整改</h3>"));
+	assert_non_null(strstr(out.data, "<td>差评回复率（%）</td><td class=\"n\">75.0</td><td class=\"n\">87.5</td>"));
+	assert_non_null(strstr(out.data, "<td>回访整改满意率（%）</td><td class=\"n\">100.0</td><td class=\"n\">—</td>"));
+	assert_non_null(strstr(out.data, "<td>差评案件数</td><td class=\"n\">4</td><td class=\"n\">8</td>"));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, "{\"followup\":{\"overall\":{\"cases\":0},\"groups\":[]}}",
+	                                 EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "No follow-up case was opened this year."));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, "{}", EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_null(strstr(out.data, "Follow-up of bad ratings"));
+	sbuf_free(&out);
+}
+
 int main(void)
 {
 	if (!manyi_init())
@@ -157,6 +189,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(stamp_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(what_changes_the_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_evaluation, setup, teardown),
+		cmocka_unit_test_setup_teardown(followup_section, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
