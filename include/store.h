@@ -252,6 +252,7 @@ enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
 /* What is known about a response besides its answers. */
 struct followup_contact_in;
 struct followup_opened;
+struct integrity_flags;
 
 struct response_meta {
 	const char *survey;      /* survey id */
@@ -266,6 +267,9 @@ struct response_meta {
 	 * opens (NULL: none), and what opening gave (NULL: not wanted). */
 	const struct followup_contact_in *contact;
 	struct followup_opened *opened;
+	/* Integrity flags (integrity.h) the caller computed, stored with the
+	 * answer; NULL: none. */
+	const struct integrity_flags *flags;
 };
 
 /*

@@ -435,6 +435,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(s->duty_stmt[i]);
 	store_review_close(s);
 	store_followup_close(s);
+	store_integrity_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

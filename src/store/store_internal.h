@@ -190,6 +190,7 @@ enum stmt {
 #define STORE_REVIEW_STMTS 32
 #define STORE_DUTY_STMTS 8
 #define STORE_FOLLOWUP_STMTS 16 /* followup.c's (its enum fu_stmt) */
+#define STORE_INTEGRITY_STMTS 12 /* integrity.c's (its enum ig_stmt) */
 
 struct store {
 	sqlite3 *db;
@@ -207,6 +208,7 @@ struct store {
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
 	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* followup.c's statements */
+	sqlite3_stmt *integrity_stmt[STORE_INTEGRITY_STMTS]; /* integrity.c's statements */
 };
 
 /*
@@ -232,6 +234,8 @@ void store_forget(struct store *s);
 
 /* Finalize followup.c's statements (store_close). */
 void store_followup_close(struct store *s);
+/* Finalize integrity.c's statements (store_close). */
+void store_integrity_close(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);

@@ -129,6 +129,10 @@ static const struct route {
 	 &params_officer_stats_keys, true},
 	{"api_public_officers", "/api/v1/public/officers", false, true, app_api_public_officers, NULL, NULL,
 	 false},
+	{"api_integrity_flags", "/api/v1/integrity/flags", false, true, app_api_integrity_flags, NULL, NULL,
+	 true},
+	{"api_integrity_decisions", "/api/v1/integrity/decisions", false, true, NULL,
+	 app_api_integrity_decisions, NULL, true},
 };
 
 /*

@@ -1,0 +1,186 @@
+/*
+ * handler_integrity — the review queue of flagged answers (docs/integrity.md),
+ * the evaluator's:
+ *
+ *   GET  /api/v1/integrity/flags?survey=&agency=&code=&state=
+ *        the flagged answers, grouped by agency, by rule and by group
+ *   POST /api/v1/integrity/decisions {"responses": [ids], "action": "keep|exclude",
+ *        "reason": "..."}   all or none, each decision audited
+ *   GET  /api/v1/integrity/evidence?survey=  evidence of pressure per agency
+ */
+#include "app_internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "integrity.h"
+#include "integrity_report.h"
+#include "session.h"
+#include "util.h"
+
+#define DECISIONS_MAX_BYTES 65536
+#define DECISIONS_MAX 1000
+
+/* The evaluator's key, or the status answered (401, 403). */
+static int evaluator(struct app *a, const struct http_request *req, struct http_response *r,
+                     struct principal *p)
+{
+	int status = app_require_key(a, req, r, p);
+	if (status != 0)
+		return status;
+	if (p->role != ROLE_EVALUATOR) {
+		http_json_error(r, 403, "forbidden", "the review queue is the evaluator's", NULL);
+		return 403;
+	}
+	return 0;
+}
+
+/* A bad query value: 400 naming it. */
+static int bad_param(struct http_response *r, const char *name, const char *why)
+{
+	cJSON *fields = cJSON_CreateObject();
+	cJSON_AddStringToObject(fields, name, why);
+	char msg[160];
+	snprintf(msg, sizeof msg, "the query's %s is not valid", name);
+	http_json_error(r, 400, "invalid", msg, fields);
+	return 400;
+}
+
+/* GET /api/v1/integrity/flags */
+int app_api_integrity_flags(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest)
+{
+	struct principal p;
+	char survey[72], agency[72], code[32], state[16];
+	enum integrity_code c;
+	enum integrity_state st;
+	int status;
+	(void)rest;
+	if ((status = evaluator(a, req, r, &p)) != 0)
+		return status;
+	struct integrity_query q = {.code = -1, .state = -1};
+	if (http_query_has(req->query, "survey")) {
+		if (!http_query_get(req->query, "survey", survey, sizeof survey) || !slug_valid(survey))
+			return bad_param(r, "survey", "a survey id: [a-z0-9-]{1,64}");
+		q.survey = survey;
+	}
+	if (http_query_has(req->query, "agency")) {
+		if (!http_query_get(req->query, "agency", agency, sizeof agency) || !code_valid(agency))
+			return bad_param(r, "agency", "an agency code: [A-Za-z0-9_.-]{1,64}");
+		q.agency = agency;
+	}
+	if (http_query_has(req->query, "code")) {
+		if (!http_query_get(req->query, "code", code, sizeof code) || !integrity_code_parse(code, &c))
+			return bad_param(r, "code", "speed, straightline, burst, agency_network, early, late "
+			                 "or device");
+		q.code = (int)c;
+	}
+	if (http_query_has(req->query, "state")) {
+		if (!http_query_get(req->query, "state", state, sizeof state) ||
+		    !integrity_state_parse(state, &st))
+			return bad_param(r, "state", "open, kept or excluded");
+		q.state = (int)st;
+	}
+	sbuf_reset(&r->body);
+	enum store_err e = integrity_queue_json(a->store, &q, &r->body);
+	if (e != STORE_OK) {
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, e);
+	}
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	http_header(r, "Cache-Control", "private, no-store");
+	return 200;
+}
+
+/* The decisions' body into its parts; 0 or the status answered (400 naming the field). */
+static int decisions_parse(struct http_response *r, const cJSON *root, const cJSON **ids,
+                           bool *exclude, const char **reason)
+{
+	const cJSON *action = cJSON_GetObjectItemCaseSensitive(root, "action");
+	const cJSON *why = cJSON_GetObjectItemCaseSensitive(root, "reason");
+	*ids = cJSON_GetObjectItemCaseSensitive(root, "responses");
+	if (!cJSON_IsObject(root))
+		return bad_param(r, "body", "an object: {\"responses\": [...], \"action\", \"reason\"}");
+	if (!cJSON_IsArray(*ids) || cJSON_GetArraySize(*ids) < 1 ||
+	    cJSON_GetArraySize(*ids) > DECISIONS_MAX)
+		return bad_param(r, "responses", "an array of 1 to 1000 answer ids");
+	const cJSON *id;
+	cJSON_ArrayForEach(id, *ids)
+	{
+		if (!cJSON_IsString(id) || strlen(id->valuestring) == 0 || strlen(id->valuestring) >= 32)
+			return bad_param(r, "responses", "answer ids are strings (the id of the queue)");
+	}
+	if (!cJSON_IsString(action) ||
+	    (strcmp(action->valuestring, "keep") != 0 && strcmp(action->valuestring, "exclude") != 0))
+		return bad_param(r, "action", "keep or exclude");
+	if (!cJSON_IsString(why) || *why->valuestring == '\0' || strlen(why->valuestring) > 1000 ||
+	    utf8_has_controls(why->valuestring, strlen(why->valuestring)))
+		return bad_param(r, "reason", "a reason, 1 to 1000 characters of text (it is audited)");
+	*exclude = strcmp(action->valuestring, "exclude") == 0;
+	*reason = why->valuestring;
+	return 0;
+}
+
+/* POST /api/v1/integrity/decisions */
+int app_api_integrity_decisions(struct app *a, const struct http_request *req,
+                                struct http_response *r, const char *rest)
+{
+	struct principal p;
+	struct sbuf body;
+	cJSON *root = NULL;
+	const cJSON *ids = NULL, *id;
+	const char *reason = NULL;
+	bool exclude = false;
+	char actor[80];
+	int status;
+	(void)rest;
+	sbuf_init(&body);
+	if ((status = evaluator(a, req, r, &p)) != 0)
+		goto done;
+	if ((status = app_json_body(req, r, DECISIONS_MAX_BYTES, "the decisions", &body)) != 0)
+		goto done;
+	if ((root = cJSON_ParseWithLength(body.data, body.len)) == NULL) {
+		http_json_error(r, status = 400, "malformed", "the body is not JSON", NULL);
+		goto done;
+	}
+	if ((status = decisions_parse(r, root, &ids, &exclude, &reason)) != 0)
+		goto done;
+	session_actor(&p, actor, sizeof actor);
+	enum store_err e = store_begin(a->store);
+	const char *failed = NULL;
+	cJSON_ArrayForEach(id, ids)
+	{
+		if (e != STORE_OK)
+			break;
+		e = integrity_decide(a->store, id->valuestring, exclude, reason, actor);
+		if (e != STORE_OK)
+			failed = id->valuestring;
+	}
+	if (e == STORE_OK)
+		e = store_commit(a->store);
+	if (e != STORE_OK) {
+		store_rollback(a->store);
+		char msg[200];
+		if (e == STORE_ERR_NOTFOUND || e == STORE_ERR_CONSTRAINT) {
+			snprintf(msg, sizeof msg, "%s %s; nothing was decided", failed,
+			         e == STORE_ERR_NOTFOUND ? "is no flagged answer" : "is excluded already");
+			http_json_error(r, status = e == STORE_ERR_NOTFOUND ? 404 : 409,
+			                e == STORE_ERR_NOTFOUND ? "not_found" : "conflict", msg, NULL);
+		} else {
+			status = app_store_failure_json(a, r, e);
+		}
+		goto done;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "action", exclude ? "exclude" : "keep");
+	cJSON_AddNumberToObject(o, "decided", cJSON_GetArraySize(ids));
+	cJSON_AddItemToObject(o, "responses", cJSON_Duplicate(ids, true));
+	http_json(r, status = 200, o);
+	http_header(r, "Cache-Control", "no-store");
+done:
+	cJSON_Delete(root);
+	sbuf_free(&body);
+	return status;
+}
