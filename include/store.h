@@ -545,6 +545,14 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
                                    const char *to,
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);
+/*
+ * The same for the responses the statistics leave out (excluded,
+ * followup_exclude()), in id order: for the count each group lost.
+ */
+enum store_err store_each_excluded(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx);
 
 /*
  * Call fn for each row of item's choice, multi or text answers among the

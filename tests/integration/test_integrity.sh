@@ -170,6 +170,11 @@ def s(o):
     return o
 print(json.dumps(s(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"; }
 eq "excluded = removed" "$(strip "$T/after.json")" "$(strip "$T/removed.json")"
+eq "the statistics say how many each group lost" \
+	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["overall"]["excluded"], [(g["by"]["agency"], g["excluded"]) for g in j["groups"]])' "$T/after.json")" \
+	"3 [('A02', 3), ('A03', 0), ('A04', 0)]"
+api "$key" GET "/api/v1/stats?survey=enforcement-public&by=agency&weighting=none"
+eq "and so does the API" "$(json '(j["overall"]["excluded"], [g["excluded"] for g in j["groups"]])')" "(3, [3, 0, 0])"
 check "and the exclusion changed them" test "$(strip "$T/after.json")" != "$(strip "$T/before.json")"
 
 # --- nothing on disk ties an answer to an address, a network or a device ---
