@@ -162,4 +162,11 @@ enum store_err integrity_queue(struct store *s, const struct integrity_query *q,
 enum store_err integrity_decide(struct store *s, const char *public_id, bool exclude,
                                 const char *reason, const char *by);
 
+/*
+ * The ids (ascending) of survey's answers that carry a flag: *ids the
+ * caller frees with free(), *n of them.
+ */
+enum store_err integrity_flagged_ids(struct store *s, const char *survey, long long **ids,
+                                     size_t *n);
+
 #endif

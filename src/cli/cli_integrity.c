@@ -7,12 +7,14 @@
  *   manyi integrity flags [--survey ID] [--agency CODE] [--code C] [--state S]
  *                         [--format text|json]   the review queue
  *   manyi integrity decide --action keep|exclude --reason TEXT ID...
+ *   manyi integrity evidence --survey ID [--weighting base|none] [--from D] [--to D]
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "integrity.h"
+#include "integrity_evidence.h"
 #include "integrity_report.h"
 #include "util.h"
 
@@ -195,16 +197,51 @@ static int decide_cmd(struct store *s, int argc, char **argv)
 	return 0;
 }
 
+static int evidence_cmd(struct store *s, int argc, char **argv)
+{
+	static const char *const with_value[] = {"--survey", "--weighting", "--from", "--to", NULL};
+	static const char *const none[] = {NULL};
+	char why[256], msg[512];
+	bool bad = false;
+	if (!opts_known(argc, argv, with_value, none, why, sizeof why))
+		return usage("integrity", "integrity evidence: %s", why);
+	const char *survey = opt_value(argc, argv, "--survey", &bad);
+	const char *weighting = opt_value(argc, argv, "--weighting", &bad);
+	const char *from = opt_value(argc, argv, "--from", &bad);
+	const char *to = opt_value(argc, argv, "--to", &bad);
+	if (bad)
+		return no_value("integrity", "integrity evidence", argc, argv);
+	if (survey == NULL)
+		return usage("integrity", "integrity evidence: --survey ID is required");
+	enum stats_weighting w = STATS_W_BASE;
+	if (weighting != NULL && (!stats_weighting_parse(weighting, &w) ||
+	                          (w != STATS_W_BASE && w != STATS_W_NONE)))
+		return usage("integrity", "integrity evidence: --weighting is base or none, not \"%s\"",
+		             weighting);
+	if ((from != NULL && !date_valid(from)) || (to != NULL && !date_valid(to)))
+		return usage("integrity", "integrity evidence: --from and --to are dates (YYYY-MM-DD)");
+	struct sbuf out;
+	sbuf_init(&out);
+	enum report_status st = integrity_evidence_json(s, survey, w, from, to, &out, msg, sizeof msg);
+	int rc = print_result("integrity evidence", st == REPORT_OK, &out, msg);
+	if (st == REPORT_OK)
+		putchar('\n');
+	sbuf_free(&out);
+	return rc;
+}
+
 int cmd_integrity(const char *db, int argc, char **argv)
 {
 	struct store *s;
 	int rc;
-	if (argc < 1 || (strcmp(argv[0], "flags") != 0 && strcmp(argv[0], "decide") != 0))
-		return usage("integrity", "integrity: flags or decide?");
+	if (argc < 1 || (strcmp(argv[0], "flags") != 0 && strcmp(argv[0], "decide") != 0 &&
+	                 strcmp(argv[0], "evidence") != 0))
+		return usage("integrity", "integrity: flags, decide or evidence?");
 	if ((rc = open_store(db, false, &s)) != 0)
 		return rc;
-	rc = strcmp(argv[0], "flags") == 0 ? flags_cmd(s, argc - 1, argv + 1)
-	                                   : decide_cmd(s, argc - 1, argv + 1);
+	rc = strcmp(argv[0], "flags") == 0    ? flags_cmd(s, argc - 1, argv + 1)
+	     : strcmp(argv[0], "decide") == 0 ? decide_cmd(s, argc - 1, argv + 1)
+	                                      : evidence_cmd(s, argc - 1, argv + 1);
 	store_close(s);
 	return rc;
 }

@@ -189,7 +189,10 @@ static const struct usage {
 	 "  integrity flags [--survey ID] [--agency CODE] [--code C] [--state open|kept|excluded]\n"
 	 "                  [--format text|json]  the review queue: flagged answers and their flags\n"
 	 "  integrity decide --action keep|exclude --reason TEXT ID...\n"
-	 "                                        keep or exclude flagged answers (audited)\n"},
+	 "                                        keep or exclude flagged answers (audited)\n"
+	 "  integrity evidence --survey ID [--weighting base|none] [--from DATE] [--to DATE]\n"
+	 "                                        per agency: flagged share, index flagged vs not\n"
+	 "                                        (svyttest), its distribution in five bands (JSON)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };

@@ -18,6 +18,7 @@ enum ig_stmt {
 	I_DECISION,
 	I_DECIDE,
 	I_AGENCY,
+	I_FLAGGED,
 	I__MAX
 };
 _Static_assert(I__MAX <= STORE_INTEGRITY_STMTS, "raise STORE_INTEGRITY_STMTS");
@@ -35,6 +36,9 @@ static const char *const ig_sql[I__MAX] = {
 	[I_DECIDE] = "INSERT OR REPLACE INTO integrity_decision (resp, action, reason, decided_by)"
 	             " VALUES (?, ?, ?, ?)",
 	[I_AGENCY] = "SELECT 1 FROM agency WHERE code = ?",
+	[I_FLAGGED] = "SELECT DISTINCT f.resp FROM answer_flag f JOIN resp r ON r.id = f.resp"
+	              " WHERE r.survey = (SELECT id FROM code WHERE kind = 'survey' AND text = ?)"
+	              " ORDER BY f.resp",
 };
 
 static sqlite3_stmt *istmt(struct store *s, enum ig_stmt id)
@@ -435,4 +439,30 @@ enum store_err integrity_decide(struct store *s, const char *public_id, bool exc
 		free(detail);
 	}
 	return own_end(s, own, e);
+}
+
+enum store_err integrity_flagged_ids(struct store *s, const char *survey, long long **ids,
+                                     size_t *n)
+{
+	sqlite3_stmt *st = istmt(s, I_FLAGGED);
+	size_t cap = 0;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	bind_text(st, 1, survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 64;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return map_rc(rc);
+	}
+	return STORE_OK;
 }

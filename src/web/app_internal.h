@@ -473,6 +473,8 @@ int app_api_integrity_flags(struct app *a, const struct http_request *req,
                             struct http_response *r, const char *rest);
 int app_api_integrity_decisions(struct app *a, const struct http_request *req,
                                 struct http_response *r, const char *rest);
+int app_api_integrity_evidence(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest);
 int app_api_evaluations(struct app *a, const struct http_request *req, struct http_response *r,
                         const char *rest);
 /* GET /api/v1/evaluations/YEAR.html|.en.html: the report before publication (a preview, audited). */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "integrity.h"
+#include "integrity_evidence.h"
 #include "integrity_report.h"
 #include "session.h"
 #include "util.h"
@@ -183,4 +184,39 @@ done:
 	cJSON_Delete(root);
 	sbuf_free(&body);
 	return status;
+}
+
+/* GET /api/v1/integrity/evidence?survey=&weighting=base|none&from=&to= */
+int app_api_integrity_evidence(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest)
+{
+	struct principal p;
+	char survey[72], weighting[16], from[16], to[16], msg[512];
+	enum stats_weighting w = STATS_W_BASE;
+	int status;
+	(void)rest;
+	if ((status = evaluator(a, req, r, &p)) != 0)
+		return status;
+	if (!http_query_get(req->query, "survey", survey, sizeof survey) || !slug_valid(survey))
+		return bad_param(r, "survey", "a survey id is required: [a-z0-9-]{1,64}");
+	if (http_query_has(req->query, "weighting") &&
+	    (!http_query_get(req->query, "weighting", weighting, sizeof weighting) ||
+	     !stats_weighting_parse(weighting, &w) || (w != STATS_W_BASE && w != STATS_W_NONE)))
+		return bad_param(r, "weighting", "base or none");
+	bool has_from = http_query_has(req->query, "from"), has_to = http_query_has(req->query, "to");
+	if (has_from && (!http_query_get(req->query, "from", from, sizeof from) || !date_valid(from)))
+		return bad_param(r, "from", "a date, YYYY-MM-DD");
+	if (has_to && (!http_query_get(req->query, "to", to, sizeof to) || !date_valid(to)))
+		return bad_param(r, "to", "a date, YYYY-MM-DD");
+	sbuf_reset(&r->body);
+	enum report_status st = integrity_evidence_json(a->store, survey, w, has_from ? from : NULL,
+	                                                has_to ? to : NULL, &r->body, msg, sizeof msg);
+	if (st != REPORT_OK) {
+		sbuf_reset(&r->body);
+		return app_report_failure(a, r, st, msg);
+	}
+	r->status = 200;
+	r->content_type = "application/json; charset=utf-8";
+	http_header(r, "Cache-Control", "private, no-store");
+	return 200;
 }

@@ -133,6 +133,8 @@ static const struct route {
 	 true},
 	{"api_integrity_decisions", "/api/v1/integrity/decisions", false, true, NULL,
 	 app_api_integrity_decisions, NULL, true},
+	{"api_integrity_evidence", "/api/v1/integrity/evidence", false, true, app_api_integrity_evidence,
+	 NULL, NULL, true},
 };
 
 /*

@@ -54,7 +54,7 @@ form_post() { # ADDR UA [fields...]
 form_post 127.0.0.20 speed-ua
 eq "the speeder's answer is stored (303)" "$STATUS" 303
 eq "flagged speed, and straightline with it" "$(last_flags)" "speed,straightline"
-contains "the detail says how fast" "$(sql "SELECT detail FROM answer_flag WHERE code = 'speed'")" "0s for"
+contains "the detail says how fast" "$(sql "SELECT detail FROM answer_flag WHERE code = 'speed'")" "s for 12 items (under 2.0s each)"
 # A render time forged into _n: the MAC does not hold, no time is believed.
 req GET /s/enforcement-public $(from 127.0.0.21) -A speed-ua2
 n=$(field _n)
@@ -68,12 +68,14 @@ eq "with the threshold 0 nothing is flagged" "$(last_flags)" ""
 
 # --- a burst: five answers for A02 within minutes from one /24 ---
 check "burst at 3" $MANYI config set integrity_burst_answers 3
+five=$(for it in legality procedure fairness civility efficiency transparency integrity disruption overall; do printf 'answers.%s=5 ' $it; done)
 for i in 1 2 3 4 5; do
+	# The burst's last three rate everything 5 (the first two as the others, 4).
 	req POST /api/v1/responses $(from "127.0.0.3$i") -A "burst-ua-$i" -H 'Content-Type: application/json' \
-		--data-binary "$(python3 tests/integration/mkbody.py "$P" agency=A02 domain=ecology answers.overall=5)"
+		--data-binary "$(python3 tests/integration/mkbody.py "$P" agency=A02 domain=ecology $([ $i -ge 3 ] && echo $five))"
 	eq "burst answer $i stored" "$STATUS" 201
 	[ "$i" -le 2 ] && eq "answer $i is not (yet) a burst" "$(last_flags)" ""
-	[ "$i" -ge 3 ] && eq "answer $i is flagged burst" "$(last_flags)" "burst"
+	[ "$i" -ge 3 ] && eq "answer $i is flagged burst (all 5: straightline too)" "$(last_flags)" "burst,straightline"
 done
 eq "the burst is one group" "$(sql "SELECT count(DISTINCT grp) FROM answer_flag WHERE code = 'burst'")" 1
 check "named by 16 hex digits" test -n "$(sql "SELECT 1 FROM answer_flag WHERE code = 'burst' AND grp GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' LIMIT 1")"
@@ -125,7 +127,23 @@ body=$(json 'json.dumps({"responses": [a["id"] for a in j["answers"]], "action":
 api "$key" GET /api/v1/integrity/flags
 eq "every flagged answer in the queue" "$(json 'len(j["answers"])')" 8
 eq "by rule" "$(json 'sorted((g["code"], g["flagged"]) for g in j["by_rule"])')" \
-	"[('agency_network', 1), ('burst', 3), ('device', 1), ('early', 1), ('late', 1), ('speed', 1), ('straightline', 5)]"
+	"[('agency_network', 1), ('burst', 3), ('device', 1), ('early', 1), ('late', 1), ('speed', 1), ('straightline', 8)]"
+
+# Evidence of pressure: A02's flagged answers against its others.
+$MANYI integrity evidence --survey enforcement-public --weighting none >"$T/evidence.json"
+ev() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); a={g["agency"]: g for g in j["agencies"]}; print(eval(sys.argv[2]))' "$T/evidence.json" "$1"; }
+eq "evidence: A02's answers, flagged and not" "$(ev '(a["A02"]["n"], a["A02"]["flagged"], round(a["A02"]["flagged_share"], 4))')" "(7, 3, 0.4286)"
+eq "... its flagged answers all at the top, the others at 75" "$(ev '(a["A02"]["mean_flagged"], a["A02"]["mean_unflagged"], a["A02"]["diff"], a["A02"]["bands_flagged"])')" "(100, 75, 25, [0, 0, 0, 0, 3])"
+eq "... no spread within either group: se 0, no t" "$(ev '(a["A02"]["se"], a["A02"]["t"], a["A02"]["df"])')" "(0, None, 5)"
+eq "... the bands of each" "$(ev '(sum(a["A02"]["bands_flagged"]), sum(a["A02"]["bands_unflagged"]))')" "(3, 4)"
+eq "... the overall row" "$(ev 'j["overall"]["n"]')" 12
+api "$key" GET "/api/v1/integrity/evidence?survey=enforcement-public&weighting=none"
+eq "the API gives the same evidence" "$(json 'json.dumps(j, sort_keys=True)')" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$T/evidence.json")"
+api "$key" GET "/api/v1/integrity/evidence?survey=enforcement-public&weighting=rake"
+eq "evidence under rake: 400" "$STATUS" 400
+out=$($MANYI integrity evidence --survey enforcement-public 2>&1); rc=$?
+eq "under base without invited answers: exit 1" "$rc" 1
+contains "... saying why" "$out" "integrity evidence:"
 
 # The statistics before, and a copy of the database without the burst's rows.
 $MANYI stats --survey enforcement-public --by agency --weighting none --format json >"$T/before.json"
@@ -153,7 +171,7 @@ eq "the CLI keeps one" "$out" "kept: 1 answer"
 eq "kept, audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'integrity.keep' AND detail LIKE 'keep: a quick reader%'")" 1
 out=$($MANYI integrity flags --state kept)
 contains "the CLI queue: kept, name beside code, flags and reason" "$out" "A03 市城市管理执法委员会"
-contains "... its flags" "$out" "speed: 0s for"
+contains "... its flags" "$out" "s for 12 items (under 2.0s each)"
 out=$($MANYI integrity decide --action exclude --reason x "${burst_ids%% *}" 2>&1); rc=$?
 eq "the CLI refuses an exclusion twice: exit 1" "$rc" 1
 
