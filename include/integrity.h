@@ -52,10 +52,23 @@ struct integrity_flag {
 	char grp[INTEGRITY_GRP_LEN]; /* "" when the rule has no group */
 };
 
-/* The flags of one answer: at most one per code. */
+#define INTEGRITY_EARLIER_MAX 64
+
+/*
+ * The flags of one answer: at most one per code.  When this answer makes
+ * a burst (or a device's run) reach its threshold, the answers before it
+ * in the window (stored already, their ids known) get the same flag:
+ * earlier[] names them and the code.
+ */
 struct integrity_flags {
 	size_t n;
 	struct integrity_flag v[INTEGRITY__MAX];
+	size_t nearlier;
+	struct {
+		long long resp;
+		enum integrity_code code;
+	} earlier[INTEGRITY_EARLIER_MAX];
+	long long resp; /* out: the answer's id, set when its flags are stored */
 };
 
 /* Add (or replace) the flag code with grp (NULL: none) and a printf detail. */
@@ -82,10 +95,10 @@ bool integrity_cidr_match(const char *cidr, const char *addr);
 /*
  * Write f's flags for response resp in the caller's transaction
  * (store_response_add() calls it): straightline only when another flag is
- * there.  f may be NULL or empty.
+ * there; and f's earlier answers' (those still stored) with the same
+ * code, detail and group.  Sets f->resp.  f may be NULL or empty.
  */
-enum store_err integrity_flags_store(struct store *s, long long resp,
-                                     const struct integrity_flags *f);
+enum store_err integrity_flags_store(struct store *s, long long resp, struct integrity_flags *f);
 
 /* The networks configured as agencies' own. */
 struct integrity_network {

@@ -53,13 +53,31 @@ struct integrity_signals {
 	const char *occurred_on;     /* the encounter's date (invitations), or NULL */
 };
 
+/* Where an answer was counted (burst, device), to note its id there once stored. */
+struct integrity_marks {
+	size_t n;
+	struct {
+		size_t slot;
+		int pos;
+		long long at;
+		unsigned char tag[16];
+	} v[2];
+};
+
 /*
  * The flags of answer ans (checked, borrowed) under the thresholds of s's
  * settings (config.h) and agency's networks, counting it in t (may be
- * NULL: no burst or device rule) — into out.
+ * NULL: no burst or device rule) — into out; where it was counted into
+ * marks.  When the answer brings a burst or a device's run to its
+ * threshold, out->earlier names the answers of it counted before (their
+ * ids, in memory only, noted by integrity_counts_note()).
  */
 enum store_err integrity_signals_flags(struct store *s, struct integrity_counts *t,
                                        const struct integrity_signals *sig,
-                                       const struct answers *ans, struct integrity_flags *out);
+                                       const struct answers *ans, struct integrity_flags *out,
+                                       struct integrity_marks *marks);
+/* The answer counted at marks was stored as resp (its id, kept in memory for the day). */
+void integrity_counts_note(struct integrity_counts *t, const struct integrity_marks *marks,
+                           long long resp);
 
 #endif

@@ -269,7 +269,7 @@ struct response_meta {
 	struct followup_opened *opened;
 	/* Integrity flags (integrity.h) the caller computed, stored with the
 	 * answer; NULL: none. */
-	const struct integrity_flags *flags;
+	struct integrity_flags *flags;
 };
 
 /*

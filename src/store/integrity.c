@@ -8,8 +8,42 @@
 #include "followup.h"
 #include "store_internal.h"
 
+/*
+ * Migration 20 (MIGRATION_INTEGRITY): the flags of answers, the networks
+ * configured as agencies' own, the queue's decisions.  No address, no
+ * network of a respondent, no fingerprint: only the flag, its detail and a
+ * group named by a keyed hash under a key of the day.
+ */
+const char store_migration_integrity[] =
+	"CREATE TABLE answer_flag ("
+	"  resp INTEGER NOT NULL REFERENCES resp(id),"
+	"  code TEXT NOT NULL CHECK (code IN ('speed','straightline','burst','agency_network',"
+	"    'early','late','device')),"
+	"  detail TEXT NOT NULL,"
+	"  grp TEXT,"
+	"  PRIMARY KEY (resp, code)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX answer_flag_code ON answer_flag(code, resp);"
+	"CREATE TABLE agency_network ("
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  cidr TEXT NOT NULL,"
+	"  PRIMARY KEY (agency, cidr)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE integrity_decision ("
+	"  resp INTEGER PRIMARY KEY REFERENCES resp(id),"
+	"  action TEXT NOT NULL CHECK (action IN ('keep','exclude')),"
+	"  reason TEXT NOT NULL,"
+	"  decided_by TEXT NOT NULL,"
+	"  decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+	");"
+	"CREATE TRIGGER resp_delete_integrity AFTER DELETE ON resp BEGIN"
+	"  DELETE FROM answer_flag WHERE resp = OLD.id;"
+	"  DELETE FROM integrity_decision WHERE resp = OLD.id;"
+	"END;";
+
 enum ig_stmt {
 	I_FLAG,
+	I_FLAG_EARLIER,
 	I_NET_ADD,
 	I_NET_REMOVE,
 	I_NET_OF,
@@ -25,6 +59,8 @@ _Static_assert(I__MAX <= STORE_INTEGRITY_STMTS, "raise STORE_INTEGRITY_STMTS");
 
 static const char *const ig_sql[I__MAX] = {
 	[I_FLAG] = "INSERT OR REPLACE INTO answer_flag (resp, code, detail, grp) VALUES (?, ?, ?, ?)",
+	[I_FLAG_EARLIER] = "INSERT OR IGNORE INTO answer_flag (resp, code, detail, grp)"
+	                   " SELECT id, ?2, ?3, ?4 FROM resp WHERE id = ?1",
 	[I_NET_ADD] = "INSERT INTO agency_network (agency, cidr) VALUES (?, ?)",
 	[I_NET_REMOVE] = "DELETE FROM agency_network WHERE agency = ? AND cidr = ?",
 	[I_NET_OF] = "SELECT agency, cidr FROM agency_network WHERE agency = ? ORDER BY cidr",
@@ -207,25 +243,36 @@ bool integrity_cidr_match(const char *cidr, const char *addr)
 	return memcmp(a, net, 16) == 0;
 }
 
-enum store_err integrity_flags_store(struct store *s, long long resp,
-                                     const struct integrity_flags *f)
+/* One flag fl on resp with statement id. */
+static enum store_err flag_put(struct store *s, enum ig_stmt id, long long resp,
+                               const struct integrity_flag *fl)
+{
+	sqlite3_stmt *st = istmt(s, id);
+	sqlite3_bind_int64(st, 1, resp);
+	bind_text(st, 2, integrity_code_name(fl->code));
+	bind_text(st, 3, fl->detail);
+	bind_text(st, 4, fl->grp[0] != '\0' ? fl->grp : NULL);
+	return step_done(st);
+}
+
+enum store_err integrity_flags_store(struct store *s, long long resp, struct integrity_flags *f)
 {
 	if (f == NULL)
 		return STORE_OK;
+	f->resp = resp;
 	bool other = false;
+	enum store_err e = STORE_OK;
 	for (size_t i = 0; i < f->n; i++)
 		other |= f->v[i].code != INTEGRITY_STRAIGHTLINE;
-	for (size_t i = 0; i < f->n && other; i++) {
-		sqlite3_stmt *st = istmt(s, I_FLAG);
-		sqlite3_bind_int64(st, 1, resp);
-		bind_text(st, 2, integrity_code_name(f->v[i].code));
-		bind_text(st, 3, f->v[i].detail);
-		bind_text(st, 4, f->v[i].grp[0] != '\0' ? f->v[i].grp : NULL);
-		enum store_err e = step_done(st);
-		if (e != STORE_OK)
-			return e;
-	}
-	return STORE_OK;
+	for (size_t i = 0; i < f->n && other && e == STORE_OK; i++)
+		e = flag_put(s, I_FLAG, resp, &f->v[i]);
+	/* A burst's first answers, stored before it was one (an answer
+	 * deleted since is skipped; one flagged so already keeps its flag). */
+	for (size_t i = 0; i < f->nearlier && e == STORE_OK; i++)
+		for (size_t k = 0; k < f->n && e == STORE_OK; k++)
+			if (f->v[k].code == f->earlier[i].code && f->earlier[i].resp != resp)
+				e = flag_put(s, I_FLAG_EARLIER, f->earlier[i].resp, &f->v[k]);
+	return e;
 }
 
 void integrity_network_list_free(struct integrity_network_list *l)

@@ -47,6 +47,8 @@ extern const char store_migration_calendar[];
  * then its step in C, which chains the audit rows already there. */
 #define MIGRATION_AUDIT 19
 extern const char store_migration_audit[];
+#define MIGRATION_INTEGRITY 20
+extern const char store_migration_integrity[];
 enum store_err audit_chain_existing(struct store *s, char *msg, size_t msglen);
 /* Register the SQL function audit_hash() on a connection (store_open()). */
 int audit_sql_register(sqlite3 *db);

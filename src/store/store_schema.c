@@ -687,35 +687,8 @@ const char *const store_migrations[] = {
 	MIGRATION_COMPLAINT_CATEGORIES,
 	/* 19: the audit chain and the answers' day roots (audit.c). */
 	store_migration_audit,
-	/* 20: integrity flags on answers, agencies' own networks, the review
-	 * queue's decisions (integrity.c, docs/integrity.md).  No address, no
-	 * network of a respondent, no fingerprint: only the flag, its detail
-	 * and a group named by a keyed hash under a key of the day. */
-	"CREATE TABLE answer_flag ("
-	"  resp INTEGER NOT NULL REFERENCES resp(id),"
-	"  code TEXT NOT NULL CHECK (code IN ('speed','straightline','burst','agency_network',"
-	"    'early','late','device')),"
-	"  detail TEXT NOT NULL,"
-	"  grp TEXT,"
-	"  PRIMARY KEY (resp, code)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX answer_flag_code ON answer_flag(code, resp);"
-	"CREATE TABLE agency_network ("
-	"  agency TEXT NOT NULL REFERENCES agency(code),"
-	"  cidr TEXT NOT NULL,"
-	"  PRIMARY KEY (agency, cidr)"
-	") WITHOUT ROWID;"
-	"CREATE TABLE integrity_decision ("
-	"  resp INTEGER PRIMARY KEY REFERENCES resp(id),"
-	"  action TEXT NOT NULL CHECK (action IN ('keep','exclude')),"
-	"  reason TEXT NOT NULL,"
-	"  decided_by TEXT NOT NULL,"
-	"  decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
-	");"
-	"CREATE TRIGGER resp_delete_integrity AFTER DELETE ON resp BEGIN"
-	"  DELETE FROM answer_flag WHERE resp = OLD.id;"
-	"  DELETE FROM integrity_decision WHERE resp = OLD.id;"
-	"END;",
+	/* 20: integrity flags, agencies' own networks, the queue's decisions (integrity.c). */
+	store_migration_integrity,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

@@ -129,7 +129,7 @@ struct answer_write {
 	size_t idlen;
 	const struct followup_contact_in *contact;
 	struct followup_opened *opened;
-	const struct integrity_flags *flags;
+	struct integrity_flags *flags;
 };
 
 /*
@@ -186,7 +186,7 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen,
                                    const char *phone, struct followup_opened *opened,
-                                   const struct integrity_flags *flags)
+                                   struct integrity_flags *flags)
 {
 	struct followup_contact_in contact = {.phone = phone, .key = a->contact_key};
 	struct answer_write w = {

@@ -222,7 +222,7 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen,
                                    const char *phone, struct followup_opened *opened,
-                                   const struct integrity_flags *flags);
+                                   struct integrity_flags *flags);
 /*
  * Look idem->key up (idem->found, same_body, public_id); a failure to read
  * is returned as is.

@@ -102,7 +102,7 @@ static bool intake_validate(struct app *a, const struct intake *in, struct intak
  */
 static enum store_err intake_flags(struct app *a, const struct intake *in,
                                    const struct intake_result *res, const struct answers *ans,
-                                   struct integrity_flags *flags)
+                                   struct integrity_flags *flags, struct integrity_marks *marks)
 {
 	struct integrity_signals sig = {
 		.addr = in->addr, .user_agent = in->user_agent, .accept_language = in->accept_language,
@@ -110,7 +110,7 @@ static enum store_err intake_flags(struct app *a, const struct intake *in,
 		.agency = res->invited ? res->encounter.agency : in->agency,
 		.occurred_on = res->invited ? res->encounter.occurred_on : NULL,
 	};
-	return integrity_signals_flags(a->store, a->integrity, &sig, ans, flags);
+	return integrity_signals_flags(a->store, a->integrity, &sig, ans, flags, marks);
 }
 
 void app_intake(struct app *a, const struct intake *in, struct intake_result *res)
@@ -138,7 +138,8 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	 * invitation is answered once anyway. */
 	const unsigned char *once = res->invited ? NULL : in->once;
 	struct integrity_flags flags;
-	enum store_err e = intake_flags(a, in, res, &ans, &flags);
+	struct integrity_marks marks;
+	enum store_err e = intake_flags(a, in, res, &ans, &flags, &marks);
 	if (e == STORE_OK)
 		e = app_store_answer(a, in->survey, in->version, res->invited ? &res->inv : NULL,
 		                     res->hash, once, in->idem, in->agency, in->domain, in->channel,
@@ -157,6 +158,8 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	}
 	if (!res->invited && in->principal == NULL)
 		throttle_count(a->throttle, THROTTLE_PUBLIC, in->addr, in->now);
+	/* Its id, in memory only, so that a burst it begins can reach back to it. */
+	integrity_counts_note(a->integrity, &marks, flags.resp);
 	res->outcome = INTAKE_STORED;
 	goto done;
 replayed:

@@ -67,6 +67,7 @@ struct cslot {
 	unsigned char tag[16]; /* keyed hash of what is counted */
 	long long day;         /* the day (UTC+8) of tag's key; 0 = empty */
 	long long t[RING];     /* the times of its answers, newest at (n-1) % RING */
+	long long resp[RING];  /* their ids once stored (0: not yet, or never) */
 	long n;                /* answers counted */
 };
 
@@ -136,15 +137,24 @@ static long long day_of(time_t now)
 	return ((long long)now + 8 * 3600) / 86400 + 1;
 }
 
+/* What counting one answer gave. */
+struct counted {
+	long n;                      /* its answers within the window, this one too */
+	char grp[INTEGRITY_GRP_LEN]; /* the group's name: 16 hex digits of a keyed hash */
+	size_t nearlier;             /* when n reached need: the ids before it in the window */
+	long long earlier[RING];
+};
+
 /*
- * Count one answer of what parts name at now; how many of its answers
- * fall within the last window seconds into *count, and the group's name
- * (16 hex digits of a keyed hash) into grp.  Called with t locked.
+ * Count one answer of what parts name at now against need answers in the
+ * last window seconds into *c; where it went into the mark m.  Called
+ * with t locked.
  */
 static void count_locked(struct integrity_counts *t, const struct crypto_part *parts,
-                         size_t nparts, time_t now, long window, long *count,
-                         char grp[INTEGRITY_GRP_LEN])
+                         size_t nparts, time_t now, long window, long need,
+                         struct counted *got, struct integrity_marks *m)
 {
+	char *grp = got->grp;
 	long long day = day_of(now);
 	if (t->day != day) {
 		/* A new day: a new key, yesterday's forgotten with every count. */
@@ -181,22 +191,64 @@ static void count_locked(struct integrity_counts *t, const struct crypto_part *p
 		memcpy(use->tag, tag, sizeof tag);
 		use->day = day;
 	}
-	use->t[use->n % RING] = (long long)now;
+	int pos = (int)(use->n % RING);
+	use->t[pos] = (long long)now;
+	use->resp[pos] = 0;
 	use->n++;
-	*count = 0;
+	got->n = 0;
+	got->nearlier = 0;
 	for (long i = 0; i < use->n && i < RING; i++)
 		if (use->t[i] > (long long)now - window)
-			(*count)++;
+			got->n++;
+	if (got->n == need)
+		for (long i = 0; i < use->n && i < RING; i++)
+			if (i != pos && use->t[i] > (long long)now - window && use->resp[i] > 0)
+				got->earlier[got->nearlier++] = use->resp[i];
+	if (m->n < 2) {
+		m->v[m->n].slot = (size_t)(use - t->slot);
+		m->v[m->n].pos = pos;
+		m->v[m->n].at = (long long)now;
+		memcpy(m->v[m->n].tag, tag, sizeof tag);
+		m->n++;
+	}
 	crypto_memzero(tag, sizeof tag);
 }
 
 static void count(struct integrity_counts *t, const struct crypto_part *parts, size_t nparts,
-                  time_t now, long window, long *n, char grp[INTEGRITY_GRP_LEN])
+                  time_t now, long window, long need, struct counted *c, struct integrity_marks *m)
 {
 	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
 		pthread_mutex_consistent(&t->lock);
-	count_locked(t, parts, nparts, now, window, n, grp);
+	count_locked(t, parts, nparts, now, window, need, c, m);
 	pthread_mutex_unlock(&t->lock);
+}
+
+void integrity_counts_note(struct integrity_counts *t, const struct integrity_marks *marks,
+                           long long resp)
+{
+	if (t == NULL || marks == NULL || resp <= 0)
+		return;
+	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&t->lock);
+	for (size_t i = 0; i < marks->n; i++) {
+		struct cslot *c = &t->slot[marks->v[i].slot % t->nslots];
+		/* Still the slot it was counted in (not given up since). */
+		if (memcmp(c->tag, marks->v[i].tag, sizeof c->tag) == 0 && c->day != 0 &&
+		    c->t[marks->v[i].pos] == marks->v[i].at)
+			c->resp[marks->v[i].pos] = resp;
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* The flag of a counted rule, and the answers it reaches back to. */
+static void counted_flag(struct integrity_flags *out, enum integrity_code code,
+                         const struct counted *c, const char *detail)
+{
+	integrity_flag(out, code, c->grp, "%s", detail);
+	for (size_t i = 0; i < c->nearlier && out->nearlier < INTEGRITY_EARLIER_MAX; i++) {
+		out->earlier[out->nearlier].resp = c->earlier[i];
+		out->earlier[out->nearlier++].code = code;
+	}
 }
 
 /* The /24 (IPv4) or /48 (IPv6) of addr as text into net (capacity 64); false when addr is none. */
@@ -217,9 +269,11 @@ static size_t items_shown(const struct answers *a)
 
 enum store_err integrity_signals_flags(struct store *s, struct integrity_counts *t,
                                        const struct integrity_signals *sig,
-                                       const struct answers *ans, struct integrity_flags *out)
+                                       const struct answers *ans, struct integrity_flags *out,
+                                       struct integrity_marks *marks)
 {
 	memset(out, 0, sizeof *out);
+	memset(marks, 0, sizeof *marks);
 	/* speed: the render's signed time, never stored. */
 	long ms = config_get(s, CONFIG_SPEED_MS_PER_ITEM);
 	size_t items = items_shown(ans);
@@ -258,24 +312,27 @@ enum store_err integrity_signals_flags(struct store *s, struct integrity_counts 
 	/* burst and device: counted under the day's key, in memory only. */
 	if (t == NULL || sig->keyed || !network_of(sig->addr, net) || sig->agency == NULL)
 		return STORE_OK;
-	long n, need = config_get(s, CONFIG_BURST_ANSWERS), minutes = config_get(s, CONFIG_BURST_MINUTES);
-	char grp[INTEGRITY_GRP_LEN];
+	long need = config_get(s, CONFIG_BURST_ANSWERS), minutes = config_get(s, CONFIG_BURST_MINUTES);
+	struct counted c;
+	char detail[INTEGRITY_DETAIL_LEN];
 	const struct crypto_part bp[] = {
 		{"burst", 6}, {net, strlen(net) + 1}, {sig->agency, strlen(sig->agency)},
 	};
-	count(t, bp, ARRAY_SIZE(bp), sig->now, minutes * 60, &n, grp);
-	if (n >= need)
-		integrity_flag(out, INTEGRITY_BURST, grp, "%ld answers for %s from one network within "
-		               "%ld minutes", n, sig->agency, minutes);
+	count(t, bp, ARRAY_SIZE(bp), sig->now, minutes * 60, need, &c, marks);
+	snprintf(detail, sizeof detail, "%ld or more answers for %s from one network within %ld minutes",
+	         need, sig->agency, minutes);
+	if (c.n >= need)
+		counted_flag(out, INTEGRITY_BURST, &c, detail);
 	const char *ua = sig->user_agent != NULL ? sig->user_agent : "";
 	const char *al = sig->accept_language != NULL ? sig->accept_language : "";
 	const struct crypto_part dp[] = {
 		{"device", 7}, {ua, strlen(ua) + 1}, {al, strlen(al) + 1}, {net, strlen(net)},
 	};
 	need = config_get(s, CONFIG_DEVICE_ENCOUNTERS);
-	count(t, dp, ARRAY_SIZE(dp), sig->now, 86400, &n, grp);
-	if (n >= need)
-		integrity_flag(out, INTEGRITY_DEVICE, grp, "%ld answers today from one device", n);
+	count(t, dp, ARRAY_SIZE(dp), sig->now, 86400, need, &c, marks);
+	snprintf(detail, sizeof detail, "%ld or more answers in a day from one device", need);
+	if (c.n >= need)
+		counted_flag(out, INTEGRITY_DEVICE, &c, detail);
 	crypto_memzero(net, sizeof net);
 	return STORE_OK;
 }

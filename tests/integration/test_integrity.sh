@@ -77,7 +77,9 @@ for i in 1 2 3 4 5; do
 	[ "$i" -le 2 ] && eq "answer $i is not (yet) a burst" "$(last_flags)" ""
 	[ "$i" -ge 3 ] && eq "answer $i is flagged burst (all 5: straightline too)" "$(last_flags)" "burst,straightline"
 done
+eq "the burst reaches back to its first two answers" "$(sql "SELECT count(*) FROM answer_flag WHERE code = 'burst'")" 5
 eq "the burst is one group" "$(sql "SELECT count(DISTINCT grp) FROM answer_flag WHERE code = 'burst'")" 1
+eq "its detail" "$(sql "SELECT DISTINCT detail FROM answer_flag WHERE code = 'burst'")" "3 or more answers for A02 from one network within 60 minutes"
 check "named by 16 hex digits" test -n "$(sql "SELECT 1 FROM answer_flag WHERE code = 'burst' AND grp GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]' LIMIT 1")"
 req POST /api/v1/responses $(from 127.0.2.5) -A burst-ua-6 -H 'Content-Type: application/json' \
 	--data-binary "$(python3 tests/integration/mkbody.py "$P" agency=A02 domain=ecology)"
@@ -118,24 +120,23 @@ api "$key" GET "/api/v1/integrity/flags?code=nonsense"
 eq "a bad code: 400" "$STATUS" 400
 contains "... naming the field" "$BODY" '"code"'
 api "$key" GET "/api/v1/integrity/flags?survey=enforcement-public&code=burst"
-eq "the burst's answers" "$(json 'len(j["answers"])')" 3
+eq "the burst's answers" "$(json 'len(j["answers"])')" 5
 eq "grouped by agency, names beside codes" "$(json '[(g["agency"], g["agency_name"], g["flagged"], g["open"]) for g in j["by_agency"]]')" \
-	"[('A02', '市生态环境局', 3, 3)]"
-eq "grouped by burst" "$(json '[(g["code"], g["flagged"]) for g in j["by_group"]]')" "[('burst', 3)]"
+	"[('A02', '市生态环境局', 5, 5)]"
+eq "grouped by burst" "$(json '[(g["code"], g["flagged"]) for g in j["by_group"]]')" "[('burst', 5)]"
 burst_ids=$(json '" ".join(a["id"] for a in j["answers"])')
 body=$(json 'json.dumps({"responses": [a["id"] for a in j["answers"]], "action": "exclude", "reason": "one office, five answers"})')
 api "$key" GET /api/v1/integrity/flags
-eq "every flagged answer in the queue" "$(json 'len(j["answers"])')" 8
+eq "every flagged answer in the queue (the device's first answer too)" "$(json 'len(j["answers"])')" 11
 eq "by rule" "$(json 'sorted((g["code"], g["flagged"]) for g in j["by_rule"])')" \
-	"[('agency_network', 1), ('burst', 3), ('device', 1), ('early', 1), ('late', 1), ('speed', 1), ('straightline', 8)]"
+	"[('agency_network', 1), ('burst', 5), ('device', 2), ('early', 1), ('late', 1), ('speed', 1), ('straightline', 8)]"
 
 # Evidence of pressure: A02's flagged answers against its others.
 $MANYI integrity evidence --survey enforcement-public --weighting none >"$T/evidence.json"
 ev() { python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); a={g["agency"]: g for g in j["agencies"]}; print(eval(sys.argv[2]))' "$T/evidence.json" "$1"; }
-eq "evidence: A02's answers, flagged and not" "$(ev '(a["A02"]["n"], a["A02"]["flagged"], round(a["A02"]["flagged_share"], 4))')" "(7, 3, 0.4286)"
-eq "... its flagged answers all at the top, the others at 75" "$(ev '(a["A02"]["mean_flagged"], a["A02"]["mean_unflagged"], a["A02"]["diff"], a["A02"]["bands_flagged"])')" "(100, 75, 25, [0, 0, 0, 0, 3])"
-eq "... no spread within either group: se 0, no t" "$(ev '(a["A02"]["se"], a["A02"]["t"], a["A02"]["df"])')" "(0, None, 5)"
-eq "... the bands of each" "$(ev '(sum(a["A02"]["bands_flagged"]), sum(a["A02"]["bands_unflagged"]))')" "(3, 4)"
+eq "evidence: A02's answers, flagged and not" "$(ev '(a["A02"]["n"], a["A02"]["flagged"], round(a["A02"]["flagged_share"], 4))')" "(7, 5, 0.7143)"
+eq "... its flagged answers higher, three of them at the top" "$(ev '(a["A02"]["mean_flagged"], a["A02"]["mean_unflagged"], a["A02"]["diff"], a["A02"]["bands_flagged"], a["A02"]["bands_unflagged"])')" "(90, 75, 15, [0, 0, 0, 2, 3], [0, 0, 0, 2, 0])"
+eq "... with a test" "$(ev '(a["A02"]["df"], a["A02"]["se"] > 0, 0 < a["A02"]["p"] < 1)')" "(5, True, True)"
 eq "... the overall row" "$(ev 'j["overall"]["n"]')" 12
 api "$key" GET "/api/v1/integrity/evidence?survey=enforcement-public&weighting=none"
 eq "the API gives the same evidence" "$(json 'json.dumps(j, sort_keys=True)')" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$T/evidence.json")"
@@ -149,7 +150,7 @@ contains "... saying why" "$out" "integrity evidence:"
 $MANYI stats --survey enforcement-public --by agency --weighting none --format json >"$T/before.json"
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' --data-binary "$body"
 eq "exclude the burst: 200" "$STATUS" 200
-eq "three decided" "$(json 'j["decided"]')" 3
+eq "five decided" "$(json 'j["decided"]')" 5
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' --data-binary "$body"
 eq "excluded already: 409, nothing decided" "$STATUS" 409
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' \
@@ -160,8 +161,8 @@ api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' 
 eq "a bad action: 400" "$STATUS" 400
 contains "... naming it" "$BODY" '"action"'
 eq "excluded through the one exclusion, source integrity" \
-	"$(sql "SELECT count(*) FROM exclusion WHERE source = 'integrity' AND reason = 'one office, five answers'")" 3
-eq "each exclusion audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'followup.exclude'")" 3
+	"$(sql "SELECT count(*) FROM exclusion WHERE source = 'integrity' AND reason = 'one office, five answers'")" 5
+eq "each exclusion audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'followup.exclude'")" 5
 api "$key" GET "/api/v1/integrity/flags?state=excluded"
 eq "the queue shows them excluded" "$(json 'sorted(a["id"] for a in j["answers"])')" \
 	"$(python3 -c 'import sys; print(sorted(sys.argv[1].split()))' "$burst_ids")"
@@ -190,9 +191,9 @@ print(json.dumps(s(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"; }
 eq "excluded = removed" "$(strip "$T/after.json")" "$(strip "$T/removed.json")"
 eq "the statistics say how many each group lost" \
 	"$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["overall"]["excluded"], [(g["by"]["agency"], g["excluded"]) for g in j["groups"]])' "$T/after.json")" \
-	"3 [('A02', 3), ('A03', 0), ('A04', 0)]"
+	"5 [('A02', 5), ('A03', 0), ('A04', 0)]"
 api "$key" GET "/api/v1/stats?survey=enforcement-public&by=agency&weighting=none"
-eq "and so does the API" "$(json '(j["overall"]["excluded"], [g["excluded"] for g in j["groups"]])')" "(3, [3, 0, 0])"
+eq "and so does the API" "$(json '(j["overall"]["excluded"], [g["excluded"] for g in j["groups"]])')" "(5, [5, 0, 0])"
 check "and the exclusion changed them" test "$(strip "$T/after.json")" != "$(strip "$T/before.json")"
 
 # --- nothing on disk ties an answer to an address, a network or a device ---
