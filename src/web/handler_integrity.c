@@ -37,13 +37,16 @@ static int evaluator(struct app *a, const struct http_request *req, struct http_
 	return 0;
 }
 
-/* A bad query value: 400 naming it. */
+/* A bad value of the query or the body: 400 naming it, what it should be in error.fields. */
 static int bad_param(struct http_response *r, const char *name, const char *why)
 {
-	cJSON *fields = cJSON_CreateObject();
-	cJSON_AddStringToObject(fields, name, why);
-	char msg[160];
-	snprintf(msg, sizeof msg, "the query's %s is not valid", name);
+	cJSON *fields = cJSON_CreateArray();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "field", name);
+	cJSON_AddStringToObject(o, "message", why);
+	cJSON_AddItemToArray(fields, o);
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s: %s", name, why);
 	http_json_error(r, 400, "invalid", msg, fields);
 	return 400;
 }

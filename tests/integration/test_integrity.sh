@@ -118,9 +118,11 @@ api "$akey" GET /api/v1/integrity/flags
 eq "an agency's key is refused" "$STATUS" 403
 api "$key" GET "/api/v1/integrity/flags?code=nonsense"
 eq "a bad code: 400" "$STATUS" 400
-contains "... naming the field" "$BODY" '"code"'
+eq "... naming the field" "$(json 'j["error"]["fields"][0]["field"]')" code
+conform GET /api/v1/integrity/flags
 api "$key" GET "/api/v1/integrity/flags?survey=enforcement-public&code=burst"
 eq "the burst's answers" "$(json 'len(j["answers"])')" 5
+conform GET /api/v1/integrity/flags
 eq "grouped by agency, names beside codes" "$(json '[(g["agency"], g["agency_name"], g["flagged"], g["open"]) for g in j["by_agency"]]')" \
 	"[('A02', '市生态环境局', 5, 5)]"
 eq "grouped by burst" "$(json '[(g["code"], g["flagged"]) for g in j["by_group"]]')" "[('burst', 5)]"
@@ -139,6 +141,7 @@ eq "... its flagged answers higher, three of them at the top" "$(ev '(a["A02"]["
 eq "... with a test" "$(ev '(a["A02"]["df"], a["A02"]["se"] > 0, 0 < a["A02"]["p"] < 1)')" "(5, True, True)"
 eq "... the overall row" "$(ev 'j["overall"]["n"]')" 12
 api "$key" GET "/api/v1/integrity/evidence?survey=enforcement-public&weighting=none"
+conform GET /api/v1/integrity/evidence
 eq "the API gives the same evidence" "$(json 'json.dumps(j, sort_keys=True)')" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$T/evidence.json")"
 api "$key" GET "/api/v1/integrity/evidence?survey=enforcement-public&weighting=rake"
 eq "evidence under rake: 400" "$STATUS" 400
@@ -151,15 +154,19 @@ $MANYI stats --survey enforcement-public --by agency --weighting none --format j
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' --data-binary "$body"
 eq "exclude the burst: 200" "$STATUS" 200
 eq "five decided" "$(json 'j["decided"]')" 5
+conform POST /api/v1/integrity/decisions
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' --data-binary "$body"
 eq "excluded already: 409, nothing decided" "$STATUS" 409
+conform POST /api/v1/integrity/decisions
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' \
 	--data-binary '{"responses": ["nope"], "action": "keep", "reason": "x"}'
 eq "an id that is no flagged answer: 404" "$STATUS" 404
+conform POST /api/v1/integrity/decisions
 api "$key" POST /api/v1/integrity/decisions -H 'Content-Type: application/json' \
 	--data-binary '{"responses": ["x"], "action": "drop", "reason": "x"}'
 eq "a bad action: 400" "$STATUS" 400
-contains "... naming it" "$BODY" '"action"'
+eq "... naming it" "$(json 'j["error"]["fields"][0]["field"]')" action
+conform POST /api/v1/integrity/decisions
 eq "excluded through the one exclusion, source integrity" \
 	"$(sql "SELECT count(*) FROM exclusion WHERE source = 'integrity' AND reason = 'one office, five answers'")" 5
 eq "each exclusion audited" "$(sql "SELECT count(*) FROM audit WHERE action = 'followup.exclude'")" 5
@@ -194,6 +201,14 @@ eq "the statistics say how many each group lost" \
 	"5 [('A02', 5), ('A03', 0), ('A04', 0)]"
 api "$key" GET "/api/v1/stats?survey=enforcement-public&by=agency&weighting=none"
 eq "and so does the API" "$(json '(j["overall"]["excluded"], [g["excluded"] for g in j["groups"]])')" "(5, [5, 0, 0])"
+conform GET /api/v1/stats
+
+# The publication notes what exclusions took out.
+check "published" $MANYI publish --survey enforcement-public --by agency --weighting none
+api "" GET "/api/v1/public/stats?survey=enforcement-public&by=agency&weighting=none"
+eq "the publication's exclusions note" "$(json '(j["exclusions"]["excluded"], j["exclusions"]["en"][:40])')" \
+	"(5, '5 answers were left out of these figures')"
+contains "... in Chinese too" "$(json 'j["exclusions"]["zh"]')" "另有 5 份答卷经复核"
 check "and the exclusion changed them" test "$(strip "$T/after.json")" != "$(strip "$T/before.json")"
 
 # --- nothing on disk ties an answer to an address, a network or a device ---

@@ -15,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "config.h"
+#include "crypto.h"
 #include "integrity.h"
 #include "integrity_evidence.h"
 #include "integrity_web.h"
@@ -199,12 +203,82 @@ static void flag_list(void **state)
 	assert_false(integrity_code_parse("fast", &c));
 }
 
+/* One public answer from addr for agency A01 at now: its flags, its id noted as id. */
+static void one_answer(struct store *s, struct integrity_counts *t, const char *addr, time_t now,
+                       long long id, struct integrity_flags *f)
+{
+	struct item items[1] = {{.type = ITEM_TEXT}};
+	struct survey sv = {.items = items, .nitems = 1};
+	struct answer a[1] = {{.present = true}};
+	struct answers ans = {.survey = &sv, .a = a};
+	struct integrity_marks m;
+	struct integrity_signals sig = {.addr = addr, .user_agent = "ua", .now = now, .agency = "A01"};
+	assert_int_equal(integrity_signals_flags(s, t, &sig, &ans, f, &m), STORE_OK);
+	integrity_counts_note(t, &m, id);
+}
+
+/* Bursts counted in memory under the day's key: the third answer from one
+ * /24 within the window flags itself and reaches back to the two before;
+ * another /24 is counted apart; the next day starts over under a new key. */
+static void counts(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/manyi-ig-XXXXXX", msg[256];
+	struct store *s;
+	int fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	assert_int_equal(store_open(path, true, &s, msg, sizeof msg), STORE_OK);
+	assert_int_equal(config_set(s, CONFIG_BURST_ANSWERS, 3), STORE_OK);
+	assert_int_equal(config_set(s, CONFIG_DEVICE_ENCOUNTERS, 32), STORE_OK);
+	struct integrity_counts *t = integrity_counts_new(64);
+	struct integrity_flags f;
+	time_t t0 = 1800000000;
+	one_answer(s, t, "10.1.2.3", t0, 11, &f);
+	assert_int_equal(f.n, 0);
+	one_answer(s, t, "10.9.9.9", t0 + 1, 12, &f); /* another network */
+	assert_int_equal(f.n, 0);
+	one_answer(s, t, "10.1.2.4", t0 + 2, 13, &f);
+	assert_int_equal(f.n, 0);
+	one_answer(s, t, "10.1.2.200", t0 + 3, 14, &f);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.v[0].code, INTEGRITY_BURST);
+	assert_int_equal(strlen(f.v[0].grp), 16);
+	assert_int_equal(f.nearlier, 2);
+	assert_true((f.earlier[0].resp == 11 && f.earlier[1].resp == 13) ||
+	            (f.earlier[0].resp == 13 && f.earlier[1].resp == 11));
+	char grp[INTEGRITY_GRP_LEN];
+	memcpy(grp, f.v[0].grp, sizeof grp);
+	one_answer(s, t, "10.1.2.5", t0 + 4, 15, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.v[0].grp, grp);
+	assert_int_equal(f.nearlier, 0); /* the earlier ones are flagged already */
+	/* Outside the window (60 minutes): only this one counts. */
+	one_answer(s, t, "10.1.2.6", t0 + 4 + 3600, 16, &f);
+	assert_int_equal(f.n, 0);
+	/* The next day: a new key, nothing remembered. */
+	one_answer(s, t, "10.1.2.7", t0 + 86400, 17, &f);
+	one_answer(s, t, "10.1.2.8", t0 + 86401, 18, &f);
+	one_answer(s, t, "10.1.2.9", t0 + 86402, 19, &f);
+	assert_int_equal(f.n, 1);
+	assert_string_not_equal(f.v[0].grp, grp);
+	integrity_counts_free(t);
+	store_close(s);
+	unlink(path);
+	char p[64];
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ttest_as_r),   cmocka_unit_test(ttest_one_group),
 		cmocka_unit_test(networks),     cmocka_unit_test(straightline),
 		cmocka_unit_test(stamp),        cmocka_unit_test(flag_list),
+		cmocka_unit_test(counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
