@@ -37,20 +37,6 @@ static int evaluator(struct app *a, const struct http_request *req, struct http_
 	return 0;
 }
 
-/* A bad value of the query or the body: 400 naming it, what it should be in error.fields. */
-static int bad_param(struct http_response *r, const char *name, const char *why)
-{
-	cJSON *fields = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "field", name);
-	cJSON_AddStringToObject(o, "message", why);
-	cJSON_AddItemToArray(fields, o);
-	char msg[300];
-	snprintf(msg, sizeof msg, "%s: %s", name, why);
-	http_json_error(r, 400, "invalid", msg, fields);
-	return 400;
-}
-
 /* GET /api/v1/integrity/flags */
 int app_api_integrity_flags(struct app *a, const struct http_request *req,
                             struct http_response *r, const char *rest)
@@ -66,24 +52,24 @@ int app_api_integrity_flags(struct app *a, const struct http_request *req,
 	struct integrity_query q = {.code = -1, .state = -1};
 	if (http_query_has(req->query, "survey")) {
 		if (!http_query_get(req->query, "survey", survey, sizeof survey) || !slug_valid(survey))
-			return bad_param(r, "survey", "a survey id: [a-z0-9-]{1,64}");
+			return app_bad_param(r, "survey", "a survey id: [a-z0-9-]{1,64}");
 		q.survey = survey;
 	}
 	if (http_query_has(req->query, "agency")) {
 		if (!http_query_get(req->query, "agency", agency, sizeof agency) || !code_valid(agency))
-			return bad_param(r, "agency", "an agency code: [A-Za-z0-9_.-]{1,64}");
+			return app_bad_param(r, "agency", "an agency code: [A-Za-z0-9_.-]{1,64}");
 		q.agency = agency;
 	}
 	if (http_query_has(req->query, "code")) {
 		if (!http_query_get(req->query, "code", code, sizeof code) || !integrity_code_parse(code, &c))
-			return bad_param(r, "code", "speed, straightline, burst, agency_network, early, late "
-			                 "or device");
+			return app_bad_param(r, "code", "one of speed, straightline, burst, agency_network, early, "
+			                     "late or device");
 		q.code = (int)c;
 	}
 	if (http_query_has(req->query, "state")) {
 		if (!http_query_get(req->query, "state", state, sizeof state) ||
 		    !integrity_state_parse(state, &st))
-			return bad_param(r, "state", "open, kept or excluded");
+			return app_bad_param(r, "state", "open, kept or excluded");
 		q.state = (int)st;
 	}
 	sbuf_reset(&r->body);
@@ -106,22 +92,22 @@ static int decisions_parse(struct http_response *r, const cJSON *root, const cJS
 	const cJSON *why = cJSON_GetObjectItemCaseSensitive(root, "reason");
 	*ids = cJSON_GetObjectItemCaseSensitive(root, "responses");
 	if (!cJSON_IsObject(root))
-		return bad_param(r, "body", "an object: {\"responses\": [...], \"action\", \"reason\"}");
+		return app_bad_param(r, "body", "an object: {\"responses\": [...], \"action\", \"reason\"}");
 	if (!cJSON_IsArray(*ids) || cJSON_GetArraySize(*ids) < 1 ||
 	    cJSON_GetArraySize(*ids) > DECISIONS_MAX)
-		return bad_param(r, "responses", "an array of 1 to 1000 answer ids");
+		return app_bad_param(r, "responses", "an array of 1 to 1000 answer ids");
 	const cJSON *id;
 	cJSON_ArrayForEach(id, *ids)
 	{
 		if (!cJSON_IsString(id) || strlen(id->valuestring) == 0 || strlen(id->valuestring) >= 32)
-			return bad_param(r, "responses", "answer ids are strings (the id of the queue)");
+			return app_bad_param(r, "responses", "an array of answer ids (strings, as the queue gives them)");
 	}
 	if (!cJSON_IsString(action) ||
 	    (strcmp(action->valuestring, "keep") != 0 && strcmp(action->valuestring, "exclude") != 0))
-		return bad_param(r, "action", "keep or exclude");
+		return app_bad_param(r, "action", "keep or exclude");
 	if (!cJSON_IsString(why) || *why->valuestring == '\0' || strlen(why->valuestring) > 1000 ||
 	    utf8_has_controls(why->valuestring, strlen(why->valuestring)))
-		return bad_param(r, "reason", "a reason, 1 to 1000 characters of text (it is audited)");
+		return app_bad_param(r, "reason", "a reason, 1 to 1000 characters of text (it is audited)");
 	*exclude = strcmp(action->valuestring, "exclude") == 0;
 	*reason = why->valuestring;
 	return 0;
@@ -201,16 +187,16 @@ int app_api_integrity_evidence(struct app *a, const struct http_request *req,
 	if ((status = evaluator(a, req, r, &p)) != 0)
 		return status;
 	if (!http_query_get(req->query, "survey", survey, sizeof survey) || !slug_valid(survey))
-		return bad_param(r, "survey", "a survey id is required: [a-z0-9-]{1,64}");
+		return app_bad_param(r, "survey", "required: a survey id, [a-z0-9-]{1,64}");
 	if (http_query_has(req->query, "weighting") &&
 	    (!http_query_get(req->query, "weighting", weighting, sizeof weighting) ||
 	     !stats_weighting_parse(weighting, &w) || (w != STATS_W_BASE && w != STATS_W_NONE)))
-		return bad_param(r, "weighting", "base or none");
+		return app_bad_param(r, "weighting", "base or none");
 	bool has_from = http_query_has(req->query, "from"), has_to = http_query_has(req->query, "to");
 	if (has_from && (!http_query_get(req->query, "from", from, sizeof from) || !date_valid(from)))
-		return bad_param(r, "from", "a date, YYYY-MM-DD");
+		return app_bad_param(r, "from", "a date, YYYY-MM-DD");
 	if (has_to && (!http_query_get(req->query, "to", to, sizeof to) || !date_valid(to)))
-		return bad_param(r, "to", "a date, YYYY-MM-DD");
+		return app_bad_param(r, "to", "a date, YYYY-MM-DD");
 	sbuf_reset(&r->body);
 	enum report_status st = integrity_evidence_json(a->store, survey, w, has_from ? from : NULL,
 	                                                has_to ? to : NULL, &r->body, msg, sizeof msg);
