@@ -157,6 +157,7 @@ void integrity_items_free(struct integrity_items *l);
 /* Filters of the queue: NULL (or a negative code/state) means any. */
 struct integrity_query {
 	const char *survey, *agency;
+	const char *from, *to; /* the answer's day (UTC+8), YYYY-MM-DD, inclusive */
 	int code;  /* enum integrity_code or -1 */
 	int state; /* enum integrity_state or -1 */
 };

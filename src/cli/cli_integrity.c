@@ -5,7 +5,7 @@
  *   manyi agency network remove AGENCY CIDR
  *   manyi agency network list [AGENCY]
  *   manyi integrity flags [--survey ID] [--agency CODE] [--code C] [--state S]
- *                         [--format text|json]   the review queue
+ *                         [--from D] [--to D] [--format text|json]   the review queue
  *   manyi integrity decide --action keep|exclude --reason TEXT ID...
  *   manyi integrity evidence --survey ID [--weighting base|none] [--from D] [--to D]
  */
@@ -109,7 +109,7 @@ static void queue_text(struct store *s, const struct integrity_items *l)
 static int flags_cmd(struct store *s, int argc, char **argv)
 {
 	static const char *const with_value[] = {"--survey", "--agency", "--code", "--state",
-	                                         "--format", NULL};
+	                                         "--from", "--to", "--format", NULL};
 	static const char *const none[] = {NULL};
 	char why[256];
 	bool bad = false;
@@ -121,8 +121,12 @@ static int flags_cmd(struct store *s, int argc, char **argv)
 	const char *code = opt_value(argc, argv, "--code", &bad);
 	const char *state = opt_value(argc, argv, "--state", &bad);
 	const char *format = opt_value(argc, argv, "--format", &bad);
+	q.from = opt_value(argc, argv, "--from", &bad);
+	q.to = opt_value(argc, argv, "--to", &bad);
 	if (bad)
 		return no_value("integrity", "integrity flags", argc, argv);
+	if ((q.from != NULL && !date_valid(q.from)) || (q.to != NULL && !date_valid(q.to)))
+		return usage("integrity", "integrity flags: --from and --to are dates (YYYY-MM-DD)");
 	enum integrity_code c;
 	enum integrity_state st;
 	if (code != NULL && !integrity_code_parse(code, &c))

@@ -187,7 +187,8 @@ static const struct usage {
 	 "  agency network list [AGENCY]          the agencies' networks, names beside codes\n"},
 	{"integrity",
 	 "  integrity flags [--survey ID] [--agency CODE] [--code C] [--state open|kept|excluded]\n"
-	 "                  [--format text|json]  the review queue: flagged answers and their flags\n"
+	 "                  [--from DATE] [--to DATE] [--format text|json]\n"
+	 "                                        the review queue: flagged answers and their flags\n"
 	 "  integrity decide --action keep|exclude --reason TEXT ID...\n"
 	 "                                        keep or exclude flagged answers (audited)\n"
 	 "  integrity evidence --survey ID [--weighting base|none] [--from DATE] [--to DATE]\n"

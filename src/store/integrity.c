@@ -396,6 +396,8 @@ static const char queue_sql[] =
 	" WHERE (?1 IS NULL OR v.survey_id = ?1) AND (?2 IS NULL OR v.agency = ?2)"
 	"  AND (?3 IS NULL OR EXISTS (SELECT 1 FROM answer_flag f3 WHERE f3.resp = st.id"
 	"   AND f3.code = ?3)) AND (?4 IS NULL OR st.state = ?4)"
+	"  AND (?5 IS NULL OR date(v.submitted_at, '+8 hours') >= ?5)"
+	"  AND (?6 IS NULL OR date(v.submitted_at, '+8 hours') <= ?6)"
 	" ORDER BY v.agency, v.submitted_at, st.id, f.code";
 
 enum store_err integrity_queue(struct store *s, const struct integrity_query *q,
@@ -411,6 +413,8 @@ enum store_err integrity_queue(struct store *s, const struct integrity_query *q,
 	bind_text(st, 2, q->agency);
 	bind_text(st, 3, q->code >= 0 ? integrity_code_name((enum integrity_code)q->code) : NULL);
 	bind_text(st, 4, q->state >= 0 ? integrity_state_name((enum integrity_state)q->state) : NULL);
+	bind_text(st, 5, q->from);
+	bind_text(st, 6, q->to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *pid = (const char *)sqlite3_column_text(st, 0);
 		struct integrity_item *it = out->n > 0 ? &out->v[out->n - 1] : NULL;

@@ -2,7 +2,7 @@
  * handler_integrity — the review queue of flagged answers (docs/integrity.md),
  * the evaluator's:
  *
- *   GET  /api/v1/integrity/flags?survey=&agency=&code=&state=
+ *   GET  /api/v1/integrity/flags?survey=&agency=&code=&state=&from=&to=
  *        the flagged answers, grouped by agency, by rule and by group
  *   POST /api/v1/integrity/decisions {"responses": [ids], "action": "keep|exclude",
  *        "reason": "..."}   all or none, each decision audited
@@ -42,7 +42,7 @@ int app_api_integrity_flags(struct app *a, const struct http_request *req,
                             struct http_response *r, const char *rest)
 {
 	struct principal p;
-	char survey[72], agency[72], code[32], state[16];
+	char survey[72], agency[72], code[32], state[16], from[16], to[16];
 	enum integrity_code c;
 	enum integrity_state st;
 	int status;
@@ -71,6 +71,16 @@ int app_api_integrity_flags(struct app *a, const struct http_request *req,
 		    !integrity_state_parse(state, &st))
 			return app_bad_param(r, "state", "open, kept or excluded");
 		q.state = (int)st;
+	}
+	if (http_query_has(req->query, "from")) {
+		if (!http_query_get(req->query, "from", from, sizeof from) || !date_valid(from))
+			return app_bad_param(r, "from", "a date, YYYY-MM-DD");
+		q.from = from;
+	}
+	if (http_query_has(req->query, "to")) {
+		if (!http_query_get(req->query, "to", to, sizeof to) || !date_valid(to))
+			return app_bad_param(r, "to", "a date, YYYY-MM-DD");
+		q.to = to;
 	}
 	sbuf_reset(&r->body);
 	enum store_err e = integrity_queue_json(a->store, &q, &r->body);

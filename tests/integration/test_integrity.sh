@@ -120,6 +120,12 @@ api "$key" GET "/api/v1/integrity/flags?code=nonsense"
 eq "a bad code: 400" "$STATUS" 400
 contains "... naming the field" "$(json 'j["error"]["message"]')" "code is one of speed"
 conform GET /api/v1/integrity/flags
+api "$key" GET "/api/v1/integrity/flags?from=2020-01-01&to=2020-12-31"
+eq "a period without flagged answers: none" "$(json 'len(j["answers"])')" 0
+api "$key" GET "/api/v1/integrity/flags?from=$today&to=$today&code=burst"
+eq "today's: the burst" "$(json 'len(j["answers"])')" 5
+api "$key" GET "/api/v1/integrity/flags?from=2020-02-30"
+eq "a bad date: 400" "$STATUS" 400
 api "$key" GET "/api/v1/integrity/flags?survey=enforcement-public&code=burst"
 eq "the burst's answers" "$(json 'len(j["answers"])')" 5
 conform GET /api/v1/integrity/flags

@@ -107,7 +107,7 @@ async function decide(ctx, action, ids, reason, status) {
 
 async function queue(out, ctx) {
 	const f = ctx.f;
-	const q = await getJSON(url('/api/v1/integrity/flags', { survey: f.survey, agency: f.ag }), { fresh: true });
+	const q = await getJSON(url('/api/v1/integrity/flags', { survey: f.survey, agency: f.ag, from: f.from, to: f.to }), { fresh: true });
 	if (ctx.stale()) return;
 	const sec = h('section', { class: 'panel', id: 'integrity-queue', 'aria-labelledby': 'integrity-queue-h' },
 		h('h2', { id: 'integrity-queue-h' }, L('queue')));
