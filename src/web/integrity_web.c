@@ -197,9 +197,12 @@ static void count_locked(struct integrity_counts *t, const struct crypto_part *p
 	use->n++;
 	got->n = 0;
 	got->nearlier = 0;
-	for (long i = 0; i < use->n && i < RING; i++)
+	for (long i = 0; i < use->n && i < RING; i++) {
 		if (use->t[i] > (long long)now - window)
 			got->n++;
+		else
+			use->resp[i] = 0; /* out of the window: no burst reaches back to it */
+	}
 	if (got->n == need)
 		for (long i = 0; i < use->n && i < RING; i++)
 			if (i != pos && use->t[i] > (long long)now - window && use->resp[i] > 0)
