@@ -70,7 +70,9 @@ struct integrity_marks {
  * NULL: no burst or device rule) — into out; where it was counted into
  * marks.  When the answer brings a burst or a device's run to its
  * threshold, out->earlier names the answers of it counted before (their
- * ids, in memory only, noted by integrity_counts_note()).
+ * ids, in memory only, noted by integrity_counts_note()).  A store error
+ * reading the agency's networks is returned after every other rule has
+ * run (out holds their flags): the caller stores the answer all the same.
  */
 enum store_err integrity_signals_flags(struct store *s, struct integrity_counts *t,
                                        const struct integrity_signals *sig,

@@ -98,11 +98,12 @@ static bool intake_validate(struct app *a, const struct intake *in, struct intak
 
 /*
  * The answer's integrity flags (integrity_web.h): never a reason to refuse
- * it; only a store error reading the thresholds or networks stops it.
+ * it — when the agency's networks cannot be read now, it goes on with the
+ * flags found so far, and the log says so (without the address).
  */
-static enum store_err intake_flags(struct app *a, const struct intake *in,
-                                   const struct intake_result *res, const struct answers *ans,
-                                   struct integrity_flags *flags, struct integrity_marks *marks)
+static void intake_flags(struct app *a, const struct intake *in, const struct intake_result *res,
+                         const struct answers *ans, struct integrity_flags *flags,
+                         struct integrity_marks *marks)
 {
 	struct integrity_signals sig = {
 		.addr = in->addr, .user_agent = in->user_agent, .accept_language = in->accept_language,
@@ -110,7 +111,9 @@ static enum store_err intake_flags(struct app *a, const struct intake *in,
 		.agency = res->invited ? res->encounter.agency : in->agency,
 		.occurred_on = res->invited ? res->encounter.occurred_on : NULL,
 	};
-	return integrity_signals_flags(a->store, a->integrity, &sig, ans, flags, marks);
+	if (integrity_signals_flags(a->store, a->integrity, &sig, ans, flags, marks) != STORE_OK)
+		fprintf(stderr, "manyi: integrity: the agency's networks could not be read (%s); "
+		        "the answer is stored without that rule\n", store_errmsg(a->store));
 }
 
 void app_intake(struct app *a, const struct intake *in, struct intake_result *res)
@@ -139,12 +142,11 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	const unsigned char *once = res->invited ? NULL : in->once;
 	struct integrity_flags flags;
 	struct integrity_marks marks;
-	enum store_err e = intake_flags(a, in, res, &ans, &flags, &marks);
-	if (e == STORE_OK)
-		e = app_store_answer(a, in->survey, in->version, res->invited ? &res->inv : NULL,
-		                     res->hash, once, in->idem, in->agency, in->domain, in->channel,
-		                     &ans, res->public_id, sizeof res->public_id, in->phone,
-		                     &res->followup, &flags);
+	intake_flags(a, in, res, &ans, &flags, &marks);
+	enum store_err e = app_store_answer(a, in->survey, in->version,
+	                                    res->invited ? &res->inv : NULL, res->hash, once, in->idem,
+	                                    in->agency, in->domain, in->channel, &ans, res->public_id,
+	                                    sizeof res->public_id, in->phone, &res->followup, &flags);
 	if (e == STORE_OK && in->idem != NULL && in->idem->found)
 		goto replayed;
 	if (e == STORE_ERR_CONSTRAINT && (res->invited || once != NULL)) {

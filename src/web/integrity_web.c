@@ -305,16 +305,16 @@ enum store_err integrity_signals_flags(struct store *s, struct integrity_counts 
 	char cidr[64], net[64];
 	bool mine = false;
 	enum store_err e = STORE_OK;
-	if (sig->agency != NULL && sig->addr != NULL &&
-	    (e = integrity_network_match(s, sig->agency, sig->addr, &mine, cidr)) != STORE_OK)
-		return e;
+	/* A failure to read them leaves this rule out; the others go on. */
+	if (sig->agency != NULL && sig->addr != NULL)
+		e = integrity_network_match(s, sig->agency, sig->addr, &mine, cidr);
 	if (mine)
 		integrity_flag(out, INTEGRITY_AGENCY_NETWORK, NULL, "from %s, a network of %s", cidr,
 		               sig->agency);
 
 	/* burst and device: counted under the day's key, in memory only. */
 	if (t == NULL || sig->keyed || !network_of(sig->addr, net) || sig->agency == NULL)
-		return STORE_OK;
+		return e;
 	long need = config_get(s, CONFIG_BURST_ANSWERS), minutes = config_get(s, CONFIG_BURST_MINUTES);
 	struct counted c;
 	char detail[INTEGRITY_DETAIL_LEN];
@@ -337,5 +337,5 @@ enum store_err integrity_signals_flags(struct store *s, struct integrity_counts 
 	if (c.n >= need)
 		counted_flag(out, INTEGRITY_DEVICE, &c, detail);
 	crypto_memzero(net, sizeof net);
-	return STORE_OK;
+	return e;
 }
