@@ -139,5 +139,7 @@ int cmd_agency(const char *db, int argc, char **argv);
 int cmd_integrity(const char *db, int argc, char **argv);
 /* cli_audit.c: audit verify | head | seal. */
 int cmd_audit(const char *db, int argc, char **argv);
+/* `manyi followup list|show|indicators` (cli_followup.c), and purge through cmd_followup_purge. */
+int cmd_followup(const char *db, int argc, char **argv);
 
 #endif

@@ -167,7 +167,13 @@ static const struct usage {
 	 "                                        limits): list shows values, defaults and ranges\n"},
 	{"followup",
 	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
-	 "                                        case's closing and contact_retention_days\n"},
+	 "                                        case's closing and contact_retention_days\n"
+	 "  followup list [--agency A] [--state S] [--survey ID] [--overdue] [--format json|csv]\n"
+	 "                                        follow-up cases with their deadlines and events\n"
+	 "  followup show CODE                    one case (FU-...) as JSON, its events\n"
+	 "  followup indicators [--survey ID] [--agency A] [--from DATE] [--to DATE]\n"
+	 "          [--format json|csv]           reply, on-time, rectification and call-back\n"
+	 "                                        rates per agency, the overdue cases\n"},
 	{"complaint",
 	 "  complaint list [--state S] [--format json|csv]\n"
 	 "                                        the complaints (投诉举报), newest first, names beside codes\n"
@@ -301,7 +307,7 @@ static const struct command {
 	{"calendar", cmd_calendar},
 	{"config", cmd_config},
 	{"complaint", cmd_complaint},
-	{"followup", cmd_followup_purge},
+	{"followup", cmd_followup},
 	{"audit", cmd_audit},
 	{"agency", cmd_agency},
 	{"integrity", cmd_integrity},

@@ -440,6 +440,7 @@ void store_close(struct store *s)
 	store_review_close(s);
 	store_followup_close(s);
 	store_integrity_close(s);
+	store_followup_handle_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

@@ -28,6 +28,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_followup_handle.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -194,6 +195,7 @@ enum stmt {
 #define STORE_DUTY_STMTS 8
 #define STORE_FOLLOWUP_STMTS 16 /* followup.c's (its enum fu_stmt) */
 #define STORE_INTEGRITY_STMTS 12 /* integrity.c's (its enum ig_stmt) */
+#define STORE_FU_HANDLE_STMTS 12 /* store_followup_handle.c's (its enum fuh_stmt) */
 
 struct store {
 	sqlite3 *db;
@@ -212,6 +214,7 @@ struct store {
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
 	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* followup.c's statements */
 	sqlite3_stmt *integrity_stmt[STORE_INTEGRITY_STMTS]; /* integrity.c's statements */
+	sqlite3_stmt *fu_handle_stmt[STORE_FU_HANDLE_STMTS]; /* store_followup_handle.c's */
 };
 
 /*

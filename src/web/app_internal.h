@@ -497,6 +497,15 @@ int app_review_post(struct app *a, const struct http_request *req, struct http_r
 /* GET /api/v1/review/progress: the JSON of manyi review progress. */
 int app_api_review_progress(struct app *a, const struct http_request *req, struct http_response *r,
                             const char *rest);
+/* handler_followup.c: follow-up cases — the list, a case, its actions, the indicators. */
+int app_api_followups(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_followup(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_api_followup_post(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
+int app_api_followup_indicators(struct app *a, const struct http_request *req,
+                                struct http_response *r, const char *rest);
 int app_signin_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
 int app_signin_post(struct app *a, const struct http_request *req, struct http_response *r,

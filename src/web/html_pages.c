@@ -137,6 +137,15 @@ void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *si
 	html_text(out, STR_LANDING_MORE, l);
 	sbuf_adds(out, l == LANG_ZH ? "\">\n<a href=\"/results\">" : "\">\n<a href=\"/results?lang=en\">");
 	html_text(out, STR_LANDING_RESULTS, l);
+	static const struct { const char *path; enum html_str text; } more[] = {
+		{"/followup", STR_LANDING_FOLLOWUP},
+		{"/complaint", STR_LANDING_COMPLAINT},
+		{"/officers", STR_LANDING_OFFICERS},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++) {
+		sbuf_printf(out, "</a>\n<a href=\"%s%s\">", more[i].path, l == LANG_ZH ? "" : "?lang=en");
+		html_text(out, more[i].text, l);
+	}
 	sbuf_adds(out, l == LANG_ZH ? "</a>\n<a href=\"/signin\">" : "</a>\n<a href=\"/signin?lang=en\">");
 	html_text(out, STR_LANDING_SIGNIN, l);
 	sbuf_adds(out, "</a>\n</nav>\n");

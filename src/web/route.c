@@ -135,6 +135,10 @@ static const struct route {
 	 app_api_integrity_decisions, NULL, true},
 	{"api_integrity_evidence", "/api/v1/integrity/evidence", false, true, app_api_integrity_evidence,
 	 NULL, NULL, true},
+	{"api_followups", "/api/v1/followups", false, true, app_api_followups, NULL, NULL, true},
+	{"api_followup", "/api/v1/followups/", true, true, app_api_followup, app_api_followup_post, NULL, true},
+	{"api_followup_indicators", "/api/v1/followup/indicators", false, true,
+	 app_api_followup_indicators, NULL, NULL, true},
 };
 
 /*
