@@ -381,15 +381,16 @@ void integrity_items_free(struct integrity_items *l)
 
 /*
  * The queue's one query (filters bound as NULL = any): one row per flag,
- * ordered so that an answer's flags are adjacent.
+ * ordered so that an answer's flags are adjacent; it reads the flagged
+ * answers only (answer_flag's key leads with resp), never the whole of resp.
  */
 static const char queue_sql[] =
 	"WITH st AS (SELECT r.id, CASE WHEN x.resp IS NOT NULL THEN 'excluded'"
 	"  WHEN d.action = 'keep' THEN 'kept' ELSE 'open' END AS state,"
 	"  coalesce(x.reason, d.reason, '') AS reason"
-	"  FROM resp r LEFT JOIN exclusion x ON x.resp = r.id"
-	"  LEFT JOIN integrity_decision d ON d.resp = r.id"
-	"  WHERE EXISTS (SELECT 1 FROM answer_flag f0 WHERE f0.resp = r.id))"
+	"  FROM (SELECT DISTINCT resp FROM answer_flag) fl JOIN resp r ON r.id = fl.resp"
+	"  LEFT JOIN exclusion x ON x.resp = r.id"
+	"  LEFT JOIN integrity_decision d ON d.resp = r.id)"
 	" SELECT v.public_id, v.survey_id, v.agency, v.channel, date(v.submitted_at, '+8 hours'),"
 	"  st.state, st.reason, f.code, f.detail, coalesce(f.grp, '')"
 	" FROM st JOIN response v ON v.id = st.id JOIN answer_flag f ON f.resp = st.id"
