@@ -188,6 +188,7 @@ contains "the CLI queue: kept, name beside code, flags and reason" "$out" "A03 å
 contains "... its flags" "$out" "s for 12 items (under 2.0s each)"
 out=$($MANYI integrity decide --action exclude --reason x "${burst_ids%% *}" 2>&1); rc=$?
 eq "the CLI refuses an exclusion twice: exit 1" "$rc" 1
+check "the decisions are in the audit chain, intact" $MANYI audit verify
 
 # Exclusions change the statistics exactly as removing the rows would.
 $MANYI stats --survey enforcement-public --by agency --weighting none --format json >"$T/after.json"
