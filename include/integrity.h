@@ -142,7 +142,6 @@ struct integrity_item {
 	char agency[65];
 	char channel[16];
 	char day[11];                 /* the answer's day (UTC+8) */
-	double index;                 /* the answer's index (0-100), NaN when it has none */
 	enum integrity_state state;
 	char reason[256];             /* the decision's reason, "" when open */
 	size_t nflags;
