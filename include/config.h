@@ -19,6 +19,12 @@ enum config_key {
 	CONFIG_COMPLAINT_DAYS,         /* complaint_forward_days: working days an agency has, 10 */
 	CONFIG_LOOKUP_PER_HOUR,        /* officer_lookups_per_hour: per address, 60 */
 	CONFIG_OFFICER_MIN_N,          /* officer_min_n: smallest n shown per officer, 30 */
+	/* Integrity flags (docs/integrity.md): */
+	CONFIG_SPEED_MS_PER_ITEM,      /* integrity_speed_ms_per_item: faster is "speed", 2000 (0: off) */
+	CONFIG_BURST_ANSWERS,          /* integrity_burst_answers: answers from one network, 5 */
+	CONFIG_BURST_MINUTES,          /* integrity_burst_minutes: ... within so many minutes, 60 */
+	CONFIG_LATE_DAYS,              /* integrity_late_days: an invitation answered later is "late", 30 */
+	CONFIG_DEVICE_ENCOUNTERS,      /* integrity_device_encounters: one device's answers a day, 5 */
 	CONFIG__MAX
 };
 

@@ -29,7 +29,10 @@
  *    "text": {zh,en}, "yes", "reviews"}], "outcomes": [{"agency",
  *    "outcome", "outcome_name": {zh,en}, "estimate", "ci_low", "ci_high",
  *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n",
- *    "followup": {...followup_handle.h indicators of the cases opened in the year...}}
+ *    "followup": {...followup_handle.h indicators of the cases opened in the year...},
+ *    "integrity": {...integrity_evidence.h JSON for the year...}}
+ * The methods appendix names, when any answer is flagged, the agencies
+ * whose flagged answers rate them higher (p < 0.05).
  * Any member may be missing; the report says "not available" there.
  */
 #ifndef MANYI_EFFICACY_REPORT_H

@@ -252,6 +252,7 @@ enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
 /* What is known about a response besides its answers. */
 struct followup_contact_in;
 struct followup_opened;
+struct integrity_flags;
 
 struct response_meta {
 	const char *survey;      /* survey id */
@@ -266,6 +267,9 @@ struct response_meta {
 	 * opens (NULL: none), and what opening gave (NULL: not wanted). */
 	const struct followup_contact_in *contact;
 	struct followup_opened *opened;
+	/* Integrity flags (integrity.h) the caller computed, stored with the
+	 * answer; NULL: none. */
+	struct integrity_flags *flags;
 };
 
 /*
@@ -538,6 +542,14 @@ enum store_err store_scale_items(struct store *s, const char *survey, int versio
  * (either may be NULL), in id order.  fn returns false to stop.
  */
 enum store_err store_each_response(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx);
+/*
+ * The same for the responses the statistics leave out (excluded,
+ * followup_exclude()), in id order: for the count each group lost.
+ */
+enum store_err store_each_excluded(struct store *s, const char *survey, const char *from,
                                    const char *to,
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);

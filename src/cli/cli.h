@@ -134,6 +134,9 @@ int cmd_config(const char *db, int argc, char **argv);
 int cmd_complaint(const char *db, int argc, char **argv);
 /* `manyi followup purge` (cli_followup_purge.c). */
 int cmd_followup_purge(const char *db, int argc, char **argv);
+/* cli_integrity.c: agency network add|remove|list; integrity flags|decide. */
+int cmd_agency(const char *db, int argc, char **argv);
+int cmd_integrity(const char *db, int argc, char **argv);
 /* cli_audit.c: audit verify | head | seal. */
 int cmd_audit(const char *db, int argc, char **argv);
 /* `manyi followup list|show|indicators` (cli_followup.c), and purge through cmd_followup_purge. */

@@ -187,6 +187,19 @@ static const struct usage {
 	 "                                        (--head: a published head must be in the chain)\n"
 	 "  audit head [--format text|json]       seal the days that are over; print the head: ID HEX\n"
 	 "  audit seal                            seal the days that are over (UTC+8)\n"},
+	{"agency",
+	 "  agency network add|remove AGENCY CIDR a network that is the agency's own: answers from it\n"
+	 "                                        are flagged agency_network (docs/integrity.md)\n"
+	 "  agency network list [AGENCY]          the agencies' networks, names beside codes\n"},
+	{"integrity",
+	 "  integrity flags [--survey ID] [--agency CODE] [--code C] [--state open|kept|excluded]\n"
+	 "                  [--from DATE] [--to DATE] [--format text|json]\n"
+	 "                                        the review queue: flagged answers and their flags\n"
+	 "  integrity decide --action keep|exclude --reason TEXT ID...\n"
+	 "                                        keep or exclude flagged answers (audited)\n"
+	 "  integrity evidence --survey ID [--weighting base|none] [--from DATE] [--to DATE]\n"
+	 "                                        per agency: flagged share, index flagged vs not\n"
+	 "                                        (svyttest), its distribution in five bands (JSON)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -296,6 +309,8 @@ static const struct command {
 	{"complaint", cmd_complaint},
 	{"followup", cmd_followup},
 	{"audit", cmd_audit},
+	{"agency", cmd_agency},
+	{"integrity", cmd_integrity},
 };
 
 int main(int argc, char **argv)

@@ -107,6 +107,34 @@ static void suppress_lines(struct cell *cells, size_t n)
 	}
 }
 
+/*
+ * The publication notes what exclusions took out (docs/integrity.md):
+ * "exclusions": {"excluded": N, "zh", "en"} from the overall row's count,
+ * before a suppression clears it.
+ */
+static void exclusions_note(cJSON *root, const cJSON *ov)
+{
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(ov, "excluded");
+	if (!cJSON_IsNumber(ex))
+		return;
+	long n = (long)ex->valuedouble;
+	cJSON *o = cJSON_AddObjectToObject(root, "exclusions");
+	cJSON_AddNumberToObject(o, "excluded", (double)n);
+	char zh[256], en[256];
+	if (n > 0) {
+		snprintf(zh, sizeof zh, "另有 %ld 份答卷经复核（申诉成立或诚信审查认定为刷评）不计入上述数字；"
+		         "答卷仍保留在数据中，每项决定均有审计记录。", n);
+		snprintf(en, sizeof en, "%ld %s left out of these figures after review (an upheld appeal, "
+		         "or found padded); %s kept in the data, every decision audited.", n,
+		         n == 1 ? "answer was" : "answers were", n == 1 ? "it is" : "they are");
+	} else {
+		snprintf(zh, sizeof zh, "没有答卷被排除在统计之外。");
+		snprintf(en, sizeof en, "No answer was left out of these figures.");
+	}
+	cJSON_AddStringToObject(o, "zh", zh);
+	cJSON_AddStringToObject(o, "en", en);
+}
+
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
@@ -119,6 +147,7 @@ bool publish_suppress(const char *json, size_t len, const char *published_at, st
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "cronbach_alpha");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "alpha_n");
+	exclusions_note(root, ov);
 	size_t n = (size_t)cJSON_GetArraySize(groups), i = 0;
 	struct cell *cells = xcalloc(n + 1, sizeof *cells);
 	cJSON_ArrayForEach(g, groups) {

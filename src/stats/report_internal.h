@@ -69,6 +69,8 @@ struct load {
 	struct groups groups;
 	double *pop_agency, *pop_agency_domain, *pop_domain, *pop_size;
 	double *count;                    /* report_weights(): responses in each cell of resp */
+	size_t excluded;                  /* answers left out (excluded) that matched the query */
+	size_t *excluded_group;           /* ... of each group of groups (NULL when none) */
 	bool bad;
 	char msg[256];
 };

@@ -19,6 +19,20 @@ static const struct config_info infos[CONFIG__MAX] = {
 	                            "public officer lookups allowed per address and hour"},
 	[CONFIG_OFFICER_MIN_N] = {"officer_min_n", 30, 1, 100000, "answers",
 	                          "fewest answers for an officer's satisfaction to be shown"},
+	[CONFIG_SPEED_MS_PER_ITEM] = {"integrity_speed_ms_per_item", 2000, 0, 60000, "ms",
+	                              "an answer sent sooner after its form was shown than this per "
+	                              "item is flagged speed (0: never)"},
+	[CONFIG_BURST_ANSWERS] = {"integrity_burst_answers", 5, 2, 32, "answers",
+	                          "this many answers for one agency from one network within "
+	                          "integrity_burst_minutes are flagged burst"},
+	[CONFIG_BURST_MINUTES] = {"integrity_burst_minutes", 60, 1, 1440, "minutes",
+	                          "the window of the burst rule"},
+	[CONFIG_LATE_DAYS] = {"integrity_late_days", 30, 1, 3650, "days",
+	                      "an invitation answered more than this many days after its encounter "
+	                      "is flagged late"},
+	[CONFIG_DEVICE_ENCOUNTERS] = {"integrity_device_encounters", 5, 2, 32, "answers",
+	                              "this many answers in a day from one device fingerprint "
+	                              "are flagged device"},
 };
 
 const struct config_info *config_info(enum config_key key)

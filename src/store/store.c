@@ -89,6 +89,10 @@ static const char *const sql[STMT__MAX] = {
 	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED,
 	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"
 	    " WHERE +survey = " SURVEY_CODE("?1") NOT_EXCLUDED " ORDER BY id",
+	/* The answers the statistics leave out (excluded), for their counts. */
+	[STMT_STATS_EXCLUDED] = "SELECT " STATS_COLUMNS " FROM resp"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " AND EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id) ORDER BY id",
 	[STMT_STATS_CELLS] =
 	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
 	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED
@@ -435,6 +439,7 @@ void store_close(struct store *s)
 		sqlite3_finalize(s->duty_stmt[i]);
 	store_review_close(s);
 	store_followup_close(s);
+	store_integrity_close(s);
 	store_followup_handle_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);

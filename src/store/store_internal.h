@@ -48,6 +48,8 @@ extern const char store_migration_calendar[];
  * then its step in C, which chains the audit rows already there. */
 #define MIGRATION_AUDIT 19
 extern const char store_migration_audit[];
+#define MIGRATION_INTEGRITY 20
+extern const char store_migration_integrity[];
 enum store_err audit_chain_existing(struct store *s, char *msg, size_t msglen);
 /* Register the SQL function audit_hash() on a connection (store_open()). */
 int audit_sql_register(sqlite3 *db);
@@ -140,6 +142,7 @@ enum stmt {
 	STMT_ENCOUNTER_FRAME,
 	STMT_STATS_RESPONSES,
 	STMT_STATS_RESPONSES_ALL,
+	STMT_STATS_EXCLUDED,
 	STMT_STATS_COUNTS,
 	STMT_STATS_CELLS,
 	STMT_EXPORT_ROWS,
@@ -191,6 +194,7 @@ enum stmt {
 #define STORE_REVIEW_STMTS 32
 #define STORE_DUTY_STMTS 8
 #define STORE_FOLLOWUP_STMTS 16 /* followup.c's (its enum fu_stmt) */
+#define STORE_INTEGRITY_STMTS 12 /* integrity.c's (its enum ig_stmt) */
 #define STORE_FU_HANDLE_STMTS 12 /* store_followup_handle.c's (its enum fuh_stmt) */
 
 struct store {
@@ -209,6 +213,7 @@ struct store {
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
 	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* followup.c's statements */
+	sqlite3_stmt *integrity_stmt[STORE_INTEGRITY_STMTS]; /* integrity.c's statements */
 	sqlite3_stmt *fu_handle_stmt[STORE_FU_HANDLE_STMTS]; /* store_followup_handle.c's */
 };
 
@@ -235,6 +240,8 @@ void store_forget(struct store *s);
 
 /* Finalize followup.c's statements (store_close). */
 void store_followup_close(struct store *s);
+/* Finalize integrity.c's statements (store_close). */
+void store_integrity_close(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);

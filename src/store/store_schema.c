@@ -687,6 +687,8 @@ const char *const store_migrations[] = {
 	MIGRATION_COMPLAINT_CATEGORIES,
 	/* 19: the audit chain and the answers' day roots (audit.c). */
 	store_migration_audit,
+	/* 20: integrity flags, agencies' own networks, the queue's decisions (integrity.c). */
+	store_migration_integrity,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

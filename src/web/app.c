@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "csrf.h"
 #include "encounter.h"
+#include "integrity_web.h"
 #include "invite.h"
 #include "metrics.h"
 #include "page_cache.h"
@@ -124,6 +125,7 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 	}
 	app_contact_key(a, db_path);
 	a->throttle = throttle_shared();
+	a->integrity = integrity_counts_shared();
 	a->pages = page_cache_new();
 	*out = a;
 	return 0;

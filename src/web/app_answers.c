@@ -129,6 +129,7 @@ struct answer_write {
 	size_t idlen;
 	const struct followup_contact_in *contact;
 	struct followup_opened *opened;
+	struct integrity_flags *flags;
 };
 
 /*
@@ -147,6 +148,7 @@ static enum store_err answer_write(struct store *s, void *ctx)
 		.domain = w->domain,
 		.contact = w->contact,
 		.opened = w->opened,
+		.flags = w->flags,
 	};
 	enum store_err err;
 	long long now = (long long)time(NULL);
@@ -183,7 +185,8 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen,
-                                   const char *phone, struct followup_opened *opened)
+                                   const char *phone, struct followup_opened *opened,
+                                   struct integrity_flags *flags)
 {
 	struct followup_contact_in contact = {.phone = phone, .key = a->contact_key};
 	struct answer_write w = {
@@ -191,6 +194,7 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
 		.agency = agency, .domain = domain, .channel = channel, .ans = ans,
 		.public_id = public_id, .idlen = idlen,
 		.contact = phone != NULL && a->has_contact_key ? &contact : NULL, .opened = opened,
+		.flags = flags,
 	};
 	enum store_err err = commit_submit(a->committer, a->store, answer_write, &w);
 	/* Counted only once committed, and not a replay of a stored answer. */

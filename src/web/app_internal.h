@@ -39,6 +39,8 @@
 
 struct cJSON;
 struct page_cache;
+struct integrity_counts;
+struct integrity_flags;
 
 #define SURVEY_CACHE 16
 #define APP_SETTING_MAX 512    /* bytes of a page setting (evaluator_name, ...) */
@@ -53,6 +55,7 @@ struct app {
 	struct store *store;
 	unsigned char secret[32];
 	struct throttle *throttle; /* the process's (throttle_shared()), borrowed */
+	struct integrity_counts *integrity; /* the process's (integrity_counts_shared()), borrowed */
 	struct committer *committer; /* the process's group commit (app_set_committer), borrowed; NULL: inline */
 	struct cached_survey cache[SURVEY_CACHE];
 	size_t ncache;
@@ -218,7 +221,8 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
                                    const struct answers *ans, char *public_id, size_t idlen,
-                                   const char *phone, struct followup_opened *opened);
+                                   const char *phone, struct followup_opened *opened,
+                                   struct integrity_flags *flags);
 /*
  * Look idem->key up (idem->found, same_body, public_id); a failure to read
  * is returned as is.
@@ -254,6 +258,9 @@ struct intake {
 	time_t now;
 	const char *phone;             /* the form's call-back phone, checked, or NULL (sealed only
 	                                * when a case opens) */
+	/* Integrity signals (integrity_web.h), hashed or compared, never kept: */
+	const char *user_agent, *accept_language; /* may be NULL */
+	time_t rendered;               /* the form's signed render time, 0 when unknown */
 };
 
 enum intake_outcome {
@@ -461,6 +468,13 @@ int app_api_agreement(struct app *a, const struct http_request *req, struct http
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 /* handler_evaluation.c: GET /api/v1/public/evaluations[/YEAR.FORM], the published efficacy reports. */
+/* handler_integrity.c: the review queue (docs/integrity.md), the evaluator's. */
+int app_api_integrity_flags(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest);
+int app_api_integrity_decisions(struct app *a, const struct http_request *req,
+                                struct http_response *r, const char *rest);
+int app_api_integrity_evidence(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest);
 int app_api_evaluations(struct app *a, const struct http_request *req, struct http_response *r,
                         const char *rest);
 /* GET /api/v1/evaluations/YEAR.html|.en.html: the report before publication (a preview, audited). */

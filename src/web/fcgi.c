@@ -189,6 +189,7 @@ static struct http_request request_of(FCGX_Request *rq)
 		.authorization = param(rq, "HTTP_AUTHORIZATION"),
 		.idempotency_key = param(rq, "HTTP_IDEMPOTENCY_KEY"),
 		.accept_language = param(rq, "HTTP_ACCEPT_LANGUAGE"),
+		.user_agent = param(rq, "HTTP_USER_AGENT"),
 		.remote_addr = param(rq, "REMOTE_ADDR"),
 		.origin = param(rq, "HTTP_ORIGIN"),
 		.if_none_match = param(rq, "HTTP_IF_NONE_MATCH"),

@@ -202,6 +202,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		.principal = *req->authorization != '\0' ? &p : NULL,
 		.idem = has_idem ? &idem : NULL,
 		.addr = req->remote_addr, .now = time(NULL),
+		.user_agent = req->user_agent, .accept_language = req->accept_language,
 	};
 	struct intake_result res;
 	app_intake(a, &in, &res);

@@ -10,6 +10,7 @@
 #include "csrf.h"
 #include "form.h"
 #include "html.h"
+#include "integrity_web.h"
 #include "metrics.h"
 #include "page_cache.h"
 
@@ -23,7 +24,7 @@ struct form_ctx {
 	const char *context;    /* the encounter line shown with an invitation */
 	char action[128];
 	char csrf[CSRF_TOKEN_LEN];
-	char nonce[24];         /* this render's _n: random, base64url */
+	char nonce[INTEGRITY_STAMP_LEN]; /* this render's _n: random, its time, a MAC */
 };
 
 /*
@@ -37,8 +38,9 @@ static int render_form(struct app *a, struct http_response *r, int status,
 {
 	struct html_site site;
 	app_site(a, &site);
-	/* Every render its own _n: the answer it gives is stored once. */
-	crypto_random_id(fc->nonce, sizeof fc->nonce, 16);
+	/* Every render its own _n: the answer it gives is stored once, and
+	 * the time it was shown travels signed in it (the speed rule). */
+	integrity_stamp_make(a->secret, fc->survey_id, time(NULL), fc->nonce);
 	struct form_view v = {
 		.survey = sv,
 		.lang = fc->lang,
@@ -254,7 +256,7 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 static bool form_once(const struct form_ctx *fc, const struct pairs *form, unsigned char once[32])
 {
 	const char *n = pairs_get(form, "_n");
-	if (n == NULL || *n == '\0' || strlen(n) >= 64)
+	if (n == NULL || *n == '\0' || strlen(n) >= INTEGRITY_STAMP_LEN)
 		return false;
 	const struct crypto_part p[] = {{fc->csrf, strlen(fc->csrf)}, {"\x1f", 1}, {n, strlen(n)}};
 	crypto_blake2b_parts(once, 32, NULL, 0, p, ARRAY_SIZE(p));
@@ -393,7 +395,10 @@ int app_form_post(struct app *a, const struct http_request *req,
 		.channel = "web", .once = has_once ? once : NULL,
 		.addr = req->remote_addr, .now = now,
 		.transport_errs = &cb_errs, .phone = phone,
+		.user_agent = req->user_agent, .accept_language = req->accept_language,
 	};
+	if (!integrity_stamp_check(a->secret, id, pairs_get(&form, "_n"), &in.rendered))
+		in.rendered = 0;
 	app_intake(a, &in, &res);
 	if (res.invited) {
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);

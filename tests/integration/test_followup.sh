@@ -178,7 +178,7 @@ conform GET "/api/v1/followups/{code}/contact"
 # --- An appeal upheld -----------------------------------------------------------
 C3=${A1[3]}
 st() { "$BIN/manyi" --db "$1" stats --survey $E --weighting none --format json 2>&1; }
-strip() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); [j.pop(k,None) for k in ("generated_at","data_time","data_as_of")]; print(json.dumps(j,sort_keys=True))' "$1"; }
+strip() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); [j.pop(k,None) for k in ("generated_at","data_time","data_as_of")]; [r.pop("excluded",None) for r in [j.get("overall",{})]+j.get("groups",[])]; print(json.dumps(j,sort_keys=True))' "$1"; }
 before=$(st "$DB")
 RESP=$(sql "SELECT resp FROM followup WHERE code = '$C3'")
 sqlite3 "$DB" ".backup '$T/deleted.db'"
@@ -198,6 +198,7 @@ eq "an exclusion row from the appeal, its reason kept" \
 	"$(sql "SELECT source || '|' || reason FROM exclusion WHERE resp = $RESP")" "appeal|the registry shows the encounter under another agency"
 after=$(st "$DB")
 eq "manyi stats leaves the excluded answer out, as if deleted" "$(strip "$after")" "$(strip "$(st "$T/deleted.db")")"
+eq "... and says it lost one" "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["overall"]["excluded"])' "$after")" 1
 check "and the exclusion changed them" test "$(strip "$after")" != "$(strip "$before")"
 eq "the appeal and the decision audited" "$(audits "$C3")" 2
 eq "the exclusion audited too" "$(sql "SELECT count(*) FROM audit WHERE action LIKE '%exclu%'")" 1

@@ -25,7 +25,9 @@ dump() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
 # so the rest is still compared byte for byte with what the release gave:
 #   strip names FILE: the statistics name the values of the agency, domain
 #     and size columns ("names" in a JSON group, a VAR_name column after VAR
-#     in CSV); the release did not.
+#     in CSV); the release did not.  Nor did it say how many answers each
+#     JSON row lost to exclusions (issue 16: "excluded" in overall and groups,
+#     and a publication's "exclusions" note).
 #   strip excluded FILE: the export marks answers left out of the
 #     statistics (issue 15: the columns excluded and excluded_reason after
 #     in_sample; JSON members); the release had none.
@@ -55,6 +57,8 @@ if what == "names" and len(lines) > 1 and re.match(r"^[a-z_,]*row,n,", lines[0])
 elif what == "names":
     names = re.compile(r',"names":\{(?:"[a-z]+":\{"zh":%s,"en":%s\},?)*\}' % (s, s))
     data = names.sub("", data)
+    data = re.sub(r',"excluded":[0-9]+(?=[,}])', "", data)
+    data = re.sub(r',"exclusions":\{"excluded":[0-9]+,"zh":%s,"en":%s\}' % (s, s), "", data)
 else:
     out, drop = [], None
     for line in re.sub(r',"excluded":[01],"excluded_reason":(?:null|%s)' % s, "", data).split("\r\n"):

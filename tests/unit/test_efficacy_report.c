@@ -82,6 +82,33 @@ static void escaped(void **state)
 	free(zh);
 }
 
+/* The methods appendix names the agencies whose flagged answers rate them
+ * higher (docs/integrity.md), escaped; without flags it says nothing of them. */
+static void integrity_paragraph(void **state)
+{
+	struct fixture *f = *state;
+	static const char detail[] =
+		"{\"low_n\":30,\"integrity\":{\"overall\":{\"n\":120,\"flagged\":9},\"agencies\":["
+		"{\"agency\":\"A01\",\"agency_name\":\"<b>甲</b>\",\"diff\":18.5,\"p\":0.004},"
+		"{\"agency\":\"A02\",\"agency_name\":\"乙\",\"diff\":2,\"p\":0.6}]}}";
+	struct sbuf out;
+	char msg[256];
+	sbuf_init(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_ZH, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "刷评识别"));
+	assert_non_null(strstr(out.data, "120 份答卷中 9 份带有诚信标记"));
+	assert_non_null(strstr(out.data, "&lt;b&gt;甲&lt;/b&gt;（差异 18.5，p = 0.004）"));
+	assert_null(strstr(out.data, "乙（"));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "Integrity flags"));
+	assert_non_null(strstr(out.data, "A01 (difference 18.5, p = 0.004)"));
+	sbuf_free(&out);
+	char *none = render(f->s, evaluation, EFR_HTML, LANG_ZH);
+	assert_null(strstr(none, "刷评识别"));
+	free(none);
+}
+
 static void stamp_round_trip(void **state)
 {
 	struct fixture *f = *state;
@@ -186,6 +213,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(integrity_paragraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(what_changes_the_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_evaluation, setup, teardown),

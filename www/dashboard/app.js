@@ -7,8 +7,10 @@
 import { t, setLang, getLang } from './i18n.js';
 import { h, getJSON, url, clearCache, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
 import { VIEWS } from './views.js';
+import { integrity } from './integrity.js';
 
-const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork'];
+const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork', 'integrity'];
+VIEWS.integrity = integrity; // the evaluator's review queue (integrity.js)
 // What an agency user may open: its own figures, never another agency's
 // position, never answer-level data.
 const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'problems', 'fieldwork']);
