@@ -219,13 +219,16 @@ api "$akey" GET "$qsvg"
 eq "a revoked key: 401 revoked_key" "$STATUS/$(json 'j["error"]["code"]')" "401/revoked_key"
 
 # Wrong tokens from one address are slowed down, then locked out.
-codes=""
+codes="" waited=""
 for i in $(seq 8); do
 	req GET "$U?t=BBBBBBBBBBBBBBBBBBBBB$i"
 	codes="$codes $STATUS"
+	# The 429's own headers: a slow machine may let the last try through
+	# once its short wait is over.
+	[ "$STATUS" != 429 ] || waited=$HEADERS
 done
 contains "after a few wrong tokens the address waits (429)" "$codes" "429"
-contains "with Retry-After" "$HEADERS" "Retry-After:"
+contains "with Retry-After" "$waited" "Retry-After:"
 row3=$(invite --encounter E3)
 req GET "$U?t=$(cut -d, -f2 <<<"$row3")"
 eq "a real token from that address still opens (many phones share one address)" "$STATUS" 200
