@@ -1,17 +1,25 @@
 // The dashboard: who is signed in (GET /api/v1/session), the filters and
 // the view kept in the URL's hash (#view[/arg]?survey=&from=&to=&w=&ch=&ag=
-// &m=&fig=&per=&q=&lang=&big=), the navigation, and the dispatch to the
-// views (views.js).  A change of filter or view is a change of the hash,
+// &m=&fig=&per=&q=&lang=&big=, and for the desks &st= a state, &od=1
+// overdue only), the navigation, and the dispatch to the views (views.js
+// for the figures, desks.js for the follow-up, complaint and officer desks).  A change of filter or view is a change of the hash,
 // so the back button, a bookmark and a shared link all work.
 
 import { t, setLang, getLang } from './i18n.js';
-import { h, getJSON, url, clearCache, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
-import { VIEWS } from './views.js';
+import { h, getJSON, url, clearCache, setCsrf, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
+import { VIEWS as FIGURES } from './views.js';
+import { DESKS } from './desks.js';
 
-const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork'];
+const VIEWS = { ...FIGURES, ...DESKS };
+
+const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork',
+	'followup', 'complaints', 'officers'];
 // What an agency user may open: its own figures, never another agency's
 // position, never answer-level data.
-const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'problems', 'fieldwork']);
+const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'problems', 'fieldwork', 'followup', 'complaints']);
+// The desks' lists are not filtered by the figures' filters (a complaint
+// belongs to no survey): no filter bar there.
+const NO_FILTERS = new Set(['complaints']);
 const WEIGHTINGS = ['base', 'none', 'poststrat', 'rake'];
 const CHANNELS = ['web', 'qr', 'phone', 'paper', 'kiosk', 'api', 'other'];
 const SAVED = 'manyi-dashboard-hash';
@@ -32,7 +40,7 @@ function parseHash() {
 	const [view, arg] = path.split('/');
 	const p = new URLSearchParams(query);
 	const f = {};
-	for (const k of ['survey', 'from', 'to', 'w', 'ch', 'ag', 'm', 'fig', 'per', 'q', 'lang', 'big']) {
+	for (const k of ['survey', 'from', 'to', 'w', 'ch', 'ag', 'm', 'fig', 'per', 'q', 'lang', 'big', 'st', 'od']) {
 		const v = p.get(k);
 		if (v) f[k] = v;
 	}
@@ -54,6 +62,9 @@ export function go(view, arg, changes = {}) {
 	if (location.hash !== want) location.hash = want;
 	else render();
 }
+
+// Draw the view again from the API (a desk's action changed it).
+export function reload() { clearCache(); return render(); }
 
 /* ---- the session -------------------------------------------------------- */
 
@@ -255,7 +266,8 @@ async function render() {
 	if (me !== generation) return;
 	header();
 	nav();
-	filters();
+	if (NO_FILTERS.has(view)) document.getElementById('filters').replaceChildren();
+	else filters();
 	disposeCharts();
 	const out = document.getElementById('view');
 	out.replaceChildren();
@@ -312,6 +324,7 @@ async function boot() {
 		const [s, reg, sv] = await Promise.all([session(), getJSON('/api/v1/registry'), getJSON('/api/v1/surveys')]);
 		if (!s) return;
 		app.session = s;
+		setCsrf(s.csrf);
 		setRegistry(reg);
 		app.surveys = sv.surveys || [];
 	} catch (e) {
