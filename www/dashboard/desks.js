@@ -431,7 +431,7 @@ async function complaintOne(out, ctx) {
 	showFlash(out);
 	out.append(h('p', {}, h('a', { href: hashFor('complaints', null, ctx.f), id: 'back' }, `← ${t('cp_title')}`)));
 	const officer = c.officer ? `${c.officer.name}（${t('cert_no')} ${c.officer.cert_no}）` : c.officer_text;
-	const national = c.national ? t('national_cat', c.national) : '';
+	const national = c.national ? t(`national_${c.national}`) : '';
 	out.append(h('section', { class: 'panel', id: 'cp-one', 'aria-labelledby': 'cp-one-h' },
 		h('h2', { id: 'cp-one-h' }, `${t('complaint')} ${c.code}`),
 		c.overdue ? alertBox(t('cp_overdue', c.due), 'error') : null,
@@ -464,16 +464,26 @@ async function complaintOne(out, ctx) {
 		if (c.state === 'transferred' || c.discipline) {
 			act.append(h('p', {}, h('a', { href: `${base}/letter?lang=${lang}`, id: 'letter-link', target: '_blank', rel: 'noopener' }, t('letter'))));
 		}
-		if (c.state !== 'closed' && c.state !== 'rejected') act.append(triageForm(base, c));
+		if (c.state !== 'closed') act.append(triageForm(base, c));
 	}
 	out.append(act);
 }
 
+// Which triage actions each state allows (the server's rule, complaint.c;
+// it says so with a 409 when they differ).
+const TRIAGE_FROM = {
+	accept: ['received'],
+	forward: ['received', 'accepted', 'answered'],
+	transfer: ['received', 'accepted', 'forwarded', 'answered'],
+	reject: ['received', 'accepted'],
+	close: ['received', 'accepted', 'forwarded', 'answered', 'transferred'],
+	note: ['received', 'accepted', 'forwarded', 'answered', 'transferred', 'rejected'],
+};
+
 function triageForm(base, c) {
-	const open = ['received', 'accepted', 'answered'].includes(c.state);
-	const actions = open ? ['accept', 'forward', 'transfer', 'reject', 'close', 'note'] : ['close', 'note'];
+	const actions = Object.keys(TRIAGE_FROM).filter((a) => TRIAGE_FROM[a].includes(c.state));
 	return actionForm('triage-form', t('triage_title'), [
-		radios('action', t('triage_action'), actions.filter((a) => !(a === 'accept' && c.state !== 'received')).map((a) => [a, t(`act_triage_${a}`)])),
+		radios('action', t('triage_action'), actions.map((a) => [a, t(`act_triage_${a}`)])),
 		field(t('receiver'), h('input', { type: 'text', id: 'triage-receiver', name: 'receiver', maxlength: 200, placeholder: t('receiver_example') }), t('receiver_hint')),
 		field(t('forward_days'), h('input', { type: 'number', id: 'triage-days', name: 'days', min: 1, max: 60, inputmode: 'numeric' }), t('forward_days_hint')),
 		noteBox('triage-note', false, t('note_public')),
