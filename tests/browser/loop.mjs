@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { BASE, DB, top, manyi } from './seed.mjs';
+import { BASE, DB, top, manyi, sending } from './seed.mjs';
+
+export { sending };
 
 // The small phone of the issue: 375 × 812.
 export const SMALL = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -62,18 +64,6 @@ export async function fillSurvey(page, { agency = 'A02', domain = 'ecology', ove
 		await page.locator(`#q-${q.id}`).getByText(survey.scale.labels.zh[v - 1], { exact: true }).click();
 	}
 	if (comment) await page.getByLabel(survey.items.find((i) => i.type === 'text').text.zh).fill(comment);
-}
-
-// Do ACT (a click) that POSTs a form; the POST's response, once the page it
-// leads to has loaded.
-export async function sending(page, act) {
-	const posted = page.waitForResponse((r) => r.request().method() === 'POST');
-	const shown = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-	await act();
-	const r = await posted;
-	await shown;
-	await page.waitForLoadState('load');
-	return r;
 }
 
 // The complaint form on PAGE filled and sent: the tracking code shown.
