@@ -115,14 +115,18 @@ test('an agency user on a phone: its own cases only, no contact, a reply with it
 test('the evaluator accepts a reply and records the call-back; indicators and the overdue list are the API\'s', async () => {
 	const c1 = await badRating(EKEY, AG);
 	const c2 = await badRating(EKEY, AG);
-	assert.equal((await fetchReply(c1.code, { action: 'rectify', note: '限期整改', rectify_by: '2026-12-31' })).status, 200);
+	// Rectify by the case's own rectification deadline (the latest it allows).
+	const due = (await api(`/api/v1/followups/${c1.code}`, EKEY)).body.rectify_due;
+	assert.match(due, /^\d{4}-\d{2}-\d{2}$/, 'the calendar covers the deadline');
+	const replied = await fetchReply(c1.code, { action: 'rectify', note: '限期整改', rectify_by: due });
+	assert.equal(replied.status, 200, JSON.stringify(replied.body));
 	// A case past its reply deadline (the calendar decides how late).
 	sql(`UPDATE followup SET reply_due = '2026-11-02' WHERE code = '${c2.code}'`);
 	const { ctx, page, errors } = await as(EKEY);
 	try {
 		await openView(page, `#followup/${c1.code}`);
 		assert.equal(await dd(page, 'state'), '已答复待审核');
-		assert.equal(await dd(page, 'rectify_by'), '2026-12-31');
+		assert.equal(await dd(page, 'rectify_by'), due);
 		const before = audits(c1.code);
 		await page.locator('#review-form').getByLabel('采纳').check();
 		await act(page, 'review-form');

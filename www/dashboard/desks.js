@@ -101,6 +101,15 @@ function need(name, msg) {
 	return e;
 }
 
+// When an event happened, to the hour in Beijing time (the API gives UTC,
+// never finer than the hour).
+function hour(at) {
+	const d = new Date(at);
+	if (!at || Number.isNaN(d.getTime())) return at || '';
+	const b = new Date(d.getTime() + 8 * 3600 * 1000).toISOString();
+	return t('at_hour', b.slice(0, 10), b.slice(11, 13));
+}
+
 const val = (form, name) => {
 	const el = form.elements[name];
 	return el ? String(el.value || '').trim() : '';
@@ -285,7 +294,7 @@ async function followupCase(out, ctx) {
 		]),
 		h('h3', {}, t('events')),
 		(c.events || []).length ? eventsList('fu-events', c.events, (e) => [
-			h('span', { class: 'meta' }, `${(e.at || '').replace('T', ' ').replace(/:\d\dZ?$/, '')} · ${known(`actor_${e.actor}`, e.actor)}`), ' ',
+			h('span', { class: 'meta' }, `${hour(e.at)} · ${known(`actor_${e.actor}`, e.actor)}`), ' ',
 			h('strong', {}, evText(e)),
 			e.rectify_by ? ` (${t('rectify_by')} ${e.rectify_by})` : '',
 			e.satisfaction ? ` — ${t(`sat_${e.satisfaction}`)}` : '',
@@ -303,7 +312,7 @@ async function followupCase(out, ctx) {
 		if (c.state === 'replied') forms.push(reviewForm(base));
 		if (c.state === 'accepted' || c.state === 'replied') forms.push(callbackForm(base));
 		if (c.state === 'appealed') forms.push(decisionForm(base));
-		if (c.state !== 'closed' && c.state !== 'excluded') forms.push(closeForm(base));
+		if (c.state === 'accepted' || c.state === 'excluded') forms.push(closeForm(base));
 	}
 	if (!forms.length && !act.querySelector('.contact')) act.append(h('p', {}, t('no_actions', fuState(c.state))));
 	act.append(...forms);
@@ -449,7 +458,7 @@ async function complaintOne(out, ctx) {
 		]),
 		h('h3', {}, t('events')),
 		(c.events || []).length ? eventsList('cp-events', c.events, (e) => [
-			h('span', { class: 'meta' }, `${(e.at || '').replace('T', ' ').replace(/:\d\dZ?$/, '')} · ${known(`actor_${e.actor}`, e.actor)}`), ' ',
+			h('span', { class: 'meta' }, `${hour(e.at)} · ${known(`actor_${e.actor}`, e.actor)}`), ' ',
 			h('strong', {}, known(`act_triage_${e.action}`, e.action)),
 			e.receiver ? ` → ${e.receiver}` : '', e.due ? ` (${t('due')} ${e.due})` : '',
 			e.note ? h('p', { class: 'note' }, e.note) : null,
@@ -513,7 +522,8 @@ function answerForm(base) {
 async function officers(out, ctx) {
 	if (isAgency()) { out.append(alertBox(t('refusal'))); return; }
 	const f = ctx.f;
-	const j = await getJSON(url('/api/v1/officers/stats', { survey: f.survey, from: f.from, to: f.to, weighting: f.w || '' }));
+	// The officers' figures come on the base design or unweighted only.
+	const j = await getJSON(url('/api/v1/officers/stats', { survey: f.survey, from: f.from, to: f.to, weighting: f.w === 'none' ? 'none' : '' }));
 	if (ctx.stale()) return;
 	const list = j.officers || j.groups || [];
 	const rows = list.map((o) => {
@@ -531,7 +541,8 @@ async function officers(out, ctx) {
 	out.append(panel({
 		id: 'officers', title, csvName: 'officer-satisfaction', height: shown.length > 12 ? 'l' : 'm',
 		summary: t('off_summary', rows.length, shown.length, rows.length - shown.length, minN),
-		intro: h('p', { class: 'note' }, t('off_intro', minN)),
+		intro: h('div', {}, h('p', { class: 'note' }, t('off_intro', minN)),
+			f.w && f.w !== 'none' && f.w !== 'base' ? alertBox(t('off_weighting'), 'info') : null),
 		option: shown.length ? {
 			grid: { left: 8, right: 24, top: 24, bottom: 32, containLabel: true },
 			tooltip: { trigger: 'item', formatter: (p) => { const r = shown[p.dataIndex]; return r ? `${label(r)}\n${fmt(r.mean)} [${fmt(r.ci_low)}, ${fmt(r.ci_high)}] n=${r.n}` : ''; } },
@@ -555,6 +566,7 @@ async function officers(out, ctx) {
 				{ key: 'cert_no', label: t('cert_no'), show: (r) => r.cert, csv: (r) => r.cert },
 				{ key: 'agency_name', label: t('agency'), show: (r) => r.aname, csv: (r) => r.aname },
 				{ key: 'agency', csv: (r) => r.agency },
+				{ key: 'status', label: t('cert_status'), show: (r) => (r.status ? known(`cert_${r.status}`, r.status) : '') },
 				{ key: 'n', label: t('n'), num: true, show: (r) => int(r.n) },
 				{ key: 'mean', label: t('index'), num: true, show: (r) => (r.suppressed ? t('suppressed') : fmt(r.mean)) },
 				{ key: 'se', label: 'SE', num: true, show: (r) => (r.suppressed ? '' : fmt(r.se, 2)) },
