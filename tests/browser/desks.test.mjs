@@ -341,7 +341,7 @@ test('complaints: forwarded to the agency, which answers; another transferred wi
 test('per-officer satisfaction: evaluators only, the API\'s figures, officers under the threshold marked', async () => {
 	const tmp = fs.mkdtempSync(path.join(process.env.MANYI_PROFILE_ROOT || '/tmp', 'manyi-off-'));
 	try {
-		importOfficers(tmp);
+		importOfficers();
 		// 35 encounters name 42070001, 5 name 42070002 (under the threshold of 30).
 		const enc = [];
 		const resp = [];

@@ -99,10 +99,16 @@ export const OFFICERS = [
 	['42070003', '王志强', 'A03', 'valid', '2025-03-31'],
 	['42070004', '赵丽', 'A03', 'revoked', '2027-01-31'],
 ];
-export function importOfficers(dir) {
-	const f = path.join(dir, 'officers.csv');
-	fs.writeFileSync(f, `cert_no,name,agency,status,valid_until\n${OFFICERS.map((o) => o.join(',')).join('\n')}\n`);
-	manyi('import', 'officers', f);
+// (A known certificate number is updated: importing twice is harmless.)
+export function importOfficers() {
+	const dir = fs.mkdtempSync(path.join(process.env.MANYI_PROFILE_ROOT || '/tmp', 'manyi-officers-'));
+	try {
+		const f = path.join(dir, 'officers.csv');
+		fs.writeFileSync(f, `cert_no,name,agency,status,valid_until\n${OFFICERS.map((o) => o.join(',')).join('\n')}\n`);
+		manyi('import', 'officers', f);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 // Does the database file (and its write-ahead log) hold NEEDLE anywhere?

@@ -20,6 +20,8 @@ const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'proble
 // The desks' lists are not filtered by the figures' filters (a complaint
 // belongs to no survey): no filter bar there.
 const NO_FILTERS = new Set(['complaints']);
+// The filters a desk reads besides the survey and the period.
+const DESK_FILTERS = { followup: new Set(['ag']), officers: new Set(['base', 'none']) };
 const WEIGHTINGS = ['base', 'none', 'poststrat', 'rake'];
 const CHANNELS = ['web', 'qr', 'phone', 'paper', 'kiosk', 'api', 'other'];
 const SAVED = 'manyi-dashboard-hash';
@@ -202,17 +204,22 @@ function filters() {
 		form.append(h('div', { class: 'field' }, h('label', { for: `f-${k}` }, t(k)),
 			h('input', { type: 'date', id: `f-${k}`, name: k, value: app.f[k] || '', onchange: (e) => set(k)(e.target.value) })));
 	}
-	form.append(select('f-w', t('weighting'), WEIGHTINGS.map((w) => [w === 'base' ? '' : w, t(`w_${w}`)]), app.f.w, set('w')));
-	form.append(select('f-ch', t('channel'), [['', t('all_channels')], ...CHANNELS.map((c) => [c, nameOf('channel', c)])], app.f.ch, set('ch')));
-	if (!isAgency()) {
+	// The desks read the survey and the period; the officers' figures also
+	// the weighting (base or none); no channel or measure there.
+	const view = app.route.view;
+	const desk = DESK_FILTERS[view];
+	const ws = desk ? WEIGHTINGS.filter((w) => desk.has(w)) : WEIGHTINGS;
+	if (!desk || ws.length) form.append(select('f-w', t('weighting'), ws.map((w) => [w === 'base' ? '' : w, t(`w_${w}`)]), app.f.w, set('w')));
+	if (!desk) form.append(select('f-ch', t('channel'), [['', t('all_channels')], ...CHANNELS.map((c) => [c, nameOf('channel', c)])], app.f.ch, set('ch')));
+	if (!isAgency() && (!desk || desk.has('ag'))) {
 		form.append(select('f-ag', t('agency'), [['', t('all_agencies')], ...agencies().map((a) => [a.code, nameOf('agency', a.code)])], app.f.ag, (v) => {
 			if (app.route.view === 'agency' && v) go('agency', v, { ag: v });
 			else set('ag')(v);
 		}));
 	}
-	const scale = (app.survey?.items || []).filter((i) => i.type === 'scale');
-	form.append(select('f-m', t('measure'), [['', t('m_index')], ...scale.map((i) => [i.id, text(i.text)])], app.f.m, set('m')));
-	if (app.f.m) form.append(select('f-fig', t('figure'), [['', t('fig_mean')], ['rate', t('fig_rate')]], app.f.fig, set('fig')));
+	const scale = desk ? [] : (app.survey?.items || []).filter((i) => i.type === 'scale');
+	if (!desk) form.append(select('f-m', t('measure'), [['', t('m_index')], ...scale.map((i) => [i.id, text(i.text)])], app.f.m, set('m')));
+	if (app.f.m && !desk) form.append(select('f-fig', t('figure'), [['', t('fig_mean')], ['rate', t('fig_rate')]], app.f.fig, set('fig')));
 	// On a phone the filters fold away under a summary of what they hold.
 	const box = document.getElementById('filters');
 	const wasOpen = box.querySelector('details')?.open;

@@ -271,7 +271,9 @@ async function followupCase(out, ctx) {
 		for (const it of items) { const o = (it.options || []).find((x) => x.value === v); if (o) return text(o.text); }
 		return v;
 	};
-	const scores = Object.entries(c.scores || {}).map(([k, v]) => `${itemName(k)}: ${v}${labels && typeof v === 'number' ? ` ${text(labels)[v - 1] ?? ''}` : ''}`);
+	// The scores in the order of the survey's questions.
+	const order = (k) => { const i = items.findIndex((x) => x.id === k); return i < 0 ? items.length : i; };
+	const scores = Object.entries(c.scores || {}).filter(([, v]) => v !== null).sort(([a], [b]) => order(a) - order(b)).map(([k, v]) => `${itemName(k)}: ${v}${labels && typeof v === 'number' ? ` ${text(labels)[v - 1] ?? ''}` : ''}`);
 	out.append(h('p', {}, h('a', { href: hashFor('followup', null, ctx.f), id: 'back' }, `← ${t('fu_cases')}`)));
 	const sec = h('section', { class: 'panel', id: 'fu-case', 'aria-labelledby': 'fu-case-h' },
 		h('h2', { id: 'fu-case-h' }, `${t('fu_case')} ${c.code}`),
