@@ -32,6 +32,14 @@ async function fits(page, name) {
 	await page.screenshot({ path: path.join(SHOTS, `loop-${name}.png`), fullPage: true });
 }
 const main = (page) => page.locator('main').innerText();
+// Send the lookup form (a GET) by ACT; the page's response once it has loaded.
+async function looking(page, act) {
+	const got = page.waitForResponse((r) => r.request().isNavigationRequest() && /\/officers\?/.test(r.url()));
+	await act();
+	const r = await got;
+	await page.waitForLoadState('load');
+	return r;
+}
 
 test('the survey form: a bad rating with call-back consent; a bad phone is refused at its field; the thanks page shows both codes; the phone is nowhere in the file', async () => {
 	const phoneNo = '13712345678';
@@ -160,7 +168,7 @@ test('/officers: by certificate number or full name, never a prefix; status and 
 		for (const [cert, name, agency, status] of OFFICERS) {
 			for (const by of [cert, name]) {
 				await q.fill(by);
-				await sending(page, () => q.press('Enter'));
+				await looking(page, () => q.press('Enter'));
 				const t = await main(page);
 				const j = (await api(`/api/v1/public/officers?q=${encodeURIComponent(by)}`)).body.officers;
 				assert.equal(j.length, 1, by);
@@ -171,7 +179,7 @@ test('/officers: by certificate number or full name, never a prefix; status and 
 		}
 		await fits(page, 'officers-found');
 		await q.fill(OFFICERS[0][1].slice(0, 1));
-		await sending(page, () => q.press('Enter'));
+		await looking(page, () => q.press('Enter'));
 		assert.ok(!(await main(page)).includes(OFFICERS[0][0]), 'a surname alone lists nobody');
 		assert.equal((await api(`/api/v1/public/officers?q=${encodeURIComponent(OFFICERS[0][1].slice(0, 1))}`)).body.officers.length, 0);
 		assert.equal((await api('/api/v1/public/officers?q=4207')).body.officers.length, 0, 'nor a prefix of a number');
