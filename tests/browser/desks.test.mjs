@@ -391,3 +391,36 @@ test('per-officer satisfaction: evaluators only, the API\'s figures, officers un
 	}
 	assert.equal((await api(`/api/v1/officers/stats?survey=${SURVEY}`, OTHERKEY)).status, 403);
 });
+
+test('keyboard and English: an agency answers a case without the mouse; the outcome is announced', async () => {
+	const c = await badRating(EKEY, AG);
+	const { ctx, page, errors } = await as(AKEY, SMALL);
+	try {
+		await openView(page, `#followup/${c.code}?lang=en`);
+		assert.match(await page.locator('#fu-case h2').innerText(), new RegExp(`Follow-up case ${c.code}`));
+		assert.equal(await dd(page, 'state'), 'Awaiting reply');
+		// The choices are one radio group: focus it, arrows move the choice.
+		await page.locator('#reply-form input[name="action"]').first().focus();
+		await page.keyboard.press('Space');
+		await page.keyboard.press('ArrowDown');
+		await page.keyboard.press('ArrowDown');
+		assert.equal(await page.locator('#reply-form input[name="action"]:checked').getAttribute('value'), 'explain');
+		const ring = await page.evaluate(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' || s.boxShadow !== 'none'; });
+		assert.ok(ring, 'the focus is visible');
+		await page.locator('#reply-note').focus();
+		await page.keyboard.type('The inspection followed the procedure; the record is attached.');
+		await page.keyboard.press('Tab');
+		assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Send the reply', 'Tab goes from the note to the button');
+		await page.keyboard.press('Enter');
+		await page.locator('#desk-flash').waitFor();
+		await settled(page);
+		assert.equal(await page.locator('#status').innerText(), 'The reply is sent.', 'said in the live region');
+		assert.equal(await dd(page, 'state'), 'Replied, awaiting review');
+		assert.match(await page.locator('#fu-events').innerText(), /\d{4}-\d{2}-\d{2} \d{2}:00 \(UTC\+8\) · agency Reply: explanation/);
+		await noOverflow(page);
+		await page.screenshot({ path: path.join(SHOTS, 'desk-agency-keyboard-en.png'), fullPage: true });
+		assert.deepEqual(errors, []);
+	} finally {
+		await ctx.close();
+	}
+});

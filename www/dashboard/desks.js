@@ -327,7 +327,7 @@ function known(key, fallback) {
 	const s = t(key);
 	return s === key ? fallback : s;
 }
-const evText = (e) => `${known(`kind_${e.kind}`, e.kind)}：${known(`evact_${e.action}`, e.action)}`;
+const evText = (e) => t('kind_action', known(`kind_${e.kind}`, e.kind), known(`evact_${e.action}`, e.action));
 
 function shortText(item) {
 	const s = text(item.text);
