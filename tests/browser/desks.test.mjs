@@ -19,7 +19,7 @@ import {
 	BASE, SHOTS, manyi, sql, evaluatorKey, agencyKey, browser, cleanup, signIn, openView, settled, api, pct, fmt, DESKTOP,
 } from './seed.mjs';
 import {
-	SMALL, SURVEY, badRating, agencyName, fillSurvey, sending, fileComplaint, categories, importOfficers, answers,
+	SMALL, SURVEY, badRating, agencyName, fillSurvey, sending, fileComplaint, categories, importOfficers, answers, inDatabase,
 } from './loop.mjs';
 
 let EKEY, AKEY, OTHERKEY;
@@ -262,13 +262,14 @@ test('the call-back phone: the evaluator reads it on request (audited), the agen
 	}
 });
 
-test('complaints: forwarded to the agency, which answers; another transferred with a printable letter', async () => {
+test('complaints: forwarded to the agency, which answers; another transferred with a printable letter, its contact read on request', async () => {
+	const CONTACT = '13800990015';
 	const cats = await categories();
 	const pub = await browser(SMALL, noisy);
 	let track1;
 	try {
 		track1 = await fileComplaint(pub.page, { agency: AG, category: cats.other.code, what: '窗口人员推诿，三次不予办理（桌面测试一）' });
-		await fileComplaint(pub.page, { agency: AG, category: cats.discipline.code, what: '执法人员索要好处费（桌面测试二）', place: '鄂城区' });
+		await fileComplaint(pub.page, { agency: AG, category: cats.discipline.code, what: '执法人员索要好处费（桌面测试二）', place: '鄂城区', contact: CONTACT });
 	} finally {
 		await pub.ctx.close();
 	}
@@ -300,6 +301,14 @@ test('complaints: forwarded to the agency, which answers; another transferred wi
 		await ev.page.locator('#triage-note').fill('属于索取好处线索，依规移送');
 		await act(ev.page, 'triage-form');
 		assert.equal(await dd(ev.page, 'state'), '已移送');
+		// The complainant left a contact: read on request, audited.
+		assert.equal(await dd(ev.page, 'anonymous'), '否');
+		const before = audits(two.code);
+		await ev.page.locator('#contact-show').click();
+		await ev.page.waitForFunction(() => document.getElementById('contact-shown').textContent !== '');
+		assert.equal(await ev.page.locator('#contact-shown').innerText(), `联系方式：${CONTACT}`);
+		assert.ok(audits(two.code) > before, 'the reading is audited');
+		assert.ok(!inDatabase(CONTACT), 'sealed at rest');
 		const [letter] = await Promise.all([ev.ctx.waitForEvent('page'), ev.page.locator('#letter-link').click()]);
 		await letter.waitForLoadState('load');
 		const body = await letter.locator('body').innerText();

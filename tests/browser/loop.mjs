@@ -67,7 +67,7 @@ export async function fillSurvey(page, { agency = 'A02', domain = 'ecology', ove
 }
 
 // The complaint form on PAGE filled and sent: the tracking code shown.
-export async function fileComplaint(page, { agency = 'A03', category, what, place = '', officer = '', officerText = '', happened = '' }) {
+export async function fileComplaint(page, { agency = 'A03', category, what, place = '', officer = '', officerText = '', happened = '', contact = '' }) {
 	await page.goto(`${BASE}/complaint`);
 	await page.getByLabel('发生了什么').fill(what);
 	if (happened) await page.getByLabel('发生日期').fill(happened);
@@ -76,6 +76,10 @@ export async function fileComplaint(page, { agency = 'A03', category, what, plac
 	await page.getByLabel('问题类别').selectOption(category);
 	if (officer) await page.getByLabel('执法人员的执法证号（如知道）').fill(officer);
 	if (officerText) await page.getByLabel('或者描述执法人员').fill(officerText);
+	if (contact) {
+		await page.getByLabel('留下联系方式，以便核实情况').check();
+		await page.getByLabel('联系方式（电话或邮箱）').fill(contact);
+	}
 	const r = await sending(page, () => page.getByRole('button', { name: '提交投诉' }).click());
 	assert.equal(r.status(), 303, `the complaint is accepted (${r.status()})`);
 	const code = (await page.locator('.track-code').innerText()).trim();

@@ -122,8 +122,9 @@ function facts(id, pairs) {
 }
 
 // "Show the contact": the evaluator asks, the page shows it in a live
-// region (the reading is audited by the server).
-function contactButton(path) {
+// region (the reading is audited by the server).  KIND: 'phone' (a
+// rater's call-back) or 'cp' (a complainant's contact).
+function contactButton(path, kind = 'phone') {
 	const shown = h('output', { id: 'contact-shown', 'aria-live': 'polite' });
 	const btn = h('button', {
 		type: 'button', class: 'btn', id: 'contact-show',
@@ -131,13 +132,13 @@ function contactButton(path) {
 			btn.disabled = true;
 			try {
 				const j = await getJSON(path, { fresh: true });
-				shown.textContent = t('contact_is', j.phone ?? j.contact ?? '');
+				shown.textContent = t(`contact_is_${kind}`, j.phone ?? j.contact ?? '');
 			} catch (e) {
 				shown.textContent = t('error', e.message);
 				btn.disabled = false;
 			}
 		},
-	}, t('contact_show'));
+	}, t(`contact_show_${kind}`));
 	return h('div', { class: 'contact' }, btn, ' ', shown, h('p', { class: 'hint' }, t('contact_audited')));
 }
 
@@ -470,7 +471,7 @@ async function complaintOne(out, ctx) {
 		if (c.state === 'forwarded') act.append(answerForm(base));
 		else act.append(h('p', {}, t('no_actions', t(`st_${c.state}`))));
 	} else {
-		if (c.has_contact) act.append(contactButton(`${base}/contact`));
+		if (c.has_contact) act.append(contactButton(`${base}/contact`, 'cp'));
 		const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
 		if (c.state === 'transferred' || c.discipline) {
 			act.append(h('p', {}, h('a', { href: `${base}/letter?lang=${lang}`, id: 'letter-link', target: '_blank', rel: 'noopener' }, t('letter'))));
