@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-	BASE, SHOTS, manyi, sql, evaluatorKey, agencyKey, browser, cleanup, signIn, openView, settled, api, pct, fmt, DESKTOP,
+	BASE, SHOTS, manyi, sql, seed, evaluatorKey, agencyKey, browser, cleanup, signIn, openView, settled, api, pct, fmt, DESKTOP,
 } from './seed.mjs';
 import {
 	SMALL, SURVEY, badRating, agencyName, fillSurvey, sending, fileComplaint, categories, importOfficers, answers, inDatabase,
@@ -31,6 +31,8 @@ const noisy = (u, status) => /\/favicon\.ico$/.test(u) || (status === 404 && /\/
 	|| (status === 409 && /\/api\/v1\/stats\?/.test(u));
 
 before(() => {
+	// The dashboard's data (a year of answers: its bad ratings are cases too).
+	seed();
 	EKEY = evaluatorKey();
 	AKEY = agencyKey(AG);
 	OTHERKEY = agencyKey('A06');
@@ -158,6 +160,15 @@ test('the evaluator accepts a reply and records the call-back; indicators and th
 		assert.ok(late, 'the API lists the late case');
 		assert.equal(await cell(page, 'fu-overdue', c2.code, 'workdays_late'), String(late.workdays_late));
 		assert.ok(await page.locator('#fu-ind .chart canvas').count() > 0, 'the chart is drawn');
+		// Every case of the survey, a hundred at a time.
+		const all = (await api(`/api/v1/followups?survey=${SURVEY}`, EKEY)).body.followups;
+		const rows = () => page.locator('#fu-cases-table tbody tr').count();
+		assert.equal(await rows(), Math.min(100, all.length));
+		assert.equal(await page.locator('#fu-cases-more').count(), all.length > 100 ? 1 : 0);
+		if (all.length > 100) {
+			await page.locator('#fu-cases-more').click();
+			assert.equal(await rows(), Math.min(200, all.length));
+		}
 		// Filters: a state, kept in the URL.
 		await page.locator('#followup-state').selectOption('accepted');
 		await page.waitForURL(/st=accepted/);

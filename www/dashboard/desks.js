@@ -152,6 +152,32 @@ function casesFilter(ctx, view, states, extra = []) {
 		extra.map((x) => x(sel)));
 }
 
+// A table of many rows (a year's cases) a hundred at a time: the rows
+// shown, then a button for the next hundred (the focus stays on it).
+const PAGE = 100;
+function paged(sec, id, tb) {
+	let n = 0;
+	let box = null;
+	let more = null;
+	const draw = () => {
+		n += PAGE;
+		const next = dataTable({ ...tb, rows: tb.rows.slice(0, n) }, id);
+		if (box) box.replaceWith(next); else sec.append(next);
+		box = next;
+		if (n < tb.rows.length) {
+			if (!more) {
+				more = h('button', { type: 'button', class: 'btn', id: `${id}-more`, onclick: draw });
+				sec.append(more);
+			}
+			more.textContent = t('more_rows', Math.min(n, tb.rows.length), tb.rows.length);
+		} else if (more) {
+			more.remove();
+			more = null;
+		}
+	};
+	draw();
+}
+
 const eventsList = (id, events, line) => h('ol', { class: 'events', id },
 	(events || []).map((e) => h('li', {}, line(e))));
 
@@ -182,7 +208,7 @@ async function followup(out, ctx) {
 		casesFilter(ctx, 'followup', FU_STATES, extra),
 		h('p', { class: 'count', role: 'status' }, rows.length ? t('cases_count', rows.length) : t('cases_none')));
 	if (rows.length) {
-		sec.append(dataTable({
+		paged(sec, 'fu-cases', {
 			caption: t('fu_cases'), rows,
 			columns: [
 				{ key: 'code', label: t('case_code'), show: (r) => h('a', { href: hashFor('followup', r.code, ctx.f) }, r.code) },
@@ -194,7 +220,7 @@ async function followup(out, ctx) {
 				{ key: 'reply_due', label: t('reply_due'), show: (r) => r.reply_due || (r.due_uncovered ? t('due_uncovered_short') : '—') },
 				{ key: 'overdue', label: t('overdue'), show: (r) => (r.overdue ? t('overdue_yes') : '') },
 			],
-		}, 'fu-cases'));
+		});
 	}
 	out.append(sec);
 }
@@ -419,7 +445,7 @@ async function complaints(out, ctx) {
 		casesFilter(ctx, 'complaints', CP_STATES),
 		h('p', { class: 'count', role: 'status' }, rows.length ? t('complaints_count', rows.length) : t('complaints_none')));
 	if (rows.length) {
-		sec.append(dataTable({
+		paged(sec, 'cp-list', {
 			caption: t('cp_title'), rows,
 			columns: [
 				{ key: 'code', label: t('cp_code'), show: (r) => h('a', { href: hashFor('complaints', r.code, ctx.f) }, r.code) },
@@ -431,7 +457,7 @@ async function complaints(out, ctx) {
 				{ key: 'due', label: t('due'), show: (r) => r.due || '' },
 				{ key: 'overdue', label: t('overdue'), show: (r) => (r.overdue ? t('overdue_yes') : '') },
 			],
-		}, 'cp-list'));
+		});
 	}
 	out.append(sec);
 }
