@@ -230,15 +230,16 @@ const IND_RATES = ['reply_rate', 'on_time_rate', 'rectification_rate', 'callback
 function indicators(out, ctx, ind) {
 	const groups = (ind.groups || []).map((g) => ({ ...g, code: g.by?.agency, name: nameOf('agency', g.by?.agency, g.names?.agency) }));
 	const ov = ind.overall || {};
-	const rows = [...groups, { ...ov, code: '', name: isAgency() && groups.length ? t('all_cases') : t('city'), cls: 'total' }];
+	// An agency's overall row is its own group again: shown once.
+	const rows = isAgency() && groups.length === 1 ? groups : [...groups, { ...ov, code: '', name: t('city'), cls: 'total' }];
 	const title = t('fu_ind_title');
 	const colors = [COLORS.above, '#60a5fa', COLORS.below, '#f59e0b'];
 	out.append(panel({
-		id: 'fu-ind', title, csvName: 'followup-indicators', height: groups.length > 8 ? 'l' : 'm',
+		id: 'fu-ind', title, csvName: 'followup-indicators', height: groups.length > 8 ? 'l' : groups.length > 3 ? 'm' : 's',
 		summary: t('fu_ind_summary', int(ov.cases), pct(ov.reply_rate), pct(ov.on_time_rate), pct(ov.rectification_rate), pct(ov.callback_satisfaction_rate), int(ov.overdue)),
 		option: groups.length ? {
 			grid: { left: 8, right: 24, top: 40, bottom: 24, containLabel: true },
-			legend: { top: 0 },
+			legend: { top: 0, type: 'scroll' },
 			tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => pct(v) },
 			xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => `${Math.round(v * 100)}%` } },
 			yAxis: { type: 'category', inverse: true, data: groups.map((g) => g.name), axisLabel: { width: 170, overflow: 'truncate' } },
