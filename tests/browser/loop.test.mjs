@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { BASE, SHOTS, sql, evaluatorKey, browser, cleanup, api } from './seed.mjs';
+import { BASE, SHOTS, manyi, sql, evaluatorKey, browser, cleanup, api } from './seed.mjs';
 import {
 	SMALL, badRating, fillSurvey, sending, fileComplaint, categories, importOfficers, OFFICERS, inDatabase, agencyName,
 } from './loop.mjs';
@@ -189,5 +189,29 @@ test('/officers: by certificate number or full name, never a prefix; status and 
 		assert.deepEqual(errors, []);
 	} finally {
 		await ctx.close();
+	}
+});
+
+// Last in this file: it locks this address out of lookups for the hour.
+test('/officers against scraping: past the hourly limit a friendly page with Retry-After, the API 429', async () => {
+	importOfficers();
+	manyi('config', 'set', 'officer_lookups_per_hour', '1');
+	const { ctx, page, errors } = await browser(SMALL, (u, status) => noisy(u, status) || (status === 429 && /\/officers\?/.test(u)));
+	try {
+		let r;
+		for (let i = 0; i < 3; i++) r = await page.goto(`${BASE}/officers?q=${OFFICERS[0][0]}`);
+		assert.equal(r.status(), 429);
+		assert.match(r.headers()['retry-after'] || '', /^\d+$/);
+		const said = await page.locator('main [role="alert"]').innerText();
+		assert.match(said, /查询过于频繁[\s\S]*分钟后再试/);
+		assert.ok(!(await main(page)).includes(OFFICERS[0][1]), 'no officer while locked out');
+		await fits(page, 'officers-too-many');
+		const j = await api(`/api/v1/public/officers?q=${OFFICERS[0][0]}`);
+		assert.equal(j.status, 429);
+		assert.equal(j.body.error.code, 'too_many_lookups');
+		assert.deepEqual(errors, []);
+	} finally {
+		await ctx.close();
+		manyi('config', 'set', 'officer_lookups_per_hour', '60');
 	}
 });
