@@ -35,6 +35,7 @@
 #include "manyi_init.h"
 #include "supervise.h"
 #include "throttle.h"
+#include "integrity_web.h"
 
 /* What a worker serves with. */
 struct serving {
@@ -136,7 +137,7 @@ int main(int argc, char **argv)
 	}
 	/* The throttle's table, made before the worker is forked: every worker
 	 * shares it, and it outlives a worker that is restarted. */
-	if (throttle_shared() == NULL) {
+	if (throttle_shared() == NULL || integrity_counts_shared() == NULL) {
 		fputs("manyi-fcgi: cannot map the throttle table\n", stderr);
 		return 1;
 	}

@@ -18,7 +18,8 @@
  *   "measure=X", "simulations=N", "performance_rate=R" (mean or pooled;
  *   mean when the evaluation does not say) (numbers %.17g, each line
  *   ending "\n").
- * No clock is read: the same inputs give the same bytes.
+ * No clock is read: the same inputs (and audit head, st->audit) give the
+ * same bytes.
  *
  * The detail (the per-agency figures of the statistics engine and the
  * fieldwork, which the evaluation does not carry) is a JSON object the
@@ -27,7 +28,11 @@
  *    "city", "diff", "significant"}], "defects": [{"agency", "item",
  *    "text": {zh,en}, "yes", "reviews"}], "outcomes": [{"agency",
  *    "outcome", "outcome_name": {zh,en}, "estimate", "ci_low", "ci_high",
- *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n"}
+ *    "n"}], "rates": {...rates.h JSON...}, "agreement": {...}, "low_n",
+ *    "followup": {...followup_handle.h indicators of the cases opened in the year...},
+ *    "integrity": {...integrity_evidence.h JSON for the year...}}
+ * The methods appendix names, when any answer is flagged, the agencies
+ * whose flagged answers rate them higher (p < 0.05).
  * Any member may be missing; the report says "not available" there.
  */
 #ifndef MANYI_EFFICACY_REPORT_H
@@ -36,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "audit.h"
 #include "store.h"
 #include "store_digest.h"
 #include "survey.h"
@@ -62,6 +68,9 @@ struct efr_stamp {
 	char inputs[65];              /* lower-case hex */
 	char method[65];
 	char part[EFR_PARTS][65];     /* "" when the report did not carry it (CSV) */
+	struct audit_head audit;      /* the audit chain's head when the report was made (audit.h;
+	                               * not part of inputs: the record grows); id 0 when the
+	                               * report carries none */
 };
 
 /* "evaluation", "answers", ... (static). */
@@ -75,7 +84,8 @@ enum efr_status {
 	EFR_STATUS__MAX
 };
 
-/* The stamp of evaluation (its stored JSON text, borrowed) against s's rows. */
+/* The stamp of evaluation (its stored JSON text, borrowed) against s's rows,
+ * with the audit chain's head as it is (the caller seals first: audit_seal()). */
 enum efr_status efficacy_stamp(struct store *s, const char *evaluation, struct efr_stamp *st,
                                char *msg, size_t msglen);
 
@@ -101,10 +111,14 @@ typedef bool (*efr_rates_fn)(struct store *s, const char *survey, struct sbuf *o
 /*
  * The detail of evaluation's report for year (JSON text, caller frees):
  * the survey and rubric given (NULL: those the evaluation names, else the
- * only one loaded); rates (NULL: none) writes the survey's response rates.
+ * only one loaded); rates (NULL: none) writes the survey's response rates,
+ * followup (NULL: none) the year's follow-up indicators (member "followup").
  */
+/* Writes the follow-up indicators JSON of the cases opened in year into out; false when none. */
+typedef bool (*efr_followup_fn)(struct store *s, int year, struct sbuf *out);
+
 char *efficacy_detail(struct store *s, const char *evaluation, int year, const char *survey,
-                      const char *rubric, efr_rates_fn rates);
+                      const char *rubric, efr_rates_fn rates, efr_followup_fn followup);
 
 /*
  * Read the stamp a report carries (any of the three formats; text

@@ -1,7 +1,9 @@
 /*
  * encounter — registering enforcement encounters, the sampling frame
  * (CONTRACT §2: encounter_id,agency,domain,size,district,occurred_on
- * [,outcome]) from CSV files and from the API's JSON arrays.
+ * [,outcome][,officers]) from CSV files and from the API's JSON arrays.
+ * officers (issue 15) are the certificate numbers of the officers who came,
+ * ';'-separated in the CSV, an array of strings in JSON (officer.h).
  *
  * encounter_parse() is the one validator both use.  Imports are atomic:
  * the first bad row stops them and nothing is stored.
@@ -37,6 +39,7 @@ struct encounter_in {
 	const char *district;
 	const char *occurred_on;
 	const char *outcome;
+	const char *officers; /* ';'-separated certificate numbers, NULL or "" for none */
 };
 
 /*
@@ -61,7 +64,9 @@ enum encounters_err {
  * The parsed array.  item[i] borrows its strings from the parse (they live
  * until encounters_free()); a member absent or null is NULL.  error[i] is
  * NULL when element i is an object of strings, else what is wrong with it
- * ("not an object", "every member must be a string"), a literal.  Whether
+ * ("not an object", "every member must be a string"), a literal.
+ * "officers" is an array of strings (or one ';'-separated string): item[i]
+ * has them joined with ';'.  Whether
  * the fields are well formed is encounter_parse()'s to say.
  */
 struct encounters {
@@ -69,6 +74,8 @@ struct encounters {
 	const char **error;
 	size_t n;
 	struct cJSON *root; /* private */
+	char **owned;       /* private: the officers arrays joined with ';' */
+	size_t nowned;
 };
 
 /*
@@ -93,6 +100,14 @@ void encounters_free(struct encounters *e);
  */
 enum store_err encounter_store(struct store *s, const struct encounter *e, const char *restrict_agency,
                     char *msg, size_t n);
+
+/*
+ * Store that the encounter e (stored) names officers (';'-separated
+ * certificate numbers, NULL or "" for none), each a registered officer of
+ * e's agency, in the open transaction; errors as encounter_store()'s.
+ */
+enum store_err encounter_store_officers(struct store *s, const struct encounter *e,
+                                        const char *officers, char *msg, size_t n);
 
 /*
  * Import a CSV file atomically.  progress: print a running count to stderr.

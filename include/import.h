@@ -98,4 +98,28 @@ bool import_code_check(const char *col, const char *v, const char *what, char *m
 enum store_err import_registered(struct store *s, enum registry_kind k, const char *code,
                                  char *msg, size_t n);
 
+/* The keys a file has named so far (a code, a certificate number): to
+ * refuse one named twice.  Start zeroed; free with import_seen_free(). */
+struct import_seen {
+	char **v;
+	size_t n, cap;
+};
+/* True when key was added before; else false, and key (copied) is added. */
+bool import_seen_add(struct import_seen *s, const char *key);
+void import_seen_free(struct import_seen *s);
+
+/*
+ * The JSON arrays of the API's imports (encounters, officers): len bytes
+ * (any bytes) parsed into *root, a JSON array of 1 to max_count elements,
+ * at most max_bytes long, UTF-8 without NUL.  Pure.  IMPORT_JSON_OK with
+ * *root (caller frees with cJSON_Delete()), else *root NULL.
+ */
+struct cJSON;
+enum import_json { IMPORT_JSON_OK, IMPORT_JSON_MALFORMED, IMPORT_JSON_COUNT };
+enum import_json import_json_array(const char *data, size_t len, size_t max_bytes, int max_count,
+                                   struct cJSON **root);
+/* A string member of o (borrowed from it), or NULL when absent or null; *bad
+ * is set when it is present but not a string. */
+const char *import_json_str(const struct cJSON *o, const char *name, bool *bad);
+
 #endif

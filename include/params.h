@@ -110,6 +110,9 @@ extern const struct params_keys params_progress_keys;
 /* The keys of the enforcement-quality figures (GET /api/v1/quality, manyi
  * quality adds its --format and --lang): survey, by, from, to, level. */
 extern const struct params_keys params_quality_keys;
+/* The keys of the per-officer satisfaction (GET /api/v1/officers/stats, manyi
+ * officers stats): survey, weighting, from, to, level, format. */
+extern const struct params_keys params_officer_stats_keys;
 
 /* How a message names a key: "level" (a query) or "--level" (a command line). */
 enum params_style { PARAMS_QUERY, PARAMS_OPTION };

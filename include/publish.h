@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "audit.h"
 #include "report.h"
 #include "store.h"
 #include "util.h"
@@ -45,13 +46,16 @@ struct publish_info {
 	int version;           /* of its query, from 1 */
 	char replaced_at[32];  /* when the version it replaced (version - 1) was published;
 	                        * "" for a first version */
+	struct audit_head head; /* the audit chain's head it carries ("audit_head") */
 };
 
 /*
  * Compute q, suppress, and store the publication as the next version of
  * its query (the versions before are kept) with its audit line, in one
- * transaction of its own.  Returns REPORT_OK with *info filled, or the
- * report's status with msg: REPORT_BAD_QUERY for a threshold under
+ * transaction of its own; first the days that are over are sealed
+ * (audit_seal()), and the publication carries the audit chain's head after
+ * its own audit line as "audit_head": {"id", "hash"}.  Returns REPORT_OK
+ * with *info filled, or the report's status with msg: REPORT_BAD_QUERY for a threshold under
  * PUBLISH_MIN_LOW_N, REPORT_BUSY or REPORT_STORE when the publication could
  * not be stored (nothing is).
  */
@@ -72,10 +76,15 @@ enum store_err publish_get(struct store *s, const struct report_query *q, int ve
  * Every query published for survey, appended to out as the JSON of GET
  * /api/v1/public/publications: {"survey", "publications": [{"query",
  * "published_at" (of the latest), "latest_version", "versions": [{"version",
- * "published_at", "url"}, ...]}, ...]}, queries in order, versions oldest
+ * "published_at", "url", "audit_head": {"id", "hash"} (when it carries one)},
+ * ...]}, ...]}, queries in order, versions oldest
  * first.
  */
 enum store_err publish_list(struct store *s, const char *survey, struct sbuf *out);
+
+/* The head h as JSON, {"id": ID, "hash": "HEX"}, appended to out as one line
+ * (`manyi audit head --format json`; the member "audit_head" of a publication). */
+void publish_head_json(const struct audit_head *h, struct sbuf *out);
 
 /* The canonical text of q's parameters, the key a publication is found by,
  * into out (capacity n): a threshold other than PUBLISH_DEFAULT_LOW_N is

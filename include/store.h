@@ -227,9 +227,11 @@ enum store_err store_publication_add(struct store *s, const char *survey, const 
 enum store_err store_publication_get(struct store *s, const char *query, char **result,
                                      char *published_at, size_t n);
 /* Every publication of survey with its time, by query and then oldest first
- * (a query's versions 1, 2, ...); fn returns false to stop. */
+ * (a query's versions 1, 2, ...), and the audit head it carries (audit.h;
+ * head_hash NULL when it carries none); fn returns false to stop. */
 enum store_err store_publication_list(struct store *s, const char *survey,
-                                      bool (*fn)(void *ctx, const char *query, const char *at),
+                                      bool (*fn)(void *ctx, const char *query, const char *at,
+                                                 long long head_id, const char *head_hash),
                                       void *ctx);
 
 /*
@@ -248,6 +250,10 @@ enum store_err store_publication_version(struct store *s, const char *query, int
 enum store_err store_survey_ids(struct store *s, char ***ids, size_t *n);
 
 /* What is known about a response besides its answers. */
+struct followup_contact_in;
+struct followup_opened;
+struct integrity_flags;
+
 struct response_meta {
 	const char *survey;      /* survey id */
 	int survey_version;
@@ -257,12 +263,20 @@ struct response_meta {
 	const char *domain;      /* domain code */
 	const char *size;        /* enterprise size or NULL */
 	const char *submitted_at;/* ISO 8601; NULL = now */
+	/* Follow-up (followup.h): the call-back contact sealed when a case
+	 * opens (NULL: none), and what opening gave (NULL: not wanted). */
+	const struct followup_contact_in *contact;
+	struct followup_opened *opened;
+	/* Integrity flags (integrity.h) the caller computed, stored with the
+	 * answer; NULL: none. */
+	struct integrity_flags *flags;
 };
 
 /*
  * Store one response and its answers inside the caller's transaction (or
- * its own when none is open).  On success public_id (capacity >= 32)
- * holds the response's opaque id.
+ * its own when none is open), and open its follow-up case when the
+ * answers call for one (followup_open(), m->contact, m->opened).  On
+ * success public_id (capacity >= 32) holds the response's opaque id.
  */
 enum store_err store_response_add(struct store *s, const struct response_meta *m,
                                   const struct answers *a, char *public_id,
@@ -531,6 +545,14 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
                                    const char *to,
                                    bool (*fn)(void *ctx, const struct stats_source_row *r),
                                    void *ctx);
+/*
+ * The same for the responses the statistics leave out (excluded,
+ * followup_exclude()), in id order: for the count each group lost.
+ */
+enum store_err store_each_excluded(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx);
 
 /*
  * Call fn for each row of item's choice, multi or text answers among the
@@ -594,6 +616,8 @@ struct export_source_row {
 	bool sampled;            /* linked to an encounter (the invitation sample) */
 	const char *date;        /* as store_each_response() dates it: occurred_on,
 	                          * else the submission day in UTC+8 */
+	const char *excluded;    /* why it is left out of the statistics (followup_exclude),
+	                          * or NULL */
 };
 
 /* Which responses a page of the export cursor holds (strings borrowed; NULL: any). */

@@ -80,6 +80,23 @@ struct item {
 	int max;               /* points only: 1..SURVEY_POINTS_LIMIT, the most awarded */
 };
 
+/*
+ * Which answers open a follow-up case (docs/followup.md): a value of the
+ * scale item that counts as bad, or a ticked misconduct option of the multi
+ * item.  From the definition's optional "followup" member
+ *   {"item": "overall", "bad": [1, 2],
+ *    "misconduct_item": "problems", "misconduct": ["fees_favours", "rude"]}
+ * or, without it, item "overall" when there is such a scale item, bad the
+ * bottom two-fifths of the scale rounded down (5 points: 1 and 2), no
+ * misconduct.  misconduct_item defaults to "problems".
+ */
+struct survey_followup {
+	int item;                          /* index of the scale item; -1: none */
+	bool bad[SURVEY_MAX_POINTS + 1];   /* bad[v] for v in 1..points */
+	int misconduct_item;               /* index of the multi item; -1: none */
+	unsigned long long misconduct;     /* bit i: option i of it opens a case */
+};
+
 struct survey {
 	char *id;                  /* [a-z0-9-]{1,64} */
 	int version;               /* >= 1, as declared in the file */
@@ -91,6 +108,7 @@ struct survey {
 	char **labels[LANG__MAX];  /* labels[lang][0..points-1]; NULL in a rubric */
 	struct item *items;
 	size_t nitems;
+	struct survey_followup followup; /* none in a rubric (both indexes -1) */
 	char *canonical;           /* the definition as compact JSON */
 };
 

@@ -15,7 +15,9 @@
  * or lock-out ends.  Wrong tokens: from the 5th in the last quarter of an
  * hour on, each slows the address down (1, 2, 4 ... 64 seconds), the 20th
  * locks it out for half an hour.  Public answers: the 20th in the last
- * hour locks it out for an hour.  Sign-in (session.h): the 5th failed
+ * hour locks it out for an hour.  Officer lookups: the 60th (or the
+ * throttle_set_limit()) in the last hour locks the address out for an
+ * hour.  Sign-in (session.h): the 5th failed
  * sign-in for one username within a quarter of an hour locks that name out
  * for a quarter of an hour (the name, not an address, is the "address"
  * here, hashed like one); failed sign-ins (keys or passwords) count per
@@ -41,6 +43,7 @@ enum throttle_kind {
 	THROTTLE_PUBLIC,    /* answers without a token (public channel) */
 	THROTTLE_SIGNIN_USER, /* failed sign-ins, per username (not per address) */
 	THROTTLE_SIGNIN_ADDR, /* failed sign-ins (keys, passwords), per address */
+	THROTTLE_LOOKUP,    /* public officer lookups: throttle_set_limit() an hour, 60 by default */
 	THROTTLE__MAX
 };
 
@@ -75,6 +78,14 @@ bool throttle_allowed(struct throttle *t, enum throttle_kind k, const char *addr
                       long *retry_after);
 /* Count one event for addr (a wrong token, a public answer).  t may be NULL. */
 void throttle_count(struct throttle *t, enum throttle_kind k, const char *addr, time_t now);
+
+/*
+ * Allow `events` of kind k per window before the lock-out (for
+ * THROTTLE_LOOKUP: lookups an hour, the setting officer_lookups_per_hour),
+ * for every process sharing t; events <= 0 restores the default.  t may be
+ * NULL.
+ */
+void throttle_set_limit(struct throttle *t, enum throttle_kind k, long events);
 
 /* Entries in use (for tests and metrics). */
 size_t throttle_used(struct throttle *t, time_t now);

@@ -92,6 +92,9 @@ manyi is running on http://127.0.0.1:$PORT/
   enterprise survey  http://127.0.0.1:$PORT/s/enforcement-enterprise
                      http://127.0.0.1:$PORT/s/enforcement-enterprise?lang=en
   public survey      http://127.0.0.1:$PORT/s/enforcement-public
+  follow-up (追评)    http://127.0.0.1:$PORT/followup
+  complaints         http://127.0.0.1:$PORT/complaint
+  certificates       http://127.0.0.1:$PORT/officers
   health             http://127.0.0.1:$PORT/healthz
   answers API        POST http://127.0.0.1:$PORT/api/v1/responses
 

@@ -122,5 +122,24 @@ int cmd_import_reviews(const char *db, int argc, char **argv);
  * (-1 when argv[0] is none of them). */
 int cmd_import_efficacy(const char *db, int argc, char **argv);
 int cmd_evaluate(const char *db, int argc, char **argv);
+/* cli_officer.c: the certificate register and the per-officer satisfaction. */
+int cmd_import_officers(const char *db, int argc, char **argv);
+int cmd_officers(const char *db, int argc, char **argv);
+/* cli_calendar.c: the working-day calendar and the settings. */
+int cmd_import_calendar(const char *db, int argc, char **argv);
+int cmd_workdays(const char *db, int argc, char **argv);
+int cmd_calendar(const char *db, int argc, char **argv);
+int cmd_config(const char *db, int argc, char **argv);
+/* cli_complaint.c: the complaint channel's list, show and categories. */
+int cmd_complaint(const char *db, int argc, char **argv);
+/* `manyi followup purge` (cli_followup_purge.c). */
+int cmd_followup_purge(const char *db, int argc, char **argv);
+/* cli_integrity.c: agency network add|remove|list; integrity flags|decide. */
+int cmd_agency(const char *db, int argc, char **argv);
+int cmd_integrity(const char *db, int argc, char **argv);
+/* cli_audit.c: audit verify | head | seal. */
+int cmd_audit(const char *db, int argc, char **argv);
+/* `manyi followup list|show|indicators` (cli_followup.c), and purge through cmd_followup_purge. */
+int cmd_followup(const char *db, int argc, char **argv);
 
 #endif

@@ -125,7 +125,7 @@ int cmd_import(const char *db, int argc, char **argv)
 	int rc;
 
 	if (argc < 1)
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance or quality-scores");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores, calendar or officers");
 	if (strcmp(argv[0], "domains") == 0)
 		k = REGISTRY_DOMAIN;
 	else if (strcmp(argv[0], "agencies") == 0)
@@ -142,10 +142,14 @@ int cmd_import(const char *db, int argc, char **argv)
 		return cmd_import_cases(db, argc - 1, argv + 1);
 	else if (strcmp(argv[0], "reviews") == 0)
 		return cmd_import_reviews(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "officers") == 0)
+		return cmd_import_officers(db, argc - 1, argv + 1);
+	else if (strcmp(argv[0], "calendar") == 0)
+		return cmd_import_calendar(db, argc - 1, argv + 1);
 	else if ((rc = cmd_import_efficacy(db, argc, argv)) >= 0)
 		return rc;
 	else
-		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance or quality-scores");
+		return usage("import", "import: expected domains, agencies, agency-domains, encounters, responses, dispositions, cases, reviews, duties, performance, quality-scores, calendar or officers");
 	if (argc != 2)
 		return usage("import", "import %s: expected exactly one FILE.csv", argv[0]);
 	if ((rc = open_store(db, false, &s)) != 0)

@@ -15,10 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "crypto.h"
 #include "efficacy_report.h"
 #include "evaluate.h"
+#include "followup_handle.h"
 #include "rates.h"
 #include "store.h"
 #include "util.h"
@@ -164,6 +166,13 @@ struct report_opts {
 	enum lang lang;
 };
 
+/* The days that are over sealed before the report takes the audit head; 0 or the exit status. */
+static int seal(struct store *s, const char *what)
+{
+	enum store_err e = audit_seal(s, NULL);
+	return e == STORE_OK ? 0 : store_failed(s, e, what);
+}
+
 static int report_make(struct store *s, const struct report_opts *o)
 {
 	enum efr_format f = EFR_HTML;
@@ -179,7 +188,11 @@ static int report_make(struct store *s, const struct report_opts *o)
 		return usage("report", "report: --format pdf needs --out FILE.pdf");
 	if ((rc = evaluation_text(s, year, o->evaluation, &ev)) != 0)
 		return rc;
-	detail = efficacy_detail(s, ev, year, o->survey, o->rubric, survey_rates);
+	if ((rc = seal(s, "report")) != 0) {
+		free(ev);
+		return rc;
+	}
+	detail = efficacy_detail(s, ev, year, o->survey, o->rubric, survey_rates, followup_year_json);
 	sbuf_init(&out);
 	if (efficacy_report(s, ev, detail, f, o->lang, &out, msg, sizeof msg) != EFR_OK) {
 		fprintf(stderr, "manyi: report: %s\n", msg);
@@ -220,12 +233,25 @@ static int report_verify(struct store *s, const char *path, const char *file)
 	}
 	free(ev);
 	bool in = strcmp(was.inputs, now.inputs) == 0, me = strcmp(was.method, now.method) == 0;
-	if (in && me) {
+	/* The audit head it carries must still be in the chain. */
+	struct audit_verdict v = {.intact = true};
+	if (was.audit.id > 0) {
+		char head[96];
+		snprintf(head, sizeof head, "%lld %s", was.audit.id, was.audit.hash);
+		enum store_err e = audit_verify(s, head, &v);
+		if (e != STORE_OK)
+			return store_failed(s, e, "report verify");
+	}
+	if (in && me && v.intact) {
 		printf("%s matches the database: the report of %d, inputs %s, method %s\n", path, was.year,
 		       now.inputs, now.method);
+		if (was.audit.id > 0)
+			printf("its audit head %lld %s is in the intact audit chain\n", was.audit.id, was.audit.hash);
 		return 0;
 	}
 	printf("%s does not match the database (the report of %d):\n", path, was.year);
+	if (!v.intact)
+		printf("  the audit record: %s\n", v.what);
 	if (!in) {
 		printf("  inputs differ: %s in the report, %s now", was.inputs, now.inputs);
 		const char *sep = "; changed: ";
@@ -334,11 +360,13 @@ int cmd_publish_evaluation(const char *db, int argc, char **argv)
 		return no_value("publish", "publish evaluation", argc, argv);
 	if ((rc = year_of(y, &o.year)) != 0 || (rc = open_store(db, false, &s)) != 0)
 		return rc;
-	if ((rc = evaluation_text(s, o.year, o.evaluation, &ev)) != 0) {
+	if ((rc = evaluation_text(s, o.year, o.evaluation, &ev)) != 0 ||
+	    (rc = seal(s, "publishing the report")) != 0) {
+		free(ev);
 		store_close(s);
 		return rc;
 	}
-	detail = efficacy_detail(s, ev, o.year, o.survey, o.rubric, survey_rates);
+	detail = efficacy_detail(s, ev, o.year, o.survey, o.rubric, survey_rates, followup_year_json);
 	sbuf_init(&zh);
 	sbuf_init(&en);
 	sbuf_init(&js);
@@ -383,6 +411,10 @@ int cmd_publish_evaluation(const char *db, int argc, char **argv)
 			printf("published the efficacy report of %d: /api/v1/public/evaluations/%d.html (.en.html, "
 			       ".json%s)\n", o.year, o.year,
 			       pdf ? ", .pdf" : "; no PDF: no Chromium here, the HTML prints to A4");
+		struct efr_stamp st; /* the head the report carries */
+		if (rc == 0 && efficacy_stamp_read(js.data, &st) && st.audit.id > 0)
+			printf("audit head %lld %s (check later: manyi audit verify --head %s)\n", st.audit.id,
+			       st.audit.hash, st.audit.hash);
 		free(pdf);
 	}
 	sbuf_free(&zh);

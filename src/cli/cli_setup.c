@@ -13,6 +13,28 @@
 #include "survey.h"
 #include "util.h"
 
+/*
+ * The sealing key of call-back contacts (followup.h): $MANYI_CONTACT_KEY,
+ * else DB.contact-key, made 0600 when there is none.  Keep it apart from
+ * the database's backups: without it a sealed phone cannot be read.
+ */
+static int contact_key_file(const char *db)
+{
+	unsigned char key[CRYPTO_SEAL_KEYBYTES];
+	char msg[512];
+	const char *env = getenv("MANYI_CONTACT_KEY");
+	char *path = env != NULL && *env != '\0' ? xstrdup(env) : xasprintf("%s.contact-key", db);
+	bool ok = crypto_key_file(path, true, key, msg, sizeof msg);
+	crypto_memzero(key, sizeof key);
+	if (ok)
+		printf("call-back contacts are sealed with the key in %s (keep it out of backups of "
+		       "the database; restart manyi-fcgi after making it)\n", path);
+	else
+		fprintf(stderr, "manyi: %s\n", msg);
+	free(path);
+	return ok ? 0 : EXIT_BAD_INPUT;
+}
+
 int cmd_init(const char *db, int argc, char **argv)
 {
 	struct store *s;
@@ -93,6 +115,8 @@ int cmd_init(const char *db, int argc, char **argv)
 	printf("%s: ready (schema version %d)\n", db, schema);
 	printf("links in invitations and QR codes: %s\n", invite_base_url());
 	store_close(s);
+	if ((rc = contact_key_file(db)) != 0)
+		return rc;
 	/* A database made before files were created 0600, or copied about, may
 	 * be readable by everyone on the machine: comments and the secret. */
 	struct stat st;

@@ -41,6 +41,8 @@ int cmd_publish(const char *db, int argc, char **argv)
 			       "stay: &version=1 to %d)\n", info.replaced_at, info.version, info.version - 1);
 		else
 			printf("version 1 of this query\n");
+		printf("audit head %lld %s (check later: manyi audit verify --head %s)\n", info.head.id,
+		       info.head.hash, info.head.hash);
 	}
 	store_close(s);
 	return rc;

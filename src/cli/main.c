@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "followup.h"
+#include "followup_due.h"
 #include "manyi_init.h"
 #include "util.h"
 
@@ -45,7 +47,8 @@ static const struct usage {
 	 "  import domains|agencies FILE.csv      import the registry (code,name_zh,name_en)\n"
 	 "  import agency-domains FILE.csv        the domains each agency enforces (agency,domain;\n"
 	 "                                        the file replaces the whole list)\n"
-	 "  import encounters FILE.csv            register encounters (the sampling frame)\n"
+	 "  import encounters FILE.csv            register encounters (the sampling frame; optional\n"
+	 "                                        column officers: certificate numbers, ';'-separated)\n"
 	 "  import responses --survey ID FILE.csv phone, paper and kiosk answers\n"
 	 "  import dispositions FILE.csv          phone cases' outcomes (encounter_id,survey,outcome,\n"
 	 "                                        attempts,last_call_at; the latest row stands)\n"
@@ -56,7 +59,11 @@ static const struct usage {
 	 "  import duties FILE.csv                supervision duties (duty_id,agency,domain,name,basis,\n"
 	 "                                        required)\n"
 	 "  import performance FILE.csv           actions performed (duty_id,year,performed[,records])\n"
-	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"},
+	 "  import quality-scores FILE.csv        quality reviewed elsewhere (year,agency,score,se,n)\n"
+	 "  import officers FILE.csv              enforcement certificates (cert_no,name,agency,status,\n"
+	 "                                        valid_until[,category,area]); a known cert_no is updated\n"
+	 "  import calendar FILE.csv              holidays and make-up workdays (date,kind[,name]; kind\n"
+	 "                                        holiday|workday); the file's years are replaced wholly\n"},
 	{"evaluate",
 	 "  evaluate --year Y [--weights P,Q,S] [--bands 90,80,60] [--weighting W]\n"
 	 "           [--measure index|overall] [--rate mean|pooled] [--seed S] [--survey ID]\n"
@@ -130,6 +137,12 @@ static const struct usage {
 	 "                                        stamped with SHA-256 of its inputs and method\n"
 	 "  report verify FILE                    exit 0 when FILE's stamp matches the database,\n"
 	 "                                        1 saying what differs when not\n"},
+	{"officers",
+	 "  officers stats --survey ID [--from DATE] [--to DATE] [--weighting base|none]\n"
+	 "         [--level 0.95] [--min-n N] [--format json|csv]\n"
+	 "                                        satisfaction (the index) per officer named by the\n"
+	 "                                        encounters, for evaluators; fewer answers than N\n"
+	 "                                        (setting officer_min_n, 30) show n only\n"},
 	{"key",
 	 "  key create --role evaluator|agency [--agency CODE]   print a new API key once\n"
 	 "  key list                              every key: id, role, agency, created, revoked, last used\n"
@@ -141,6 +154,52 @@ static const struct usage {
 	 "                                        asked for twice in a terminal\n"
 	 "  user list                             every user: name, role, created, live sessions, agency\n"
 	 "  user remove NAME                      remove a user and end their sessions\n"},
+	{"workdays",
+	 "  workdays add DATE N                   the date N working days after DATE (counting from\n"
+	 "                                        the next day; exit 1 past the calendar's last year)\n"
+	 "  workdays between A B                  working days in (A, B]\n"},
+	{"calendar",
+	 "  calendar [--year Y] [--format text|csv]\n"
+	 "                                        the covered years, their holidays and make-up workdays\n"},
+	{"config",
+	 "  config list | get NAME | set NAME VALUE\n"
+	 "                                        the settings (deadlines in working days, retention,\n"
+	 "                                        limits): list shows values, defaults and ranges\n"},
+	{"followup",
+	 "  followup purge [--today DATE]         delete the call-back phones kept past their\n"
+	 "                                        case's closing and contact_retention_days\n"
+	 "  followup list [--agency A] [--state S] [--survey ID] [--overdue] [--format json|csv]\n"
+	 "                                        follow-up cases with their deadlines and events\n"
+	 "  followup show CODE                    one case (FU-...) as JSON, its events\n"
+	 "  followup indicators [--survey ID] [--agency A] [--from DATE] [--to DATE]\n"
+	 "          [--format json|csv]           reply, on-time, rectification and call-back\n"
+	 "                                        rates per agency, the overdue cases\n"},
+	{"complaint",
+	 "  complaint list [--state S] [--format json|csv]\n"
+	 "                                        the complaints (投诉举报), newest first, names beside codes\n"
+	 "  complaint show CODE                   one complaint with its events (never the contact)\n"
+	 "  complaint categories [list]           the complaint categories (CSV, retired ones too)\n"
+	 "  complaint categories load FILE.json   replace the categories offered: a JSON array of\n"
+	 "                                        {code, name {zh, en}, national 1-3|null, discipline}\n"},
+	{"audit",
+	 "  audit verify [--head HEX]             walk the audit chain and the sealed days of answers;\n"
+	 "                                        exit 1 naming the first row that does not match\n"
+	 "                                        (--head: a published head must be in the chain)\n"
+	 "  audit head [--format text|json]       seal the days that are over; print the head: ID HEX\n"
+	 "  audit seal                            seal the days that are over (UTC+8)\n"},
+	{"agency",
+	 "  agency network add|remove AGENCY CIDR a network that is the agency's own: answers from it\n"
+	 "                                        are flagged agency_network (docs/integrity.md)\n"
+	 "  agency network list [AGENCY]          the agencies' networks, names beside codes\n"},
+	{"integrity",
+	 "  integrity flags [--survey ID] [--agency CODE] [--code C] [--state open|kept|excluded]\n"
+	 "                  [--from DATE] [--to DATE] [--format text|json]\n"
+	 "                                        the review queue: flagged answers and their flags\n"
+	 "  integrity decide --action keep|exclude --reason TEXT ID...\n"
+	 "                                        keep or exclude flagged answers (audited)\n"
+	 "  integrity evidence --survey ID [--weighting base|none] [--from DATE] [--to DATE]\n"
+	 "                                        per agency: flagged share, index flagged vs not\n"
+	 "                                        (svyttest), its distribution in five bands (JSON)\n"},
 	{"help",
 	 "  help [COMMAND]                        this text, or the usage of one command\n"},
 };
@@ -243,6 +302,15 @@ static const struct command {
 	{"review", cmd_review},
 	{"evaluate", cmd_evaluate},
 	{"report", cmd_report},
+	{"officers", cmd_officers},
+	{"workdays", cmd_workdays},
+	{"calendar", cmd_calendar},
+	{"config", cmd_config},
+	{"complaint", cmd_complaint},
+	{"followup", cmd_followup},
+	{"audit", cmd_audit},
+	{"agency", cmd_agency},
+	{"integrity", cmd_integrity},
 };
 
 int main(int argc, char **argv)
@@ -285,6 +353,7 @@ int main(int argc, char **argv)
 		fputs("manyi: libsodium failed to start\n", stderr);
 		return EXIT_BAD_INPUT;
 	}
+	followup_set_due(followup_due_calendar); /* a case's deadlines, whatever the command */
 	int rc = -1;
 	if (nargs == 0) {
 		rc = usage(NULL, "a command is missing");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "efficacy_report.h"
+#include "integrity_evidence.h"
 #include "quality.h"
 #include "report.h"
 #include "store_digest.h"
@@ -190,7 +191,7 @@ static void name_flags(struct store *s, const char *rubric, cJSON *list)
 /* The detail of year's report as JSON text (malloc'd): the survey and rubric
  * given, else those the evaluation names, else the only one loaded. */
 char *efficacy_detail(struct store *s, const char *evaluation, int year, const char *given_survey,
-                      const char *given_rubric, efr_rates_fn rates)
+                      const char *given_rubric, efr_rates_fn rates, efr_followup_fn followup)
 {
 	cJSON *ev = cJSON_Parse(evaluation), *d = cJSON_CreateObject();
 	const char *weighting = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ev, "weighting"));
@@ -208,6 +209,17 @@ char *efficacy_detail(struct store *s, const char *evaluation, int year, const c
 		detail_outcomes(s, survey, year, weighting, cJSON_AddArrayToObject(d, "outcomes"));
 		if (rates && rates(s, survey, &out))
 			cJSON_AddItemToObject(d, "rates", cJSON_Parse(out.data));
+		/* The evidence of pressure of the year (docs/integrity.md), on the
+		 * evaluation's design (base unless it was none). */
+		char from[16], to[16];
+		enum stats_weighting w = STATS_W_BASE;
+		if (weighting != NULL && strcmp(weighting, "none") == 0)
+			w = STATS_W_NONE;
+		snprintf(from, sizeof from, "%04d-01-01", year);
+		snprintf(to, sizeof to, "%04d-12-31", year);
+		sbuf_reset(&out);
+		if (integrity_evidence_json(s, survey, w, from, to, &out, msg, sizeof msg) == REPORT_OK)
+			cJSON_AddItemToObject(d, "integrity", cJSON_Parse(out.data));
 	}
 	if (rubric) {
 		cJSON *flags = cJSON_AddArrayToObject(d, "defects");
@@ -218,6 +230,9 @@ char *efficacy_detail(struct store *s, const char *evaluation, int year, const c
 		if (quality_agreement(s, rubric, &out, msg, sizeof msg) == QUALITY_OK)
 			cJSON_AddItemToObject(d, "agreement", cJSON_Parse(out.data));
 	}
+	sbuf_reset(&out);
+	if (followup && followup(s, year, &out))
+		cJSON_AddItemToObject(d, "followup", cJSON_Parse(out.data));
 	char *text = cJSON_PrintUnformatted(d);
 	sbuf_free(&out);
 	free(survey);

@@ -114,6 +114,8 @@ static void head(struct sbuf *b, const cJSON *ev, const struct efr_stamp *st, en
 	for (size_t i = 0; i < EFR_PARTS; i++)
 		sbuf_printf(b, "<meta name=\"manyi-stamp-%s\" content=\"%s\">\n", efr_part_name(i),
 		            st->part[i]);
+	sbuf_printf(b, "<meta name=\"manyi-audit-head\" content=\"%lld %s\">\n", st->audit.id,
+	            st->audit.hash);
 	sbuf_printf(b, "<style>%s</style></head><body>\n", css);
 	(void)ev;
 }
@@ -225,7 +227,10 @@ static void footer(struct sbuf *b, const struct efr_stamp *st, enum lang l)
 	            L("方法", "method"), st->method);
 	for (size_t i = 0; i < EFR_PARTS; i++)
 		sbuf_printf(b, "%s %s<br>", efr_part_name(i), st->part[i]);
-	sbuf_adds(b, "</p></footer>\n");
+	sbuf_printf(b, "</p><p>%s %lld %s</p></footer>\n",
+	            L("审计记录链头（manyi audit verify --head 可复核此后记录未被改写）：",
+	              "The audit record's head (manyi audit verify --head checks the record was not rewritten since):"),
+	            st->audit.id, st->audit.hash);
 }
 
 void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, enum lang l,
@@ -252,7 +257,7 @@ void efr_html(const cJSON *ev, const cJSON *detail, const struct efr_stamp *st, 
 	}
 	if (v == NULL || v->agency == NULL) {
 		efr_domains(out, ev, l);
-		efr_methods(out, ev, detail, l);
+		efr_methods(out, ev, detail, st, l);
 	}
 	footer(out, st, l);
 	sbuf_adds(out, "</body></html>\n");

@@ -47,8 +47,11 @@ void efr_row_figure(struct sbuf *b, const char *name, double x, double se, doubl
 void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool chapter, enum lang l);
 /* The change from the year before of a (an agency, or the city), its intervals. */
 void efr_vs_previous(struct sbuf *b, const cJSON *a, enum lang l);
+/* The agency's follow-up indicators of the year beside the city's (efficacy_followup.c). */
+void efr_followup(struct sbuf *b, const cJSON *a, const cJSON *detail, enum lang l);
 void efr_domains(struct sbuf *b, const cJSON *ev, enum lang l);
-void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l);
+void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, const struct efr_stamp *st,
+                 enum lang l);
 
 /* efficacy_svg.c: static inline charts. */
 /* How many agencies have a composite and a rank (those the charts and the ranking show). */

@@ -84,7 +84,40 @@ static void agreement(struct sbuf *b, const cJSON *detail, enum lang l)
 	sbuf_adds(b, "</p>");
 }
 
-void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang l)
+/*
+ * The integrity flags of the year (docs/integrity.md), when any answer
+ * carries one: how many, and the agencies whose flagged answers rate them
+ * higher than their others (p < 0.05).  Nothing when none is flagged.
+ */
+static void integrity(struct sbuf *b, const cJSON *detail, enum lang l)
+{
+	const cJSON *ig = cJSON_GetObjectItemCaseSensitive(detail, "integrity");
+	const cJSON *ov = cJSON_GetObjectItemCaseSensitive(ig, "overall"), *a;
+	if (!(jnum(ov, "flagged") > 0))
+		return;
+	para(b, L("刷评识别", "Integrity flags"));
+	sbuf_printf(b, L("本年度计入统计的 %.0f 份答卷中 %.0f 份带有诚信标记（作答过快、集中提交、来自被评单位网络等）。",
+	                 "Of the %.0f answers counted this year, %.0f carry an integrity flag (too fast, a burst "
+	                 "from one network, from the agency's own network, ...)."),
+	            jnum(ov, "n"), jnum(ov, "flagged"));
+	size_t shown = 0;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ig, "agencies")) {
+		if (!(jnum(a, "p") < 0.05 && jnum(a, "diff") > 0))
+			continue;
+		if (shown++ == 0)
+			efr_esc(b, L("被标记答卷评分显著高于其他答卷（p < 0.05）的单位：",
+			             " Agencies whose flagged answers rate them significantly higher than the others (p < 0.05): "));
+		else
+			efr_esc(b, L("、", ", "));
+		efr_esc(b, l == LANG_ZH && jstr(a, "agency_name") ? jstr(a, "agency_name") : jstr(a, "agency"));
+		sbuf_printf(b, L("（差异 %.1f，p = %.3g）", " (difference %.1f, p = %.3g)"), jnum(a, "diff"), jnum(a, "p"));
+	}
+	sbuf_adds(b, shown ? L("。", ".") : "");
+	sbuf_adds(b, "</p>");
+}
+
+void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, const struct efr_stamp *st,
+                 enum lang l)
 {
 	const cJSON *bands = cJSON_GetObjectItemCaseSensitive(ev, "bands");
 	const char *w = jstr(ev, "weighting"), *m = jstr(ev, "measure");
@@ -112,6 +145,7 @@ void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang
 		sbuf_printf(b, L("样本量少于 %.0f 的分组不单独公布。", " Groups of fewer than %.0f answers are not published alone."), low_n);
 	sbuf_adds(b, "</p>");
 	agreement(b, detail, l);
+	integrity(b, detail, l);
 	para(b, L("监管履行率", "Supervision performance rate"));
 	const char *rate = jstr(ev, "performance_rate");
 	if (rate && strcmp(rate, "pooled") == 0)
@@ -138,5 +172,13 @@ void efr_methods(struct sbuf *b, const cJSON *ev, const cJSON *detail, enum lang
 	            jnum(ev, "simulations"), jnum(ev, "seed"));
 	sbuf_adds(b, L("方法版本：", " Method version: "));
 	efr_esc(b, jstr(ev, "method"));
+	sbuf_adds(b, "</p>");
+	para(b, L("防篡改记录", "Tamper-evident record"));
+	sbuf_printf(b, L("本报告生成时审计记录链头为 %lld %s：此前每条审计记录和每个已封存日的答卷都由它经 SHA-256 链接。"
+	                 "任何人可用 manyi audit verify --head %s 核实此后记录未被改写。",
+	                 "When this report was made the audit record's head was %lld %s: it commits, through "
+	                 "SHA-256 chains, to every audit row before it and every sealed day of answers. Anyone "
+	                 "can check with manyi audit verify --head %s that the record was not rewritten since."),
+	            st->audit.id, st->audit.hash, st->audit.hash);
 	sbuf_adds(b, "</p></section>\n");
 }

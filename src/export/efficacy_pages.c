@@ -329,6 +329,7 @@ void efr_agency_page(struct sbuf *b, const cJSON *a, const cJSON *detail, bool c
 	drag(b, a, detail, l);
 	defects(b, a, detail, l);
 	outcomes(b, a, detail, l);
+	efr_followup(b, a, detail, l);
 	sbuf_adds(b, "</section>\n");
 }
 

@@ -146,6 +146,10 @@ static enum efr_status stamp_of(struct store *s, const char *text, const cJSON *
 	sbuf_reset(&b);
 	method_text(&b, ev);
 	sha_hex(b.data, b.len, st->method);
+	if (rc == EFR_OK && audit_head(s, &st->audit) != STORE_OK) {
+		snprintf(msg, msglen, "reading the audit chain's head: %s", store_errmsg(s));
+		rc = EFR_STORE;
+	}
 	sbuf_free(&all);
 	sbuf_free(&b);
 	return rc;
@@ -170,6 +174,9 @@ static cJSON *stamp_json(const struct efr_stamp *st)
 	for (size_t i = 0; i < EFR_PARTS; i++)
 		cJSON_AddStringToObject(parts, efr_part_name(i), st->part[i]);
 	cJSON_AddItemToObject(o, "parts", parts);
+	cJSON *h = cJSON_AddObjectToObject(o, "audit_head");
+	cJSON_AddNumberToObject(h, "id", (double)st->audit.id);
+	cJSON_AddStringToObject(h, "hash", st->audit.hash);
 	return o;
 }
 
@@ -314,6 +321,12 @@ static bool stamp_read_json(const char *text, struct efr_stamp *st)
 			if (h && strlen(h) == 64)
 				memcpy(st->part[i], h, 65);
 		}
+		const cJSON *ah = cJSON_GetObjectItemCaseSensitive(s, "audit_head");
+		const char *hh = jstr(ah, "hash");
+		if (hh && strlen(hh) == 64 && jnum(ah, "id") > 0) {
+			st->audit.id = (long long)jnum(ah, "id");
+			memcpy(st->audit.hash, hh, 65);
+		}
 	}
 	cJSON_Delete(o);
 	return ok;
@@ -342,6 +355,16 @@ bool efficacy_stamp_read(const char *text, struct efr_stamp *st)
 	for (size_t i = 0; i < EFR_PARTS; i++) {
 		snprintf(marker, sizeof marker, "<meta name=\"manyi-stamp-%s\" content=\"", efr_part_name(i));
 		hex_after(text, marker, st->part[i]);
+	}
+	const char *h = strstr(text, "<meta name=\"manyi-audit-head\" content=\"");
+	if (h != NULL) {
+		h += strlen("<meta name=\"manyi-audit-head\" content=\"");
+		char *end;
+		long long id = strtoll(h, &end, 10);
+		if (id > 0 && *end == ' ' && hex_after(end, " ", st->audit.hash))
+			st->audit.id = id;
+		else
+			st->audit.hash[0] = '\0';
 	}
 	return true;
 }

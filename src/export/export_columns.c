@@ -143,6 +143,9 @@ static const struct fixed_column {
 	{"date", COL_DATE, {"统计日期（执法日期，公众渠道为提交日，北京时间）",
 	                    "Date (the encounter's, else the submission day, UTC+8)"}},
 	{"in_sample", COL_IN_SAMPLE, {"是否属于邀请样本", "In the invitation sample"}},
+	{"excluded", COL_EXCLUDED, {"是否不计入统计（申诉成立或诚信核查）",
+	                            "Left out of the statistics (appeal upheld, integrity finding)"}},
+	{"excluded_reason", COL_EXCLUDED_REASON, {"不计入统计的理由", "Why it is left out"}},
 };
 
 static const char *const stratum_n_label[LANG__MAX] = {
@@ -162,6 +165,10 @@ const char *const export_chosen_label[2][LANG__MAX] = {{"未选", "Not chosen"},
 const char *const export_sample_label[2][LANG__MAX] = {
 	{"否（公众渠道，未受邀）", "No (public channel, not invited)"},
 	{"是（受邀的执法对象）", "Yes (an invited encounter)"},
+};
+const char *const export_excluded_label[2][LANG__MAX] = {
+	{"否", "No"},
+	{"是（不计入统计）", "Yes (left out of the statistics)"},
 };
 static const char *const label_sep[LANG__MAX] = {"：", ": "};
 
@@ -222,6 +229,7 @@ bool export_col_is_string(enum col_kind k, bool numeric_choice)
 	case COL_DOMAIN_CODE:
 	case COL_VERSION:
 	case COL_IN_SAMPLE:
+	case COL_EXCLUDED:
 	case COL_SCALE:
 	case COL_MULTI:
 	case COL_WEIGHT:

@@ -32,12 +32,14 @@ enum col_kind {
 	COL_TEXT, COL_WEIGHT, COL_STRATUM_N,
 	COL_AGENCY_NAME, COL_DOMAIN_NAME, /* xlsx: the registry's name beside the code */
 	COL_AGENCY_CODE, COL_DOMAIN_CODE, /* sav, dta: the code's number, labelled with the name */
+	COL_EXCLUDED, COL_EXCLUDED_REASON, /* left out of the statistics (0/1), and why */
 	COL__MAX
 };
 
 /* The string fields of a response, in the order of the first columns. */
 enum field {
-	F_ID, F_CHANNEL, F_SUBMITTED, F_AGENCY, F_DOMAIN, F_SIZE, F_DISTRICT, F_OUTCOME, F_DATE, F__MAX
+	F_ID, F_CHANNEL, F_SUBMITTED, F_AGENCY, F_DOMAIN, F_SIZE, F_DISTRICT, F_OUTCOME, F_DATE,
+	F_EXCLUDED_REASON, F__MAX
 };
 
 /* A column of the export, made by export_build_columns(). */
@@ -147,6 +149,7 @@ struct exporter {
 	double w[STATS_W__MAX];
 
 	bool sampled;
+	bool excluded;       /* left out of the statistics: no weights */
 	long long stratum_n; /* N_h of the response's agency; -1 outside the sample */
 
 	struct report_weights weights;
@@ -233,6 +236,8 @@ bool export_col_is_string(enum col_kind k, bool numeric_choice);
 extern const char *const export_na_label[LANG__MAX];
 extern const char *const export_chosen_label[2][LANG__MAX];
 extern const char *const export_sample_label[2][LANG__MAX];
+/* The excluded column's values: 0 no, 1 left out of the statistics. */
+extern const char *const export_excluded_label[2][LANG__MAX];
 
 /* Weights for every response into x->weights; a weighting that fails
  * becomes a warning in warn.  False when the database failed (recorded in

@@ -197,11 +197,14 @@ static bool rs_add_variable(struct exporter *x, struct column *c, const struct r
 			readstat_label_int32_value(set, (int32_t)k + 1, rs_label(x, reg->v[k].name[l], true));
 		readstat_variable_set_label_set(v, set);
 		readstat_variable_set_measure(v, READSTAT_MEASURE_NOMINAL);
-	} else if (c->kind == COL_IN_SAMPLE) {
+	} else if (c->kind == COL_IN_SAMPLE || c->kind == COL_EXCLUDED) {
+		const char *const(*labels)[LANG__MAX] = c->kind == COL_IN_SAMPLE ? export_sample_label
+		                                                                  : export_excluded_label;
 		v = readstat_add_variable(x->rs, c->name, READSTAT_TYPE_INT8, 0);
-		readstat_label_set_t *set = readstat_add_label_set(x->rs, READSTAT_TYPE_INT32, "in_sample");
+		readstat_label_set_t *set = readstat_add_label_set(
+			x->rs, READSTAT_TYPE_INT32, c->kind == COL_IN_SAMPLE ? "in_sample" : "excluded");
 		for (int k = 0; k <= 1; k++)
-			readstat_label_int32_value(set, k, rs_label(x, export_sample_label[k][l], true));
+			readstat_label_int32_value(set, k, rs_label(x, labels[k][l], true));
 		readstat_variable_set_label_set(v, set);
 		readstat_variable_set_measure(v, READSTAT_MEASURE_NOMINAL);
 	} else {

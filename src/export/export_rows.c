@@ -32,6 +32,11 @@ struct cell export_cell_of(const struct exporter *x, const struct column *c)
 		v.t = CELL_INT;
 		v.i = x->sampled;
 		break;
+	case COL_EXCLUDED:
+		v.t = CELL_INT;
+		v.i = x->excluded;
+		break;
+	case COL_EXCLUDED_REASON: fl = F_EXCLUDED_REASON; break;
 	case COL_STRATUM_N:
 		if (x->stratum_n >= 0) {
 			v.t = CELL_INT;
@@ -118,11 +123,13 @@ static void row_start(struct exporter *x, const struct export_source_row *r)
 		[F_ID] = r->public_id, [F_CHANNEL] = r->channel,   [F_SUBMITTED] = r->submitted_at,
 		[F_AGENCY] = r->agency, [F_DOMAIN] = r->domain,    [F_SIZE] = r->size,
 		[F_DISTRICT] = r->district, [F_OUTCOME] = r->outcome,    [F_DATE] = r->date,
+		[F_EXCLUDED_REASON] = r->excluded,
 	};
 	x->have_row = true;
 	x->id = r->id;
 	x->survey_version = r->survey_version;
 	x->sampled = r->sampled;
+	x->excluded = r->excluded != NULL;
 	for (int i = 0; i < F__MAX; i++) {
 		sbuf_reset(&x->fld[i]);
 		x->fld_null[i] = f[i] == NULL;
@@ -140,7 +147,8 @@ static void row_start(struct exporter *x, const struct export_source_row *r)
 	/* Weights: the cell of the response (sampled, agency, domain, size). */
 	for (int w = 0; w < STATS_W__MAX; w++)
 		x->w[w] = NAN;
-	long c = x->have_weights
+	/* An excluded answer is in no cell of the statistics: no weight. */
+	long c = x->have_weights && !x->excluded
 	             ? report_weights_cell(&x->weights, r->sampled, r->agency, r->domain, r->size)
 	             : -1;
 	if (c >= 0)

@@ -47,6 +47,9 @@ static void codebook_values(const struct exporter *x, const struct column *c, st
 	case COL_IN_SAMPLE:
 		sbuf_printf(b, "0 = %s; 1 = %s", export_sample_label[0][l], export_sample_label[1][l]);
 		break;
+	case COL_EXCLUDED:
+		sbuf_printf(b, "0 = %s; 1 = %s", export_excluded_label[0][l], export_excluded_label[1][l]);
+		break;
 	case COL_AGENCY:
 	case COL_DOMAIN:
 		export_registry_values(export_registry_of(x, c->kind), l, false, b);

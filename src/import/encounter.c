@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "officer.h"
 #include "util.h"
 
 static const char *const sizes[] = {"large", "medium", "small", "micro", "household"};
@@ -65,6 +66,9 @@ bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *m
 		         import_quote(outcome, q));
 		return false;
 	}
+	struct enc_officers officers;
+	if (!enc_officers_parse(in->officers, &officers, msg, n))
+		return false;
 	snprintf(e->id, sizeof e->id, "%s", in->id);
 	snprintf(e->agency, sizeof e->agency, "%s", in->agency);
 	snprintf(e->domain, sizeof e->domain, "%s", in->domain);
@@ -75,37 +79,52 @@ bool encounter_parse(const struct encounter_in *in, struct encounter *e, char *m
 	return true;
 }
 
-/* A string member of o, or NULL; *bad when present but not a string. */
-static const char *member_str(const cJSON *o, const char *name, bool *bad)
+/*
+ * The member "officers" of o: a string as it is, an array of strings joined
+ * with ';' (kept in e->owned), NULL when absent or null; *bad otherwise.
+ */
+static const char *officers_member(const cJSON *o, struct encounters *e, bool *bad)
 {
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
-	if (m == NULL || cJSON_IsNull(m))
-		return NULL;
-	if (!cJSON_IsString(m)) {
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "officers"), *c;
+	if (m == NULL || cJSON_IsNull(m) || cJSON_IsString(m))
+		return import_json_str(o, "officers", bad);
+	if (!cJSON_IsArray(m)) {
 		*bad = true;
 		return NULL;
 	}
-	return m->valuestring;
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_adds(&b, "");
+	cJSON_ArrayForEach(c, m) {
+		/* A ';' inside one number would split it: it is no number. */
+		if (!cJSON_IsString(c) || *c->valuestring == '\0' || strchr(c->valuestring, ';') != NULL) {
+			*bad = true;
+			break;
+		}
+		sbuf_printf(&b, "%s%s", b.len ? ";" : "", c->valuestring);
+	}
+	if (*bad) {
+		sbuf_free(&b);
+		return NULL;
+	}
+	e->owned = xrealloc(e->owned, (e->nowned + 1) * sizeof *e->owned);
+	e->owned[e->nowned] = sbuf_detach(&b);
+	return e->owned[e->nowned++];
 }
 
 enum encounters_err encounters_parse(const char *data, size_t len, struct encounters *out)
 {
-	enum encounters_err err = ENCOUNTERS_ERR_MALFORMED;
-	char *text = NULL;
-	cJSON *root = NULL;
-
+	cJSON *root;
 	memset(out, 0, sizeof *out);
-	if (len > ENCOUNTERS_MAX_BYTES || !utf8_valid(data, len) || memchr(data, '\0', len) != NULL)
-		goto done;
-	/* cJSON checks that nothing trails the array up to the NUL. */
-	text = xstrndup(data, len);
-	if ((root = cJSON_ParseWithLengthOpts(text, len + 1, NULL, true)) == NULL || !cJSON_IsArray(root))
-		goto done;
-	int count = cJSON_GetArraySize(root);
-	if (count == 0 || count > ENCOUNTERS_MAX_COUNT) {
-		err = ENCOUNTERS_ERR_COUNT;
-		goto done;
+	switch (import_json_array(data, len, ENCOUNTERS_MAX_BYTES, ENCOUNTERS_MAX_COUNT, &root)) {
+	case IMPORT_JSON_OK:
+		break;
+	case IMPORT_JSON_COUNT:
+		return ENCOUNTERS_ERR_COUNT;
+	default:
+		return ENCOUNTERS_ERR_MALFORMED;
 	}
+	int count = cJSON_GetArraySize(root);
 	out->item = xcalloc((size_t)count, sizeof *out->item);
 	out->error = xcalloc((size_t)count, sizeof *out->error);
 	const cJSON *o;
@@ -116,24 +135,20 @@ enum encounters_err encounters_parse(const char *data, size_t len, struct encoun
 			out->error[out->n++] = "not an object";
 			continue;
 		}
-		in->id = member_str(o, "encounter_id", &bad);
-		in->agency = member_str(o, "agency", &bad);
-		in->domain = member_str(o, "domain", &bad);
-		in->size = member_str(o, "size", &bad);
-		in->district = member_str(o, "district", &bad);
-		in->occurred_on = member_str(o, "occurred_on", &bad);
-		in->outcome = member_str(o, "outcome", &bad);
+		in->id = import_json_str(o, "encounter_id", &bad);
+		in->agency = import_json_str(o, "agency", &bad);
+		in->domain = import_json_str(o, "domain", &bad);
+		in->size = import_json_str(o, "size", &bad);
+		in->district = import_json_str(o, "district", &bad);
+		in->occurred_on = import_json_str(o, "occurred_on", &bad);
+		in->outcome = import_json_str(o, "outcome", &bad);
+		in->officers = officers_member(o, out, &bad);
 		if (bad)
-			out->error[out->n] = "every member must be a string";
+			out->error[out->n] = "every member must be a string (officers: an array of them)";
 		out->n++;
 	}
 	out->root = root;
-	root = NULL;
-	err = ENCOUNTERS_OK;
-done:
-	cJSON_Delete(root);
-	free(text);
-	return err;
+	return ENCOUNTERS_OK;
 }
 
 void encounters_free(struct encounters *e)
@@ -142,6 +157,9 @@ void encounters_free(struct encounters *e)
 		return;
 	free(e->item);
 	free(e->error);
+	for (size_t i = 0; i < e->nowned; i++)
+		free(e->owned[i]);
+	free(e->owned);
 	cJSON_Delete(e->root);
 	memset(e, 0, sizeof *e);
 }
@@ -169,10 +187,19 @@ enum store_err encounter_store(struct store *s, const struct encounter *e,
 	return err;
 }
 
-enum col { C_ID, C_AGENCY, C_DOMAIN, C_SIZE, C_DISTRICT, C_DATE, C_OUTCOME, C__MAX };
+enum store_err encounter_store_officers(struct store *s, const struct encounter *e,
+                                        const char *officers, char *msg, size_t n)
+{
+	struct enc_officers o;
+	if (!enc_officers_parse(officers, &o, msg, n))
+		return STORE_ERR_CONSTRAINT;
+	return enc_officers_store(s, e->id, e->agency, &o, msg, n);
+}
+
+enum col { C_ID, C_AGENCY, C_DOMAIN, C_SIZE, C_DISTRICT, C_DATE, C_OUTCOME, C_OFFICERS, C__MAX };
 
 static const char *const col_names[C__MAX] = {
-	"encounter_id", "agency", "domain", "size", "district", "occurred_on", "outcome",
+	"encounter_id", "agency", "domain", "size", "district", "occurred_on", "outcome", "officers",
 };
 
 struct import_ctx {
@@ -199,10 +226,13 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 		.district = r->field[c->col[C_DISTRICT]],
 		.occurred_on = r->field[c->col[C_DATE]],
 		.outcome = c->col[C_OUTCOME] >= 0 ? r->field[c->col[C_OUTCOME]] : NULL,
+		.officers = c->col[C_OFFICERS] >= 0 ? r->field[c->col[C_OFFICERS]] : NULL,
 	};
 	if (!encounter_parse(&in, &e, msg, n))
 		return false;
 	enum store_err err = encounter_store(c->store, &e, NULL, msg, n);
+	if (err == STORE_OK)
+		err = encounter_store_officers(c->store, &e, in.officers, msg, n);
 	if (err != STORE_OK) {
 		if (err != STORE_ERR_CONSTRAINT)
 			res->store_err = err; /* the database's failure, not the row's */

@@ -1,7 +1,9 @@
 /* import — see include/import.h. */
 #include "import.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,4 +219,57 @@ enum store_err import_registered(struct store *s, enum registry_kind k, const ch
 		err = STORE_ERR_CONSTRAINT;
 	}
 	return err;
+}
+
+enum import_json import_json_array(const char *data, size_t len, size_t max_bytes, int max_count,
+                                   cJSON **root)
+{
+	*root = NULL;
+	if (len > max_bytes || !utf8_valid(data, len) || memchr(data, '\0', len) != NULL)
+		return IMPORT_JSON_MALFORMED;
+	/* cJSON checks that nothing trails the array up to the NUL. */
+	char *text = xstrndup(data, len);
+	cJSON *r = cJSON_ParseWithLengthOpts(text, len + 1, NULL, true);
+	free(text);
+	if (r == NULL || !cJSON_IsArray(r)) {
+		cJSON_Delete(r);
+		return IMPORT_JSON_MALFORMED;
+	}
+	int count = cJSON_GetArraySize(r);
+	if (count == 0 || count > max_count) {
+		cJSON_Delete(r);
+		return IMPORT_JSON_COUNT;
+	}
+	*root = r;
+	return IMPORT_JSON_OK;
+}
+
+const char *import_json_str(const cJSON *o, const char *name, bool *bad)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (m == NULL || cJSON_IsNull(m))
+		return NULL;
+	if (!cJSON_IsString(m)) {
+		*bad = true;
+		return NULL;
+	}
+	return m->valuestring;
+}
+
+bool import_seen_add(struct import_seen *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], key) == 0)
+			return true;
+	s->v = xgrow(s->v, s->n, &s->cap, sizeof *s->v, 64);
+	s->v[s->n++] = xstrdup(key);
+	return false;
+}
+
+void import_seen_free(struct import_seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
 }

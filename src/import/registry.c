@@ -18,22 +18,8 @@ struct import_ctx {
 	struct store *store;
 	enum registry_kind kind;
 	int col[COL__MAX];
-	char **seen;            /* codes met so far in this file */
-	size_t nseen, capseen;
+	struct import_seen seen; /* codes met so far in this file */
 };
-
-static bool seen_before(struct import_ctx *c, const char *code)
-{
-	for (size_t i = 0; i < c->nseen; i++)
-		if (strcmp(c->seen[i], code) == 0)
-			return true;
-	if (c->nseen == c->capseen) {
-		c->capseen = c->capseen ? c->capseen * 2 : 64;
-		c->seen = xrealloc(c->seen, c->capseen * sizeof *c->seen);
-	}
-	c->seen[c->nseen++] = xstrdup(code);
-	return false;
-}
 
 static bool import_header(void *ctx, const struct csvin_row *h, char *msg, size_t n)
 {
@@ -71,7 +57,7 @@ static bool import_row(void *ctx, const struct csvin_row *r, struct import_resul
 	if (!check_name(zh, r->len[c->col[COL_NAME_ZH]], "name_zh", msg, n) ||
 	    !check_name(en, r->len[c->col[COL_NAME_EN]], "name_en", msg, n))
 		return false;
-	if (seen_before(c, code)) {
+	if (import_seen_add(&c->seen, code)) {
 		snprintf(msg, n, "duplicate code \"%s\"", code);
 		return false;
 	}
@@ -101,9 +87,7 @@ enum import_err registry_import(struct store *s, enum registry_kind k, const cha
 		.ctx = &c,
 	};
 	enum import_err rc = import_csv(s, path, &imp, false, res, msg, msglen);
-	for (size_t i = 0; i < c.nseen; i++)
-		free(c.seen[i]);
-	free(c.seen);
+	import_seen_free(&c.seen);
 	return rc;
 }
 

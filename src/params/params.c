@@ -278,6 +278,11 @@ const struct params_keys params_quality_keys = {.need = {
 	[PARAM_TO] = PARAM_OPTIONAL, [PARAM_LEVEL] = PARAM_OPTIONAL,
 }};
 
+const struct params_keys params_officer_stats_keys = {.need = {
+	[PARAM_SURVEY] = PARAM_REQUIRED, [PARAM_WEIGHTING] = PARAM_OPTIONAL, [PARAM_FROM] = PARAM_OPTIONAL,
+	[PARAM_TO] = PARAM_OPTIONAL, [PARAM_LEVEL] = PARAM_OPTIONAL, [PARAM_TABLE_FORMAT] = PARAM_OPTIONAL,
+}};
+
 /* ---- messages ----------------------------------------------------------- */
 
 const char *params_name(enum param_key k, enum params_style st, char *buf, size_t n)

@@ -2,6 +2,8 @@
 #include "publish.h"
 
 #include <cjson/cJSON.h>
+
+#include "audit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,34 @@ static void suppress_lines(struct cell *cells, size_t n)
 	}
 }
 
+/*
+ * The publication notes what exclusions took out (docs/integrity.md):
+ * "exclusions": {"excluded": N, "zh", "en"} from the overall row's count,
+ * before a suppression clears it.
+ */
+static void exclusions_note(cJSON *root, const cJSON *ov)
+{
+	const cJSON *ex = cJSON_GetObjectItemCaseSensitive(ov, "excluded");
+	if (!cJSON_IsNumber(ex))
+		return;
+	long n = (long)ex->valuedouble;
+	cJSON *o = cJSON_AddObjectToObject(root, "exclusions");
+	cJSON_AddNumberToObject(o, "excluded", (double)n);
+	char zh[256], en[256];
+	if (n > 0) {
+		snprintf(zh, sizeof zh, "另有 %ld 份答卷经复核（申诉成立或诚信审查认定为刷评）不计入上述数字；"
+		         "答卷仍保留在数据中，每项决定均有审计记录。", n);
+		snprintf(en, sizeof en, "%ld %s left out of these figures after review (an upheld appeal, "
+		         "or found padded); %s kept in the data, every decision audited.", n,
+		         n == 1 ? "answer was" : "answers were", n == 1 ? "it is" : "they are");
+	} else {
+		snprintf(zh, sizeof zh, "没有答卷被排除在统计之外。");
+		snprintf(en, sizeof en, "No answer was left out of these figures.");
+	}
+	cJSON_AddStringToObject(o, "zh", zh);
+	cJSON_AddStringToObject(o, "en", en);
+}
+
 bool publish_suppress(const char *json, size_t len, const char *published_at, struct sbuf *out)
 {
 	cJSON *root = cJSON_ParseWithLength(json, len);
@@ -117,6 +147,7 @@ bool publish_suppress(const char *json, size_t len, const char *published_at, st
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "cronbach_alpha");
 	cJSON_DeleteItemFromObjectCaseSensitive(root, "alpha_n");
+	exclusions_note(root, ov);
 	size_t n = (size_t)cJSON_GetArraySize(groups), i = 0;
 	struct cell *cells = xcalloc(n + 1, sizeof *cells);
 	cJSON_ArrayForEach(g, groups) {
@@ -167,6 +198,36 @@ void publish_key(const struct report_query *q, char *out, size_t n)
 		snprintf(out + strlen(out), n - strlen(out), "&low_n=%.6g", q->low_n);
 }
 
+/* The head as a JSON object. */
+static cJSON *head_object(long long id, const char *hash)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddStringToObject(o, "hash", hash);
+	return o;
+}
+
+void publish_head_json(const struct audit_head *h, struct sbuf *out)
+{
+	cJSON *o = head_object(h->id, h->hash);
+	json_out(o, out);
+	cJSON_Delete(o);
+}
+
+/* Add "audit_head": {"id", "hash"} to the publication in pub (one line of JSON). */
+static void with_head(struct sbuf *pub, const struct audit_head *h)
+{
+	cJSON *root = cJSON_ParseWithLength(pub->data, pub->len);
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return; /* not ours to rewrite */
+	}
+	cJSON_AddItemToObject(root, "audit_head", head_object(h->id, h->hash));
+	sbuf_reset(pub);
+	json_out(root, pub);
+	cJSON_Delete(root);
+}
+
 enum report_status publish_run(struct store *s, const struct report_query *q,
                                struct publish_info *info, char *msg, size_t msglen)
 {
@@ -191,13 +252,19 @@ enum report_status publish_run(struct store *s, const struct report_query *q,
 			goto done;
 		}
 		publish_key(q, key, sizeof key);
+		/* The days that are over sealed, the publication audited, then the
+		 * head (which commits to both) frozen into the publication. */
 		enum store_err e = store_begin(s);
 		if (e == STORE_OK)
 			e = store_publication_count(s, key, &before, info->replaced_at,
 			                            sizeof info->replaced_at);
-		if (e == STORE_OK && (e = store_publication_add(s, q->survey, key, pub.data, &info->id)) == STORE_OK &&
-		    (e = store_audit(s, "cli", "publish", q->survey, key)) == STORE_OK)
-			e = store_commit(s);
+		if (e == STORE_OK && (e = audit_seal(s, NULL)) == STORE_OK &&
+		    (e = store_audit(s, "cli", "publish", q->survey, key)) == STORE_OK &&
+		    (e = audit_head(s, &info->head)) == STORE_OK) {
+			with_head(&pub, &info->head);
+			if ((e = store_publication_add(s, q->survey, key, pub.data, &info->id)) == STORE_OK)
+				e = store_commit(s);
+		}
 		if (e != STORE_OK) {
 			store_rollback(s);
 			if (e == STORE_ERR_BUSY) {
@@ -267,7 +334,8 @@ struct list_state {
 	const char *prev; /* its query text (borrowed from current) */
 };
 
-static bool list_item(void *ctx, const char *query, const char *at)
+static bool list_item(void *ctx, const char *query, const char *at, long long head_id,
+                      const char *head_hash)
 {
 	struct list_state *ls = ctx;
 	if (ls->current == NULL || strcmp(ls->prev, query) != 0) {
@@ -287,6 +355,8 @@ static bool list_item(void *ctx, const char *query, const char *at)
 	cJSON_AddNumberToObject(o, "version", v);
 	cJSON_AddStringToObject(o, "published_at", at);
 	cJSON_AddStringToObject(o, "url", url.data);
+	if (head_hash != NULL)
+		cJSON_AddItemToObject(o, "audit_head", head_object(head_id, head_hash));
 	sbuf_free(&url);
 	cJSON_AddItemToArray(versions, o);
 	/* Oldest first: the one seen last is the latest. */

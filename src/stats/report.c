@@ -238,7 +238,7 @@ enum report_status report_estimate_period(struct store *s, const struct report_q
  * *sv (the caller frees def with free() and sv with survey_free(), also on
  * failure), else msg says why.
  */
-static enum report_status survey_of(struct store *s, const struct report_query *q, int *version,
+enum report_status report_survey_of(struct store *s, const struct report_query *q, int *version,
                                     char **def, struct survey **sv, char *msg, size_t msglen)
 {
 	enum store_err e = store_survey_latest(s, q->survey, version, def);
@@ -307,7 +307,7 @@ enum report_status report_run(struct store *s, const struct report_query *q, boo
 	int version;
 
 	memset(&pv, 0, sizeof pv);
-	if ((status = survey_of(s, q, &version, &def, &sv, msg, msglen)) != REPORT_OK)
+	if ((status = report_survey_of(s, q, &version, &def, &sv, msg, msglen)) != REPORT_OK)
 		goto done;
 	if (!(q->level > 0 && q->level < 1)) {
 		snprintf(msg, msglen, "level must be between 0 and 1");

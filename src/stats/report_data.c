@@ -231,6 +231,18 @@ static const struct version_map *version_map(struct load *L, int version)
 	return &L->vmaps[L->nvmaps++];
 }
 
+/* The group key of r under L's query into key (an empty one without by). */
+static void group_key(const struct load *L, const struct stats_source_row *r, struct sbuf *key)
+{
+	for (size_t i = 0; i < L->q->nby; i++) {
+		char buf[32];
+		const char *v = dim_value(L->q->by[i], r, buf, sizeof buf);
+		if (i > 0)
+			sbuf_addc(key, '\x1f');
+		sbuf_adds(key, v ? v : "\x1e");
+	}
+}
+
 static bool on_response(void *ctx, const struct stats_source_row *r)
 {
 	struct load *L = ctx;
@@ -241,19 +253,13 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 	if (L->n == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 1024;
 		L->resp = xrealloc(L->resp, L->cap * sizeof *L->resp);
-		if (L->multi != NULL)
+		if (L->multi != NULL || L->keep_ids)
 			L->ids = xrealloc(L->ids, L->cap * sizeof *L->ids);
 		L->x = xrealloc(L->x, L->cap * (L->k ? L->k : 1) * sizeof *L->x);
 	}
 	struct sbuf key;
 	sbuf_init(&key);
-	for (size_t i = 0; i < L->q->nby; i++) {
-		char buf[32];
-		const char *v = dim_value(L->q->by[i], r, buf, sizeof buf);
-		if (i > 0)
-			sbuf_addc(&key, '\x1f');
-		sbuf_adds(&key, v ? v : "\x1e");
-	}
+	group_key(L, r, &key);
 	struct stats_resp *s = &L->resp[L->n];
 	*s = (struct stats_resp){
 		.y = NAN,
@@ -264,7 +270,7 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 		.sampled = r->sampled,
 	};
 	sbuf_free(&key);
-	if (L->multi != NULL)
+	if (L->multi != NULL || L->keep_ids)
 		L->ids[L->n] = r->id;
 	unsigned char *x = L->x + L->n * (L->k ? L->k : 1);
 	memset(x, 0, L->k);
@@ -278,6 +284,27 @@ static bool on_response(void *ctx, const struct stats_source_row *r)
 			x[vm->col[p]] = v;
 	}
 	L->n++;
+	return true;
+}
+
+/*
+ * An excluded answer: counted overall and in its group, when the group
+ * has answers that count (a group all of whose answers were excluded has
+ * no row to say it on).
+ */
+static bool on_excluded(void *ctx, const struct stats_source_row *r)
+{
+	struct load *L = ctx;
+	L->excluded++;
+	if (L->q->nby == 0 || L->excluded_group == NULL)
+		return true;
+	struct sbuf key;
+	sbuf_init(&key);
+	group_key(L, r, &key);
+	int g = report_group_find(&L->groups, key.data);
+	if (g >= 0)
+		L->excluded_group[g]++;
+	sbuf_free(&key);
 	return true;
 }
 
@@ -332,6 +359,7 @@ void report_load_free(struct load *L)
 	free(L->index_items);
 	free(L->index_weights);
 	free(L->ids);
+	free(L->excluded_group);
 }
 
 /*
@@ -434,6 +462,10 @@ enum report_status report_load_data(struct store *s, const struct report_query *
 		snprintf(msg, msglen, "%s", L->msg);
 		return REPORT_NO_DATA;
 	}
+	if (L->groups.n > 0)
+		L->excluded_group = xcalloc(L->groups.n, sizeof *L->excluded_group);
+	if ((e = store_each_excluded(s, sv->id, q->from, q->to, on_excluded, L)) != STORE_OK)
+		goto store_fail;
 	/* ITEM.OPTION: 1 chosen, 0 answered without it, missing unanswered. */
 	if (L->multi != NULL && L->n > 0 &&
 	    (e = store_each_item_text(s, L->multi->id, L->ids[0], L->ids[L->n - 1], on_option, L)) != STORE_OK)

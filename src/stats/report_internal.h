@@ -54,7 +54,8 @@ struct load {
 	const struct item *measure;       /* a scale item; NULL for the index or an option */
 	const struct item *multi;         /* ITEM.OPTION: the multi-choice item, else NULL */
 	const char *option;               /* ITEM.OPTION: the option's value (borrowed from sv) */
-	long long *ids;                   /* ITEM.OPTION: each response's id (ascending) */
+	long long *ids;                   /* ITEM.OPTION, keep_ids: each response's id (ascending) */
+	bool keep_ids;                    /* set by the caller: fill ids whatever the measure */
 	int *index_items;                 /* survey item index of each index item */
 	double *index_weights;
 	size_t k;                         /* number of index items */
@@ -68,6 +69,8 @@ struct load {
 	struct groups groups;
 	double *pop_agency, *pop_agency_domain, *pop_domain, *pop_size;
 	double *count;                    /* report_weights(): responses in each cell of resp */
+	size_t excluded;                  /* answers left out (excluded) that matched the query */
+	size_t *excluded_group;           /* ... of each group of groups (NULL when none) */
 	bool bad;
 	char msg[256];
 };
@@ -119,6 +122,10 @@ enum report_status report_store_failure(struct store *s, enum store_err e, char 
 enum report_status report_estimate_period(struct store *s, const struct report_query *q,
                                           const struct survey *sv, struct load *L,
                                           struct stats_result **res, char *msg, size_t msglen);
+
+/* report.c: the latest definition of q's survey (*def and *sv the caller's to free). */
+enum report_status report_survey_of(struct store *s, const struct report_query *q, int *version,
+                                    char **def, struct survey **sv, char *msg, size_t msglen);
 
 /* report.c: the values of group g (*key: caller frees) and whether it is reported. */
 bool report_group_values(const struct report_view *v, size_t g, char **key, const char **vals);

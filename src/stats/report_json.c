@@ -176,6 +176,7 @@ void report_json(const struct report_view *v, struct sbuf *out)
 	json_head(v, root);
 	cJSON *ov = cJSON_AddObjectToObject(root, "overall");
 	row_json(ov, &v->res->overall, rate, false, pv, pv->res != NULL ? &pv->overall : NULL);
+	cJSON_AddNumberToObject(ov, "excluded", (double)v->L->excluded);
 	cJSON *groups = cJSON_AddArrayToObject(root, "groups");
 	for (size_t gi = 0; gi < v->L->groups.n; gi++) {
 		size_t g = v->order[gi];
@@ -193,6 +194,8 @@ void report_json(const struct report_view *v, struct sbuf *out)
 			names_json(v, o, vals);
 			row_json(o, &v->res->groups[g], rate, true, pv,
 			         pv->res != NULL ? &pv->groups[g] : NULL);
+			cJSON_AddNumberToObject(o, "excluded",
+			                        v->L->excluded_group != NULL ? (double)v->L->excluded_group[g] : 0);
 			cJSON_AddItemToArray(groups, o);
 		}
 		free(key);

@@ -10,7 +10,11 @@
 	" channel, day, version, nums"
 /* The columns of a response the export reads (store_read.c: export_row). */
 #define EXPORT_COLUMNS "id, public_id, version, channel, submitted_at, agency, domain, size," \
-	" district, outcome, encounter IS NOT NULL, day, nums"
+	" district, outcome, encounter IS NOT NULL, day, nums," \
+	" (SELECT reason FROM exclusion x WHERE x.resp = resp.id)"
+
+/* A response without an exclusion row: the statistics' reads. */
+#define NOT_EXCLUDED " AND NOT EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id)"
 
 static const char *const sql[STMT__MAX] = {
 	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?",
@@ -62,7 +66,12 @@ static const char *const sql[STMT__MAX] = {
 	                 "FROM api_key WHERE id = ?",
 	[STMT_KEY_REVOKE] = "UPDATE api_key SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') "
 	                    "WHERE id = ? AND revoked_at IS NULL",
-	[STMT_AUDIT_INSERT] = "INSERT INTO audit (actor, action, object, detail) VALUES (?, ?, ?, ?)",
+	/* The row and its hash in one statement: the previous row's hash is read
+	 * under the write lock (audit.h). */
+	[STMT_AUDIT_INSERT] = "INSERT INTO audit (id, at, actor, action, object, detail, hash) "
+	    "SELECT n.id, n.at, ?1, ?2, ?3, ?4, audit_hash(n.prev, n.id, n.at, ?1, ?2, ?3, ?4) "
+	    "FROM (SELECT coalesce(max(id), 0) + 1 AS id, strftime('%Y-%m-%dT%H:%M:%SZ','now') AS at, "
+	    "(SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS prev FROM audit) n",
 	[STMT_ENCOUNTER_UNINVITED] = "SELECT e.code FROM enc e WHERE NOT EXISTS "
 	    "(SELECT 1 FROM invitation i WHERE i.encounter_id = e.code AND i.survey_id = ?) "
 	    "AND NOT EXISTS (SELECT 1 FROM resp r WHERE r.encounter = e.id) ORDER BY e.code",
@@ -75,13 +84,18 @@ static const char *const sql[STMT__MAX] = {
 	/* A period: one range of the covering index resp_period, in day order
 	 * (store_read.c puts it in id order); every day: one pass over resp in
 	 * id order ("+": no index, nothing to sort). */
+	/* An excluded answer (followup_exclude) is read as if its row were gone. */
 	[STMT_STATS_RESPONSES] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3",
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED,
 	[STMT_STATS_RESPONSES_ALL] = "SELECT " STATS_COLUMNS " FROM resp"
-	    " WHERE +survey = " SURVEY_CODE("?1") " ORDER BY id",
+	    " WHERE +survey = " SURVEY_CODE("?1") NOT_EXCLUDED " ORDER BY id",
+	/* The answers the statistics leave out (excluded), for their counts. */
+	[STMT_STATS_EXCLUDED] = "SELECT " STATS_COLUMNS " FROM resp"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " AND EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = resp.id) ORDER BY id",
 	[STMT_STATS_CELLS] =
 	    "SELECT encounter IS NOT NULL, agency, domain, size, count(*) FROM resp"
-	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3"
+	    " WHERE survey = " SURVEY_CODE("?1") " AND day >= ?2 AND day <= ?3" NOT_EXCLUDED
 	    " GROUP BY 1, 2, 3, 4",
 	/* Summed by cell in store_read.c: cheaper than SQL's GROUP BY (a sort). */
 	[STMT_STATS_COUNTS] = "SELECT agency, domain, size, n FROM population "
@@ -117,7 +131,11 @@ static const char *const sql[STMT__MAX] = {
 	[STMT_IDEM_GET] = "SELECT body, response FROM idempotency WHERE key = ? AND at >= ?",
 	[STMT_IDEM_PUT] = "INSERT INTO idempotency (key, body, response, at) VALUES (?, ?, ?, ?)",
 	[STMT_IDEM_PURGE] = "DELETE FROM idempotency WHERE at < ?",
-	[STMT_PUBLICATION_LIST] = "SELECT query, published_at FROM publication "
+	/* With the audit head it carries (a stats publication's, the JSON report's stamp's). */
+	[STMT_PUBLICATION_LIST] = "SELECT query, published_at, CASE WHEN json_valid(result) THEN "
+	    "coalesce(json_extract(result, '$.audit_head.id'), json_extract(result, '$.stamp.audit_head.id')) END, "
+	    "CASE WHEN json_valid(result) THEN coalesce(json_extract(result, '$.audit_head.hash'), "
+	    "json_extract(result, '$.stamp.audit_head.hash')) END FROM publication "
 	                          "WHERE survey_id = ? ORDER BY query, id",
 	/* A query's versions are its publications in the order they were made. */
 	[STMT_PUBLICATION_COUNT] = "SELECT count(*), max(published_at) FROM publication WHERE query = ?",
@@ -383,6 +401,10 @@ enum store_err store_open(const char *path, bool create, struct store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	if (audit_sql_register(s->db) != SQLITE_OK) {
+		snprintf(msg, msglen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms());
 	/* WAL + FULL: a committed transaction is on disk before commit returns. */
 	if (exec(s, "PRAGMA journal_mode = WAL") != STORE_OK ||
@@ -416,6 +438,9 @@ void store_close(struct store *s)
 	for (int i = 0; i < STORE_DUTY_STMTS; i++)
 		sqlite3_finalize(s->duty_stmt[i]);
 	store_review_close(s);
+	store_followup_close(s);
+	store_integrity_close(s);
+	store_followup_handle_close(s);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

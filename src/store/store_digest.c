@@ -18,7 +18,9 @@ static const struct {
 	[INPUT_ANSWERS] = {"answers", "resp",
 		"SELECT " CODE("r.survey") ", r.public_id, r.version, " CODE("r.channel") ", "
 		CODE("r.agency") ", " CODE("r.domain") ", " CODE("r.size") ", " CODE("r.outcome")
-		", r.day, r.nums FROM resp r WHERE r.day BETWEEN " YEAR_FROM " AND " YEAR_TO},
+		", r.day, r.nums FROM resp r WHERE r.day BETWEEN " YEAR_FROM " AND " YEAR_TO
+		/* as the statistics read them: an excluded answer is not one */
+		" AND NOT EXISTS (SELECT 1 FROM exclusion x WHERE x.resp = r.id)"},
 	[INPUT_ENCOUNTERS] = {"encounters", "population",
 		"SELECT p.day, " CODE("p.agency") ", " CODE("p.domain") ", " CODE("p.size")
 		", p.n FROM population p WHERE p.day BETWEEN " YEAR_FROM " AND " YEAR_TO},

@@ -14,6 +14,7 @@
  *   store_code.c       the dictionary of short texts, the scale items of a
  *                      survey version, the registry's counts pending commit
  *   store_migrate.c    the migrations' steps that SQL alone cannot do
+ *   audit.c            the audit chain and the answers' day roots (audit.h)
  */
 #ifndef MANYI_STORE_INTERNAL_H
 #define MANYI_STORE_INTERNAL_H
@@ -27,6 +28,7 @@
 
 #include "crypto.h"
 #include "store.h"
+#include "store_followup_handle.h"
 #include "store_review.h"
 #include "util.h"
 
@@ -40,6 +42,17 @@ extern const size_t store_migrations_n;
 /* Migration 9 (the compact layout) has a step in C, then this SQL. */
 #define MIGRATION_COMPACT 9
 extern const char *const store_migration_9_finish;
+/* Migration 16, the working-day calendar 2022-2026 (calendar.c). */
+extern const char store_migration_calendar[];
+/* Migration 19, the audit chain and the answers' day roots (audit.c): its SQL,
+ * then its step in C, which chains the audit rows already there. */
+#define MIGRATION_AUDIT 19
+extern const char store_migration_audit[];
+#define MIGRATION_INTEGRITY 20
+extern const char store_migration_integrity[];
+enum store_err audit_chain_existing(struct store *s, char *msg, size_t msglen);
+/* Register the SQL function audit_hash() on a connection (store_open()). */
+int audit_sql_register(sqlite3 *db);
 /* Run migration number's step in C, if it has one (store_migrate.c). */
 enum store_err store_migration_step(struct store *s, int number, char *msg, size_t msglen);
 
@@ -129,6 +142,7 @@ enum stmt {
 	STMT_ENCOUNTER_FRAME,
 	STMT_STATS_RESPONSES,
 	STMT_STATS_RESPONSES_ALL,
+	STMT_STATS_EXCLUDED,
 	STMT_STATS_COUNTS,
 	STMT_STATS_CELLS,
 	STMT_EXPORT_ROWS,
@@ -179,6 +193,9 @@ enum stmt {
  * store_duty.c (its enum duty_stmt). */
 #define STORE_REVIEW_STMTS 32
 #define STORE_DUTY_STMTS 8
+#define STORE_FOLLOWUP_STMTS 16 /* followup.c's (its enum fu_stmt) */
+#define STORE_INTEGRITY_STMTS 12 /* integrity.c's (its enum ig_stmt) */
+#define STORE_FU_HANDLE_STMTS 12 /* store_followup_handle.c's (its enum fuh_stmt) */
 
 struct store {
 	sqlite3 *db;
@@ -195,6 +212,9 @@ struct store {
 	struct enc_ref last;
 	sqlite3_stmt *review_stmt[STORE_REVIEW_STMTS]; /* store_review.c's statements */
 	sqlite3_stmt *duty_stmt[STORE_DUTY_STMTS];     /* store_duty.c's statements */
+	sqlite3_stmt *followup_stmt[STORE_FOLLOWUP_STMTS]; /* followup.c's statements */
+	sqlite3_stmt *integrity_stmt[STORE_INTEGRITY_STMTS]; /* integrity.c's statements */
+	sqlite3_stmt *fu_handle_stmt[STORE_FU_HANDLE_STMTS]; /* store_followup_handle.c's */
 };
 
 /*
@@ -217,6 +237,11 @@ void pop_add(struct store *s, long long day, long long agency, long long domain,
 enum store_err pop_flush(struct store *s);
 /* Drop the pending counts and every cache (a rollback, store_close()). */
 void store_forget(struct store *s);
+
+/* Finalize followup.c's statements (store_close). */
+void store_followup_close(struct store *s);
+/* Finalize integrity.c's statements (store_close). */
+void store_integrity_close(struct store *s);
 
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);

@@ -86,6 +86,8 @@ out:
 enum store_err store_migration_step(struct store *s, int number, char *msg, size_t msglen)
 {
 	enum store_err e;
+	if (number == MIGRATION_AUDIT)
+		return audit_chain_existing(s, msg, msglen);
 	if (number != MIGRATION_COMPACT)
 		return STORE_OK;
 	*msg = '\0';

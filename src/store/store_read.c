@@ -159,6 +159,29 @@ enum store_err store_each_response(struct store *s, const char *survey, const ch
 	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
 }
 
+enum store_err store_each_excluded(struct store *s, const char *survey, const char *from,
+                                   const char *to,
+                                   bool (*fn)(void *ctx, const struct stats_source_row *r),
+                                   void *ctx)
+{
+	union {
+		struct stats_raw r;
+		unsigned char bytes[sizeof(struct stats_raw) + SURVEY_MAX_ITEMS];
+	} one;
+	sqlite3_stmt *st = stmt_get(s, STMT_STATS_EXCLUDED);
+	int rc;
+	bind_text(st, 1, survey);
+	bind_day(st, 2, from, DAY_FIRST);
+	bind_day(st, 3, to, DAY_LAST);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!raw_call(s, raw_row(st, &one.r), fn, ctx)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : map_rc(rc);
+}
+
 enum store_err store_each_item_text(struct store *s, const char *item, long long lo, long long hi,
                                     bool (*fn)(void *ctx, long long response, const char *text),
                                     void *ctx)
@@ -360,6 +383,7 @@ static enum store_err export_row(struct export_cursor *c, sqlite3_stmt *st, bool
 		.outcome = code_text(c->s, sqlite3_column_int64(st, 9)),
 		.sampled = sqlite3_column_int(st, 10) != 0,
 		.date = date,
+		.excluded = col_or_null(st, 13),
 	};
 	*go_on = true;
 	if (c->n == 0) /* a response without answers: one row, item NULL */

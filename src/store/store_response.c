@@ -1,4 +1,6 @@
 /* store — responses and their answers, form-render marks and idempotency keys; see include/store.h. */
+#include "followup.h"
+#include "integrity.h"
 #include "store_internal.h"
 
 /* Insert one row of a choice, multi or text answer. */
@@ -132,6 +134,12 @@ enum store_err store_response_add(struct store *s, const struct response_meta *m
 		return e;
 	if ((e = response_row(s, m, a, pid, &rid)) == STORE_OK)
 		e = text_rows(s, rid, a);
+	/* The case opens with the answer, or neither is stored. */
+	if (e == STORE_OK)
+		e = followup_open(s, rid, m->survey, m->agency, a, m->contact, m->opened);
+	/* Its flags too (integrity.h): never a reason to refuse it. */
+	if (e == STORE_OK)
+		e = integrity_flags_store(s, rid, m->flags);
 	e = own_end(s, own, e);
 	if (e == STORE_OK)
 		snprintf(public_id, idlen, "%s", pid);

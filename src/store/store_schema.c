@@ -350,6 +350,24 @@
 	");" \
 	"CREATE INDEX complaint_event_case ON complaint_event(complaint, id);"
 
+/*
+ * Migration 18: the complaint categories shipped (version 1): the kinds of misconduct the
+ * Justice Bureau transfers to the discipline inspection commission
+ * (discipline 1, with the national category of the 2019 rules that usually
+ * fits: 1 Party discipline, 2 duty-related illegality, 3 duty-related
+ * crime), and "other".  `manyi complaint categories load` replaces them.
+ */
+#define MIGRATION_COMPLAINT_CATEGORIES \
+	"INSERT INTO complaint_category (code, version, national, name_zh, name_en, discipline, position) VALUES " \
+	"('procedure', 1, 2, '违反法定程序执法', 'Breaking legal procedure', 1, 1)," \
+	"('rough', 1, 2, '粗暴、野蛮或暴力执法', 'Rough or violent enforcement', 1, 2)," \
+	"('selective', 1, 2, '选择性执法', 'Selective enforcement', 1, 3)," \
+	"('benefits', 1, 1, '吃拿卡要（索取、收受利益）', 'Demanding or accepting benefits', 1, 4)," \
+	"('no_certificate', 1, 2, '无证执法', 'Enforcing without a certificate', 1, 5)," \
+	"('profit', 1, 2, '逐利执法（罚没指标、钓鱼执法）', 'Profit-driven enforcement (fine quotas, entrapment)', 1, 6)," \
+	"('inaction', 1, 2, '执法不作为', 'Inaction', 1, 7)," \
+	"('other', 1, NULL, '其他', 'Other', 0, 8);"
+
 const char *const store_migrations[] = {
 	/* 1: registry, surveys, responses, answers */
 	"CREATE TABLE meta ("
@@ -654,6 +672,23 @@ const char *const store_migrations[] = {
 	MIGRATION_EFFICACY,
 	/* 15: calendar, officers, follow-up cases, exclusions, complaints. */
 	MIGRATION_LOOP,
+	/* 16: the working-day calendar 2022-2026 (calendar.c). */
+	store_migration_calendar,
+	/* 17: an answer deleted by hand takes its follow-up case, events,
+	 * sealed contact and exclusion with it: a resp id can come back (no
+	 * AUTOINCREMENT), and a stale case would refuse the new answer. */
+	"CREATE TRIGGER resp_delete_followup AFTER DELETE ON resp BEGIN"
+	"  DELETE FROM followup_contact WHERE followup IN (SELECT id FROM followup WHERE resp = OLD.id);"
+	"  DELETE FROM followup_event WHERE followup IN (SELECT id FROM followup WHERE resp = OLD.id);"
+	"  DELETE FROM followup WHERE resp = OLD.id;"
+	"  DELETE FROM exclusion WHERE resp = OLD.id;"
+	"END;",
+	/* 18: the default complaint categories (DOMAIN.md §3; `manyi complaint categories load`). */
+	MIGRATION_COMPLAINT_CATEGORIES,
+	/* 19: the audit chain and the answers' day roots (audit.c). */
+	store_migration_audit,
+	/* 20: integrity flags, agencies' own networks, the queue's decisions (integrity.c). */
+	store_migration_integrity,
 };
 
 const size_t store_migrations_n = ARRAY_SIZE(store_migrations);

@@ -284,14 +284,16 @@ enum store_err store_publication_get(struct store *s, const char *query, char **
 }
 
 enum store_err store_publication_list(struct store *s, const char *survey,
-                                      bool (*fn)(void *ctx, const char *query, const char *at),
+                                      bool (*fn)(void *ctx, const char *query, const char *at,
+                                                 long long head_id, const char *head_hash),
                                       void *ctx)
 {
 	sqlite3_stmt *st = stmt_get(s, STMT_PUBLICATION_LIST);
 	int rc;
 	bind_text(st, 1, survey);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1))) {
+		if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		        sqlite3_column_int64(st, 2), col_or_null(st, 3))) {
 			rc = SQLITE_DONE;
 			break;
 		}

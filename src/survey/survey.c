@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "survey_internal.h"
 #include "util.h"
 
 /* survey_load_file() reads at most this many bytes. */
@@ -515,7 +516,7 @@ static bool parse_item(struct parse *p, const cJSON *j, struct survey *s, size_t
 static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 {
 	static const char *const keys[] = {
-		"id", "version", "audience", "title", "intro", "scale", "items",
+		"id", "version", "audience", "title", "intro", "scale", "items", "followup",
 	};
 	const cJSON *v, *e;
 	int a, n;
@@ -572,6 +573,13 @@ static bool parse_survey(struct parse *p, const cJSON *root, struct survey *s)
 	p->ctx[0] = '\0';
 	if (s->audience == AUDIENCE_REVIEWER && survey_points_total(s) == 0)
 		return fail(p, "items", "of a reviewer rubric must include at least one points item");
+	/* Which answers open a follow-up case (survey_followup.c). */
+	const char *path = NULL;
+	char why[256];
+	snprintf(p->ctx, sizeof(p->ctx), "followup");
+	if (!survey_followup_parse(member(root, "followup"), s, &path, why, sizeof why))
+		return fail(p, path, "%s", why);
+	p->ctx[0] = '\0';
 	return true;
 }
 

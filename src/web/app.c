@@ -5,6 +5,7 @@
 #include "app_internal.h"
 
 #include <cjson/cJSON.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "crypto.h"
 #include "csrf.h"
 #include "encounter.h"
+#include "integrity_web.h"
 #include "invite.h"
 #include "metrics.h"
 #include "page_cache.h"
@@ -89,6 +91,16 @@ const char *const app_msgs[MSG__MAX][LANG__MAX] = {
 	                      "Sign out button on the page."},
 };
 
+/* The call-back contacts' sealing key, when its file can be read (never made here). */
+static void app_contact_key(struct app *a, const char *db_path)
+{
+	char msg[512];
+	const char *env = getenv("MANYI_CONTACT_KEY");
+	char *path = env != NULL && *env != '\0' ? xstrdup(env) : xasprintf("%s.contact-key", db_path);
+	a->has_contact_key = crypto_key_file(path, false, a->contact_key, msg, sizeof msg);
+	free(path);
+}
+
 int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 {
 	struct app *a = xcalloc(1, sizeof *a);
@@ -111,13 +123,29 @@ int app_new(const char *db_path, struct app **out, char *msg, size_t msglen)
 			goto fail;
 		}
 	}
+	app_contact_key(a, db_path);
 	a->throttle = throttle_shared();
+	a->integrity = integrity_counts_shared();
 	a->pages = page_cache_new();
 	*out = a;
 	return 0;
 fail:
 	app_free(a);
 	return -1;
+}
+
+void app_followup_purge_due(struct app *a, time_t now)
+{
+	static _Atomic long long next; /* the process's: one purge an hour, whichever thread */
+	long long at = atomic_load(&next);
+	if ((long long)now < at || !atomic_compare_exchange_strong(&next, &at, (long long)now + 3600))
+		return;
+	long n = 0;
+	enum store_err e = followup_purge(a->store, NULL, &n);
+	if (e != STORE_OK) { /* busy or worse: try again in a minute */
+		atomic_store(&next, (long long)now + 60);
+		fprintf(stderr, "manyi-fcgi: the call-back contacts' purge failed: %s\n", store_strerror(e));
+	}
 }
 
 void app_set_committer(struct app *a, struct committer *c)
@@ -136,6 +164,7 @@ void app_free(struct app *a)
 	page_cache_free(a->pages);
 	store_close(a->store);
 	crypto_memzero(a->secret, sizeof a->secret);
+	crypto_memzero(a->contact_key, sizeof a->contact_key);
 	free(a);
 }
 
@@ -212,6 +241,20 @@ enum lang app_query_lang(const char *query)
 	if (query == NULL || !params_parse_query(&p, &keys, query, strlen(query), &err))
 		return LANG_ZH;
 	return p.lang;
+}
+
+int app_element_error(struct http_response *r, int status, const char *code, const char *what,
+                      size_t index, const char *msg)
+{
+	cJSON *f = cJSON_CreateArray(), *o = cJSON_CreateObject();
+	char text[700];
+	cJSON_AddNumberToObject(o, "index", (double)index);
+	cJSON_AddStringToObject(o, "message", msg);
+	cJSON_AddItemToArray(f, o);
+	snprintf(text, sizeof text, "%s%s[%zu]: %.600s; nothing was stored", what ? what : "",
+	         what ? " " : "", index, msg);
+	http_json_error(r, status, code, text, f);
+	return status;
 }
 
 int app_bad_param(struct http_response *r, const char *name, const char *what)

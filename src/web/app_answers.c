@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "store.h"
 #include "survey.h"
+#include "store_officer.h"
 #include "throttle.h"
 #include "util.h"
 
@@ -45,7 +46,28 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
 	return st;
 }
 
-/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised. */
+/*
+ * The officers encounter e names, on a line of their own after the
+ * encounter's, so that the respondent can confirm who came:
+ * "执法人员：张三（执法证号 …）、李四（执法证号 …）"; nothing when none.
+ */
+static enum store_err officers_line(struct app *a, const struct encounter *e, enum lang l,
+                                    struct sbuf *line)
+{
+	struct officer o[ENC_OFFICERS_MAX];
+	size_t n;
+	enum store_err err = store_enc_officers(a->store, e->id, o, ENC_OFFICERS_MAX, &n);
+	if (err != STORE_OK || n == 0)
+		return err;
+	sbuf_adds(line, l == LANG_ZH ? "\n执法人员：" : "\nOfficers: ");
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(line, l == LANG_ZH ? "%s%s（执法证号 %s）" : "%s%s (certificate %s)",
+		            i == 0 ? "" : l == LANG_ZH ? "、" : ", ", o[i].name, o[i].cert_no);
+	return STORE_OK;
+}
+
+/* "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised,
+ * and the officers it names on a second line. */
 enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
                                      char **out)
 {
@@ -64,10 +86,17 @@ enum store_err app_encounter_context(struct app *a, const struct encounter *e, e
 	for (size_t i = 0; i < dom.n; i++)
 		if (strcmp(dom.v[i].code, e->domain) == 0)
 			dn = dom.v[i].name[l];
-	*out = xasprintf("%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
-	                 an, dn, e->occurred_on);
+	struct sbuf line;
+	sbuf_init(&line);
+	sbuf_printf(&line, "%s%s · %s · %s", l == LANG_ZH ? "本次评价对象：" : "You are rating: ",
+	            an, dn, e->occurred_on);
 	registry_list_free(&ag);
 	registry_list_free(&dom);
+	if ((err = officers_line(a, e, l, &line)) != STORE_OK) {
+		sbuf_free(&line);
+		return err;
+	}
+	*out = sbuf_detach(&line);
 	return STORE_OK;
 }
 
@@ -98,6 +127,9 @@ struct answer_write {
 	const struct answers *ans;
 	char *public_id;
 	size_t idlen;
+	const struct followup_contact_in *contact;
+	struct followup_opened *opened;
+	struct integrity_flags *flags;
 };
 
 /*
@@ -114,6 +146,9 @@ static enum store_err answer_write(struct store *s, void *ctx)
 		.channel = w->channel,
 		.agency = w->agency,
 		.domain = w->domain,
+		.contact = w->contact,
+		.opened = w->opened,
+		.flags = w->flags,
 	};
 	enum store_err err;
 	long long now = (long long)time(NULL);
@@ -149,17 +184,25 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const struct invitation *inv, const unsigned char *hash,
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
-                                   const struct answers *ans, char *public_id, size_t idlen)
+                                   const struct answers *ans, char *public_id, size_t idlen,
+                                   const char *phone, struct followup_opened *opened,
+                                   struct integrity_flags *flags)
 {
+	struct followup_contact_in contact = {.phone = phone, .key = a->contact_key};
 	struct answer_write w = {
 		.sv = sv, .version = version, .inv = inv, .hash = hash, .once = once, .idem = idem,
 		.agency = agency, .domain = domain, .channel = channel, .ans = ans,
 		.public_id = public_id, .idlen = idlen,
+		.contact = phone != NULL && a->has_contact_key ? &contact : NULL, .opened = opened,
+		.flags = flags,
 	};
 	enum store_err err = commit_submit(a->committer, a->store, answer_write, &w);
 	/* Counted only once committed, and not a replay of a stored answer. */
 	if (err == STORE_OK && (idem == NULL || !idem->found))
 		metrics_answer(inv != NULL ? inv->channel : channel);
+	/* A write undone (a refusal, a failed batch) opened nothing. */
+	if (err != STORE_OK && opened != NULL)
+		memset(opened, 0, sizeof *opened);
 	return err;
 }
 

@@ -13,6 +13,8 @@
  *   handler_export.c   microdata for evaluators: GET /api/v1/export, /api/v1/responses
  *   handler_signin.c   people signing in: /signin, /signout, GET /api/v1/session
  *   handler_review_web.c  a signed-in reviewer's queue and forms: /review, /review/{case}
+ *   handler_complaint.c   the complaint channel's public pages: /complaint, /complaint/filed, /complaint/track
+ *   handler_complaint_api.c  its JSON: /api/v1/complaint-categories, /api/v1/complaints[/...]
  *   intake.c           the one path of an answer, for the form and the API (app_intake)
  *
  * Handlers return the HTTP status they answered; `rest` is the part of the
@@ -27,14 +29,18 @@
 
 #include "app.h"
 #include "auth.h"
+#include "followup.h"
 #include "http.h"
 #include "invite.h"
+#include "report.h"
 #include "store.h"
 #include "survey.h"
 #include "throttle.h"
 
 struct cJSON;
 struct page_cache;
+struct integrity_counts;
+struct integrity_flags;
 
 #define SURVEY_CACHE 16
 #define APP_SETTING_MAX 512    /* bytes of a page setting (evaluator_name, ...) */
@@ -49,6 +55,7 @@ struct app {
 	struct store *store;
 	unsigned char secret[32];
 	struct throttle *throttle; /* the process's (throttle_shared()), borrowed */
+	struct integrity_counts *integrity; /* the process's (integrity_counts_shared()), borrowed */
 	struct committer *committer; /* the process's group commit (app_set_committer), borrowed; NULL: inline */
 	struct cached_survey cache[SURVEY_CACHE];
 	size_t ncache;
@@ -56,7 +63,16 @@ struct app {
 	char evaluator[LANG__MAX][APP_SETTING_MAX];
 	char contact[APP_SETTING_MAX];
 	struct page_cache *pages; /* the form's templates and registry (page_cache.h) */
+	/* The sealing key of call-back contacts (followup.h), read at start from
+	 * $MANYI_CONTACT_KEY or <database>.contact-key; without it the form
+	 * offers no call-back. */
+	unsigned char contact_key[32];
+	bool has_contact_key;
 };
+
+/* Delete the call-back contacts due (followup_purge), at most once an hour
+ * per process; the first request after start does it. */
+void app_followup_purge_due(struct app *a, time_t now);
 
 /* Fixed page texts, by language. */
 enum msg {
@@ -125,6 +141,15 @@ int app_query_survey(const struct http_request *req, struct http_response *r, bo
 struct params_error;
 int app_params_error(struct http_response *r, const struct params_error *err);
 
+/*
+ * A refused element of a JSON array (POST /api/v1/encounters, officers,
+ * cases, duties): status with the error code, the message "WHAT [INDEX]:
+ * MSG; nothing was stored" (what may be NULL) and fields [{"index",
+ * "message"}]; returns status.
+ */
+int app_element_error(struct http_response *r, int status, const char *code, const char *what,
+                      size_t index, const char *msg);
+
 /* 400 with the JSON error "NAME is WHAT" (what says what NAME takes). */
 int app_bad_param(struct http_response *r, const char *name, const char *what);
 
@@ -160,7 +185,8 @@ enum invite_state app_resolve_token(struct app *a, const char *addr, const char 
 
 /*
  * "市市场监督管理局 · 市场监管 · 2022-04-11" for an encounter, localised,
- * into *out (caller frees); *out is NULL and the store's error returned
+ * then, when it names officers, a second line "执法人员：张三（执法证号 …）"
+ * (the form shows the line breaks), into *out (caller frees); *out is NULL and the store's error returned
  * when the registry could not be read.
  */
 enum store_err app_encounter_context(struct app *a, const struct encounter *e, enum lang l,
@@ -194,7 +220,9 @@ enum store_err app_store_answer(struct app *a, const struct survey *sv, int vers
                                    const struct invitation *inv, const unsigned char *hash,
                                    const unsigned char *once, struct app_idem *idem,
                                    const char *agency, const char *domain, const char *channel,
-                                   const struct answers *ans, char *public_id, size_t idlen);
+                                   const struct answers *ans, char *public_id, size_t idlen,
+                                   const char *phone, struct followup_opened *opened,
+                                   struct integrity_flags *flags);
 /*
  * Look idem->key up (idem->found, same_body, public_id); a failure to read
  * is returned as is.
@@ -228,6 +256,11 @@ struct intake {
 	const unsigned char *once;     /* the form render's mark (32 bytes), or NULL */
 	const char *addr;              /* the client's address, for the throttles only */
 	time_t now;
+	const char *phone;             /* the form's call-back phone, checked, or NULL (sealed only
+	                                * when a case opens) */
+	/* Integrity signals (integrity_web.h), hashed or compared, never kept: */
+	const char *user_agent, *accept_language; /* may be NULL */
+	time_t rendered;               /* the form's signed render time, 0 when unknown */
 };
 
 enum intake_outcome {
@@ -261,6 +294,7 @@ struct intake_result {
 	char public_id[64];            /* INTAKE_STORED, INTAKE_REPLAYED */
 	char refused[512];             /* INTAKE_INVALID with ANSWER_NOT_ENFORCED: the pair
 	                                * refused, named (app_check_context), or "" */
+	struct followup_opened followup; /* INTAKE_STORED: the case the answer opened, if any */
 };
 
 /* Take one answer described by in; res says what happened (see above). */
@@ -285,6 +319,15 @@ int app_status_of(enum store_err e);
 int app_store_failure_page(struct app *a, struct http_response *r, enum lang l,
                            enum store_err e);
 int app_store_failure_json(struct app *a, struct http_response *r, enum store_err e);
+
+/*
+ * A report's failure (report_run(), officer_stats_run(); msg says why) as
+ * JSON: 400 a bad query, 404 no such survey, 422 cannot be estimated, 409
+ * nothing to estimate yet, 503/500 the store's.  Returns the status, or 0
+ * for REPORT_OK (nothing written).
+ */
+int app_report_failure(struct app *a, struct http_response *r, enum report_status st,
+                       const char *msg);
 
 /* Has the content type this media type (ignoring parameters)? */
 bool app_media_type_is(const char *ct, const char *want);
@@ -378,6 +421,11 @@ struct cJSON *app_mint_json(struct app *a, struct survey_pick *pick, const struc
 typedef int (*handler_fn)(struct app *, const struct http_request *, struct http_response *,
                           const char *rest);
 
+/* handler_followup_public.c: GET and POST /followup (the rater code, the 追评). */
+int app_followup_get(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_followup_post(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
 int app_form_get(struct app *a, const struct http_request *req, struct http_response *r,
                const char *rest);
 int app_form_post(struct app *a, const struct http_request *req, struct http_response *r,
@@ -420,6 +468,13 @@ int app_api_agreement(struct app *a, const struct http_request *req, struct http
 int app_api_public_stats(struct app *a, const struct http_request *req, struct http_response *r,
                        const char *rest);
 /* handler_evaluation.c: GET /api/v1/public/evaluations[/YEAR.FORM], the published efficacy reports. */
+/* handler_integrity.c: the review queue (docs/integrity.md), the evaluator's. */
+int app_api_integrity_flags(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest);
+int app_api_integrity_decisions(struct app *a, const struct http_request *req,
+                                struct http_response *r, const char *rest);
+int app_api_integrity_evidence(struct app *a, const struct http_request *req,
+                               struct http_response *r, const char *rest);
 int app_api_evaluations(struct app *a, const struct http_request *req, struct http_response *r,
                         const char *rest);
 /* GET /api/v1/evaluations/YEAR.html|.en.html: the report before publication (a preview, audited). */
@@ -442,6 +497,15 @@ int app_review_post(struct app *a, const struct http_request *req, struct http_r
 /* GET /api/v1/review/progress: the JSON of manyi review progress. */
 int app_api_review_progress(struct app *a, const struct http_request *req, struct http_response *r,
                             const char *rest);
+/* handler_followup.c: follow-up cases — the list, a case, its actions, the indicators. */
+int app_api_followups(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_followup(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_api_followup_post(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
+int app_api_followup_indicators(struct app *a, const struct http_request *req,
+                                struct http_response *r, const char *rest);
 int app_signin_get(struct app *a, const struct http_request *req, struct http_response *r,
                    const char *rest);
 int app_signin_post(struct app *a, const struct http_request *req, struct http_response *r,
@@ -450,5 +514,32 @@ int app_signout(struct app *a, const struct http_request *req, struct http_respo
                 const char *rest);
 int app_api_session(struct app *a, const struct http_request *req, struct http_response *r,
                     const char *rest);
+/* handler_complaint.c (the pages) and handler_complaint_api.c (the JSON): the complaint
+ * channel (投诉举报). */
+int app_complaint_get(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_complaint_sub_get(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
+int app_complaint_sub_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+int app_api_complaint_categories(struct app *a, const struct http_request *req,
+                                 struct http_response *r, const char *rest);
+int app_api_complaints(struct app *a, const struct http_request *req, struct http_response *r,
+                       const char *rest);
+int app_api_complaint(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_complaint_post(struct app *a, const struct http_request *req, struct http_response *r,
+                           const char *rest);
+/* handler_officer.c: the certificate register, its public lookup, satisfaction per officer. */
+int app_api_officers(struct app *a, const struct http_request *req, struct http_response *r,
+                     const char *rest);
+int app_officers_page(struct app *a, const struct http_request *req, struct http_response *r,
+                      const char *rest);
+int app_api_public_officers(struct app *a, const struct http_request *req,
+                            struct http_response *r, const char *rest);
+int app_api_officer_stats(struct app *a, const struct http_request *req, struct http_response *r,
+                          const char *rest);
 
 #endif

@@ -19,6 +19,8 @@
 
 #include "app.h"
 #include "commit.h"
+#include "followup.h"
+#include "followup_due.h"
 #include "http.h"
 #include "invite.h"
 #include "metrics.h"
@@ -187,6 +189,7 @@ static struct http_request request_of(FCGX_Request *rq)
 		.authorization = param(rq, "HTTP_AUTHORIZATION"),
 		.idempotency_key = param(rq, "HTTP_IDEMPOTENCY_KEY"),
 		.accept_language = param(rq, "HTTP_ACCEPT_LANGUAGE"),
+		.user_agent = param(rq, "HTTP_USER_AGENT"),
 		.remote_addr = param(rq, "REMOTE_ADDR"),
 		.origin = param(rq, "HTTP_ORIGIN"),
 		.if_none_match = param(rq, "HTTP_IF_NONE_MATCH"),
@@ -528,6 +531,7 @@ enum fcgi_err fcgi_serve(int listen_fd, const char *db_path, int nthreads, int q
 		goto done;
 	}
 	listen_sock = listen_fd;
+	followup_set_due(followup_due_calendar); /* before any thread: a case's deadlines */
 	queue.cap = (size_t)queue_size;
 	queue.v = xcalloc(queue.cap, sizeof *queue.v);
 	/* Answers from all serving threads share the committer's transactions

@@ -86,6 +86,19 @@ static int api_outcome(struct app *a, struct http_response *r, const struct inta
 	case INTAKE_STORED: {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", res->public_id);
+		const struct followup_opened *fu = &res->followup;
+		if (fu->opened) { /* the case the answer opened: shown once, to the respondent */
+			cJSON *f = cJSON_AddObjectToObject(o, "followup");
+			cJSON_AddStringToObject(f, "code", fu->code);
+			cJSON_AddStringToObject(f, "rater_code", fu->rater);
+			cJSON_AddStringToObject(f, "reason", fu->reason);
+			cJSON_AddStringToObject(f, "opened_on", fu->opened_on);
+			if (fu->reply_due[0])
+				cJSON_AddStringToObject(f, "reply_due", fu->reply_due);
+			else
+				cJSON_AddNullToObject(f, "reply_due");
+			cJSON_AddBoolToObject(f, "due_uncovered", fu->due_uncovered);
+		}
 		http_json(r, 201, o);
 		return 201;
 	}
@@ -189,6 +202,7 @@ int app_api_responses(struct app *a, const struct http_request *req,
 		.principal = *req->authorization != '\0' ? &p : NULL,
 		.idem = has_idem ? &idem : NULL,
 		.addr = req->remote_addr, .now = time(NULL),
+		.user_agent = req->user_agent, .accept_language = req->accept_language,
 	};
 	struct intake_result res;
 	app_intake(a, &in, &res);
@@ -203,15 +217,7 @@ done:
 /* A JSON error naming the array index of the bad encounter. */
 static int encounter_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	char text[600];
-	snprintf(text, sizeof text, "encounter [%zu]: %s; nothing was stored", index, msg);
-	http_json_error(r, status, "invalid", text, f);
-	return status;
+	return app_element_error(r, status, "invalid", "encounter", index, msg);
 }
 
 /* POST /api/v1/encounters */
@@ -287,7 +293,8 @@ int app_api_encounters(struct app *a, const struct http_request *req,
 			status = encounter_error(r, 422, i, msg);
 			goto rollback;
 		}
-		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK) {
+		if ((se = encounter_store(a->store, &e, NULL, msg, sizeof msg)) != STORE_OK ||
+		    (se = encounter_store_officers(a->store, &e, in.officers, msg, sizeof msg)) != STORE_OK) {
 			/* A broken rule is the client's; busy or worse is not. */
 			status = se == STORE_ERR_CONSTRAINT ? encounter_error(r, 422, i, msg)
 			                                    : app_store_failure_json(a, r, se);

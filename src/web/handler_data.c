@@ -18,6 +18,34 @@
 #include "rates.h"
 #include "report.h"
 
+int app_report_failure(struct app *a, struct http_response *r, enum report_status st,
+                       const char *msg)
+{
+	int status;
+	switch (st) {
+	case REPORT_OK:
+		return 0;
+	case REPORT_BAD_QUERY:
+		http_json_error(r, status = 400, "bad_request", msg, NULL);
+		return status;
+	case REPORT_NO_SURVEY:
+		http_json_error(r, status = 404, "not_found", msg, NULL);
+		return status;
+	case REPORT_NO_DATA:
+		http_json_error(r, status = 422, "cannot_estimate", msg, NULL);
+		return status;
+	case REPORT_EMPTY:
+		http_json_error(r, status = 409, "no_data", msg, NULL);
+		return status;
+	case REPORT_BUSY:
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, STORE_ERR_BUSY);
+	default:
+		sbuf_reset(&r->body);
+		return app_store_failure_json(a, r, STORE_ERR_SQL);
+	}
+}
+
 /*
  * Run the report into r's body, as JSON or (csv) CSV; the status (200 with
  * an ETag, or an error).  suppress: as published (groups under the
@@ -38,28 +66,9 @@ static int stats_reply(struct app *a, const struct http_request *req, struct htt
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
 	sbuf_reset(&r->body);
-	switch (report_run(a->store, q, csv, &r->body, msg, sizeof msg)) {
-	case REPORT_OK:
-		break;
-	case REPORT_BAD_QUERY:
-		http_json_error(r, 400, "bad_request", msg, NULL);
-		return 400;
-	case REPORT_NO_SURVEY:
-		http_json_error(r, 404, "not_found", msg, NULL);
-		return 404;
-	case REPORT_NO_DATA:
-		http_json_error(r, 422, "cannot_estimate", msg, NULL);
-		return 422;
-	case REPORT_EMPTY:
-		http_json_error(r, 409, "no_data", msg, NULL);
-		return 409;
-	case REPORT_BUSY:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_BUSY);
-	default:
-		sbuf_reset(&r->body);
-		return app_store_failure_json(a, r, STORE_ERR_SQL);
-	}
+	int status = app_report_failure(a, r, report_run(a->store, q, csv, &r->body, msg, sizeof msg), msg);
+	if (status != 0)
+		return status;
 	if (suppress) {
 		struct sbuf raw = r->body;
 		sbuf_init(&r->body);

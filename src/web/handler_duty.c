@@ -25,14 +25,7 @@
 /* A refused element: its index and why, as a 4xx JSON error; returns status. */
 static int element_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray(), *o = cJSON_CreateObject();
-	char text[700];
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	snprintf(text, sizeof text, "[%zu]: %.600s; nothing was stored", index, msg);
-	http_json_error(r, status, status == 403 ? "forbidden" : "invalid", text, f);
-	return status;
+	return app_element_error(r, status, status == 403 ? "forbidden" : "invalid", NULL, index, msg);
 }
 
 /* Check and store every element of array in the open transaction: 0, or the status answered. */

@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "efficacy_report.h"
 #include "evaluate.h"
+#include "followup_handle.h"
 #include "rates.h"
 
 static const struct {
@@ -34,7 +35,8 @@ struct archive {
 	cJSON *years; /* year (string) -> {"year", "published_at", form: url} */
 };
 
-static bool add_publication(void *ctx, const char *query, const char *at)
+static bool add_publication(void *ctx, const char *query, const char *at, long long head_id,
+                            const char *head_hash)
 {
 	struct archive *ar = ctx;
 	int year;
@@ -53,6 +55,13 @@ static bool add_publication(void *ctx, const char *query, const char *at)
 	snprintf(url, sizeof url, "/api/v1/public/evaluations/%d.%s", year, form);
 	cJSON_DeleteItemFromObjectCaseSensitive(y, form);
 	cJSON_AddStringToObject(y, form, url);
+	if (head_hash != NULL) { /* the JSON form's stamp: the head the report carries */
+		cJSON *h = cJSON_CreateObject();
+		cJSON_AddNumberToObject(h, "id", (double)head_id);
+		cJSON_AddStringToObject(h, "hash", head_hash);
+		cJSON_DeleteItemFromObjectCaseSensitive(y, "audit_head");
+		cJSON_AddItemToObject(y, "audit_head", h);
+	}
 	return true;
 }
 
@@ -150,7 +159,7 @@ int app_api_evaluation_preview(struct app *a, const struct http_request *req,
 	}
 	if (e != STORE_OK)
 		return app_store_failure_json(a, r, e);
-	detail = efficacy_detail(a->store, ev, year, NULL, NULL, fieldwork_rates);
+	detail = efficacy_detail(a->store, ev, year, NULL, NULL, fieldwork_rates, followup_year_json);
 	sbuf_reset(&r->body);
 	enum efr_status st = efficacy_preview(a->store, ev, detail, p.role == ROLE_AGENCY ? p.agency : NULL,
 	                                      en ? LANG_EN : LANG_ZH, &r->body, msg, sizeof msg);

@@ -10,6 +10,7 @@
 #include "csrf.h"
 #include "form.h"
 #include "html.h"
+#include "integrity_web.h"
 #include "metrics.h"
 #include "page_cache.h"
 
@@ -23,7 +24,7 @@ struct form_ctx {
 	const char *context;    /* the encounter line shown with an invitation */
 	char action[128];
 	char csrf[CSRF_TOKEN_LEN];
-	char nonce[24];         /* this render's _n: random, base64url */
+	char nonce[INTEGRITY_STAMP_LEN]; /* this render's _n: random, its time, a MAC */
 };
 
 /*
@@ -37,8 +38,9 @@ static int render_form(struct app *a, struct http_response *r, int status,
 {
 	struct html_site site;
 	app_site(a, &site);
-	/* Every render its own _n: the answer it gives is stored once. */
-	crypto_random_id(fc->nonce, sizeof fc->nonce, 16);
+	/* Every render its own _n: the answer it gives is stored once, and
+	 * the time it was shown travels signed in it (the speed rule). */
+	integrity_stamp_make(a->secret, fc->survey_id, time(NULL), fc->nonce);
 	struct form_view v = {
 		.survey = sv,
 		.lang = fc->lang,
@@ -52,6 +54,7 @@ static int render_form(struct app *a, struct http_response *r, int status,
 		.errors = errs,
 		.notice = notice,
 		.site = &site,
+		.callback = a->has_contact_key,
 	};
 	sbuf_reset(&r->body);
 	enum store_err e = page_cache_form(a->pages, a->store, fc->survey_id, fc->version, &v, &r->body);
@@ -100,6 +103,35 @@ static int link_page(struct app *a, struct http_response *r, const char *survey,
 	return app_invite_page(a, r, l, st, href);
 }
 
+/*
+ * The case an answer opened travels from the POST's 303 to the thanks page
+ * in a short-lived cookie (never a URL, never the database): "CODE_RATER_DUE".
+ */
+#define FU_COOKIE "manyi_fu"
+
+/* The thanks page, with the case from the cookie (then cleared) if there is one. */
+static int thanks_page(const struct http_request *req, struct http_response *r,
+                       const struct survey *sv, enum lang l)
+{
+	char c[64], rater[FOLLOWUP_RATER_LEN];
+	struct html_followup_note n = {0};
+	r->content_type = "text/html; charset=utf-8";
+	http_header(r, "Cache-Control", "no-store");
+	if (cookie_get(req->cookie, FU_COOKIE, c, sizeof c)) {
+		char *rp = strchr(c, '_'), *dp = rp != NULL ? strchr(rp + 1, '_') : NULL;
+		if (dp != NULL) {
+			*rp++ = '\0';
+			*dp++ = '\0';
+			if (strlen(c) == FOLLOWUP_CODE_LEN - 1 && strncmp(c, "FU-", 3) == 0 &&
+			    followup_rater_normalize(rp, rater) && (*dp == '\0' || date_valid(dp)))
+				n = (struct html_followup_note){.code = c, .rater = rater, .reply_due = dp};
+		}
+		http_header(r, "Set-Cookie", FU_COOKIE "=; Path=/s/; Max-Age=0; HttpOnly; SameSite=Strict");
+	}
+	html_thanks_case_page(&r->body, sv, l, n.code != NULL ? &n : NULL);
+	return 200;
+}
+
 /* GET /s/{survey} and /s/{survey}/thanks */
 int app_form_get(struct app *a, const struct http_request *req,
                       struct http_response *r, const char *rest)
@@ -122,11 +154,8 @@ int app_form_get(struct app *a, const struct http_request *req,
 	                        ? app_survey(a, id, &sv, &version) : STORE_ERR_NOTFOUND;
 	if (se != STORE_OK)
 		return app_store_failure_page(a, r, fc.lang, se);
-	if (thanks) {
-		r->content_type = "text/html; charset=utf-8";
-		html_thanks_page(&r->body, sv, fc.lang);
-		return 200;
-	}
+	if (thanks)
+		return thanks_page(req, r, sv, fc.lang);
 	fc.survey_id = id;
 	fc.version = version;
 	char *context = NULL;
@@ -205,7 +234,17 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 	http_header(r, "Location", location);
 	r->content_type = "text/html; charset=utf-8";
 	sbuf_reset(&r->body);
-	html_thanks_page(&r->body, sv, fc->lang);
+	const struct followup_opened *fu = &res->followup;
+	if (res->outcome == INTAKE_STORED && fu->opened) {
+		char cookie[160];
+		snprintf(cookie, sizeof cookie, FU_COOKIE "=%s_%s_%s; Path=/s/; Max-Age=600; HttpOnly; "
+		         "SameSite=Strict%s", fu->code, fu->rater, fu->reply_due, fc->https ? "; Secure" : "");
+		http_header(r, "Set-Cookie", cookie);
+		struct html_followup_note n = {fu->code, fu->rater, fu->reply_due};
+		html_thanks_case_page(&r->body, sv, fc->lang, &n);
+	} else {
+		html_thanks_page(&r->body, sv, fc->lang);
+	}
 	return 303;
 }
 
@@ -217,7 +256,7 @@ static int form_outcome(struct app *a, struct http_response *r, const struct sur
 static bool form_once(const struct form_ctx *fc, const struct pairs *form, unsigned char once[32])
 {
 	const char *n = pairs_get(form, "_n");
-	if (n == NULL || *n == '\0' || strlen(n) >= 64)
+	if (n == NULL || *n == '\0' || strlen(n) >= INTEGRITY_STAMP_LEN)
 		return false;
 	const struct crypto_part p[] = {{fc->csrf, strlen(fc->csrf)}, {"\x1f", 1}, {n, strlen(n)}};
 	crypto_blake2b_parts(once, 32, NULL, 0, p, ARRAY_SIZE(p));
@@ -255,6 +294,29 @@ static bool form_csrf(struct app *a, const struct http_request *req, struct http
 	else
 		snprintf(fc->csrf, sizeof fc->csrf, "%s", posted);
 	return true;
+}
+
+/*
+ * The call-back consent (only when the contact key was read; else the
+ * fields are dropped unread): a phone needs the consent ticked, the consent
+ * a valid phone; errors go into errs under "_phone" / "_callback".  The
+ * phone to seal if a case opens, or NULL.
+ */
+static const char *callback_phone(struct app *a, const struct pairs *form,
+                                  struct answer_errors *errs)
+{
+	if (!a->has_contact_key)
+		return NULL;
+	const char *phone = pairs_get(form, "_phone"), *yes = pairs_get(form, "_callback");
+	bool consent = yes != NULL && strcmp(yes, "yes") == 0;
+	bool given = phone != NULL && *phone != '\0';
+	if (given && !consent)
+		answer_errors_add(errs, "_callback", ANSWER_REQUIRED);
+	else if (consent && !given)
+		answer_errors_add(errs, "_phone", ANSWER_REQUIRED);
+	else if (consent && !followup_phone_valid(phone))
+		answer_errors_add(errs, "_phone", ANSWER_OUT_OF_RANGE);
+	return consent && errs->n == 0 ? phone : NULL;
 }
 
 /* POST /s/{survey}: parse the urlencoded form, app_intake(), render. */
@@ -310,6 +372,7 @@ int app_form_post(struct app *a, const struct http_request *req,
 
 	/* A filled honeypot is a bot: say thanks, store nothing. */
 	struct intake_result res;
+	memset(&res, 0, sizeof res);
 	if ((v = pairs_get(&form, "_hp")) != NULL && *v != '\0') {
 		metrics_reject(REJECT_HONEYPOT);
 		res.outcome = INTAKE_STORED;
@@ -319,6 +382,8 @@ int app_form_post(struct app *a, const struct http_request *req,
 	for (size_t i = 0; i < form.n; i++)
 		if (form.v[i].key[0] != '_')
 			pairs_add(&items, form.v[i].key, form.v[i].value);
+	struct answer_errors cb_errs = {.n = 0};
+	const char *phone = callback_phone(a, &form, &cb_errs);
 	struct intake in = {
 		.survey = sv, .version = version, .token = token,
 		.agency = pairs_get(&form, "_agency"), .domain = pairs_get(&form, "_domain"),
@@ -329,7 +394,11 @@ int app_form_post(struct app *a, const struct http_request *req,
 		.ignore_unknown = true,
 		.channel = "web", .once = has_once ? once : NULL,
 		.addr = req->remote_addr, .now = now,
+		.transport_errs = &cb_errs, .phone = phone,
+		.user_agent = req->user_agent, .accept_language = req->accept_language,
 	};
+	if (!integrity_stamp_check(a->secret, id, pairs_get(&form, "_n"), &in.rendered))
+		in.rendered = 0;
 	app_intake(a, &in, &res);
 	if (res.invited) {
 		snprintf(fc.token, sizeof fc.token, "%.22s", token);

@@ -21,15 +21,7 @@
 /* A refused case: its index and why, as a 4xx JSON error; returns status. */
 static int case_error(struct http_response *r, int status, size_t index, const char *msg)
 {
-	cJSON *f = cJSON_CreateArray();
-	cJSON *o = cJSON_CreateObject();
-	char text[600];
-	cJSON_AddNumberToObject(o, "index", (double)index);
-	cJSON_AddStringToObject(o, "message", msg);
-	cJSON_AddItemToArray(f, o);
-	snprintf(text, sizeof text, "case [%zu]: %s; nothing was stored", index, msg);
-	http_json_error(r, status, "invalid", text, f);
-	return status;
+	return app_element_error(r, status, "invalid", "case", index, msg);
 }
 
 /* Check and store every case of the parsed body in the open transaction:

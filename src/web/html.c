@@ -53,6 +53,9 @@ static const char *const strs[STR__MAX][LANG__MAX] = {
 	[STR_LANDING_MORE] = {"结果与工作人员入口", "Results, and the way in for staff"},
 	[STR_LANDING_RESULTS] = {"公开结果", "Public results"},
 	[STR_LANDING_SIGNIN] = {"登录", "Sign in"},
+	[STR_LANDING_FOLLOWUP] = {"查询差评处理进度（追评）", "Follow up a rating you gave"},
+	[STR_LANDING_COMPLAINT] = {"投诉举报", "Report misconduct"},
+	[STR_LANDING_OFFICERS] = {"执法证件查询", "Check an officer's certificate"},
 	[STR_SIGNIN_TITLE] = {"登录", "Sign in"},
 	[STR_SIGNIN_INTRO] = {"评价机构和执法单位的工作人员在此登录，查看执行进度和评价结果。",
 	                      "Staff of the evaluator and of the agencies sign in here to follow "

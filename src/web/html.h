@@ -72,6 +72,7 @@ struct form_view {
 	const struct answer_errors *errors; /* or NULL; item "_agency"/"_domain"/NULL for context/form */
 	const char *notice;           /* a form-level message (already localised), or NULL */
 	const struct html_site *site; /* the evaluator for the footer, or NULL */
+	bool callback;                /* offer the call-back consent (_callback, _phone) */
 };
 
 /* A whole form page (<!doctype html> ...). */
@@ -104,6 +105,38 @@ void html_form_template_fill(struct sbuf *out, const struct html_form_template *
 
 /* The thank-you page after a stored answer. */
 void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l);
+
+/* The follow-up case an answer opened, for the thank-you page; borrowed. */
+struct html_followup_note {
+	const char *code;       /* FU-... */
+	const char *rater;      /* XXXX-XXXX-XXXX */
+	const char *reply_due;  /* YYYY-MM-DD, or "" when not yet known */
+};
+/* html_thanks_page() with the case's note (n NULL: none). */
+void html_thanks_case_page(struct sbuf *out, const struct survey *s, enum lang l,
+                           const struct html_followup_note *n);
+
+/* html_followup.c: the form's call-back consent block (values and errors kept). */
+void html_callback_fields(struct sbuf *out, enum lang l, const char *phone, bool consent,
+                          enum answer_err phone_err, enum answer_err consent_err);
+/* An error summary line for field "_phone" or "_callback", linking to it. */
+void html_callback_error(struct sbuf *out, enum lang l, const char *field, enum answer_err e);
+
+/* The /followup page: the rater code's form, or the case with its 追评 form. */
+enum html_fu_err { HTML_FU_OK, HTML_FU_ERR_WRONG, HTML_FU_ERR_SLOW, HTML_FU_ERR_SCORE,
+                   HTML_FU_ERR_TWICE };
+struct followup_view;
+struct html_followup_page {
+	enum lang lang;
+	const char *csrf;
+	const char *typed;                 /* the rater code as typed, or NULL */
+	const struct followup_view *view;  /* the case, or NULL: ask for the code */
+	const struct survey *survey;       /* the case's survey (its scale), with view */
+	bool just_rated;
+	enum html_fu_err error;
+	const struct html_site *site;
+};
+void html_followup_page(struct sbuf *out, const struct html_followup_page *p);
 
 /*
  * A simple page with a heading and one paragraph (404, 409 used token,

@@ -225,6 +225,10 @@ static void error_summary(struct sbuf *out, const struct form_view *v)
 		if (item != NULL && (survey_item(s, item) != NULL ||
 		    ((same(item, "_agency") || same(item, "_domain")) && v->ask_context)))
 			continue;
+		if (v->callback && (same(item, "_phone") || same(item, "_callback"))) {
+			html_callback_error(out, l, item, v->errors->v[i].code);
+			continue;
+		}
 		sbuf_adds(out, "<li>");
 		error_text(out, NULL, v->errors->v[i].code, l);
 		sbuf_adds(out, "</li>\n");
@@ -629,6 +633,10 @@ static void form_page(struct sbuf *out, const struct form_view *v, struct html_f
 
 	for (size_t i = 0; i < s->nitems; i++)
 		item_fieldset(out, v, &s->items[i], i + 1);
+
+	if (v->callback)
+		html_callback_fields(out, l, value_of(v, "_phone"), value_has(v, "_callback", "yes"),
+		                     err_for(v, "_phone"), err_for(v, "_callback"));
 
 	/* Honeypot: off-screen, out of the tab order and of the a11y tree. */
 	sbuf_adds(out, "<div class=\"hp\" aria-hidden=\"true\">\n<label for=\"f-_hp\">");

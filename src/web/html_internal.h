@@ -49,6 +49,9 @@ enum html_str {
 	STR_LANDING_MORE,
 	STR_LANDING_RESULTS,
 	STR_LANDING_SIGNIN,
+	STR_LANDING_FOLLOWUP,
+	STR_LANDING_COMPLAINT,
+	STR_LANDING_OFFICERS,
 	STR_SIGNIN_TITLE,
 	STR_SIGNIN_INTRO,
 	STR_SIGNIN_USER_LEGEND,
@@ -95,5 +98,7 @@ const char *html_site_contact(const struct html_site *site);
 void html_page_close_site(struct sbuf *out, enum lang l, const struct html_site *site);
 /* Close a page. */
 void html_page_close(struct sbuf *out, enum lang l);
+/* The thank-you page's note of the case an answer opened (html_followup.c). */
+void html_followup_note(struct sbuf *out, enum lang l, const struct html_followup_note *n);
 
 #endif

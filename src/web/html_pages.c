@@ -13,6 +13,12 @@
 /* The thank-you page; s (borrowed) may be NULL. */
 void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
 {
+	html_thanks_case_page(out, s, l, NULL);
+}
+
+void html_thanks_case_page(struct sbuf *out, const struct survey *s, enum lang l,
+                           const struct html_followup_note *n)
+{
 	l = html_lang_ok(l);
 	html_page_open(out, l, html_tr(STR_THANKS_TITLE, l), false, NULL);
 	sbuf_adds(out, "<div class=\"panel done\">\n<h1>");
@@ -28,6 +34,8 @@ void html_thanks_page(struct sbuf *out, const struct survey *s, enum lang l)
 	sbuf_adds(out, "</p>\n<p>");
 	html_text(out, STR_THANKS_CLOSE, l);
 	sbuf_adds(out, "</p>\n</div>\n");
+	if (n != NULL)
+		html_followup_note(out, l, n);
 	html_page_close(out, l);
 }
 
@@ -129,6 +137,15 @@ void html_landing_page(struct sbuf *out, enum lang l, const struct html_site *si
 	html_text(out, STR_LANDING_MORE, l);
 	sbuf_adds(out, l == LANG_ZH ? "\">\n<a href=\"/results\">" : "\">\n<a href=\"/results?lang=en\">");
 	html_text(out, STR_LANDING_RESULTS, l);
+	static const struct { const char *path; enum html_str text; } more[] = {
+		{"/followup", STR_LANDING_FOLLOWUP},
+		{"/complaint", STR_LANDING_COMPLAINT},
+		{"/officers", STR_LANDING_OFFICERS},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(more); i++) {
+		sbuf_printf(out, "</a>\n<a href=\"%s%s\">", more[i].path, l == LANG_ZH ? "" : "?lang=en");
+		html_text(out, more[i].text, l);
+	}
 	sbuf_adds(out, l == LANG_ZH ? "</a>\n<a href=\"/signin\">" : "</a>\n<a href=\"/signin?lang=en\">");
 	html_text(out, STR_LANDING_SIGNIN, l);
 	sbuf_adds(out, "</a>\n</nav>\n");

@@ -26,6 +26,7 @@ struct http_request {
 	const char *cookie;
 	const char *authorization;
 	const char *accept_language;
+	const char *user_agent;    /* hashed for the integrity device rule, never kept; may be NULL */
 	const char *remote_addr;
 	const char *origin;        /* Origin, for CORS */
 	const char *if_none_match; /* If-None-Match, for ETags */

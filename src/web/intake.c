@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "integrity_web.h"
 
 /* The agency-key refusal, the token and the hourly limit, in that order. */
 static bool intake_admit(struct app *a, const struct intake *in, struct intake_result *res)
@@ -95,6 +96,26 @@ static bool intake_validate(struct app *a, const struct intake *in, struct intak
 	return false;
 }
 
+/*
+ * The answer's integrity flags (integrity_web.h): never a reason to refuse
+ * it — when the agency's networks cannot be read now, it goes on with the
+ * flags found so far, and the log says so (without the address).
+ */
+static void intake_flags(struct app *a, const struct intake *in, const struct intake_result *res,
+                         const struct answers *ans, struct integrity_flags *flags,
+                         struct integrity_marks *marks)
+{
+	struct integrity_signals sig = {
+		.addr = in->addr, .user_agent = in->user_agent, .accept_language = in->accept_language,
+		.now = in->now, .rendered = in->rendered, .keyed = in->principal != NULL,
+		.agency = res->invited ? res->encounter.agency : in->agency,
+		.occurred_on = res->invited ? res->encounter.occurred_on : NULL,
+	};
+	if (integrity_signals_flags(a->store, a->integrity, &sig, ans, flags, marks) != STORE_OK)
+		fprintf(stderr, "manyi: integrity: the agency's networks could not be read (%s); "
+		        "the answer is stored without that rule\n", store_errmsg(a->store));
+}
+
 void app_intake(struct app *a, const struct intake *in, struct intake_result *res)
 {
 	struct answers ans = {0};
@@ -119,9 +140,13 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	/* A form render's mark matters on the public channel only: an
 	 * invitation is answered once anyway. */
 	const unsigned char *once = res->invited ? NULL : in->once;
-	enum store_err e = app_store_answer(a, in->survey, in->version, res->invited ? &res->inv : NULL,
-	                                    res->hash, once, in->idem, in->agency, in->domain,
-	                                    in->channel, &ans, res->public_id, sizeof res->public_id);
+	struct integrity_flags flags;
+	struct integrity_marks marks;
+	intake_flags(a, in, res, &ans, &flags, &marks);
+	enum store_err e = app_store_answer(a, in->survey, in->version,
+	                                    res->invited ? &res->inv : NULL, res->hash, once, in->idem,
+	                                    in->agency, in->domain, in->channel, &ans, res->public_id,
+	                                    sizeof res->public_id, in->phone, &res->followup, &flags);
 	if (e == STORE_OK && in->idem != NULL && in->idem->found)
 		goto replayed;
 	if (e == STORE_ERR_CONSTRAINT && (res->invited || once != NULL)) {
@@ -135,6 +160,8 @@ void app_intake(struct app *a, const struct intake *in, struct intake_result *re
 	}
 	if (!res->invited && in->principal == NULL)
 		throttle_count(a->throttle, THROTTLE_PUBLIC, in->addr, in->now);
+	/* Its id, in memory only, so that a burst it begins can reach back to it. */
+	integrity_counts_note(a->integrity, &marks, flags.resp);
 	res->outcome = INTAKE_STORED;
 	goto done;
 replayed:

@@ -84,6 +84,7 @@ static const struct route {
 	{"healthz", "/healthz", false, true, h_healthz, NULL, &no_keys, false},
 	{"metrics", "/metrics", false, true, h_metrics, NULL, &no_keys, false},
 	{"form", "/s/", true, false, app_form_get, app_form_post, NULL, false},
+	{"followup_public", "/followup", false, false, app_followup_get, app_followup_post, NULL, false},
 	{"api_responses", "/api/v1/responses", false, true, app_api_responses_list, app_api_responses,
 	 &responses_keys, true},
 	{"api_export", "/api/v1/export", false, true, app_api_export, NULL, &params_export_keys, true},
@@ -116,6 +117,28 @@ static const struct route {
 	{"review", "/review", true, false, app_review_get, app_review_post, NULL, false},
 	{"api_review_progress", "/api/v1/review/progress", false, true, app_api_review_progress, NULL,
 	 &publications_keys, true},
+	{"complaint", "/complaint", false, false, app_complaint_get, app_complaint_post, NULL, false},
+	{"complaint_sub", "/complaint/", true, false, app_complaint_sub_get, app_complaint_sub_post, NULL, false},
+	{"api_complaint_categories", "/api/v1/complaint-categories", false, true, app_api_complaint_categories,
+	 NULL, NULL, false},
+	{"api_complaints", "/api/v1/complaints", false, true, app_api_complaints, NULL, NULL, true},
+	{"api_complaint", "/api/v1/complaints/", true, true, app_api_complaint, app_api_complaint_post, NULL, true},
+	{"officers", "/officers", false, false, app_officers_page, NULL, NULL, false},
+	{"api_officers", "/api/v1/officers", false, true, NULL, app_api_officers, NULL, true},
+	{"api_officers_stats", "/api/v1/officers/stats", false, true, app_api_officer_stats, NULL,
+	 &params_officer_stats_keys, true},
+	{"api_public_officers", "/api/v1/public/officers", false, true, app_api_public_officers, NULL, NULL,
+	 false},
+	{"api_integrity_flags", "/api/v1/integrity/flags", false, true, app_api_integrity_flags, NULL, NULL,
+	 true},
+	{"api_integrity_decisions", "/api/v1/integrity/decisions", false, true, NULL,
+	 app_api_integrity_decisions, NULL, true},
+	{"api_integrity_evidence", "/api/v1/integrity/evidence", false, true, app_api_integrity_evidence,
+	 NULL, NULL, true},
+	{"api_followups", "/api/v1/followups", false, true, app_api_followups, NULL, NULL, true},
+	{"api_followup", "/api/v1/followups/", true, true, app_api_followup, app_api_followup_post, NULL, true},
+	{"api_followup_indicators", "/api/v1/followup/indicators", false, true,
+	 app_api_followup_indicators, NULL, NULL, true},
 };
 
 /*
@@ -204,6 +227,8 @@ void app_handle(struct app *a, const struct http_request *req, struct http_respo
 	}
 	const char *rest = req->path + strlen(rt->path);
 	r->route = rt->name;
+	if (rt->get != h_healthz && rt->get != h_metrics) /* probes never wait on a write */
+		app_followup_purge_due(a, time(NULL));
 	if (strcmp(req->method, "OPTIONS") == 0 && rt->json) {
 		r->status = 204;
 		cors_headers(req, r, true);

@@ -21,6 +21,7 @@ static const struct policy {
 	[THROTTLE_PUBLIC] = {3600, 20, 20, 3600},
 	[THROTTLE_SIGNIN_USER] = {900, 5, 5, 900},
 	[THROTTLE_SIGNIN_ADDR] = {900, 10, 30, 1800},
+	[THROTTLE_LOOKUP] = {3600, 60, 60, 3600},
 };
 
 /* A slot is searched for among PROBE neighbours of its hash's position. */
@@ -42,6 +43,7 @@ struct throttle {
 	size_t bytes;          /* of the mapping */
 	size_t nslots;         /* a power of two */
 	long long keygen[2];   /* generation of key[g % 2]; 0 = none */
+	long limit[THROTTLE__MAX]; /* throttle_set_limit(): events before the lock-out; 0 = the policy's */
 	unsigned char key[2][CRYPTO_BLAKE2B_KEYBYTES];
 	struct slot slot[];
 };
@@ -253,12 +255,24 @@ bool throttle_allowed(struct throttle *t, enum throttle_kind k, const char *addr
 	return ok;
 }
 
+void throttle_set_limit(struct throttle *t, enum throttle_kind k, long events)
+{
+	if (t == NULL || k >= THROTTLE__MAX)
+		return;
+	lock(t);
+	t->limit[k] = events > 0 ? events : 0;
+	pthread_mutex_unlock(&t->lock);
+}
+
 void throttle_count(struct throttle *t, enum throttle_kind k, const char *addr, time_t now)
 {
 	if (t == NULL)
 		return;
-	const struct policy *p = &policies[k];
+	struct policy set = policies[k];
+	const struct policy *p = &set;
 	lock(t);
+	if (t->limit[k] > 0) /* a set limit: so many, then locked out (no slowing down) */
+		set.free = set.lock_after = t->limit[k];
 	struct slot *s = lookup(t, k, addr, now, true);
 	slot_roll(s, p, now);
 	s->count++;

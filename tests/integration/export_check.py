@@ -43,7 +43,7 @@ SURVEYS = ["enforcement-enterprise", "enforcement-public", "names"]
 LANGS = ["zh", "en"]
 WEIGHTINGS = ["none", "base", "poststrat", "rake"]
 FIXED = ["response_id", "survey_version", "channel", "submitted_at", "agency", "domain", "size",
-         "district", "outcome", "date", "in_sample"]
+         "district", "outcome", "date", "in_sample", "excluded", "excluded_reason"]
 RESERVED = {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with",
             "byte", "double", "float", "if", "in", "int", "long", "strl", "using"}
 NA_SAV = 99
@@ -217,9 +217,10 @@ def expected(survey, period=None):
     defn = definition(survey)
     cols = columns(defn)
     rows = []
-    for (rid, pid, ver, ch, sub, ag, dom, size, dist, outc, eid, day) in con.execute(
+    for (rid, pid, ver, ch, sub, ag, dom, size, dist, outc, eid, day, why) in con.execute(
             "SELECT r.id, r.public_id, r.survey_version, r.channel, r.submitted_at, r.agency, r.domain,"
-            " coalesce(e.size, r.size), e.district, e.outcome, r.encounter_id, e.occurred_on"
+            " coalesce(e.size, r.size), e.district, e.outcome, r.encounter_id, e.occurred_on,"
+            " (SELECT reason FROM exclusion x WHERE x.resp = r.id)"
             " FROM response r LEFT JOIN encounter e ON e.id = r.encounter_id"
             " WHERE r.survey_id = ? ORDER BY r.id", (survey,)):
         date = txt(day) if day is not None else utc8_day(txt(sub))
@@ -230,7 +231,8 @@ def expected(survey, period=None):
                      "fixed": {"response_id": txt(pid), "survey_version": ver, "channel": clean(ch),
                                "submitted_at": clean(sub), "agency": clean(ag), "domain": clean(dom),
                                "size": clean(size), "district": clean(dist), "outcome": clean(outc),
-                               "date": date, "in_sample": 1 if eid is not None else 0}})
+                               "date": date, "in_sample": 1 if eid is not None else 0,
+                               "excluded": 0 if why is None else 1, "excluded_reason": clean(why)}})
     ans = {}
     for (rid, item, seq, num, text, na) in con.execute(
             "SELECT a.response_id, a.item, a.seq, a.num, a.text, a.na FROM answer a"

@@ -126,6 +126,23 @@ json() {
 
 sql() { sqlite3 "$DB" "$1"; }
 
+# tap_compare MIN COMMAND...: each line COMMAND prints (a comparison with R,
+# say) is a check: "PASS<TAB>what" or "FAIL<TAB>what<TAB>why"; anything else
+# fails, and so do fewer than MIN lines.
+tap_compare() {
+	local min=$1 seen=0 f
+	shift
+	while IFS=$'\t' read -r -a f; do
+		case "${f[0]}" in
+		PASS) ok "${f[1]}" ;;
+		FAIL) not_ok "${f[@]:1}" ;;
+		*) not_ok "$(basename "$2") said: ${f[*]}" ;;
+		esac
+		seen=$((seen + 1))
+	done < <("$@" 2>&1)
+	[ "$seen" -ge "$min" ] || not_ok "$(basename "$2") checked all $min cases" "only $seen checks"
+}
+
 # it_wait SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds
 # (true) or SECONDS of clock time have passed (false).  For what happens at
 # its own pace -- a log line written after the response, a worker

@@ -21,17 +21,22 @@ cp "$T/release.db" "$DB"
 chmod 600 "$DB"
 secret() { awk -v k="$1" '$1 == k { print $2 }' $M/tokens.txt; }
 dump() { sqlite3 "$DB" .dump | sha256sum | cut -d' ' -f1; }
-# The statistics of today name the values of the agency, domain and size
-# columns ("names" in a JSON group, a VAR_name column after VAR in CSV); the
-# release did not.  strip_names FILE takes them out of FILE, as text, so the
-# rest is still compared byte for byte with what the release gave.
-strip_names() {
-	python3 - "$1" <<'PY'
+# What today's outputs add to the release's, taken out of a file as text
+# so the rest is still compared byte for byte with what the release gave:
+#   strip names FILE: the statistics name the values of the agency, domain
+#     and size columns ("names" in a JSON group, a VAR_name column after VAR
+#     in CSV); the release did not.  Nor did it say how many answers each
+#     JSON row lost to exclusions (issue 16: "excluded" in overall and groups,
+#     and a publication's "exclusions" note).
+#   strip excluded FILE: the export marks answers left out of the
+#     statistics (issue 15: the columns excluded and excluded_reason after
+#     in_sample; JSON members); the release had none.
+strip() {
+	python3 - "$1" "$2" <<'PY'
 import re, sys
-path = sys.argv[1]
+what, path = sys.argv[1:3]
 data = open(path, "rb").read().decode("utf-8")
 s = r'"(?:[^"\\]|\\.)*"'
-names = re.compile(r',"names":\{(?:"[a-z]+":\{"zh":%s,"en":%s\},?)*\}' % (s, s))
 def fields(line):
     out, cur, q = [], "", False
     for c in line:
@@ -44,20 +49,34 @@ def fields(line):
             cur += c
     return out + [cur]
 lines = data.split("\r\n")
-if len(lines) > 1 and re.match(r"^[a-z_,]*row,n,", lines[0]):
+if what == "names" and len(lines) > 1 and re.match(r"^[a-z_,]*row,n,", lines[0]):
     head = fields(lines[0])
     keep = [i for i, h in enumerate(head) if not h.endswith("_name")]
     data = "\r\n".join(",".join(f[i] for i in keep) if l else l
                          for l in lines for f in [fields(l)])
-else:
+elif what == "names":
+    names = re.compile(r',"names":\{(?:"[a-z]+":\{"zh":%s,"en":%s\},?)*\}' % (s, s))
     data = names.sub("", data)
+    data = re.sub(r',"excluded":[0-9]+(?=[,}])', "", data)
+    data = re.sub(r',"exclusions":\{"excluded":[0-9]+,"zh":%s,"en":%s\}' % (s, s), "", data)
+else:
+    out, drop = [], None
+    for line in re.sub(r',"excluded":[01],"excluded_reason":(?:null|%s)' % s, "", data).split("\r\n"):
+        f = fields(line)
+        if "excluded" in f and "excluded_reason" in f and "in_sample" in f:
+            drop = {f.index("excluded"), f.index("excluded_reason")}
+        if drop and line and len(f) > max(drop):
+            line = ",".join(x for i, x in enumerate(f) if i not in drop)
+        out.append(line)
+    data = "\r\n".join(out)
 open(path, "wb").write(data.encode("utf-8"))
 PY
 }
 
 # same NAME: the output NAME in $GOT is the expected one, byte for byte.
 same() {
-	case "$1" in stats-* | api-stats.out | api-public-stats*) strip_names "$GOT/$1" ;; esac
+	case "$1" in stats-* | api-stats.out | api-public-stats*) strip names "$GOT/$1" ;; esac
+	case "$1" in export-* | api-export.out | api-responses*) strip excluded "$GOT/$1" ;; esac
 	if cmp -s "$X/$1" "$GOT/$1"; then
 		ok "$1 as the release gave it"
 	else
@@ -90,6 +109,9 @@ check "no older than the release's ($release_v)" test "${v1%%)*}" -ge "$release_
 $MANYI key list >"$T/again.out" 2>&1
 eq "a second open changes nothing in the file" "$(dump)" "$after_first"
 check "and reads the same" cmp "$X/key-list.out" "$T/again.out"
+# The audit chain (issue 16): the release's rows were chained as the file migrated.
+out=$($MANYI audit verify 2>&1)
+contains "the release's audit rows chained: audit verify" "$out" "audit chain intact: $(sqlite3 "$DB" 'SELECT count(*) FROM audit') rows"
 
 it_stack || { not_ok "start nginx and manyi-fcgi"; it_done; exit 1; }
 ekey=$(secret evaluator)

@@ -37,7 +37,14 @@ contains "and the enterprise survey" "$BODY" 'href="/s/enforcement-enterprise"'
 contains "names the evaluator, escaped" "$BODY" "$NAME_HTML"
 contains "and how to reach them" "$BODY" "$CONTACT"
 lacks "no script" "$BODY" "<script"
+contains "links the follow-up of a rating" "$BODY" 'href="/followup">查询差评处理进度（追评）</a>'
+contains "the complaint form" "$BODY" 'href="/complaint">投诉举报</a>'
+contains "and the certificate lookup" "$BODY" 'href="/officers">执法证件查询</a>'
 req GET "/?lang=en"
+contains "the three, linked in English" "$BODY" 'href="/followup?lang=en">Follow up a rating you gave</a>
+<a href="/complaint?lang=en">Report misconduct</a>
+<a href="/officers?lang=en">'
+
 contains "English: lang=en" "$BODY" 'lang="en"'
 contains "the evaluator's English name" "$BODY" "$NAME_EN"
 contains "the English title of the public survey, linked in English" "$BODY" "href=\"$PUB?lang=en\">$(pub_title en)</a>"

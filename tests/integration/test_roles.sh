@@ -36,6 +36,13 @@ KEY[agency]=$(agency_key A01)
 KEY[revoked]=$(evaluator_key)
 $MANYI key revoke "${KEY[revoked]:3:12}" >/dev/null
 ROLES="none madeup revoked agency evaluator"
+# Issue 15: the bad ratings above opened follow-up cases; one of another agency's.
+fu_other=$(sql "SELECT code FROM followup WHERE agency = 'A02' LIMIT 1")
+fu_own=$(sql "SELECT code FROM followup WHERE agency = 'A01' LIMIT 1")
+[ -n "$fu_other" ] && [ -n "$fu_own" ] || not_ok "the answers opened follow-up cases of A01 and A02"
+off() { # CERT AGENCY: a one-officer registration body
+	printf '[{"cert_no":"%s","name":"张三","agency":"%s","status":"valid","valid_until":"2030-12-31"}]' "$1" "$2"
+}
 declare -A SES CS
 for role in agency evaluator; do
 	signin "key=${KEY[$role]}"
@@ -104,6 +111,19 @@ survey|GET|/api/v1/surveys/$E||200 200 200 200 200
 registry|GET|/api/v1/registry||200 200 200 200 200
 public stats (nothing published)|GET|/api/v1/public/stats?survey=$E||404 404 404 404 404
 publications|GET|/api/v1/public/publications?survey=$E||200 200 200 200 200
+followups|GET|/api/v1/followups||401 401 401 200 200
+followup (own agency's)|GET|/api/v1/followups/$fu_own||401 401 401 200 200
+followup (another agency's)|GET|/api/v1/followups/$fu_other||401 401 401 404 200
+followup reply (another agency's)|POST|/api/v1/followups/$fu_other/reply|{"action":"explain","note":"x"}|401 401 401 404 403
+followup review (evaluator only)|POST|/api/v1/followups/$fu_own/review|{"action":"accept"}|401 401 401 403 409
+followup contact (evaluator only)|GET|/api/v1/followups/$fu_own/contact||401 401 401 403 404
+followup indicators|GET|/api/v1/followup/indicators||401 401 401 200 200
+complaints|GET|/api/v1/complaints||401 401 401 200 200
+complaint categories|GET|/api/v1/complaint-categories||200 200 200 200 200
+officers (own agency)|POST|/api/v1/officers|$(off 'C-@ROLE@-1' A01)|401 401 401 201 201
+officers (another agency)|POST|/api/v1/officers|$(off 'C-@ROLE@-2' A02)|401 401 401 403 201
+officer stats|GET|/api/v1/officers/stats?survey=$E||401 401 401 403 200
+officer lookup|GET|/api/v1/public/officers?q=C-evaluator-1||200 200 200 200 200
 form|GET|/s/enforcement-public||200 200 200 200 200
 healthz|GET|/healthz||200 200 200 200 200
 EOF

@@ -34,15 +34,5 @@ eq "CSV: A03 has p_holm and an empty significant cell" "$(awk -F, '$1 == "A03" {
 $MANYI stats --survey enforcement-enterprise --by agency --low-n 10 >"$T/body"
 eq "with --low-n 10, A03 gets its verdict" "$(json "[$a03[\"low_n\"], type($a03[\"vs_overall\"][\"significant\"]).__name__]")" "[False, 'bool']"
 
-cases=$(($(wc -l <$E/cases.csv) - 1))
-seen=0
-while IFS=$'\t' read -r -a f; do
-	case "${f[0]}" in
-	PASS) ok "${f[1]}" ;;
-	FAIL) not_ok "${f[@]:1}" ;;
-	*) not_ok "compare.py said: ${f[*]}" ;;
-	esac
-	seen=$((seen + 1))
-done < <("$PY" $E/compare.py "$BIN/manyi" "$DB" $E 2>&1)
-[ "$seen" -ge "$cases" ] || not_ok "compare.py checked all $cases cases" "only $seen checks"
+tap_compare $(($(wc -l <$E/cases.csv) - 1)) "$PY" $E/compare.py "$BIN/manyi" "$DB" $E
 it_done

@@ -82,6 +82,33 @@ static void escaped(void **state)
 	free(zh);
 }
 
+/* The methods appendix names the agencies whose flagged answers rate them
+ * higher (docs/integrity.md), escaped; without flags it says nothing of them. */
+static void integrity_paragraph(void **state)
+{
+	struct fixture *f = *state;
+	static const char detail[] =
+		"{\"low_n\":30,\"integrity\":{\"overall\":{\"n\":120,\"flagged\":9},\"agencies\":["
+		"{\"agency\":\"A01\",\"agency_name\":\"<b>甲</b>\",\"diff\":18.5,\"p\":0.004},"
+		"{\"agency\":\"A02\",\"agency_name\":\"乙\",\"diff\":2,\"p\":0.6}]}}";
+	struct sbuf out;
+	char msg[256];
+	sbuf_init(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_ZH, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "刷评识别"));
+	assert_non_null(strstr(out.data, "120 份答卷中 9 份带有诚信标记"));
+	assert_non_null(strstr(out.data, "&lt;b&gt;甲&lt;/b&gt;（差异 18.5，p = 0.004）"));
+	assert_null(strstr(out.data, "乙（"));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "Integrity flags"));
+	assert_non_null(strstr(out.data, "A01 (difference 18.5, p = 0.004)"));
+	sbuf_free(&out);
+	char *none = render(f->s, evaluation, EFR_HTML, LANG_ZH);
+	assert_null(strstr(none, "刷评识别"));
+	free(none);
+}
+
 static void stamp_round_trip(void **state)
 {
 	struct fixture *f = *state;
@@ -148,15 +175,49 @@ static void bad_evaluation(void **state)
 	sbuf_free(&out);
 }
 
+/* The follow-up of bad ratings on an agency's page: its figures beside the
+ * city's, shares as percentages, "—" for a share with no denominator; and a
+ * year without cases said so. */
+static void followup_section(void **state)
+{
+	struct fixture *f = *state;
+	static const char detail[] =
+		"{\"followup\":{\"overall\":{\"cases\":8,\"excluded\":1,\"reply_rate\":0.875,"
+		"\"on_time_rate\":0.5,\"rectification_rate\":0.25,\"callback_satisfaction_rate\":null,"
+		"\"median_reply_workdays\":2.5,\"overdue\":1},"
+		"\"groups\":[{\"by\":{\"agency\":\"A\\\"01\"},\"cases\":4,\"excluded\":0,\"reply_rate\":0.75,"
+		"\"on_time_rate\":0.5,\"rectification_rate\":0.25,\"callback_satisfaction_rate\":1,"
+		"\"median_reply_workdays\":3,\"overdue\":1}],\"overdue\":[]}}";
+	struct sbuf out;
+	char msg[256];
+	sbuf_init(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, detail, EFR_HTML, LANG_ZH, &out, msg, sizeof msg),
+	                 EFR_OK);
+	assert_non_null(strstr(out.data, "<h3>差评整改</h3>"));
+	assert_non_null(strstr(out.data, "<td>差评回复率（%）</td><td class=\"n\">75.0</td><td class=\"n\">87.5</td>"));
+	assert_non_null(strstr(out.data, "<td>回访整改满意率（%）</td><td class=\"n\">100.0</td><td class=\"n\">—</td>"));
+	assert_non_null(strstr(out.data, "<td>差评案件数</td><td class=\"n\">4</td><td class=\"n\">8</td>"));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, "{\"followup\":{\"overall\":{\"cases\":0},\"groups\":[]}}",
+	                                 EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_non_null(strstr(out.data, "No follow-up case was opened this year."));
+	sbuf_reset(&out);
+	assert_int_equal(efficacy_report(f->s, evaluation, "{}", EFR_HTML, LANG_EN, &out, msg, sizeof msg), EFR_OK);
+	assert_null(strstr(out.data, "Follow-up of bad ratings"));
+	sbuf_free(&out);
+}
+
 int main(void)
 {
 	if (!manyi_init())
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(integrity_paragraph, setup, teardown),
 		cmocka_unit_test_setup_teardown(stamp_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(what_changes_the_stamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_evaluation, setup, teardown),
+		cmocka_unit_test_setup_teardown(followup_section, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

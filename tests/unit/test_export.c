@@ -258,9 +258,10 @@ static void assert_csv(struct fixture *f, const char *items, const char *a0, con
 	assert_null(strstr(msg, "older versions"));
 	char *expect = xasprintf(
 		"response_id,survey_version,channel,submitted_at,agency,domain,size,district,outcome,"
-		"date,in_sample,%s,weight_none,weight_base,weight_poststrat,weight_rake,stratum_n\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,%s,1,,,,\r\n"
-		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,%s,1,,,,\r\n",
+		"date,in_sample,excluded,excluded_reason,%s,"
+		"weight_none,weight_base,weight_poststrat,weight_rake,stratum_n\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,0,,%s,1,,,,\r\n"
+		"%s,1,web,2022-05-01T02:00:00Z,A01,market,,,,2022-05-01,0,0,,%s,1,,,,\r\n",
 		items, f->id[0], a0, f->id[1], a1);
 	assert_string_equal(m.b.data, expect);
 	free(expect);

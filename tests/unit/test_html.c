@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "followup.h"
 #include "html.h"
 #include "survey.h"
 #include "util.h"
@@ -679,6 +680,91 @@ static void test_thanks_page(void **state)
 	sbuf_free(&b);
 }
 
+/* The call-back consent: only when offered; values and errors kept, escaped. */
+static void test_form_callback(void **state)
+{
+	struct form_view v = view(LANG_ZH);
+	struct pairs in;
+	struct answer_errors errs = {.n = 0};
+	(void)state;
+	char *page = render(&v);
+	assert_lacks(page, "_callback");
+	free(page);
+	v.callback = true;
+	page = render(&v);
+	check_page(page, "zh-CN");
+	char *fs = slice(page, "id=\"q-_callback\"", "</fieldset>");
+	assert_has(fs, "name=\"_callback\" value=\"yes\">");
+	assert_has(fs, "看不到我的电话");
+	assert_has(fs, "name=\"_phone\"");
+	free(fs);
+	free(page);
+	pairs_init(&in);
+	pairs_add(&in, "_callback", "yes");
+	pairs_add(&in, "_phone", "\"><b>1</b>");
+	answer_errors_add(&errs, "_phone", ANSWER_OUT_OF_RANGE);
+	v.values = &in;
+	v.errors = &errs;
+	v.lang = LANG_EN;
+	page = render(&v);
+	check_page(page, "en");
+	assert_has(page, "<a href=\"#f-_phone\">This is not a phone number we can call");
+	assert_has(page, "value=\"yes\" checked");
+	assert_has(page, "value=\"&quot;&gt;&lt;b&gt;1&lt;/b&gt;\"");
+	assert_has(page, "aria-invalid=\"true\"");
+	assert_lacks(page, "<b>1</b>");
+	free(page);
+	pairs_free(&in);
+}
+
+/* The thanks page's case note, and the /followup page in its two states. */
+static void test_followup_pages(void **state)
+{
+	struct sbuf b;
+	(void)state;
+	sbuf_init(&b);
+	struct html_followup_note n = {"FU-ABCDEFGHJK", "ABCD-EFGH-2345", "2026-12-08"};
+	html_thanks_case_page(&b, sv, LANG_ZH, &n);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "FU-ABCDEFGHJK");
+	assert_has(b.data, "ABCD-EFGH-2345");
+	assert_has(b.data, "答复期限：2026-12-08");
+	sbuf_reset(&b);
+	n.reply_due = "";
+	html_thanks_case_page(&b, sv, LANG_EN, &n);
+	check_page(b.data, "en");
+	assert_has(b.data, "set once next year");
+	sbuf_reset(&b);
+	struct html_followup_page p = {.lang = LANG_ZH, .csrf = "C1", .typed = "<x>",
+	                               .error = HTML_FU_ERR_WRONG};
+	html_followup_page(&b, &p);
+	check_page(b.data, "zh-CN");
+	assert_has(b.data, "没有找到这个追评码");
+	assert_has(b.data, "value=\"&lt;x&gt;\"");
+	assert_lacks(b.data, "<x>");
+	sbuf_reset(&b);
+	struct followup_view fv = {.id = 1, .code = "FU-ABCDEFGHJK", .state = "replied",
+	                           .opened_on = "2026-11-30", .reply_due = "2026-12-07",
+	                           .reply_kind = "rectify", .reply_note = "<i>we will</i>",
+	                           .rectify_by = "2026-12-20"};
+	p = (struct html_followup_page){.lang = LANG_EN, .csrf = "C1", .typed = "ABCD-EFGH-2345",
+	                                .view = &fv, .survey = sv};
+	html_followup_page(&b, &p);
+	check_page(b.data, "en");
+	assert_has(b.data, "Replied, under review");
+	assert_has(b.data, "To be put right");
+	assert_has(b.data, "&lt;i&gt;we will&lt;/i&gt;");
+	assert_has(b.data, "name=\"score\" value=\"1\"");
+	assert_has(b.data, "name=\"_rate\" value=\"1\"");
+	sbuf_reset(&b);
+	fv.rated = true;
+	fv.score = 2;
+	html_followup_page(&b, &p);
+	assert_lacks(b.data, "name=\"score\"");
+	assert_has(b.data, "Your rating: ");
+	sbuf_free(&b);
+}
+
 static void test_message_page(void **state)
 {
 	struct sbuf b;
@@ -855,6 +941,8 @@ int main(void)
 		cmocka_unit_test(test_form_domains_by_agency),
 		cmocka_unit_test(test_form_context_notice),
 		cmocka_unit_test(test_thanks_page),
+		cmocka_unit_test(test_form_callback),
+		cmocka_unit_test(test_followup_pages),
 		cmocka_unit_test(test_message_page),
 		cmocka_unit_test(test_review_pages),
 		cmocka_unit_test(test_signin_page),

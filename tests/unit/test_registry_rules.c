@@ -79,25 +79,30 @@ static void encounter_fields(void **state)
 	(void)state;
 	struct encounter e;
 	char msg[256];
-	struct encounter_in good = {"E1", "A01", "market", "small", "鄂城区", "2022-04-11", NULL};
+	struct encounter_in good = {"E1", "A01", "market", "small", "鄂城区", "2022-04-11", NULL, NULL};
 	assert_true(encounter_parse(&good, &e, msg, sizeof msg));
 	assert_string_equal(e.outcome, "");
 	static const struct { struct encounter_in in; const char *word; } bad[] = {
-		{{"", "A01", "market", "small", "x", "2022-04-11", NULL}, "encounter_id is empty"},
-		{{"E 1", "A01", "market", "small", "x", "2022-04-11", NULL}, "encounter_id"},
-		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL}, "agency"},
-		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL}, "domain"},
-		{{"E1", "A01", "market", "tiny", "x", "2022-04-11", NULL}, "size \"tiny\""},
-		{{"E1", "A01", "market", "small", "", "2022-04-11", NULL}, "district is empty"},
-		{{"E1", "A01", "market", "small", "a\x01", "2022-04-11", NULL}, "district"},
-		{{"E1", "A01", "market", "small", "x", "2022-04-31", NULL}, "occurred_on"},
-		{{"E1", "A01", "market", "small", "x", "2022-04-11", "arrested"}, "outcome"},
-		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL}, "domain is empty"},
-		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL}, "agency \"A 1\" is not a registry code"},
+		{{"", "A01", "market", "small", "x", "2022-04-11", NULL, NULL}, "encounter_id is empty"},
+		{{"E 1", "A01", "market", "small", "x", "2022-04-11", NULL, NULL}, "encounter_id"},
+		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL, NULL}, "agency"},
+		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL, NULL}, "domain"},
+		{{"E1", "A01", "market", "tiny", "x", "2022-04-11", NULL, NULL}, "size \"tiny\""},
+		{{"E1", "A01", "market", "small", "", "2022-04-11", NULL, NULL}, "district is empty"},
+		{{"E1", "A01", "market", "small", "a\x01", "2022-04-11", NULL, NULL}, "district"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-31", NULL, NULL}, "occurred_on"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", "arrested", NULL}, "outcome"},
+		{{"E1", "A01", "", "small", "x", "2022-04-11", NULL, NULL}, "domain is empty"},
+		{{"E1", "A 1", "market", "small", "x", "2022-04-11", NULL, NULL}, "agency \"A 1\" is not a registry code"},
 		/* Too long: quoted whole, with its length. */
-		{{ID70, "A01", "market", "small", "x", "2022-04-11", NULL},
+		{{ID70, "A01", "market", "small", "x", "2022-04-11", NULL, NULL},
 		 "encounter_id \"" ID70 "\" is 70 characters long; an id has at most 64"},
-		{{"E1", ID70, "market", "small", "x", "2022-04-11", NULL}, "agency \"" ID70 "\" is 70 characters long"},
+		{{"E1", ID70, "market", "small", "x", "2022-04-11", NULL, NULL}, "agency \"" ID70 "\" is 70 characters long"},
+		/* Officers: certificate numbers separated by ';', each once, at most 5. */
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", NULL, "C1;C1"}, "certificate \"C1\" is named twice"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", NULL, "C1;;C2"}, "officers: \"\" is not a certificate number"},
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", NULL, "C1; C2"}, "officers: \" C2\""},
+		{{"E1", "A01", "market", "small", "x", "2022-04-11", NULL, "C1;C2;C3;C4;C5;C6"}, "at most 5 officers"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_false(encounter_parse(&bad[i].in, &e, msg, sizeof msg));

@@ -57,6 +57,33 @@ static void public_twenty_an_hour(void **state)
 	assert_true(throttle_allowed(t, THROTTLE_BAD_TOKEN, "198.51.100.7", T0 + 101, &wait));
 }
 
+/* Officer lookups: 60 an hour by default, or the limit set (the setting
+ * officer_lookups_per_hour), then an hour's lock-out; no slowing down. */
+static void lookups_limit(void **state)
+{
+	struct throttle *t = *state;
+	long wait = 0;
+	for (int i = 0; i < 60; i++) {
+		assert_true(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.9", T0 + 60 + i, &wait));
+		throttle_count(t, THROTTLE_LOOKUP, "198.51.100.9", T0 + 60 + i);
+	}
+	assert_false(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.9", T0 + 120, &wait));
+	assert_int_equal(wait, 3599);
+	throttle_set_limit(t, THROTTLE_LOOKUP, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_true(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.10", T0 + 60 + i, &wait));
+		throttle_count(t, THROTTLE_LOOKUP, "198.51.100.10", T0 + 60 + i);
+	}
+	assert_false(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.10", T0 + 63, &wait));
+	assert_true(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.10", T0 + 62 + 3600, &wait));
+	/* The other kinds keep their policies. */
+	count_n(t, THROTTLE_PUBLIC, "198.51.100.10", T0 + 70, 3);
+	assert_true(throttle_allowed(t, THROTTLE_PUBLIC, "198.51.100.10", T0 + 71, &wait));
+	throttle_set_limit(t, THROTTLE_LOOKUP, 0); /* back to 60 */
+	count_n(t, THROTTLE_LOOKUP, "198.51.100.11", T0 + 80, 3);
+	assert_true(throttle_allowed(t, THROTTLE_LOOKUP, "198.51.100.11", T0 + 81, &wait));
+}
+
 static void bad_tokens_slow_down_then_lock(void **state)
 {
 	struct throttle *t = *state;
@@ -233,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(public_twenty_an_hour, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_tokens_slow_down_then_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(lookups_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(window_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(key_rotation_keeps_lockouts, setup, teardown),
 		cmocka_unit_test(full_table),

@@ -9,10 +9,12 @@ import { t, setLang, getLang } from './i18n.js';
 import { h, getJSON, url, clearCache, setCsrf, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
 import { VIEWS as FIGURES } from './views.js';
 import { DESKS } from './desks.js';
+import { integrity } from './integrity.js';
 
-const VIEWS = { ...FIGURES, ...DESKS };
+// integrity: the evaluator's review queue (integrity.js).
+const VIEWS = { ...FIGURES, integrity, ...DESKS };
 
-const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork',
+const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork', 'integrity',
 	'followup', 'complaints', 'officers'];
 // What an agency user may open: its own figures, never another agency's
 // position, never answer-level data.

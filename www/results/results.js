@@ -294,7 +294,9 @@ async function render() {
 
 	const w = T('weighting')[q.weighting || 'base'] || q.weighting;
 	out.append(h('section', { class: 'panel method', id: 'method', 'aria-labelledby': 'method-h' }, h('h2', { id: 'method-h' }, T('method')),
-		T('method_text').map((s) => h('p', {}, s.replace('{0}', w).replace('{1}', threshold)))));
+		T('method_text').map((s) => h('p', {}, s.replace('{0}', w).replace('{1}', threshold))),
+		// What exclusions took out (docs/integrity.md): the publication's own note.
+		j.exclusions && j.exclusions.excluded > 0 ? h('p', { class: 'note', id: 'exclusions' }, j.exclusions[getLang()] || j.exclusions.zh) : null));
 	out.append(h('section', { class: 'panel stamp', id: 'stamp', 'aria-labelledby': 'stamp-h' }, h('h2', { id: 'stamp-h' }, T('stamp')),
 		h('p', {}, T('published', j.version ?? v.version, v.published_at, beijing(v.published_at))),
 		h('p', {}, T('source'), h('a', { href: v.url }, h('code', {}, v.url)))));
