@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { sending } from './seed.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const top = path.resolve(here, '../..');
@@ -117,17 +118,6 @@ async function fillForm(page, lang, answers, { comment, problems = [], encounter
 	}
 }
 
-// Do what sends the form (a click, a key) and return the response to the
-// POST itself, once the page it leads to has loaded.
-async function sending(page, act) {
-	const posted = page.waitForResponse((r) => r.request().method() === 'POST');
-	const shown = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-	await act();
-	const r = await posted;
-	await shown;
-	await page.waitForLoadState('load');
-	return r;
-}
 const submit = (page, lang) => sending(page,
 	() => page.getByRole('button', { name: lang === 'en' ? 'Submit' : '提交评价' }).click());
 

@@ -51,7 +51,8 @@ for (const lang of ['zh', 'en']) {
 			assert.equal(await page.locator('#summary svg').count(), 2, 'the composites and the ranks charts');
 			assert.equal(await page.locator('section.agency svg').count(), 3, 'a grade chart per agency');
 			const h3 = await page.locator('#agency-A02 h3').allInnerTexts();
-			assert.equal(h3.length, 6, h3.join(' | '));
+			assert.equal(h3.length, 7, h3.join(' | '));
+			assert.match(h3.at(-1), lang === 'zh' ? /差评整改/ : /Follow-up of bad ratings/, 'the follow-up of bad ratings (issue 15)');
 			const methods = await page.locator('#methods').innerText();
 			assert.match(methods, lang === 'zh' ? /种子 20231/ : /seed 20231/);
 			assert.match(methods, /RR1/);

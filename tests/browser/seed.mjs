@@ -147,3 +147,15 @@ export async function api(p, key) {
 
 export const fmt = (x, d = 1) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
 export const pct = (x, d = 1) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(d)}%`);
+
+// Do what sends a form (a click, a key) and return the response to the
+// POST itself, once the page it leads to has loaded.
+export async function sending(page, act) {
+	const posted = page.waitForResponse((r) => r.request().method() === 'POST');
+	const shown = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
+	await act();
+	const r = await posted;
+	await shown;
+	await page.waitForLoadState('load');
+	return r;
+}

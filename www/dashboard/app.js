@@ -1,19 +1,29 @@
 // The dashboard: who is signed in (GET /api/v1/session), the filters and
 // the view kept in the URL's hash (#view[/arg]?survey=&from=&to=&w=&ch=&ag=
-// &m=&fig=&per=&q=&lang=&big=), the navigation, and the dispatch to the
-// views (views.js).  A change of filter or view is a change of the hash,
+// &m=&fig=&per=&q=&lang=&big=, and for the desks &st= a state, &od=1
+// overdue only), the navigation, and the dispatch to the views (views.js
+// for the figures, desks.js for the follow-up, complaint and officer desks).  A change of filter or view is a change of the hash,
 // so the back button, a bookmark and a shared link all work.
 
 import { t, setLang, getLang } from './i18n.js';
-import { h, getJSON, url, clearCache, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
-import { VIEWS } from './views.js';
+import { h, getJSON, url, clearCache, setCsrf, setRegistry, agencies, nameOf, text, announce, alertBox, errorText, disposeCharts, ApiError } from './ui.js';
+import { VIEWS as FIGURES } from './views.js';
+import { DESKS } from './desks.js';
 import { integrity } from './integrity.js';
 
-const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork', 'integrity'];
-VIEWS.integrity = integrity; // the evaluator's review queue (integrity.js)
+// integrity: the evaluator's review queue (integrity.js).
+const VIEWS = { ...FIGURES, integrity, ...DESKS };
+
+const ORDER = ['overview', 'ranking', 'funnel', 'heatmap', 'agency', 'trends', 'problems', 'comments', 'fieldwork', 'integrity',
+	'followup', 'complaints', 'officers'];
 // What an agency user may open: its own figures, never another agency's
 // position, never answer-level data.
-const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'problems', 'fieldwork']);
+const AGENCY_VIEWS = new Set(['overview', 'heatmap', 'agency', 'trends', 'problems', 'fieldwork', 'followup', 'complaints']);
+// The desks' lists are not filtered by the figures' filters (a complaint
+// belongs to no survey): no filter bar there.
+const NO_FILTERS = new Set(['complaints']);
+// The filters a desk reads besides the survey and the period.
+const DESK_FILTERS = { followup: new Set(['ag']), officers: new Set(['base', 'none']) };
 const WEIGHTINGS = ['base', 'none', 'poststrat', 'rake'];
 const CHANNELS = ['web', 'qr', 'phone', 'paper', 'kiosk', 'api', 'other'];
 const SAVED = 'manyi-dashboard-hash';
@@ -34,7 +44,7 @@ function parseHash() {
 	const [view, arg] = path.split('/');
 	const p = new URLSearchParams(query);
 	const f = {};
-	for (const k of ['survey', 'from', 'to', 'w', 'ch', 'ag', 'm', 'fig', 'per', 'q', 'lang', 'big']) {
+	for (const k of ['survey', 'from', 'to', 'w', 'ch', 'ag', 'm', 'fig', 'per', 'q', 'lang', 'big', 'st', 'od']) {
 		const v = p.get(k);
 		if (v) f[k] = v;
 	}
@@ -56,6 +66,9 @@ export function go(view, arg, changes = {}) {
 	if (location.hash !== want) location.hash = want;
 	else render();
 }
+
+// Draw the view again from the API (a desk's action changed it).
+export function reload() { clearCache(); return render(); }
 
 /* ---- the session -------------------------------------------------------- */
 
@@ -193,17 +206,22 @@ function filters() {
 		form.append(h('div', { class: 'field' }, h('label', { for: `f-${k}` }, t(k)),
 			h('input', { type: 'date', id: `f-${k}`, name: k, value: app.f[k] || '', onchange: (e) => set(k)(e.target.value) })));
 	}
-	form.append(select('f-w', t('weighting'), WEIGHTINGS.map((w) => [w === 'base' ? '' : w, t(`w_${w}`)]), app.f.w, set('w')));
-	form.append(select('f-ch', t('channel'), [['', t('all_channels')], ...CHANNELS.map((c) => [c, nameOf('channel', c)])], app.f.ch, set('ch')));
-	if (!isAgency()) {
+	// The desks read the survey and the period; the officers' figures also
+	// the weighting (base or none); no channel or measure there.
+	const view = app.route.view;
+	const desk = DESK_FILTERS[view];
+	const ws = desk ? WEIGHTINGS.filter((w) => desk.has(w)) : WEIGHTINGS;
+	if (!desk || ws.length) form.append(select('f-w', t('weighting'), ws.map((w) => [w === 'base' ? '' : w, t(`w_${w}`)]), app.f.w, set('w')));
+	if (!desk) form.append(select('f-ch', t('channel'), [['', t('all_channels')], ...CHANNELS.map((c) => [c, nameOf('channel', c)])], app.f.ch, set('ch')));
+	if (!isAgency() && (!desk || desk.has('ag'))) {
 		form.append(select('f-ag', t('agency'), [['', t('all_agencies')], ...agencies().map((a) => [a.code, nameOf('agency', a.code)])], app.f.ag, (v) => {
 			if (app.route.view === 'agency' && v) go('agency', v, { ag: v });
 			else set('ag')(v);
 		}));
 	}
-	const scale = (app.survey?.items || []).filter((i) => i.type === 'scale');
-	form.append(select('f-m', t('measure'), [['', t('m_index')], ...scale.map((i) => [i.id, text(i.text)])], app.f.m, set('m')));
-	if (app.f.m) form.append(select('f-fig', t('figure'), [['', t('fig_mean')], ['rate', t('fig_rate')]], app.f.fig, set('fig')));
+	const scale = desk ? [] : (app.survey?.items || []).filter((i) => i.type === 'scale');
+	if (!desk) form.append(select('f-m', t('measure'), [['', t('m_index')], ...scale.map((i) => [i.id, text(i.text)])], app.f.m, set('m')));
+	if (app.f.m && !desk) form.append(select('f-fig', t('figure'), [['', t('fig_mean')], ['rate', t('fig_rate')]], app.f.fig, set('fig')));
 	// On a phone the filters fold away under a summary of what they hold.
 	const box = document.getElementById('filters');
 	const wasOpen = box.querySelector('details')?.open;
@@ -257,7 +275,8 @@ async function render() {
 	if (me !== generation) return;
 	header();
 	nav();
-	filters();
+	if (NO_FILTERS.has(view)) document.getElementById('filters').replaceChildren();
+	else filters();
 	disposeCharts();
 	const out = document.getElementById('view');
 	out.replaceChildren();
@@ -314,6 +333,7 @@ async function boot() {
 		const [s, reg, sv] = await Promise.all([session(), getJSON('/api/v1/registry'), getJSON('/api/v1/surveys')]);
 		if (!s) return;
 		app.session = s;
+		setCsrf(s.csrf);
 		setRegistry(reg);
 		app.surveys = sv.surveys || [];
 	} catch (e) {

@@ -42,6 +42,32 @@ export function getJSON(path, { fresh = false } = {}) {
 // Forget every answer kept (the "refresh" button: fieldwork moves on).
 export function clearCache() { cache.clear(); }
 
+// The session's CSRF token (GET /api/v1/session), sent with every POST:
+// a session cookie alone does not let a POST through.
+let csrf = null;
+export function setCsrf(token) { csrf = token || null; }
+
+// POST BODY as JSON to PATH (a desk's action).  A non-2xx answer rejects
+// with an ApiError that also carries the API's per-field errors (`fields`,
+// each {field, message}) or the one field it names (`field`).  Anything
+// kept in the cache may have changed: it is forgotten.
+export async function postJSON(path, body) {
+	const headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+	if (csrf) headers['X-CSRF-Token'] = csrf;
+	const r = await fetch(path, { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) });
+	let j = null;
+	try { j = await r.json(); } catch { j = null; }
+	if (!r.ok) {
+		const e = j && j.error ? j.error : {};
+		const err = new ApiError(r.status, e.code, e.message);
+		err.fields = Array.isArray(e.fields) ? e.fields : null;
+		err.field = e.field || null;
+		throw err;
+	}
+	clearCache();
+	return j;
+}
+
 // '/api/v1/stats?' + the non-empty members of PARAMS, in a fixed order so
 // the same figures have one cache key.
 export function url(path, params) {
