@@ -1,15 +1,14 @@
 /* integrity_web — the request's integrity signals; see integrity_web.h. */
 #include "integrity_web.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "config.h"
 #include "crypto.h"
+#include "shm.h"
 #include "util.h"
 
 #define STAMP_MAC 16
@@ -72,8 +71,8 @@ struct cslot {
 };
 
 struct integrity_counts {
-	pthread_mutex_t lock; /* process-shared, robust */
-	size_t bytes, nslots;
+	struct shm_head shm;  /* first: the lock and the mapping's size (shm.h) */
+	size_t nslots;
 	long long day;        /* the day key is of; 0 = none yet */
 	unsigned char key[CRYPTO_BLAKE2B_KEYBYTES];
 	struct cslot slot[];
@@ -85,24 +84,9 @@ struct integrity_counts *integrity_counts_new(size_t slots)
 	while (n < slots && n < ((size_t)1 << 20))
 		n <<= 1;
 	size_t bytes = sizeof(struct integrity_counts) + n * sizeof(struct cslot);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	struct integrity_counts *t = shm_new(bytes);
+	if (t == NULL)
 		return NULL;
-	struct integrity_counts *t = p;
-	pthread_mutexattr_t at;
-	if (!crypto_init() || pthread_mutexattr_init(&at) != 0) {
-		munmap(p, bytes);
-		return NULL;
-	}
-	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
-	int rc = pthread_mutex_init(&t->lock, &at);
-	pthread_mutexattr_destroy(&at);
-	if (rc != 0) {
-		munmap(p, bytes);
-		return NULL;
-	}
-	t->bytes = bytes;
 	t->nslots = n;
 	return t;
 }
@@ -111,10 +95,7 @@ void integrity_counts_free(struct integrity_counts *t)
 {
 	if (t == NULL)
 		return;
-	size_t bytes = t->bytes;
-	pthread_mutex_destroy(&t->lock);
-	crypto_memzero(t, bytes);
-	munmap(t, bytes);
+	shm_free(t);
 }
 
 static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
@@ -220,10 +201,9 @@ static void count_locked(struct integrity_counts *t, const struct crypto_part *p
 static void count(struct integrity_counts *t, const struct crypto_part *parts, size_t nparts,
                   time_t now, long window, long need, struct counted *c, struct integrity_marks *m)
 {
-	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&t->lock);
+	shm_lock(t);
 	count_locked(t, parts, nparts, now, window, need, c, m);
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 }
 
 void integrity_counts_note(struct integrity_counts *t, const struct integrity_marks *marks,
@@ -231,8 +211,7 @@ void integrity_counts_note(struct integrity_counts *t, const struct integrity_ma
 {
 	if (t == NULL || marks == NULL || resp <= 0)
 		return;
-	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&t->lock);
+	shm_lock(t);
 	for (size_t i = 0; i < marks->n; i++) {
 		struct cslot *c = &t->slot[marks->v[i].slot % t->nslots];
 		/* Still the slot it was counted in (not given up since). */
@@ -240,7 +219,7 @@ void integrity_counts_note(struct integrity_counts *t, const struct integrity_ma
 		    c->t[marks->v[i].pos] == marks->v[i].at)
 			c->resp[marks->v[i].pos] = resp;
 	}
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 }
 
 /* The flag of a counted rule, and the answers it reaches back to. */

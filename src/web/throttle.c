@@ -1,13 +1,12 @@
 /* throttle — see include/throttle.h. */
 #include "throttle.h"
 
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "crypto.h"
+#include "shm.h"
 #include "util.h"
 
 /* Policy per kind: window length, free events, then slow down, then lock. */
@@ -39,8 +38,7 @@ struct slot {
 };
 
 struct throttle {
-	pthread_mutex_t lock;  /* process-shared, robust */
-	size_t bytes;          /* of the mapping */
+	struct shm_head shm;   /* first: the lock and the mapping's size (shm.h) */
 	size_t nslots;         /* a power of two */
 	long long keygen[2];   /* generation of key[g % 2]; 0 = none */
 	long limit[THROTTLE__MAX]; /* throttle_set_limit(): events before the lock-out; 0 = the policy's */
@@ -54,24 +52,9 @@ struct throttle *throttle_new(size_t slots)
 	while (n < slots && n < ((size_t)1 << 24))
 		n <<= 1;
 	size_t bytes = sizeof(struct throttle) + n * sizeof(struct slot);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	struct throttle *t = shm_new(bytes);
+	if (t == NULL)
 		return NULL;
-	struct throttle *t = p; /* the mapping comes zeroed */
-	pthread_mutexattr_t at;
-	if (!crypto_init() || pthread_mutexattr_init(&at) != 0) {
-		munmap(p, bytes);
-		return NULL;
-	}
-	pthread_mutexattr_setpshared(&at, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
-	int rc = pthread_mutex_init(&t->lock, &at);
-	pthread_mutexattr_destroy(&at);
-	if (rc != 0) {
-		munmap(p, bytes);
-		return NULL;
-	}
-	t->bytes = bytes;
 	t->nslots = n;
 	return t;
 }
@@ -80,10 +63,7 @@ void throttle_free(struct throttle *t)
 {
 	if (t == NULL)
 		return;
-	size_t bytes = t->bytes;
-	pthread_mutex_destroy(&t->lock);
-	crypto_memzero(t, bytes);
-	munmap(t, bytes);
+	shm_free(t);
 }
 
 static pthread_once_t shared_once = PTHREAD_ONCE_INIT;
@@ -100,12 +80,11 @@ struct throttle *throttle_shared(void)
 	return shared;
 }
 
+/* A worker that died holding the lock left at worst one slot half
+ * written: a count, never anything that could name an address (shm_lock). */
 static void lock(struct throttle *t)
 {
-	/* A worker that died holding the lock leaves at worst one slot half
-	 * written: a count, never anything that could name an address. */
-	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&t->lock);
+	shm_lock(t);
 }
 
 /* The generation of now's key, drawing that key when it is new. */
@@ -251,7 +230,7 @@ bool throttle_allowed(struct throttle *t, enum throttle_kind k, const char *addr
 		*retry_after = (long)(s->locked_until - (long long)now);
 		ok = false;
 	}
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 	return ok;
 }
 
@@ -261,7 +240,7 @@ void throttle_set_limit(struct throttle *t, enum throttle_kind k, long events)
 		return;
 	lock(t);
 	t->limit[k] = events > 0 ? events : 0;
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 }
 
 void throttle_count(struct throttle *t, enum throttle_kind k, const char *addr, time_t now)
@@ -283,7 +262,7 @@ void throttle_count(struct throttle *t, enum throttle_kind k, const char *addr, 
 		long long delay = 1LL << (n - p->free < 6 ? n - p->free : 6);
 		s->locked_until = (long long)now + delay;
 	}
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 }
 
 size_t throttle_used(struct throttle *t, time_t now)
@@ -296,6 +275,6 @@ size_t throttle_used(struct throttle *t, time_t now)
 	for (size_t i = 0; i < t->nslots; i++) {
 		n += !slot_dead(&t->slot[i], g, now);
 	}
-	pthread_mutex_unlock(&t->lock);
+	shm_unlock(t);
 	return n;
 }
