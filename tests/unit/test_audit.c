@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "crypto.h"
 #include "manyi_init.h"
+#include "fixture.h"
 #include "store.h"
 #include "store_internal.h"
 #include "util.h"
@@ -108,10 +109,7 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-audit-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "audit");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	*state = f;
 	return 0;
@@ -120,13 +118,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
 	store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	fixture_db_remove(f->path);
 	free(f);
 	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "complaint.h"
 #include "crypto.h"
+#include "fixture.h"
 #include "manyi_init.h"
 #include "store_complaint.h"
 #include "util.h"
@@ -27,10 +28,7 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-complaint-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "complaint");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "市市场监督管理局", "Market Regulation", NULL),
 	                 STORE_OK);
@@ -42,13 +40,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
 	store_close(f->s);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	fixture_db_remove(f->path);
 	free(f);
 	return 0;
 }

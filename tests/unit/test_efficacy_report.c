@@ -17,6 +17,7 @@
 
 #include "efficacy_report.h"
 #include "manyi_init.h"
+#include "fixture.h"
 #include "store.h"
 
 static const char evaluation[] =
@@ -38,10 +39,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-efr-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "efr");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	*state = f;
 	return 0;

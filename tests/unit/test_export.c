@@ -185,10 +185,7 @@ static int setup(void **state)
 	char msg[256];
 	int v;
 	bool created;
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-export-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "export");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	f->sv = fixture_survey("survey-unit.json");
 	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲", "A", NULL), STORE_OK);
@@ -205,14 +202,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
 	store_close(f->s);
 	survey_free(f->sv);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	fixture_db_remove(f->path);
 	free(f);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "followup.h"
 #include "manyi_init.h"
+#include "fixture.h"
 #include "store.h"
 #include "survey.h"
 #include "util.h"
@@ -178,10 +179,7 @@ static int setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof *f);
 	char msg[256];
 	bool created;
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-fu-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "fu");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	assert_int_equal(parse("{\"misconduct\":[\"rude\"]}", 5, &f->sv, msg, sizeof msg), SURVEY_OK);
 	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲", "A", NULL), STORE_OK);
@@ -195,14 +193,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char p[80];
 	store_close(f->s);
 	survey_free(f->sv);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
+	fixture_db_remove(f->path);
 	free(f);
 	return 0;
 }

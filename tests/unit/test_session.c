@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "manyi_init.h"
 #include "session.h"
+#include "fixture.h"
 #include "store.h"
 #include "store_review.h"
 #include "throttle.h"
@@ -38,10 +39,7 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-session-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "session");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	assert_int_equal(store_registry_put(f->s, REGISTRY_AGENCY, "A01", "甲局", "Bureau A", NULL), STORE_OK);
 	*state = f;

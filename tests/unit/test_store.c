@@ -27,10 +27,7 @@ static int setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-store-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "store");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	f->sv = fixture_survey("survey-unit.json");
 	*state = f;

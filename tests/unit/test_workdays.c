@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fixture.h"
 #include "workdays.h"
 
 struct fx {
@@ -24,10 +25,7 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	char msg[256];
-	snprintf(f->path, sizeof f->path, "/tmp/manyi-test-workdays-XXXXXX");
-	int fd = mkstemp(f->path);
-	close(fd);
-	unlink(f->path);
+	fixture_db_path(f->path, sizeof f->path, "workdays");
 	assert_int_equal(store_open(f->path, true, &f->s, msg, sizeof msg), STORE_OK);
 	assert_int_equal(calendar_load(f->s, &f->c), STORE_OK);
 	*state = f;
