@@ -19,31 +19,6 @@
 
 #ifndef TEST_DATA
 #define TEST_DATA "tests/data"
-/* A fresh path for a test database, /tmp/manyi-NAME-XXXXXX, unique and with
- * no file there yet, into path (capacity n). */
-static inline void fixture_db_path(char *path, size_t n, const char *name)
-{
-	snprintf(path, n, "/tmp/manyi-%s-XXXXXX", name);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		fprintf(stderr, "fixture: cannot make %s\n", path);
-		abort();
-	}
-	close(fd);
-	unlink(path);
-}
-
-/* Remove a test database with its -wal and -shm files. */
-static inline void fixture_db_remove(const char *path)
-{
-	char p[512];
-	unlink(path);
-	snprintf(p, sizeof p, "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", path);
-	unlink(p);
-}
-
 #endif
 
 /* The bytes of tests/data/NAME, NUL-terminated; *len (may be NULL) gets
