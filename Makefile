@@ -99,7 +99,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/fixture.h $(BUILD)/libmanyi.a $(HEAD
 
 # Fuzz drivers are libFuzzer shims; here they are linked with a small main
 # that replays a corpus, so the corpora run as ordinary regression tests.
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/fuzz
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay.c tests/unit/fixture.h $(BUILD)/libmanyi.a $(HEADERS) | $(BUILD)/fuzz
 	$(CC) $(ALL_CFLAGS) $(TEST_INC) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(BUILD)/libmanyi.a $(LIBS)
 
 $(BUILD)/obj/cli $(BUILD)/tests $(BUILD)/fuzz $(BIN):
