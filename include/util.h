@@ -32,6 +32,14 @@ char *xstrndup(const char *s, size_t n);
  * doubling) and *cap says so.  Returns v, perhaps moved (as realloc).
  */
 void *xgrow(void *v, size_t n, size_t *cap, size_t size, size_t first);
+
+/*
+ * qsort(base, n, size, cmp), save that an empty array may be NULL: C does
+ * not let qsort be given a null pointer even for no elements (UBSan's
+ * "null pointer passed as argument 1"), and a list read from an empty
+ * table is one.
+ */
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 /* printf into a new string. Caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -444,3 +444,9 @@ void day_format(long long days, char *out, size_t n)
 	b[10] = '\0';
 	snprintf(out, n, "%s", b);
 }
+
+void xqsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

@@ -130,7 +130,7 @@ static void add_median(cJSON *o, const char *name, double *v, size_t n)
 		cJSON_AddNullToObject(o, name);
 		return;
 	}
-	qsort(v, n, sizeof *v, cmp_double);
+	xqsort(v, n, sizeof *v, cmp_double);
 	cJSON_AddNumberToObject(o, name, n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
@@ -187,7 +187,7 @@ enum store_err followup_indicators(struct store *s, const struct fu_ind_query *q
 		ind_json(cJSON_AddObjectToObject(*out, "overall"), &x.overall);
 		cJSON *groups = cJSON_AddArrayToObject(*out, "groups");
 		if (x.n > 0)
-			qsort(x.groups, x.n, sizeof *x.groups, cmp_group);
+			xqsort(x.groups, x.n, sizeof *x.groups, cmp_group);
 		for (size_t i = 0; i < x.n; i++) {
 			cJSON *g = cJSON_CreateObject();
 			cJSON_AddStringToObject(cJSON_AddObjectToObject(g, "by"), "agency", x.groups[i].agency);

@@ -147,7 +147,7 @@ static void count_answers(const struct progress_rows *rows, const struct registr
 	}
 	/* The overall series: by day, summed. */
 	if (all->ndays > 1)
-		qsort(all->days, all->ndays, sizeof *all->days, day_cmp);
+		xqsort(all->days, all->ndays, sizeof *all->days, day_cmp);
 	size_t k = 0;
 	for (size_t i = 0; i < all->ndays; i++) {
 		if (k > 0 && all->days[k - 1].day == all->days[i].day)

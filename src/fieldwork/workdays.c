@@ -66,8 +66,8 @@ enum store_err calendar_load(struct store *s, struct calendar **out)
 	}
 	for (size_t i = 0; i < ny; i++)
 		c->years[c->nyears++] = years[i].year;
-	qsort(c->marks, c->nmarks, sizeof *c->marks, cmp_mark);
-	qsort(c->years, c->nyears, sizeof *c->years, cmp_int);
+	xqsort(c->marks, c->nmarks, sizeof *c->marks, cmp_mark);
+	xqsort(c->years, c->nyears, sizeof *c->years, cmp_int);
 	free(days);
 	free(years);
 	*out = c;

@@ -269,7 +269,7 @@ enum store_err reviewer_add(struct store *s, const char *code, const char *name,
 		}
 		codes[k++] = t;
 	}
-	qsort(codes, k, sizeof *codes, cmp_str);
+	xqsort(codes, k, sizeof *codes, cmp_str);
 	if ((e = store_reviewer_exists(s, code, &exists)) != STORE_OK) {
 		snprintf(msg, n, "cannot check reviewer \"%s\": %s", code, store_strerror(e));
 		goto done;

@@ -117,7 +117,7 @@ static void simulate(const struct eval_in *in, size_t n, const struct eval_optio
 		if (isnan(out[i].composite))
 			continue;
 		int *r = ranks + i * (size_t)N;
-		qsort(r, (size_t)N, sizeof *r, cmp_int);
+		xqsort(r, (size_t)N, sizeof *r, cmp_int);
 		out[i].rank_low = r[(int)floor(0.025 * N)];
 		out[i].rank_high = r[(int)ceil(0.975 * N) - 1];
 		for (int g = 0; g < EVAL_GRADE__MAX; g++)

@@ -66,7 +66,7 @@ static int named_cmp(const void *a, const void *b)
 /* The officers of the pairs (sorted), each with its answers, into *out (*n of them). */
 static enum store_err officers_of(struct store *s, struct collect *c, struct named **out, size_t *n)
 {
-	qsort(c->v, c->n, sizeof *c->v, pair_cmp);
+	xqsort(c->v, c->n, sizeof *c->v, pair_cmp);
 	*out = NULL;
 	*n = 0;
 	size_t cap = 0;
@@ -88,7 +88,7 @@ static enum store_err officers_of(struct store *s, struct collect *c, struct nam
 			o->idx[o->n++] = c->v[j].i;
 		k = end;
 	}
-	qsort(*out, *n, sizeof **out, named_cmp);
+	xqsort(*out, *n, sizeof **out, named_cmp);
 	return STORE_OK;
 }
 

@@ -161,7 +161,7 @@ void stats_holm(const double *p, size_t m, double *adj)
 		else
 			adj[i] = NAN;
 	}
-	qsort(v, lp, sizeof(*v), pidx_cmp);
+	xqsort(v, lp, sizeof(*v), pidx_cmp);
 	/* pmin(1, cummax((n + 1 - i) * p[o])) with n the non-missing count. */
 	double run = -INFINITY;
 	for (size_t j = 0; j < lp; j++) {

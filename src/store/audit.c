@@ -332,7 +332,7 @@ static enum store_err day_roots(struct store *s, const char *after, const char *
 	if (e == STORE_OK && rc == SQLITE_ROW)
 		e = STORE_ERR_SQL;
 	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, day_cmp);
+		xqsort(out->v, out->n, sizeof *out->v, day_cmp);
 done:
 	sbuf_free(&b);
 	sqlite3_finalize(rd);
@@ -590,7 +590,7 @@ enum store_err audit_verify(struct store *s, const char *head, struct audit_verd
 		v->intact = false;
 	}
 	if (sl.n > 1)
-		qsort(sl.v, sl.n, sizeof *sl.v, sealed_cmp);
+		xqsort(sl.v, sl.n, sizeof *sl.v, sealed_cmp);
 	if (e == STORE_OK && v->intact)
 		e = check_table(s, &sl, v);
 	if (e == STORE_OK && v->intact)

@@ -134,7 +134,7 @@ enum store_err store_evaluation_inputs(struct store *s, int year, enum store_inp
 	sqlite3_finalize(st);
 	if (e == STORE_OK) {
 		if (n > 1)
-			qsort(lines, n, sizeof *lines, cmp_lines);
+			xqsort(lines, n, sizeof *lines, cmp_lines);
 		for (size_t i = 0; i < n; i++) {
 			sbuf_adds(out, lines[i]);
 			sbuf_addc(out, '\n');

@@ -120,7 +120,7 @@ static enum store_err each_in_period(struct store *s, sqlite3_stmt *st,
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE && n > 0) {
-		qsort(refs, n, sizeof *refs, ref_cmp);
+		xqsort(refs, n, sizeof *refs, ref_cmp);
 		for (size_t i = 0; i < n; i++)
 			if (!raw_call(s, (const struct stats_raw *)(void *)(buf.data + refs[i].at), fn, ctx))
 				break;
@@ -368,7 +368,7 @@ static enum store_err export_row(struct export_cursor *c, sqlite3_stmt *st, bool
 			                                   .num = nums[i] == NUM_NA ? 0 : nums[i],
 			                                   .na = nums[i] == NUM_NA});
 	if (c->n > 1)
-		qsort(c->v, c->n, sizeof *c->v, entry_cmp);
+		xqsort(c->v, c->n, sizeof *c->v, entry_cmp);
 	day_format(sqlite3_column_int64(st, 11), date, sizeof date);
 	struct export_source_row r = {
 		.id = id,
