@@ -82,7 +82,4 @@ enum store_err store_fu_close(struct store *s, long long id, const char *closed_
 /* The sealed contact of case id (caller frees *sealed); STORE_ERR_NOTFOUND when none. */
 enum store_err store_fu_contact(struct store *s, long long id, unsigned char **sealed, size_t *n);
 
-/* Finalize the statements (store_close() calls it). */
-void store_followup_handle_close(struct store *s);
-
 #endif

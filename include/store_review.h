@@ -200,7 +200,4 @@ enum store_err store_adjudication_kind(struct store *s, const char *case_id, con
 enum store_err store_case_reviewer(struct store *s, const char *case_id, const char *survey,
                                    const char *reviewer, bool *involved);
 
-/* Finalize the statements of store_review.c (store_close() calls it). */
-void store_review_close(struct store *s);
-
 #endif

@@ -45,14 +45,6 @@ static sqlite3_stmt *fstmt(struct store *s, enum fu_stmt id)
 	return stmt_prepared(s, &s->followup_stmt[id], fu_sql[id]);
 }
 
-void store_followup_close(struct store *s)
-{
-	for (int i = 0; i < STORE_FOLLOWUP_STMTS; i++) {
-		sqlite3_finalize(s->followup_stmt[i]);
-		s->followup_stmt[i] = NULL;
-	}
-}
-
 static followup_due_fn due_hook;
 
 void followup_set_due(followup_due_fn fn)

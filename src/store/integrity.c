@@ -82,14 +82,6 @@ static sqlite3_stmt *istmt(struct store *s, enum ig_stmt id)
 	return stmt_prepared(s, &s->integrity_stmt[id], ig_sql[id]);
 }
 
-void store_integrity_close(struct store *s)
-{
-	for (int i = 0; i < STORE_INTEGRITY_STMTS; i++) {
-		sqlite3_finalize(s->integrity_stmt[i]);
-		s->integrity_stmt[i] = NULL;
-	}
-}
-
 static const char *const code_names[INTEGRITY__MAX] = {
 	[INTEGRITY_SPEED] = "speed",
 	[INTEGRITY_STRAIGHTLINE] = "straightline",

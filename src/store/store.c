@@ -433,14 +433,14 @@ void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < STMT__MAX; i++)
-		sqlite3_finalize(s->stmt[i]);
-	for (int i = 0; i < STORE_DUTY_STMTS; i++)
-		sqlite3_finalize(s->duty_stmt[i]);
-	store_review_close(s);
-	store_followup_close(s);
-	store_integrity_close(s);
-	store_followup_handle_close(s);
+	/* Every module's table of kept statements (stmt_prepared). */
+	sqlite3_stmt **const tables[] = {s->stmt, s->review_stmt, s->duty_stmt, s->followup_stmt,
+	                                  s->integrity_stmt, s->fu_handle_stmt};
+	const size_t sizes[] = {STMT__MAX, STORE_REVIEW_STMTS, STORE_DUTY_STMTS, STORE_FOLLOWUP_STMTS,
+	                        STORE_INTEGRITY_STMTS, STORE_FU_HANDLE_STMTS};
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		for (size_t i = 0; i < sizes[t]; i++)
+			sqlite3_finalize(tables[t][i]);
 	sqlite3_close(s->db);
 	store_forget(s);
 	free(s);

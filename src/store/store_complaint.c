@@ -63,10 +63,7 @@ enum store_err store_complaint_categories(struct store *s, bool with_retired,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, *n, &cap, sizeof **out, 16);
 		category_row(st, &(*out)[(*n)++]);
 	}
 	sqlite3_finalize(st);
@@ -252,10 +249,7 @@ enum store_err store_complaint_list(struct store *s, const char *state, const ch
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, *n, &cap, sizeof **out, 16);
 		complaint_row(st, &(*out)[(*n)++]);
 	}
 	sqlite3_finalize(st);
@@ -284,10 +278,7 @@ enum store_err store_complaint_events(struct store *s, long long complaint,
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
+		*out = xgrow(*out, *n, &cap, sizeof **out, 8);
 		struct complaint_event *ev = &(*out)[(*n)++];
 		memset(ev, 0, sizeof *ev);
 		ev->id = sqlite3_column_int64(st, 0);

@@ -70,14 +70,6 @@ static sqlite3_stmt *fstmt(struct store *s, enum fuh_stmt id)
 	return stmt_prepared(s, &s->fu_handle_stmt[id], fu_sql[id]);
 }
 
-void store_followup_handle_close(struct store *s)
-{
-	for (int i = 0; i < STORE_FU_HANDLE_STMTS; i++) {
-		sqlite3_finalize(s->fu_handle_stmt[i]);
-		s->fu_handle_stmt[i] = NULL;
-	}
-}
-
 /* The case of the row st stands on. */
 static void case_row(sqlite3_stmt *st, struct fu_case *c)
 {

@@ -238,11 +238,6 @@ enum store_err pop_flush(struct store *s);
 /* Drop the pending counts and every cache (a rollback, store_close()). */
 void store_forget(struct store *s);
 
-/* Finalize followup.c's statements (store_close). */
-void store_followup_close(struct store *s);
-/* Finalize integrity.c's statements (store_close). */
-void store_integrity_close(struct store *s);
-
 /* Map an SQLite result code to a store error. */
 enum store_err map_rc(int rc);
 /* *slot prepared from text on first use (kept with the connection until

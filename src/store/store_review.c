@@ -144,14 +144,6 @@ static sqlite3_stmt *rstmt(struct store *s, enum review_stmt id)
 	return stmt_prepared(s, &s->review_stmt[id], review_sql[id]);
 }
 
-void store_review_close(struct store *s)
-{
-	for (int i = 0; i < STORE_REVIEW_STMTS; i++) {
-		sqlite3_finalize(s->review_stmt[i]);
-		s->review_stmt[i] = NULL;
-	}
-}
-
 enum store_err store_case_add(struct store *s, const struct case_file *c)
 {
 	sqlite3_stmt *st = rstmt(s, R_CASE_ADD);
